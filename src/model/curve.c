@@ -1,0 +1,58 @@
+/* Piecewise-linear curves and bilinear maps (GSL interp2d). */
+#include "ecodrive/model.h"
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_interp2d.h>
+#include <math.h>
+
+double eco_curve_eval(const eco_curve *c, double x)
+{
+    if (c->n <= 0)
+        return 0.0;
+    if (x <= c->x[0])
+        return c->y[0];
+    if (x >= c->x[c->n - 1])
+        return c->y[c->n - 1];
+    /* Curves are short (<= ECO_CURVE_MAX): a linear scan beats the set-up of a search. */
+    int i = 1;
+    while (x > c->x[i])
+        i++;
+    double t = (x - c->x[i - 1]) / (c->x[i] - c->x[i - 1]);
+    return c->y[i - 1] + t * (c->y[i] - c->y[i - 1]);
+}
+
+int eco_map_init(eco_map *m)
+{
+    if (m->nx < 2 || m->ny < 2 || m->nx > ECO_MAP_MAX || m->ny > ECO_MAP_MAX) {
+        eco_set_error("map needs 2..%d points on each axis, has %d x %d", ECO_MAP_MAX, m->nx,
+                      m->ny);
+        return ECO_EINVAL;
+    }
+    gsl_interp2d *g = gsl_interp2d_alloc(gsl_interp2d_bilinear, (size_t)m->nx, (size_t)m->ny);
+    if (!g)
+        return ECO_ENOMEM;
+    if (gsl_interp2d_init(g, m->x, m->y, m->z, (size_t)m->nx, (size_t)m->ny) != GSL_SUCCESS) {
+        gsl_interp2d_free(g);
+        eco_set_error("map axes must be strictly increasing");
+        return ECO_EINVAL;
+    }
+    m->interp = g;
+    return ECO_OK;
+}
+
+void eco_map_free(eco_map *m)
+{
+    if (m->interp)
+        gsl_interp2d_free(m->interp);
+    m->interp = NULL;
+}
+
+double eco_map_eval(const eco_map *m, double x, double y)
+{
+    double xc = fmin(fmax(x, m->x[0]), m->x[m->nx - 1]);
+    double yc = fmin(fmax(y, m->y[0]), m->y[m->ny - 1]);
+    double z = 0.0;
+    /* NULL accelerators keep the evaluation pure (no mutable cache in const params). */
+    gsl_interp2d_eval_e(m->interp, m->x, m->y, m->z, xc, yc, NULL, NULL, &z);
+    return z;
+}
