@@ -1,0 +1,144 @@
+/* Wheel force limits, road load and the shift schedule. */
+#include "model_internal.h"
+
+#include <math.h>
+
+double eco_model_road_load_n(const eco_vehicle *v, double speed_mps)
+{
+    if (speed_mps <= 0.0)
+        return 0.0;
+    return v->f0_n + v->f1_n_per_mps * speed_mps + v->f2_n_per_mps2 * speed_mps * speed_mps;
+}
+
+double eco_engine_max_torque_nm(const eco_engine *e, double speed_radps)
+{
+    if (speed_radps > e->max_speed_radps)
+        return 0.0;
+    double t = eco_curve_eval(&e->full_load_nm, speed_radps);
+    return speed_radps > 0.0 ? fmin(t, e->rated_power_w / speed_radps) : t;
+}
+
+double eco_regen_fade(const eco_vehicle *v, double speed_mps)
+{
+    double lo = v->regen_fade_low_mps, hi = v->regen_fade_high_mps;
+    if (speed_mps <= lo)
+        return 0.0;
+    if (speed_mps >= hi || hi <= lo)
+        return 1.0;
+    return (speed_mps - lo) / (hi - lo);
+}
+
+/* The SOC window acts as a power limit, as a battery management system enforces it. */
+double eco_battery_discharge_limit_w(const eco_battery *b, double soc)
+{
+    return soc <= b->soc_min ? 0.0 : b->max_discharge_w;
+}
+
+double eco_battery_charge_limit_w(const eco_battery *b, double soc)
+{
+    return soc >= b->soc_max ? 0.0 : b->max_charge_w;
+}
+
+int eco_model_schedule_gear(const eco_vehicle *v, double speed_mps, int gear)
+{
+    const eco_gearbox *g = &v->gearbox;
+    if (g->type != ECO_TX_STEPPED)
+        return 1;
+    if (gear < 1 || gear > g->n_gears)
+        gear = 1;
+    while (gear < g->n_gears && speed_mps > g->upshift_speed_mps[gear - 1])
+        gear++;
+    while (gear > 1 && speed_mps < g->downshift_speed_mps[gear - 2])
+        gear--;
+    return gear;
+}
+
+double eco_drive_ratio(const eco_vehicle *v, int gear)
+{
+    const eco_gearbox *g = &v->gearbox;
+    return g->type == ECO_TX_STEPPED ? g->ratio[gear - 1] * g->final_drive : g->final_drive;
+}
+
+double eco_aux_torque_nm(const eco_vehicle *v, double engine_radps)
+{
+    if (v->powertrain != ECO_PT_CONV || engine_radps <= 0.0)
+        return 0.0;
+    return v->aux_power_w / (v->alternator_efficiency * engine_radps);
+}
+
+/* Engine-driven limits: the engine at full load, and its overrun drag with the clutch
+ * closed. A CVT takes the ratio that lets the engine reach rated power. */
+static void engine_limits(const eco_vehicle *v, double speed, int gear, eco_limits *lim)
+{
+    const eco_gearbox *g = &v->gearbox;
+    const eco_engine *e = &v->engine;
+    double ww = speed / v->wheel_radius_m;
+    double eta = g->efficiency * g->final_drive_efficiency;
+    double r_lo, r_hi; /* overall ratio range engine/wheel */
+    if (g->type == ECO_TX_CVT) {
+        r_lo = g->cvt_ratio_min * g->final_drive;
+        r_hi = g->cvt_ratio_max * g->final_drive;
+    } else {
+        r_lo = r_hi = eco_drive_ratio(v, gear);
+    }
+    double w_power = e->best_speed.y[e->best_speed.n - 1];
+    double ratio = ww > 0.0 ? fmin(fmax(w_power / ww, r_lo), r_hi) : r_hi;
+    double we = fmax(ww * ratio, e->idle_speed_radps);
+    double t_net = eco_engine_max_torque_nm(e, we) - eco_aux_torque_nm(v, we);
+    lim->traction_max_n = fmax(0.0, t_net * ratio * eta / v->wheel_radius_m);
+    lim->traction_min_n = 0.0;
+    double w_couple = ww * r_lo; /* overrun: lowest engine speed the box allows */
+    if (ww * r_hi >= e->idle_speed_radps) {
+        double wc = fmax(w_couple, e->idle_speed_radps);
+        double rc = wc / ww;
+        double drag = eco_curve_eval(&e->friction_nm, wc) + eco_aux_torque_nm(v, wc);
+        lim->traction_min_n = -drag * rc / (eta * v->wheel_radius_m);
+    }
+}
+
+static double machine_wheel_force(const eco_vehicle *v, const eco_machine *m, double speed,
+                                  double power_w)
+{
+    double k = v->gearbox.final_drive * m->gear_ratio / v->wheel_radius_m; /* rad/s per m/s */
+    if (speed * k > m->max_speed_radps)
+        return 0.0;
+    double f_torque = m->max_torque_nm * k;
+    double p = fmin(power_w, m->max_power_w);
+    return speed > 0.0 ? fmin(f_torque, p / speed) : f_torque;
+}
+
+void eco_model_limits(const eco_vehicle *v, const eco_state *x, int gear, eco_limits *lim)
+{
+    double s = fmax(x->speed_mps, 0.0);
+    double eta_fd = v->gearbox.final_drive_efficiency;
+    if (gear < 1)
+        gear = eco_model_schedule_gear(v, s, x->gear);
+    lim->brake_max_n = v->brake_max_n;
+    lim->regen_max_n = 0.0;
+    lim->traction_min_n = 0.0;
+    if (v->powertrain == ECO_PT_CONV) {
+        engine_limits(v, s, gear, lim);
+        return;
+    }
+    const eco_battery *b = &v->battery;
+    double p_dis = eco_battery_discharge_limit_w(b, x->soc) - v->aux_power_w;
+    double p_chg = eco_battery_charge_limit_w(b, x->soc) + v->aux_power_w;
+    double f_regen = machine_wheel_force(v, &v->motor, s, fmax(p_chg, 0.0)) / eta_fd;
+    lim->regen_max_n = f_regen * eco_regen_fade(v, s);
+    double f_elec = machine_wheel_force(v, &v->motor, s, fmax(p_dis, 0.0)) * eta_fd;
+    if (v->powertrain == ECO_PT_BEV) {
+        lim->traction_max_n = f_elec;
+        return;
+    }
+    /* Power split: the engine's ring share plus MG2, and at speed the engine's power. */
+    const eco_engine *e = &v->engine;
+    double rho = v->gearbox.split_rho;
+    double t_gen_cap = v->generator.max_torque_nm * (1.0 + rho) / rho;
+    double t_eng = fmin(eco_curve_eval(&e->full_load_nm, e->best_speed.y[e->best_speed.n - 1]),
+                        t_gen_cap);
+    double f_eng = t_eng / (1.0 + rho) * v->gearbox.final_drive * eta_fd / v->wheel_radius_m;
+    double f = f_elec + f_eng;
+    if (s > 0.0)
+        f = fmin(f, (e->rated_power_w + fmax(p_dis, 0.0)) * eta_fd / s);
+    lim->traction_max_n = f;
+}

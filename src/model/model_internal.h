@@ -1,0 +1,16 @@
+/* Helpers shared by the model's own files; not part of the public API. */
+#ifndef ECODRIVE_MODEL_INTERNAL_H
+#define ECODRIVE_MODEL_INTERNAL_H
+
+#include "ecodrive/model.h"
+
+double eco_engine_max_torque_nm(const eco_engine *e, double speed_radps);
+double eco_regen_fade(const eco_vehicle *v, double speed_mps);
+double eco_battery_discharge_limit_w(const eco_battery *b, double soc);
+double eco_battery_charge_limit_w(const eco_battery *b, double soc);
+/* Overall engine (or motor shaft) to wheel ratio of a stepped gear or the final drive. */
+double eco_drive_ratio(const eco_vehicle *v, int gear);
+/* Engine torque that the alternator takes to feed the accessories (conventional only). */
+double eco_aux_torque_nm(const eco_vehicle *v, double engine_radps);
+
+#endif

@@ -1,0 +1,116 @@
+/* Realising a wheel force: which engine, machine and battery operating points deliver it,
+ * cut back where a component limit binds. */
+#include "powertrain.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Conventional engine with a stepped box or a CVT. Throttle 0 with the clutch closed is
+ * overrun: the ECU cuts fuel and the engine's friction brakes the car. */
+void eco_realize_engine(const eco_vehicle *v, const eco_state *x, const eco_command *u,
+                        int gear, double speed, double f_n, eco_pt_ops *o)
+{
+    const eco_gearbox *g = &v->gearbox;
+    const eco_engine *e = &v->engine;
+    double r_w = v->wheel_radius_m;
+    double ww = speed / r_w;
+    double eta = g->efficiency * g->final_drive_efficiency;
+    memset(o, 0, sizeof *o);
+    o->gear = gear;
+    o->engine_on = 1;
+    if (e->start_stop && x->speed_mps <= 0.0 && speed <= 0.0 && f_n <= 0.0) {
+        o->engine_on = 0; /* stopped: accessories run from the 12 V battery */
+        o->p_batt_w = v->aux_power_w;
+        return;
+    }
+    double ratio;
+    if (g->type == ECO_TX_CVT) {
+        double p_need = fmax(f_n, 0.0) * speed / eta + v->aux_power_w / v->alternator_efficiency;
+        double w_best = eco_curve_eval(&e->best_speed, p_need);
+        double r_lo = g->cvt_ratio_min * g->final_drive, r_hi = g->cvt_ratio_max * g->final_drive;
+        double w_lo = f_n > 0.0 ? w_best : e->idle_speed_radps;
+        ratio = ww > 0.0 ? fmin(fmax(w_lo / ww, r_lo), r_hi) : r_hi;
+    } else {
+        ratio = eco_drive_ratio(v, gear);
+    }
+    double w_in = ww * ratio;
+    int coupled = w_in >= e->idle_speed_radps;
+    double we = coupled ? w_in : e->idle_speed_radps;
+    if (!coupled && f_n <= 0.0)
+        f_n = 0.0; /* clutch open below idle speed */
+    double t_in = f_n >= 0.0 ? f_n * r_w / (ratio * eta) : f_n * r_w * eta / ratio;
+    double t_aux = eco_aux_torque_nm(v, we);
+    double te = t_in + t_aux;
+    double t_max = eco_engine_max_torque_nm(e, we);
+    double t_fric = eco_curve_eval(&e->friction_nm, we);
+    if (te > t_max || (coupled && te < -t_fric)) {
+        te = te > t_max ? t_max : -t_fric;
+        t_in = te - t_aux;
+        f_n = t_in >= 0.0 ? t_in * ratio * eta / r_w : t_in * ratio / (eta * r_w);
+    }
+    int cut = coupled && u->throttle <= 0.0;
+    o->f_pt_n = f_n;
+    o->engine_speed_radps = we;
+    o->engine_torque_nm = te;
+    o->fuel_hot_gps = cut ? 0.0 : eco_engine_fuel_gps(e, we, te);
+    o->p_aux_mech_w = t_aux * we;
+    o->p_driveline_in_w = t_in * we;
+}
+
+/* Move a machine's mechanical power inside its torque and power limits. */
+static double clamp_machine(const eco_machine *m, double w, double p_mech)
+{
+    double p_max = m->max_power_w;
+    if (w > 0.0)
+        p_max = fmin(p_max, m->max_torque_nm * w);
+    return fmin(fmax(p_mech, -p_max), p_max);
+}
+
+/* Largest mechanical power whose electrical power stays within [lo, hi]. The efficiency
+ * curve is smooth, so two rescalings settle it. */
+static double fit_electric(const eco_machine *m, double p_mech, double lo, double hi)
+{
+    for (int i = 0; i < 3; i++) {
+        double pe = eco_machine_electric_w(m, p_mech);
+        if (pe > hi && pe > 0.0)
+            p_mech *= hi > 0.0 ? hi / pe : 0.0;
+        else if (pe < lo && pe < 0.0)
+            p_mech *= lo < 0.0 ? lo / pe : 0.0;
+        else
+            break;
+    }
+    return p_mech;
+}
+
+static double wheel_to_shaft_w(double f_n, double speed, double eta_fd)
+{
+    double p = f_n * speed;
+    return p >= 0.0 ? p / eta_fd : p * eta_fd;
+}
+
+static double shaft_to_wheel_n(double p_shaft, double speed, double eta_fd)
+{
+    if (speed <= 0.0)
+        return 0.0;
+    return (p_shaft >= 0.0 ? p_shaft * eta_fd : p_shaft / eta_fd) / speed;
+}
+
+void eco_realize_bev(const eco_vehicle *v, const eco_state *x, double speed, double f_n,
+                     eco_pt_ops *o)
+{
+    const eco_machine *m = &v->motor;
+    double eta_fd = v->gearbox.final_drive_efficiency;
+    double wm = speed / v->wheel_radius_m * v->gearbox.final_drive * m->gear_ratio;
+    memset(o, 0, sizeof *o);
+    double pm = clamp_machine(m, wm, wheel_to_shaft_w(f_n, speed, eta_fd));
+    double hi = eco_battery_discharge_limit_w(&v->battery, x->soc) - v->aux_power_w;
+    double lo = -eco_battery_charge_limit_w(&v->battery, x->soc) - v->aux_power_w;
+    pm = fit_electric(m, pm, lo, fmax(hi, 0.0));
+    o->f_pt_n = speed > 0.0 ? shaft_to_wheel_n(pm, speed, eta_fd) : 0.0;
+    o->motor_speed_radps = wm;
+    o->motor_torque_nm = wm > 0.0 ? pm / wm : 0.0;
+    o->p_motor_mech_w = pm;
+    o->p_motor_elec_w = eco_machine_electric_w(m, pm);
+    o->p_batt_w = o->p_motor_elec_w + v->aux_power_w;
+    o->p_driveline_in_w = pm;
+}

@@ -1,0 +1,94 @@
+/* The power-split hybrid (Toyota THS): engine on the planet carrier, MG1 on the sun, the
+ * ring to the wheels with MG2. Engine speed is free of vehicle speed within MG1's speed
+ * limits, so the engine follows its best-efficiency line; MG2 makes up the ring torque.
+ * Willis equation: (1 + rho) w_carrier = rho w_sun + w_ring, rho = sun/ring teeth. */
+#include "powertrain.h"
+
+#include <math.h>
+#include <string.h>
+
+static double clamp(double x, double lo, double hi)
+{
+    return fmin(fmax(x, lo), hi);
+}
+
+/* Engine speed and torque for a requested output, or the unfuelled spin that keeps MG1
+ * under its speed limit when the engine is off at speed. */
+static void split_engine_point(const eco_vehicle *v, int on, double pe, double wr, eco_pt_ops *o)
+{
+    const eco_engine *e = &v->engine;
+    double rho = v->gearbox.split_rho;
+    double wg_max = v->generator.max_speed_radps;
+    double we_lo = (wr - rho * wg_max) / (1.0 + rho);
+    double we_hi = (wr + rho * wg_max) / (1.0 + rho);
+    o->engine_on = on;
+    if (on) {
+        double we = eco_curve_eval(&e->best_speed, pe);
+        we = clamp(we, fmax(we_lo, e->idle_speed_radps), fmin(we_hi, e->max_speed_radps));
+        double te = we > 0.0 ? pe / we : 0.0;
+        te = fmin(te, eco_engine_max_torque_nm(e, we));
+        te = fmin(te, v->generator.max_torque_nm * (1.0 + rho) / rho);
+        o->engine_speed_radps = we;
+        o->engine_torque_nm = te;
+        o->fuel_hot_gps = eco_engine_fuel_gps(e, we, te);
+    } else if (we_lo > 0.0) {
+        o->engine_speed_radps = we_lo;
+        o->engine_torque_nm = -eco_curve_eval(&e->friction_nm, we_lo);
+    }
+}
+
+static void split_electric(const eco_vehicle *v, eco_pt_ops *o)
+{
+    o->p_gen_elec_w = eco_machine_electric_w(&v->generator, o->p_gen_mech_w);
+    o->p_motor_elec_w = eco_machine_electric_w(&v->motor, o->p_motor_mech_w);
+    o->p_batt_w = o->p_gen_elec_w + o->p_motor_elec_w + v->aux_power_w;
+}
+
+static void split_generator(const eco_vehicle *v, double wr, eco_pt_ops *o)
+{
+    double rho = v->gearbox.split_rho;
+    double te = o->engine_torque_nm;
+    o->gen_speed_radps = ((1.0 + rho) * o->engine_speed_radps - wr) / rho;
+    o->gen_torque_nm = -rho / (1.0 + rho) * te;
+    o->p_gen_mech_w = o->gen_torque_nm * o->gen_speed_radps;
+}
+
+void eco_realize_split(const eco_vehicle *v, const eco_state *x, const eco_command *u,
+                       double speed, double f_n, eco_pt_ops *o)
+{
+    const eco_gearbox *g = &v->gearbox;
+    const eco_machine *m = &v->motor;
+    double rho = g->split_rho, eta = g->final_drive_efficiency, r_w = v->wheel_radius_m;
+    double wr = speed / r_w * g->final_drive;
+    double t_ring = (f_n >= 0.0 ? f_n / eta : f_n * eta) * r_w / g->final_drive;
+    memset(o, 0, sizeof *o);
+    int on = u->engine_on;
+    double pe = u->engine_power_w;
+    if (on < 0) {
+        on = t_ring * wr > 0.0;
+        pe = t_ring * wr;
+    }
+    split_engine_point(v, on, clamp(pe, 0.0, v->engine.rated_power_w), wr, o);
+    split_generator(v, wr, o);
+    double t_ring_e = o->engine_torque_nm / (1.0 + rho);
+    double p_max = fmin(m->max_power_w, m->max_torque_nm * m->gear_ratio * wr);
+    o->p_motor_mech_w = clamp((t_ring - t_ring_e) * wr, -p_max, p_max);
+    split_electric(v, o);
+    double hi = eco_battery_discharge_limit_w(&v->battery, x->soc);
+    double lo = -eco_battery_charge_limit_w(&v->battery, x->soc);
+    if (o->p_batt_w > hi || o->p_batt_w < lo) {
+        /* MG2 gives way: less assist when the battery can't deliver, less regen when it
+         * can't absorb. Electrical target to mechanical through MG2's efficiency. */
+        int over = o->p_batt_w > hi;
+        double e_target = (over ? hi : lo) - o->p_gen_elec_w - v->aux_power_w;
+        double eff = eco_curve_eval(&m->efficiency, fabs(e_target) / m->max_power_w);
+        double mech = e_target > 0.0 ? e_target * eff : e_target / eff;
+        o->p_motor_mech_w = over ? fmin(o->p_motor_mech_w, mech) : fmax(o->p_motor_mech_w, mech);
+        split_electric(v, o);
+    }
+    o->motor_speed_radps = wr * m->gear_ratio;
+    o->motor_torque_nm = wr > 0.0 ? o->p_motor_mech_w / o->motor_speed_radps : 0.0;
+    double p_ring = t_ring_e * wr + o->p_motor_mech_w;
+    o->p_driveline_in_w = p_ring;
+    o->f_pt_n = speed > 0.0 ? (p_ring >= 0.0 ? p_ring * eta : p_ring / eta) / speed : f_n;
+}
