@@ -1,0 +1,516 @@
+/* The CAN module: DBC parsing, signal pack/unpack, E2E counter and CRC, signal staleness,
+ * candump logs, raw SocketCAN I/O and the observation <-> signal mapping (DESIGN.md).
+ *
+ * Init-time functions (load, parse, create, open) allocate through eco_malloc and report
+ * problems with eco_set_error(). Run-time functions (decode, encode, rx_frame, e2e,
+ * sock_read/write) allocate nothing, print nothing and never call eco_set_error(): they
+ * return a status and count what they drop.
+ *
+ * This header includes no socket header: frames are eco_can_frame, whose id uses the same
+ * flag bits as SocketCAN's can_id, so the simulator can use the codec without sockets. */
+#ifndef ECODRIVE_CAN_H
+#define ECODRIVE_CAN_H
+
+#include "ecodrive/common.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Id flags, bit-identical to linux/can.h CAN_EFF_FLAG/CAN_RTR_FLAG/CAN_ERR_FLAG. Bit 31 is
+ * also how a DBC marks a 29-bit id in BO_ (Vector DBC format). */
+#define ECO_CAN_EFF_FLAG 0x80000000u
+#define ECO_CAN_RTR_FLAG 0x40000000u
+#define ECO_CAN_ERR_FLAG 0x20000000u
+#define ECO_CAN_SFF_MASK 0x000007FFu
+#define ECO_CAN_EFF_MASK 0x1FFFFFFFu
+#define ECO_CAN_MAX_DLEN 8
+#define ECO_CAN_IFNAME_MAX 16 /* IFNAMSIZ, including the terminating NUL */
+
+/* A classic CAN frame. id = 11- or 29-bit identifier | ECO_CAN_*_FLAG. */
+typedef struct {
+    uint32_t id;
+    uint8_t dlc;                    /* payload length in bytes, 0..8 */
+    uint8_t data[ECO_CAN_MAX_DLEN]; /* bytes at and past dlc are zero */
+} eco_can_frame;
+
+/* ---------------------------------------------------------------------------------------
+ * DBC database
+ * ------------------------------------------------------------------------------------- */
+
+typedef enum {
+    ECO_CAN_MOTOROLA = 0, /* DBC "@0": big endian, start bit = MSB in sawtooth numbering */
+    ECO_CAN_INTEL = 1,    /* DBC "@1": little endian, start bit = LSB */
+} eco_can_byte_order;
+
+typedef enum {
+    ECO_CAN_VT_INT = 0,     /* integer raw value (default) */
+    ECO_CAN_VT_FLOAT32 = 1, /* SIG_VALTYPE_ ... : 1 (IEEE single, 32 bits) */
+    ECO_CAN_VT_FLOAT64 = 2, /* SIG_VALTYPE_ ... : 2 (IEEE double, 64 bits) */
+} eco_can_value_type;
+
+typedef enum {
+    ECO_CAN_MUX_NONE = 0,
+    ECO_CAN_MUX_SWITCH = 1,    /* "M": the multiplexer switch of its message */
+    ECO_CAN_MUX_DEPENDENT = 2, /* "mN": present when the switch reads mux_value */
+} eco_can_mux_role;
+
+/* A signal as declared by SG_, plus what eco_can_signal_init() precomputes for the codec.
+ * Strings point into the database's memory and are never NULL ("" when absent). */
+typedef struct {
+    const char *name;
+    const char *unit;
+    const char *comment;   /* CM_ SG_ text */
+    const char *receivers; /* comma-separated node names */
+    int msg;               /* index of its message in eco_can_db.msgs */
+    int line;              /* DBC line of its SG_, for messages */
+    uint16_t start_bit;    /* as in the DBC: LSB for Intel, MSB (sawtooth) for Motorola */
+    uint8_t length_bits;   /* 1..64 */
+    uint8_t byte_order;    /* eco_can_byte_order */
+    uint8_t is_signed;     /* "-": two's complement */
+    uint8_t value_type;    /* eco_can_value_type */
+    uint8_t mux_role;      /* eco_can_mux_role */
+    uint8_t has_range;     /* 0 when the DBC range is [0|0], which means "none" */
+    uint32_t mux_value;    /* for ECO_CAN_MUX_DEPENDENT */
+    double factor, offset; /* physical = raw * factor + offset */
+    double min, max;       /* physical range from [min|max] */
+    int first_value;       /* VAL_ descriptions: eco_can_db.values[first_value ..] */
+    int n_values;
+    /* precomputed by eco_can_signal_init() */
+    uint8_t shift;     /* right shift of the 64-bit frame word (LE for Intel, BE for Motorola) */
+    uint8_t min_bytes; /* payload bytes the signal reaches into */
+    uint64_t mask;     /* (1 << length_bits) - 1 */
+} eco_can_signal;
+
+/* One VAL_ entry: raw value (sign-extended for signed signals) and its description. */
+typedef struct {
+    int64_t raw;
+    const char *text;
+} eco_can_value_desc;
+
+typedef struct {
+    const char *name;
+    const char *transmitter;
+    const char *comment; /* CM_ BO_ text */
+    uint32_t id;         /* identifier, | ECO_CAN_EFF_FLAG for a 29-bit id */
+    uint8_t dlc;         /* declared payload length, bytes */
+    int line;            /* DBC line of its BO_, for messages */
+    int first_signal;    /* eco_can_db.signals[first_signal .. + n_signals - 1] */
+    int n_signals;
+    int cycle_time_ms; /* GenMsgCycleTime, else the BA_DEF_DEF_ default; 0 = not cyclic */
+    int mux_signal;    /* index of the "M" switch signal, or -1 */
+    /* E2E (see the E2E section): counter and CRC signal indices, or -1 when undeclared */
+    int e2e_counter;
+    int e2e_crc;
+    uint16_t e2e_data_id;
+} eco_can_message;
+
+/* A parsed DBC: one allocation holding everything, read-only after load. */
+typedef struct {
+    int n_msgs;
+    int n_signals;
+    int n_values;
+    eco_can_message *msgs;
+    eco_can_signal *signals;
+    eco_can_value_desc *values;
+    int *msg_by_id;            /* message indices sorted by id, for the run-time lookup */
+    int default_cycle_time_ms; /* BA_DEF_DEF_ "GenMsgCycleTime", 0 when absent */
+    const char *comment;       /* file-level CM_ "..." text */
+    size_t memsize;            /* bytes of the single allocation */
+} eco_can_db;
+
+/* Load and parse a DBC file. Reads BO_, SG_ (both byte orders, signedness, factor/offset,
+ * range, unit, receivers, multiplexing), VAL_, CM_ (multi-line strings), BA_DEF_,
+ * BA_DEF_DEF_, BA_ (GenMsgCycleTime and the Eco* attributes below) and SIG_VALTYPE_; skips
+ * other sections (VERSION, NS_, BS_, BU_, VAL_TABLE_, BO_TX_BU_, ...). *db is one
+ * eco_malloc'd block, free it with eco_can_db_free().
+ * Returns ECO_OK; ECO_ENOENT/ECO_EIO if the file cannot be read; ECO_EPARSE on a syntax
+ * or consistency error with eco_last_error() = "FILE:LINE: what is wrong"; ECO_ENOMEM. */
+int eco_can_db_load(const char *path, eco_can_db **db);
+
+/* The same from text in memory; name is used in error messages in place of FILE. */
+int eco_can_db_parse(const char *text, size_t len, const char *name, eco_can_db **db);
+
+/* Free a database from eco_can_db_load/parse (NULL is allowed). */
+void eco_can_db_free(eco_can_db *db);
+
+/* Run-time lookup of a message by id (with ECO_CAN_EFF_FLAG for 29-bit; RTR/ERR flags must
+ * be clear). Binary search, no allocation. Returns ECO_OK with *msg set, or ECO_ENOENT. */
+int eco_can_db_message_by_id(const eco_can_db *db, uint32_t id, int *msg);
+
+/* Init-time lookup of a message by name. Returns ECO_OK with *msg set, or ECO_ENOENT. */
+int eco_can_db_message_find(const eco_can_db *db, const char *name, int *msg);
+
+/* Init-time lookup of a signal by "Signal" or "Message.Signal". Returns ECO_OK with *sig
+ * set; ECO_ENOENT if absent; ECO_EINVAL if an unqualified name exists in several messages
+ * (eco_last_error() names them). */
+int eco_can_db_signal_find(const eco_can_db *db, const char *name, int *sig);
+
+/* VAL_ description of a raw value of signal sig, or NULL if it has none. */
+const char *eco_can_db_value_text(const eco_can_db *db, int sig, int64_t raw);
+
+/* ---------------------------------------------------------------------------------------
+ * Signal codec (run time: no allocation)
+ * ------------------------------------------------------------------------------------- */
+
+/* Validate the layout of a hand-built or parsed signal against a payload of dlc bytes and
+ * precompute shift, mask and min_bytes. Motorola start bits use the DBC sawtooth numbering
+ * (bit 7 of byte 0 is bit 7, bit 0 of byte 1 is bit 8; start = the MSB), as cantools and
+ * opendbc do. Returns ECO_OK, or ECO_EINVAL if the signal does not fit, has length 0 or
+ * > 64, or a float type with the wrong length (message in eco_last_error()). Init time. */
+int eco_can_signal_init(eco_can_signal *s, unsigned dlc);
+
+/* The unsigned raw bits of a signal from an 8-byte payload (bytes past dlc must be zero). */
+uint64_t eco_can_signal_get_raw(const eco_can_signal *s, const uint8_t data[ECO_CAN_MAX_DLEN]);
+
+/* The raw value as an integer: sign-extended when the signal is signed. */
+int64_t eco_can_signal_raw_int(const eco_can_signal *s, uint64_t raw);
+
+/* Write raw bits into a payload, leaving the other bits untouched (raw is masked). */
+void eco_can_signal_set_raw(const eco_can_signal *s, uint64_t raw, uint8_t data[ECO_CAN_MAX_DLEN]);
+
+/* Decode one signal to its physical value (DBC unit): raw * factor + offset.
+ * Returns ECO_OK; ECO_ERANGE if outside the DBC [min|max] (*value is still set: never
+ * clamped); ECO_EINVAL if a float signal holds NaN or infinity (*value set to it). */
+int eco_can_signal_decode(const eco_can_signal *s, const uint8_t data[ECO_CAN_MAX_DLEN],
+                          double *value);
+
+/* Encode a physical value (DBC unit) into a payload: raw = round((value - offset) / factor).
+ * Returns ECO_OK; ECO_ERANGE if outside [min|max] or the raw value does not fit the
+ * signal's bits; ECO_EINVAL for NaN/inf. On error data is left untouched. */
+int eco_can_signal_encode(const eco_can_signal *s, double value,
+                          uint8_t data[ECO_CAN_MAX_DLEN]);
+
+/* Per-signal outcome of eco_can_message_decode. */
+typedef enum {
+    ECO_CAN_SIG_OK = 0,
+    ECO_CAN_SIG_RANGE = 1,  /* outside [min|max]; value still given */
+    ECO_CAN_SIG_NAN = 2,    /* float signal holds NaN/inf */
+    ECO_CAN_SIG_ABSENT = 3, /* multiplexed signal not selected by this frame */
+} eco_can_sig_state;
+
+/* Decode all signals of message msg from a payload. values[i] and states[i] are for
+ * signal first_signal + i; both arrays hold the message's n_signals entries.
+ * Returns ECO_OK, or ECO_EINVAL if dlc is shorter than the message's declared DLC. */
+int eco_can_message_decode(const eco_can_db *db, int msg, const eco_can_frame *f,
+                           double *values, uint8_t *states);
+
+/* ---------------------------------------------------------------------------------------
+ * E2E: 4-bit rolling counter + CRC-8 SAE J1850, AUTOSAR E2E profile 1 style.
+ *
+ * A message is E2E-protected when it declares a counter and a CRC signal, either
+ *   - by the DBC string attributes BA_ "EcoE2ECounter" BO_ id "Sig"; and
+ *     BA_ "EcoE2ECRC" BO_ id "Sig"; or, failing those,
+ *   - by name: its signals whose names end in "Counter" and "CRC" (case-sensitive).
+ * The CRC signal must be 8 bits on one whole byte; the counter 1..8 bits (4 for profile 1).
+ * The data id is BA_ "EcoE2EDataId" BO_ id N; (0..65535), by default the low 16 bits of
+ * the CAN id. CRC = CRC-8/SAE-J1850 over data id low byte, data id high byte, then payload
+ * bytes 0..dlc-1 except the CRC byte. A declared pair of the wrong shape is a parse error.
+ * ------------------------------------------------------------------------------------- */
+
+/* CRC-8/SAE-J1850 (poly 0x1D, init 0xFF, no reflection, final XOR 0xFF) of n bytes. */
+uint8_t eco_can_crc8_j1850(const uint8_t *bytes, size_t n);
+
+/* The E2E CRC of message msg's payload as defined above (whatever the CRC byte holds). */
+uint8_t eco_can_e2e_crc(const eco_can_db *db, int msg, const uint8_t data[ECO_CAN_MAX_DLEN]);
+
+/* Receiver state of one E2E message; zero it (or call eco_can_e2e_reset) before use. */
+typedef struct {
+    uint8_t last_counter;
+    uint8_t seen; /* 0 until the first good frame */
+} eco_can_e2e_state;
+
+typedef enum {
+    ECO_CAN_E2E_OK = 0,
+    ECO_CAN_E2E_BAD_CRC = 1,  /* CRC mismatch: state unchanged */
+    ECO_CAN_E2E_REPEATED = 2, /* same counter as the last good frame */
+    ECO_CAN_E2E_JUMP = 3,     /* counter advanced by more than max_delta: resynchronised */
+} eco_can_e2e_result;
+
+void eco_can_e2e_reset(eco_can_e2e_state *st);
+
+/* Check a received payload of an E2E message: CRC first, then the counter. The counter
+ * must advance by 1..max_delta (mod 2^bits) from the last good frame; the first frame
+ * after a reset is accepted. On a jump the state resynchronises to the new counter, so the
+ * next consecutive frame is good again. Returns ECO_OK; ECO_ECRC with *res saying why;
+ * ECO_EINVAL if msg declares no E2E. */
+int eco_can_e2e_check(const eco_can_db *db, int msg, const uint8_t data[ECO_CAN_MAX_DLEN],
+                      unsigned max_delta, eco_can_e2e_state *st, eco_can_e2e_result *res);
+
+/* Protect an outgoing payload: write *counter into the counter signal, compute and write
+ * the CRC, then advance *counter (mod 2^bits). Returns ECO_OK, or ECO_EINVAL if msg
+ * declares no E2E. */
+int eco_can_e2e_protect(const eco_can_db *db, int msg, uint8_t data[ECO_CAN_MAX_DLEN],
+                        uint8_t *counter);
+
+/* ---------------------------------------------------------------------------------------
+ * Receive state: latest value, timestamp and range flag of every signal; staleness.
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    uint64_t frames;         /* frames handed to eco_can_rx_frame */
+    uint64_t accepted;       /* frames decoded into the state */
+    uint64_t unknown;        /* id not in the DBC, RTR or error frames (ignored) */
+    uint64_t rejected;       /* sum of the four below */
+    uint64_t short_frames;   /* dlc below the DBC DLC */
+    uint64_t crc_errors;     /* E2E CRC mismatch */
+    uint64_t counter_errors; /* E2E counter repeated or jumped */
+    uint64_t bad_values;     /* float signal with NaN/inf */
+    uint64_t out_of_range;   /* signal values outside [min|max] (frame still accepted) */
+} eco_can_rx_stats;
+
+typedef struct {
+    const eco_can_db *db;
+    double *value;             /* per signal: last physical value (DBC unit) */
+    int64_t *t_ns;             /* per signal: time of the last update, INT64_MIN = never */
+    int64_t *timeout_ns;       /* per signal: stale after this age; 0 = never stale */
+    uint8_t *state;            /* per signal: eco_can_sig_state of the last update */
+    eco_can_e2e_state *e2e;    /* per message */
+    double *scratch_value;     /* per-frame workspace, largest message */
+    uint8_t *scratch_state;    /* per-frame workspace, largest message */
+    unsigned e2e_max_delta;    /* allowed counter step, default 1 */
+    eco_can_rx_stats stats;
+} eco_can_rx;
+
+/* Create the receive state for db in one allocation. Each signal's stale timeout starts at
+ * 3 x its message's cycle time (none if the message has no cycle time). Returns ECO_OK,
+ * ECO_EINVAL, ECO_ENOMEM. */
+int eco_can_rx_create(const eco_can_db *db, eco_can_rx **rx);
+
+/* Free (NULL allowed). */
+void eco_can_rx_free(eco_can_rx *rx);
+
+/* Forget all values, timestamps, E2E states and counters. */
+void eco_can_rx_reset(eco_can_rx *rx);
+
+/* Override the cycle time of one signal: it goes stale after 3 x cycle_ms; 0 = never.
+ * Returns ECO_OK or ECO_EINVAL. */
+int eco_can_rx_set_cycle_ms(eco_can_rx *rx, int sig, int cycle_ms);
+
+/* Handle one received frame at t_ns (CLOCK_MONOTONIC ns, from the caller). Looks up the
+ * message, checks the length and E2E, decodes every signal and stamps it with t_ns.
+ * Returns ECO_OK (accepted; out-of-range values are stored and flagged); ECO_ENOENT
+ * (unknown id, RTR or error frame: ignored); ECO_EINVAL (too short, or a NaN/inf float:
+ * rejected); ECO_ECRC (E2E CRC or counter: rejected). Every outcome is counted in stats. */
+int eco_can_rx_frame(eco_can_rx *rx, const eco_can_frame *f, int64_t t_ns);
+
+/* Latest value of signal sig at now_ns. Returns ECO_OK; ECO_ESTALE if never received or
+ * older than its timeout (*value holds the last value, or 0); ECO_ERANGE if the last value
+ * was outside [min|max] (*value set to it, unclamped). */
+int eco_can_rx_get(const eco_can_rx *rx, int sig, int64_t now_ns, double *value);
+
+/* ---------------------------------------------------------------------------------------
+ * candump log files: "(sec.usec) iface ID#DATA" as written by can-utils candump -l.
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    int64_t t_us;                   /* timestamp, microseconds (candump: wall clock) */
+    char iface[ECO_CAN_IFNAME_MAX]; /* interface name */
+    char dir;                       /* 'R' or 'T' from candump -x, else 0 */
+    eco_can_frame frame;
+} eco_can_log_entry;
+
+/* Parse one log line (trailing newline allowed). Returns ECO_OK with *e filled;
+ * ECO_ENOENT for a line that holds no frame (blank, or not starting with '(': canplayer
+ * skips those as comments); ECO_EINVAL for a CAN FD "##" frame (not classic CAN);
+ * ECO_EPARSE if malformed, eco_last_error() saying what is wrong. */
+int eco_can_log_parse_line(const char *line, eco_can_log_entry *e);
+
+/* Format one entry as a candump -l line, with '\n', into buf. Returns ECO_OK, or
+ * ECO_EINVAL if size is too small (64 bytes always suffice) or the entry is invalid. */
+int eco_can_log_format(const eco_can_log_entry *e, char *buf, size_t size);
+
+/* Write one entry to fp. Returns ECO_OK, ECO_EINVAL, ECO_EIO. */
+int eco_can_log_write(FILE *fp, const eco_can_log_entry *e);
+
+typedef struct {
+    FILE *fp;
+    char path[256];
+    long line;              /* number of the last line read */
+    unsigned long fd_lines; /* CAN FD lines skipped */
+    char buf[512];
+} eco_can_log_reader;
+
+/* Open a log for reading. Returns ECO_OK, or ECO_ENOENT/ECO_EIO naming the file. */
+int eco_can_log_open(eco_can_log_reader *r, const char *path);
+
+/* Next classic CAN frame; skips comment lines and counts skipped CAN FD lines. Returns
+ * ECO_OK; ECO_ENOENT at the end of the log; ECO_EPARSE with eco_last_error() =
+ * "FILE:LINE: what is wrong"; ECO_EIO. */
+int eco_can_log_next(eco_can_log_reader *r, eco_can_log_entry *e);
+
+/* Close (safe to call twice). */
+void eco_can_log_close(eco_can_log_reader *r);
+
+/* ---------------------------------------------------------------------------------------
+ * Raw SocketCAN I/O and link state (libsocketcan)
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    int fd;                         /* non-blocking CAN_RAW socket, for epoll; -1 if closed */
+    int ifindex;
+    char iface[ECO_CAN_IFNAME_MAX];
+    int virtual_link; /* 1 once libsocketcan found no link data (vcan): no state to read */
+    int last_errno;   /* errno of the last failed read/write */
+} eco_can_sock;
+
+/* Open a non-blocking CAN_RAW socket bound to iface. Returns ECO_OK; ECO_ENOENT if the
+ * interface does not exist; ECO_EINVAL if it is not a CAN interface or the name is too
+ * long; ECO_EIO if it is down, or the kernel has no AF_CAN, or socket/bind fail. Each
+ * error sets eco_last_error() naming the interface and the cause. */
+int eco_can_sock_open(eco_can_sock *s, const char *iface);
+
+/* Close (safe to call twice). */
+void eco_can_sock_close(eco_can_sock *s);
+
+/* Receive only these ids (each with ECO_CAN_EFF_FLAG for 29-bit); n <= 64. n = 0 receives
+ * nothing. Returns ECO_OK, ECO_EINVAL, ECO_EIO. Init time. */
+int eco_can_sock_set_filter(eco_can_sock *s, const uint32_t *ids, int n);
+
+/* Read one frame without blocking. Returns ECO_OK with *got = 1 and *f filled, or with
+ * *got = 0 if none is pending; ECO_EIO on a socket error (errno in last_errno). CAN FD
+ * frames are not enabled on the socket, so only classic frames arrive. */
+int eco_can_sock_read(eco_can_sock *s, eco_can_frame *f, int *got);
+
+/* Send one frame without blocking. Returns ECO_OK; ECO_EIO if not sent (last_errno; ENOBUFS
+ * or EAGAIN when the tx queue is full); ECO_EINVAL if dlc > 8. */
+int eco_can_sock_write(eco_can_sock *s, const eco_can_frame *f);
+
+typedef enum {
+    ECO_CAN_LINK_ERROR_ACTIVE = 0, /* CAN_STATE_* order of linux/can/netlink.h */
+    ECO_CAN_LINK_ERROR_WARNING = 1,
+    ECO_CAN_LINK_ERROR_PASSIVE = 2,
+    ECO_CAN_LINK_BUS_OFF = 3,
+    ECO_CAN_LINK_STOPPED = 4,
+    ECO_CAN_LINK_SLEEPING = 5,
+    ECO_CAN_LINK_VIRTUAL = 6, /* vcan and friends: libsocketcan has no link data */
+} eco_can_link_state;
+
+typedef struct {
+    eco_can_link_state state;
+    unsigned tx_errors, rx_errors; /* error counters; 0 on a virtual link */
+} eco_can_link;
+
+/* Link state and error counters of the socket's interface. The first failure of
+ * libsocketcan (vcan: "no link data") marks the link virtual and later calls skip the
+ * query. Returns ECO_OK. */
+int eco_can_link_get(eco_can_sock *s, eco_can_link *link);
+
+/* Restart the controller after bus-off (can_do_restart). Returns ECO_OK (also on a virtual
+ * link, where there is nothing to restart) or ECO_EIO. Not for the real-time path. */
+int eco_can_link_restart(eco_can_sock *s);
+
+/* ---------------------------------------------------------------------------------------
+ * Mapping: observation fields and outputs <-> DBC signals (JSON, cJSON; init time)
+ *
+ * {
+ *   "comment": "free text",
+ *   "inputs":  { "vehicle_speed_mps": "VehicleSpeed",
+ *                "engine_speed_radps": { "signal": "EngRpm", "scale": 0.10471975511965977,
+ *                                        "cycle_ms": 20 }, ... },
+ *   "outputs": { "throttle": "EcoThrottle", "regen": ..., "valid": ..., "counter": ...,
+ *                "crc": ... },
+ *   "status":  { "frames_received": ..., "frames_stale": ..., "frames_rejected": ...,
+ *                "deadline_overruns": ..., "solve_time_us": ... }      (optional)
+ * }
+ * A signal is "Name" or "Message.Name". SI value = DBC physical value * scale. Without
+ * "scale" the factor comes from the DBC unit (km/h, mph, m/s, rpm, rad/s, deg, rad, %,
+ * Nm, V, A, ...) and must match the field's dimension. "cycle_ms" overrides the message
+ * cycle time for staleness. Every input but road_grade_rad is required; all outputs are
+ * required and live in one message whose E2E counter and CRC are "counter" and "crc".
+ * ------------------------------------------------------------------------------------- */
+
+typedef enum {
+    ECO_CAN_IN_VEHICLE_SPEED_MPS = 0,
+    ECO_CAN_IN_ENGINE_SPEED_RADPS,
+    ECO_CAN_IN_ENGINE_TORQUE_NM,
+    ECO_CAN_IN_ACCEL_PEDAL, /* 0..1 */
+    ECO_CAN_IN_BRAKE_PEDAL, /* 0..1 */
+    ECO_CAN_IN_GEAR,        /* gear number, 0 = neutral, -1 = reverse */
+    ECO_CAN_IN_BATTERY_SOC, /* 0..1 */
+    ECO_CAN_IN_BATTERY_VOLTAGE_V,
+    ECO_CAN_IN_BATTERY_CURRENT_A, /* positive = discharge */
+    ECO_CAN_IN_SET_SPEED_MPS,
+    ECO_CAN_IN_ROAD_GRADE_RAD, /* optional */
+    ECO_CAN_IN_COUNT
+} eco_can_in_field;
+
+typedef enum {
+    ECO_CAN_OUT_THROTTLE = 0, /* 0..1 */
+    ECO_CAN_OUT_REGEN,        /* 0..1 */
+    ECO_CAN_OUT_VALID,        /* 0/1 */
+    ECO_CAN_OUT_COUNTER,      /* E2E rolling counter */
+    ECO_CAN_OUT_CRC,          /* E2E CRC */
+    ECO_CAN_OUT_COUNT
+} eco_can_out_field;
+
+typedef enum {
+    ECO_CAN_ST_FRAMES_RECEIVED = 0,
+    ECO_CAN_ST_FRAMES_STALE,
+    ECO_CAN_ST_FRAMES_REJECTED,
+    ECO_CAN_ST_DEADLINE_OVERRUNS,
+    ECO_CAN_ST_SOLVE_TIME_US,
+    ECO_CAN_ST_COUNT
+} eco_can_status_field;
+
+typedef struct {
+    int signal;    /* index in the database, -1 when not mapped */
+    double scale;  /* SI = DBC physical * scale */
+    int cycle_ms;  /* staleness override, 0 = the message's cycle time */
+} eco_can_map_entry;
+
+typedef struct {
+    eco_can_map_entry in[ECO_CAN_IN_COUNT];
+    eco_can_map_entry out[ECO_CAN_OUT_COUNT];
+    eco_can_map_entry status[ECO_CAN_ST_COUNT];
+    int setpoint_msg; /* message of the outputs */
+    int status_msg;   /* message of the status signals, -1 if none mapped */
+} eco_can_mapping;
+
+/* Load a mapping for db. Returns ECO_OK; ECO_ENOENT/ECO_EIO for the file; ECO_EPARSE for
+ * bad JSON, an unknown key (named by its JSON path) or a wrong type; ECO_ENOENT for a
+ * signal missing from the DBC (named); ECO_EINVAL for a unit that cannot be converted, a
+ * missing required field, outputs spread over several messages or an input without a
+ * cycle time. eco_last_error() says "FILE: PATH: what is wrong". */
+int eco_can_mapping_load(const char *path, const eco_can_db *db, eco_can_mapping *map);
+
+/* The same from JSON text; name stands for FILE in messages. */
+int eco_can_mapping_parse(const char *json, const char *name, const eco_can_db *db,
+                          eco_can_mapping *map);
+
+/* JSON key of a field ("vehicle_speed_mps", ...); "?" if out of range. */
+const char *eco_can_in_field_name(eco_can_in_field f);
+const char *eco_can_out_field_name(eco_can_out_field f);
+const char *eco_can_status_field_name(eco_can_status_field f);
+
+/* Apply the mapping's cycle_ms overrides to a receive state. Returns ECO_OK/ECO_EINVAL. */
+int eco_can_mapping_apply(const eco_can_mapping *map, eco_can_rx *rx);
+
+/* One observation field in SI units at now_ns. Returns ECO_OK; ECO_ESTALE; ECO_ERANGE
+ * (value outside the DBC range, *si still set); ECO_ENOENT if the (optional) field is not
+ * mapped. Run time. */
+int eco_can_mapping_read(const eco_can_mapping *map, const eco_can_rx *rx, eco_can_in_field f,
+                         int64_t now_ns, double *si);
+
+/* Build the setpoint frame: throttle and regen as fractions 0..1, valid 0/1, then E2E
+ * (counter written from *counter and advanced, CRC computed). Returns ECO_OK; ECO_ERANGE
+ * if throttle or regen do not fit the DBC range (no frame written: send an invalid one);
+ * ECO_EINVAL for NaN. Run time. */
+int eco_can_mapping_encode_setpoint(const eco_can_mapping *map, const eco_can_db *db,
+                                    double throttle, double regen, int valid, uint8_t *counter,
+                                    eco_can_frame *f);
+
+typedef struct {
+    uint64_t frames_received;
+    uint64_t frames_stale;
+    uint64_t frames_rejected;
+    uint64_t deadline_overruns;
+    double solve_time_us;
+} eco_can_status;
+
+/* Build the status frame. Counters are written modulo 2^bits (they roll over like any
+ * hardware counter); the solve time is limited to the signal's maximum. Returns ECO_OK or
+ * ECO_EINVAL if no status message is mapped. Run time. */
+int eco_can_mapping_encode_status(const eco_can_mapping *map, const eco_can_db *db,
+                                  const eco_can_status *st, eco_can_frame *f);
+
+#endif

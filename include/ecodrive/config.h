@@ -1,0 +1,64 @@
+/* Config: vehicle JSON and engine-map CSV to validated model structs, at start-up only
+ * (DESIGN.md: "config: JSON (cJSON) to validated structs with clear errors"). The schema is
+ * documented in models/vehicles/SCHEMA.md. Every error sets eco_last_error() to one line that
+ * names the file and the place (JSON path such as "$.battery.soc_max", or file:line) and what
+ * is wrong, e.g. "prius.json: $.mass_kg: must be > 0, got -5". */
+#ifndef ECODRIVE_CONFIG_H
+#define ECODRIVE_CONFIG_H
+
+#include "ecodrive/model.h"
+
+#include <cJSON.h>
+
+/* Load a vehicle JSON file into *out: parse, check every key (unknown keys and missing
+ * required fields are errors), convert to SI (km/h, kW, rpm, N/(km/h)^n at the edge), load
+ * and scale the engine map named by "engine.map" from maps_dir, then eco_vehicle_validate and
+ * eco_vehicle_init. On success the caller owns *out and releases it with eco_vehicle_free.
+ * On error *out is zeroed.
+ * Returns ECO_OK; ECO_ENOENT (vehicle or map file missing), ECO_EIO (unreadable),
+ * ECO_EPARSE (malformed JSON or CSV: line and column given when known), ECO_EINVAL (a value
+ * out of range, a missing or unknown field), ECO_ENOMEM. */
+int eco_cfg_vehicle_load(const char *path, const char *maps_dir, eco_vehicle *out);
+
+/* The same from a parsed tree; label names the source in messages (a file name, or
+ * "<from-epa>"). The tree is not modified. Same return codes as eco_cfg_vehicle_load. */
+int eco_cfg_vehicle_from_json(const cJSON *root, const char *label, const char *maps_dir,
+                              eco_vehicle *out);
+
+/* Read <maps_dir>/<stem>.fuel.csv (header "speed_rpm,<torque_nm>...", rows
+ * "<rpm>,<fuel_gps>...") into e->fuel_gps (x: speed rad/s, y: torque Nm, z[j * nx + i]) and
+ * <maps_dir>/<stem>.limits.csv ("speed_rpm,full_load_nm,friction_nm") into e->full_load_nm and
+ * e->friction_nm, unscaled. Lines starting with '#' are comments; a comment
+ * "# displacement_l: X" gives the map's own displacement, returned in *map_displacement_l
+ * (0 when the file has none). Only these fields of *e are written.
+ * Returns ECO_OK; ECO_ENOENT; ECO_EPARSE with "file:line: ..." for an empty cell (a hole), a
+ * non-numeric or non-finite cell, a short or long row, an axis that does not increase, too
+ * many points (ECO_MAP_MAX, ECO_CURVE_MAX). */
+int eco_cfg_engine_map_load(const char *maps_dir, const char *stem, eco_engine *e,
+                            double *map_displacement_l);
+
+/* Scale a map loaded by eco_cfg_engine_map_load to another engine: the torque axis, fuel
+ * rate, full-load and friction torque all scale with displacement_ratio (new/map
+ * displacement: same BMEP gives the same BSFC), the speed axis is unchanged. The full-load
+ * curve is then resampled (ECO_CURVE_MAX points from its first speed to max_speed_radps) and
+ * capped so that torque * speed <= rated_power_w and torque <= max_torque_nm (ignored if <= 0).
+ * Returns ECO_OK or ECO_EINVAL (non-positive ratio, power or speed; max speed below the
+ * curve's first speed). */
+int eco_cfg_engine_map_scale(eco_engine *e, double displacement_ratio, double rated_power_w,
+                             double max_torque_nm, double max_speed_radps);
+
+/* Build a vehicle JSON (the schema of eco_cfg_vehicle_load) from one EPA test-car record in a
+ * CSV with the columns of models/vehicles/epa_testcars_calibration.csv. model matches the
+ * "Represented Test Veh Model" column case-insensitively; "MODEL|TRANSMISSION" also requires
+ * "Tested Transmission Type" to start with TRANSMISSION ("cvt" stands for "Continuously
+ * Variable"). Of several matching rows the first HWFE/Highway row is used (the first row if
+ * none is); "sources.record" names it. displacement_l and hp override the record when > 0.
+ * Everything the record lacks comes from documented class defaults (SCHEMA.md, "from-EPA");
+ * no per-vehicle tuning. On success *out is a new tree the caller frees with cJSON_Delete.
+ * Returns ECO_OK; ECO_ENOENT (no file, or no row for model: the message lists the models);
+ * ECO_EPARSE (missing column, bad number: file:line); ECO_EINVAL (a record the defaults do
+ * not cover, e.g. a plug-in hybrid or an unknown fuel); ECO_ENOMEM. */
+int eco_cfg_vehicle_from_epa(const char *csv_path, const char *model, double displacement_l,
+                             double hp, cJSON **out);
+
+#endif

@@ -1,0 +1,250 @@
+#include "cycle.h"
+
+#include "ecodrive/common.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KMH (1.0 / 3.6)
+
+/* Phase boundaries: WLTC per UN GTR 15 Annex 1 (class 3: 589/1022/1477 s; class 1 is
+ * Low1, Medium1, Low1); NEDC per UNECE R83 (ECE-15 x 4 to 780 s, then EUDC); FTP-75 bags
+ * per 40 CFR 86.115 (505 s cold transient, 864 s stabilised, 505 s hot transient). */
+typedef struct {
+    const char *cycle;
+    int ftp_bags;
+    int n;
+    eco_sim_phase phase[4];
+} phase_table;
+
+static const phase_table PHASES[] = {
+    {"wltc_class3b", 0, 4, {{"low", 0, 589}, {"medium", 589, 1022}, {"high", 1022, 1477},
+                            {"extra_high", 1477, 1800}}},
+    {"wltc_class3a", 0, 4, {{"low", 0, 589}, {"medium", 589, 1022}, {"high", 1022, 1477},
+                            {"extra_high", 1477, 1800}}},
+    {"wltc_class2", 0, 4, {{"low", 0, 589}, {"medium", 589, 1022}, {"high", 1022, 1477},
+                           {"extra_high", 1477, 1800}}},
+    {"wltc_class1", 0, 3, {{"low", 0, 589}, {"medium", 589, 1022}, {"low_2", 1022, 1611}}},
+    {"nedc", 0, 2, {{"urban", 0, 780}, {"extra_urban", 780, 1179}}},
+    {"udds", 0, 2, {{"transient", 0, 505}, {"stabilized", 505, 1369}}},
+    {"ftp75", 1, 3, {{"bag1_cold", 0, 505}, {"bag2_stabilized", 505, 1369},
+                     {"bag3_hot", 1369, 1874}}},
+};
+
+static void set_phases(eco_sim_cycle *c)
+{
+    c->n_phases = 1;
+    snprintf(c->phase[0].name, sizeof c->phase[0].name, "all");
+    c->phase[0].t0_s = c->time_s[0];
+    c->phase[0].t1_s = c->time_s[c->n - 1];
+    c->ftp_bags = 0;
+    for (size_t i = 0; i < sizeof PHASES / sizeof PHASES[0]; i++) {
+        const phase_table *p = &PHASES[i];
+        if (strcmp(p->cycle, c->name) != 0)
+            continue;
+        if (fabs(p->phase[p->n - 1].t1_s - c->time_s[c->n - 1]) > 1.0)
+            return; /* same name, other length: keep one phase rather than guess */
+        c->n_phases = p->n;
+        c->ftp_bags = p->ftp_bags;
+        memcpy(c->phase, p->phase, sizeof(eco_sim_phase) * (size_t)p->n);
+    }
+}
+
+static int grow(eco_sim_cycle *c, int cap)
+{
+    double **cols[] = {&c->time_s, &c->speed_mps, &c->grade_rad, &c->distance_m};
+    for (int k = 0; k < 4; k++) {
+        double *p = eco_realloc(*cols[k], sizeof(double) * (size_t)cap);
+        if (!p)
+            return ECO_ENOMEM;
+        *cols[k] = p;
+    }
+    return ECO_OK;
+}
+
+/* Parse one data line; returns the number of fields or -1. */
+static int parse_row(char *line, double f[3])
+{
+    int k = 0;
+    char *s = line;
+    while (k < 3) {
+        char *end;
+        errno = 0;
+        f[k] = strtod(s, &end);
+        if (end == s || errno)
+            return -1;
+        k++;
+        while (*end == ' ' || *end == '\t')
+            end++;
+        if (*end == ',') {
+            s = end + 1;
+            continue;
+        }
+        if (*end == '\0' || *end == '\n' || *end == '\r')
+            return k;
+        return -1;
+    }
+    return -1;
+}
+
+static void base_name(const char *path, char *out, size_t n)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    snprintf(out, n, "%s", b);
+    char *dot = strrchr(out, '.');
+    if (dot)
+        *dot = '\0';
+}
+
+static int check_row(const char *path, int line, const eco_sim_cycle *c, const double f[3],
+                     int nf)
+{
+    if (nf < 2) {
+        eco_set_error("%s:%d: need time_s,speed_kmh[,grade]", path, line);
+        return ECO_EPARSE;
+    }
+    if (!isfinite(f[0]) || (c->n > 0 && !(f[0] > c->time_s[c->n - 1]))) {
+        eco_set_error("%s:%d: time_s must increase (%g after %g)", path, line, f[0],
+                      c->n > 0 ? c->time_s[c->n - 1] : NAN);
+        return ECO_EPARSE;
+    }
+    if (!isfinite(f[1]) || f[1] < 0.0) {
+        eco_set_error("%s:%d: speed_kmh must be finite and >= 0, got %g", path, line, f[1]);
+        return ECO_EPARSE;
+    }
+    if (nf == 3 && !(fabs(f[2]) < 0.5)) {
+        eco_set_error("%s:%d: grade must be a rise/run fraction within +-0.5, got %g", path,
+                      line, f[2]);
+        return ECO_EPARSE;
+    }
+    return ECO_OK;
+}
+
+static int read_rows(FILE *fp, const char *path, eco_sim_cycle *c)
+{
+    char buf[512];
+    int line = 0, cap = 0, rc;
+    while (fgets(buf, sizeof buf, fp)) {
+        line++;
+        if (buf[0] == '#' || buf[strspn(buf, " \t\r\n")] == '\0')
+            continue;
+        double f[3] = {0, 0, 0};
+        int nf = parse_row(buf, f);
+        if (nf < 0 && c->n == 0 && line == 1 && strstr(buf, "time"))
+            continue; /* header */
+        if ((rc = check_row(path, line, c, f, nf)))
+            return rc;
+        if (c->n == cap && (rc = grow(c, cap = cap ? 2 * cap : 2048)))
+            return rc;
+        c->time_s[c->n] = f[0];
+        c->speed_mps[c->n] = f[1] * KMH;
+        c->grade_rad[c->n] = atan(f[2]);
+        c->n++;
+    }
+    if (c->n < 2) {
+        eco_set_error("%s: needs at least two rows of time_s,speed_kmh", path);
+        return ECO_EPARSE;
+    }
+    return ECO_OK;
+}
+
+int eco_sim_cycle_load(const char *path, const char *name, eco_sim_cycle *c)
+{
+    memset(c, 0, sizeof *c);
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        eco_set_error("%s: cannot open: %s", path, strerror(errno));
+        return ECO_ENOENT;
+    }
+    int rc = read_rows(fp, path, c);
+    fclose(fp);
+    if (rc) {
+        eco_sim_cycle_free(c);
+        return rc;
+    }
+    if (name)
+        snprintf(c->name, sizeof c->name, "%s", name);
+    else
+        base_name(path, c->name, sizeof c->name);
+    c->distance_m[0] = 0.0;
+    for (int i = 1; i < c->n; i++)
+        c->distance_m[i] = c->distance_m[i - 1] + 0.5 * (c->speed_mps[i] + c->speed_mps[i - 1]) *
+                                                      (c->time_s[i] - c->time_s[i - 1]);
+    set_phases(c);
+    return ECO_OK;
+}
+
+void eco_sim_cycle_free(eco_sim_cycle *c)
+{
+    eco_free(c->time_s);
+    eco_free(c->speed_mps);
+    eco_free(c->grade_rad);
+    eco_free(c->distance_m);
+    memset(c, 0, sizeof *c);
+}
+
+static int locate(const eco_sim_cycle *c, double t)
+{
+    /* Cycles are near-uniform in time: guess, then correct. */
+    double span = c->time_s[c->n - 1] - c->time_s[0];
+    int i = (int)((t - c->time_s[0]) / span * (c->n - 1));
+    i = i < 0 ? 0 : (i > c->n - 2 ? c->n - 2 : i);
+    while (i > 0 && c->time_s[i] > t)
+        i--;
+    while (i < c->n - 2 && c->time_s[i + 1] <= t)
+        i++;
+    return i;
+}
+
+void eco_sim_cycle_sample(const eco_sim_cycle *c, double t, double *v, double *grade, double *d)
+{
+    if (t <= c->time_s[0] || t >= c->time_s[c->n - 1]) {
+        int i = t <= c->time_s[0] ? 0 : c->n - 1;
+        if (v)
+            *v = c->speed_mps[i];
+        if (grade)
+            *grade = c->grade_rad[i];
+        if (d)
+            *d = c->distance_m[i];
+        return;
+    }
+    int i = locate(c, t);
+    double h = c->time_s[i + 1] - c->time_s[i];
+    double w = (t - c->time_s[i]) / h;
+    double v0 = c->speed_mps[i], v1 = c->speed_mps[i + 1];
+    if (v)
+        *v = v0 + w * (v1 - v0);
+    if (grade)
+        *grade = c->grade_rad[i] + w * (c->grade_rad[i + 1] - c->grade_rad[i]);
+    if (d) /* exact integral of the linear speed */
+        *d = c->distance_m[i] + (v0 * w + 0.5 * (v1 - v0) * w * w) * h;
+}
+
+void eco_sim_cycle_band(const eco_sim_cycle *c, double t, double dv, double dt, double *lo,
+                        double *hi)
+{
+    double vmin, vmax, s;
+    eco_sim_cycle_sample(c, t - dt, &vmin, NULL, NULL);
+    vmax = vmin;
+    eco_sim_cycle_sample(c, t + dt, &s, NULL, NULL);
+    vmin = fmin(vmin, s);
+    vmax = fmax(vmax, s);
+    /* The samples inside the window are the piecewise-linear trace's extremes. */
+    for (int i = locate(c, t - dt); i < c->n && c->time_s[i] <= t + dt; i++) {
+        if (c->time_s[i] < t - dt)
+            continue;
+        vmin = fmin(vmin, c->speed_mps[i]);
+        vmax = fmax(vmax, c->speed_mps[i]);
+    }
+    *lo = fmax(0.0, vmin - dv);
+    *hi = vmax + dv;
+}
+
+double eco_sim_cycle_duration_s(const eco_sim_cycle *c)
+{
+    return c->time_s[c->n - 1] - c->time_s[0];
+}

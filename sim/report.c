@@ -1,0 +1,118 @@
+#include "report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+static void row(FILE *fp, const eco_sim_figures *f, int hybrid)
+{
+    fprintf(fp, "%-16s %8.3f %7.0f %8.3f %8.3f %7.1f %8.1f %8.2f %6.3f %6.3f %6.2f %5.1f\n",
+            f->name, f->distance_km, f->duration_s, f->fuel_l_per_100km,
+            hybrid ? f->fuel_soc_corrected_l_per_100km : f->fuel_l_per_100km, f->co2_g_per_km,
+            f->nox_mg_per_km, f->energy_kwh_per_100km, f->soc_start, f->soc_end, f->trace_rms_kmh,
+            f->outside_tolerance_s);
+}
+
+void eco_sim_print_table(FILE *fp, const eco_sim_summary *s)
+{
+    fprintf(fp, "vehicle: %s   cycle: %s   controller: %s%s\n", s->vehicle, s->cycle,
+            s->controller, s->ftp_weighted ? "   (total = EPA FTP composite, bags 0.43/0.57)" : "");
+    fprintf(fp, "%-16s %8s %7s %8s %8s %7s %8s %8s %6s %6s %6s %5s\n", "phase", "km", "s",
+            "L/100km", "corr", "gCO2/km", "mgNOx/km", "kWh/100", "soc0", "soc1", "rms", "out_s");
+    for (int p = 0; p < s->n_phases && s->n_phases > 1; p++)
+        row(fp, &s->phase[p], 1);
+    row(fp, &s->total, 1);
+    if (isfinite(s->total.wall_energy_kwh_per_100km))
+        fprintf(fp, "wall energy: %.2f kWh/100km (%.1f MPGe)\n",
+                s->total.wall_energy_kwh_per_100km, s->mpge_us);
+    else
+        fprintf(fp, "fuel economy: %.1f mpg (US, SOC-corrected)\n", s->mpg_us);
+    fprintf(fp, "trace: rms %.3f km/h, max %.2f km/h, %.1f s outside +-2 km/h/+-1 s; "
+                "energy balance residual %.4f %%\n",
+            s->total.trace_rms_kmh, s->total.trace_max_dev_kmh, s->total.outside_tolerance_s,
+            s->energy_balance_residual_pct);
+}
+
+static void add_num(cJSON *o, const char *k, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, k, v);
+    else
+        cJSON_AddNullToObject(o, k);
+}
+
+static void figures_json(cJSON *o, const eco_sim_figures *f)
+{
+    add_num(o, "distance_km", f->distance_km);
+    add_num(o, "duration_s", f->duration_s);
+    add_num(o, "fuel_l_per_100km", f->fuel_l_per_100km);
+    add_num(o, "fuel_soc_corrected_l_per_100km", f->fuel_soc_corrected_l_per_100km);
+    add_num(o, "co2_g_per_km", f->co2_g_per_km);
+    add_num(o, "nox_mg_per_km", f->nox_mg_per_km);
+    add_num(o, "energy_kwh_per_100km", f->energy_kwh_per_100km);
+    add_num(o, "wall_energy_kwh_per_100km", f->wall_energy_kwh_per_100km);
+    add_num(o, "soc_start", f->soc_start);
+    add_num(o, "soc_end", f->soc_end);
+    add_num(o, "trace_rms_kmh", f->trace_rms_kmh);
+    add_num(o, "trace_max_dev_kmh", f->trace_max_dev_kmh);
+    add_num(o, "outside_tolerance_s", f->outside_tolerance_s);
+    add_num(o, "distance_error_pct", f->distance_error_pct);
+}
+
+cJSON *eco_sim_summary_json(const eco_sim_summary *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "vehicle", s->vehicle);
+    cJSON_AddStringToObject(o, "cycle", s->cycle);
+    cJSON_AddStringToObject(o, "controller", s->controller);
+    cJSON_AddStringToObject(o, "weighting", s->ftp_weighted ? "epa_ftp_composite" : "none");
+    figures_json(o, &s->total);
+    add_num(o, "mpg_us", s->mpg_us);
+    add_num(o, "mpge_us", s->mpge_us);
+    add_num(o, "energy_balance_residual_pct", s->energy_balance_residual_pct);
+    add_num(o, "invalid_setpoints", s->invalid_setpoints);
+    cJSON *us = cJSON_AddObjectToObject(o, "mpc_solve_us");
+    add_num(us, "p50", s->solve_us_p50);
+    add_num(us, "p99", s->solve_us_p99);
+    add_num(us, "max", s->solve_us_max);
+    cJSON *ph = cJSON_AddArrayToObject(o, "phases");
+    for (int p = 0; p < s->n_phases; p++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "name", s->phase[p].name);
+        figures_json(e, &s->phase[p]);
+        cJSON_AddItemToArray(ph, e);
+    }
+    return o;
+}
+
+int eco_sim_write_csv(const char *path, const eco_sim_result *r)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.part", path);
+    FILE *fp = fopen(tmp, "w");
+    if (!fp) {
+        eco_set_error("%s: cannot write: %s", path, strerror(errno));
+        return ECO_EIO;
+    }
+    fprintf(fp, "time_s,speed_ref_kmh,speed_kmh,band_lo_kmh,band_hi_kmh,accel_mps2,fuel_g_cum,"
+                "nox_mg_cum,soc,throttle,regen,brake,gear,engine_on,engine_speed_rpm,"
+                "engine_torque_nm,motor_torque_nm,battery_power_kw\n");
+    for (int i = 0; i < r->n_series; i++) {
+        const eco_sim_sample *s = &r->series[i];
+        fprintf(fp, "%.2f,%.4f,%.4f,%.3f,%.3f,%.4f,%.4f,%.3f,%.5f,%.4f,%.4f,%.4f,%d,%d,%.1f,%.2f,"
+                    "%.2f,%.3f\n",
+                s->time_s, s->speed_ref_kmh, s->speed_kmh, s->band_lo_kmh, s->band_hi_kmh,
+                s->accel_mps2, s->fuel_g_cum, s->nox_mg_cum, s->soc, s->throttle, s->regen,
+                s->brake, s->gear, s->engine_on, s->engine_speed_rpm, s->engine_torque_nm,
+                s->motor_torque_nm, s->battery_power_kw);
+    }
+    int bad = ferror(fp);
+    if (fclose(fp) || bad || rename(tmp, path)) {
+        remove(tmp);
+        eco_set_error("%s: write failed: %s", path, strerror(errno));
+        return ECO_EIO;
+    }
+    return ECO_OK;
+}

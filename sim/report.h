@@ -1,0 +1,17 @@
+/* Printing a run: table, JSON and the CSV time series. */
+#ifndef ECOSIM_REPORT_H
+#define ECOSIM_REPORT_H
+
+#include "summary.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+void eco_sim_print_table(FILE *fp, const eco_sim_summary *s);
+/* The run summary as a JSON object (caller deletes). NULL on ENOMEM. */
+cJSON *eco_sim_summary_json(const eco_sim_summary *s);
+/* Write the time series; ECO_EIO with eco_last_error on failure. Writes to a temporary
+ * file and renames it, so a failed run leaves no half-written file. */
+int eco_sim_write_csv(const char *path, const eco_sim_result *r);
+
+#endif

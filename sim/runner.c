@@ -1,0 +1,185 @@
+#include "runner.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define KMH 3.6
+#define WLTP_TOL_KMH 2.0 /* UN GTR 15 Annex 6 §2.6.8.3: +-2 km/h, +-1 s */
+#define WLTP_TOL_S 1.0
+
+void eco_sim_options_default(eco_sim_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->dt_s = 0.1;
+}
+
+static double now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e6 + ts.tv_nsec * 1e-3;
+}
+
+static void fill_preview(const eco_sim_cycle *c, const eco_sim_options *o, const eco_state *x,
+                         const eco_controller *ctl, eco_preview *pv)
+{
+    pv->dt_s = o->dt_s;
+    pv->n = ctl->preview_n < 1 ? 1 : (ctl->preview_n > ECO_PREVIEW_MAX ? ECO_PREVIEW_MAX
+                                                                       : ctl->preview_n);
+    for (int k = 0; k < pv->n; k++) {
+        double t = x->time_s + (k + 1) * o->dt_s;
+        eco_sim_cycle_sample(c, t, &pv->speed_ref_mps[k], &pv->grade_rad[k], NULL);
+        if (o->band_kmh > 0.0 || o->band_s > 0.0)
+            eco_sim_cycle_band(c, t, o->band_kmh / KMH, o->band_s, &pv->speed_lo_mps[k],
+                               &pv->speed_hi_mps[k]);
+        else
+            pv->speed_lo_mps[k] = pv->speed_hi_mps[k] = pv->speed_ref_mps[k];
+    }
+    double d_ref;
+    eco_sim_cycle_sample(c, x->time_s, NULL, NULL, &d_ref);
+    pv->distance_gap_m = d_ref - x->distance_m;
+}
+
+static void accumulate(eco_sim_totals *t, const eco_state *x0, const eco_state *x1,
+                       const eco_step_out *out, double v_ref, double lo, double hi, double dt)
+{
+    t->duration_s += dt;
+    t->distance_m += x1->distance_m - x0->distance_m;
+    t->fuel_g += out->fuel_g;
+    t->nox_g += out->nox_g;
+    t->co2_g += out->co2_g;
+    t->battery_chem_j += out->energy.battery_j;
+    t->battery_terminal_j += out->battery_power_w * dt;
+    double pe = out->engine_torque_nm * out->engine_speed_radps;
+    if (pe > 0.0) {
+        t->engine_work_j += pe * dt;
+        t->engine_fuel_j += out->energy.fuel_j;
+    }
+    t->soc_end = x1->soc;
+    double dev = (x1->speed_mps - v_ref) * KMH;
+    t->sq_err_kmh2 += dev * dev * dt;
+    t->max_dev_kmh = fmax(t->max_dev_kmh, fabs(dev));
+    if (x1->speed_mps < lo - 1e-9 || x1->speed_mps > hi + 1e-9)
+        t->outside_s += dt;
+    eco_energy *e = &t->energy;
+    const eco_energy *a = &out->energy;
+    e->fuel_j += a->fuel_j;
+    e->battery_j += a->battery_j;
+    e->aero_j += a->aero_j;
+    e->rolling_j += a->rolling_j;
+    e->grade_j += a->grade_j;
+    e->kinetic_j += a->kinetic_j;
+    e->brake_j += a->brake_j;
+    e->engine_loss_j += a->engine_loss_j;
+    e->driveline_loss_j += a->driveline_loss_j;
+    e->machine_loss_j += a->machine_loss_j;
+    e->battery_loss_j += a->battery_loss_j;
+    e->aux_j += a->aux_j;
+}
+
+static void record(eco_sim_result *r, const eco_state *x, const eco_step_out *out,
+                   const eco_command *u, double v_ref, double lo, double hi)
+{
+    eco_sim_sample *s = &r->series[r->n_series++];
+    const eco_sim_sample *prev = r->n_series > 1 ? s - 1 : NULL;
+    s->time_s = x->time_s;
+    s->speed_ref_kmh = v_ref * KMH;
+    s->speed_kmh = x->speed_mps * KMH;
+    s->band_lo_kmh = lo * KMH;
+    s->band_hi_kmh = hi * KMH;
+    s->accel_mps2 = out->accel_mps2;
+    s->fuel_g_cum = (prev ? prev->fuel_g_cum : 0.0) + out->fuel_g;
+    s->nox_mg_cum = (prev ? prev->nox_mg_cum : 0.0) + out->nox_g * 1e3;
+    s->soc = x->soc;
+    s->throttle = u->throttle;
+    s->regen = u->regen;
+    s->brake = u->brake;
+    s->engine_speed_rpm = out->engine_speed_radps * 30.0 / M_PI;
+    s->engine_torque_nm = out->engine_torque_nm;
+    s->motor_torque_nm = out->motor_torque_nm;
+    s->battery_power_kw = out->battery_power_w * 1e-3;
+    s->gear = out->gear;
+    s->engine_on = x->engine_on;
+}
+
+static int alloc_result(eco_sim_result *r, int steps, int keep_series)
+{
+    r->solve_us = eco_calloc((size_t)steps, sizeof(double));
+    r->series = keep_series ? eco_calloc((size_t)steps, sizeof(eco_sim_sample)) : NULL;
+    return r->solve_us && (!keep_series || r->series) ? ECO_OK : ECO_ENOMEM;
+}
+
+int eco_sim_run(const eco_vehicle *veh, const eco_sim_cycle *c, eco_controller *ctl,
+                const eco_sim_options *o, eco_sim_result *r)
+{
+    memset(r, 0, sizeof *r);
+    double t_end = eco_sim_cycle_duration_s(c);
+    int steps = (int)floor(t_end / o->dt_s + 1e-9);
+    int rc = alloc_result(r, steps, o->keep_series);
+    if (rc)
+        return rc;
+    r->n_phases = c->n_phases;
+    memcpy(r->phase_def, c->phase, sizeof c->phase);
+    eco_state x, next;
+    eco_model_state_init(veh, o->engine_hot, &x);
+    x.time_s = c->time_s[0];
+    r->total.soc_start = r->total.soc_end = x.soc;
+    for (int p = 0; p < r->n_phases; p++)
+        r->phase[p].soc_start = r->phase[p].soc_end = x.soc;
+    eco_step_out out;
+    memset(&out, 0, sizeof out);
+    eco_observation obs;
+    eco_preview pv;
+    ctl->reset(ctl);
+    int phase = 0, report_every = steps / 10 + 1;
+    for (int k = 0; k < steps; k++) {
+        double grade, v_ref, lo, hi;
+        eco_sim_cycle_sample(c, x.time_s, NULL, &grade, NULL);
+        eco_observation_from_plant(veh, &x, k ? &out : NULL, grade, &obs);
+        fill_preview(c, o, &x, ctl, &pv);
+        pv.soc_target = r->total.soc_start;
+        eco_setpoint sp;
+        double t0 = now_us();
+        int crc = ctl->step(ctl, &obs, &pv, &sp);
+        r->solve_us[r->n_solve++] = now_us() - t0;
+        if (crc || !sp.valid) {
+            r->invalid_setpoints++;
+            if (crc)
+                continue;
+        }
+        if ((rc = eco_model_step(veh, &x, &sp.cmd, grade, o->dt_s, &next, &out)))
+            return rc;
+        eco_sim_cycle_sample(c, next.time_s, &v_ref, NULL, NULL);
+        eco_sim_cycle_band(c, next.time_s, WLTP_TOL_KMH / KMH, WLTP_TOL_S, &lo, &hi);
+        while (phase < r->n_phases - 1 && x.time_s >= r->phase_def[phase].t1_s - 1e-9) {
+            phase++;
+            r->phase[phase].soc_start = x.soc;
+        }
+        accumulate(&r->total, &x, &next, &out, v_ref, lo, hi, o->dt_s);
+        accumulate(&r->phase[phase], &x, &next, &out, v_ref, lo, hi, o->dt_s);
+        if (r->series)
+            record(r, &next, &out, &sp.cmd, v_ref, lo, hi);
+        x = next;
+        if (!o->quiet && k % report_every == 0 && k)
+            fprintf(stderr, "\r%s: %3d %%", ctl->name, 100 * k / steps);
+    }
+    if (!o->quiet)
+        fprintf(stderr, "\r%s: 100 %%\n", ctl->name);
+    r->total.ref_distance_m = c->distance_m[c->n - 1];
+    for (int p = 0; p < r->n_phases; p++) {
+        double d0, d1;
+        eco_sim_cycle_sample(c, r->phase_def[p].t0_s, NULL, NULL, &d0);
+        eco_sim_cycle_sample(c, r->phase_def[p].t1_s, NULL, NULL, &d1);
+        r->phase[p].ref_distance_m = d1 - d0;
+    }
+    return ECO_OK;
+}
+
+void eco_sim_result_free(eco_sim_result *r)
+{
+    eco_free(r->series);
+    eco_free(r->solve_us);
+    memset(r, 0, sizeof *r);
+}
