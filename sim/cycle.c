@@ -21,17 +21,25 @@ typedef struct {
 } phase_table;
 
 static const phase_table PHASES[] = {
-    {"wltc_class3b", 0, 4, {{"low", 0, 589}, {"medium", 589, 1022}, {"high", 1022, 1477},
-                            {"extra_high", 1477, 1800}}},
-    {"wltc_class3a", 0, 4, {{"low", 0, 589}, {"medium", 589, 1022}, {"high", 1022, 1477},
-                            {"extra_high", 1477, 1800}}},
-    {"wltc_class2", 0, 4, {{"low", 0, 589}, {"medium", 589, 1022}, {"high", 1022, 1477},
-                           {"extra_high", 1477, 1800}}},
+    {"wltc_class3b",
+     0,
+     4,
+     {{"low", 0, 589}, {"medium", 589, 1022}, {"high", 1022, 1477}, {"extra_high", 1477, 1800}}},
+    {"wltc_class3a",
+     0,
+     4,
+     {{"low", 0, 589}, {"medium", 589, 1022}, {"high", 1022, 1477}, {"extra_high", 1477, 1800}}},
+    {"wltc_class2",
+     0,
+     4,
+     {{"low", 0, 589}, {"medium", 589, 1022}, {"high", 1022, 1477}, {"extra_high", 1477, 1800}}},
     {"wltc_class1", 0, 3, {{"low", 0, 589}, {"medium", 589, 1022}, {"low_2", 1022, 1611}}},
     {"nedc", 0, 2, {{"urban", 0, 780}, {"extra_urban", 780, 1179}}},
     {"udds", 0, 2, {{"transient", 0, 505}, {"stabilized", 505, 1369}}},
-    {"ftp75", 1, 3, {{"bag1_cold", 0, 505}, {"bag2_stabilized", 505, 1369},
-                     {"bag3_hot", 1369, 1874}}},
+    {"ftp75",
+     1,
+     3,
+     {{"bag1_cold", 0, 505}, {"bag2_stabilized", 505, 1369}, {"bag3_hot", 1369, 1874}}},
 };
 
 static void set_phases(eco_sim_cycle *c)
@@ -100,8 +108,7 @@ static void base_name(const char *path, char *out, size_t n)
         *dot = '\0';
 }
 
-static int check_row(const char *path, int line, const eco_sim_cycle *c, const double f[3],
-                     int nf)
+static int check_row(const char *path, int line, const eco_sim_cycle *c, const double f[3], int nf)
 {
     if (nf < 2) {
         eco_set_error("%s:%d: need time_s,speed_kmh[,grade]", path, line);
@@ -117,8 +124,8 @@ static int check_row(const char *path, int line, const eco_sim_cycle *c, const d
         return ECO_EPARSE;
     }
     if (nf == 3 && !(fabs(f[2]) < 0.5)) {
-        eco_set_error("%s:%d: grade must be a rise/run fraction within +-0.5, got %g", path,
-                      line, f[2]);
+        eco_set_error("%s:%d: grade must be a rise/run fraction within +-0.5, got %g", path, line,
+                      f[2]);
         return ECO_EPARSE;
     }
     return ECO_OK;

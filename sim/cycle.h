@@ -18,7 +18,7 @@ typedef struct {
     double *distance_m; /* trapezoidal, from the start */
     int n_phases;
     eco_sim_phase phase[ECO_PHASES_MAX];
-    int ftp_bags;       /* 1: phases are the FTP-75 bags, weighted 0.43 / 0.57 */
+    int ftp_bags; /* 1: phases are the FTP-75 bags, weighted 0.43 / 0.57 */
 } eco_sim_cycle;
 
 /* Load `time_s,speed_kmh[,grade]` (grade as rise/run); a header line is optional. Errors
@@ -27,8 +27,8 @@ typedef struct {
 int eco_sim_cycle_load(const char *path, const char *name, eco_sim_cycle *c);
 void eco_sim_cycle_free(eco_sim_cycle *c);
 /* Reference speed, grade and distance at time t (linear between samples). */
-void eco_sim_cycle_sample(const eco_sim_cycle *c, double t_s, double *speed_mps,
-                          double *grade_rad, double *distance_m);
+void eco_sim_cycle_sample(const eco_sim_cycle *c, double t_s, double *speed_mps, double *grade_rad,
+                          double *distance_m);
 /* Speed band at t: min and max of the reference over [t - dt_band, t + dt_band], widened
  * by dv_band. The WLTP trace tolerance is dv 2 km/h, dt 1 s. */
 void eco_sim_cycle_band(const eco_sim_cycle *c, double t_s, double dv_mps, double dt_s,

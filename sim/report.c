@@ -15,20 +15,21 @@ static void row(FILE *fp, const eco_sim_figures *f, int hybrid)
 
 void eco_sim_print_table(FILE *fp, const eco_sim_summary *s)
 {
-    fprintf(fp, "vehicle: %s   cycle: %s   controller: %s%s\n", s->vehicle, s->cycle,
-            s->controller, s->ftp_weighted ? "   (total = EPA FTP composite, bags 0.43/0.57)" : "");
+    fprintf(fp, "vehicle: %s   cycle: %s   controller: %s%s\n", s->vehicle, s->cycle, s->controller,
+            s->ftp_weighted ? "   (total = EPA FTP composite, bags 0.43/0.57)" : "");
     fprintf(fp, "%-16s %8s %7s %8s %8s %7s %8s %8s %6s %6s %6s %5s\n", "phase", "km", "s",
             "L/100km", "corr", "gCO2/km", "mgNOx/km", "kWh/100", "soc0", "soc1", "rms", "out_s");
     for (int p = 0; p < s->n_phases && s->n_phases > 1; p++)
         row(fp, &s->phase[p], 1);
     row(fp, &s->total, 1);
     if (isfinite(s->total.wall_energy_kwh_per_100km))
-        fprintf(fp, "wall energy: %.2f kWh/100km (%.1f MPGe)\n",
-                s->total.wall_energy_kwh_per_100km, s->mpge_us);
+        fprintf(fp, "wall energy: %.2f kWh/100km (%.1f MPGe)\n", s->total.wall_energy_kwh_per_100km,
+                s->mpge_us);
     else
         fprintf(fp, "fuel economy: %.1f mpg (US, SOC-corrected)\n", s->mpg_us);
-    fprintf(fp, "trace: rms %.3f km/h, max %.2f km/h, %.1f s outside +-2 km/h/+-1 s; "
-                "energy balance residual %.4f %%\n",
+    fprintf(fp,
+            "trace: rms %.3f km/h, max %.2f km/h, %.1f s outside +-2 km/h/+-1 s; "
+            "energy balance residual %.4f %%\n",
             s->total.trace_rms_kmh, s->total.trace_max_dev_kmh, s->total.outside_tolerance_s,
             s->energy_balance_residual_pct);
 }
@@ -101,8 +102,9 @@ int eco_sim_write_csv(const char *path, const eco_sim_result *r)
                 "engine_torque_nm,motor_torque_nm,battery_power_kw\n");
     for (int i = 0; i < r->n_series; i++) {
         const eco_sim_sample *s = &r->series[i];
-        fprintf(fp, "%.2f,%.4f,%.4f,%.3f,%.3f,%.4f,%.4f,%.3f,%.5f,%.4f,%.4f,%.4f,%d,%d,%.1f,%.2f,"
-                    "%.2f,%.3f\n",
+        fprintf(fp,
+                "%.2f,%.4f,%.4f,%.3f,%.3f,%.4f,%.4f,%.3f,%.5f,%.4f,%.4f,%.4f,%d,%d,%.1f,%.2f,"
+                "%.2f,%.3f\n",
                 s->time_s, s->speed_ref_kmh, s->speed_kmh, s->band_lo_kmh, s->band_hi_kmh,
                 s->accel_mps2, s->fuel_g_cum, s->nox_mg_cum, s->soc, s->throttle, s->regen,
                 s->brake, s->gear, s->engine_on, s->engine_speed_rpm, s->engine_torque_nm,

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <time.h>
 
-#define KMH 3.6
+#define KMH          3.6
 #define WLTP_TOL_KMH 2.0 /* UN GTR 15 Annex 6 §2.6.8.3: +-2 km/h, +-1 s */
-#define WLTP_TOL_S 1.0
+#define WLTP_TOL_S   1.0
 
 void eco_sim_options_default(eco_sim_options *o)
 {
@@ -26,8 +26,9 @@ static void fill_preview(const eco_sim_cycle *c, const eco_sim_options *o, const
                          const eco_controller *ctl, eco_preview *pv)
 {
     pv->dt_s = o->dt_s;
-    pv->n = ctl->preview_n < 1 ? 1 : (ctl->preview_n > ECO_PREVIEW_MAX ? ECO_PREVIEW_MAX
-                                                                       : ctl->preview_n);
+    pv->n = ctl->preview_n < 1
+                ? 1
+                : (ctl->preview_n > ECO_PREVIEW_MAX ? ECO_PREVIEW_MAX : ctl->preview_n);
     for (int k = 0; k < pv->n; k++) {
         double t = x->time_s + (k + 1) * o->dt_s;
         eco_sim_cycle_sample(c, t, &pv->speed_ref_mps[k], &pv->grade_rad[k], NULL);

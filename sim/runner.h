@@ -6,20 +6,20 @@
 #include "ecodrive/control.h"
 
 typedef struct {
-    double dt_s;        /* plant and control step, s (default 0.1: the controller's 10 Hz) */
-    int engine_hot;     /* start with a warm engine */
-    double band_kmh;    /* speed band the controller may use: +- km/h ... */
-    double band_s;      /* ... and +- s around the reference (0, 0: exact trace) */
-    int keep_series;    /* record the time series */
-    int quiet;          /* no progress on stderr */
+    double dt_s;     /* plant and control step, s (default 0.1: the controller's 10 Hz) */
+    int engine_hot;  /* start with a warm engine */
+    double band_kmh; /* speed band the controller may use: +- km/h ... */
+    double band_s;   /* ... and +- s around the reference (0, 0: exact trace) */
+    int keep_series; /* record the time series */
+    int quiet;       /* no progress on stderr */
 } eco_sim_options;
 
 /* Sums over a stretch of the run. Energies are in joules. */
 typedef struct {
     double duration_s, distance_m, ref_distance_m;
     double fuel_g, nox_g, co2_g;
-    double battery_chem_j;       /* out of the battery, OCV * I (net) */
-    double battery_terminal_j;   /* at the terminals (net) */
+    double battery_chem_j;               /* out of the battery, OCV * I (net) */
+    double battery_terminal_j;           /* at the terminals (net) */
     double engine_work_j, engine_fuel_j; /* positive engine work and the fuel energy behind it */
     double soc_start, soc_end;
     double sq_err_kmh2, max_dev_kmh, outside_s;
@@ -41,7 +41,7 @@ typedef struct {
     eco_sim_sample *series;
     int n_series;
     int invalid_setpoints;
-    double *solve_us;            /* per control step */
+    double *solve_us; /* per control step */
     int n_solve;
 } eco_sim_result;
 

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define L_PER_GAL_US 3.785411784
-#define KM_PER_MI 1.609344
+#define L_PER_GAL_US   3.785411784
+#define KM_PER_MI      1.609344
 #define KWH_PER_GAL_EQ 33.705 /* EPA gasoline gallon equivalent, 40 CFR 600.002 */
-#define CO2_PER_C (44.0095 / 12.011)
+#define CO2_PER_C      (44.0095 / 12.011)
 
 /* Fuel the engine would burn to put back the battery energy used (J711-style linear
  * correction): at the run's own mean engine efficiency and the generator's efficiency at
@@ -28,8 +28,8 @@ typedef struct {
 
 static extensive extensive_of(const eco_sim_totals *t, double corr)
 {
-    extensive e = {t->fuel_g, t->fuel_g + corr * t->battery_chem_j, t->nox_g,
-                   t->battery_terminal_j, t->battery_chem_j};
+    extensive e = {t->fuel_g, t->fuel_g + corr * t->battery_chem_j, t->nox_g, t->battery_terminal_j,
+                   t->battery_chem_j};
     return e;
 }
 
@@ -42,10 +42,9 @@ static void per_km(const eco_vehicle *v, const extensive *e, double km, eco_sim_
     f->co2_g_per_km = e->fuel_corr_g * cf * CO2_PER_C / km;
     f->nox_mg_per_km = e->nox_g * 1e3 / km;
     f->energy_kwh_per_100km = e->terminal_j / 3.6e6 / km * 100.0;
-    f->wall_energy_kwh_per_100km =
-        v->powertrain == ECO_PT_BEV || v->powertrain == ECO_PT_PHEV
-            ? e->chem_j / v->charger_efficiency / 3.6e6 / km * 100.0
-            : NAN;
+    f->wall_energy_kwh_per_100km = v->powertrain == ECO_PT_BEV || v->powertrain == ECO_PT_PHEV
+                                       ? e->chem_j / v->charger_efficiency / 3.6e6 / km * 100.0
+                                       : NAN;
 }
 
 static void figures_of(const eco_vehicle *v, const eco_sim_totals *t, double corr,
@@ -137,8 +136,7 @@ void eco_sim_summarize(const eco_vehicle *v, const eco_sim_cycle *c, const char 
     double l100 = s->total.fuel_soc_corrected_l_per_100km;
     s->mpg_us = l100 > 0.0 ? 100.0 * L_PER_GAL_US / (l100 * KM_PER_MI) : NAN;
     double wall = s->total.wall_energy_kwh_per_100km;
-    s->mpge_us = isfinite(wall) && wall > 0.0 ? KWH_PER_GAL_EQ / (wall / 100.0 * KM_PER_MI)
-                                              : NAN;
+    s->mpge_us = isfinite(wall) && wall > 0.0 ? KWH_PER_GAL_EQ / (wall / 100.0 * KM_PER_MI) : NAN;
     s->energy_balance_residual_pct = balance_residual_pct(&r->total.energy);
     s->invalid_setpoints = r->invalid_setpoints;
     solve_stats(r, s);

@@ -13,18 +13,18 @@ typedef struct {
     double wall_energy_kwh_per_100km; /* from the wall, charger losses included; NAN if none */
     double soc_start, soc_end;
     double trace_rms_kmh, trace_max_dev_kmh, outside_tolerance_s;
-    double distance_error_pct;        /* driven vs reference distance */
+    double distance_error_pct; /* driven vs reference distance */
 } eco_sim_figures;
 
 typedef struct {
     char controller[24];
     char vehicle[ECO_NAME_MAX];
     char cycle[64];
-    int ftp_weighted;                 /* total is the EPA FTP composite (bags 0.43/0.57) */
+    int ftp_weighted; /* total is the EPA FTP composite (bags 0.43/0.57) */
     eco_sim_figures total;
     int n_phases;
     eco_sim_figures phase[ECO_PHASES_MAX];
-    double mpg_us, mpge_us;           /* EPA-style: raw lab miles per (equivalent) gallon */
+    double mpg_us, mpge_us; /* EPA-style: raw lab miles per (equivalent) gallon */
     double energy_balance_residual_pct;
     double solve_us_p50, solve_us_p99, solve_us_max;
     int invalid_setpoints;

@@ -14,15 +14,15 @@ typedef struct {
     double accel_mps2;
     double engine_speed_radps;
     double engine_torque_nm;
-    double accel_pedal;       /* 0..1, driver's pedal */
-    double brake_pedal;       /* 0..1 */
+    double accel_pedal; /* 0..1, driver's pedal */
+    double brake_pedal; /* 0..1 */
     int gear;
     int engine_on;
     double soc;
     double battery_voltage_v;
     double battery_current_a;
     double grade_rad;
-    double engine_warm;       /* 0 cold .. 1 hot; the daemon sets 1 when unknown */
+    double engine_warm; /* 0 cold .. 1 hot; the daemon sets 1 when unknown */
 } eco_observation;
 
 /* What lies ahead, sampled every dt_s from now: entry k is at time_s + (k + 1) dt_s.
@@ -36,15 +36,15 @@ typedef struct {
     double speed_lo_mps[ECO_PREVIEW_MAX];
     double speed_hi_mps[ECO_PREVIEW_MAX];
     double grade_rad[ECO_PREVIEW_MAX];
-    double distance_gap_m;    /* reference distance so far minus the car's */
-    double soc_target;        /* charge-sustaining target for hybrids */
+    double distance_gap_m; /* reference distance so far minus the car's */
+    double soc_target;     /* charge-sustaining target for hybrids */
 } eco_preview;
 
 /* A recommendation. valid = 0 means none: the car falls back to the driver. */
 typedef struct {
     eco_command cmd;
     int valid;
-    double solve_us;          /* time the controller spent, for reports */
+    double solve_us; /* time the controller spent, for reports */
 } eco_setpoint;
 
 typedef struct eco_controller eco_controller;
@@ -56,14 +56,13 @@ struct eco_controller {
     void (*reset)(eco_controller *c);
     void (*destroy)(eco_controller *c);
     const eco_vehicle *veh;
-    double dt_s;              /* control period */
-    int preview_n;            /* preview entries the controller wants (>= 1) */
+    double dt_s;   /* control period */
+    int preview_n; /* preview entries the controller wants (>= 1) */
 };
 
 /* Build the observation a car would report from a plant state and its last step. */
 void eco_observation_from_plant(const eco_vehicle *veh, const eco_state *x,
-                                const eco_step_out *last, double grade_rad,
-                                eco_observation *obs);
+                                const eco_step_out *last, double grade_rad, eco_observation *obs);
 
 /* Baseline: a driver that follows the trace with model feedforward plus PI, using throttle,
  * regen first then friction brakes, an efficiency-seeking gear choice, and for hybrids a

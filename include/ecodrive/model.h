@@ -6,11 +6,11 @@
 #include "ecodrive/common.h"
 
 #define ECO_CURVE_MAX 48
-#define ECO_MAP_MAX 40
+#define ECO_MAP_MAX   40
 #define ECO_GEARS_MAX 10
-#define ECO_NAME_MAX 96
+#define ECO_NAME_MAX  96
 
-#define ECO_G_MPS2 9.80665
+#define ECO_G_MPS2            9.80665
 #define ECO_AIR_DENSITY_KGPM3 1.2 /* 20 °C, 1013 hPa: the reference of WLTP coast-down */
 
 typedef enum {
@@ -45,9 +45,9 @@ typedef struct {
 } eco_map;
 
 typedef struct {
-    double lhv_j_per_g;      /* lower heating value */
-    double density_g_per_l;  /* at 15 °C */
-    double carbon_fraction;  /* mass fraction of carbon, for CO2 by carbon balance */
+    double lhv_j_per_g;     /* lower heating value */
+    double density_g_per_l; /* at 15 °C */
+    double carbon_fraction; /* mass fraction of carbon, for CO2 by carbon balance */
 } eco_fuel;
 
 typedef struct {
@@ -55,12 +55,12 @@ typedef struct {
     double rated_power_w;
     double idle_speed_radps;
     double max_speed_radps;
-    eco_map fuel_gps;          /* fuel rate over speed [rad/s] x brake torque [Nm] */
-    eco_curve full_load_nm;    /* max brake torque over speed [rad/s] */
-    eco_curve friction_nm;     /* motoring torque (>0) over speed, absorbed at fuel cut */
-    eco_curve best_speed;      /* BSFC-optimal speed [rad/s] over output power [W] (made at load) */
-    double idle_fuel_gps;      /* fuel at idle, hot, no load */
-    int start_stop;            /* 1: engine stops at standstill */
+    eco_map fuel_gps;       /* fuel rate over speed [rad/s] x brake torque [Nm] */
+    eco_curve full_load_nm; /* max brake torque over speed [rad/s] */
+    eco_curve friction_nm;  /* motoring torque (>0) over speed, absorbed at fuel cut */
+    eco_curve best_speed;   /* BSFC-optimal speed [rad/s] over output power [W] (made at load) */
+    double idle_fuel_gps;   /* fuel at idle, hot, no load */
+    int start_stop;         /* 1: engine stops at standstill */
     /* Cold start: fuel multiplier 1 + cold_fuel_extra * (1 - warm) where warm goes
      * 0 -> 1 as the engine has burned warmup_fuel_energy_j of fuel energy. */
     double cold_fuel_extra;
@@ -75,53 +75,53 @@ typedef struct {
     double max_power_w;
     double max_torque_nm;
     double max_speed_radps;
-    double gear_ratio;        /* machine speed / shaft speed it drives */
-    eco_curve efficiency;     /* over |P| / max_power_w */
+    double gear_ratio;    /* machine speed / shaft speed it drives */
+    eco_curve efficiency; /* over |P| / max_power_w */
 } eco_machine;
 
 typedef struct {
     double capacity_ah;
-    eco_curve ocv_v;           /* open-circuit voltage over SOC (0..1) */
+    eco_curve ocv_v; /* open-circuit voltage over SOC (0..1) */
     double r_internal_ohm;
-    double max_discharge_w;    /* at the terminals */
-    double max_charge_w;       /* at the terminals, positive number */
+    double max_discharge_w; /* at the terminals */
+    double max_charge_w;    /* at the terminals, positive number */
     double max_current_a;
-    double soc_min, soc_max;   /* usable window */
+    double soc_min, soc_max; /* usable window */
     double soc_init;
 } eco_battery;
 
 typedef struct {
     eco_transmission type;
     int n_gears;
-    double ratio[ECO_GEARS_MAX];         /* input/output speed, gear 1 first */
+    double ratio[ECO_GEARS_MAX];               /* input/output speed, gear 1 first */
     double upshift_speed_mps[ECO_GEARS_MAX];   /* shift from gear i+1 to i+2 above this */
     double downshift_speed_mps[ECO_GEARS_MAX]; /* shift from gear i+2 to i+1 below this */
     double cvt_ratio_min, cvt_ratio_max;
-    double efficiency;                   /* gearbox, mechanical */
+    double efficiency; /* gearbox, mechanical */
     double final_drive;
     double final_drive_efficiency;
-    double launch_speed_mps;             /* below it a stepped box slips its clutch */
-    double split_rho;                    /* power split: sun/ring teeth */
+    double launch_speed_mps; /* below it a stepped box slips its clutch */
+    double split_rho;        /* power split: sun/ring teeth */
 } eco_gearbox;
 
 typedef struct {
     char name[ECO_NAME_MAX];
     eco_powertrain powertrain;
-    double mass_kg;            /* test mass (ETW, or WLTP test mass) */
-    double rotating_mass_kg;   /* equivalent mass of wheels and driveline inertia */
+    double mass_kg;          /* test mass (ETW, or WLTP test mass) */
+    double rotating_mass_kg; /* equivalent mass of wheels and driveline inertia */
     /* Road load F = f0 + f1 v + f2 v^2, v in m/s, level road (coast-down form). */
     double f0_n, f1_n_per_mps, f2_n_per_mps2;
     double wheel_radius_m;
-    double brake_max_n;        /* friction brakes at full pedal */
+    double brake_max_n;                             /* friction brakes at full pedal */
     double regen_fade_low_mps, regen_fade_high_mps; /* no regen below low, full above high */
-    double aux_power_w;        /* accessories, drawn from the battery (or alternator) */
+    double aux_power_w;           /* accessories, drawn from the battery (or alternator) */
     double alternator_efficiency; /* conventional: aux power reaches the engine through this */
     double charger_efficiency;    /* wall to battery, plug-ins */
     eco_gearbox gearbox;
     eco_engine engine;
     eco_fuel fuel;
-    eco_machine motor;         /* traction machine (MG2 in a power split) */
-    eco_machine generator;     /* MG1 in a power split */
+    eco_machine motor;     /* traction machine (MG2 in a power split) */
+    eco_machine generator; /* MG1 in a power split */
     eco_battery battery;
 } eco_vehicle;
 
@@ -131,36 +131,36 @@ typedef struct {
     double speed_mps;
     double distance_m;
     double soc;
-    double engine_warm;        /* 0 cold .. 1 hot */
-    int gear;                  /* stepped box: 1..n_gears */
+    double engine_warm; /* 0 cold .. 1 hot */
+    int gear;           /* stepped box: 1..n_gears */
     int engine_on;
 } eco_state;
 
 /* What a controller commands for one step. Throttle and regen are fractions of the limits
  * that eco_model_limits reports for the current state. */
 typedef struct {
-    double throttle;           /* 0..1 of propulsion range */
-    double regen;              /* 0..1 of max regen force */
-    double brake;              /* 0..1 of brake_max_n */
-    int gear;                  /* stepped box: 1..n, or 0 for the shift schedule */
-    int engine_on;             /* hybrids: 1 on, 0 off, -1 leave to the plant */
-    double engine_power_w;     /* hybrids with engine on: requested engine output */
+    double throttle;       /* 0..1 of propulsion range */
+    double regen;          /* 0..1 of max regen force */
+    double brake;          /* 0..1 of brake_max_n */
+    int gear;              /* stepped box: 1..n, or 0 for the shift schedule */
+    int engine_on;         /* hybrids: 1 on, 0 off, -1 leave to the plant */
+    double engine_power_w; /* hybrids with engine on: requested engine output */
 } eco_command;
 
 /* Force limits at the wheels for the current state and gear. */
 typedef struct {
-    double traction_max_n;     /* throttle 1 */
-    double traction_min_n;     /* throttle 0: engine overrun drag (<= 0), or 0 */
-    double regen_max_n;        /* regen 1 (positive number) */
+    double traction_max_n; /* throttle 1 */
+    double traction_min_n; /* throttle 0: engine overrun drag (<= 0), or 0 */
+    double regen_max_n;    /* regen 1 (positive number) */
     double brake_max_n;
 } eco_limits;
 
 /* Energy book of one step, all in joules; see eco_model_step for the balance. */
 typedef struct {
-    double fuel_j;             /* chemical energy of fuel burned */
-    double battery_j;          /* chemical energy out of the battery (OCV * I * dt) */
+    double fuel_j;    /* chemical energy of fuel burned */
+    double battery_j; /* chemical energy out of the battery (OCV * I * dt) */
     double aero_j, rolling_j, grade_j, kinetic_j;
-    double brake_j;            /* friction brakes */
+    double brake_j; /* friction brakes */
     double engine_loss_j, driveline_loss_j, machine_loss_j, battery_loss_j, aux_j;
 } eco_energy;
 
@@ -173,7 +173,7 @@ typedef struct {
     double generator_torque_nm, generator_speed_radps;
     double battery_power_w, battery_current_a;
     int gear;
-    int limited;               /* 1 if a component limit cut the commanded force */
+    int limited; /* 1 if a component limit cut the commanded force */
     eco_energy energy;
 } eco_step_out;
 

@@ -10,17 +10,28 @@ static char last_error[512];
 const char *eco_strerror(int status)
 {
     switch (status) {
-    case ECO_OK: return "ok";
-    case ECO_EINVAL: return "invalid value";
-    case ECO_ENOMEM: return "out of memory";
-    case ECO_EIO: return "I/O error";
-    case ECO_EPARSE: return "parse error";
-    case ECO_ERANGE: return "out of range";
-    case ECO_ESOLVER: return "solver failed or timed out";
-    case ECO_ESTALE: return "stale input";
-    case ECO_ENOENT: return "not found";
-    case ECO_ECRC: return "counter or CRC mismatch";
-    default: return "unknown error";
+    case ECO_OK:
+        return "ok";
+    case ECO_EINVAL:
+        return "invalid value";
+    case ECO_ENOMEM:
+        return "out of memory";
+    case ECO_EIO:
+        return "I/O error";
+    case ECO_EPARSE:
+        return "parse error";
+    case ECO_ERANGE:
+        return "out of range";
+    case ECO_ESOLVER:
+        return "solver failed or timed out";
+    case ECO_ESTALE:
+        return "stale input";
+    case ECO_ENOENT:
+        return "not found";
+    case ECO_ECRC:
+        return "counter or CRC mismatch";
+    default:
+        return "unknown error";
     }
 }
 

@@ -7,23 +7,23 @@
 #include <string.h>
 
 /* PI on speed error, in units of acceleration: gentle, as the feedforward does the work. */
-#define KP_PER_S 0.5
-#define KI_PER_S2 0.05
+#define KP_PER_S         0.5
+#define KI_PER_S2        0.05
 #define INTEGRAL_MAX_MPS 2.0
 
 /* Hybrid rules (Prius-like): engine on above ON power or when SOC is low, off below OFF
  * power; when on, it runs no lighter than MIN power, where the map's BSFC is within
  * reach of its best, and adds charging power proportional to the SOC error. */
-#define HEV_ON_W 14000.0
-#define HEV_OFF_W 7000.0
-#define HEV_MIN_W 9000.0
-#define HEV_SOC_GAIN_W 150000.0 /* W per unit SOC error */
-#define HEV_EV_MAX_MPS (60.0 / 3.6)
-#define GEAR_HYSTERESIS 0.03    /* a shift must save 3 % fuel */
+#define HEV_ON_W        14000.0
+#define HEV_OFF_W       7000.0
+#define HEV_MIN_W       9000.0
+#define HEV_SOC_GAIN_W  150000.0 /* W per unit SOC error */
+#define HEV_EV_MAX_MPS  (60.0 / 3.6)
+#define GEAR_HYSTERESIS 0.03 /* a shift must save 3 % fuel */
 
 typedef struct {
     eco_controller base;
-    double integral_m;  /* integral of speed error, m */
+    double integral_m; /* integral of speed error, m */
     int engine_on;
 } baseline;
 
@@ -92,8 +92,8 @@ static void hybrid_split(baseline *b, const eco_vehicle *v, const eco_state *x,
     if (p_wheel < 0.0 && !low_soc)
         b->engine_on = 0; /* braking: regenerate, never burn fuel */
     cmd->engine_on = b->engine_on;
-    cmd->engine_power_w = b->engine_on ? fmin(fmax(p_want, HEV_MIN_W), v->engine.rated_power_w)
-                                       : 0.0;
+    cmd->engine_power_w =
+        b->engine_on ? fmin(fmax(p_want, HEV_MIN_W), v->engine.rated_power_w) : 0.0;
 }
 
 static int baseline_step(eco_controller *c, const eco_observation *obs, const eco_preview *pv,

@@ -134,8 +134,8 @@ void eco_model_limits(const eco_vehicle *v, const eco_state *x, int gear, eco_li
     const eco_engine *e = &v->engine;
     double rho = v->gearbox.split_rho;
     double t_gen_cap = v->generator.max_torque_nm * (1.0 + rho) / rho;
-    double t_eng = fmin(eco_curve_eval(&e->full_load_nm, e->best_speed.y[e->best_speed.n - 1]),
-                        t_gen_cap);
+    double t_eng =
+        fmin(eco_curve_eval(&e->full_load_nm, e->best_speed.y[e->best_speed.n - 1]), t_gen_cap);
     double f_eng = t_eng / (1.0 + rho) * v->gearbox.final_drive * eta_fd / v->wheel_radius_m;
     double f = f_elec + f_eng;
     if (s > 0.0)

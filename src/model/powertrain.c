@@ -7,8 +7,8 @@
 
 /* Conventional engine with a stepped box or a CVT. Throttle 0 with the clutch closed is
  * overrun: the ECU cuts fuel and the engine's friction brakes the car. */
-void eco_realize_engine(const eco_vehicle *v, const eco_state *x, const eco_command *u,
-                        int gear, double speed, double f_n, eco_pt_ops *o)
+void eco_realize_engine(const eco_vehicle *v, const eco_state *x, const eco_command *u, int gear,
+                        double speed, double f_n, eco_pt_ops *o)
 {
     const eco_gearbox *g = &v->gearbox;
     const eco_engine *e = &v->engine;

@@ -53,8 +53,8 @@ static void split_generator(const eco_vehicle *v, double wr, eco_pt_ops *o)
     o->p_gen_mech_w = o->gen_torque_nm * o->gen_speed_radps;
 }
 
-void eco_realize_split(const eco_vehicle *v, const eco_state *x, const eco_command *u,
-                       double speed, double f_n, eco_pt_ops *o)
+void eco_realize_split(const eco_vehicle *v, const eco_state *x, const eco_command *u, double speed,
+                       double f_n, eco_pt_ops *o)
 {
     const eco_gearbox *g = &v->gearbox;
     const eco_machine *m = &v->motor;

@@ -17,8 +17,7 @@ static double effective_mass(const eco_vehicle *v)
 
 /* Solve m a = F - F_road(v_avg) - F_grade with v_avg = v0 + a dt / 2: road load is then
  * taken at the mean speed of the step, so energy closes exactly. Quadratic in a. */
-static motion solve_motion(const eco_vehicle *v, double v0, double f_net, double f_grade,
-                           double dt)
+static motion solve_motion(const eco_vehicle *v, double v0, double f_net, double f_grade, double dt)
 {
     double h = 0.5 * dt, m = effective_mass(v);
     double A = v->f2_n_per_mps2 * h * h;
@@ -68,9 +67,9 @@ static int pick_gear(const eco_vehicle *v, const eco_state *x, const eco_command
     return eco_model_schedule_gear(v, x->speed_mps, x->gear);
 }
 
-static void book_energy(const eco_vehicle *v, const eco_state *x, const motion *s,
-                        double f_pt, double f_brake, double f_grade, double fuel_g,
-                        const eco_pt_ops *o, double dt, eco_step_out *out)
+static void book_energy(const eco_vehicle *v, const eco_state *x, const motion *s, double f_pt,
+                        double f_brake, double f_grade, double fuel_g, const eco_pt_ops *o,
+                        double dt, eco_step_out *out)
 {
     eco_energy *E = &out->energy;
     double va = s->v_avg;
@@ -85,8 +84,9 @@ static void book_energy(const eco_vehicle *v, const eco_state *x, const motion *
     E->aux_j = v->aux_power_w * dt;
     double mech_in = o->p_driveline_in_w * dt;
     E->driveline_loss_j = mech_in - f_pt * va * dt;
-    E->machine_loss_j = (o->p_motor_elec_w - o->p_motor_mech_w + o->p_gen_elec_w -
-                         o->p_gen_mech_w + o->p_aux_mech_w) * dt;
+    E->machine_loss_j = (o->p_motor_elec_w - o->p_motor_mech_w + o->p_gen_elec_w - o->p_gen_mech_w +
+                         o->p_aux_mech_w) *
+                        dt;
     if (v->powertrain == ECO_PT_CONV) {
         E->machine_loss_j -= E->aux_j * (o->engine_on ? 1.0 : 0.0);
         E->battery_j = o->engine_on ? 0.0 : E->aux_j; /* 12 V battery during auto-stop */
@@ -98,9 +98,9 @@ static void book_energy(const eco_vehicle *v, const eco_state *x, const motion *
     E->battery_loss_j = v->battery.r_internal_ohm * i * i * dt;
 }
 
-static void finish(const eco_vehicle *v, const eco_state *x, const eco_pt_ops *o,
-                   const motion *s, double f_pt, double f_brake, double f_grade, double dt,
-                   eco_state *next, eco_step_out *out)
+static void finish(const eco_vehicle *v, const eco_state *x, const eco_pt_ops *o, const motion *s,
+                   double f_pt, double f_brake, double f_grade, double dt, eco_state *next,
+                   eco_step_out *out)
 {
     const eco_engine *e = &v->engine;
     double cold = 1.0 + e->cold_fuel_extra * (1.0 - x->engine_warm);
@@ -108,10 +108,11 @@ static void finish(const eco_vehicle *v, const eco_state *x, const eco_pt_ops *o
     out->accel_mps2 = s->accel;
     out->wheel_force_n = f_pt - f_brake;
     out->fuel_g = fuel_gps * dt;
-    out->nox_g = v->powertrain == ECO_PT_BEV
-                     ? 0.0
-                     : eco_engine_nox_gps(e, o->engine_speed_radps, o->engine_torque_nm,
-                                          o->fuel_hot_gps) * dt;
+    out->nox_g =
+        v->powertrain == ECO_PT_BEV
+            ? 0.0
+            : eco_engine_nox_gps(e, o->engine_speed_radps, o->engine_torque_nm, o->fuel_hot_gps) *
+                  dt;
     out->co2_g = out->fuel_g * v->fuel.carbon_fraction * CO2_PER_C;
     out->engine_speed_radps = o->engine_speed_radps;
     out->engine_torque_nm = o->engine_torque_nm;
@@ -130,7 +131,8 @@ static void finish(const eco_vehicle *v, const eco_state *x, const eco_pt_ops *o
     }
     book_energy(v, x, s, f_pt, f_brake, f_grade, out->fuel_g, o, dt, out);
     if (e->warmup_fuel_energy_j > 0.0)
-        next->engine_warm = fmin(1.0, x->engine_warm + out->energy.fuel_j / e->warmup_fuel_energy_j);
+        next->engine_warm =
+            fmin(1.0, x->engine_warm + out->energy.fuel_j / e->warmup_fuel_energy_j);
     next->time_s = x->time_s + dt;
     next->speed_mps = s->v1;
     next->distance_m = x->distance_m + s->v_avg * dt;
@@ -138,8 +140,8 @@ static void finish(const eco_vehicle *v, const eco_state *x, const eco_pt_ops *o
     next->engine_on = o->engine_on;
 }
 
-int eco_model_step(const eco_vehicle *v, const eco_state *x, const eco_command *u,
-                   double grade_rad, double dt_s, eco_state *next, eco_step_out *out)
+int eco_model_step(const eco_vehicle *v, const eco_state *x, const eco_command *u, double grade_rad,
+                   double dt_s, eco_state *next, eco_step_out *out)
 {
     if (!isfinite(u->throttle) || !isfinite(u->regen) || !isfinite(u->brake) ||
         !isfinite(u->engine_power_w) || !isfinite(grade_rad) || !(dt_s > 0.0))
@@ -152,8 +154,8 @@ int eco_model_step(const eco_vehicle *v, const eco_state *x, const eco_command *
     eco_limits lim;
     eco_model_limits(v, x, gear, &lim);
     double f_regen = c.regen * lim.regen_max_n;
-    double f_pt = lim.traction_min_n + c.throttle * (lim.traction_max_n - lim.traction_min_n) -
-                  f_regen;
+    double f_pt =
+        lim.traction_min_n + c.throttle * (lim.traction_max_n - lim.traction_min_n) - f_regen;
     double f_brake = c.brake * lim.brake_max_n;
     double f_grade = v->mass_kg * ECO_G_MPS2 * sin(grade_rad);
     memset(out, 0, sizeof *out);

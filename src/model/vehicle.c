@@ -37,8 +37,7 @@ static int check_curve(const char *field, const eco_curve *c)
             return ECO_EINVAL;
         }
         if (i > 0 && !(c->x[i] > c->x[i - 1])) {
-            eco_set_error("%s[%d]: x must increase (%g after %g)", field, i, c->x[i],
-                          c->x[i - 1]);
+            eco_set_error("%s[%d]: x must increase (%g after %g)", field, i, c->x[i], c->x[i - 1]);
             return ECO_EINVAL;
         }
     }
@@ -92,8 +91,7 @@ static int check_machine(const char *field, const eco_machine *m)
         return rc;
     for (int i = 0; i < m->efficiency.n; i++)
         if (!(m->efficiency.y[i] > 0.0 && m->efficiency.y[i] <= 1.0)) {
-            eco_set_error("%s[%d]: efficiency must be in (0, 1], got %g", f, i,
-                          m->efficiency.y[i]);
+            eco_set_error("%s[%d]: efficiency must be in (0, 1], got %g", f, i, m->efficiency.y[i]);
             return ECO_EINVAL;
         }
     return ECO_OK;
@@ -174,8 +172,8 @@ static int check_gearbox(const eco_vehicle *v)
         }
         for (int i = 0; i < g->n_gears; i++)
             if (!(g->ratio[i] > 0.0) || (i > 0 && !(g->ratio[i] < g->ratio[i - 1]))) {
-                eco_set_error("gearbox.ratios[%d]: must be > 0 and fall with each gear, got %g",
-                              i, g->ratio[i]);
+                eco_set_error("gearbox.ratios[%d]: must be > 0 and fall with each gear, got %g", i,
+                              g->ratio[i]);
                 return ECO_EINVAL;
             }
     } else if (g->type == ECO_TX_CVT) {
@@ -210,8 +208,7 @@ int eco_vehicle_validate(const eco_vehicle *v)
         (rc = check_positive("f2_n_per_mps2", v->f2_n_per_mps2)) ||
         (rc = check_positive("wheel_radius_m", v->wheel_radius_m)) ||
         (rc = check_positive("brake_max_n", v->brake_max_n)) ||
-        (rc = check_range("aux_power_w", v->aux_power_w, 0.0, 20000.0)) ||
-        (rc = check_gearbox(v)))
+        (rc = check_range("aux_power_w", v->aux_power_w, 0.0, 20000.0)) || (rc = check_gearbox(v)))
         return rc;
     if (has_engine(v)) {
         if ((rc = check_engine(&v->engine)) ||
@@ -225,8 +222,8 @@ int eco_vehicle_validate(const eco_vehicle *v)
         return rc;
     if (has_battery(v)) {
         if ((rc = check_battery(&v->battery)) || (rc = check_machine("motor", &v->motor)) ||
-            (rc = check_range("regen_fade_high_mps", v->regen_fade_high_mps,
-                              v->regen_fade_low_mps, 50.0)))
+            (rc = check_range("regen_fade_high_mps", v->regen_fade_high_mps, v->regen_fade_low_mps,
+                              50.0)))
             return rc;
     }
     if (v->gearbox.type == ECO_TX_SPLIT && (rc = check_machine("generator", &v->generator)))

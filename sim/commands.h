@@ -1,0 +1,8 @@
+/* ecosim subcommands; each returns the process exit status (0 ok, 2 bad input, 1 failure). */
+#ifndef ECOSIM_COMMANDS_H
+#define ECOSIM_COMMANDS_H
+
+int eco_cmd_run(int argc, char **argv);
+int eco_cmd_vehicle(int argc, char **argv);
+
+#endif

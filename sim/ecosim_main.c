@@ -1,0 +1,41 @@
+/* ecosim: drive-cycle simulation of the ecodrive powertrain model and controllers. */
+#include "commands.h"
+
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: ecosim COMMAND [options]\n"
+            "\n"
+            "commands:\n"
+            "  run      simulate a drive cycle and print its summary\n"
+            "  vehicle  write a vehicle JSON from an EPA test-car record\n"
+            "\n"
+            "ecosim COMMAND --help shows the options of a command.\n"
+            "Shipped cycles: wltc_class1 wltc_class2 wltc_class3a wltc_class3b nedc udds ftp75\n"
+            "hwfet us06. Shipped vehicles are in share/ecodrive/models/vehicles/.\n");
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off(); /* GSL's default handler aborts; we check return codes */
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "run"))
+        return eco_cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "vehicle"))
+        return eco_cmd_vehicle(argc - 1, argv + 1);
+    fprintf(stderr, "ecosim: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,124 @@
+#include "plot.h"
+
+#include "report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+static FILE *open_in(const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *fp = fopen(path, "w");
+    if (!fp)
+        fprintf(stderr, "ecosim: cannot write %s: %s\n", path, strerror(errno));
+    return fp;
+}
+
+static const char *HEADER = "# Made by ecosim --plot; edit and re-run with: gnuplot %s\n"
+                            "set datafile separator ','\n"
+                            "set terminal pngcairo size 1200,600 noenhanced\n"
+                            "set output '%s.png'\n"
+                            "set grid\nset key top left\n"
+                            "set title '%s on %s (%s)'\n";
+
+static int write_script(const char *dir, const char *name, const eco_sim_summary *s,
+                        const char *body)
+{
+    char file[128];
+    snprintf(file, sizeof file, "%s.gp", name);
+    FILE *fp = open_in(dir, file);
+    if (!fp)
+        return -1;
+    fprintf(fp, HEADER, file, name, s->vehicle, s->cycle, s->controller);
+    fputs(body, fp);
+    return fclose(fp);
+}
+
+/* BSFC over speed x torque, in g/kWh, below the full-load curve. */
+static int write_bsfc_map(const char *dir, const eco_vehicle *v)
+{
+    FILE *fp = open_in(dir, "bsfc_map.dat");
+    if (!fp)
+        return -1;
+    const eco_engine *e = &v->engine;
+    fprintf(fp, "# rpm torque_nm bsfc_g_per_kwh (gnuplot grid; NaN above full load)\n");
+    for (int i = 0; i <= 60; i++) {
+        double w = e->idle_speed_radps + (e->max_speed_radps - e->idle_speed_radps) * i / 60.0;
+        double tmax = eco_curve_eval(&e->full_load_nm, w);
+        for (int j = 0; j <= 60; j++) {
+            double t = 5.0 + (tmax * 1.05) * j / 60.0;
+            double bsfc = eco_engine_fuel_gps(e, w, t) / (t * w) * 3.6e6;
+            fprintf(fp, "%.1f %.2f %.1f\n", w * 30.0 / M_PI, t,
+                    t <= tmax ? fmin(bsfc, 600.0) : NAN);
+        }
+        fprintf(fp, "\n");
+    }
+    return fclose(fp);
+}
+
+static int run_gnuplot(const char *dir, const char *name)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot %s.gp 2>&1", dir, name);
+    int st = system(cmd);
+    return st == 0 ? 0 : -1;
+}
+
+int eco_sim_plot(const char *dir, const eco_vehicle *v, const eco_sim_cycle *c,
+                 const eco_sim_result *r, const eco_sim_summary *s)
+{
+    (void)c;
+    if (mkdir(dir, 0777) && errno != EEXIST) {
+        fprintf(stderr, "ecosim: cannot create %s: %s\n", dir, strerror(errno));
+        return 2;
+    }
+    char series[4096];
+    snprintf(series, sizeof series, "%s/series.csv", dir);
+    if (eco_sim_write_csv(series, r)) {
+        fprintf(stderr, "ecosim: %s\n", eco_last_error());
+        return 1;
+    }
+    static const char *speed = "set xlabel 'time [s]'\nset ylabel 'speed [km/h]'\n"
+                               "plot 'series.csv' skip 1 using 1:4:5 with filledcurves lc rgb "
+                               "'#dddddd' title 'WLTP tolerance', \\\n"
+                               "     '' skip 1 using 1:2 with lines lw 1 lc rgb 'black' title "
+                               "'reference', \\\n"
+                               "     '' skip 1 using 1:3 with lines lw 1 lc rgb 'red' title "
+                               "'vehicle'\n";
+    static const char *soc = "set xlabel 'time [s]'\nset ylabel 'battery SOC [-]'\n"
+                             "plot 'series.csv' skip 1 using 1:9 with lines lw 2 title 'SOC'\n";
+    static const char *fuel = "set xlabel 'time [s]'\nset ylabel 'cumulative fuel [g]'\n"
+                              "set y2label 'cumulative NOx [mg]'\nset y2tics\n"
+                              "plot 'series.csv' skip 1 using 1:7 with lines lw 2 title 'fuel', "
+                              "'' skip 1 using 1:8 axes x1y2 with lines title 'NOx'\n";
+    static const char *bsfc = "set xlabel 'engine speed [rpm]'\nset ylabel 'torque [Nm]'\n"
+                              "set view map\nset pm3d map interpolate 0,0\n"
+                              "set cblabel 'BSFC [g/kWh]'\nset cbrange [200:450]\n"
+                              "set contour base\nset cntrparam levels discrete "
+                              "210,220,230,250,280,320,400\nunset clabel\n"
+                              "splot 'bsfc_map.dat' using 1:2:3 with pm3d notitle, \\\n"
+                              "      'series.csv' skip 1 using ($15 > 0 ? $15 : 1/0):16:(0) "
+                              "with points pt 7 ps 0.3 lc rgb 'black' nocontour title "
+                              "'operating points'\n";
+    int engine = v->powertrain != ECO_PT_BEV;
+    if (write_script(dir, "speed", s, speed) || write_script(dir, "soc", s, soc) ||
+        write_script(dir, "fuel", s, fuel) ||
+        (engine && (write_script(dir, "bsfc", s, bsfc) || write_bsfc_map(dir, v))))
+        return 1;
+    const char *names[] = {"speed", "soc", "fuel", "bsfc"};
+    for (int i = 0; i < (engine ? 4 : 3); i++)
+        if (run_gnuplot(dir, names[i])) {
+            fprintf(stderr,
+                    "ecosim: gnuplot failed on %s/%s.gp (is gnuplot-nox installed?); "
+                    "the scripts are written\n",
+                    dir, names[i]);
+            return 1;
+        }
+    return 0;
+}

@@ -1,0 +1,47 @@
+#include "session.h"
+
+#include "ecodrive/config.h"
+#include "paths.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int eco_sim_load_vehicle(const char *path, eco_vehicle *veh)
+{
+    char def[4096], maps[4096];
+    if (!path) {
+        if (eco_sim_data_path(ECO_DEFAULT_VEHICLE, def, sizeof def)) {
+            fprintf(stderr, "ecosim: cannot locate the shipped data directory\n");
+            return 2;
+        }
+        path = def;
+    }
+    if (eco_sim_data_path("models/maps", maps, sizeof maps)) {
+        fprintf(stderr, "ecosim: cannot locate the shipped data directory\n");
+        return 2;
+    }
+    int rc = eco_cfg_vehicle_load(path, maps, veh);
+    if (rc) {
+        fprintf(stderr, "ecosim: %s\n", eco_last_error());
+        return 2;
+    }
+    return 0;
+}
+
+int eco_sim_load_cycle(const char *name, eco_sim_cycle *cyc)
+{
+    char path[4096];
+    int shipped = 0;
+    if (eco_sim_resolve_cycle(name, path, sizeof path, &shipped)) {
+        fprintf(stderr,
+                "ecosim: cycle '%s': no such shipped cycle or readable file (shipped: "
+                "wltc_class1 wltc_class2 wltc_class3a wltc_class3b nedc udds ftp75 hwfet us06)\n",
+                name);
+        return 2;
+    }
+    if (eco_sim_cycle_load(path, shipped ? name : NULL, cyc)) {
+        fprintf(stderr, "ecosim: %s\n", eco_last_error());
+        return 2;
+    }
+    return 0;
+}

@@ -1,0 +1,15 @@
+/* What every ecosim command sets up: a vehicle and a cycle, found and checked. */
+#ifndef ECOSIM_SESSION_H
+#define ECOSIM_SESSION_H
+
+#include "cycle.h"
+#include "ecodrive/model.h"
+
+#define ECO_DEFAULT_VEHICLE "models/vehicles/toyota_prius_2022.json"
+
+/* Load the vehicle (NULL: the shipped default) and the cycle (shipped name or CSV path).
+ * On error prints one clear message to stderr and returns non-zero. */
+int eco_sim_load_vehicle(const char *path, eco_vehicle *veh);
+int eco_sim_load_cycle(const char *name_or_path, eco_sim_cycle *cyc);
+
+#endif

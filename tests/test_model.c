@@ -1,0 +1,201 @@
+/* Model tests against hand-worked numbers (see vehicle_fixture.h for the fixtures). */
+#include "ecodrive/control.h"
+#include "vehicle_fixture.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+static double balance_in(const eco_energy *e)
+{
+    return e->fuel_j + e->battery_j;
+}
+
+static double balance_out(const eco_energy *e)
+{
+    return e->aero_j + e->rolling_j + e->grade_j + e->kinetic_j + e->brake_j + e->engine_loss_j +
+           e->driveline_loss_j + e->machine_loss_j + e->battery_loss_j + e->aux_j;
+}
+
+Test(model, road_load_by_hand)
+{
+    eco_vehicle v;
+    fix_bev(&v);
+    /* 100 + 1 * 20 + 0.4 * 20^2 = 280 N */
+    cr_assert_float_eq(eco_model_road_load_n(&v, 20.0), 280.0, 1e-12);
+    cr_assert_float_eq(eco_model_road_load_n(&v, 0.0), 0.0, 1e-12);
+}
+
+Test(model, coast_down_deceleration)
+{
+    eco_vehicle v;
+    fix_bev(&v);
+    cr_assert_eq(eco_vehicle_init(&v), ECO_OK);
+    eco_state x, n;
+    eco_model_state_init(&v, 1, &x);
+    x.speed_mps = 20.0;
+    eco_command u = {0};
+    eco_step_out out;
+    cr_assert_eq(eco_model_step(&v, &x, &u, 0.0, 0.1, &n, &out), ECO_OK);
+    /* m_eff a = -F(v_avg); about -280 / 1530 = -0.183 m/s^2 at 20 m/s */
+    double v_avg = 0.5 * (x.speed_mps + n.speed_mps);
+    cr_assert_float_eq(out.accel_mps2 * 1530.0, -eco_model_road_load_n(&v, v_avg), 1e-6);
+    cr_assert_float_eq(out.accel_mps2, -0.1830, 5e-4);
+    eco_vehicle_free(&v);
+}
+
+Test(model, willans_line_reaches_zero_fuel_at_friction)
+{
+    eco_vehicle v;
+    fix_conventional(&v);
+    cr_assert_eq(eco_vehicle_init(&v), ECO_OK);
+    double w = 2000 * FIX_RPM;
+    /* (0 + 15 Nm) * 209.44 rad/s / (0.40 * 43000 J/g) = 0.18265 g/s */
+    cr_assert_float_eq(eco_engine_fuel_gps(&v.engine, w, 0.0), 0.182655, 1e-5);
+    cr_assert_float_eq(eco_engine_fuel_gps(&v.engine, w, -FIX_FRICTION), 0.0, 1e-12);
+    cr_assert_float_eq(eco_engine_fuel_gps(&v.engine, w, -7.5), 0.182655 / 2, 1e-5);
+    eco_vehicle_free(&v);
+}
+
+Test(model, overrun_cuts_fuel_and_engine_brakes)
+{
+    eco_vehicle v;
+    fix_conventional(&v);
+    cr_assert_eq(eco_vehicle_init(&v), ECO_OK);
+    eco_state x, n;
+    eco_model_state_init(&v, 1, &x);
+    x.speed_mps = 60.0 / 3.6;
+    x.gear = 4;
+    eco_command u = {.gear = 4};
+    eco_step_out out;
+    cr_assert_eq(eco_model_step(&v, &x, &u, 0.0, 0.1, &n, &out), ECO_OK);
+    cr_assert_eq(out.fuel_g, 0.0);
+    /* Engine at 2122 rpm: (15 Nm friction + 300 W / (0.6 * 222.2 rad/s)) * 4 / (0.9408 * 0.3)
+     * = 244.5 N of drag at the wheels. */
+    cr_assert_float_eq(out.wheel_force_n, -244.5, 3.0);
+    eco_vehicle_free(&v);
+}
+
+Test(model, battery_current_by_hand)
+{
+    eco_vehicle v;
+    fix_bev(&v);
+    double i;
+    /* OCV(0.5) = 220 V; 10 kW = 220 I - 0.1 I^2 -> I = (220 - sqrt(220^2 - 4000)) / 0.2 */
+    cr_assert_eq(eco_battery_current(&v.battery, 0.5, 10000.0, &i), ECO_OK);
+    cr_assert_float_eq(i, 46.4344, 1e-3);
+    cr_assert_eq(eco_battery_current(&v.battery, 0.5, 1e6, &i), ECO_ERANGE);
+}
+
+Test(model, grade_needs_m_g_sin_theta)
+{
+    eco_vehicle v;
+    fix_bev(&v);
+    cr_assert_eq(eco_vehicle_init(&v), ECO_OK);
+    double theta = atan(0.05);
+    /* 280 N + 1500 kg * 9.80665 * sin(atan 0.05) = 280 + 734.6 N */
+    double f = eco_control_force_for(&v, 20.0, 20.0, 0.1, theta);
+    cr_assert_float_eq(f, 1014.6, 0.1);
+    eco_state x, n;
+    eco_model_state_init(&v, 1, &x);
+    x.speed_mps = 20.0;
+    eco_command u;
+    memset(&u, 0, sizeof u);
+    eco_control_force_to_command(&v, &x, 1, f, &u);
+    eco_step_out out;
+    cr_assert_eq(eco_model_step(&v, &x, &u, theta, 0.1, &n, &out), ECO_OK);
+    cr_assert_float_eq(n.speed_mps, 20.0, 1e-6);
+    eco_vehicle_free(&v);
+}
+
+Test(model, no_regen_near_standstill)
+{
+    eco_vehicle v;
+    fix_bev(&v);
+    eco_state x;
+    eco_model_state_init(&v, 1, &x);
+    x.speed_mps = 0.5; /* below the 1 m/s fade-out */
+    eco_limits lim;
+    eco_model_limits(&v, &x, 1, &lim);
+    cr_assert_eq(lim.regen_max_n, 0.0);
+    x.speed_mps = 10.0;
+    eco_model_limits(&v, &x, 1, &lim);
+    cr_assert_gt(lim.regen_max_n, 1000.0);
+}
+
+Test(model, power_split_obeys_willis)
+{
+    eco_vehicle v;
+    fix_hybrid(&v);
+    cr_assert_eq(eco_vehicle_init(&v), ECO_OK);
+    eco_state x, n;
+    eco_model_state_init(&v, 1, &x);
+    x.speed_mps = 15.0;
+    eco_command u = {.throttle = 0.3, .engine_on = 1, .engine_power_w = 20000.0};
+    eco_step_out out;
+    cr_assert_eq(eco_model_step(&v, &x, &u, 0.0, 0.1, &n, &out), ECO_OK);
+    double rho = v.gearbox.split_rho;
+    double w_ring = 0.5 * (x.speed_mps + n.speed_mps) / v.wheel_radius_m * v.gearbox.final_drive;
+    cr_assert_float_eq((1 + rho) * out.engine_speed_radps, rho * out.generator_speed_radps + w_ring,
+                       1e-6);
+    cr_assert_float_eq(out.engine_torque_nm * out.engine_speed_radps, 20000.0, 1.0);
+    eco_vehicle_free(&v);
+}
+
+/* Every step of every powertrain closes its energy book, whatever the command. */
+static void check_balance(eco_vehicle *v)
+{
+    cr_assert_eq(eco_vehicle_init(v), ECO_OK, "%s", eco_last_error());
+    eco_state x, n;
+    eco_model_state_init(v, 0, &x);
+    unsigned seed = 12345;
+    for (int k = 0; k < 3000; k++) {
+        seed = seed * 1103515245u + 12345u;
+        double r1 = (seed >> 8 & 0xffff) / 65535.0;
+        seed = seed * 1103515245u + 12345u;
+        double r2 = (seed >> 8 & 0xffff) / 65535.0;
+        eco_command u = {.throttle = r1 > 0.4 ? r1 : 0.0,
+                         .regen = r1 < 0.3 ? r2 : 0.0,
+                         .brake = r1 < 0.1 ? r2 * 0.3 : 0.0,
+                         .engine_on = r2 > 0.3,
+                         .engine_power_w = r2 * 40000.0};
+        eco_step_out out;
+        cr_assert_eq(eco_model_step(v, &x, &u, 0.02 * sin(k * 0.01), 0.1, &n, &out), ECO_OK);
+        double in = balance_in(&out.energy), o = balance_out(&out.energy);
+        cr_assert(fabs(in - o) <= 1e-6 * fmax(fabs(in), 1.0), "%s step %d: in %g J, out %g J",
+                  v->name, k, in, o);
+        x = n;
+        if (x.speed_mps > 35.0)
+            x.speed_mps = 35.0;
+    }
+    eco_vehicle_free(v);
+}
+
+Test(model, energy_book_closes_every_step)
+{
+    eco_vehicle v;
+    fix_conventional(&v);
+    check_balance(&v);
+    fix_bev(&v);
+    check_balance(&v);
+    fix_hybrid(&v);
+    check_balance(&v);
+}
+
+Test(model, reversed_soc_window_is_refused)
+{
+    eco_vehicle v;
+    fix_bev(&v);
+    v.battery.soc_min = 0.9;
+    cr_assert_eq(eco_vehicle_validate(&v), ECO_EINVAL);
+    cr_assert(strstr(eco_last_error(), "soc_min") != NULL, "%s", eco_last_error());
+}
+
+Test(model, negative_mass_is_refused)
+{
+    eco_vehicle v;
+    fix_bev(&v);
+    v.mass_kg = -5.0;
+    cr_assert_eq(eco_vehicle_validate(&v), ECO_EINVAL);
+    cr_assert(strstr(eco_last_error(), "mass_kg") != NULL);
+}
