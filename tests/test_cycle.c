@@ -1,0 +1,151 @@
+/* Cycles: shipped traces against their official distances, and CSV errors naming lines. */
+#include "cycle.h"
+#include "ecodrive/common.h"
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+    char name[24];
+    double km; /* reference distance */
+    double tol_km;
+    double span_s;
+} cycle_fact;
+
+/* Distances: UN GTR 15 Annex 1 (WLTC), UNECE R83 (NEDC), EPA dynamometer schedules
+ * (UDDS 7.45 mi, FTP-75 11.04 mi, HWFET 10.26 mi, US06 8.01 mi); see sim/cycles/SOURCES.md. */
+static cycle_fact FACTS[] = {
+    {"wltc_class3b", 23.266, 0.01, 1800}, {"wltc_class3a", 23.19, 0.01, 1800},
+    {"wltc_class2", 22.649, 0.01, 1800},  {"wltc_class1", 11.44, 0.02, 1611},
+    {"nedc", 11.01, 0.02, 1179},          {"udds", 11.99, 0.02, 1369},
+    {"ftp75", 17.77, 0.02, 1874},         {"hwfet", 16.51, 0.02, 765},
+    {"us06", 12.89, 0.02, 600},
+};
+
+ParameterizedTestParameters(cycle, shipped_distance)
+{
+    return cr_make_param_array(cycle_fact, FACTS, sizeof FACTS / sizeof FACTS[0]);
+}
+
+static void load_shipped(const char *name, eco_sim_cycle *c)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/sim/cycles/%s.csv", ECO_SOURCE_DIR, name);
+    cr_assert_eq(eco_sim_cycle_load(path, name, c), ECO_OK, "%s", eco_last_error());
+}
+
+ParameterizedTest(cycle_fact *f, cycle, shipped_distance)
+{
+    eco_sim_cycle c;
+    load_shipped(f->name, &c);
+    cr_assert_float_eq(c.distance_m[c.n - 1] / 1000.0, f->km, f->tol_km, "%s", f->name);
+    cr_assert_float_eq(eco_sim_cycle_duration_s(&c), f->span_s, 1e-9);
+    eco_sim_cycle_free(&c);
+}
+
+Test(cycle, wltc_3b_phases_match_gtr15)
+{
+    eco_sim_cycle c;
+    load_shipped("wltc_class3b", &c);
+    cr_assert_eq(c.n_phases, 4);
+    const double km[] = {3.095, 4.756, 7.162, 8.254}; /* GTR 15 Annex 1 */
+    for (int p = 0; p < 4; p++) {
+        double d0, d1;
+        eco_sim_cycle_sample(&c, c.phase[p].t0_s, NULL, NULL, &d0);
+        eco_sim_cycle_sample(&c, c.phase[p].t1_s, NULL, NULL, &d1);
+        cr_assert_float_eq((d1 - d0) / 1000.0, km[p], 0.001, "phase %s", c.phase[p].name);
+    }
+    eco_sim_cycle_free(&c);
+}
+
+Test(cycle, ftp75_has_three_bags)
+{
+    eco_sim_cycle c;
+    load_shipped("ftp75", &c);
+    cr_assert_eq(c.ftp_bags, 1);
+    cr_assert_eq(c.n_phases, 3);
+    cr_assert_float_eq(c.phase[1].t1_s - c.phase[1].t0_s, 864.0, 1e-9); /* bag 2: 864 s */
+    eco_sim_cycle_free(&c);
+}
+
+Test(cycle, band_is_window_extremes_widened)
+{
+    eco_sim_cycle c;
+    load_shipped("wltc_class3b", &c);
+    /* around t = 1000 s: min/max of the trace over [999, 1001] -/+ 2 km/h */
+    double lo, hi, vmin = 1e9, vmax = 0;
+    for (int i = 999; i <= 1001; i++) {
+        vmin = fmin(vmin, c.speed_mps[i]);
+        vmax = fmax(vmax, c.speed_mps[i]);
+    }
+    eco_sim_cycle_band(&c, 1000.0, 2.0 / 3.6, 1.0, &lo, &hi);
+    cr_assert_float_eq(lo, fmax(0.0, vmin - 2.0 / 3.6), 1e-12);
+    cr_assert_float_eq(hi, vmax + 2.0 / 3.6, 1e-12);
+    eco_sim_cycle_free(&c);
+}
+
+static int load_text(const char *text, eco_sim_cycle *c, char *path, size_t n)
+{
+    snprintf(path, n, "%s/eco_cycle_XXXXXX", P_tmpdir);
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    int rc = eco_sim_cycle_load(path, NULL, c);
+    unlink(path);
+    return rc;
+}
+
+Test(cycle, csv_with_grade_and_header)
+{
+    eco_sim_cycle c;
+    char path[64];
+    cr_assert_eq(
+        load_text("time_s,speed_kmh,grade\n0,0,0\n1,36,0.02\n2,36,0.02\n", &c, path, sizeof path),
+        ECO_OK, "%s", eco_last_error());
+    cr_assert_eq(c.n, 3);
+    cr_assert_float_eq(c.speed_mps[1], 10.0, 1e-12);
+    cr_assert_float_eq(c.grade_rad[1], atan(0.02), 1e-12);
+    cr_assert_float_eq(c.distance_m[2], 15.0, 1e-12); /* 5 m + 10 m, trapezoids */
+    cr_assert_eq(c.n_phases, 1);
+    eco_sim_cycle_free(&c);
+}
+
+static void expect_error(const char *text, const char *needle)
+{
+    eco_sim_cycle c;
+    char path[64];
+    cr_assert_eq(load_text(text, &c, path, sizeof path), ECO_EPARSE);
+    cr_assert(strstr(eco_last_error(), needle) != NULL, "message '%s' lacks '%s'", eco_last_error(),
+              needle);
+    cr_assert(strstr(eco_last_error(), path) != NULL, "message names the file");
+}
+
+Test(cycle, time_must_increase_and_line_is_named)
+{
+    expect_error("time_s,speed_kmh\n0,0\n1,5\n1,6\n", ":4: time_s must increase");
+}
+
+Test(cycle, speed_must_be_finite_and_non_negative)
+{
+    expect_error("time_s,speed_kmh\n0,0\n1,-3\n", ":3: speed_kmh must be finite and >= 0");
+    expect_error("time_s,speed_kmh\n0,0\n1,nan\n", ":3: speed_kmh");
+}
+
+Test(cycle, malformed_rows_name_the_line)
+{
+    expect_error("time_s,speed_kmh\n0,0\n1,abc\n", ":3:");
+    expect_error("0,0\n1\n", ":2: need time_s,speed_kmh");
+    expect_error("time_s,speed_kmh\n0,0\n", "at least two rows");
+}
+
+Test(cycle, missing_file)
+{
+    eco_sim_cycle c;
+    cr_assert_eq(eco_sim_cycle_load("/nonexistent/cycle.csv", NULL, &c), ECO_ENOENT);
+    cr_assert(strstr(eco_last_error(), "/nonexistent/cycle.csv") != NULL);
+}
