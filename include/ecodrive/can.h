@@ -18,12 +18,12 @@
 
 /* Id flags, bit-identical to linux/can.h CAN_EFF_FLAG/CAN_RTR_FLAG/CAN_ERR_FLAG. Bit 31 is
  * also how a DBC marks a 29-bit id in BO_ (Vector DBC format). */
-#define ECO_CAN_EFF_FLAG 0x80000000u
-#define ECO_CAN_RTR_FLAG 0x40000000u
-#define ECO_CAN_ERR_FLAG 0x20000000u
-#define ECO_CAN_SFF_MASK 0x000007FFu
-#define ECO_CAN_EFF_MASK 0x1FFFFFFFu
-#define ECO_CAN_MAX_DLEN 8
+#define ECO_CAN_EFF_FLAG   0x80000000u
+#define ECO_CAN_RTR_FLAG   0x40000000u
+#define ECO_CAN_ERR_FLAG   0x20000000u
+#define ECO_CAN_SFF_MASK   0x000007FFu
+#define ECO_CAN_EFF_MASK   0x1FFFFFFFu
+#define ECO_CAN_MAX_DLEN   8
 #define ECO_CAN_IFNAME_MAX 16 /* IFNAMSIZ, including the terminating NUL */
 
 /* A classic CAN frame. id = 11- or 29-bit identifier | ECO_CAN_*_FLAG. */
@@ -177,8 +177,7 @@ int eco_can_signal_decode(const eco_can_signal *s, const uint8_t data[ECO_CAN_MA
 /* Encode a physical value (DBC unit) into a payload: raw = round((value - offset) / factor).
  * Returns ECO_OK; ECO_ERANGE if outside [min|max] or the raw value does not fit the
  * signal's bits; ECO_EINVAL for NaN/inf. On error data is left untouched. */
-int eco_can_signal_encode(const eco_can_signal *s, double value,
-                          uint8_t data[ECO_CAN_MAX_DLEN]);
+int eco_can_signal_encode(const eco_can_signal *s, double value, uint8_t data[ECO_CAN_MAX_DLEN]);
 
 /* Per-signal outcome of eco_can_message_decode. */
 typedef enum {
@@ -191,8 +190,8 @@ typedef enum {
 /* Decode all signals of message msg from a payload. values[i] and states[i] are for
  * signal first_signal + i; both arrays hold the message's n_signals entries.
  * Returns ECO_OK, or ECO_EINVAL if dlc is shorter than the message's declared DLC. */
-int eco_can_message_decode(const eco_can_db *db, int msg, const eco_can_frame *f,
-                           double *values, uint8_t *states);
+int eco_can_message_decode(const eco_can_db *db, int msg, const eco_can_frame *f, double *values,
+                           uint8_t *states);
 
 /* ---------------------------------------------------------------------------------------
  * E2E: 4-bit rolling counter + CRC-8 SAE J1850, AUTOSAR E2E profile 1 style.
@@ -260,14 +259,14 @@ typedef struct {
 
 typedef struct {
     const eco_can_db *db;
-    double *value;             /* per signal: last physical value (DBC unit) */
-    int64_t *t_ns;             /* per signal: time of the last update, INT64_MIN = never */
-    int64_t *timeout_ns;       /* per signal: stale after this age; 0 = never stale */
-    uint8_t *state;            /* per signal: eco_can_sig_state of the last update */
-    eco_can_e2e_state *e2e;    /* per message */
-    double *scratch_value;     /* per-frame workspace, largest message */
-    uint8_t *scratch_state;    /* per-frame workspace, largest message */
-    unsigned e2e_max_delta;    /* allowed counter step, default 1 */
+    double *value;          /* per signal: last physical value (DBC unit) */
+    int64_t *t_ns;          /* per signal: time of the last update, INT64_MIN = never */
+    int64_t *timeout_ns;    /* per signal: stale after this age; 0 = never stale */
+    uint8_t *state;         /* per signal: eco_can_sig_state of the last update */
+    eco_can_e2e_state *e2e; /* per message */
+    double *scratch_value;  /* per-frame workspace, largest message */
+    uint8_t *scratch_state; /* per-frame workspace, largest message */
+    unsigned e2e_max_delta; /* allowed counter step, default 1 */
     eco_can_rx_stats stats;
 } eco_can_rx;
 
@@ -346,7 +345,7 @@ void eco_can_log_close(eco_can_log_reader *r);
  * ------------------------------------------------------------------------------------- */
 
 typedef struct {
-    int fd;                         /* non-blocking CAN_RAW socket, for epoll; -1 if closed */
+    int fd; /* non-blocking CAN_RAW socket, for epoll; -1 if closed */
     int ifindex;
     char iface[ECO_CAN_IFNAME_MAX];
     int virtual_link; /* 1 once libsocketcan found no link data (vcan): no state to read */
@@ -453,9 +452,9 @@ typedef enum {
 } eco_can_status_field;
 
 typedef struct {
-    int signal;    /* index in the database, -1 when not mapped */
-    double scale;  /* SI = DBC physical * scale */
-    int cycle_ms;  /* staleness override, 0 = the message's cycle time */
+    int signal;   /* index in the database, -1 when not mapped */
+    double scale; /* SI = DBC physical * scale */
+    int cycle_ms; /* staleness override, 0 = the message's cycle time */
 } eco_can_map_entry;
 
 typedef struct {

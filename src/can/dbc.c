@@ -1,0 +1,820 @@
+/* DBC parser. Two passes over the text: the first checks the syntax and counts messages,
+ * signals and value descriptions, the second fills one allocation sized from those counts.
+ * Grammar after the Vector DBC format as cantools and opendbc read it: BO_/SG_ are line
+ * statements, CM_, BA_DEF_, BA_, VAL_, SIG_VALTYPE_ and most others end in ';'. */
+#include "ecodrive/can.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { T_EOF, T_IDENT, T_NUM, T_STR, T_PUNCT, T_BADSTR };
+
+typedef struct {
+    int kind;
+    const char *p; /* text; for strings without the quotes */
+    size_t len;
+    int line;
+    int col0; /* first character of its line */
+} tok;
+
+typedef struct {
+    const char *name, *src, *cur, *end;
+    int line;       /* lexer position */
+    int end_line;   /* line on which the last consumed token ended */
+    tok t;          /* current token */
+    eco_can_db *db; /* NULL in the counting pass */
+    char *pool;
+    size_t pool_used;
+    const char **e2e_names; /* per message: counter, CRC attribute values */
+    int cur_msg;            /* -1: no BO_ yet; -2: skipped pseudo message */
+    unsigned cur_dlc;
+    int n_msgs, n_signals, n_values;
+} parser;
+
+#define TRY(x)                                                                                     \
+    do {                                                                                           \
+        int rc_ = (x);                                                                             \
+        if (rc_ != ECO_OK)                                                                         \
+            return rc_;                                                                            \
+    } while (0)
+
+static int fail(const parser *P, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(const parser *P, int line, const char *fmt, ...)
+{
+    char what[384];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    eco_set_error("%s:%d: %s", P->name, line, what);
+    return ECO_EPARSE;
+}
+
+static void lex(parser *P)
+{
+    const char *c = P->cur, *e = P->end;
+    tok t = {0};
+
+    P->end_line = P->line;
+    for (;;) {
+        while (c < e && isspace((unsigned char)*c)) {
+            if (*c == '\n')
+                P->line++;
+            c++;
+        }
+        if (c + 1 < e && c[0] == '/' && c[1] == '/') { /* tolerated line comment */
+            while (c < e && *c != '\n')
+                c++;
+            continue;
+        }
+        break;
+    }
+    t.p = c;
+    t.line = P->line;
+    t.col0 = c == P->src || c[-1] == '\n';
+    if (c >= e) {
+        t.kind = T_EOF;
+    } else if (isalpha((unsigned char)*c) || *c == '_') {
+        while (c < e && (isalnum((unsigned char)*c) || *c == '_'))
+            c++;
+        t.kind = T_IDENT;
+    } else if (isdigit((unsigned char)*c) || ((*c == '-' || *c == '+' || *c == '.') && c + 1 < e &&
+                                              (isdigit((unsigned char)c[1]) || c[1] == '.'))) {
+        if (*c == '-' || *c == '+')
+            c++;
+        while (c < e && (isdigit((unsigned char)*c) || *c == '.'))
+            c++;
+        if (c < e && (*c == 'e' || *c == 'E')) {
+            c++;
+            if (c < e && (*c == '+' || *c == '-'))
+                c++;
+            while (c < e && isdigit((unsigned char)*c))
+                c++;
+        }
+        t.kind = T_NUM;
+    } else if (*c == '"') {
+        t.p = ++c;
+        while (c < e && *c != '"') {
+            if (*c == '\\' && c + 1 < e)
+                c++;
+            if (*c == '\n')
+                P->line++;
+            c++;
+        }
+        t.len = (size_t)(c - t.p);
+        t.kind = c < e ? T_STR : T_BADSTR;
+        if (c < e)
+            c++;
+        P->cur = c;
+        P->t = t;
+        return;
+    } else {
+        c++;
+        t.kind = T_PUNCT;
+    }
+    t.len = (size_t)(c - t.p);
+    P->cur = c;
+    P->t = t;
+}
+
+static int is_kw(const parser *P, const char *kw)
+{
+    return P->t.kind == T_IDENT && P->t.len == strlen(kw) && !memcmp(P->t.p, kw, P->t.len);
+}
+
+static int is_punct(const parser *P, char ch)
+{
+    return P->t.kind == T_PUNCT && P->t.p[0] == ch;
+}
+
+static int tok_eq(const tok *t, const char *s)
+{
+    return t->len == strlen(s) && !memcmp(t->p, s, t->len);
+}
+
+/* What the current token is, for error messages. */
+static const char *found(const parser *P, char *buf, size_t n)
+{
+    if (P->t.kind == T_EOF)
+        return "end of file";
+    if (P->t.kind == T_BADSTR)
+        return "an unterminated string";
+    snprintf(buf, n, "'%.*s'", (int)(P->t.len > 24 ? 24 : P->t.len), P->t.p);
+    return buf;
+}
+
+static int expect(parser *P, char ch, const char *where)
+{
+    char b[40];
+    if (!is_punct(P, ch))
+        return fail(P, P->t.line, "expected '%c' %s, found %s", ch, where, found(P, b, sizeof b));
+    lex(P);
+    return ECO_OK;
+}
+
+static int get_tok(parser *P, int kind, tok *out, const char *what)
+{
+    char b[40];
+    if (P->t.kind != kind)
+        return fail(P, P->t.line, "expected %s, found %s", what, found(P, b, sizeof b));
+    *out = P->t;
+    lex(P);
+    return ECO_OK;
+}
+
+static int get_num(parser *P, double *v, const char *what)
+{
+    char buf[64], *end;
+    tok t;
+    TRY(get_tok(P, T_NUM, &t, what));
+    if (t.len >= sizeof buf)
+        return fail(P, t.line, "%s: number too long", what);
+    memcpy(buf, t.p, t.len);
+    buf[t.len] = '\0';
+    errno = 0;
+    *v = strtod(buf, &end);
+    if (*end || errno == ERANGE)
+        return fail(P, t.line, "%s: '%s' is not a number", what, buf);
+    return ECO_OK;
+}
+
+/* An integer within [lo, hi] (checked exactly for |v| < 2^53, beyond which DBC values do
+ * not occur: ids are 32-bit, VAL_ entries small). */
+static int get_int(parser *P, double lo, double hi, int64_t *v, const char *what)
+{
+    double d;
+    int line = P->t.line;
+    TRY(get_num(P, &d, what));
+    if (d != (double)(int64_t)d || d < lo || d > hi)
+        return fail(P, line, "%s: %g is not an integer in %.0f..%.0f", what, d, lo, hi);
+    *v = (int64_t)d;
+    return ECO_OK;
+}
+
+/* Copy text into the pool (pass 2 only); with unescape, \" and \\ lose the backslash. */
+static const char *pool_str(parser *P, const char *p, size_t n, int unescape)
+{
+    char *dst;
+    size_t i;
+    if (!P->db)
+        return "";
+    dst = P->pool + P->pool_used;
+    for (i = 0; i < n; i++) {
+        if (unescape && p[i] == '\\' && i + 1 < n)
+            i++;
+        P->pool[P->pool_used++] = p[i];
+    }
+    P->pool[P->pool_used++] = '\0';
+    return dst;
+}
+
+static int msg_by_raw_id(const parser *P, int64_t id)
+{
+    int i;
+    for (i = 0; P->db && i < P->n_msgs; i++)
+        if (P->db->msgs[i].id == (uint32_t)id)
+            return i;
+    return -1;
+}
+
+static int sig_in_msg(const parser *P, int mi, const char *p, size_t n)
+{
+    const eco_can_message *m;
+    int i;
+    if (!P->db || mi < 0)
+        return -1;
+    m = &P->db->msgs[mi];
+    for (i = m->first_signal; i < m->first_signal + m->n_signals; i++)
+        if (strlen(P->db->signals[i].name) == n && !memcmp(P->db->signals[i].name, p, n))
+            return i;
+    return -1;
+}
+
+static int parse_bo(parser *P)
+{
+    int line = P->t.line;
+    int64_t id, dlc;
+    tok name, tx = {0};
+
+    lex(P);
+    TRY(get_int(P, 0, 4294967295.0, &id, "message id"));
+    TRY(get_tok(P, T_IDENT, &name, "the message name"));
+    TRY(expect(P, ':', "after the message name"));
+    TRY(get_int(P, 0, 255, &dlc, "DLC"));
+    if (P->t.kind == T_IDENT && P->t.line == line) {
+        tx = P->t;
+        lex(P);
+    }
+    if (id == 0xC0000000) { /* VECTOR__INDEPENDENT_SIG_MSG: a holder, not a frame */
+        P->cur_msg = -2;
+        return ECO_OK;
+    }
+    if ((id & ECO_CAN_EFF_FLAG) ? (id & ~(int64_t)ECO_CAN_EFF_FLAG) > ECO_CAN_EFF_MASK
+                                : id > ECO_CAN_SFF_MASK)
+        return fail(P, line, "message id %lld is neither an 11-bit id nor bit 31 + a 29-bit id",
+                    (long long)id);
+    if (dlc > ECO_CAN_MAX_DLEN)
+        return fail(P, line, "DLC %lld: only classic CAN (0..8 bytes) is supported",
+                    (long long)dlc);
+    if (P->db) {
+        eco_can_message *m = &P->db->msgs[P->n_msgs];
+        m->name = pool_str(P, name.p, name.len, 0);
+        m->transmitter = pool_str(P, tx.p, tx.len, 0);
+        m->comment = "";
+        m->id = (uint32_t)id;
+        m->dlc = (uint8_t)dlc;
+        m->line = line;
+        m->first_signal = P->n_signals;
+        m->cycle_time_ms = -1; /* resolved after BA_DEF_DEF_ */
+        m->mux_signal = m->e2e_counter = m->e2e_crc = -1;
+        m->e2e_data_id = (uint16_t)(id & 0xFFFF);
+    }
+    P->cur_dlc = (unsigned)dlc;
+    P->cur_msg = P->n_msgs++;
+    return ECO_OK;
+}
+
+static int parse_mux(parser *P, eco_can_signal *s)
+{
+    tok t = P->t;
+    size_t i = 1;
+    uint32_t v = 0;
+
+    lex(P);
+    if (tok_eq(&t, "M")) {
+        s->mux_role = ECO_CAN_MUX_SWITCH;
+        return ECO_OK;
+    }
+    if (t.p[0] != 'm' || t.len < 2 || !isdigit((unsigned char)t.p[1]))
+        return fail(P, t.line, "expected ':' or a multiplexer indicator (M, mN), found '%.*s'",
+                    (int)t.len, t.p);
+    for (; i < t.len && isdigit((unsigned char)t.p[i]) && v < 100000000; i++)
+        v = v * 10 + (uint32_t)(t.p[i] - '0');
+    if (i < t.len && !(i + 1 == t.len && t.p[i] == 'M')) /* mNM: extended mux, read as mN */
+        return fail(P, t.line, "bad multiplexer indicator '%.*s'", (int)t.len, t.p);
+    s->mux_role = ECO_CAN_MUX_DEPENDENT;
+    s->mux_value = v;
+    return ECO_OK;
+}
+
+static int parse_receivers(parser *P, const char **out)
+{
+    size_t start = P->pool_used;
+    int n = 0, line = P->end_line;
+
+    while ((P->t.kind == T_IDENT || is_punct(P, ',')) && P->t.line == line) {
+        if (P->t.kind == T_IDENT && P->db) {
+            if (n++)
+                P->pool[P->pool_used++] = ',';
+            memcpy(P->pool + P->pool_used, P->t.p, P->t.len);
+            P->pool_used += P->t.len;
+        }
+        lex(P);
+    }
+    if (P->db) {
+        P->pool[P->pool_used++] = '\0';
+        *out = P->pool + start;
+    }
+    return ECO_OK;
+}
+
+static int parse_sg(parser *P)
+{
+    int line = P->t.line;
+    eco_can_signal s = {0};
+    int64_t start, len, order;
+    tok name, unit;
+    char b[40], nm[128];
+
+    lex(P);
+    TRY(get_tok(P, T_IDENT, &name, "the signal name"));
+    if (P->t.kind == T_IDENT)
+        TRY(parse_mux(P, &s));
+    TRY(expect(P, ':', "after the signal name"));
+    TRY(get_int(P, 0, 511, &start, "start bit"));
+    TRY(expect(P, '|', "between start bit and length"));
+    TRY(get_int(P, 0, 512, &len, "length"));
+    TRY(expect(P, '@', "before the byte order"));
+    TRY(get_int(P, 0, 1, &order, "byte order (0 Motorola, 1 Intel)"));
+    if (!is_punct(P, '+') && !is_punct(P, '-'))
+        return fail(P, P->t.line, "expected '+' or '-' after the byte order, found %s",
+                    found(P, b, sizeof b));
+    s.is_signed = is_punct(P, '-');
+    lex(P);
+    TRY(expect(P, '(', "before the factor"));
+    TRY(get_num(P, &s.factor, "factor"));
+    TRY(expect(P, ',', "between factor and offset"));
+    TRY(get_num(P, &s.offset, "offset"));
+    TRY(expect(P, ')', "after the offset"));
+    TRY(expect(P, '[', "before the minimum"));
+    TRY(get_num(P, &s.min, "minimum"));
+    TRY(expect(P, '|', "between minimum and maximum"));
+    TRY(get_num(P, &s.max, "maximum"));
+    TRY(expect(P, ']', "after the maximum"));
+    TRY(get_tok(P, T_STR, &unit, "the unit string"));
+    TRY(parse_receivers(P, &s.receivers));
+
+    if (P->cur_msg == -1)
+        return fail(P, line, "SG_ %.*s comes before any BO_", (int)name.len, name.p);
+    if (P->cur_msg == -2)
+        return ECO_OK;
+    if (s.min > s.max)
+        return fail(P, line, "signal %.*s: range [%g|%g] is empty", (int)name.len, name.p, s.min,
+                    s.max);
+    s.has_range = !(s.min == 0.0 && s.max == 0.0);
+    s.start_bit = (uint16_t)start;
+    s.length_bits = (uint8_t)(len > 255 ? 255 : len);
+    s.byte_order = (uint8_t)order;
+    snprintf(nm, sizeof nm, "%.*s", (int)name.len, name.p);
+    s.name = nm;
+    if (eco_can_signal_init(&s, P->cur_dlc) != ECO_OK) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", eco_last_error());
+        return fail(P, line, "%s", why);
+    }
+    if (P->db) {
+        s.name = pool_str(P, name.p, name.len, 0);
+        eco_can_message *m = &P->db->msgs[P->cur_msg];
+        if (sig_in_msg(P, P->cur_msg, name.p, name.len) >= 0)
+            return fail(P, line, "signal %s appears twice in message %s", s.name, m->name);
+        s.unit = pool_str(P, unit.p, unit.len, 1);
+        s.comment = "";
+        s.msg = P->cur_msg;
+        s.line = line;
+        s.first_value = 0;
+        P->db->signals[P->n_signals] = s;
+        m->n_signals++;
+    }
+    P->n_signals++;
+    return ECO_OK;
+}
+
+/* Object of CM_/BA_: BU_ name | BO_ id | SG_ id name | EV_ name | nothing. Sets *msg and
+ * *sig to indices found in pass 2 (-1 otherwise); *kind to 'U','O','S','E' or 0. */
+static int parse_object(parser *P, int *kind, int *msg, int *sig)
+{
+    tok t;
+    int64_t id;
+    *kind = 0;
+    *msg = *sig = -1;
+    if (is_kw(P, "BU_") || is_kw(P, "EV_")) {
+        *kind = P->t.p[0] == 'B' ? 'U' : 'E';
+        lex(P);
+        return get_tok(P, T_IDENT, &t, "a node or variable name");
+    }
+    if (!is_kw(P, "BO_") && !is_kw(P, "SG_"))
+        return ECO_OK;
+    *kind = P->t.p[0] == 'B' ? 'O' : 'S';
+    lex(P);
+    TRY(get_int(P, 0, 4294967295.0, &id, "message id"));
+    *msg = msg_by_raw_id(P, id);
+    if (*kind == 'S') {
+        TRY(get_tok(P, T_IDENT, &t, "the signal name"));
+        *sig = sig_in_msg(P, *msg, t.p, t.len);
+    }
+    return ECO_OK;
+}
+
+static int parse_cm(parser *P)
+{
+    int kind, msg, sig;
+    tok text;
+    lex(P);
+    TRY(parse_object(P, &kind, &msg, &sig));
+    TRY(get_tok(P, T_STR, &text, "the comment string"));
+    TRY(expect(P, ';', "after the comment"));
+    if (!P->db)
+        return ECO_OK;
+    if (kind == 0)
+        P->db->comment = pool_str(P, text.p, text.len, 1);
+    else if (kind == 'O' && msg >= 0)
+        P->db->msgs[msg].comment = pool_str(P, text.p, text.len, 1);
+    else if (kind == 'S' && sig >= 0)
+        P->db->signals[sig].comment = pool_str(P, text.p, text.len, 1);
+    return ECO_OK;
+}
+
+static int skip_to_semicolon(parser *P, int line, const char *what)
+{
+    while (P->t.kind != T_EOF && !is_punct(P, ';')) {
+        if (P->t.kind == T_BADSTR)
+            return fail(P, P->t.line, "unterminated string in %s", what);
+        lex(P);
+    }
+    if (P->t.kind == T_EOF)
+        return fail(P, line, "%s is not terminated by ';'", what);
+    lex(P);
+    return ECO_OK;
+}
+
+static int parse_ba_def(parser *P)
+{
+    int line = P->t.line;
+    tok name, type;
+    lex(P);
+    if (is_kw(P, "BU_") || is_kw(P, "BO_") || is_kw(P, "SG_") || is_kw(P, "EV_"))
+        lex(P);
+    TRY(get_tok(P, T_STR, &name, "the attribute name"));
+    TRY(get_tok(P, T_IDENT, &type, "the attribute type"));
+    if (!tok_eq(&type, "INT") && !tok_eq(&type, "HEX") && !tok_eq(&type, "FLOAT") &&
+        !tok_eq(&type, "STRING") && !tok_eq(&type, "ENUM"))
+        return fail(P, type.line, "unknown attribute type '%.*s'", (int)type.len, type.p);
+    return skip_to_semicolon(P, line, "BA_DEF_");
+}
+
+static int parse_ba_def_def(parser *P)
+{
+    tok name;
+    int64_t v = 0;
+    lex(P);
+    TRY(get_tok(P, T_STR, &name, "the attribute name"));
+    if (tok_eq(&name, "GenMsgCycleTime")) {
+        TRY(get_int(P, 0, 3600000, &v, "GenMsgCycleTime default"));
+        if (P->db)
+            P->db->default_cycle_time_ms = (int)v;
+    } else if (P->t.kind == T_NUM || P->t.kind == T_STR) {
+        lex(P);
+    } else {
+        return fail(P, P->t.line, "expected the default value of %.*s", (int)name.len, name.p);
+    }
+    return expect(P, ';', "after the attribute default");
+}
+
+static int parse_ba(parser *P)
+{
+    tok name, str;
+    int kind, msg, sig, line;
+    int64_t v;
+
+    lex(P);
+    TRY(get_tok(P, T_STR, &name, "the attribute name"));
+    TRY(parse_object(P, &kind, &msg, &sig));
+    line = P->t.line;
+    if (kind == 'O' && tok_eq(&name, "GenMsgCycleTime")) {
+        TRY(get_int(P, 0, 3600000, &v, "GenMsgCycleTime"));
+        if (msg >= 0)
+            P->db->msgs[msg].cycle_time_ms = (int)v;
+    } else if (kind == 'O' && tok_eq(&name, "EcoE2EDataId")) {
+        TRY(get_int(P, 0, 65535, &v, "EcoE2EDataId"));
+        if (msg >= 0)
+            P->db->msgs[msg].e2e_data_id = (uint16_t)v;
+    } else if (kind == 'O' && (tok_eq(&name, "EcoE2ECounter") || tok_eq(&name, "EcoE2ECRC"))) {
+        TRY(get_tok(P, T_STR, &str, "a signal name string"));
+        if (msg >= 0)
+            P->e2e_names[2 * msg + (name.p[6] == 'C' && name.p[7] == 'R')] =
+                pool_str(P, str.p, str.len, 0);
+    } else if (P->t.kind == T_NUM || P->t.kind == T_STR) {
+        lex(P);
+    } else {
+        return fail(P, line, "expected the value of attribute %.*s", (int)name.len, name.p);
+    }
+    return expect(P, ';', "after the attribute value");
+}
+
+static int parse_val(parser *P)
+{
+    int line = P->t.line, sig = -1, first = P->n_values;
+    int64_t id, raw;
+    tok name, text;
+
+    lex(P);
+    if (P->t.kind == T_IDENT) /* VAL_ of an environment variable */
+        return skip_to_semicolon(P, line, "VAL_");
+    TRY(get_int(P, 0, 4294967295.0, &id, "message id"));
+    TRY(get_tok(P, T_IDENT, &name, "the signal name"));
+    sig = sig_in_msg(P, msg_by_raw_id(P, id), name.p, name.len);
+    while (!is_punct(P, ';')) {
+        TRY(get_int(P, -9007199254740992.0, 9007199254740992.0, &raw, "VAL_ value"));
+        TRY(get_tok(P, T_STR, &text, "a value description string"));
+        if (P->db) { /* entries of an unknown signal stay, unused, with text "" */
+            P->db->values[P->n_values].raw = raw;
+            P->db->values[P->n_values].text = sig >= 0 ? pool_str(P, text.p, text.len, 1) : "";
+        }
+        P->n_values++;
+    }
+    lex(P);
+    if (sig >= 0) {
+        P->db->signals[sig].first_value = first;
+        P->db->signals[sig].n_values = P->n_values - first;
+    }
+    return ECO_OK;
+}
+
+static int parse_valtype(parser *P)
+{
+    int line = P->t.line, sig;
+    int64_t id, type;
+    tok name;
+
+    lex(P);
+    TRY(get_int(P, 0, 4294967295.0, &id, "message id"));
+    TRY(get_tok(P, T_IDENT, &name, "the signal name"));
+    if (is_punct(P, ':'))
+        lex(P);
+    TRY(get_int(P, 0, 2, &type, "value type (0 int, 1 float, 2 double)"));
+    TRY(expect(P, ';', "after SIG_VALTYPE_"));
+    sig = sig_in_msg(P, msg_by_raw_id(P, id), name.p, name.len);
+    if (sig >= 0) {
+        eco_can_signal *s = &P->db->signals[sig];
+        s->value_type = (uint8_t)type;
+        if (eco_can_signal_init(s, P->db->msgs[s->msg].dlc) != ECO_OK) {
+            char why[256];
+            snprintf(why, sizeof why, "%s", eco_last_error());
+            return fail(P, line, "%s", why);
+        }
+    }
+    return ECO_OK;
+}
+
+/* Statements skipped whole, up to their ';'. */
+static const char *const semicolon_kws[] = {
+    "VAL_TABLE_",  "BO_TX_BU_",        "SIG_GROUP_",      "EV_",        "ENVVAR_DATA_",
+    "SGTYPE_",     "SGTYPE_VAL_",      "BA_DEF_SGTYPE_",  "BA_SGTYPE_", "SIG_TYPE_REF_",
+    "BA_DEF_REL_", "BA_REL_",          "BA_DEF_DEF_REL_", "BU_SG_REL_", "BU_EV_REL_",
+    "BU_BO_REL_",  "SG_MUL_VAL_",      "CAT_DEF_",        "CAT_",       "FILTER",
+    "EV_DATA_",    "SIGTYPE_VALTYPE_",
+};
+
+static int statement(parser *P)
+{
+    int line = P->t.line;
+    size_t i;
+    char b[40];
+
+    if (P->t.kind != T_IDENT)
+        return fail(P, line, "expected a keyword, found %s", found(P, b, sizeof b));
+    if (is_kw(P, "BO_"))
+        return parse_bo(P);
+    if (is_kw(P, "SG_"))
+        return parse_sg(P);
+    if (is_kw(P, "CM_"))
+        return parse_cm(P);
+    if (is_kw(P, "BA_DEF_"))
+        return parse_ba_def(P);
+    if (is_kw(P, "BA_DEF_DEF_"))
+        return parse_ba_def_def(P);
+    if (is_kw(P, "BA_"))
+        return parse_ba(P);
+    if (is_kw(P, "VAL_"))
+        return parse_val(P);
+    if (is_kw(P, "SIG_VALTYPE_"))
+        return parse_valtype(P);
+    for (i = 0; i < sizeof semicolon_kws / sizeof semicolon_kws[0]; i++)
+        if (is_kw(P, semicolon_kws[i]))
+            return skip_to_semicolon(P, line, semicolon_kws[i]);
+    for (i = 0; i < P->t.len; i++)
+        if (!isupper((unsigned char)P->t.p[i]) && !isdigit((unsigned char)P->t.p[i]) &&
+            P->t.p[i] != '_')
+            return fail(P, line, "unknown statement '%.*s'", (int)P->t.len, P->t.p);
+    if (is_kw(P, "NS_")) { /* its list of names is indented; it ends at column 0 */
+        do
+            lex(P);
+        while (P->t.kind != T_EOF && !P->t.col0);
+        return ECO_OK;
+    }
+    /* VERSION, BS_, BU_ and unknown upper-case keywords: skip their line */
+    do {
+        if (P->t.kind == T_BADSTR)
+            return fail(P, P->t.line, "unterminated string");
+        lex(P);
+    } while (P->t.kind != T_EOF && P->t.line == line);
+    return ECO_OK;
+}
+
+static int run(parser *P)
+{
+    P->cur = P->src;
+    P->line = 1;
+    P->cur_msg = -1;
+    P->n_msgs = P->n_signals = P->n_values = 0;
+    lex(P);
+    while (P->t.kind != T_EOF)
+        TRY(statement(P));
+    return ECO_OK;
+}
+
+/* Signals of message m whose name ends in suffix: count, and the last one in *idx. */
+static int count_suffix(const eco_can_db *db, const eco_can_message *m, const char *suffix,
+                        int *idx)
+{
+    int i, n = 0;
+    size_t ls = strlen(suffix);
+    for (i = m->first_signal; i < m->first_signal + m->n_signals; i++) {
+        size_t l = strlen(db->signals[i].name);
+        if (l >= ls && !strcmp(db->signals[i].name + l - ls, suffix)) {
+            *idx = i;
+            n++;
+        }
+    }
+    return n;
+}
+
+static int resolve_e2e(parser *P, int mi)
+{
+    eco_can_db *db = P->db;
+    eco_can_message *m = &db->msgs[mi];
+    const char *cn = P->e2e_names[2 * mi], *rn = P->e2e_names[2 * mi + 1];
+    int cnt = -1, crc = -1;
+    const eco_can_signal *c, *r;
+
+    if (cn || rn) {
+        if (!cn || !rn)
+            return fail(P, m->line, "message %s: EcoE2ECounter and EcoE2ECRC go together", m->name);
+        cnt = sig_in_msg(P, mi, cn, strlen(cn));
+        crc = sig_in_msg(P, mi, rn, strlen(rn));
+        if (cnt < 0 || crc < 0)
+            return fail(P, m->line, "message %s: E2E signal %s is not in it", m->name,
+                        cnt < 0 ? cn : rn);
+    } else {
+        int nc = count_suffix(db, m, "Counter", &cnt), nr = count_suffix(db, m, "CRC", &crc);
+        if (nc == 0 || nr == 0)
+            return ECO_OK;
+        if (nc > 1 || nr > 1)
+            return fail(P, m->line,
+                        "message %s: several signals end in Counter or CRC; name the E2E "
+                        "pair with BA_ \"EcoE2ECounter\" and \"EcoE2ECRC\"",
+                        m->name);
+    }
+    c = &db->signals[cnt];
+    r = &db->signals[crc];
+    if (r->length_bits != 8 || r->is_signed || r->value_type || r->mux_role ||
+        r->start_bit % 8 != (r->byte_order == ECO_CAN_INTEL ? 0u : 7u))
+        return fail(P, r->line, "E2E CRC %s must be one whole unsigned byte", r->name);
+    if (c->length_bits > 8 || c->is_signed || c->value_type || c->mux_role)
+        return fail(P, c->line, "E2E counter %s must be unsigned, 1..8 bits", c->name);
+    m->e2e_counter = cnt;
+    m->e2e_crc = crc;
+    return ECO_OK;
+}
+
+static int finish(parser *P)
+{
+    eco_can_db *db = P->db;
+    int i, j;
+
+    db->n_msgs = P->n_msgs;
+    db->n_signals = P->n_signals;
+    db->n_values = P->n_values;
+    if (!db->comment)
+        db->comment = "";
+    for (i = 0; i < db->n_msgs; i++) {
+        eco_can_message *m = &db->msgs[i];
+        int n_dep = 0;
+        if (m->cycle_time_ms < 0)
+            m->cycle_time_ms = db->default_cycle_time_ms;
+        for (j = m->first_signal; j < m->first_signal + m->n_signals; j++) {
+            const eco_can_signal *s = &db->signals[j];
+            if (s->mux_role == ECO_CAN_MUX_SWITCH) {
+                if (m->mux_signal >= 0)
+                    return fail(P, s->line, "message %s has two multiplexer switches", m->name);
+                m->mux_signal = j;
+            }
+            n_dep += s->mux_role == ECO_CAN_MUX_DEPENDENT;
+        }
+        if (n_dep && m->mux_signal < 0)
+            return fail(P, m->line, "message %s has multiplexed signals but no switch (M)",
+                        m->name);
+        TRY(resolve_e2e(P, i));
+        /* insertion sort by id: init time, and DBCs hold hundreds of messages at most */
+        for (j = i; j > 0 && db->msgs[db->msg_by_id[j - 1]].id > m->id; j--)
+            db->msg_by_id[j] = db->msg_by_id[j - 1];
+        db->msg_by_id[j] = i;
+    }
+    for (i = 1; i < db->n_msgs; i++) {
+        const eco_can_message *a = &db->msgs[db->msg_by_id[i - 1]];
+        const eco_can_message *b = &db->msgs[db->msg_by_id[i]];
+        if (a->id == b->id)
+            return fail(P, a->line > b->line ? a->line : b->line,
+                        "message id %u used by both %s and %s", b->id, a->name, b->name);
+    }
+    return ECO_OK;
+}
+
+#define ALIGN8(n) (((n) + 7u) & ~(size_t)7u)
+
+int eco_can_db_parse(const char *text, size_t len, const char *name, eco_can_db **out)
+{
+    parser P = {0};
+    size_t off_msgs, off_sigs, off_vals, off_names, off_byid, off_pool, total;
+    char *mem;
+    int rc;
+
+    *out = NULL;
+    P.name = name ? name : "<dbc>";
+    P.src = text;
+    P.end = text + len;
+    TRY(run(&P)); /* pass 1: syntax and counts */
+
+    off_msgs = ALIGN8(sizeof(eco_can_db));
+    off_sigs = off_msgs + ALIGN8((size_t)P.n_msgs * sizeof(eco_can_message));
+    off_vals = off_sigs + ALIGN8((size_t)P.n_signals * sizeof(eco_can_signal));
+    off_names = off_vals + ALIGN8((size_t)P.n_values * sizeof(eco_can_value_desc));
+    off_byid = off_names + ALIGN8((size_t)P.n_msgs * 2 * sizeof(char *));
+    off_pool = off_byid + ALIGN8((size_t)P.n_msgs * sizeof(int));
+    total = off_pool + 2 * len + 16; /* strings: each from the text, + NULs and commas */
+    mem = eco_calloc(1, total);
+    if (!mem) {
+        eco_set_error("%s: out of memory for %zu bytes", P.name, total);
+        return ECO_ENOMEM;
+    }
+    P.db = (eco_can_db *)mem;
+    P.db->msgs = (eco_can_message *)(mem + off_msgs);
+    P.db->signals = (eco_can_signal *)(mem + off_sigs);
+    P.db->values = (eco_can_value_desc *)(mem + off_vals);
+    P.e2e_names = (const char **)(mem + off_names);
+    P.db->msg_by_id = (int *)(mem + off_byid);
+    P.db->memsize = total;
+    P.pool = mem + off_pool;
+
+    rc = run(&P); /* pass 2: fill */
+    if (rc == ECO_OK)
+        rc = finish(&P);
+    if (rc != ECO_OK) {
+        eco_free(mem);
+        return rc;
+    }
+    *out = P.db;
+    return ECO_OK;
+}
+
+int eco_can_db_load(const char *path, eco_can_db **db)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    int rc;
+
+    *db = NULL;
+    if (!fp) {
+        int e = errno;
+        eco_set_error("%s: cannot open DBC: %s", path, strerror(e));
+        return e == ENOENT ? ECO_ENOENT : ECO_EIO;
+    }
+    if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0) {
+        fclose(fp);
+        eco_set_error("%s: cannot read DBC", path);
+        return ECO_EIO;
+    }
+    buf = eco_malloc((size_t)n + 1);
+    if (!buf) {
+        fclose(fp);
+        eco_set_error("%s: out of memory", path);
+        return ECO_ENOMEM;
+    }
+    if (fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+        fclose(fp);
+        eco_free(buf);
+        eco_set_error("%s: cannot read DBC", path);
+        return ECO_EIO;
+    }
+    fclose(fp);
+    buf[n] = '\0';
+    rc = eco_can_db_parse(buf, (size_t)n, path, db);
+    eco_free(buf);
+    return rc;
+}
