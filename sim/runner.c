@@ -134,7 +134,8 @@ int eco_sim_run(const eco_vehicle *veh, const eco_sim_cycle *c, eco_controller *
     eco_observation obs;
     eco_preview pv;
     ctl->reset(ctl);
-    int phase = 0, report_every = steps / 10 + 1;
+    int phase = 0, report_every = steps / 20 + 1;
+    double t_start = now_us(), last_report = 0.0;
     for (int k = 0; k < steps; k++) {
         double grade, v_ref, lo, hi;
         eco_sim_cycle_sample(c, x.time_s, NULL, &grade, NULL);
@@ -163,11 +164,14 @@ int eco_sim_run(const eco_vehicle *veh, const eco_sim_cycle *c, eco_controller *
         if (r->series)
             record(r, &next, &out, &sp.cmd, v_ref, lo, hi);
         x = next;
-        if (!o->quiet && k % report_every == 0 && k)
-            fprintf(stderr, "\r%s: %3d %%", ctl->name, 100 * k / steps);
+        /* Progress only for runs long enough to wait on (an MPC, a long cycle). */
+        if (!o->quiet && k % report_every == 0 && now_us() - t_start > 5e5) {
+            fprintf(stderr, "\r%s on %s: %3d %%", ctl->name, c->name, 100 * k / steps);
+            last_report = now_us();
+        }
     }
-    if (!o->quiet)
-        fprintf(stderr, "\r%s: 100 %%\n", ctl->name);
+    if (last_report > 0.0)
+        fprintf(stderr, "\r%s on %s: 100 %%\n", ctl->name, c->name);
     r->total.ref_distance_m = c->distance_m[c->n - 1];
     for (int p = 0; p < r->n_phases; p++) {
         double d0, d1;

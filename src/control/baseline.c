@@ -17,8 +17,9 @@
 #define HEV_ON_W        14000.0
 #define HEV_OFF_W       7000.0
 #define HEV_MIN_W       9000.0
-#define HEV_SOC_GAIN_W  150000.0 /* W per unit SOC error */
-#define HEV_EV_MAX_MPS  (60.0 / 3.6)
+#define HEV_SOC_GAIN_W  100000.0  /* W per unit SOC error */
+#define HEV_REGEN_SHARE 0.6      /* of kinetic energy that regen returns to the battery */
+#define HEV_KINETIC_REF_J 150e3  /* kinetic energy at which the aim is the target (~50 km/h) */
 #define GEAR_HYSTERESIS 0.03 /* a shift must save 3 % fuel */
 
 typedef struct {
@@ -81,14 +82,19 @@ static void hybrid_split(baseline *b, const eco_vehicle *v, const eco_state *x,
                          const eco_preview *pv, double force_n, eco_command *cmd)
 {
     double p_wheel = force_n * x->speed_mps;
-    double soc_err = pv->soc_target - x->soc;
+    /* Room for the regen the car's kinetic energy will bring: aim lower at speed. */
+    const eco_battery *bat = &v->battery;
+    double e_batt_j = bat->capacity_ah * 3600.0 * eco_curve_eval(&bat->ocv_v, pv->soc_target);
+    double kinetic_j = 0.5 * (v->mass_kg + v->rotating_mass_kg) * x->speed_mps * x->speed_mps;
+    double soc_aim = pv->soc_target + HEV_REGEN_SHARE * (HEV_KINETIC_REF_J - kinetic_j) / e_batt_j;
+    double soc_err = soc_aim - x->soc;
     double p_charge = HEV_SOC_GAIN_W * soc_err;
     double p_want = p_wheel / v->gearbox.final_drive_efficiency + v->aux_power_w + p_charge;
     int low_soc = x->soc < v->battery.soc_min + 0.05;
     if (b->engine_on)
-        b->engine_on = p_want > HEV_OFF_W || x->speed_mps > HEV_EV_MAX_MPS || low_soc;
+        b->engine_on = p_want > HEV_OFF_W || low_soc;
     else
-        b->engine_on = p_want > HEV_ON_W || x->speed_mps > HEV_EV_MAX_MPS || low_soc;
+        b->engine_on = p_want > HEV_ON_W || low_soc;
     if (p_wheel < 0.0 && !low_soc)
         b->engine_on = 0; /* braking: regenerate, never burn fuel */
     cmd->engine_on = b->engine_on;

@@ -130,14 +130,16 @@ void eco_model_limits(const eco_vehicle *v, const eco_state *x, int gear, eco_li
         lim->traction_max_n = f_elec;
         return;
     }
-    /* Power split: the engine's ring share plus MG2, and at speed the engine's power. */
+    /* Power split: the engine's ring share plus MG2 at its own limits (fed by the battery
+     * and by MG1), within the engine's and the battery's power together. */
     const eco_engine *e = &v->engine;
     double rho = v->gearbox.split_rho;
     double t_gen_cap = v->generator.max_torque_nm * (1.0 + rho) / rho;
-    double t_eng =
-        fmin(eco_curve_eval(&e->full_load_nm, e->best_speed.y[e->best_speed.n - 1]), t_gen_cap);
+    double t_eng = fmin(eco_curve_eval(&e->full_load_nm, e->best_speed.y[e->best_speed.n - 1]),
+                        t_gen_cap);
     double f_eng = t_eng / (1.0 + rho) * v->gearbox.final_drive * eta_fd / v->wheel_radius_m;
-    double f = f_elec + f_eng;
+    double f_mg2 = machine_wheel_force(v, &v->motor, s, v->motor.max_power_w) * eta_fd;
+    double f = f_mg2 + f_eng;
     if (s > 0.0)
         f = fmin(f, (e->rated_power_w + fmax(p_dis, 0.0)) * eta_fd / s);
     lim->traction_max_n = f;
