@@ -130,6 +130,13 @@ int eco_can_db_load(const char *path, eco_can_db **db);
 /* The same from text in memory; name is used in error messages in place of FILE. */
 int eco_can_db_parse(const char *text, size_t len, const char *name, eco_can_db **db);
 
+/* Resolve a database whose messages and signals are filled in (eco_can_db_parse calls it;
+ * tests may fill one by hand): messages with cycle_time_ms < 0 get the default, the
+ * multiplexer switches and E2E pairs are found and checked, msg_by_id is built. Messages
+ * with e2e_counter = e2e_crc = -1 get the E2E pair found by signal names. name prefixes
+ * errors. Returns ECO_OK, or ECO_EPARSE with eco_last_error() = "NAME:LINE: what". */
+int eco_can_db_finalize(eco_can_db *db, const char *name);
+
 /* Free a database from eco_can_db_load/parse (NULL is allowed). */
 void eco_can_db_free(eco_can_db *db);
 

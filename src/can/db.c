@@ -1,7 +1,9 @@
-/* Lookups in a parsed DBC. By id at run time (binary search over msg_by_id), by name at
- * init time (linear). */
+/* A parsed DBC: what is resolved after parsing (cycle defaults, multiplexing, E2E, the id
+ * index), lookups by id at run time (binary search) and by name at init time (linear),
+ * and loading from a file. */
 #include "ecodrive/can.h"
 
+#include <errno.h>
 #include <string.h>
 
 void eco_can_db_free(eco_can_db *db)
@@ -73,4 +75,139 @@ const char *eco_can_db_value_text(const eco_can_db *db, int sig, int64_t raw)
         if (db->values[i].raw == raw)
             return db->values[i].text;
     return NULL;
+}
+
+/* Signals of message m whose name ends in suffix: how many, and the last one in *idx. */
+static int count_suffix(const eco_can_db *db, const eco_can_message *m, const char *suffix,
+                        int *idx)
+{
+    int i, n = 0;
+    size_t ls = strlen(suffix);
+    for (i = m->first_signal; i < m->first_signal + m->n_signals; i++) {
+        size_t l = strlen(db->signals[i].name);
+        if (l >= ls && !strcmp(db->signals[i].name + l - ls, suffix)) {
+            *idx = i;
+            n++;
+        }
+    }
+    return n;
+}
+
+static int resolve_e2e(eco_can_db *db, const char *name, eco_can_message *m)
+{
+    const eco_can_signal *c, *r;
+
+    if ((m->e2e_counter >= 0) != (m->e2e_crc >= 0)) {
+        eco_set_error("%s:%d: message %s: EcoE2ECounter and EcoE2ECRC go together", name, m->line,
+                      m->name);
+        return ECO_EPARSE;
+    }
+    if (m->e2e_counter < 0) {
+        int cnt = -1, crc = -1;
+        int nc = count_suffix(db, m, "Counter", &cnt), nr = count_suffix(db, m, "CRC", &crc);
+        if (nc == 0 || nr == 0)
+            return ECO_OK; /* not E2E-protected */
+        if (nc > 1 || nr > 1) {
+            eco_set_error("%s:%d: message %s: several signals end in Counter or CRC; name the "
+                          "E2E pair with BA_ \"EcoE2ECounter\" and \"EcoE2ECRC\"",
+                          name, m->line, m->name);
+            return ECO_EPARSE;
+        }
+        m->e2e_counter = cnt;
+        m->e2e_crc = crc;
+    }
+    c = &db->signals[m->e2e_counter];
+    r = &db->signals[m->e2e_crc];
+    if (r->length_bits != 8 || r->is_signed || r->value_type || r->mux_role ||
+        r->start_bit % 8 != (r->byte_order == ECO_CAN_INTEL ? 0u : 7u)) {
+        eco_set_error("%s:%d: E2E CRC %s must be one whole unsigned byte", name, r->line, r->name);
+        return ECO_EPARSE;
+    }
+    if (c->length_bits > 8 || c->is_signed || c->value_type || c->mux_role || c == r) {
+        eco_set_error("%s:%d: E2E counter %s must be unsigned, 1..8 bits, not the CRC", name,
+                      c->line, c->name);
+        return ECO_EPARSE;
+    }
+    return ECO_OK;
+}
+
+/* Multiplexing: at most one switch, and dependent signals only with one. */
+static int resolve_mux(eco_can_db *db, const char *name, eco_can_message *m)
+{
+    int j, n_dep = 0;
+    m->mux_signal = -1;
+    for (j = m->first_signal; j < m->first_signal + m->n_signals; j++) {
+        const eco_can_signal *s = &db->signals[j];
+        if (s->mux_role == ECO_CAN_MUX_SWITCH) {
+            if (m->mux_signal >= 0) {
+                eco_set_error("%s:%d: message %s has two multiplexer switches", name, s->line,
+                              m->name);
+                return ECO_EPARSE;
+            }
+            m->mux_signal = j;
+        }
+        n_dep += s->mux_role == ECO_CAN_MUX_DEPENDENT;
+    }
+    if (n_dep && m->mux_signal < 0) {
+        eco_set_error("%s:%d: message %s has multiplexed signals but no switch (M)", name, m->line,
+                      m->name);
+        return ECO_EPARSE;
+    }
+    return ECO_OK;
+}
+
+int eco_can_db_finalize(eco_can_db *db, const char *name)
+{
+    int i, j, rc;
+
+    if (!db->comment)
+        db->comment = "";
+    for (i = 0; i < db->n_msgs; i++) {
+        eco_can_message *m = &db->msgs[i];
+        if (m->cycle_time_ms < 0)
+            m->cycle_time_ms = db->default_cycle_time_ms;
+        if ((rc = resolve_mux(db, name, m)) != ECO_OK || (rc = resolve_e2e(db, name, m)) != ECO_OK)
+            return rc;
+        /* insertion sort by id: init time, and DBCs hold hundreds of messages at most */
+        for (j = i; j > 0 && db->msgs[db->msg_by_id[j - 1]].id > m->id; j--)
+            db->msg_by_id[j] = db->msg_by_id[j - 1];
+        db->msg_by_id[j] = i;
+    }
+    for (i = 1; i < db->n_msgs; i++) {
+        const eco_can_message *a = &db->msgs[db->msg_by_id[i - 1]];
+        const eco_can_message *b = &db->msgs[db->msg_by_id[i]];
+        if (a->id == b->id) {
+            eco_set_error("%s:%d: message id %u used by both %s and %s", name,
+                          a->line > b->line ? a->line : b->line, b->id, a->name, b->name);
+            return ECO_EPARSE;
+        }
+    }
+    return ECO_OK;
+}
+
+int eco_can_db_load(const char *path, eco_can_db **db)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    int rc;
+
+    *db = NULL;
+    if (!fp) {
+        int e = errno;
+        eco_set_error("%s: cannot open DBC: %s", path, strerror(e));
+        return e == ENOENT ? ECO_ENOENT : ECO_EIO;
+    }
+    if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0 ||
+        !(buf = eco_malloc((size_t)n + 1)) || fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+        fclose(fp);
+        eco_free(buf);
+        eco_set_error("%s: cannot read DBC", path);
+        return ECO_EIO;
+    }
+    fclose(fp);
+    buf[n] = '\0';
+    rc = eco_can_db_parse(buf, (size_t)n, path, db);
+    eco_free(buf);
+    return rc;
 }

@@ -28,18 +28,14 @@ typedef struct {
     eco_can_db *db; /* NULL in the counting pass */
     char *pool;
     size_t pool_used;
-    const char **e2e_names; /* per message: counter, CRC attribute values */
-    int cur_msg;            /* -1: no BO_ yet; -2: skipped pseudo message */
+    int cur_msg; /* -1: no BO_ yet; -2: skipped pseudo message */
     unsigned cur_dlc;
     int n_msgs, n_signals, n_values;
 } parser;
 
-#define TRY(x)                                                                                     \
-    do {                                                                                           \
-        int rc_ = (x);                                                                             \
-        if (rc_ != ECO_OK)                                                                         \
-            return rc_;                                                                            \
-    } while (0)
+// clang-format off
+#define TRY(x) do { int rc_ = (x); if (rc_ != ECO_OK) return rc_; } while (0)
+// clang-format on
 
 static int fail(const parser *P, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -505,9 +501,14 @@ static int parse_ba(parser *P)
             P->db->msgs[msg].e2e_data_id = (uint16_t)v;
     } else if (kind == 'O' && (tok_eq(&name, "EcoE2ECounter") || tok_eq(&name, "EcoE2ECRC"))) {
         TRY(get_tok(P, T_STR, &str, "a signal name string"));
-        if (msg >= 0)
-            P->e2e_names[2 * msg + (name.p[6] == 'C' && name.p[7] == 'R')] =
-                pool_str(P, str.p, str.len, 0);
+        if (msg >= 0) {
+            int is_crc = tok_eq(&name, "EcoE2ECRC");
+            sig = sig_in_msg(P, msg, str.p, str.len);
+            if (sig < 0)
+                return fail(P, line, "%.*s: message %s has no signal %.*s", (int)name.len, name.p,
+                            P->db->msgs[msg].name, (int)str.len, str.p);
+            *(is_crc ? &P->db->msgs[msg].e2e_crc : &P->db->msgs[msg].e2e_counter) = sig;
+        }
     } else if (P->t.kind == T_NUM || P->t.kind == T_STR) {
         lex(P);
     } else {
@@ -638,109 +639,12 @@ static int run(parser *P)
     return ECO_OK;
 }
 
-/* Signals of message m whose name ends in suffix: count, and the last one in *idx. */
-static int count_suffix(const eco_can_db *db, const eco_can_message *m, const char *suffix,
-                        int *idx)
-{
-    int i, n = 0;
-    size_t ls = strlen(suffix);
-    for (i = m->first_signal; i < m->first_signal + m->n_signals; i++) {
-        size_t l = strlen(db->signals[i].name);
-        if (l >= ls && !strcmp(db->signals[i].name + l - ls, suffix)) {
-            *idx = i;
-            n++;
-        }
-    }
-    return n;
-}
-
-static int resolve_e2e(parser *P, int mi)
-{
-    eco_can_db *db = P->db;
-    eco_can_message *m = &db->msgs[mi];
-    const char *cn = P->e2e_names[2 * mi], *rn = P->e2e_names[2 * mi + 1];
-    int cnt = -1, crc = -1;
-    const eco_can_signal *c, *r;
-
-    if (cn || rn) {
-        if (!cn || !rn)
-            return fail(P, m->line, "message %s: EcoE2ECounter and EcoE2ECRC go together", m->name);
-        cnt = sig_in_msg(P, mi, cn, strlen(cn));
-        crc = sig_in_msg(P, mi, rn, strlen(rn));
-        if (cnt < 0 || crc < 0)
-            return fail(P, m->line, "message %s: E2E signal %s is not in it", m->name,
-                        cnt < 0 ? cn : rn);
-    } else {
-        int nc = count_suffix(db, m, "Counter", &cnt), nr = count_suffix(db, m, "CRC", &crc);
-        if (nc == 0 || nr == 0)
-            return ECO_OK;
-        if (nc > 1 || nr > 1)
-            return fail(P, m->line,
-                        "message %s: several signals end in Counter or CRC; name the E2E "
-                        "pair with BA_ \"EcoE2ECounter\" and \"EcoE2ECRC\"",
-                        m->name);
-    }
-    c = &db->signals[cnt];
-    r = &db->signals[crc];
-    if (r->length_bits != 8 || r->is_signed || r->value_type || r->mux_role ||
-        r->start_bit % 8 != (r->byte_order == ECO_CAN_INTEL ? 0u : 7u))
-        return fail(P, r->line, "E2E CRC %s must be one whole unsigned byte", r->name);
-    if (c->length_bits > 8 || c->is_signed || c->value_type || c->mux_role)
-        return fail(P, c->line, "E2E counter %s must be unsigned, 1..8 bits", c->name);
-    m->e2e_counter = cnt;
-    m->e2e_crc = crc;
-    return ECO_OK;
-}
-
-static int finish(parser *P)
-{
-    eco_can_db *db = P->db;
-    int i, j;
-
-    db->n_msgs = P->n_msgs;
-    db->n_signals = P->n_signals;
-    db->n_values = P->n_values;
-    if (!db->comment)
-        db->comment = "";
-    for (i = 0; i < db->n_msgs; i++) {
-        eco_can_message *m = &db->msgs[i];
-        int n_dep = 0;
-        if (m->cycle_time_ms < 0)
-            m->cycle_time_ms = db->default_cycle_time_ms;
-        for (j = m->first_signal; j < m->first_signal + m->n_signals; j++) {
-            const eco_can_signal *s = &db->signals[j];
-            if (s->mux_role == ECO_CAN_MUX_SWITCH) {
-                if (m->mux_signal >= 0)
-                    return fail(P, s->line, "message %s has two multiplexer switches", m->name);
-                m->mux_signal = j;
-            }
-            n_dep += s->mux_role == ECO_CAN_MUX_DEPENDENT;
-        }
-        if (n_dep && m->mux_signal < 0)
-            return fail(P, m->line, "message %s has multiplexed signals but no switch (M)",
-                        m->name);
-        TRY(resolve_e2e(P, i));
-        /* insertion sort by id: init time, and DBCs hold hundreds of messages at most */
-        for (j = i; j > 0 && db->msgs[db->msg_by_id[j - 1]].id > m->id; j--)
-            db->msg_by_id[j] = db->msg_by_id[j - 1];
-        db->msg_by_id[j] = i;
-    }
-    for (i = 1; i < db->n_msgs; i++) {
-        const eco_can_message *a = &db->msgs[db->msg_by_id[i - 1]];
-        const eco_can_message *b = &db->msgs[db->msg_by_id[i]];
-        if (a->id == b->id)
-            return fail(P, a->line > b->line ? a->line : b->line,
-                        "message id %u used by both %s and %s", b->id, a->name, b->name);
-    }
-    return ECO_OK;
-}
-
 #define ALIGN8(n) (((n) + 7u) & ~(size_t)7u)
 
 int eco_can_db_parse(const char *text, size_t len, const char *name, eco_can_db **out)
 {
     parser P = {0};
-    size_t off_msgs, off_sigs, off_vals, off_names, off_byid, off_pool, total;
+    size_t off_msgs, off_sigs, off_vals, off_byid, off_pool, total;
     char *mem;
     int rc;
 
@@ -753,8 +657,7 @@ int eco_can_db_parse(const char *text, size_t len, const char *name, eco_can_db 
     off_msgs = ALIGN8(sizeof(eco_can_db));
     off_sigs = off_msgs + ALIGN8((size_t)P.n_msgs * sizeof(eco_can_message));
     off_vals = off_sigs + ALIGN8((size_t)P.n_signals * sizeof(eco_can_signal));
-    off_names = off_vals + ALIGN8((size_t)P.n_values * sizeof(eco_can_value_desc));
-    off_byid = off_names + ALIGN8((size_t)P.n_msgs * 2 * sizeof(char *));
+    off_byid = off_vals + ALIGN8((size_t)P.n_values * sizeof(eco_can_value_desc));
     off_pool = off_byid + ALIGN8((size_t)P.n_msgs * sizeof(int));
     total = off_pool + 2 * len + 16; /* strings: each from the text, + NULs and commas */
     mem = eco_calloc(1, total);
@@ -766,55 +669,21 @@ int eco_can_db_parse(const char *text, size_t len, const char *name, eco_can_db 
     P.db->msgs = (eco_can_message *)(mem + off_msgs);
     P.db->signals = (eco_can_signal *)(mem + off_sigs);
     P.db->values = (eco_can_value_desc *)(mem + off_vals);
-    P.e2e_names = (const char **)(mem + off_names);
     P.db->msg_by_id = (int *)(mem + off_byid);
     P.db->memsize = total;
     P.pool = mem + off_pool;
 
     rc = run(&P); /* pass 2: fill */
-    if (rc == ECO_OK)
-        rc = finish(&P);
+    if (rc == ECO_OK) {
+        P.db->n_msgs = P.n_msgs;
+        P.db->n_signals = P.n_signals;
+        P.db->n_values = P.n_values;
+        rc = eco_can_db_finalize(P.db, P.name);
+    }
     if (rc != ECO_OK) {
         eco_free(mem);
         return rc;
     }
     *out = P.db;
     return ECO_OK;
-}
-
-int eco_can_db_load(const char *path, eco_can_db **db)
-{
-    FILE *fp = fopen(path, "rb");
-    char *buf = NULL;
-    long n;
-    int rc;
-
-    *db = NULL;
-    if (!fp) {
-        int e = errno;
-        eco_set_error("%s: cannot open DBC: %s", path, strerror(e));
-        return e == ENOENT ? ECO_ENOENT : ECO_EIO;
-    }
-    if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0) {
-        fclose(fp);
-        eco_set_error("%s: cannot read DBC", path);
-        return ECO_EIO;
-    }
-    buf = eco_malloc((size_t)n + 1);
-    if (!buf) {
-        fclose(fp);
-        eco_set_error("%s: out of memory", path);
-        return ECO_ENOMEM;
-    }
-    if (fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-        fclose(fp);
-        eco_free(buf);
-        eco_set_error("%s: cannot read DBC", path);
-        return ECO_EIO;
-    }
-    fclose(fp);
-    buf[n] = '\0';
-    rc = eco_can_db_parse(buf, (size_t)n, path, db);
-    eco_free(buf);
-    return rc;
 }

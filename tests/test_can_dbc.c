@@ -1,0 +1,325 @@
+/* DBC parser: the shipped databases, what real files contain (skipped sections,
+ * multi-line comments, attributes, 29-bit ids, multiplexing) and syntax errors that name
+ * the line. */
+#include "ecodrive/can.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DBC_DEFAULT  ECO_SOURCE_DIR "/models/ecodrive.dbc"
+#define DBC_MOTOROLA ECO_SOURCE_DIR "/models/example_motorola.dbc"
+
+/* Write text to a fresh temporary file; path receives its name. */
+static void write_tmp(char path[64], const char *text)
+{
+    int fd;
+    snprintf(path, 64, "/tmp/eco_can_dbc_XXXXXX");
+    fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+}
+
+static const eco_can_signal *sig(const eco_can_db *db, const char *name)
+{
+    int i;
+    cr_assert_eq(eco_can_db_signal_find(db, name, &i), ECO_OK, "signal %s", name);
+    return &db->signals[i];
+}
+
+static const eco_can_message *msg(const eco_can_db *db, const char *name)
+{
+    int i;
+    cr_assert_eq(eco_can_db_message_find(db, name, &i), ECO_OK, "message %s", name);
+    return &db->msgs[i];
+}
+
+Test(can_dbc, default_dbc_has_required_signals)
+{
+    static const char *const inputs[] = {
+        "VehicleSpeed", "EngineSpeed", "EngineTorque", "AccelPedal", "BrakePedal", "Gear",
+        "BattSOC",      "BattVoltage", "BattCurrent",  "SetSpeed",   "RoadGrade"};
+    static const char *const setpoint[] = {"EcoThrottle", "EcoRegen", "EcoValid", "EcoCounter",
+                                           "EcoCRC"};
+    eco_can_db *db;
+    size_t i;
+    int e2e_inputs = 0;
+
+    cr_assert_eq(eco_can_db_load(DBC_DEFAULT, &db), ECO_OK, "%s", eco_last_error());
+    for (i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+        const eco_can_signal *s = sig(db, inputs[i]);
+        const eco_can_message *m = &db->msgs[s->msg];
+        cr_assert(m->cycle_time_ms >= 10 && m->cycle_time_ms <= 100, "%s cycle %d ms", inputs[i],
+                  m->cycle_time_ms);
+        cr_assert(s->comment[0] != '\0', "%s has no CM_", inputs[i]);
+        cr_assert_eq(s->byte_order, ECO_CAN_INTEL);
+    }
+    for (i = 0; i < (size_t)db->n_msgs; i++)
+        e2e_inputs += db->msgs[i].e2e_crc >= 0 && strcmp(db->msgs[i].name, "EcoSetpoint");
+    cr_assert(e2e_inputs >= 1, "no input message declares a counter and a CRC");
+
+    for (i = 0; i < sizeof setpoint / sizeof *setpoint; i++)
+        cr_assert_str_eq(db->msgs[sig(db, setpoint[i])->msg].name, "EcoSetpoint");
+    cr_assert_str_eq(sig(db, "EcoThrottle")->unit, "%");
+    cr_assert_str_eq(sig(db, "EcoRegen")->unit, "%");
+    cr_assert_eq(sig(db, "EcoCounter")->length_bits, 4);
+    cr_assert_eq(msg(db, "EcoSetpoint")->e2e_counter, (int)(sig(db, "EcoCounter") - db->signals));
+    cr_assert_eq(msg(db, "EcoSetpoint")->e2e_crc, (int)(sig(db, "EcoCRC") - db->signals));
+    cr_assert_eq(msg(db, "EcoSetpoint")->e2e_data_id, 0x0A10);
+
+    /* EcoStatus: frames received, stale, rejected, deadline overruns, solve time (us) */
+    cr_assert_eq(msg(db, "EcoStatus")->n_signals, 5);
+    cr_assert_str_eq(sig(db, "EcoSolveTime")->unit, "us");
+    cr_assert_str_eq(db->msgs[sig(db, "EcoDeadlineOverruns")->msg].name, "EcoStatus");
+
+    for (i = 0; i < (size_t)db->n_signals; i++)
+        cr_assert(db->signals[i].comment[0], "%s has no CM_", db->signals[i].name);
+    cr_assert_str_eq(eco_can_db_value_text(db, (int)(sig(db, "Gear") - db->signals), 0), "Reverse");
+    cr_assert_null(eco_can_db_value_text(db, (int)(sig(db, "Gear") - db->signals), 5));
+    /* the file comment spans three lines */
+    cr_assert(strstr(db->comment, "setpoints and\nstatus") != NULL, "%s", db->comment);
+    eco_can_db_free(db);
+}
+
+Test(can_dbc, motorola_dbc_ids_attributes_and_byte_order)
+{
+    eco_can_db *db;
+    int i;
+
+    cr_assert_eq(eco_can_db_load(DBC_MOTOROLA, &db), ECO_OK, "%s", eco_last_error());
+    /* BO_ 2364540158 = 0x8CF004FE: bit 31 marks the 29-bit id 0x0CF004FE */
+    cr_assert_eq(msg(db, "EEC1")->id, ECO_CAN_EFF_FLAG | 0x0CF004FEu);
+    cr_assert_eq(msg(db, "TransGear")->id, 0x3A0u);
+    cr_assert_eq(msg(db, "TransGear")->dlc, 3);
+    cr_assert_eq(eco_can_db_message_by_id(db, ECO_CAN_EFF_FLAG | 0x18FEF1FEu, &i), ECO_OK);
+    cr_assert_str_eq(db->msgs[i].name, "CCVS");
+    /* the same number without the flag is a different (absent) frame */
+    cr_assert_eq(eco_can_db_message_by_id(db, 0x18FEF1FEu, &i), ECO_ENOENT);
+    for (i = 0; i < db->n_signals; i++)
+        cr_assert_eq(db->signals[i].byte_order, ECO_CAN_MOTOROLA);
+
+    /* E2E by name with the default data id (low 16 bits of the id) */
+    cr_assert_eq(msg(db, "CCVS")->e2e_data_id, 0xF1FE);
+    cr_assert_str_eq(db->signals[msg(db, "CCVS")->e2e_counter].name, "CcvsCounter");
+    /* E2E by attributes, with an explicit data id */
+    cr_assert_str_eq(db->signals[msg(db, "EcoCmd")->e2e_counter].name, "CmdAliveCnt");
+    cr_assert_str_eq(db->signals[msg(db, "EcoCmd")->e2e_crc].name, "CmdChecksum");
+    cr_assert_eq(msg(db, "EcoCmd")->e2e_data_id, 0x1234);
+    /* no GenMsgCycleTime on BMS_Status: the BA_DEF_DEF_ default, 0 */
+    cr_assert_eq(msg(db, "BMS_Status")->cycle_time_ms, 0);
+    cr_assert_eq(msg(db, "EEC1")->cycle_time_ms, 10);
+    cr_assert_str_eq(sig(db, "EngSpeed")->receivers, "ADVISOR,VCU");
+    cr_assert_str_eq(sig(db, "EngSpeed")->unit, "rpm");
+    cr_assert_float_eq(sig(db, "HvCurrent")->offset, -1600.0, 1e-12);
+    cr_assert(sig(db, "EngTorqueAct")->is_signed);
+    eco_can_db_free(db);
+}
+
+/* What real files hold: every section kind we skip, escaped quotes and multi-line
+ * comments, attribute defaults, the Vector pseudo message, multiplexing. */
+static const char real_file[] =
+    "VERSION \"1.0 \\\"beta\\\"\"\n"                                      /* 1 */
+    "\n"                                                                  /* 2 */
+    "NS_ :\n"                                                             /* 3 */
+    "\tNS_DESC_\n"                                                        /* 4 */
+    "\tCM_\n"                                                             /* 5 */
+    "\tBA_DEF_\n"                                                         /* 6 */
+    "\n"                                                                  /* 7 */
+    "BS_:\n"                                                              /* 8 */
+    "BU_: ECU1 ECU2\n"                                                    /* 9 */
+    "VAL_TABLE_ OnOff 1 \"On\" 0 \"Off\" ;\n"                             /* 10 */
+    "BO_ 100 Plain: 8 ECU1\n"                                             /* 11 */
+    " SG_ Speed : 0|16@1+ (0.01,0) [0|300] \"km/h\" ECU2,ECU3\n"          /* 12 */
+    " SG_ Temp : 16|8@1- (1,40) [-88|167] \"degC\" ECU2\n"                /* 13 */
+    "BO_ 2147484672 Ext: 8 ECU2\n"                                        /* 14 */
+    " SG_ Mode M : 0|2@1+ (1,0) [0|3] \"\" ECU1\n"                        /* 15 */
+    " SG_ A m0 : 8|8@1+ (1,0) [0|0] \"\" ECU1\n"                          /* 16 */
+    " SG_ B m1 : 8|16@1+ (1,0) [0|0] \"\" ECU1\n"                         /* 17 */
+    " SG_ F : 32|32@1- (1,0) [0|0] \"\" ECU1\n"                           /* 18 */
+    "BO_ 3221225472 VECTOR__INDEPENDENT_SIG_MSG: 0 Vector__XXX\n"         /* 19 */
+    " SG_ Orphan : 0|8@1+ (1,0) [0|0] \"\" Vector__XXX\n"                 /* 20 */
+    "BO_TX_BU_ 100 : ECU1,ECU2;\n"                                        /* 21 */
+    "EV_ EnvVar: 0 [0|100] \"\" 0 1 DUMMY_NODE_VECTOR0 Vector__XXX;\n"    /* 22 */
+    "CM_ \"Network \\\"test\\\"\nsecond line\";\n"                        /* 23 */
+    "CM_ BU_ ECU1 \"node\";\n"                                            /* 25 */
+    "CM_ BO_ 100 \"plain message\";\n"                                    /* 26 */
+    "CM_ SG_ 100 Speed \"Wheel speed.\nOver two lines.\";\n"              /* 27 */
+    "BA_DEF_ BO_ \"GenMsgCycleTime\" INT 0 65535;\n"                      /* 29 */
+    "BA_DEF_ BO_ \"GenMsgSendType\" ENUM \"Cyclic\",\"Event\";\n"         /* 30 */
+    "BA_DEF_ \"BusType\" STRING ;\n"                                      /* 31 */
+    "BA_DEF_REL_ BU_SG_REL_ \"X\" INT 0 1;\n"                             /* 32 */
+    "BA_DEF_DEF_ \"GenMsgCycleTime\" 50;\n"                               /* 33 */
+    "BA_DEF_DEF_ \"GenMsgSendType\" \"Cyclic\";\n"                        /* 34 */
+    "BA_ \"BusType\" \"CAN\";\n"                                          /* 35 */
+    "BA_ \"GenMsgCycleTime\" BO_ 100 20;\n"                               /* 36 */
+    "BA_ \"GenMsgSendType\" BO_ 100 1;\n"                                 /* 37 */
+    "VAL_ 2147484672 Mode 0 \"Idle\" 1 \"Run\" 2 \"Fault \\\"x\\\"\" ;\n" /* 38 */
+    "VAL_ EnvVar 0 \"a\" ;\n"                                             /* 39 */
+    "SIG_VALTYPE_ 2147484672 F : 1;\n"                                    /* 40 */
+    "SIG_GROUP_ 100 Grp 1 : Speed Temp;\n"                                /* 41 */
+    "SG_MUL_VAL_ 2147484672 A Mode 0-0;\n"                                /* 42 */
+    "FUTURE_KEYWORD_ whatever 1 2 3\n";                                   /* 43 */
+
+Test(can_dbc, real_file_sections)
+{
+    eco_can_db *db;
+    const eco_can_message *m;
+    unsigned long allocs = eco_alloc_count();
+
+    cr_assert_eq(eco_can_db_parse(real_file, strlen(real_file), "real.dbc", &db), ECO_OK, "%s",
+                 eco_last_error());
+    cr_assert_eq(eco_alloc_count() - allocs, 1, "one allocation for the whole database");
+    cr_assert_eq(db->n_msgs, 2, "the pseudo message is not a frame");
+    cr_assert_eq(db->n_signals, 6);
+    cr_assert_str_eq(db->comment, "Network \"test\"\nsecond line");
+    m = msg(db, "Plain");
+    cr_assert_str_eq(m->comment, "plain message");
+    cr_assert_str_eq(m->transmitter, "ECU1");
+    cr_assert_eq(m->cycle_time_ms, 20);
+    cr_assert_eq(m->line, 11);
+    cr_assert_str_eq(sig(db, "Speed")->comment, "Wheel speed.\nOver two lines.");
+    cr_assert_str_eq(sig(db, "Speed")->receivers, "ECU2,ECU3");
+    cr_assert_eq(sig(db, "Speed")->line, 12);
+    cr_assert_float_eq(sig(db, "Temp")->offset, 40.0, 0);
+    cr_assert(sig(db, "Temp")->has_range);
+    cr_assert(!sig(db, "A")->has_range, "[0|0] means no range");
+
+    m = msg(db, "Ext");
+    cr_assert_eq(m->id, ECO_CAN_EFF_FLAG | 0x400u);
+    cr_assert_eq(m->cycle_time_ms, 50, "default from BA_DEF_DEF_");
+    cr_assert_str_eq(db->signals[m->mux_signal].name, "Mode");
+    cr_assert_eq(sig(db, "A")->mux_role, ECO_CAN_MUX_DEPENDENT);
+    cr_assert_eq(sig(db, "B")->mux_value, 1);
+    cr_assert_eq(sig(db, "F")->value_type, ECO_CAN_VT_FLOAT32);
+    cr_assert_str_eq(eco_can_db_value_text(db, m->mux_signal, 2), "Fault \"x\"");
+    cr_assert_eq(m->e2e_crc, -1);
+    eco_can_db_free(db);
+}
+
+Test(can_dbc, signal_lookup_qualified_and_ambiguous)
+{
+    static const char text[] = "BO_ 1 M1: 8 X\n SG_ S : 0|8@1+ (1,0) [0|0] \"\" X\n"
+                               "BO_ 2 M2: 8 X\n SG_ S : 0|8@1+ (1,0) [0|0] \"\" X\n"
+                               " SG_ T : 8|8@1+ (1,0) [0|0] \"\" X\n";
+    eco_can_db *db;
+    int i;
+    cr_assert_eq(eco_can_db_parse(text, strlen(text), "amb.dbc", &db), ECO_OK);
+    cr_assert_eq(eco_can_db_signal_find(db, "S", &i), ECO_EINVAL);
+    cr_assert(strstr(eco_last_error(), "M1") && strstr(eco_last_error(), "M2"));
+    cr_assert_eq(eco_can_db_signal_find(db, "M2.S", &i), ECO_OK);
+    cr_assert_eq(i, 1);
+    cr_assert_eq(eco_can_db_signal_find(db, "T", &i), ECO_OK);
+    cr_assert_eq(eco_can_db_signal_find(db, "M1.T", &i), ECO_ENOENT);
+    cr_assert_eq(eco_can_db_signal_find(db, "Nope", &i), ECO_ENOENT);
+    cr_assert_eq(eco_can_db_message_by_id(db, 2, &i), ECO_OK);
+    cr_assert_eq(i, 1);
+    cr_assert_eq(eco_can_db_message_by_id(db, 3, &i), ECO_ENOENT);
+    eco_can_db_free(db);
+}
+
+/* Each broken file, the line the error must name, and a word it must contain. */
+static const struct {
+    const char *text;
+    int line;
+    const char *word;
+} broken[] = {
+    {"BO_ 1 M: 8 X\n SG_ S : 0|8@1+ (1,0 [0|1] \"\" X\n", 2, "')'"},
+    {"BO_ 1 M: 8 X\n SG_ S : 0|8@2+ (1,0) [0|1] \"\" X\n", 2, "byte order"},
+    {"BO_ 1 M: 8 X\n SG_ S : 0|8@1 (1,0) [0|1] \"\" X\n", 2, "'+' or '-'"},
+    {"BO_ 1 M: 8 X\n SG_ S : 0|8@1+ (1,0) [0|1] X\n", 2, "unit string"},
+    {"\n SG_ S : 0|8@1+ (1,0) [0|1] \"\" X\n", 2, "before any BO_"},
+    {"BO_ 1 M: 9 X\n", 1, "DLC"},
+    {"BO_ 2048 M: 8 X\n", 1, "11-bit"},
+    {"BO_ 1 M: 8 X\n SG_ S : 60|8@1+ (1,0) [0|1] \"\" X\n", 2, "do not fit"},
+    {"BO_ 1 M: 2 X\n SG_ S : 7|16@0+ (1,0) [0|1] \"\" X\n SG_ T : 23|8@0+ (1,0) [0|1] \"\" X\n", 3,
+     "do not fit"},
+    {"BO_ 1 M: 8 X\n SG_ S : 0|8@1+ (1,0) [0|1] \"\" X\n SG_ S : 8|8@1+ (1,0) [0|1] \"\" X\n", 3,
+     "twice"},
+    {"BO_ 1 M: 8 X\nBO_ 1 N: 8 X\n", 2, "used by both"},
+    {"BO_ 1 M: 8 X\n\n\nCM_ BO_ 1 \"never closed;\n", 4, "unterminated"},
+    {"BO_ 1 M: 8 X\nBA_ \"GenMsgCycleTime\" BO_ 1 10\nBA_ \"X\" 1;\n", 3, "';'"},
+    {"BO_ 1 M: 8 X\nBA_ \"GenMsgCycleTime\" BO_ 1 \"ten\";\n", 2, "GenMsgCycleTime"},
+    {"BO_ 1 M: 8 X\nbogus statement\n", 2, "unknown statement"},
+    {"BO_ 1 M: 8 X\n SG_ S : 0|8@1+ (1,0) [5|1] \"\" X\n", 2, "empty"},
+    {"BO_ 1 M: 8 X\n SG_ S : 0|8@1+ (0,0) [0|1] \"\" X\n", 2, "factor"},
+    {"BO_ 1 M: 8 X\n SG_ S m1 : 0|8@1+ (1,0) [0|1] \"\" X\n", 1, "no switch"},
+    {"BO_ 1 M: 8 X\n SG_ S : 0|16@1+ (1,0) [0|1] \"\" X\nSIG_VALTYPE_ 1 S : 1;\n", 3, "float"},
+    {"BO_ 1 M: 8 X\nVAL_ 1 S 0 \"a\" 1 ;\n", 2, "description"},
+    {"BO_ 1 M: 8 X\n SG_ S : 0|8@1+ (1,0) [0|1] \"\" X\n1 2 3\n", 3, "keyword"},
+    {"BA_DEF_ BO_ \"X\" NUMBER 0 1;\n", 1, "attribute type"},
+};
+
+Test(can_dbc, syntax_errors_name_file_and_line)
+{
+    size_t i;
+    for (i = 0; i < sizeof broken / sizeof *broken; i++) {
+        char path[64], want[96];
+        eco_can_db *db = (eco_can_db *)1;
+        write_tmp(path, broken[i].text);
+        cr_assert_eq(eco_can_db_load(path, &db), ECO_EPARSE, "case %zu parsed", i);
+        cr_assert_null(db);
+        snprintf(want, sizeof want, "%s:%d: ", path, broken[i].line);
+        cr_assert(strncmp(eco_last_error(), want, strlen(want)) == 0,
+                  "case %zu: want '%s...', got '%s'", i, want, eco_last_error());
+        cr_assert(strstr(eco_last_error(), broken[i].word) != NULL, "case %zu: '%s' not in '%s'", i,
+                  broken[i].word, eco_last_error());
+        unlink(path);
+    }
+}
+
+Test(can_dbc, e2e_declarations_checked)
+{
+    static const struct {
+        const char *text;
+        int rc;
+        const char *word;
+    } cases[] = {
+        /* CRC not on a byte boundary */
+        {"BO_ 1 M: 8 X\n SG_ MCounter : 0|4@1+ (1,0) [0|15] \"\" X\n"
+         " SG_ MCRC : 4|8@1+ (1,0) [0|255] \"\" X\n",
+         ECO_EPARSE, "whole unsigned byte"},
+        /* two counters */
+        {"BO_ 1 M: 8 X\n SG_ ACounter : 0|4@1+ (1,0) [0|15] \"\" X\n"
+         " SG_ BCounter : 4|4@1+ (1,0) [0|15] \"\" X\n SG_ MCRC : 56|8@1+ (1,0) [0|255] \"\" X\n",
+         ECO_EPARSE, "several"},
+        /* attribute naming a missing signal */
+        {"BO_ 1 M: 8 X\n SG_ Alive : 0|4@1+ (1,0) [0|15] \"\" X\n"
+         "BA_ \"EcoE2ECounter\" BO_ 1 \"Alivee\";\n",
+         ECO_EPARSE, "Alivee"},
+        /* only one of the pair */
+        {"BO_ 1 M: 8 X\n SG_ Alive : 0|4@1+ (1,0) [0|15] \"\" X\n"
+         "BA_ \"EcoE2ECounter\" BO_ 1 \"Alive\";\n",
+         ECO_EPARSE, "go together"},
+        /* a Counter alone is no E2E declaration */
+        {"BO_ 1 M: 8 X\n SG_ FrameCounter : 0|16@1+ (1,0) [0|0] \"\" X\n", ECO_OK, NULL},
+        /* Motorola CRC on byte 7: start bit 63 */
+        {"BO_ 1 M: 8 X\n SG_ MCounter : 3|4@0+ (1,0) [0|15] \"\" X\n"
+         " SG_ MCRC : 63|8@0+ (1,0) [0|255] \"\" X\n",
+         ECO_OK, NULL},
+    };
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        eco_can_db *db;
+        int rc = eco_can_db_parse(cases[i].text, strlen(cases[i].text), "e2e.dbc", &db);
+        cr_assert_eq(rc, cases[i].rc, "case %zu: %s", i, eco_last_error());
+        if (rc == ECO_OK) {
+            cr_assert_eq(db->msgs[0].e2e_crc >= 0, i == 5, "case %zu", i);
+            eco_can_db_free(db);
+        } else {
+            cr_assert(strstr(eco_last_error(), cases[i].word), "case %zu: %s", i, eco_last_error());
+        }
+    }
+}
+
+Test(can_dbc, missing_file_and_empty_file)
+{
+    eco_can_db *db;
+    cr_assert_eq(eco_can_db_load("/nonexistent/dir/x.dbc", &db), ECO_ENOENT);
+    cr_assert(strstr(eco_last_error(), "/nonexistent/dir/x.dbc"));
+    cr_assert_eq(eco_can_db_parse("", 0, "empty.dbc", &db), ECO_OK);
+    cr_assert_eq(db->n_msgs, 0);
+    eco_can_db_free(db);
+}
