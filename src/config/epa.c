@@ -144,13 +144,13 @@ static int tx_matches(const char *tx, const char *want)
     return strncasecmp(tx, want, strlen(want)) == 0;
 }
 
-/* Round to 5 significant digits so that the JSON reads cleanly. */
-static double sig5(double x)
+/* Round to 6 significant digits so that the JSON reads cleanly. */
+static double sig6(double x)
 {
     if (x == 0.0 || !isfinite(x))
         return x;
     double e = floor(log10(fabs(x)));
-    double k = pow(10.0, 4.0 - e);
+    double k = pow(10.0, 5.0 - e);
     return round(x * k) / k;
 }
 
@@ -171,7 +171,7 @@ static void num(jb *b, cJSON *o, const char *key, double v, const char *src)
 {
     if (!o)
         return;
-    b->oom |= !cJSON_AddNumberToObject(o, key, sig5(v));
+    b->oom |= !cJSON_AddNumberToObject(o, key, sig6(v));
     if (src) {
         char k[96];
         snprintf(k, sizeof k, "%s_source", key);
@@ -191,7 +191,7 @@ static void arr(jb *b, cJSON *o, const char *key, const double *v, int n)
         return;
     double r[ECO_CURVE_MAX];
     for (int i = 0; i < n; i++)
-        r[i] = sig5(v[i]);
+        r[i] = sig6(v[i]);
     cJSON *a = cJSON_CreateDoubleArray(r, n);
     b->oom |= !a || !cJSON_AddItemToObject(o, key, a);
 }
