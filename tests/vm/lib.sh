@@ -1,0 +1,48 @@
+# shellcheck shell=bash
+# Helpers for tests/vm/case_*.sh, which run inside the UML guest (see README.md).
+# Source it: . "$(dirname "$0")/lib.sh"
+
+# fail MESSAGE...: print the reason and end the case with status 1.
+fail() {
+    printf 'FAIL: %s\n' "$*" >&2
+    exit 1
+}
+
+# require_guest: a case needs the guest's kernel CAN stack; on the host it would only
+# test the host (which has no AF_CAN).
+require_guest() {
+    [ "${UML_GUEST:-}" = 1 ] ||
+        fail "${0##*/} runs inside the UML guest: tests/vm/uml_run.sh ${0#./} [BIN_DIR]"
+}
+
+# can_receivers IFACE: how many raw CAN sockets currently receive everything on IFACE
+# (candump with no filter, for instance), from the kernel's own receive list.
+can_receivers() {
+    local line n=0
+    while IFS= read -r line; do
+        [[ $line =~ ^[[:space:]]+$1[[:space:]].*raw$ ]] && n=$((n + 1))
+    done </proc/net/can/rcvlist_all
+    echo "$n"
+}
+
+# wait_receivers IFACE N [SECONDS]: wait until at least N such sockets listen on IFACE,
+# so that frames sent next are not lost to a listener that has not bound yet.
+wait_receivers() {
+    local deadline=$((SECONDS + ${3:-10}))
+    while [ "$(can_receivers "$1")" -lt "$2" ]; do
+        [ "$SECONDS" -lt "$deadline" ] || fail "no listener bound to $1 within ${3:-10} s"
+        sleep 0.02
+    done
+}
+
+# wait_lines FILE N [SECONDS]: wait until FILE has at least N lines; status 1 if it has
+# not by then. (A program writing to a file buffers its output: run it under stdbuf -oL.)
+wait_lines() {
+    local deadline=$((SECONDS + ${3:-10})) lines=()
+    while :; do
+        [ -f "$1" ] && mapfile -t lines <"$1"
+        [ "${#lines[@]}" -ge "$2" ] && return 0
+        [ "$SECONDS" -lt "$deadline" ] || return 1
+        sleep 0.02
+    done
+}
