@@ -176,6 +176,41 @@ static int open_csv(csv_file *f, const char *path)
     return rc;
 }
 
+/* The header "speed_rpm,<torque_nm>..." gives the torque axis. */
+static int fuel_header(csv_file *f, char *s, eco_map *m)
+{
+    char *cells[MAX_COLS];
+    char what[64];
+    int rc;
+    if (!s) {
+        eco_set_error("%s: no header line (expected \"speed_rpm,<torque_nm>...\")", f->path);
+        return ECO_EPARSE;
+    }
+    int nc = split_cells(s, cells, MAX_COLS);
+    if (nc < 0 || nc - 1 > ECO_MAP_MAX) {
+        eco_set_error("%s:%d: too many torque columns (at most %d)", f->path, f->line, ECO_MAP_MAX);
+        return ECO_EPARSE;
+    }
+    if (strcmp(cells[0], "speed_rpm") != 0 || nc < 3) {
+        eco_set_error("%s:%d: header must be \"speed_rpm,<torque_nm>,<torque_nm>...\" (at "
+                      "least 2 torques), got \"%s\" with %d columns",
+                      f->path, f->line, cells[0], nc);
+        return ECO_EPARSE;
+    }
+    m->ny = nc - 1;
+    for (int j = 0; j < m->ny; j++) {
+        snprintf(what, sizeof what, "header column %d (torque_nm)", j + 2);
+        if ((rc = parse_cell(f, cells[j + 1], what, &m->y[j])))
+            return rc;
+        if (j > 0 && !(m->y[j] > m->y[j - 1])) {
+            eco_set_error("%s:%d: %s: torque axis must increase, %g after %g", f->path, f->line,
+                          what, m->y[j], m->y[j - 1]);
+            return ECO_EPARSE;
+        }
+    }
+    return ECO_OK;
+}
+
 static int load_fuel(const char *path, eco_map *m, double *disp)
 {
     double rows[ECO_MAP_MAX][ECO_MAP_MAX]; /* [speed][torque], as read */
@@ -185,37 +220,10 @@ static int load_fuel(const char *path, eco_map *m, double *disp)
     int rc = open_csv(&f, path);
     if (rc)
         return rc;
-    char *s = next_data(&f, disp);
-    if (!s) {
-        eco_set_error("%s: no header line (expected \"speed_rpm,<torque_nm>...\")", path);
-        rc = ECO_EPARSE;
+    char *s;
+    int nc;
+    if ((rc = fuel_header(&f, next_data(&f, disp), m)))
         goto done;
-    }
-    int nc = split_cells(s, cells, MAX_COLS);
-    if (nc < 0 || nc - 1 > ECO_MAP_MAX) {
-        eco_set_error("%s:%d: too many torque columns (at most %d)", path, f.line, ECO_MAP_MAX);
-        rc = ECO_EPARSE;
-        goto done;
-    }
-    if (strcmp(cells[0], "speed_rpm") != 0 || nc < 3) {
-        eco_set_error("%s:%d: header must be \"speed_rpm,<torque_nm>,<torque_nm>...\" (at "
-                      "least 2 torques), got \"%s\" with %d columns",
-                      path, f.line, cells[0], nc);
-        rc = ECO_EPARSE;
-        goto done;
-    }
-    m->ny = nc - 1;
-    for (int j = 0; j < m->ny; j++) {
-        snprintf(what, sizeof what, "header column %d (torque_nm)", j + 2);
-        if ((rc = parse_cell(&f, cells[j + 1], what, &m->y[j])))
-            goto done;
-        if (j > 0 && !(m->y[j] > m->y[j - 1])) {
-            eco_set_error("%s:%d: %s: torque axis must increase, %g after %g", path, f.line, what,
-                          m->y[j], m->y[j - 1]);
-            rc = ECO_EPARSE;
-            goto done;
-        }
-    }
     m->nx = 0;
     while ((s = next_data(&f, disp))) {
         nc = split_cells(s, cells, MAX_COLS);

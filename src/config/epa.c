@@ -288,75 +288,92 @@ static const char *map_for(int diesel, int turbo, double *map_disp_l)
     return "toyota_a25a_2p5l";
 }
 
-/* Build the JSON for one record. why_row names the record for "sources.record". */
-static cJSON *build(jb *b, const epa_rec *r, const char *why_row)
+/* What the rules of SCHEMA.md make of one record. */
+typedef struct {
+    const epa_rec *r;
+    double p_kw, w_per_kg, rw;
+    double overall_top; /* engine or motor speed / wheel speed in top gear */
+    int bev, hev, cvt, diesel;
+} epa_class;
+
+static void classify(const epa_rec *r, epa_class *k)
 {
-    char s[256];
-    double p_kw = r->hp * HP_TO_KW, m = r->etw_kg, rw = WHEEL_RADIUS_M;
+    k->r = r;
+    k->p_kw = r->hp * HP_TO_KW;
+    k->w_per_kg = k->p_kw * 1e3 / r->etw_kg;
+    k->rw = WHEEL_RADIUS_M;
     /* N/V: engine (or motor) rpm per mph in top gear. One mph turns a wheel of radius r at
      * 0.44704 / r rad/s = 60 * 0.44704 / (2 pi r) rpm, so the overall top ratio is
      * N/V * 2 pi r / 26.8224. */
-    double overall_top = r->nv * 2.0 * M_PI * rw / (60.0 * MPH_TO_MPS);
-    int bev = contains_ci(r->fuel, "Electricity");
-    int diesel = contains_ci(r->fuel, "Diesel");
-    int cvt = contains_ci(r->tx, "Continuously Variable");
-    double w_per_kg = p_kw * 1e3 / m;
-    int hev = !bev && cvt && w_per_kg < HEV_MAX_W_PER_KG;
-    cJSON *root = obj(b, NULL, "");
-    if (!root)
-        return NULL;
+    k->overall_top = r->nv * 2.0 * M_PI * k->rw / (60.0 * MPH_TO_MPS);
+    k->bev = contains_ci(r->fuel, "Electricity");
+    k->diesel = contains_ci(r->fuel, "Diesel");
+    k->cvt = contains_ci(r->tx, "Continuously Variable");
+    k->hev = !k->bev && k->cvt && k->w_per_kg < HEV_MAX_W_PER_KG;
+}
 
+static double idle_rpm(const epa_class *k)
+{
+    return k->hev ? 1000.0 : 800.0;
+}
+
+static void build_head(jb *b, cJSON *root, const epa_class *k, const char *why_row)
+{
+    const epa_rec *r = k->r;
+    char s[256];
     snprintf(s, sizeof s, "%s %s (EPA test car record)", r->make, r->model_col);
     s[ECO_NAME_MAX - 1] = '\0';
     str(b, root, "name", s);
     str(b, root, "description",
         "Made by ecosim vehicle --from-epa: the record's data plus class defaults, untuned.");
-    str(b, root, "powertrain", bev ? "bev" : hev ? "hev" : "conventional");
-    if (bev)
+    str(b, root, "powertrain", k->bev ? "bev" : k->hev ? "hev" : "conventional");
+    if (k->bev)
         snprintf(s, sizeof s, "rule: test fuel \"%s\" -> bev", r->fuel);
     else
         snprintf(s, sizeof s,
                  "rule: hev if CVT and rated power / test mass < %.0f W/kg; here \"%s\", "
                  "%.1f W/kg -> %s (SCHEMA.md)",
-                 HEV_MAX_W_PER_KG, r->tx, w_per_kg, hev ? "hev" : "conventional");
+                 HEV_MAX_W_PER_KG, r->tx, k->w_per_kg, k->hev ? "hev" : "conventional");
     str(b, root, "powertrain_source", s);
     cJSON *src = obj(b, root, "sources");
     str(b, src, "record", why_row);
     str(b, src, "defaults",
         "ecodrive from-EPA class defaults, models/vehicles/SCHEMA.md (physical reasoning "
         "there); none tuned to this car");
-
-    num(b, root, "mass_kg", m, "record: Equivalent Test Weight (ETW)");
+    num(b, root, "mass_kg", r->etw_kg, "record: Equivalent Test Weight (ETW)");
     cJSON *rl = obj(b, root, "road_load");
     num(b, rl, "f0_n", r->f0, NULL);
     num(b, rl, "f1_n_per_kmh", r->f1, NULL);
     num(b, rl, "f2_n_per_kmh2", r->f2, NULL);
     str(b, rl, "_source", "record: target coefficients A/B/C");
-    num(b, root, "wheel_radius_m", rw,
+    num(b, root, "wheel_radius_m", k->rw,
         "class default; with ratios from N/V it cancels out of every speed and torque");
-    num(b, root, "brake_max_n", m * ECO_G_MPS2, "class default: 1 g at test mass");
+    num(b, root, "brake_max_n", r->etw_kg * ECO_G_MPS2, "class default: 1 g at test mass");
+}
 
+static void build_gearbox(jb *b, cJSON *root, const epa_class *k)
+{
+    const epa_rec *r = k->r;
+    char s[160];
     cJSON *gb = obj(b, root, "gearbox");
-    cJSON *cal = NULL;
-    double idle_rpm = hev ? 1000.0 : 800.0;
-    if (bev) {
+    if (k->bev) {
         str(b, gb, "type", "single");
-        num(b, gb, "final_drive", overall_top,
+        num(b, gb, "final_drive", k->overall_top,
             "record: N/V (motor rpm per mph) x 2 pi r / 26.8224 (axle ratio included)");
-    } else if (hev) {
+    } else if (k->hev) {
         str(b, gb, "type", "split");
         num(b, gb, "sun_teeth", 30, NULL);
         num(b, gb, "ring_teeth", 78, "class default: Toyota THS planetary (SCHEMA.md)");
         num(b, gb, "final_drive", r->axle, "record: axle ratio (ring to wheels)");
-    } else if (cvt) {
-        double rmin = overall_top / r->axle;
+    } else if (k->cvt) {
+        double rmin = k->overall_top / r->axle;
         str(b, gb, "type", "cvt");
         num(b, gb, "ratio_min", rmin, "record: N/V -> overall top ratio / axle ratio");
         num(b, gb, "ratio_max", rmin * CVT_SPREAD, "class default: belt-CVT spread 6.3");
         num(b, gb, "final_drive", r->axle, "record: axle ratio");
     } else {
         int n = (int)r->gears;
-        double top = overall_top / r->axle, sp = spread_for_gears(n), ratios[ECO_GEARS_MAX];
+        double top = k->overall_top / r->axle, sp = spread_for_gears(n), ratios[ECO_GEARS_MAX];
         for (int i = 0; i < n; i++)
             ratios[i] = top * pow(sp, (double)(n - 1 - i) / (n - 1));
         str(b, gb, "type", "stepped");
@@ -366,58 +383,66 @@ static cJSON *build(jb *b, const epa_rec *r, const char *why_row)
                  "geometric steps (class default)",
                  sp, n);
         str(b, gb, "ratios_source", s);
-        num(b, gb, "launch_speed_kmh", idle_rpm * M_PI / 30.0 * rw / (ratios[0] * r->axle) * 3.6,
+        num(b, gb, "launch_speed_kmh",
+            idle_rpm(k) * M_PI / 30.0 * k->rw / (ratios[0] * r->axle) * 3.6,
             "speed at idle in first gear: the clutch slips below it");
         num(b, gb, "final_drive", r->axle, "record: axle ratio");
     }
+}
 
-    if (!bev) {
-        double map_disp, disp = r->disp_l;
-        int turbo = !diesel && p_kw / disp > TURBO_MIN_KW_PER_L;
-        const char *stem = map_for(diesel, turbo, &map_disp);
-        cJSON *e = obj(b, root, "engine");
-        str(b, e, "map", stem);
-        snprintf(s, sizeof s, "class default: %s (specific power %.0f kW/L; turbo above %.0f kW/L)",
-                 diesel  ? "diesel"
-                 : turbo ? "turbo gasoline"
-                         : "NA gasoline",
-                 p_kw / disp, TURBO_MIN_KW_PER_L);
-        str(b, e, "map_source", s);
-        num(b, e, "map_displacement_l", map_disp, "manufacturer displacement of the map's engine");
-        num(b, e, "displacement_l", disp, "record: Test Veh Displacement");
-        num(b, e, "rated_power_kw", p_kw, "record: Rated Horsepower x 0.7457");
-        if (hev)
-            num(b, e, "max_torque_nm", HEV_BMEP_PA * disp * 1e-3 / (4.0 * M_PI),
-                "class default: Atkinson-cycle peak BMEP 10 bar, T = BMEP Vd / (4 pi)");
-        num(b, e, "idle_speed_rpm", idle_rpm, "class default");
-        num(b, e, "max_speed_rpm",
-            hev      ? 5200.0
-            : diesel ? 4500.0
-            : turbo  ? 6000.0
-                     : 6200.0,
-            "class default");
-        b->oom |= !cJSON_AddBoolToObject(e, "start_stop", hev);
-        if (diesel)
-            curve(b, e, "nox", "bmep_bar", nox_di_bar, "g_per_kg_fuel", nox_di_gkg,
-                  N_OF(nox_di_bar), "class default: diesel with EGR (SCHEMA.md, NOx)");
-        else
-            curve(b, e, "nox", "bmep_bar", nox_si_bar, "g_per_kg_fuel", nox_si_gkg,
-                  N_OF(nox_si_bar), "class default: stoichiometric SI (SCHEMA.md, NOx)");
-        str(b, root, "fuel",
-            diesel                           ? "diesel_b7_eu"
-            : contains_ci(r->fuel, "Tier 3") ? "gasoline_e10_eu"
-                                             : "gasoline_tier2");
-        snprintf(s, sizeof s, "record: test fuel \"%s\"", r->fuel);
-        str(b, root, "fuel_source", s);
-    }
-    if (!bev && !hev)
+static void build_engine(jb *b, cJSON *root, const epa_class *k)
+{
+    const epa_rec *r = k->r;
+    char s[160];
+    double map_disp, disp = r->disp_l;
+    int turbo = !k->diesel && k->p_kw / disp > TURBO_MIN_KW_PER_L;
+    const char *stem = map_for(k->diesel, turbo, &map_disp);
+    cJSON *e = obj(b, root, "engine");
+    str(b, e, "map", stem);
+    snprintf(s, sizeof s, "class default: %s (specific power %.0f kW/L; turbo above %.0f kW/L)",
+             k->diesel ? "diesel"
+             : turbo   ? "turbo gasoline"
+                       : "NA gasoline",
+             k->p_kw / disp, TURBO_MIN_KW_PER_L);
+    str(b, e, "map_source", s);
+    num(b, e, "map_displacement_l", map_disp, "manufacturer displacement of the map's engine");
+    num(b, e, "displacement_l", disp, "record: Test Veh Displacement");
+    num(b, e, "rated_power_kw", k->p_kw, "record: Rated Horsepower x 0.7457");
+    if (k->hev)
+        num(b, e, "max_torque_nm", HEV_BMEP_PA * disp * 1e-3 / (4.0 * M_PI),
+            "class default: Atkinson-cycle peak BMEP 10 bar, T = BMEP Vd / (4 pi)");
+    num(b, e, "idle_speed_rpm", idle_rpm(k), "class default");
+    num(b, e, "max_speed_rpm",
+        k->hev      ? 5200.0
+        : k->diesel ? 4500.0
+        : turbo     ? 6000.0
+                    : 6200.0,
+        "class default");
+    b->oom |= !cJSON_AddBoolToObject(e, "start_stop", k->hev);
+    if (k->diesel)
+        curve(b, e, "nox", "bmep_bar", nox_di_bar, "g_per_kg_fuel", nox_di_gkg, N_OF(nox_di_bar),
+              "class default: diesel with EGR (SCHEMA.md, NOx)");
+    else
+        curve(b, e, "nox", "bmep_bar", nox_si_bar, "g_per_kg_fuel", nox_si_gkg, N_OF(nox_si_bar),
+              "class default: stoichiometric SI (SCHEMA.md, NOx)");
+    str(b, root, "fuel",
+        k->diesel                        ? "diesel_b7_eu"
+        : contains_ci(r->fuel, "Tier 3") ? "gasoline_e10_eu"
+                                         : "gasoline_tier2");
+    snprintf(s, sizeof s, "record: test fuel \"%s\"", r->fuel);
+    str(b, root, "fuel_source", s);
+    if (!k->hev)
         num(b, root, "alternator_efficiency", 0.65, "class default: claw-pole alternator");
+}
 
-    if (hev) {
+static void build_electric(jb *b, cJSON *root, const epa_class *k)
+{
+    const epa_rec *r = k->r;
+    if (k->hev) {
         double t_e = HEV_BMEP_PA * r->disp_l * 1e-3 / (4.0 * M_PI);
         double rho = SPLIT_RHO, w_max = HEV_MACHINE_RPM * M_PI / 30.0;
-        double p2 = HEV_MG2_POWER_FRACTION * p_kw, p1 = HEV_MG1_POWER_FRACTION * p_kw;
-        double ring_at_top = HEV_TOP_SPEED_KMH / 3.6 / rw * r->axle;
+        double p2 = HEV_MG2_POWER_FRACTION * k->p_kw, p1 = HEV_MG1_POWER_FRACTION * k->p_kw;
+        double ring_at_top = HEV_TOP_SPEED_KMH / 3.6 / k->rw * r->axle;
         add_machine(b, root, "motor", p2, p2 * 1e3 / (w_max / HEV_MG2_SPEED_RATIO), HEV_MACHINE_RPM,
                     w_max / ring_at_top,
                     "class default (SCHEMA.md): MG2 = 0.74 engine power, 17000 rpm, base speed "
@@ -425,38 +450,44 @@ static cJSON *build(jb *b, const epa_rec *r, const char *why_row)
         add_machine(b, root, "generator", p1, rho / (1.0 + rho) * t_e, HEV_MACHINE_RPM, 1.0,
                     "class default (SCHEMA.md): MG1 = 0.32 engine power, torque = the engine's "
                     "reaction rho/(1+rho) T_max on the sun gear");
-        double pb = HEV_BATT_POWER_FRACTION * p_kw;
+        double pb = HEV_BATT_POWER_FRACTION * k->p_kw;
         add_battery(b, root, pb, pb / HEV_BATT_P_PER_E_H, pb, HEV_CELLS, 0.4, 0.8, 0.6,
                     "class default: power 0.29 engine power, energy = power / 25 h^-1");
-    } else if (bev) {
+    } else {
         double rpm = r->nv * BEV_TOP_MPH, w = rpm * M_PI / 30.0;
-        add_machine(b, root, "motor", p_kw, p_kw * 1e3 / (w / BEV_SPEED_RATIO), rpm, 1.0,
+        add_machine(b, root, "motor", k->p_kw, k->p_kw * 1e3 / (w / BEV_SPEED_RATIO), rpm, 1.0,
                     "power: record Rated Horsepower; class default (SCHEMA.md): max speed = "
                     "N/V x 110 mph, base speed 1/3 of max");
-        double chg = fmin(p_kw, BEV_CHARGE_C_RATE * BEV_ENERGY_KWH);
-        add_battery(b, root, BEV_DISCHARGE_OVER_MOTOR * p_kw, BEV_ENERGY_KWH, chg, BEV_CELLS, 0.05,
-                    0.98, 0.95,
+        double chg = fmin(k->p_kw, BEV_CHARGE_C_RATE * BEV_ENERGY_KWH);
+        add_battery(b, root, BEV_DISCHARGE_OVER_MOTOR * k->p_kw, BEV_ENERGY_KWH, chg, BEV_CELLS,
+                    0.05, 0.98, 0.95,
                     "class default: 60 kWh (sets the SOC swing only, not energy per km)");
     }
-    if (bev || hev) {
-        num(b, root, "regen_fade_low_kmh", 5.0, NULL);
-        num(b, root, "regen_fade_high_kmh", 12.0, "class default: regen blends out below");
-    }
+    num(b, root, "regen_fade_low_kmh", 5.0, NULL);
+    num(b, root, "regen_fade_high_kmh", 12.0, "class default: regen blends out below");
+}
 
-    cal = obj(b, root, "calibration");
-    num(b, cal, "rotating_mass_kg", ROTATING_MASS_FRACTION * m,
+static void build_calibration(jb *b, cJSON *root, const epa_class *k)
+{
+    cJSON *cal = obj(b, root, "calibration");
+    num(b, cal, "rotating_mass_kg", ROTATING_MASS_FRACTION * k->r->etw_kg,
         "class default: 3 % of test mass (WLTP default for rotating inertia)");
-    num(b, cal, "aux_power_w", bev ? 300.0 : hev ? 500.0 : 400.0, "class default (SCHEMA.md)");
-    if (!bev && !hev) {
-        double eta = cvt                                      ? 0.90
-                     : contains_ci(r->tx, "Automated Manual") ? 0.96
-                     : contains_ci(r->tx, "Manual")           ? 0.97
-                                                              : 0.93;
+    num(b, cal, "aux_power_w",
+        k->bev   ? 300.0
+        : k->hev ? 500.0
+                 : 400.0,
+        "class default (SCHEMA.md)");
+    if (!k->bev && !k->hev) {
+        const char *tx = k->r->tx;
+        double eta = k->cvt                                ? 0.90
+                     : contains_ci(tx, "Automated Manual") ? 0.96
+                     : contains_ci(tx, "Manual")           ? 0.97
+                                                           : 0.93;
         num(b, cal, "gearbox_efficiency", eta, "class default by transmission type (SCHEMA.md)");
     }
-    num(b, cal, "final_drive_efficiency", bev || hev ? 0.97 : FINAL_DRIVE_EFF,
+    num(b, cal, "final_drive_efficiency", k->bev || k->hev ? 0.97 : FINAL_DRIVE_EFF,
         "class default (SCHEMA.md)");
-    if (!bev) {
+    if (!k->bev) {
         num(b, cal, "cold_fuel_extra", COLD_FUEL_EXTRA, NULL);
         num(b, cal, "warmup_fuel_energy_mj", WARMUP_FUEL_MJ,
             "class default: ~11 % more fuel in FTP bag 1 (SCHEMA.md)");
@@ -464,6 +495,23 @@ static cJSON *build(jb *b, const epa_rec *r, const char *why_row)
         num(b, cal, "charger_efficiency", 0.88, "class default: Level-2 AC, wall to cells");
     }
     str(b, cal, "note", "class defaults of the from-EPA path; not tuned");
+}
+
+/* Build the JSON for one record. why_row names the record for "sources.record". */
+static cJSON *build(jb *b, const epa_rec *r, const char *why_row)
+{
+    epa_class k;
+    classify(r, &k);
+    cJSON *root = obj(b, NULL, "");
+    if (!root)
+        return NULL;
+    build_head(b, root, &k, why_row);
+    build_gearbox(b, root, &k);
+    if (!k.bev)
+        build_engine(b, root, &k);
+    if (k.bev || k.hev)
+        build_electric(b, root, &k);
+    build_calibration(b, root, &k);
     return root;
 }
 

@@ -344,6 +344,56 @@ static int parse_shifts(jctx *c, const cJSON *g, eco_gearbox *gb)
     return ECO_OK;
 }
 
+static int parse_stepped(jctx *c, const cJSON *g, eco_gearbox *gb)
+{
+    double launch = 0;
+    int rc = num_array(c, g, "ratios", 1, ECO_GEARS_MAX, gb->ratio, &gb->n_gears);
+    if (rc)
+        return rc;
+    for (int i = 0; i < gb->n_gears; i++)
+        if (!(gb->ratio[i] > 0.0) || (i > 0 && !(gb->ratio[i] < gb->ratio[i - 1])))
+            return elem_err(c, "ratios", i, "> 0 and below the previous gear's ratio",
+                            gb->ratio[i]);
+    if ((rc = parse_shifts(c, g, gb)) || (rc = req_num(c, g, "launch_speed_kmh", &launch)) ||
+        (rc = want(c, "launch_speed_kmh", launch, launch >= 0.0 && launch < 50.0, "in [0, 50)")))
+        return rc;
+    gb->launch_speed_mps = launch * KMH_TO_MPS;
+    return ECO_OK;
+}
+
+static int parse_cvt(jctx *c, const cJSON *g, eco_gearbox *gb)
+{
+    char cond[48];
+    int rc;
+    if ((rc = req_pos(c, g, "ratio_min", &gb->cvt_ratio_min)) ||
+        (rc = req_num(c, g, "ratio_max", &gb->cvt_ratio_max)))
+        return rc;
+    snprintf(cond, sizeof cond, "> ratio_min = %g", gb->cvt_ratio_min);
+    return want(c, "ratio_max", gb->cvt_ratio_max, gb->cvt_ratio_max > gb->cvt_ratio_min, cond);
+}
+
+static int parse_split(jctx *c, const cJSON *g, eco_gearbox *gb)
+{
+    int teeth = item(g, "sun_teeth") || item(g, "ring_teeth"), rc;
+    if (teeth == (item(g, "rho") != NULL))
+        return jerr(c, ECO_EINVAL, NULL, "give either sun_teeth and ring_teeth, or rho%s",
+                    teeth ? ", not both" : "");
+    if (!teeth) {
+        if ((rc = req_num(c, g, "rho", &gb->split_rho)))
+            return rc;
+        return want(c, "rho", gb->split_rho, gb->split_rho > 0.1 && gb->split_rho < 1.0,
+                    "in (0.1, 1)");
+    }
+    double s = 0, r = 0;
+    if ((rc = req_pos(c, g, "sun_teeth", &s)) || (rc = req_pos(c, g, "ring_teeth", &r)))
+        return rc;
+    if (s != floor(s) || r != floor(r) || !(s < r))
+        return jerr(c, ECO_EINVAL, "sun_teeth",
+                    "teeth must be whole numbers with sun < ring, got %g and %g", s, r);
+    gb->split_rho = s / r;
+    return ECO_OK;
+}
+
 static int parse_gearbox(jctx *c, const cJSON *root, eco_vehicle *v)
 {
     static const char *const keys[] = {
@@ -387,54 +437,12 @@ static int parse_gearbox(jctx *c, const cJSON *root, eco_vehicle *v)
         goto done;
     gb->n_gears = 1;
     gb->ratio[0] = 1.0;
-    if (gb->type == ECO_TX_STEPPED) {
-        double launch = 0;
-        if ((rc = num_array(c, g, "ratios", 1, ECO_GEARS_MAX, gb->ratio, &gb->n_gears)))
-            goto done;
-        for (int i = 0; i < gb->n_gears; i++)
-            if (!(gb->ratio[i] > 0.0) || (i > 0 && !(gb->ratio[i] < gb->ratio[i - 1]))) {
-                rc = elem_err(c, "ratios", i, "> 0 and below the previous gear's ratio",
-                              gb->ratio[i]);
-                goto done;
-            }
-        if ((rc = parse_shifts(c, g, gb)) || (rc = req_num(c, g, "launch_speed_kmh", &launch)) ||
-            (rc =
-                 want(c, "launch_speed_kmh", launch, launch >= 0.0 && launch < 50.0, "in [0, 50)")))
-            goto done;
-        gb->launch_speed_mps = launch * KMH_TO_MPS;
-    } else if (gb->type == ECO_TX_CVT) {
-        if ((rc = req_pos(c, g, "ratio_min", &gb->cvt_ratio_min)) ||
-            (rc = req_num(c, g, "ratio_max", &gb->cvt_ratio_max)))
-            goto done;
-        if (!(gb->cvt_ratio_max > gb->cvt_ratio_min)) {
-            char cond[48];
-            snprintf(cond, sizeof cond, "> ratio_min = %g", gb->cvt_ratio_min);
-            rc = want(c, "ratio_max", gb->cvt_ratio_max, 0, cond);
-            goto done;
-        }
-    } else if (gb->type == ECO_TX_SPLIT) {
-        int teeth = item(g, "sun_teeth") || item(g, "ring_teeth");
-        if (teeth == (item(g, "rho") != NULL)) {
-            rc = jerr(c, ECO_EINVAL, NULL, "give either sun_teeth and ring_teeth, or rho%s",
-                      teeth ? ", not both" : "");
-            goto done;
-        }
-        if (teeth) {
-            double s = 0, r = 0;
-            if ((rc = req_pos(c, g, "sun_teeth", &s)) || (rc = req_pos(c, g, "ring_teeth", &r)))
-                goto done;
-            if (s != floor(s) || r != floor(r) || !(s < r)) {
-                rc = jerr(c, ECO_EINVAL, "sun_teeth",
-                          "teeth must be whole numbers with sun < ring, got %g and %g", s, r);
-                goto done;
-            }
-            gb->split_rho = s / r;
-        } else if ((rc = req_num(c, g, "rho", &gb->split_rho)) ||
-                   (rc = want(c, "rho", gb->split_rho, gb->split_rho > 0.1 && gb->split_rho < 1.0,
-                              "in (0.1, 1)"))) {
-            goto done;
-        }
-    }
+    if (gb->type == ECO_TX_STEPPED)
+        rc = parse_stepped(c, g, gb);
+    else if (gb->type == ECO_TX_CVT)
+        rc = parse_cvt(c, g, gb);
+    else if (gb->type == ECO_TX_SPLIT)
+        rc = parse_split(c, g, gb);
 done:
     pop(c, m);
     return rc;
@@ -496,6 +504,36 @@ done:
 
 /* ---- engine ------------------------------------------------------------------------- */
 
+/* Load the map named in the JSON (the map's errors keep their file:line) and scale it to
+ * e->displacement_l and e->rated_power_w. json_disp: the JSON's map_displacement_l, or 0. */
+static int engine_map(jctx *c, const char *stem, double json_disp, double t_max, eco_engine *e)
+{
+    char why[512];
+    double map_disp = 0.0;
+    int rc = eco_cfg_engine_map_load(c->maps_dir, stem, e, &map_disp);
+    if (rc) {
+        snprintf(why, sizeof why, "%s", eco_last_error());
+        return jerr(c, rc, "map", "%s", why);
+    }
+    if (json_disp > 0.0 && map_disp > 0.0 && fabs(json_disp - map_disp) > 1e-3 * map_disp)
+        return jerr(c, ECO_EINVAL, "map_displacement_l",
+                    "%g conflicts with the map file's own displacement_l %g", json_disp, map_disp);
+    if (!(json_disp > 0.0) && !(map_disp > 0.0))
+        return jerr(c, ECO_EINVAL, "map_displacement_l",
+                    "missing: the map \"%s\" has no \"# displacement_l: X\" comment, so give "
+                    "the displacement of the map's engine here",
+                    stem);
+    if (json_disp > 0.0)
+        map_disp = json_disp;
+    rc = eco_cfg_engine_map_scale(e, e->displacement_l / map_disp, e->rated_power_w, t_max,
+                                  e->max_speed_radps);
+    if (rc) {
+        snprintf(why, sizeof why, "%s", eco_last_error());
+        return jerr(c, rc, "map", "%s", why);
+    }
+    return ECO_OK;
+}
+
 static int parse_engine(jctx *c, const cJSON *root, eco_engine *e)
 {
     static const char *const keys[] = {"map",
@@ -511,7 +549,7 @@ static int parse_engine(jctx *c, const cJSON *root, eco_engine *e)
                                        NULL};
     const cJSON *j = NULL;
     const char *stem = NULL;
-    double map_disp = 0.0, json_disp = 0.0, disp, p_kw, t_max = 0.0, idle, wmax, idle_fuel = 0.0;
+    double json_disp = 0.0, disp, p_kw, t_max = 0.0, idle, wmax, idle_fuel = 0.0;
     int has_disp, has_tmax, has_idle_fuel;
     int rc = req_obj(c, root, "engine", &j);
     if (rc)
@@ -546,37 +584,12 @@ static int parse_engine(jctx *c, const cJSON *root, eco_engine *e)
             pop(c, m2);
             goto done;
         }
-    if ((rc = eco_cfg_engine_map_load(c->maps_dir, stem, e, &map_disp))) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", eco_last_error());
-        rc = jerr(c, rc, "map", "%s", why);
-        goto done;
-    }
-    if (has_disp && map_disp > 0.0 && fabs(json_disp - map_disp) > 1e-3 * map_disp) {
-        rc = jerr(c, ECO_EINVAL, "map_displacement_l",
-                  "%g conflicts with the map file's own displacement_l %g", json_disp, map_disp);
-        goto done;
-    }
-    if (!has_disp && !(map_disp > 0.0)) {
-        rc = jerr(c, ECO_EINVAL, "map_displacement_l",
-                  "missing: the map \"%s\" has no \"# displacement_l: X\" comment, so give the "
-                  "displacement of the map's engine here",
-                  stem);
-        goto done;
-    }
-    if (has_disp)
-        map_disp = json_disp;
     e->displacement_l = disp;
     e->rated_power_w = p_kw * 1e3;
     e->idle_speed_radps = idle * RPM_TO_RADPS;
     e->max_speed_radps = wmax * RPM_TO_RADPS;
     e->idle_fuel_gps = idle_fuel; /* 0: eco_vehicle_init takes it from the map */
-    if ((rc = eco_cfg_engine_map_scale(e, disp / map_disp, e->rated_power_w, t_max,
-                                       e->max_speed_radps))) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", eco_last_error());
-        rc = jerr(c, rc, "map", "%s", why);
-    }
+    rc = engine_map(c, stem, has_disp ? json_disp : 0.0, t_max, e);
 done:
     pop(c, m);
     return rc;
@@ -839,6 +852,78 @@ static int parse_sources(jctx *c, const cJSON *root)
     return rc;
 }
 
+/* The gearbox types the model realises for each powertrain. */
+static int gearbox_fits(jctx *c, const eco_vehicle *v, const char *pt)
+{
+    int hybrid = v->powertrain == ECO_PT_HEV || v->powertrain == ECO_PT_PHEV;
+    int tx = v->gearbox.type;
+    if (hybrid && tx != ECO_TX_SPLIT)
+        return jerr(c, ECO_EINVAL, "gearbox.type",
+                    "a \"%s\" vehicle is modelled as a power split: must be \"split\", got "
+                    "\"%s\"",
+                    pt, tx_names[tx]);
+    if (!hybrid && tx == ECO_TX_SPLIT)
+        return jerr(c, ECO_EINVAL, "gearbox.type",
+                    "\"split\" needs a \"hev\" or \"phev\" powertrain, this one is \"%s\"", pt);
+    if (v->powertrain == ECO_PT_BEV && tx != ECO_TX_SINGLE)
+        return jerr(c, ECO_EINVAL, "gearbox.type",
+                    "a \"bev\" is modelled with one fixed ratio: must be \"single\", got \"%s\"",
+                    tx_names[tx]);
+    if (v->powertrain == ECO_PT_CONV && tx == ECO_TX_SINGLE)
+        return jerr(c, ECO_EINVAL, "gearbox.type",
+                    "a \"conventional\" vehicle needs \"stepped\" or \"cvt\", got \"single\"");
+    return ECO_OK;
+}
+
+/* Engine, fuel, machines and battery: required or forbidden by the powertrain. */
+static int parse_parts(jctx *c, const cJSON *root, eco_vehicle *v, const char *pt)
+{
+    int engine = v->powertrain != ECO_PT_BEV;
+    int electric = v->powertrain != ECO_PT_CONV;
+    int hybrid = v->powertrain == ECO_PT_HEV || v->powertrain == ECO_PT_PHEV;
+    char why[48];
+    int rc;
+    snprintf(why, sizeof why, "by a \"%s\" powertrain", pt);
+    if (v->powertrain == ECO_PT_CONV) {
+        if ((rc = req_frac(c, root, "alternator_efficiency", &v->alternator_efficiency)))
+            return rc;
+    } else if ((rc = forbid(c, root, "alternator_efficiency", why))) {
+        return rc;
+    }
+    if (engine) {
+        if ((rc = parse_engine(c, root, &v->engine)) || (rc = parse_fuel(c, root, &v->fuel)))
+            return rc;
+    } else if ((rc = forbid(c, root, "engine", why)) || (rc = forbid(c, root, "fuel", why))) {
+        return rc;
+    }
+    if (electric) {
+        double lo = 0, hi = 0;
+        char cond[48];
+        if ((rc = parse_machine(c, root, "motor", &v->motor)) ||
+            (rc = parse_battery(c, root, &v->battery)) ||
+            (rc = req_num(c, root, "regen_fade_low_kmh", &lo)) ||
+            (rc = want(c, "regen_fade_low_kmh", lo, lo >= 0.0 && lo < 100.0, "in [0, 100)")) ||
+            (rc = req_num(c, root, "regen_fade_high_kmh", &hi)))
+            return rc;
+        snprintf(cond, sizeof cond, ">= regen_fade_low_kmh = %g and < 180", lo);
+        if ((rc = want(c, "regen_fade_high_kmh", hi, hi >= lo && hi < 180.0, cond)))
+            return rc;
+        v->regen_fade_low_mps = lo * KMH_TO_MPS;
+        v->regen_fade_high_mps = hi * KMH_TO_MPS;
+    } else if ((rc = forbid(c, root, "motor", why)) || (rc = forbid(c, root, "battery", why)) ||
+               (rc = forbid(c, root, "regen_fade_low_kmh", why)) ||
+               (rc = forbid(c, root, "regen_fade_high_kmh", why))) {
+        return rc;
+    }
+    if (hybrid) {
+        if ((rc = parse_machine(c, root, "generator", &v->generator)))
+            return rc;
+    } else if ((rc = forbid(c, root, "generator", why))) {
+        return rc;
+    }
+    return ECO_OK;
+}
+
 static int parse_vehicle(jctx *c, const cJSON *root, eco_vehicle *v)
 {
     static const char *const keys[] = {"name",
@@ -880,11 +965,6 @@ static int parse_vehicle(jctx *c, const cJSON *root, eco_vehicle *v)
         return jerr(c, ECO_EINVAL, "powertrain",
                     "must be \"conventional\", \"hev\", \"bev\" or \"phev\", got \"%s\"", pt);
     v->powertrain = (eco_powertrain)p;
-    int engine = v->powertrain != ECO_PT_BEV;
-    int electric = v->powertrain != ECO_PT_CONV;
-    int hybrid = v->powertrain == ECO_PT_HEV || v->powertrain == ECO_PT_PHEV;
-    char why[48];
-    snprintf(why, sizeof why, "by a \"%s\" powertrain", pt);
 
     double brake = 0, radius = 0;
     if ((rc = req_pos(c, root, "mass_kg", &v->mass_kg)) ||
@@ -895,60 +975,8 @@ static int parse_vehicle(jctx *c, const cJSON *root, eco_vehicle *v)
         return rc;
     v->wheel_radius_m = radius;
     v->brake_max_n = brake;
-    int tx = v->gearbox.type;
-    if (hybrid && tx != ECO_TX_SPLIT)
-        return jerr(c, ECO_EINVAL, "gearbox.type",
-                    "a \"%s\" vehicle is modelled as a power split: must be \"split\", got "
-                    "\"%s\"",
-                    pt, tx_names[tx]);
-    if (!hybrid && tx == ECO_TX_SPLIT)
-        return jerr(c, ECO_EINVAL, "gearbox.type",
-                    "\"split\" needs a \"hev\" or \"phev\" powertrain, this one is \"%s\"", pt);
-    if (v->powertrain == ECO_PT_BEV && tx != ECO_TX_SINGLE)
-        return jerr(c, ECO_EINVAL, "gearbox.type",
-                    "a \"bev\" is modelled with one fixed ratio: must be \"single\", got \"%s\"",
-                    tx_names[tx]);
-    if (v->powertrain == ECO_PT_CONV && tx == ECO_TX_SINGLE)
-        return jerr(c, ECO_EINVAL, "gearbox.type",
-                    "a \"conventional\" vehicle needs \"stepped\" or \"cvt\", got \"single\"");
-
-    if (v->powertrain == ECO_PT_CONV) {
-        if ((rc = req_frac(c, root, "alternator_efficiency", &v->alternator_efficiency)))
-            return rc;
-    } else if ((rc = forbid(c, root, "alternator_efficiency", why))) {
+    if ((rc = gearbox_fits(c, v, pt)) || (rc = parse_parts(c, root, v, pt)))
         return rc;
-    }
-    if (engine) {
-        if ((rc = parse_engine(c, root, &v->engine)) || (rc = parse_fuel(c, root, &v->fuel)))
-            return rc;
-    } else if ((rc = forbid(c, root, "engine", why)) || (rc = forbid(c, root, "fuel", why))) {
-        return rc;
-    }
-    if (electric) {
-        double lo = 0, hi = 0;
-        char cond[48];
-        if ((rc = parse_machine(c, root, "motor", &v->motor)) ||
-            (rc = parse_battery(c, root, &v->battery)) ||
-            (rc = req_num(c, root, "regen_fade_low_kmh", &lo)) ||
-            (rc = want(c, "regen_fade_low_kmh", lo, lo >= 0.0 && lo < 100.0, "in [0, 100)")) ||
-            (rc = req_num(c, root, "regen_fade_high_kmh", &hi)))
-            return rc;
-        snprintf(cond, sizeof cond, ">= regen_fade_low_kmh = %g and < 180", lo);
-        if ((rc = want(c, "regen_fade_high_kmh", hi, hi >= lo && hi < 180.0, cond)))
-            return rc;
-        v->regen_fade_low_mps = lo * KMH_TO_MPS;
-        v->regen_fade_high_mps = hi * KMH_TO_MPS;
-    } else if ((rc = forbid(c, root, "motor", why)) || (rc = forbid(c, root, "battery", why)) ||
-               (rc = forbid(c, root, "regen_fade_low_kmh", why)) ||
-               (rc = forbid(c, root, "regen_fade_high_kmh", why))) {
-        return rc;
-    }
-    if (hybrid) {
-        if ((rc = parse_machine(c, root, "generator", &v->generator)))
-            return rc;
-    } else if ((rc = forbid(c, root, "generator", why))) {
-        return rc;
-    }
     return parse_calibration(c, root, v);
 }
 
