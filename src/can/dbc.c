@@ -37,10 +37,10 @@ typedef struct {
 #define TRY(x) do { int rc_ = (x); if (rc_ != ECO_OK) return rc_; } while (0)
 // clang-format on
 
-static int fail(const parser *P, int line, const char *fmt, ...)
+static void set_fail(const parser *P, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static int fail(const parser *P, int line, const char *fmt, ...)
+static void set_fail(const parser *P, int line, const char *fmt, ...)
 {
     char what[384];
     va_list ap;
@@ -48,8 +48,11 @@ static int fail(const parser *P, int line, const char *fmt, ...)
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     eco_set_error("%s:%d: %s", P->name, line, what);
-    return ECO_EPARSE;
 }
+
+/* Sets the message and yields ECO_EPARSE where the compiler sees it (so that it knows
+ * out-parameters are set whenever ECO_OK comes back). */
+#define fail(P, line, ...) (set_fail((P), (line), __VA_ARGS__), ECO_EPARSE)
 
 static void lex(parser *P)
 {
