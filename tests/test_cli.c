@@ -1,0 +1,109 @@
+/* ecosim as a user runs it: exit codes, one clear message, JSON on stdout, files written. */
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define ECOSIM ECO_BIN_DIR "/ecosim"
+
+/* Run a shell command; returns its exit status, output (stdout+stderr or stdout alone). */
+static int run(const char *args, int merge_stderr, char *out, size_t n)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd %s && %s %s %s", P_tmpdir, ECOSIM, args,
+             merge_stderr ? "2>&1" : "2>/dev/null");
+    FILE *p = popen(cmd, "r");
+    cr_assert(p);
+    size_t len = fread(out, 1, n - 1, p);
+    out[len] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void expect_2(const char *args, const char *needle)
+{
+    char out[8192];
+    int rc = run(args, 1, out, sizeof out);
+    cr_assert_eq(rc, 2, "ecosim %s: exit %d, output: %s", args, rc, out);
+    cr_assert(strstr(out, needle), "ecosim %s: '%s' not in: %s", args, needle, out);
+}
+
+Test(cli, unknown_flag_and_command)
+{
+    expect_2("run --cycle wltc_class3b --frobnicate", "unrecognized option");
+    expect_2("fly", "unknown command 'fly'");
+    expect_2("run", "--cycle is required");
+}
+
+Test(cli, missing_files_are_named)
+{
+    expect_2("run --cycle no_such_cycle", "cycle 'no_such_cycle'");
+    expect_2("run --cycle wltc_class3b --vehicle no_such.json", "no_such.json");
+}
+
+Test(cli, malformed_cycle_names_the_line)
+{
+    char path[256], out[8192], args[512];
+    snprintf(path, sizeof path, "%s/eco_cli_bad.csv", P_tmpdir);
+    FILE *f = fopen(path, "w");
+    fputs("time_s,speed_kmh\n0,0\n1,10\n1,12\n", f);
+    fclose(f);
+    snprintf(args, sizeof args, "run --cycle %s", path);
+    int rc = run(args, 1, out, sizeof out);
+    unlink(path);
+    cr_assert_eq(rc, 2);
+    cr_assert(strstr(out, "eco_cli_bad.csv:4: time_s must increase"), "%s", out);
+}
+
+Test(cli, json_is_one_object_with_the_contract_keys)
+{
+    static char out[1 << 16];
+    int rc = run("run --cycle hwfet --json", 0, out, sizeof out);
+    cr_assert_eq(rc, 0, "%s", out);
+    cJSON *o = cJSON_Parse(out);
+    cr_assert(o, "stdout is not one JSON object: %.200s", out);
+    const char *keys[] = {"distance_km",
+                          "duration_s",
+                          "fuel_l_per_100km",
+                          "fuel_soc_corrected_l_per_100km",
+                          "co2_g_per_km",
+                          "nox_mg_per_km",
+                          "energy_kwh_per_100km",
+                          "wall_energy_kwh_per_100km",
+                          "soc_start",
+                          "soc_end",
+                          "trace_rms_kmh",
+                          "trace_max_dev_kmh",
+                          "outside_tolerance_s",
+                          "phases",
+                          "controller"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        cr_assert(cJSON_HasObjectItem(o, keys[i]), "missing key %s", keys[i]);
+    cr_assert_float_eq(cJSON_GetObjectItem(o, "distance_km")->valuedouble, 16.507, 0.01);
+    cJSON_Delete(o);
+}
+
+Test(cli, csv_and_plot_are_written)
+{
+    char dir[200], args[1024], out[8192];
+    snprintf(dir, sizeof dir, "%s/eco_cli_plot_%d", P_tmpdir, (int)getpid());
+    snprintf(args, sizeof args, "run --cycle us06 --quiet --csv %s.csv --plot %s", dir, dir);
+    int rc = run(args, 1, out, sizeof out);
+    cr_assert_eq(rc, 0, "%s", out);
+    char path[1024];
+    struct stat st;
+    const char *files[] = {"speed.png", "soc.png", "fuel.png", "bsfc.png", "speed.gp"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        cr_assert(stat(path, &st) == 0 && st.st_size > 0, "%s not written", path);
+    }
+    snprintf(path, sizeof path, "%s.csv", dir);
+    cr_assert(stat(path, &st) == 0 && st.st_size > 100000, "csv too small");
+    char rm[1024];
+    snprintf(rm, sizeof rm, "rm -rf %s %s.csv", dir, dir);
+    cr_assert_eq(system(rm), 0);
+}
