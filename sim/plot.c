@@ -40,26 +40,38 @@ static int write_script(const char *dir, const char *name, const eco_sim_summary
     return fclose(fp);
 }
 
-/* BSFC over speed x torque, in g/kWh, below the full-load curve. */
+/* BSFC on a uniform speed x torque grid (for gnuplot's image style), NaN above full load,
+ * and the full-load curve. */
 static int write_bsfc_map(const char *dir, const eco_vehicle *v)
 {
-    FILE *fp = open_in(dir, "bsfc_map.dat");
-    if (!fp)
+    FILE *fp = open_in(dir, "bsfc_map.dat"), *fl = open_in(dir, "full_load.dat");
+    if (!fp || !fl) {
+        if (fp)
+            fclose(fp);
+        if (fl)
+            fclose(fl);
         return -1;
+    }
     const eco_engine *e = &v->engine;
-    fprintf(fp, "# rpm torque_nm bsfc_g_per_kwh (gnuplot grid; NaN above full load)\n");
-    for (int i = 0; i <= 60; i++) {
-        double w = e->idle_speed_radps + (e->max_speed_radps - e->idle_speed_radps) * i / 60.0;
+    double t_top = 0.0;
+    for (int i = 0; i < e->full_load_nm.n; i++)
+        t_top = fmax(t_top, e->full_load_nm.y[i]);
+    fprintf(fp, "# rpm torque_nm bsfc_g_per_kwh\n");
+    fprintf(fl, "# rpm full_load_nm\n");
+    for (int i = 0; i <= 80; i++) {
+        double w = e->idle_speed_radps + (e->max_speed_radps - e->idle_speed_radps) * i / 80.0;
         double tmax = eco_curve_eval(&e->full_load_nm, w);
-        for (int j = 0; j <= 60; j++) {
-            double t = 5.0 + (tmax * 1.05) * j / 60.0;
-            double bsfc = eco_engine_fuel_gps(e, w, t) / (t * w) * 3.6e6;
-            fprintf(fp, "%.1f %.2f %.1f\n", w * 30.0 / M_PI, t,
-                    t <= tmax ? fmin(bsfc, 600.0) : NAN);
+        fprintf(fl, "%.1f,%.2f\n", w * 30.0 / M_PI, fmin(tmax, e->rated_power_w / w));
+        for (int j = 0; j <= 80; j++) {
+            double t = t_top * j / 80.0;
+            double bsfc = t > 0.0 ? eco_engine_fuel_gps(e, w, t) / (t * w) * 3.6e6 : NAN;
+            fprintf(fp, "%.1f,%.2f,%.1f\n", w * 30.0 / M_PI, t,
+                    t <= tmax && t >= 0.05 * t_top ? fmin(bsfc, 600.0) : NAN);
         }
         fprintf(fp, "\n");
     }
-    return fclose(fp);
+    int rc = fclose(fp);
+    return fclose(fl) || rc;
 }
 
 static int run_gnuplot(const char *dir, const char *name)
@@ -97,15 +109,14 @@ int eco_sim_plot(const char *dir, const eco_vehicle *v, const eco_sim_cycle *c,
                               "set y2label 'cumulative NOx [mg]'\nset y2tics\n"
                               "plot 'series.csv' skip 1 using 1:7 with lines lw 2 title 'fuel', "
                               "'' skip 1 using 1:8 axes x1y2 with lines title 'NOx'\n";
-    static const char *bsfc = "set xlabel 'engine speed [rpm]'\nset ylabel 'torque [Nm]'\n"
-                              "set view map\nset pm3d map interpolate 0,0\n"
-                              "set cblabel 'BSFC [g/kWh]'\nset cbrange [200:450]\n"
-                              "set contour base\nset cntrparam levels discrete "
-                              "210,220,230,250,280,320,400\nunset clabel\n"
-                              "splot 'bsfc_map.dat' using 1:2:3 with pm3d notitle, \\\n"
-                              "      'series.csv' skip 1 using ($15 > 0 ? $15 : 1/0):16:(0) "
-                              "with points pt 7 ps 0.3 lc rgb 'black' nocontour title "
-                              "'operating points'\n";
+    static const char *bsfc =
+        "set xlabel 'engine speed [rpm]'\nset ylabel 'brake torque [Nm]'\n"
+        "set cblabel 'BSFC [g/kWh]'\nset cbrange [200:400]\nset palette rgbformulae 22,13,-31\n"
+        "set key bottom right opaque\n"
+        "plot 'bsfc_map.dat' using 1:2:3 with image notitle, \\\n"
+        "     'full_load.dat' using 1:2 with lines lw 2 lc rgb 'black' title 'full load', \\\n"
+        "     'series.csv' skip 1 using ($15 > 0 ? $15 : 1/0):16 with points pt 7 ps 0.4 "
+        "lc rgb 'black' title 'operating points'\n";
     int engine = v->powertrain != ECO_PT_BEV;
     if (write_script(dir, "speed", s, speed) || write_script(dir, "soc", s, soc) ||
         write_script(dir, "fuel", s, fuel) ||
