@@ -94,6 +94,8 @@ Test(can_log, parse_what_canplayer_accepts)
     cr_assert_eq(e.dir, 'R');
     cr_assert_eq(eco_can_log_parse_line("(0.000001) vcan0 20000004#0008000000000000", &e), ECO_OK);
     cr_assert_eq(e.frame.id, ECO_CAN_ERR_FLAG | 4u, "error frame, not extended");
+    cr_assert_eq(eco_can_log_parse_line("(0.000001) vcan0 F0000004#00", &e), ECO_OK);
+    cr_assert_eq(e.frame.id, ECO_CAN_ERR_FLAG | 0x10000004u, "flags above the class dropped");
     cr_assert_eq(eco_can_log_parse_line("(0.000001) vcan0 123#1122334455667788_C", &e), ECO_OK,
                  "raw DLC suffix of an 8-byte frame");
     cr_assert_eq(e.frame.dlc, 8);

@@ -54,7 +54,9 @@ static int parse_frame(const char *cs, size_t len, eco_can_frame *f)
             eco_set_error("bad extended id '%.8s' (8 hex digits)", cs);
             return ECO_EPARSE;
         }
-        if (!(id & ECO_CAN_ERR_FLAG)) { /* 8 digits without the error flag: 29-bit id */
+        if (id & ECO_CAN_ERR_FLAG) {
+            id &= ECO_CAN_ERR_FLAG | ECO_CAN_EFF_MASK; /* error class bits, as candump prints */
+        } else { /* 8 digits without the error flag: a 29-bit id */
             if (id > ECO_CAN_EFF_MASK) {
                 eco_set_error("extended id %08X has bits above 28", id);
                 return ECO_EPARSE;
@@ -68,7 +70,8 @@ static int parse_frame(const char *cs, size_t len, eco_can_frame *f)
         return ECO_EPARSE;
     }
     f->id = id;
-    if (p < end && (*p == 'R' || *p == 'r')) { /* remote frame, optional DLC digit */
+    if (!(id & ECO_CAN_ERR_FLAG) && p < end &&
+        (*p == 'R' || *p == 'r')) { /* remote frame, DLC digit */
         f->id |= ECO_CAN_RTR_FLAG;
         if (p + 1 < end && p[1] >= '0' && p[1] <= '8')
             f->dlc = (uint8_t)(p[1] - '0');
