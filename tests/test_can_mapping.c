@@ -311,7 +311,7 @@ Test(can_mapping, bad_mappings_refused_with_name_or_path)
                  ECO_EPARSE);
     cr_assert(strstr(eco_last_error(), "inputs: expected an object"), "%s", eco_last_error());
     cr_assert_eq(eco_can_mapping_parse("{\"inputs\": {}}", "m.json", db, &map), ECO_EINVAL);
-    cr_assert_eq(eco_can_mapping_load("/nonexistent/m.json", db, &map), ECO_ENOENT);
+    cr_assert_eq(eco_can_mapping_load("nonexistent-dir/m.json", db, &map), ECO_ENOENT);
     free(base);
     eco_can_db_free(db);
 }
@@ -319,12 +319,13 @@ Test(can_mapping, bad_mappings_refused_with_name_or_path)
 Test(can_mapping, missing_signal_refused_from_file_with_its_name)
 {
     char *base = slurp(MAP_DEFAULT), *text = replace(base, "\"EcoRegen\"", "\"EcoRegenTorque\"");
-    char path[64];
+    const char *dir = getenv("TMPDIR");
+    char path[256];
     eco_can_db *db;
     eco_can_mapping map;
     int fd;
 
-    snprintf(path, sizeof path, "/tmp/eco_can_map_XXXXXX");
+    snprintf(path, sizeof path, "%s/eco_can_map_XXXXXX", dir && *dir ? dir : P_tmpdir);
     fd = mkstemp(path);
     cr_assert(fd >= 0);
     cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));

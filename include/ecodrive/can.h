@@ -44,7 +44,7 @@ typedef enum {
 
 typedef enum {
     ECO_CAN_VT_INT = 0,     /* integer raw value (default) */
-    ECO_CAN_VT_FLOAT32 = 1, /* SIG_VALTYPE_ ... : 1 (IEEE single, 32 bits) */
+    ECO_CAN_VT_FLOAT32 = 1, /* SIG_VALTYPE_ ... : 1 (IEEE single; Vector DBC format) */
     ECO_CAN_VT_FLOAT64 = 2, /* SIG_VALTYPE_ ... : 2 (IEEE double, 64 bits) */
 } eco_can_value_type;
 
@@ -322,7 +322,7 @@ typedef struct {
 int eco_can_log_parse_line(const char *line, eco_can_log_entry *e);
 
 /* Format one entry as a candump -l line, with '\n', into buf. Returns ECO_OK, or
- * ECO_EINVAL if size is too small (64 bytes always suffice) or the entry is invalid. */
+ * ECO_EINVAL if size is too small (80 bytes always suffice) or the entry is invalid. */
 int eco_can_log_format(const eco_can_log_entry *e, char *buf, size_t size);
 
 /* Write one entry to fp. Returns ECO_OK, ECO_EINVAL, ECO_EIO. */

@@ -249,7 +249,9 @@ static int parse_bo(parser *P)
         tx = P->t;
         lex(P);
     }
-    if (id == 0xC0000000) { /* VECTOR__INDEPENDENT_SIG_MSG: a holder, not a frame */
+    /* 0xC0000000 = VECTOR__INDEPENDENT_SIG_MSG, the dummy frame in which Vector's
+     * CANdb++ keeps signals assigned to no message; it is never sent */
+    if (id == 0xC0000000) {
         P->cur_msg = -2;
         return ECO_OK;
     }
