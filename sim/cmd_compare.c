@@ -1,0 +1,168 @@
+/* ecosim compare: baseline, MPC and DP on the same case. */
+#include "commands.h"
+#include "controllers.h"
+#include "report.h"
+#include "session.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *vehicle, *cycle, *weights;
+    int json, quiet;
+    eco_sim_options sim;
+} cmp_args;
+
+static void cmp_usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: ecosim compare [--vehicle FILE] --cycle NAME|FILE [--band KMH,S] [--json]\n"
+            "                      [--weights W] [--quiet]\n"
+            "\n"
+            "Runs the baseline, the MPC and the DP optimum on the same case and prints fuel\n"
+            "(SOC-corrected), NOx and energy, the MPC's saving against the baseline in %% and\n"
+            "MPC/DP as a ratio (fuel for cars with an engine, battery energy for a BEV).\n"
+            "\n"
+            "  --vehicle FILE   vehicle JSON (default: the shipped Toyota Prius hybrid)\n"
+            "  --cycle NAME     shipped cycle or a CSV file time_s,speed_kmh[,grade]\n"
+            "  --band KMH,S     speed band (default 0,0: exact trace; WLTP tolerance: 2,1)\n"
+            "  --json           one object: baseline, mpc, dp (run summaries),\n"
+            "                   mpc_vs_baseline_pct, mpc_over_dp\n"
+            "  --weights W      MPC and DP weights: eco, balanced (default), comfort or a file\n"
+            "  --quiet          no progress on stderr\n");
+}
+
+static int parse_cmp_args(int argc, char **argv, cmp_args *a)
+{
+    static const struct option opts[] = {
+        {"vehicle", required_argument, 0, 'v'}, {"cycle", required_argument, 0, 'c'},
+        {"band", required_argument, 0, 'b'},    {"weights", required_argument, 0, 'w'},
+        {"json", no_argument, 0, 'j'},          {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+    memset(a, 0, sizeof *a);
+    eco_sim_options_default(&a->sim);
+    int ch;
+    char *end;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'v':
+            a->vehicle = optarg;
+            break;
+        case 'c':
+            a->cycle = optarg;
+            break;
+        case 'w':
+            a->weights = optarg;
+            break;
+        case 'b':
+            a->sim.band_kmh = strtod(optarg, &end);
+            if (*end == ',')
+                a->sim.band_s = strtod(end + 1, &end);
+            if (*end || a->sim.band_kmh < 0.0 || a->sim.band_s < 0.0 || !strchr(optarg, ',')) {
+                fprintf(stderr, "ecosim compare: --band takes KMH,S (e.g. 2,1), got '%s'\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        case 'j':
+            a->json = 1;
+            break;
+        case 'q':
+            a->quiet = 1;
+            break;
+        case 'h':
+            cmp_usage(stdout);
+            return 1;
+        default:
+            cmp_usage(stderr);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "ecosim compare: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    if (!a->cycle) {
+        fprintf(stderr, "ecosim compare: --cycle is required\n");
+        cmp_usage(stderr);
+        return 2;
+    }
+    return 0;
+}
+
+/* The figure compared: SOC-corrected fuel, or battery energy for a BEV. */
+static double metric(const eco_vehicle *v, const eco_sim_summary *s)
+{
+    return v->powertrain == ECO_PT_BEV ? s->total.energy_kwh_per_100km
+                                       : s->total.fuel_soc_corrected_l_per_100km;
+}
+
+static void print_row(const eco_sim_summary *s)
+{
+    printf("%-9s %9.4f %9.4f %9.1f %9.3f %8.3f %7.1f %8.3f %9.1f\n", s->controller,
+           s->total.fuel_l_per_100km, s->total.fuel_soc_corrected_l_per_100km,
+           s->total.nox_mg_per_km, s->total.energy_kwh_per_100km, s->total.soc_end,
+           s->total.outside_tolerance_s, s->total.distance_error_pct, s->solve_us_p99);
+}
+
+int eco_cmd_compare(int argc, char **argv)
+{
+    cmp_args a;
+    int rc = parse_cmp_args(argc, argv, &a);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    eco_vehicle veh;
+    eco_sim_cycle cyc;
+    if ((rc = eco_sim_load_vehicle(a.vehicle, &veh)))
+        return rc;
+    if ((rc = eco_sim_load_cycle(a.cycle, &cyc))) {
+        eco_vehicle_free(&veh);
+        return rc;
+    }
+    a.sim.engine_hot = !cyc.ftp_bags;
+    a.sim.quiet = a.quiet;
+    static const char *const names[3] = {"baseline", "mpc", "dp"};
+    eco_sim_summary sum[3];
+    for (int i = 0; i < 3 && !rc; i++) {
+        eco_sim_result res;
+        const char *w = i ? a.weights : NULL;
+        rc = eco_sim_run_named(names[i], w, &veh, &cyc, &a.sim, &res, &sum[i], 1);
+        eco_sim_result_free(&res);
+    }
+    if (!rc) {
+        double b = metric(&veh, &sum[0]), m = metric(&veh, &sum[1]), d = metric(&veh, &sum[2]);
+        double saving = 100.0 * (1.0 - m / b), ratio = m / d;
+        if (a.json) {
+            cJSON *o = cJSON_CreateObject();
+            for (int i = 0; i < 3; i++)
+                cJSON_AddItemToObject(o, names[i], eco_sim_summary_json(&sum[i]));
+            cJSON_AddStringToObject(o, "metric",
+                                    veh.powertrain == ECO_PT_BEV
+                                        ? "energy_kwh_per_100km"
+                                        : "fuel_soc_corrected_l_per_100km");
+            cJSON_AddNumberToObject(o, "mpc_vs_baseline_pct", saving);
+            cJSON_AddNumberToObject(o, "mpc_over_dp", ratio);
+            char *txt = cJSON_PrintUnformatted(o);
+            if (txt)
+                printf("%s\n", txt);
+            cJSON_free(txt);
+            cJSON_Delete(o);
+        } else {
+            printf("vehicle: %s   cycle: %s   band: %g km/h, %g s\n", sum[0].vehicle, sum[0].cycle,
+                   a.sim.band_kmh, a.sim.band_s);
+            printf("%-9s %9s %9s %9s %9s %8s %7s %8s %9s\n", "", "L/100km", "corr", "mgNOx/km",
+                   "kWh/100", "soc_end", "out_s", "dist_%", "p99_us");
+            for (int i = 0; i < 3; i++)
+                print_row(&sum[i]);
+            printf("MPC vs baseline: %.2f %% saving; MPC/DP: %.4f (%s)\n", saving, ratio,
+                   veh.powertrain == ECO_PT_BEV ? "battery energy" : "SOC-corrected fuel");
+        }
+    }
+    eco_sim_cycle_free(&cyc);
+    eco_vehicle_free(&veh);
+    return rc;
+}

@@ -1,0 +1,285 @@
+/* ecosim dp: the dynamic-programming optimum of a cycle, with a grid convergence check. */
+#include "commands.h"
+#include "controllers.h"
+#include "report.h"
+#include "session.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *vehicle, *cycle, *weights;
+    int json, check, replay, quiet;
+    eco_sim_options sim;
+    eco_dp_settings dp;
+} dp_args;
+
+static void dp_usage(FILE *fp)
+{
+    fprintf(fp, "usage: ecosim dp [--vehicle FILE] --cycle NAME|FILE [--band KMH,S] [--weights W]\n"
+                "                 [--soc-step X] [--levels N] [--grid-kmh X] [--stage S]\n"
+                "                 [--no-check] [--no-replay] [--json] [--quiet]\n"
+                "\n"
+                "The global optimum over the whole known cycle (offline): on the exact trace the\n"
+                "hybrid's engine on/off and power on a SOC grid, charge-sustaining; with --band\n"
+                "the speed inside the band at equal distance (any powertrain).\n"
+                "\n"
+                "  --band KMH,S     speed band (default 0,0: exact trace)\n"
+                "  --weights W      preset (eco, balanced, comfort) or file; fuel and NOx count\n"
+                "  --soc-step X     exact hybrid: SOC grid step (default 0.0005)\n"
+                "  --levels N       engine power levels besides off (default 40)\n"
+                "  --grid-kmh X     band: speed grid step, km/h (default 0.25)\n"
+                "  --stage S        band: stage length, s (default 1)\n"
+                "  --no-check       skip the convergence check (solve again on a grid twice as\n"
+                "                   fine and report the change of the optimum)\n"
+                "  --no-replay      skip replaying the optimum through the plant\n"
+                "  --json           one JSON object on stdout\n"
+                "  --quiet          no progress on stderr\n");
+}
+
+static int num_arg(const char *opt, const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (*end || !(v >= lo && v <= hi)) {
+        fprintf(stderr, "ecosim dp: %s must be a number in [%g, %g], got '%s'\n", opt, lo, hi, s);
+        return 2;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_band(const char *s, eco_sim_options *o)
+{
+    char *end;
+    o->band_kmh = strtod(s, &end);
+    if (*end != ',')
+        return -1;
+    o->band_s = strtod(end + 1, &end);
+    return *end == '\0' && o->band_kmh >= 0.0 && o->band_s >= 0.0 ? 0 : -1;
+}
+
+static int parse_dp_args(int argc, char **argv, dp_args *a)
+{
+    static const struct option opts[] = {
+        {"vehicle", required_argument, 0, 'v'},  {"cycle", required_argument, 0, 'c'},
+        {"band", required_argument, 0, 'b'},     {"weights", required_argument, 0, 'w'},
+        {"soc-step", required_argument, 0, 'S'}, {"levels", required_argument, 0, 'L'},
+        {"grid-kmh", required_argument, 0, 'g'}, {"stage", required_argument, 0, 't'},
+        {"no-check", no_argument, 0, 'n'},       {"no-replay", no_argument, 0, 'r'},
+        {"json", no_argument, 0, 'j'},           {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
+    memset(a, 0, sizeof *a);
+    eco_sim_options_default(&a->sim);
+    eco_dp_settings_default(&a->dp);
+    a->check = a->replay = 1;
+    int ch, rc = 0;
+    double v;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1 && !rc) {
+        switch (ch) {
+        case 'v':
+            a->vehicle = optarg;
+            break;
+        case 'c':
+            a->cycle = optarg;
+            break;
+        case 'w':
+            a->weights = optarg;
+            break;
+        case 'b':
+            if (parse_band(optarg, &a->sim)) {
+                fprintf(stderr, "ecosim dp: --band takes KMH,S (e.g. 2,1), got '%s'\n", optarg);
+                rc = 2;
+            }
+            break;
+        case 'S':
+            rc = num_arg("--soc-step", optarg, 1e-5, 0.05, &a->dp.soc_step);
+            break;
+        case 'L':
+            if (!(rc = num_arg("--levels", optarg, 1, ECO_MPC_LEVELS_MAX - 1, &v)))
+                a->dp.n_engine_levels = (int)v;
+            break;
+        case 'g':
+            rc = num_arg("--grid-kmh", optarg, 0.02, 5.0, &a->dp.grid_kmh);
+            break;
+        case 't':
+            rc = num_arg("--stage", optarg, 0.1, 10.0, &a->dp.stage_s);
+            break;
+        case 'n':
+            a->check = 0;
+            break;
+        case 'r':
+            a->replay = 0;
+            break;
+        case 'j':
+            a->json = 1;
+            break;
+        case 'q':
+            a->quiet = 1;
+            break;
+        case 'h':
+            dp_usage(stdout);
+            return 1;
+        default:
+            dp_usage(stderr);
+            return 2;
+        }
+    }
+    if (rc)
+        return rc;
+    if (optind < argc) {
+        fprintf(stderr, "ecosim dp: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    if (!a->cycle) {
+        fprintf(stderr, "ecosim dp: --cycle is required\n");
+        dp_usage(stderr);
+        return 2;
+    }
+    return 0;
+}
+
+static cJSON *result_json(const eco_dp_result *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "mode", r->mode == ECO_DP_BAND ? "band" : "exact");
+    cJSON_AddNumberToObject(o, "cost", r->cost);
+    cJSON_AddNumberToObject(o, "battery_kj", r->battery_j * 1e-3);
+    cJSON_AddNumberToObject(o, "soc_end", r->soc_end);
+    cJSON_AddNumberToObject(o, "distance_m", r->distance_m);
+    cJSON_AddNumberToObject(o, "ref_distance_m", r->ref_distance_m);
+    cJSON_AddNumberToObject(o, "s_equiv", r->s_equiv);
+    cJSON_AddNumberToObject(o, "price_per_m", r->price_per_m);
+    cJSON_AddNumberToObject(o, "n_soc", r->n_soc);
+    cJSON_AddNumberToObject(o, "n_speed_nodes", r->n_speed_nodes);
+    cJSON_AddNumberToObject(o, "n_levels", r->n_levels);
+    cJSON_AddNumberToObject(o, "passes", (double)r->passes);
+    cJSON_AddNumberToObject(o, "solve_s", r->seconds);
+    return o;
+}
+
+/* Solve; replay the optimum through the plant for its run summary. */
+static int solve_and_replay(const dp_args *a, const eco_vehicle *veh, const eco_sim_cycle *cyc,
+                            const eco_dp_settings *ds, eco_dp_result *r, eco_sim_summary *sum)
+{
+    eco_dp_solution *sol = NULL;
+    int rc = eco_sim_dp_solve(veh, cyc, &a->sim, ds, &sol);
+    if (rc)
+        return rc;
+    eco_dp_result_get(sol, r);
+    if (a->replay) {
+        eco_controller *ctl = eco_dp_controller_create(veh, sol, a->sim.dt_s);
+        eco_sim_result res;
+        if (!ctl) {
+            fprintf(stderr, "ecosim dp: %s\n", eco_last_error());
+            eco_dp_free(sol);
+            return 1;
+        }
+        eco_sim_options o = a->sim;
+        o.quiet = 1;
+        rc = eco_sim_run(veh, cyc, ctl, &o, &res);
+        ctl->destroy(ctl);
+        if (rc) {
+            fprintf(stderr, "ecosim dp: replay failed: %s\n", eco_strerror(rc));
+            eco_dp_free(sol);
+            return 1;
+        }
+        eco_sim_summarize(veh, cyc, "dp", &res, 1, sum);
+        eco_sim_result_free(&res);
+    }
+    eco_dp_free(sol);
+    return 0;
+}
+
+static void print_text(const dp_args *a, const eco_dp_result *r, const eco_sim_summary *s,
+                       const eco_dp_result *rf, const eco_sim_summary *sf)
+{
+    printf("dp (%s) on %s, %s\n", r->mode == ECO_DP_BAND ? "band" : "exact trace", s->cycle,
+           s->vehicle);
+    printf("  solve %.2f s, %ld pass(es); cost %.3f; SOC end %.4f; distance %.1f m (ref %.1f)\n",
+           r->seconds, r->passes, r->cost, r->soc_end, r->distance_m, r->ref_distance_m);
+    if (r->mode == ECO_DP_BAND)
+        printf("  multipliers: distance %.5f per m, battery s = %.3f\n", r->price_per_m,
+               r->s_equiv);
+    if (a->replay)
+        printf("  replayed: fuel %.4f L/100km (SOC-corrected %.4f), NOx %.1f mg/km, "
+               "%.3f kWh/100km, outside band %.1f s, distance error %.3f %%\n",
+               s->total.fuel_l_per_100km, s->total.fuel_soc_corrected_l_per_100km,
+               s->total.nox_mg_per_km, s->total.energy_kwh_per_100km, s->total.outside_tolerance_s,
+               s->total.distance_error_pct);
+    if (a->check) {
+        double c0 = a->replay ? s->total.fuel_soc_corrected_l_per_100km : r->cost;
+        double c1 = a->replay ? sf->total.fuel_soc_corrected_l_per_100km : rf->cost;
+        printf("  convergence: grid halved -> %.4f (%+.3f %%), solve %.2f s\n", c1,
+               100.0 * (c1 / c0 - 1.0), rf->seconds);
+    }
+}
+
+int eco_cmd_dp(int argc, char **argv)
+{
+    dp_args a;
+    int rc = parse_dp_args(argc, argv, &a);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    eco_vehicle veh;
+    eco_sim_cycle cyc;
+    if ((rc = eco_sim_load_vehicle(a.vehicle, &veh)))
+        return rc;
+    if ((rc = eco_sim_load_cycle(a.cycle, &cyc))) {
+        eco_vehicle_free(&veh);
+        return rc;
+    }
+    if ((rc = eco_sim_weights_resolve(a.weights, &a.dp.weights)))
+        goto out;
+    a.sim.engine_hot = !cyc.ftp_bags;
+    a.dp.progress = !a.quiet;
+    eco_dp_result r, rf;
+    eco_sim_summary s, sf;
+    memset(&rf, 0, sizeof rf);
+    memset(&sf, 0, sizeof sf);
+    memset(&s, 0, sizeof s);
+    if ((rc = solve_and_replay(&a, &veh, &cyc, &a.dp, &r, &s)))
+        goto out;
+    if (a.check) {
+        eco_dp_settings fine = a.dp;
+        fine.soc_step *= 0.5;
+        fine.grid_kmh *= 0.5;
+        if (!a.quiet)
+            fprintf(stderr, "dp: convergence check on a grid twice as fine\n");
+        if ((rc = solve_and_replay(&a, &veh, &cyc, &fine, &rf, &sf)))
+            goto out;
+    }
+    if (a.json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToObject(o, "dp", result_json(&r));
+        if (a.replay)
+            cJSON_AddItemToObject(o, "replay", eco_sim_summary_json(&s));
+        if (a.check) {
+            cJSON *c = cJSON_CreateObject();
+            cJSON_AddItemToObject(c, "dp", result_json(&rf));
+            if (a.replay) {
+                double c0 = s.total.fuel_soc_corrected_l_per_100km;
+                double c1 = sf.total.fuel_soc_corrected_l_per_100km;
+                cJSON_AddItemToObject(c, "replay", eco_sim_summary_json(&sf));
+                cJSON_AddNumberToObject(c, "fuel_change_pct", 100.0 * (c1 / c0 - 1.0));
+            }
+            cJSON_AddNumberToObject(c, "cost_change_pct", 100.0 * (rf.cost / r.cost - 1.0));
+            cJSON_AddItemToObject(o, "grid_halved", c);
+        }
+        char *txt = cJSON_PrintUnformatted(o);
+        if (txt)
+            printf("%s\n", txt);
+        cJSON_free(txt);
+        cJSON_Delete(o);
+    } else {
+        print_text(&a, &r, &s, &rf, &sf);
+    }
+out:
+    eco_sim_cycle_free(&cyc);
+    eco_vehicle_free(&veh);
+    return rc;
+}

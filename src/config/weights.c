@@ -1,0 +1,177 @@
+/* MPC cost weights from JSON (models/weights/README.md): every key checked, errors name
+ * the file and the JSON path. Init time only. */
+#include "ecodrive/mpc.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *key;
+    size_t offset;
+} weight_key;
+
+#define WKEY(name)                                                                                 \
+    {                                                                                              \
+#name, offsetof(eco_mpc_weights, name)                                                     \
+    }
+
+static const weight_key KEYS[] = {
+    WKEY(fuel_per_g),         WKEY(nox_per_mg),
+    WKEY(tracking_per_kmh2s), WKEY(terminal_soc_per_pct2),
+    WKEY(jerk_per_mps3_2s),   WKEY(accel_per_mps2_2s),
+    WKEY(trip_time_per_s),
+};
+#define N_KEYS ((int)(sizeof KEYS / sizeof KEYS[0]))
+
+void eco_mpc_weights_default(eco_mpc_weights *w)
+{
+    /* Keep equal to models/weights/balanced.json (tests/test_weights.c checks). */
+    memset(w, 0, sizeof *w);
+    w->fuel_per_g = 1.0;
+    w->nox_per_mg = 0.002;
+    w->tracking_per_kmh2s = 0.0005;
+    w->terminal_soc_per_pct2 = 0.05;
+    w->jerk_per_mps3_2s = 0.002;
+    w->accel_per_mps2_2s = 0.002;
+    w->trip_time_per_s = 0.0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static void allowed_list(char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < N_KEYS && used < n; k++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", k ? ", " : "", KEYS[k].key);
+}
+
+int eco_cfg_weights_from_json(const cJSON *root, const char *label, eco_mpc_weights *w)
+{
+    eco_mpc_weights out;
+    eco_mpc_weights_default(&out);
+    if (!cJSON_IsObject(root)) {
+        eco_set_error("%s: $: weights must be a JSON object", label);
+        return ECO_EINVAL;
+    }
+    for (const cJSON *it = root->child; it; it = it->next) {
+        const char *k = it->string;
+        for (const cJSON *p = root->child; p != it; p = p->next)
+            if (strcmp(p->string, k) == 0) {
+                eco_set_error("%s: $.%s: duplicate key", label, k);
+                return ECO_EINVAL;
+            }
+        if (!strcmp(k, "name") || !strcmp(k, "description") || ends_with(k, "_note") ||
+            ends_with(k, "_source")) {
+            if (!cJSON_IsString(it)) {
+                eco_set_error("%s: $.%s: must be a string", label, k);
+                return ECO_EINVAL;
+            }
+            continue;
+        }
+        int found = -1;
+        for (int j = 0; j < N_KEYS; j++)
+            if (!strcmp(k, KEYS[j].key))
+                found = j;
+        if (found < 0) {
+            char allowed[512];
+            allowed_list(allowed, sizeof allowed);
+            eco_set_error("%s: $.%s: unknown key (allowed: %s, name, description)", label, k,
+                          allowed);
+            return ECO_EINVAL;
+        }
+        if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble)) {
+            eco_set_error("%s: $.%s: must be a finite number", label, k);
+            return ECO_EINVAL;
+        }
+        if (it->valuedouble < 0.0) {
+            eco_set_error("%s: $.%s: must be >= 0, got %g", label, k, it->valuedouble);
+            return ECO_EINVAL;
+        }
+        *(double *)((char *)&out + KEYS[found].offset) = it->valuedouble;
+    }
+    if (!(out.fuel_per_g > 0.0 || out.tracking_per_kmh2s > 0.0)) {
+        eco_set_error("%s: $: fuel_per_g and tracking_per_kmh2s are both zero: nothing to "
+                      "optimise",
+                      label);
+        return ECO_EINVAL;
+    }
+    *w = out;
+    return ECO_OK;
+}
+
+static int read_text(const char *path, char **text)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        int e = errno;
+        eco_set_error("%s: cannot open: %s", path, strerror(e));
+        return e == ENOENT ? ECO_ENOENT : ECO_EIO;
+    }
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int rc = ECO_OK;
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            cap = cap ? 2 * cap : 8192;
+            char *nb = eco_realloc(buf, cap);
+            if (!nb) {
+                rc = ECO_ENOMEM;
+                break;
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + len, 1, cap - len - 1, fp);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    if (rc == ECO_OK && ferror(fp)) {
+        eco_set_error("%s: read error", path);
+        rc = ECO_EIO;
+    }
+    fclose(fp);
+    if (rc) {
+        eco_free(buf);
+        return rc;
+    }
+    buf[len] = '\0';
+    *text = buf;
+    return ECO_OK;
+}
+
+int eco_cfg_weights_load(const char *path, eco_mpc_weights *w)
+{
+    char *text = NULL;
+    int rc = read_text(path, &text);
+    if (rc)
+        return rc;
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+    if (!root) {
+        int line = 1, col = 1;
+        for (const char *p = text; end && p < end; p++) {
+            if (*p == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        eco_set_error("%s:%d:%d: malformed JSON", path, line, col);
+        eco_free(text);
+        return ECO_EPARSE;
+    }
+    const char *base = strrchr(path, '/');
+    rc = eco_cfg_weights_from_json(root, base ? base + 1 : path, w);
+    cJSON_Delete(root);
+    eco_free(text);
+    return rc;
+}

@@ -1,0 +1,315 @@
+/* DP eco-driving inside the speed band: state speed on a grid at stages of stage_s, equal
+ * distance by a Lagrange multiplier on distance, and for hybrids a multiplier on battery
+ * energy for a charge-sustaining end; both found by bisection. */
+#include "dp_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+#define KMH            3.6
+#define ACCEL_MAX_MPS2 3.0
+#define DECEL_MAX_MPS2 4.0
+#define BAND_LEVELS    16 /* hybrid engine levels in the band programme's table */
+
+typedef struct {
+    const eco_vehicle *veh;
+    const eco_dp_settings *set;
+    eco_mpc_table tab;
+    void *tab_mem;
+    int S, m, n_off, hybrid;
+    double dv, stage_s, lhv;
+    int *jlo, *jhi; /* per stage */
+    long *base;     /* per stage: offset of its nodes in V / arg */
+    int *kmin, *kmax, *arg;
+    float *V;
+    float *pc, *pb; /* pair cost and battery energy at the present s */
+    double s_cur;
+} band_dp;
+
+/* Cost of every pair at equivalence factor s: the least over the engine levels. */
+static void pair_costs(band_dp *b, double s)
+{
+    const eco_mpc_table *t = &b->tab;
+    double sc = s * b->set->weights.fuel_per_g / b->lhv;
+    size_t pairs = (size_t)t->n_nodes * (size_t)b->n_off;
+    for (size_t p = 0; p < pairs; p++) {
+        double best = INFINITY, bb = 0.0;
+        for (int l = 0; l < t->n_levels; l++) {
+            size_t e = p * (size_t)t->n_levels + (size_t)l;
+            double c = t->cost[e] + sc * t->battery_j[e];
+            if (c < best) {
+                best = c;
+                bb = t->battery_j[e];
+            }
+        }
+        b->pc[p] = isfinite(best) ? (float)best : ECO_DP_BIG;
+        b->pb[p] = (float)bb;
+    }
+    b->s_cur = s;
+}
+
+static int clampi(int v, int lo, int hi)
+{
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/* Nodes of each stage, and for each node the next stage's reachable range, with the band
+ * checked at every trace step inside the stage (a linear speed inside a stage). */
+static void stage_nodes(band_dp *b, const eco_dp_trace *tr)
+{
+    double mg = b->set->band_margin_kmh / KMH;
+    int top = b->tab.n_nodes - 1;
+    long tot = 0;
+    for (int t = 0; t <= b->S; t++) {
+        int f = t * b->m;
+        double lo = tr->speed_lo_mps[f], hi = tr->speed_hi_mps[f];
+        if (hi - lo > 2.0 * mg) {
+            lo += lo > 0.0 ? mg : 0.0;
+            hi -= mg;
+        }
+        int jl = (int)ceil(lo / b->dv - 1e-9), jh = (int)floor(hi / b->dv + 1e-9);
+        if (t == 0 || jl > jh)
+            jl = jh = (int)lround(tr->speed_ref_mps[f] / b->dv);
+        b->jlo[t] = clampi(jl, 0, top);
+        b->jhi[t] = clampi(jh, 0, top);
+        b->base[t] = tot;
+        tot += b->jhi[t] - b->jlo[t] + 1;
+    }
+    for (int t = 0; t < b->S; t++)
+        for (int j = b->jlo[t]; j <= b->jhi[t]; j++) {
+            long n = b->base[t] + (j - b->jlo[t]);
+            int klo = j + b->tab.off_min > b->jlo[t + 1] ? j + b->tab.off_min : b->jlo[t + 1];
+            int khi = j + b->tab.off_max < b->jhi[t + 1] ? j + b->tab.off_max : b->jhi[t + 1];
+            double vj = j * b->dv;
+            for (int tau = 1; tau < b->m; tau++) {
+                int f = t * b->m + tau;
+                double lo = tr->speed_lo_mps[f], hi = tr->speed_hi_mps[f], r = (double)b->m / tau;
+                double kl = (vj + (lo - vj) * r) / b->dv, kh = (vj + (hi - vj) * r) / b->dv;
+                if (lo > 0.0 && (int)ceil(kl - 1e-9) > klo)
+                    klo = (int)ceil(kl - 1e-9);
+                if ((int)floor(kh + 1e-9) < khi)
+                    khi = (int)floor(kh + 1e-9);
+            }
+            b->kmin[n] = klo;
+            b->kmax[n] = khi;
+        }
+}
+
+typedef struct {
+    double cost, distance_m, battery_j;
+    int ok;
+} band_path;
+
+/* One backward pass at distance price mu, then forward from the start for the path. */
+static band_path pass(band_dp *b, double mu)
+{
+    const int S = b->S;
+    double ts = b->stage_s;
+    for (int j = b->jlo[S]; j <= b->jhi[S]; j++)
+        b->V[b->base[S] + (j - b->jlo[S])] = 0.0f;
+    for (int t = S - 1; t >= 0; t--)
+        for (int j = b->jlo[t]; j <= b->jhi[t]; j++) {
+            long n = b->base[t] + (j - b->jlo[t]);
+            double best = ECO_DP_BIG, vj = j * b->dv;
+            int bk = -1;
+            const float *pc = b->pc + (size_t)j * (size_t)b->n_off;
+            const float *V1 = b->V + b->base[t + 1];
+            for (int k = b->kmin[n]; k <= b->kmax[n]; k++) {
+                float c0 = pc[k - j - b->tab.off_min], v1 = V1[k - b->jlo[t + 1]];
+                if (c0 >= ECO_DP_BIG || v1 >= ECO_DP_BIG)
+                    continue;
+                double c = c0 - mu * 0.5 * (vj + k * b->dv) * ts + v1;
+                if (c < best) {
+                    best = c;
+                    bk = k;
+                }
+            }
+            b->V[n] = (float)best;
+            b->arg[n] = bk;
+        }
+    band_path p = {0.0, 0.0, 0.0, 0};
+    int j = b->jlo[0];
+    for (int t = 0; t < S; t++) {
+        int k = b->arg[b->base[t] + (j - b->jlo[t])];
+        if (k < 0)
+            return p;
+        size_t pr = (size_t)j * (size_t)b->n_off + (size_t)(k - j - b->tab.off_min);
+        p.cost += b->pc[pr];
+        p.battery_j += b->pb[pr];
+        p.distance_m += 0.5 * (j + k) * b->dv * ts;
+        j = k;
+    }
+    p.ok = 1;
+    return p;
+}
+
+/* Bisection on the distance price for equal distance. */
+static band_path solve_distance(band_dp *b, double d_ref, double *mu_out, long *passes)
+{
+    double lo = -0.2, hi = 0.5;
+    band_path plo = pass(b, lo), phi = pass(b, hi), best = phi;
+    double mu_best = hi;
+    *passes += 2;
+    for (int e = 0; e < 6 && phi.ok && phi.distance_m < d_ref; e++) {
+        lo = hi;
+        plo = phi;
+        hi *= 2.0;
+        phi = pass(b, hi);
+        (*passes)++;
+    }
+    (void)plo;
+    for (int it = 0; it < b->set->max_bisect; it++) {
+        double mid = 0.5 * (lo + hi);
+        band_path p = pass(b, mid);
+        (*passes)++;
+        if (!p.ok) {
+            lo = mid;
+            continue;
+        }
+        if (fabs(p.distance_m - d_ref) < fabs(best.distance_m - d_ref) || !best.ok) {
+            best = p;
+            mu_best = mid;
+        }
+        if (fabs(p.distance_m / d_ref - 1.0) <= b->set->distance_tol)
+            break;
+        if (p.distance_m < d_ref)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *mu_out = mu_best;
+    return best;
+}
+
+static int alloc_band(band_dp *b, const eco_dp_trace *tr)
+{
+    double vmax = 0.0;
+    for (int k = 0; k <= tr->n; k++)
+        vmax = fmax(vmax, tr->speed_hi_mps[k]);
+    int levels = b->set->n_engine_levels < BAND_LEVELS ? b->set->n_engine_levels : BAND_LEVELS;
+    eco_mpc_table_dims(b->veh, vmax + b->dv, b->dv, b->stage_s, ACCEL_MAX_MPS2, DECEL_MAX_MPS2,
+                       levels, &b->tab);
+    b->n_off = b->tab.off_max - b->tab.off_min + 1;
+    size_t pairs = (size_t)b->tab.n_nodes * (size_t)b->n_off;
+    size_t nst = (size_t)b->S + 1, all = nst * (size_t)b->tab.n_nodes;
+    b->tab_mem = eco_malloc(eco_mpc_table_memsize(&b->tab));
+    b->jlo = eco_malloc(nst * sizeof(int));
+    b->jhi = eco_malloc(nst * sizeof(int));
+    b->base = eco_malloc(nst * sizeof(long));
+    b->kmin = eco_malloc(all * sizeof(int));
+    b->kmax = eco_malloc(all * sizeof(int));
+    b->arg = eco_malloc(all * sizeof(int));
+    b->V = eco_malloc(all * sizeof(float));
+    b->pc = eco_malloc(pairs * sizeof(float));
+    b->pb = eco_malloc(pairs * sizeof(float));
+    return b->tab_mem && b->jlo && b->jhi && b->base && b->kmin && b->kmax && b->arg && b->V &&
+                   b->pc && b->pb
+               ? ECO_OK
+               : ECO_ENOMEM;
+}
+
+static void free_band(band_dp *b)
+{
+    eco_free(b->tab_mem);
+    eco_free(b->jlo);
+    eco_free(b->jhi);
+    eco_free(b->base);
+    eco_free(b->kmin);
+    eco_free(b->kmax);
+    eco_free(b->arg);
+    eco_free(b->V);
+    eco_free(b->pc);
+    eco_free(b->pb);
+}
+
+static int store_plan(band_dp *b, eco_dp_solution *sol, double mu)
+{
+    pass(b, mu);
+    sol->plan_mps = eco_malloc(sizeof(double) * (size_t)(b->S + 1));
+    if (!sol->plan_mps)
+        return ECO_ENOMEM;
+    int j = b->jlo[0];
+    sol->plan_mps[0] = j * b->dv;
+    for (int t = 0; t < b->S; t++) {
+        j = b->arg[b->base[t] + (j - b->jlo[t])];
+        sol->plan_mps[t + 1] = j * b->dv;
+    }
+    sol->n_stages = b->S;
+    sol->stage_steps = b->m;
+    return ECO_OK;
+}
+
+int eco_dp_solve_band(const eco_vehicle *veh, const eco_dp_trace *tr, const eco_dp_settings *s,
+                      eco_dp_solution *sol)
+{
+    band_dp b;
+    memset(&b, 0, sizeof b);
+    b.veh = veh;
+    b.set = s;
+    b.m = (int)lround(s->stage_s / tr->dt_s);
+    if (b.m < 1 || fabs(b.m * tr->dt_s - s->stage_s) > 1e-9) {
+        eco_set_error("dp: stage_s %g s is not a multiple of the step %g s", s->stage_s, tr->dt_s);
+        return ECO_EINVAL;
+    }
+    b.S = tr->n / b.m;
+    b.stage_s = s->stage_s;
+    b.dv = s->grid_kmh / KMH;
+    b.hybrid = veh->powertrain == ECO_PT_HEV || veh->powertrain == ECO_PT_PHEV;
+    b.lhv = b.hybrid ? veh->fuel.lhv_j_per_g : ECO_MPC_LHV_REF_J_PER_G;
+    int rc = alloc_band(&b, tr);
+    if (rc) {
+        free_band(&b);
+        return rc;
+    }
+    if (s->progress)
+        eco_dp_progress(s, "dp: tabulating", 0, 1);
+    eco_mpc_table_build(veh, &s->weights, tr->soc_init, &b.tab, b.tab_mem);
+    if (s->progress)
+        eco_dp_progress(s, "dp: tabulating", 1, 1);
+    stage_nodes(&b, tr);
+    double d_ref = 0.0;
+    for (int k = 0; k < b.S * b.m; k++)
+        d_ref += 0.5 * (tr->speed_ref_mps[k] + tr->speed_ref_mps[k + 1]) * tr->dt_s;
+    double s_eq = eco_mpc_equivalence_nominal(veh), mu = 0.0;
+    long passes = 0;
+    band_path p;
+    pair_costs(&b, s_eq);
+    p = solve_distance(&b, d_ref, &mu, &passes);
+    if (b.hybrid) {
+        /* Charge-sustaining: the battery's net energy over the trace is zero. */
+        double lo = 0.2 * s_eq, hi = 4.0 * s_eq;
+        int n_outer = s->max_bisect < 24 ? s->max_bisect : 24;
+        for (int it = 0; it < n_outer; it++) {
+            double mid = 0.5 * (lo + hi);
+            pair_costs(&b, mid);
+            p = solve_distance(&b, d_ref, &mu, &passes);
+            s_eq = mid;
+            if (p.ok && p.battery_j > 0.0)
+                lo = mid;
+            else
+                hi = mid;
+            eco_dp_progress(s, "dp: co-state", it + 1, n_outer);
+        }
+        s_eq = hi; /* the side that ends at or above the starting SOC */
+        pair_costs(&b, s_eq);
+        p = solve_distance(&b, d_ref, &mu, &passes);
+    }
+    if (!p.ok) {
+        eco_set_error("dp: no trajectory stays inside the band with these transitions");
+        free_band(&b);
+        return ECO_ESOLVER;
+    }
+    rc = store_plan(&b, sol, mu);
+    sol->res.mode = ECO_DP_BAND;
+    sol->res.cost = p.cost;
+    sol->res.battery_j = p.battery_j;
+    sol->res.distance_m = p.distance_m;
+    sol->res.ref_distance_m = d_ref;
+    sol->res.s_equiv = s_eq;
+    sol->res.price_per_m = mu;
+    sol->res.n_speed_nodes = b.tab.n_nodes;
+    sol->res.n_levels = b.tab.n_levels;
+    sol->res.passes = passes;
+    free_band(&b);
+    return rc;
+}

@@ -1,0 +1,151 @@
+/* The DP as a controller: it replays the optimum through the same plant. */
+#include "dp_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+    eco_controller base;
+    const eco_dp_solution *sol;
+} dp_ctl;
+
+static void state_from_obs(const eco_observation *o, eco_state *x)
+{
+    memset(x, 0, sizeof *x);
+    x->time_s = o->time_s;
+    x->speed_mps = o->speed_mps;
+    x->soc = o->soc;
+    x->engine_warm = o->engine_warm;
+    x->gear = o->gear;
+    x->engine_on = o->engine_on;
+}
+
+static double cost_to_go(const eco_dp_solution *sol, int k, double soc)
+{
+    if (k > sol->n)
+        k = sol->n;
+    const float *V = sol->V + (size_t)k * (size_t)sol->n_soc;
+    double xg = (soc - sol->soc_lo) / sol->soc_step;
+    int i = (int)floor(xg);
+    if (i < 0)
+        return ECO_DP_BIG;
+    if (i >= sol->n_soc - 1)
+        return V[sol->n_soc - 1];
+    double th = xg - i, a = V[i], b = V[i + 1];
+    if (a >= ECO_DP_BIG || b >= ECO_DP_BIG)
+        return a >= ECO_DP_BIG && b >= ECO_DP_BIG ? ECO_DP_BIG : (a < b ? a : b) + 1e6;
+    return a + th * (b - a);
+}
+
+/* Exact hybrid: least cost now plus cost-to-go at the SOC the plant reaches. */
+static void step_exact_hybrid(const dp_ctl *c, const eco_state *x, const eco_preview *pv,
+                              eco_command *cmd)
+{
+    const eco_dp_solution *sol = c->sol;
+    const eco_vehicle *v = c->base.veh;
+    const eco_mpc_weights *w = &sol->set.weights;
+    int k = (int)lround((x->time_s - sol->t0_s) / sol->dt_s);
+    double f =
+        eco_control_force_for(v, x->speed_mps, pv->speed_ref_mps[0], pv->dt_s, pv->grade_rad[0]);
+    eco_command base;
+    eco_control_force_to_command(v, x, 0, f, &base);
+    double best = INFINITY, best_miss = INFINITY;
+    int bl = 0, closest = sol->n_levels - 1;
+    for (int l = 0; l < sol->n_levels; l++) {
+        eco_command u = base;
+        u.engine_on = l > 0;
+        u.engine_power_w = fmax(sol->level_power_w[l], 0.0);
+        eco_state next;
+        eco_step_out out;
+        if (eco_model_step(v, x, &u, pv->grade_rad[0], pv->dt_s, &next, &out))
+            continue;
+        double miss = fabs(next.speed_mps - pv->speed_ref_mps[0]);
+        if (miss < best_miss) {
+            best_miss = miss;
+            closest = l;
+        }
+        if (miss > 1e-4)
+            continue;
+        double cost = w->fuel_per_g * out.fuel_g + w->nox_per_mg * out.nox_g * 1e3 +
+                      cost_to_go(sol, k + 1, next.soc);
+        if (cost < best) {
+            best = cost;
+            bl = l;
+        }
+    }
+    if (!isfinite(best))
+        bl = closest;
+    *cmd = base;
+    cmd->engine_on = bl > 0;
+    cmd->engine_power_w = fmax(sol->level_power_w[bl], 0.0);
+}
+
+static double plan_speed(const eco_dp_solution *sol, double t)
+{
+    double stage = sol->stage_steps * sol->dt_s;
+    double u = (t - sol->t0_s) / stage;
+    if (u <= 0.0)
+        return sol->plan_mps[0];
+    int i = (int)floor(u);
+    if (i >= sol->n_stages)
+        return sol->plan_mps[sol->n_stages];
+    double th = u - i;
+    return sol->plan_mps[i] + th * (sol->plan_mps[i + 1] - sol->plan_mps[i]);
+}
+
+static int dp_step(eco_controller *c, const eco_observation *obs, const eco_preview *pv,
+                   eco_setpoint *sp)
+{
+    const dp_ctl *d = (const dp_ctl *)c;
+    const eco_dp_solution *sol = d->sol;
+    const eco_vehicle *v = c->veh;
+    eco_state x;
+    state_from_obs(obs, &x);
+    memset(sp, 0, sizeof *sp);
+    if (pv->n < 1)
+        return ECO_EINVAL;
+    if (sol->exact_hybrid) {
+        step_exact_hybrid(d, &x, pv, &sp->cmd);
+    } else {
+        double v1 = sol->plan_mps ? plan_speed(sol, obs->time_s + pv->dt_s) : pv->speed_ref_mps[0];
+        double s = sol->res.s_equiv;
+        double cost;
+        eco_mpc_allocate(v, &x, v1, pv->dt_s, pv->grade_rad[0], &sol->set.weights, s,
+                         sol->set.n_engine_levels, &sp->cmd, &cost);
+    }
+    sp->valid = 1;
+    return ECO_OK;
+}
+
+static void dp_reset(eco_controller *c)
+{
+    (void)c;
+}
+
+static void dp_destroy(eco_controller *c)
+{
+    eco_free(c);
+}
+
+eco_controller *eco_dp_controller_create(const eco_vehicle *veh, const eco_dp_solution *sol,
+                                         double dt_s)
+{
+    if (fabs(dt_s - sol->dt_s) > 1e-9) {
+        eco_set_error("dp controller: step %g s differs from the solution's %g s", dt_s, sol->dt_s);
+        return NULL;
+    }
+    dp_ctl *d = eco_calloc(1, sizeof *d);
+    if (!d) {
+        eco_set_error("dp controller: out of memory");
+        return NULL;
+    }
+    d->sol = sol;
+    d->base.name = "dp";
+    d->base.step = dp_step;
+    d->base.reset = dp_reset;
+    d->base.destroy = dp_destroy;
+    d->base.veh = veh;
+    d->base.dt_s = dt_s;
+    d->base.preview_n = 1;
+    return &d->base;
+}

@@ -1,0 +1,30 @@
+/* The DP solution, shared by the DP's own files; not part of the public API. */
+#ifndef ECODRIVE_DP_INTERNAL_H
+#define ECODRIVE_DP_INTERNAL_H
+
+#include "ecodrive/dp.h"
+
+#define ECO_DP_BIG 1e30f
+
+struct eco_dp_solution {
+    const eco_vehicle *veh;
+    eco_dp_settings set;
+    eco_dp_result res;
+    int n;
+    double dt_s, t0_s;
+    double *speed_ref_mps, *grade_rad; /* n + 1 */
+    int exact_hybrid;
+    /* exact hybrid: cost-to-go on the SOC grid */
+    int n_soc, n_levels;
+    double soc_lo, soc_step, soc_init;
+    double level_power_w[ECO_MPC_LEVELS_MAX];
+    float *V; /* (n + 1) * n_soc */
+    /* band: the speed plan */
+    int n_stages, stage_steps;
+    double *plan_mps; /* n_stages + 1 */
+};
+
+/* Progress on stderr, at most every 5 %: "\r<what>: NN %". */
+void eco_dp_progress(const eco_dp_settings *s, const char *what, long done, long total);
+
+#endif

@@ -1,0 +1,593 @@
+/* The eco MPC: workspace, the horizon programme over speed and the SOC co-state, the
+ * bounded step with its fallback. See include/ecodrive/mpc.h and docs/mpc.md. */
+#include "ecodrive/mpc.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#define KMH          3.6
+#define V_MAX_MPS    (160.0 / KMH) /* table range: above every shipped cycle's band */
+#define BAND_EPS_MPS 1e-6
+#define BIG          1e30
+
+struct eco_mpc_ws {
+    eco_controller ctl; /* first: eco_mpc_create hands out &ws->ctl */
+    const eco_vehicle *veh;
+    eco_mpc_settings set;
+    eco_mpc_weights w;
+    eco_mpc_dims dims;
+    eco_mpc_table tab;
+    double dt_s, lhv, s0, m_eff, kin_cost_per_j, soc_gain;
+    double regen_share, e_unit_j; /* kinetic energy a stop returns to the battery; J/SOC */
+    int hybrid, n_off;
+    /* horizon scratch */
+    double *vref, *lo, *hi; /* [n_stages + 1] */
+    int *jlo, *jhi;         /* [n_stages + 1] */
+    double *V;              /* [(n_stages + 1) * n_band_max] */
+    float *pair_cost;       /* [n_nodes * n_off]: min over levels at the present s */
+    float *pair_batt;       /* battery energy of that level */
+    uint32_t *pair_stamp;
+    uint32_t stamp;
+    /* warm start and fallback */
+    double s_equiv;
+    eco_setpoint last_safe;
+    eco_mpc_stats st;
+};
+
+void eco_mpc_settings_default(eco_mpc_settings *s)
+{
+    memset(s, 0, sizeof *s);
+    s->horizon_s = 15.0;
+    s->stage_s = 1.0;
+    s->grid_kmh = 0.5;
+    s->accel_max_mps2 = 3.0;
+    s->decel_max_mps2 = 4.0;
+    s->n_engine_levels = 12;
+    s->n_alloc_levels = 16;
+    s->max_iter = 8;
+    s->deadline_us = 2000.0;
+    s->band_margin_kmh = 0.1;
+    s->gap_gain_per_m2 = 0.004;
+    s->soc_ref = -1.0;
+}
+
+static size_t align8(size_t n)
+{
+    return (n + 7u) & ~(size_t)7u;
+}
+
+/* The solver's own CPU time: a deadline on work done, which preemption by other
+ * processes does not trip (the rt loop counts wall-clock overruns). */
+static double now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e6 + ts.tv_nsec * 1e-3;
+}
+
+int eco_mpc_dims_make(const eco_vehicle *veh, double dt_s, const eco_mpc_settings *s,
+                      eco_mpc_dims *d)
+{
+    memset(d, 0, sizeof *d);
+    if (!(s->horizon_s >= 1.0 && s->horizon_s <= 60.0) || !(s->stage_s >= dt_s) || !(dt_s > 0.0) ||
+        !(s->grid_kmh > 0.01) || s->n_engine_levels < 1 || s->n_alloc_levels < 1 ||
+        s->max_iter < 1 || !(s->deadline_us > 0.0)) {
+        eco_set_error("mpc settings: horizon_s in [1, 60], stage_s >= dt, grid_kmh > 0.01, "
+                      "levels, max_iter >= 1 and deadline_us > 0 required");
+        return ECO_EINVAL;
+    }
+    d->n_stages = (int)floor(s->horizon_s / s->stage_s + 1e-9);
+    d->preview_n = (int)lround(d->n_stages * s->stage_s / dt_s);
+    if (d->preview_n > ECO_PREVIEW_MAX) {
+        eco_set_error("mpc settings: horizon %g s needs %d preview entries (max %d)", s->horizon_s,
+                      d->preview_n, ECO_PREVIEW_MAX);
+        return ECO_EINVAL;
+    }
+    eco_mpc_table_dims(veh, V_MAX_MPS, s->grid_kmh / KMH, s->stage_s, s->accel_max_mps2,
+                       s->decel_max_mps2, s->n_engine_levels, &d->table);
+    /* The WLTP band is 4 km/h plus what the trace changes in 2 s; 40 km/h is ample. */
+    d->n_band_max = (int)ceil(40.0 / s->grid_kmh) + 1;
+    d->table_bytes = eco_mpc_table_memsize(&d->table);
+    return ECO_OK;
+}
+
+static size_t scratch_bytes(const eco_mpc_dims *d)
+{
+    size_t ns = (size_t)d->n_stages + 1;
+    size_t pairs = (size_t)d->table.n_nodes * (size_t)(d->table.off_max - d->table.off_min + 1);
+    return 3 * align8(ns * sizeof(double)) + 2 * align8(ns * sizeof(int)) +
+           align8(ns * (size_t)d->n_band_max * sizeof(double)) + 2 * align8(pairs * sizeof(float)) +
+           align8(pairs * sizeof(uint32_t));
+}
+
+size_t eco_mpc_ws_memsize(const eco_mpc_dims *d)
+{
+    return align8(sizeof(eco_mpc_ws)) + d->table_bytes + scratch_bytes(d);
+}
+
+static void *carve(char **p, size_t bytes)
+{
+    void *r = *p;
+    *p += align8(bytes);
+    return r;
+}
+
+/* Marginal cost of kinetic energy at 50 km/h from the table: the terminal value of speed. */
+static double kinetic_cost_per_j(const eco_mpc_ws *ws)
+{
+    const eco_mpc_table *t = &ws->tab;
+    int i = (int)lround(50.0 / KMH / t->dv_mps), k = t->off_max / 2 > 0 ? t->off_max / 2 : 1;
+    double c[2];
+    for (int m = 0; m < 2; m++) {
+        c[m] = INFINITY;
+        for (int l = 0; l < t->n_levels; l++) {
+            size_t e = eco_mpc_table_at(t, i, m ? k : 0, l);
+            double s = ws->s0 * ws->w.fuel_per_g / ws->lhv;
+            c[m] = fmin(c[m], t->cost[e] + s * t->battery_j[e]);
+        }
+    }
+    double v0 = i * t->dv_mps, v1 = (i + k) * t->dv_mps;
+    double dke = 0.5 * ws->m_eff * (v1 * v1 - v0 * v0);
+    return isfinite(c[0]) && isfinite(c[1]) && dke > 0.0 ? fmax(0.0, (c[1] - c[0]) / dke) : 0.0;
+}
+
+/* Share of kinetic energy that a stop from 100 km/h at 1 m/s^2 returns to the battery,
+ * engine off, from the table. A hybrid's SOC target falls by this share of its kinetic
+ * energy (Ambühl & Guzzella, "Predictive reference signal generator for hybrid electric
+ * vehicles", IEEE TVT 58(9), 2009): the energy comes back when the car stops. */
+static double regen_share(const eco_mpc_ws *ws)
+{
+    const eco_mpc_table *t = &ws->tab;
+    int d = -(int)lround(1.0 * t->stage_s / t->dv_mps);
+    if (d == 0 || d < t->off_min)
+        return 0.0;
+    int i = (int)lround(100.0 / KMH / t->dv_mps);
+    double v0 = i * t->dv_mps, e = 0.0;
+    for (; i + d >= 0; i += d)
+        e -= t->battery_j[eco_mpc_table_at(t, i, d, 0)];
+    double ke = 0.5 * ws->m_eff * v0 * v0;
+    return ke > 0.0 ? fmin(fmax(e / ke, 0.0), 1.0) : 0.0;
+}
+
+int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_settings *s,
+                      const eco_mpc_weights *w, const eco_mpc_dims *d, eco_mpc_ws **out, void *mem)
+{
+    char *p = mem;
+    eco_mpc_ws *ws = carve(&p, sizeof(eco_mpc_ws));
+    memset(ws, 0, sizeof *ws);
+    ws->veh = veh;
+    ws->set = *s;
+    ws->w = *w;
+    ws->dims = *d;
+    ws->tab = d->table;
+    ws->dt_s = dt_s;
+    ws->hybrid = veh->powertrain == ECO_PT_HEV || veh->powertrain == ECO_PT_PHEV;
+    ws->lhv = ws->hybrid ? veh->fuel.lhv_j_per_g : ECO_MPC_LHV_REF_J_PER_G;
+    ws->s0 = eco_mpc_equivalence_nominal(veh);
+    ws->m_eff = veh->mass_kg + veh->rotating_mass_kg;
+    ws->n_off = ws->tab.off_max - ws->tab.off_min + 1;
+    double soc_ref = s->soc_ref >= 0.0 ? s->soc_ref : veh->battery.soc_init;
+    void *tmem = carve(&p, d->table_bytes);
+    int rc = eco_mpc_table_build(veh, w, soc_ref, &ws->tab, tmem);
+    if (rc)
+        return rc;
+    size_t ns = (size_t)d->n_stages + 1;
+    size_t pairs = (size_t)ws->tab.n_nodes * (size_t)ws->n_off;
+    ws->vref = carve(&p, ns * sizeof(double));
+    ws->lo = carve(&p, ns * sizeof(double));
+    ws->hi = carve(&p, ns * sizeof(double));
+    ws->jlo = carve(&p, ns * sizeof(int));
+    ws->jhi = carve(&p, ns * sizeof(int));
+    ws->V = carve(&p, ns * (size_t)d->n_band_max * sizeof(double));
+    ws->pair_cost = carve(&p, pairs * sizeof(float));
+    ws->pair_batt = carve(&p, pairs * sizeof(float));
+    ws->pair_stamp = carve(&p, pairs * sizeof(uint32_t));
+    memset(ws->pair_stamp, 0, pairs * sizeof(uint32_t));
+    if (ws->hybrid) {
+        /* d(cost)/d(battery J) of the terminal SOC cost per unit of SOC error, turned into
+         * an equivalence factor: s = s0 + soc_gain * (target - SOC at the horizon end). */
+        double ocv = eco_curve_eval(&veh->battery.ocv_v, soc_ref);
+        double q_as = veh->battery.capacity_ah * 3600.0;
+        ws->e_unit_j = ocv * q_as;
+        ws->regen_share = regen_share(ws);
+        ws->soc_gain = w->fuel_per_g > 0.0 ? 2.0 * w->terminal_soc_per_pct2 * 1e4 * ws->lhv /
+                                                 (w->fuel_per_g * ocv * q_as)
+                                           : 0.0;
+    }
+    ws->kin_cost_per_j = kinetic_cost_per_j(ws);
+    eco_mpc_reset(ws);
+    *out = ws;
+    return ECO_OK;
+}
+
+void eco_mpc_reset(eco_mpc_ws *ws)
+{
+    ws->s_equiv = ws->s0;
+    memset(&ws->last_safe, 0, sizeof ws->last_safe);
+    ws->last_safe.cmd.engine_on = -1;
+    ws->last_safe.cmd.brake = 0.2; /* never used unless no step ever succeeded */
+}
+
+void eco_mpc_stats_get(const eco_mpc_ws *ws, eco_mpc_stats *st)
+{
+    *st = ws->st;
+    st->last_s_equiv = ws->s_equiv;
+}
+
+/* ---- the horizon ------------------------------------------------------------------- */
+
+static void horizon_samples(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *pv,
+                            int *exact)
+{
+    int N = ws->dims.n_stages;
+    double m = ws->set.band_margin_kmh / KMH;
+    *exact = 1;
+    for (int k = 0; k < pv->n; k++)
+        if (pv->speed_hi_mps[k] - pv->speed_lo_mps[k] > BAND_EPS_MPS)
+            *exact = 0;
+    ws->vref[0] = ws->lo[0] = ws->hi[0] = obs->speed_mps;
+    for (int i = 1; i <= N; i++) {
+        int k = (int)lround(i * ws->set.stage_s / pv->dt_s) - 1;
+        k = k < 0 ? 0 : (k >= pv->n ? pv->n - 1 : k);
+        ws->vref[i] = pv->speed_ref_mps[k];
+        double lo = pv->speed_lo_mps[k], hi = pv->speed_hi_mps[k];
+        if (hi - lo > 2.0 * m) {
+            lo += lo > 0.0 ? m : 0.0;
+            hi -= m;
+        }
+        ws->lo[i] = lo;
+        ws->hi[i] = hi;
+        const eco_mpc_table *t = &ws->tab;
+        int jl = (int)ceil(lo / t->dv_mps - 1e-9), jh = (int)floor(hi / t->dv_mps + 1e-9);
+        if (jl > jh)
+            jl = jh = (int)lround(ws->vref[i] / t->dv_mps);
+        if (jh - jl + 1 > ws->dims.n_band_max) {
+            int c = (int)lround(ws->vref[i] / t->dv_mps);
+            jl = c - ws->dims.n_band_max / 2;
+            jh = jl + ws->dims.n_band_max - 1;
+        }
+        ws->jlo[i] = jl < 0 ? 0 : (jl >= t->n_nodes ? t->n_nodes - 1 : jl);
+        ws->jhi[i] = jh < 0 ? 0 : (jh >= t->n_nodes ? t->n_nodes - 1 : jh);
+    }
+}
+
+/* Cost of pair (i, d) at the present equivalence factor: least over the engine levels of
+ * cost + s * battery energy. Cached per solve with a stamp. */
+static float pair_cost(eco_mpc_ws *ws, int i, int d, float *batt)
+{
+    if (d < ws->tab.off_min || d > ws->tab.off_max || i < 0 || i >= ws->tab.n_nodes) {
+        *batt = 0.0f;
+        return INFINITY;
+    }
+    size_t p = (size_t)i * (size_t)ws->n_off + (size_t)(d - ws->tab.off_min);
+    if (ws->pair_stamp[p] != ws->stamp) {
+        const eco_mpc_table *t = &ws->tab;
+        double s = ws->s_equiv * ws->w.fuel_per_g / ws->lhv, best = INFINITY, bb = 0.0;
+        size_t e = p * (size_t)t->n_levels;
+        for (int l = 0; l < t->n_levels; l++) {
+            double c = t->cost[e + l] + s * t->battery_j[e + l];
+            if (c < best) {
+                best = c;
+                bb = t->battery_j[e + l];
+            }
+        }
+        ws->pair_cost[p] = (float)best;
+        ws->pair_batt[p] = (float)bb;
+        ws->pair_stamp[p] = ws->stamp;
+    }
+    *batt = ws->pair_batt[p];
+    return ws->pair_cost[p];
+}
+
+static void new_stamp(eco_mpc_ws *ws)
+{
+    if (++ws->stamp == 0) {
+        size_t pairs = (size_t)ws->tab.n_nodes * (size_t)ws->n_off;
+        memset(ws->pair_stamp, 0, pairs * sizeof(uint32_t));
+        ws->stamp = 1;
+    }
+}
+
+/* Predicted SOC at the horizon end on the exact trace, for equivalence factor s. */
+static double soc_end_exact(eco_mpc_ws *ws, double soc0, double s)
+{
+    const eco_mpc_table *t = &ws->tab;
+    const eco_battery *b = &ws->veh->battery;
+    double q_as = b->capacity_ah * 3600.0, soc = soc0;
+    double sc = s * ws->w.fuel_per_g / ws->lhv;
+    for (int i = 0; i < ws->dims.n_stages; i++) {
+        int n0 = (int)lround(ws->vref[i] / t->dv_mps);
+        int d = (int)lround(ws->vref[i + 1] / t->dv_mps) - n0;
+        if (n0 >= t->n_nodes || d < t->off_min || d > t->off_max)
+            continue;
+        double best = INFINITY, bb = 0.0;
+        for (int l = 0; l < t->n_levels; l++) {
+            size_t e = eco_mpc_table_at(t, n0, d, l);
+            double c = t->cost[e] + sc * t->battery_j[e];
+            if (c < best) {
+                best = c;
+                bb = t->battery_j[e];
+            }
+        }
+        soc -= bb / (eco_curve_eval(&b->ocv_v, soc) * q_as);
+    }
+    return soc;
+}
+
+/* The equivalence factor that equals the co-state of the terminal SOC cost:
+ * s = s0 + gain * (target - soc_end(s)), found by bisection (monotone in s). */
+/* SOC aimed at for the horizon's end: the target, lowered by the regen the kinetic energy
+ * at the horizon's end will bring back. */
+static double soc_aim(const eco_mpc_ws *ws, double target, double v_end)
+{
+    return target - ws->regen_share * 0.5 * ws->m_eff * v_end * v_end / ws->e_unit_j;
+}
+
+static int costate_exact(eco_mpc_ws *ws, double soc0, double target, double t0)
+{
+    target = soc_aim(ws, target, ws->vref[ws->dims.n_stages]);
+    if (ws->soc_gain <= 0.0) {
+        ws->s_equiv = ws->s0;
+        return ECO_OK;
+    }
+    double lo = 0.2 * ws->s0, hi = 4.0 * ws->s0, s = fmin(fmax(ws->s_equiv, lo), hi);
+    for (int it = 0; it < ws->set.max_iter; it++) {
+        ws->st.iterations++;
+        double f = s - ws->s0 - ws->soc_gain * (target - soc_end_exact(ws, soc0, s));
+        if (f > 0.0)
+            hi = s;
+        else
+            lo = s;
+        s = 0.5 * (lo + hi);
+        if (now_us() - t0 > ws->set.deadline_us)
+            return ECO_ESOLVER;
+    }
+    ws->s_equiv = s;
+    return ECO_OK;
+}
+
+/* Stage cost of j -> k between stages i and i + 1 (cost units), battery energy to *batt. */
+static double stage_cost(eco_mpc_ws *ws, int i, int j, int k, double price, float *batt)
+{
+    const eco_mpc_table *t = &ws->tab;
+    double c = pair_cost(ws, j, k - j, batt);
+    if (!isfinite(c))
+        return BIG;
+    double vj = j * t->dv_mps, vk = k * t->dv_mps, ts = t->stage_s;
+    double e = (vk - ws->vref[i + 1]) * KMH, a = (vk - vj) / ts;
+    return c - price * 0.5 * (vj + vk) * ts + ws->w.tracking_per_kmh2s * e * e * ts +
+           ws->w.accel_per_mps2_2s * a * a * ts;
+}
+
+/* Backward pass over the speed nodes; returns the best first-stage node and its battery
+ * energy along the optimal path (*soc_end). */
+static int horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, double price, double soc0,
+                      double *soc_end)
+{
+    const eco_mpc_table *t = &ws->tab;
+    int N = ws->dims.n_stages, nb = ws->dims.n_band_max;
+    new_stamp(ws);
+    for (int j = ws->jlo[N]; j <= ws->jhi[N]; j++) {
+        double v = j * t->dv_mps;
+        ws->V[(size_t)N * nb + (j - ws->jlo[N])] = -ws->kin_cost_per_j * 0.5 * ws->m_eff * v * v;
+    }
+    float batt;
+    for (int i = N - 1; i >= 1; i--)
+        for (int j = ws->jlo[i]; j <= ws->jhi[i]; j++) {
+            double best = BIG;
+            int klo = j + t->off_min > ws->jlo[i + 1] ? j + t->off_min : ws->jlo[i + 1];
+            int khi = j + t->off_max < ws->jhi[i + 1] ? j + t->off_max : ws->jhi[i + 1];
+            for (int k = klo; k <= khi; k++) {
+                double c = stage_cost(ws, i, j, k, price, &batt) +
+                           ws->V[(size_t)(i + 1) * nb + (k - ws->jlo[i + 1])];
+                if (c < best)
+                    best = c;
+            }
+            ws->V[(size_t)i * nb + (j - ws->jlo[i])] = best;
+        }
+    /* Stage 0 from the measured speed, off the grid: interpolate between its two nodes. */
+    int i0 = (int)floor(v0 / t->dv_mps);
+    double th = v0 / t->dv_mps - i0, best = BIG;
+    int kbest = -1;
+    for (int k = ws->jlo[1]; k <= ws->jhi[1]; k++) {
+        float b0, b1;
+        double c0 = stage_cost(ws, 0, i0, k, price, &b0);
+        double c1 = stage_cost(ws, 0, i0 + 1, k, price, &b1);
+        if (c0 >= BIG || c1 >= BIG)
+            continue;
+        double vk = k * t->dv_mps, a = (vk - v0) / t->stage_s;
+        double jerk = (a - a_prev) / t->stage_s;
+        double c = (1.0 - th) * c0 + th * c1 + ws->w.jerk_per_mps3_2s * jerk * jerk * t->stage_s +
+                   ws->V[(size_t)nb + (k - ws->jlo[1])];
+        if (c < best) {
+            best = c;
+            kbest = k;
+        }
+    }
+    if (kbest < 0 || !soc_end)
+        return kbest;
+    /* Forward along the optimal path for the SOC it predicts. */
+    const eco_battery *b = &ws->veh->battery;
+    double q_as = b->capacity_ah * 3600.0, soc = soc0;
+    pair_cost(ws, i0, kbest - i0, &batt);
+    soc -= batt / (eco_curve_eval(&b->ocv_v, soc) * q_as);
+    int j = kbest;
+    for (int i = 1; i < N; i++) {
+        double bc = BIG;
+        int kb = j;
+        float bk = 0.0f;
+        for (int k = ws->jlo[i + 1]; k <= ws->jhi[i + 1]; k++) {
+            double c = stage_cost(ws, i, j, k, price, &batt) +
+                       ws->V[(size_t)(i + 1) * nb + (k - ws->jlo[i + 1])];
+            if (c < bc) {
+                bc = c;
+                kb = k;
+                bk = batt;
+            }
+        }
+        soc -= bk / (eco_curve_eval(&b->ocv_v, soc) * q_as);
+        j = kb;
+    }
+    *soc_end = soc;
+    return kbest;
+}
+
+static int fallback(eco_mpc_ws *ws, eco_setpoint *sp)
+{
+    *sp = ws->last_safe;
+    sp->valid = 0;
+    ws->st.fallbacks++;
+    ws->s_equiv = ws->s0; /* reset the warm start */
+    return ECO_ESOLVER;
+}
+
+static void state_from_obs(const eco_observation *o, eco_state *x)
+{
+    memset(x, 0, sizeof *x);
+    x->time_s = o->time_s;
+    x->speed_mps = o->speed_mps;
+    x->soc = o->soc;
+    x->engine_warm = o->engine_warm;
+    x->gear = o->gear;
+    x->engine_on = o->engine_on;
+}
+
+/* Band: plan over the horizon, then take the first stage's speed for this step. */
+static int plan_band(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *pv, double t0,
+                     double *v1)
+{
+    double vmean = 0.0;
+    for (int i = 1; i <= ws->dims.n_stages; i++)
+        vmean += ws->vref[i] / ws->dims.n_stages;
+    double price =
+        ws->set.gap_gain_per_m2 * pv->distance_gap_m + ws->w.trip_time_per_s / fmax(vmean, 2.0);
+    ws->st.last_price_per_m = price;
+    double soc_end = obs->soc, *pe = ws->hybrid ? &soc_end : NULL;
+    int iters = ws->hybrid && ws->soc_gain > 0.0 ? 2 : 1;
+    if (iters > ws->set.max_iter)
+        iters = ws->set.max_iter;
+    int k = -1;
+    for (int it = 0; it < iters; it++) {
+        ws->st.iterations++;
+        k = horizon_dp(ws, obs->speed_mps, obs->accel_mps2, price, obs->soc, pe);
+        if (now_us() - t0 > ws->set.deadline_us)
+            return ECO_ESOLVER;
+        if (!pe || k < 0)
+            break;
+        /* Fixed-point step on the co-state, relaxed: warm-started across steps. */
+        double aim = soc_aim(ws, pv->soc_target, ws->vref[ws->dims.n_stages]);
+        double s_new = ws->s0 + ws->soc_gain * (aim - soc_end);
+        s_new = fmin(fmax(s_new, 0.2 * ws->s0), 4.0 * ws->s0);
+        ws->s_equiv += 0.5 * (s_new - ws->s_equiv);
+    }
+    double v0 = obs->speed_mps, dt = pv->dt_s;
+    double target = k >= 0 ? k * ws->tab.dv_mps : pv->speed_ref_mps[0];
+    double v = k >= 0 ? v0 + (target - v0) * dt / ws->set.stage_s : target;
+    double m = ws->set.band_margin_kmh / KMH, lo = pv->speed_lo_mps[0], hi = pv->speed_hi_mps[0];
+    if (hi - lo > 2.0 * m) {
+        lo += lo > 0.0 ? m : 0.0;
+        hi -= m;
+    } else {
+        lo = hi = 0.5 * (lo + hi);
+    }
+    *v1 = fmin(fmax(v, lo), hi);
+    return ECO_OK;
+}
+
+int eco_mpc_step(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *pv,
+                 eco_setpoint *sp)
+{
+    double t0 = now_us();
+    ws->st.steps++;
+    if (pv->n < 1 || !(pv->dt_s > 0.0) || !isfinite(obs->speed_mps) || !isfinite(obs->soc))
+        return fallback(ws, sp);
+    int exact;
+    horizon_samples(ws, obs, pv, &exact);
+    double v1 = pv->speed_ref_mps[0];
+    int rc = ECO_OK;
+    if (exact) {
+        if (ws->hybrid)
+            rc = costate_exact(ws, obs->soc, pv->soc_target, t0);
+    } else {
+        rc = plan_band(ws, obs, pv, t0, &v1);
+    }
+    if (rc)
+        return fallback(ws, sp);
+    eco_state x;
+    state_from_obs(obs, &x);
+    double s = ws->hybrid ? ws->s_equiv : (ws->veh->powertrain == ECO_PT_BEV ? 1.0 : 0.0);
+    double cost;
+    memset(sp, 0, sizeof *sp);
+    eco_mpc_allocate(ws->veh, &x, v1, pv->dt_s, pv->grade_rad[0], &ws->w, s, ws->set.n_alloc_levels,
+                     &sp->cmd, &cost);
+    if (v1 <= 0.0 && obs->speed_mps <= 0.05 && !ws->hybrid)
+        sp->cmd.throttle = 0.0; /* hold at rest */
+    if (now_us() - t0 > ws->set.deadline_us)
+        return fallback(ws, sp);
+    sp->valid = 1;
+    ws->last_safe = *sp;
+    return ECO_OK;
+}
+
+/* ---- as a controller --------------------------------------------------------------- */
+
+static int ctl_step(eco_controller *c, const eco_observation *obs, const eco_preview *pv,
+                    eco_setpoint *sp)
+{
+    return eco_mpc_step((eco_mpc_ws *)c, obs, pv, sp);
+}
+
+static void ctl_reset(eco_controller *c)
+{
+    eco_mpc_ws *ws = (eco_mpc_ws *)c;
+    eco_mpc_reset(ws);
+    memset(&ws->st, 0, sizeof ws->st);
+}
+
+static void ctl_destroy(eco_controller *c)
+{
+    eco_free(c);
+}
+
+eco_controller *eco_mpc_create(const eco_vehicle *veh, double dt_s, const eco_mpc_settings *s,
+                               const eco_mpc_weights *w)
+{
+    eco_mpc_settings def;
+    eco_mpc_weights wdef;
+    if (!s) {
+        eco_mpc_settings_default(&def);
+        s = &def;
+    }
+    if (!w) {
+        eco_mpc_weights_default(&wdef);
+        w = &wdef;
+    }
+    eco_mpc_dims d;
+    if (eco_mpc_dims_make(veh, dt_s, s, &d))
+        return NULL;
+    void *mem = eco_malloc(eco_mpc_ws_memsize(&d));
+    if (!mem) {
+        eco_set_error("mpc: out of memory");
+        return NULL;
+    }
+    eco_mpc_ws *ws;
+    if (eco_mpc_ws_create(veh, dt_s, s, w, &d, &ws, mem)) {
+        eco_free(mem);
+        return NULL;
+    }
+    ws->ctl.name = "mpc";
+    ws->ctl.step = ctl_step;
+    ws->ctl.reset = ctl_reset;
+    ws->ctl.destroy = ctl_destroy;
+    ws->ctl.veh = veh;
+    ws->ctl.dt_s = dt_s;
+    ws->ctl.preview_n = d.preview_n;
+    return &ws->ctl;
+}
+
+eco_mpc_ws *eco_mpc_controller_ws(eco_controller *c)
+{
+    return c && c->step == ctl_step ? (eco_mpc_ws *)c : NULL;
+}

@@ -1,0 +1,365 @@
+/* What the MPC and the DP predict with: one-stage transitions realised by eco_model_step,
+ * tabulated over a speed grid at init, a GSL fit of the fuel rate on the best-efficiency
+ * line, and the present-step allocation (gear, engine on/off and power). */
+#include "ecodrive/mpc.h"
+
+#include <gsl/gsl_multifit.h>
+#include <math.h>
+#include <string.h>
+
+#define FEASIBLE_TOL_MPS 1e-6
+#define FIT_POINTS       40
+
+static int is_hybrid(const eco_vehicle *v)
+{
+    return v->powertrain == ECO_PT_HEV || v->powertrain == ECO_PT_PHEV;
+}
+
+static void state_at(const eco_vehicle *v, double v0, double soc, int gear, eco_state *x)
+{
+    memset(x, 0, sizeof *x);
+    x->speed_mps = v0;
+    x->soc = v->powertrain == ECO_PT_CONV ? 0.0 : soc;
+    x->engine_warm = 1.0;
+    x->gear = gear > 0 ? gear : eco_model_schedule_gear(v, v0, 1);
+    x->engine_on = 1;
+}
+
+void eco_mpc_eval(const eco_vehicle *v, double v0, double v1, double dt, double grade, double soc,
+                  int gear, double pe, eco_mpc_eval_out *o)
+{
+    eco_state x, next;
+    state_at(v, v0, soc, gear, &x);
+    double f = eco_control_force_for(v, v0, v1, dt, grade);
+    eco_command u;
+    memset(&u, 0, sizeof u);
+    eco_control_force_to_command(v, &x, gear, f, &u);
+    u.engine_on = 1;
+    if (is_hybrid(v)) {
+        u.engine_on = pe >= 0.0;
+        u.engine_power_w = fmax(pe, 0.0);
+    }
+    eco_step_out out;
+    memset(o, 0, sizeof *o);
+    if (eco_model_step(v, &x, &u, grade, dt, &next, &out) != ECO_OK)
+        return;
+    o->fuel_g = out.fuel_g;
+    o->nox_g = out.nox_g;
+    o->battery_j = out.energy.battery_j;
+    o->gear = out.gear;
+    o->feasible = fabs(next.speed_mps - v1) <= FEASIBLE_TOL_MPS &&
+                  (gear <= 0 || v->gearbox.type != ECO_TX_STEPPED || out.gear == gear);
+}
+
+double eco_mpc_level_power_w(const eco_vehicle *v, int l, int n)
+{
+    return l <= 0 ? -1.0 : v->engine.rated_power_w * pow((double)l / n, 1.5);
+}
+
+void eco_mpc_table_dims(const eco_vehicle *v, double v_max, double dv, double stage_s,
+                        double acc_max, double dec_max, int n_levels, eco_mpc_table *t)
+{
+    memset(t, 0, sizeof *t);
+    t->dv_mps = dv;
+    t->stage_s = stage_s;
+    t->n_nodes = (int)ceil(v_max / dv) + 1;
+    t->off_max = (int)ceil(acc_max * stage_s / dv);
+    t->off_min = -(int)ceil(dec_max * stage_s / dv);
+    if (n_levels > ECO_MPC_LEVELS_MAX - 1)
+        n_levels = ECO_MPC_LEVELS_MAX - 1;
+    t->n_levels = is_hybrid(v) ? 1 + n_levels : 1;
+    for (int l = 0; l < t->n_levels; l++)
+        t->level_power_w[l] = is_hybrid(v) ? eco_mpc_level_power_w(v, l, n_levels) : 0.0;
+}
+
+static size_t n_entries(const eco_mpc_table *t)
+{
+    return (size_t)t->n_nodes * (size_t)(t->off_max - t->off_min + 1) * (size_t)t->n_levels;
+}
+
+static size_t align8(size_t n)
+{
+    return (n + 7u) & ~(size_t)7u;
+}
+
+size_t eco_mpc_table_memsize(const eco_mpc_table *t)
+{
+    size_t n = n_entries(t);
+    size_t pairs = n / (size_t)t->n_levels;
+    return 2 * align8(n * sizeof(float)) + align8(pairs);
+}
+
+/* Best gear of a stepped box for one transition, by weighted cost. */
+static void best_gear(const eco_vehicle *v, const eco_mpc_weights *w, double v0, double v1,
+                      double dt, eco_mpc_eval_out *best)
+{
+    double best_cost = INFINITY;
+    memset(best, 0, sizeof *best);
+    for (int k = 1; k <= v->gearbox.n_gears; k++) {
+        eco_mpc_eval_out o;
+        eco_mpc_eval(v, v0, v1, dt, 0.0, 0.0, k, 0.0, &o);
+        double c = w->fuel_per_g * o.fuel_g + w->nox_per_mg * o.nox_g * 1e3;
+        if (o.feasible && c < best_cost) {
+            best_cost = c;
+            *best = o;
+        }
+    }
+}
+
+int eco_mpc_table_build(const eco_vehicle *v, const eco_mpc_weights *w, double soc_ref,
+                        eco_mpc_table *t, void *mem)
+{
+    size_t n = n_entries(t);
+    t->cost = mem;
+    t->battery_j = (float *)((char *)mem + align8(n * sizeof(float)));
+    t->gear = (unsigned char *)((char *)mem + 2 * align8(n * sizeof(float)));
+    t->soc_ref = soc_ref;
+    int stepped = v->powertrain != ECO_PT_BEV && v->gearbox.type == ECO_TX_STEPPED;
+    for (int i = 0; i < t->n_nodes; i++)
+        for (int d = t->off_min; d <= t->off_max; d++) {
+            size_t pair =
+                (size_t)i * (size_t)(t->off_max - t->off_min + 1) + (size_t)(d - t->off_min);
+            t->gear[pair] = 0;
+            for (int l = 0; l < t->n_levels; l++) {
+                size_t k = eco_mpc_table_at(t, i, d, l);
+                t->cost[k] = INFINITY;
+                t->battery_j[k] = 0.0f;
+                if (i + d < 0 || i + d >= t->n_nodes)
+                    continue;
+                double v0 = i * t->dv_mps, v1 = (i + d) * t->dv_mps;
+                eco_mpc_eval_out o;
+                if (stepped)
+                    best_gear(v, w, v0, v1, t->stage_s, &o);
+                else
+                    eco_mpc_eval(v, v0, v1, t->stage_s, 0.0, soc_ref, 0, t->level_power_w[l], &o);
+                if (!o.feasible)
+                    continue;
+                t->cost[k] = (float)(w->fuel_per_g * o.fuel_g + w->nox_per_mg * o.nox_g * 1e3);
+                t->battery_j[k] = (float)o.battery_j;
+                t->gear[pair] = (unsigned char)o.gear;
+            }
+        }
+    return ECO_OK;
+}
+
+static double best_line_fuel(const eco_engine *e, double p)
+{
+    double w = eco_curve_eval(&e->best_speed, p);
+    return eco_engine_fuel_gps(e, w, p / w);
+}
+
+int eco_mpc_fuel_fit_make(const eco_vehicle *v, eco_mpc_fuel_fit *fit)
+{
+    memset(fit, 0, sizeof *fit);
+    if (v->powertrain == ECO_PT_BEV)
+        return ECO_EINVAL;
+    const eco_engine *e = &v->engine;
+    fit->p_lo_w = 0.1 * e->rated_power_w;
+    fit->p_hi_w = 0.9 * e->rated_power_w;
+    gsl_matrix *X = gsl_matrix_alloc(FIT_POINTS, 3);
+    gsl_vector *y = gsl_vector_alloc(FIT_POINTS);
+    gsl_vector *c = gsl_vector_alloc(3);
+    gsl_matrix *cov = gsl_matrix_alloc(3, 3);
+    gsl_multifit_linear_workspace *ws = gsl_multifit_linear_alloc(FIT_POINTS, 3);
+    int rc = ECO_ENOMEM;
+    if (!X || !y || !c || !cov || !ws)
+        goto out;
+    for (int k = 0; k < FIT_POINTS; k++) {
+        double p = fit->p_lo_w + (fit->p_hi_w - fit->p_lo_w) * k / (FIT_POINTS - 1);
+        gsl_matrix_set(X, k, 0, 1.0);
+        gsl_matrix_set(X, k, 1, p);
+        gsl_matrix_set(X, k, 2, p * p);
+        gsl_vector_set(y, k, best_line_fuel(e, p));
+    }
+    double chisq;
+    rc = ECO_EINVAL;
+    if (gsl_multifit_linear(X, y, c, cov, &chisq, ws) != GSL_SUCCESS)
+        goto out;
+    fit->a0 = gsl_vector_get(c, 0);
+    fit->a1 = gsl_vector_get(c, 1);
+    fit->a2 = gsl_vector_get(c, 2);
+    for (int k = 0; k < FIT_POINTS; k++) {
+        double p = gsl_matrix_get(X, k, 1), m = gsl_vector_get(y, k);
+        fit->max_rel_err = fmax(fit->max_rel_err, fabs(eco_mpc_fuel_fit_eval(fit, p) - m) / m);
+    }
+    /* Best efficiency: min of f(P)/P, at P = sqrt(a0/a2) for a convex fit. */
+    double pb = fit->a2 > 0.0 && fit->a0 > 0.0 ? sqrt(fit->a0 / fit->a2) : fit->p_hi_w;
+    fit->p_best_w = fmin(fmax(pb, fit->p_lo_w), fit->p_hi_w);
+    rc = ECO_OK;
+out:
+    gsl_multifit_linear_free(ws);
+    gsl_matrix_free(cov);
+    gsl_vector_free(c);
+    gsl_vector_free(y);
+    gsl_matrix_free(X);
+    return rc;
+}
+
+double eco_mpc_fuel_fit_eval(const eco_mpc_fuel_fit *f, double p)
+{
+    return f->a0 + f->a1 * p + f->a2 * p * p;
+}
+
+double eco_mpc_equivalence_nominal(const eco_vehicle *v)
+{
+    if (v->powertrain == ECO_PT_BEV)
+        return 1.0;
+    if (!is_hybrid(v))
+        return 0.0;
+    eco_mpc_fuel_fit fit;
+    if (eco_mpc_fuel_fit_make(v, &fit))
+        return 2.5;
+    /* Fuel energy per J of engine work at the margin, at the engine's best point. */
+    return v->fuel.lhv_j_per_g * (fit.a1 + 2.0 * fit.a2 * fit.p_best_w);
+}
+
+/* ---- present-step allocation ------------------------------------------------------- */
+
+typedef struct {
+    const eco_vehicle *v;
+    const eco_state *x;
+    const eco_mpc_weights *w;
+    double v1, dt, grade, force, s, lhv;
+} alloc_ctx;
+
+/* Cost of a command, or INFINITY if it misses v1; *miss gets the speed error. */
+static double try_cmd(const alloc_ctx *a, const eco_command *u, double *miss)
+{
+    eco_state next;
+    eco_step_out out;
+    if (eco_model_step(a->v, a->x, u, a->grade, a->dt, &next, &out) != ECO_OK) {
+        *miss = INFINITY;
+        return INFINITY;
+    }
+    *miss = fabs(next.speed_mps - a->v1);
+    double c = a->w->fuel_per_g * (out.fuel_g + a->s * out.energy.battery_j / a->lhv) +
+               a->w->nox_per_mg * out.nox_g * 1e3;
+    return *miss <= 1e-4 ? c : INFINITY;
+}
+
+static double try_power(const alloc_ctx *a, const eco_command *base, double pe, double *miss)
+{
+    eco_command u = *base;
+    u.engine_on = pe >= 0.0;
+    u.engine_power_w = fmax(pe, 0.0);
+    return try_cmd(a, &u, miss);
+}
+
+static int alloc_hybrid(const alloc_ctx *a, int n_levels, eco_command *cmd, double *cost)
+{
+    eco_command base;
+    eco_control_force_to_command(a->v, a->x, 0, a->force, &base);
+    double best = INFINITY, best_p = -1.0, miss, best_miss = INFINITY, closest_p = -1.0;
+    double p_max = a->v->engine.rated_power_w;
+    for (int l = 0; l <= n_levels; l++) {
+        double p = eco_mpc_level_power_w(a->v, l, n_levels);
+        double c = try_power(a, &base, p, &miss);
+        if (c < best) {
+            best = c;
+            best_p = p;
+        }
+        if (miss < best_miss) {
+            best_miss = miss;
+            closest_p = p;
+        }
+    }
+    if (best_p > 0.0) {
+        /* Golden section between the neighbouring levels: the cost is smooth in power. */
+        double lo = fmax(1.0, best_p * 0.6), hi = fmin(p_max, best_p * 1.4);
+        const double g = 0.6180339887498949;
+        double x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
+        double c1 = try_power(a, &base, x1, &miss), c2 = try_power(a, &base, x2, &miss);
+        for (int it = 0; it < 6; it++) {
+            if (c1 <= c2) {
+                hi = x2;
+                x2 = x1;
+                c2 = c1;
+                x1 = hi - g * (hi - lo);
+                c1 = try_power(a, &base, x1, &miss);
+            } else {
+                lo = x1;
+                x1 = x2;
+                c1 = c2;
+                x2 = lo + g * (hi - lo);
+                c2 = try_power(a, &base, x2, &miss);
+            }
+        }
+        double xm = c1 <= c2 ? x1 : x2, cm = fmin(c1, c2);
+        if (cm < best) {
+            best = cm;
+            best_p = xm;
+        }
+    }
+    int rc = ECO_OK;
+    if (!isfinite(best)) {
+        best_p = closest_p;
+        rc = ECO_ERANGE;
+    }
+    *cmd = base;
+    cmd->engine_on = best_p >= 0.0;
+    cmd->engine_power_w = fmax(best_p, 0.0);
+    *cost = best;
+    return rc;
+}
+
+static int alloc_stepped(const alloc_ctx *a, eco_command *cmd, double *cost)
+{
+    const eco_vehicle *v = a->v;
+    double best = INFINITY, cur = INFINITY, miss, best_miss = INFINITY;
+    int best_k = 0, closest_k = a->x->gear;
+    eco_command u;
+    for (int k = 1; k <= v->gearbox.n_gears; k++) {
+        eco_control_force_to_command(v, a->x, k, a->force, &u);
+        u.engine_on = 1;
+        double c = try_cmd(a, &u, &miss);
+        if (k == a->x->gear)
+            cur = c;
+        if (c < best) {
+            best = c;
+            best_k = k;
+        }
+        if (miss < best_miss) {
+            best_miss = miss;
+            closest_k = k;
+        }
+    }
+    int rc = ECO_OK;
+    /* Hold the gear unless a shift saves 1 %: no hunting between near-equal gears. */
+    if (isfinite(cur) && cur <= best * 1.01 + 1e-9) {
+        best_k = a->x->gear;
+        best = cur;
+    }
+    if (!best_k) {
+        best_k = closest_k;
+        rc = ECO_ERANGE;
+    }
+    eco_control_force_to_command(v, a->x, best_k, a->force, cmd);
+    cmd->engine_on = 1;
+    *cost = best;
+    return rc;
+}
+
+int eco_mpc_allocate(const eco_vehicle *v, const eco_state *x, double v1, double dt, double grade,
+                     const eco_mpc_weights *w, double s, int n_levels, eco_command *cmd,
+                     double *cost)
+{
+    alloc_ctx a = {v,
+                   x,
+                   w,
+                   v1,
+                   dt,
+                   grade,
+                   eco_control_force_for(v, x->speed_mps, v1, dt, grade),
+                   s,
+                   is_hybrid(v) ? v->fuel.lhv_j_per_g : ECO_MPC_LHV_REF_J_PER_G};
+    memset(cmd, 0, sizeof *cmd);
+    if (is_hybrid(v))
+        return alloc_hybrid(&a, n_levels, cmd, cost);
+    if (v->powertrain == ECO_PT_CONV && v->gearbox.type == ECO_TX_STEPPED)
+        return alloc_stepped(&a, cmd, cost);
+    eco_control_force_to_command(v, x, 0, a.force, cmd);
+    cmd->engine_on = 1;
+    double miss;
+    *cost = try_cmd(&a, cmd, &miss);
+    return isfinite(*cost) ? ECO_OK : ECO_ERANGE;
+}
