@@ -397,8 +397,8 @@ typedef struct {
 } eco_can_link;
 
 /* Link state and error counters of the socket's interface. The first failure of
- * libsocketcan (vcan: "no link data") marks the link virtual and later calls skip the
- * query. Returns ECO_OK. */
+ * libsocketcan (vcan: "no link data", which libsocketcan itself prints to stderr once)
+ * marks the link virtual and later calls skip the query. Returns ECO_OK. */
 int eco_can_link_get(eco_can_sock *s, eco_can_link *link);
 
 /* Restart the controller after bus-off (can_do_restart). Returns ECO_OK (also on a virtual
