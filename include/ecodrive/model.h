@@ -97,7 +97,8 @@ typedef struct {
     double upshift_speed_mps[ECO_GEARS_MAX];   /* shift from gear i+1 to i+2 above this */
     double downshift_speed_mps[ECO_GEARS_MAX]; /* shift from gear i+2 to i+1 below this */
     double cvt_ratio_min, cvt_ratio_max;
-    double efficiency; /* gearbox, mechanical */
+    double cvt_min_drive_radps; /* CVT: engine speed floor under load (drivability), 0: none */
+    double efficiency;          /* gearbox, mechanical */
     double final_drive;
     double final_drive_efficiency;
     double launch_speed_mps; /* below it a stepped box slips its clutch */

@@ -365,9 +365,15 @@ static int parse_cvt(jctx *c, const cJSON *g, eco_gearbox *gb)
 {
     char cond[48];
     int rc;
+    double min_rpm = 0.0;
+    int has_min = 0;
     if ((rc = req_pos(c, g, "ratio_min", &gb->cvt_ratio_min)) ||
-        (rc = req_num(c, g, "ratio_max", &gb->cvt_ratio_max)))
+        (rc = req_num(c, g, "ratio_max", &gb->cvt_ratio_max)) ||
+        (rc = opt_num(c, g, "min_drive_rpm", &min_rpm, &has_min)) ||
+        (rc =
+             want(c, "min_drive_rpm", min_rpm, min_rpm >= 0.0 && min_rpm < 4000.0, "in [0, 4000)")))
         return rc;
+    gb->cvt_min_drive_radps = min_rpm * M_PI / 30.0;
     snprintf(cond, sizeof cond, "> ratio_min = %g", gb->cvt_ratio_min);
     return want(c, "ratio_max", gb->cvt_ratio_max, gb->cvt_ratio_max > gb->cvt_ratio_min, cond);
 }
@@ -398,10 +404,11 @@ static int parse_gearbox(jctx *c, const cJSON *root, eco_vehicle *v)
 {
     static const char *const keys[] = {
         "type",      "final_drive", "ratios",    "upshift_kmh", "downshift_kmh", "launch_speed_kmh",
-        "ratio_min", "ratio_max",   "sun_teeth", "ring_teeth",  "rho",           NULL};
+        "ratio_min", "ratio_max",   "sun_teeth", "ring_teeth",  "rho",           "min_drive_rpm",
+        NULL};
     static const char *const per_type[4][6] = {
         {"ratios", "upshift_kmh", "downshift_kmh", "launch_speed_kmh", NULL},
-        {"ratio_min", "ratio_max", NULL},
+        {"ratio_min", "ratio_max", "min_drive_rpm", NULL},
         {NULL},
         {"sun_teeth", "ring_teeth", "rho", NULL},
     };

@@ -28,7 +28,7 @@ void eco_realize_engine(const eco_vehicle *v, const eco_state *x, const eco_comm
         double p_need = fmax(f_n, 0.0) * speed / eta + v->aux_power_w / v->alternator_efficiency;
         double w_best = eco_curve_eval(&e->best_speed, p_need);
         double r_lo = g->cvt_ratio_min * g->final_drive, r_hi = g->cvt_ratio_max * g->final_drive;
-        double w_lo = f_n > 0.0 ? w_best : e->idle_speed_radps;
+        double w_lo = f_n > 0.0 ? fmax(w_best, g->cvt_min_drive_radps) : e->idle_speed_radps;
         ratio = ww > 0.0 ? fmin(fmax(w_lo / ww, r_lo), r_hi) : r_hi;
     } else {
         ratio = eco_drive_ratio(v, gear);
