@@ -370,6 +370,8 @@ static void build_gearbox(jb *b, cJSON *root, const epa_class *k)
         str(b, gb, "type", "cvt");
         num(b, gb, "ratio_min", rmin, "record: N/V -> overall top ratio / axle ratio");
         num(b, gb, "ratio_max", rmin * CVT_SPREAD, "class default: belt-CVT spread 6.3");
+        num(b, gb, "min_drive_rpm", 1400,
+            "class default: CVT engine speed floor under load (README fidelity table)");
         num(b, gb, "final_drive", r->axle, "record: axle ratio");
     } else {
         int n = (int)r->gears;
