@@ -85,24 +85,46 @@ static void ftp_composite(const eco_vehicle *v, const eco_sim_result *r, double 
     per_km(v, &per, 1.0, f);
 }
 
-static int cmp_double(const void *a, const void *b)
+/* k-th smallest of v[0..n-1] (Hoare's selection), reordering v. O(n), unlike a sort. */
+static double select_kth(double *v, int n, int k)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    int lo = 0, hi = n - 1;
+    while (lo < hi) {
+        double pivot = v[(lo + hi) / 2];
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i++] = v[j];
+                v[j--] = t;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+    return v[k];
 }
 
 static void solve_stats(const eco_sim_result *r, eco_sim_summary *s)
 {
-    if (r->n_solve <= 0)
+    int n = r->n_solve;
+    if (n <= 0)
         return;
-    double *v = eco_malloc(sizeof(double) * (size_t)r->n_solve);
+    double *v = eco_malloc(sizeof(double) * (size_t)n);
     if (!v)
         return;
-    memcpy(v, r->solve_us, sizeof(double) * (size_t)r->n_solve);
-    qsort(v, (size_t)r->n_solve, sizeof(double), cmp_double);
-    s->solve_us_p50 = v[r->n_solve / 2];
-    s->solve_us_p99 = v[(int)(0.99 * (r->n_solve - 1))];
-    s->solve_us_max = v[r->n_solve - 1];
+    memcpy(v, r->solve_us, sizeof(double) * (size_t)n);
+    s->solve_us_p50 = select_kth(v, n, n / 2);
+    s->solve_us_p99 = select_kth(v, n, (int)(0.99 * (n - 1)));
+    s->solve_us_max = select_kth(v, n, n - 1);
     eco_free(v);
 }
 

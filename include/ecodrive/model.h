@@ -211,6 +211,8 @@ void eco_map_free(eco_map *m);
 double eco_map_eval(const eco_map *m, double x, double y);
 /* Fuel rate g/s at speed and brake torque, hot, incl. overrun cut (torque <= -friction). */
 double eco_engine_fuel_gps(const eco_engine *e, double speed_radps, double torque_nm);
+/* Brake torque available at a speed: full load capped by rated power; 0 above max speed. */
+double eco_engine_max_torque_nm(const eco_engine *e, double speed_radps);
 /* Engine-out NOx g/s for a fuel rate at an operating point. */
 double eco_engine_nox_gps(const eco_engine *e, double speed_radps, double torque_nm,
                           double fuel_gps);

@@ -14,13 +14,13 @@
 /* Hybrid rules (Prius-like): engine on above ON power or when SOC is low, off below OFF
  * power; when on, it runs no lighter than MIN power, where the map's BSFC is within
  * reach of its best, and adds charging power proportional to the SOC error. */
-#define HEV_ON_W        14000.0
-#define HEV_OFF_W       7000.0
-#define HEV_MIN_W       9000.0
-#define HEV_SOC_GAIN_W  100000.0  /* W per unit SOC error */
-#define HEV_REGEN_SHARE 0.6      /* of kinetic energy that regen returns to the battery */
-#define HEV_KINETIC_REF_J 150e3  /* kinetic energy at which the aim is the target (~50 km/h) */
-#define GEAR_HYSTERESIS 0.03 /* a shift must save 3 % fuel */
+#define HEV_ON_W          14000.0
+#define HEV_OFF_W         7000.0
+#define HEV_MIN_W         9000.0
+#define HEV_SOC_GAIN_W    100000.0 /* W per unit SOC error */
+#define HEV_REGEN_SHARE   0.6      /* of kinetic energy that regen returns to the battery */
+#define HEV_KINETIC_REF_J 150e3    /* kinetic energy at which the aim is the target (~50 km/h) */
+#define GEAR_HYSTERESIS   0.03     /* a shift must save 3 % fuel */
 
 typedef struct {
     eco_controller base;
@@ -59,12 +59,10 @@ static int choose_gear(const eco_vehicle *v, const eco_state *x, double force_n)
         double we = ww * ratio;
         if (we < 1.15 * e->idle_speed_radps || we > 0.95 * e->max_speed_radps)
             continue;
-        eco_limits lim;
-        eco_model_limits(v, x, k, &lim);
-        if (force_n > 0.98 * lim.traction_max_n)
-            continue;
         double te = force_n * v->wheel_radius_m / (ratio * eta) +
                     v->aux_power_w / (v->alternator_efficiency * we);
+        if (te > 0.98 * eco_engine_max_torque_nm(e, we))
+            continue;
         double f = eco_engine_fuel_gps(e, we, te);
         if (k == x->gear)
             cur_fuel = f;

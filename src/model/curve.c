@@ -13,10 +13,16 @@ double eco_curve_eval(const eco_curve *c, double x)
         return c->y[0];
     if (x >= c->x[c->n - 1])
         return c->y[c->n - 1];
-    /* Curves are short (<= ECO_CURVE_MAX): a linear scan beats the set-up of a search. */
-    int i = 1;
-    while (x > c->x[i])
-        i++;
+    /* Bisection: full-load curves are resampled to ECO_CURVE_MAX points. */
+    int lo = 0, hi = c->n - 1;
+    while (hi - lo > 1) {
+        int mid = (lo + hi) / 2;
+        if (c->x[mid] < x)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    int i = hi;
     double t = (x - c->x[i - 1]) / (c->x[i] - c->x[i - 1]);
     return c->y[i - 1] + t * (c->y[i] - c->y[i - 1]);
 }

@@ -4,7 +4,6 @@
 
 #include "ecodrive/model.h"
 
-double eco_engine_max_torque_nm(const eco_engine *e, double speed_radps);
 double eco_regen_fade(const eco_vehicle *v, double speed_mps);
 double eco_battery_discharge_limit_w(const eco_battery *b, double soc);
 double eco_battery_charge_limit_w(const eco_battery *b, double soc);
