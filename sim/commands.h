@@ -7,4 +7,6 @@ int eco_cmd_vehicle(int argc, char **argv);
 int eco_cmd_compare(int argc, char **argv);
 int eco_cmd_dp(int argc, char **argv);
 
+int eco_cmd_fidelity(int argc, char **argv);
+
 #endif

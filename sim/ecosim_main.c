@@ -15,6 +15,7 @@ static void usage(FILE *fp)
             "  vehicle  write a vehicle JSON from an EPA test-car record\n"
             "  compare  run baseline, MPC and DP on one case and compare them\n"
             "  dp       the dynamic-programming optimum of a cycle (offline yardstick)\n"
+            "  fidelity the EPA calibration cars against their EPA test results\n"
             "\n"
             "ecosim COMMAND --help shows the options of a command.\n"
             "Shipped cycles: wltc_class1 wltc_class2 wltc_class3a wltc_class3b nedc udds ftp75\n"
@@ -41,6 +42,8 @@ int main(int argc, char **argv)
         return eco_cmd_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "dp"))
         return eco_cmd_dp(argc - 1, argv + 1);
+    if (!strcmp(cmd, "fidelity"))
+        return eco_cmd_fidelity(argc - 1, argv + 1);
     fprintf(stderr, "ecosim: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;

@@ -1,5 +1,6 @@
 #include "fidelity.h"
 
+#include "commands.h"
 #include "controllers.h"
 #include "paths.h"
 #include "session.h"
@@ -72,4 +73,26 @@ void eco_sim_fidelity_print(FILE *fp, const eco_sim_fidelity_row *r, int n)
                 r[i].error_pct, r[i].tolerance_pct,
                 fabs(r[i].error_pct) <= r[i].tolerance_pct ? "ok" : "OUT");
     }
+}
+
+int eco_cmd_fidelity(int argc, char **argv)
+{
+    if (argc > 1) {
+        int help = !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h");
+        fprintf(help ? stdout : stderr,
+                "usage: ecosim fidelity\n\nSimulates the three EPA calibration cars (Prius, "
+                "Corolla CVT, Model 3) on\nHWFET and FTP-75 (UDDS for the BEV) with the "
+                "baseline and prints a markdown\ntable against their raw EPA results; exit 1 if "
+                "any is outside its tolerance.\n");
+        return help ? 0 : 2;
+    }
+    eco_sim_fidelity_row *rows;
+    int n = eco_sim_fidelity(&rows);
+    if (n < 0)
+        return 1;
+    eco_sim_fidelity_print(stdout, rows, n);
+    for (int i = 0; i < n; i++)
+        if (fabs(rows[i].error_pct) > rows[i].tolerance_pct)
+            return 1;
+    return 0;
 }
