@@ -20,6 +20,7 @@ struct eco_mpc_ws {
     eco_mpc_dims dims;
     eco_mpc_table tab;
     double dt_s, lhv, s0, m_eff, kin_cost_per_j, soc_gain;
+    double price0, price_int;     /* distance price: nominal, and its integral (warm start) */
     double regen_share, e_unit_j; /* kinetic energy a stop returns to the battery; J/SOC */
     int hybrid, n_off;
     /* horizon scratch */
@@ -49,7 +50,8 @@ void eco_mpc_settings_default(eco_mpc_settings *s)
     s->max_iter = 8;
     s->deadline_us = 2000.0;
     s->band_margin_kmh = 0.1;
-    s->gap_gain_per_m2 = 0.004;
+    s->gap_gain_per_m2 = 0.001;
+    s->gap_integral_per_m2s = 6e-5;
     s->soc_ref = -1.0;
 }
 
@@ -151,6 +153,25 @@ static double regen_share(const eco_mpc_ws *ws)
     return ke > 0.0 ? fmin(fmax(e / ke, 0.0), 1.0) : 0.0;
 }
 
+/* Marginal cost of distance at 50 km/h from the table: what one more metre costs when
+ * cruising a little faster over the same time. The start of the distance price. */
+static double nominal_price(const eco_mpc_ws *ws)
+{
+    const eco_mpc_table *t = &ws->tab;
+    int i = (int)lround(50.0 / KMH / t->dv_mps), k = 4;
+    double c[2], s = ws->s0 * ws->w.fuel_per_g / ws->lhv;
+    for (int m = 0; m < 2; m++) {
+        c[m] = INFINITY;
+        for (int l = 0; l < t->n_levels; l++) {
+            size_t e = eco_mpc_table_at(t, i + m * k, 0, l);
+            c[m] = fmin(c[m], t->cost[e] + s * t->battery_j[e]);
+        }
+    }
+    return isfinite(c[0]) && isfinite(c[1])
+               ? fmax(0.0, (c[1] - c[0]) / (k * t->dv_mps * t->stage_s))
+               : 0.0;
+}
+
 int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_settings *s,
                       const eco_mpc_weights *w, const eco_mpc_dims *d, eco_mpc_ws **out, void *mem)
 {
@@ -197,6 +218,7 @@ int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
                                            : 0.0;
     }
     ws->kin_cost_per_j = kinetic_cost_per_j(ws);
+    ws->price0 = nominal_price(ws);
     eco_mpc_reset(ws);
     *out = ws;
     return ECO_OK;
@@ -205,6 +227,7 @@ int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
 void eco_mpc_reset(eco_mpc_ws *ws)
 {
     ws->s_equiv = ws->s0;
+    ws->price_int = ws->price0;
     memset(&ws->last_safe, 0, sizeof ws->last_safe);
     ws->last_safe.cmd.engine_on = -1;
     ws->last_safe.cmd.brake = 0.2; /* never used unless no step ever succeeded */
@@ -461,8 +484,11 @@ static int plan_band(eco_mpc_ws *ws, const eco_observation *obs, const eco_previ
     double vmean = 0.0;
     for (int i = 1; i <= ws->dims.n_stages; i++)
         vmean += ws->vref[i] / ws->dims.n_stages;
-    double price =
-        ws->set.gap_gain_per_m2 * pv->distance_gap_m + ws->w.trip_time_per_s / fmax(vmean, 2.0);
+    /* PI on the distance gap around the nominal price: the integral finds the constant
+     * price that equal distance needs (the DP's distance multiplier). */
+    ws->price_int += ws->set.gap_integral_per_m2s * pv->distance_gap_m * pv->dt_s;
+    double price = ws->price_int + ws->set.gap_gain_per_m2 * pv->distance_gap_m +
+                   ws->w.trip_time_per_s / fmax(vmean, 2.0);
     ws->st.last_price_per_m = price;
     double soc_end = obs->soc, *pe = ws->hybrid ? &soc_end : NULL;
     int iters = ws->hybrid && ws->soc_gain > 0.0 ? 2 : 1;
@@ -522,8 +548,6 @@ int eco_mpc_step(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *
     memset(sp, 0, sizeof *sp);
     eco_mpc_allocate(ws->veh, &x, v1, pv->dt_s, pv->grade_rad[0], &ws->w, s, ws->set.n_alloc_levels,
                      &sp->cmd, &cost);
-    if (v1 <= 0.0 && obs->speed_mps <= 0.05 && !ws->hybrid)
-        sp->cmd.throttle = 0.0; /* hold at rest */
     if (now_us() - t0 > ws->set.deadline_us)
         return fallback(ws, sp);
     sp->valid = 1;

@@ -343,15 +343,13 @@ int eco_mpc_allocate(const eco_vehicle *v, const eco_state *x, double v1, double
                      const eco_mpc_weights *w, double s, int n_levels, eco_command *cmd,
                      double *cost)
 {
-    alloc_ctx a = {v,
-                   x,
-                   w,
-                   v1,
-                   dt,
-                   grade,
-                   eco_control_force_for(v, x->speed_mps, v1, dt, grade),
-                   s,
-                   is_hybrid(v) ? v->fuel.lhv_j_per_g : ECO_MPC_LHV_REF_J_PER_G};
+    if (v1 < 1e-3)
+        v1 = 0.0; /* a stop, not a crawl at a millimetre a second */
+    double lhv = is_hybrid(v) ? v->fuel.lhv_j_per_g : ECO_MPC_LHV_REF_J_PER_G;
+    alloc_ctx a = {v, x,  w, v1, dt, grade, eco_control_force_for(v, x->speed_mps, v1, dt, grade),
+                   s, lhv};
+    if (v1 <= 0.0)
+        a.force = fmin(a.force, 0.0); /* road load does the stopping; never throttle to stop */
     memset(cmd, 0, sizeof *cmd);
     if (is_hybrid(v))
         return alloc_hybrid(&a, n_levels, cmd, cost);
