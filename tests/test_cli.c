@@ -107,3 +107,39 @@ Test(cli, csv_and_plot_are_written)
     snprintf(rm, sizeof rm, "rm -rf %s %s.csv", dir, dir);
     cr_assert_eq(system(rm), 0);
 }
+
+/* A vehicle file with a bad value: exit 2 and the message names the file and JSON path. */
+Test(cli, bad_vehicle_value_names_the_json_path)
+{
+    char src[512], dst[256], args[512], out[8192];
+    snprintf(src, sizeof src, "%s/models/vehicles/vw_golf_1p5tsi_2020.json", ECO_SOURCE_DIR);
+    snprintf(dst, sizeof dst, "%s/eco_cli_bad_vehicle.json", P_tmpdir);
+    FILE *in = fopen(src, "r"), *o = fopen(dst, "w");
+    cr_assert(in && o);
+    char line[4096];
+    while (fgets(line, sizeof line, in)) {
+        if (strstr(line, "\"mass_kg\":") == line + 2)
+            fputs("  \"mass_kg\": -5,\n", o);
+        else
+            fputs(line, o);
+    }
+    fclose(in);
+    fclose(o);
+    snprintf(args, sizeof args, "run --cycle hwfet --vehicle %s", dst);
+    int rc = run(args, 1, out, sizeof out);
+    unlink(dst);
+    cr_assert_eq(rc, 2, "%s", out);
+    cr_assert(strstr(out, "eco_cli_bad_vehicle.json") && strstr(out, "$.mass_kg"), "%s", out);
+}
+
+/* A failed run leaves no half-written CSV behind. */
+Test(cli, no_half_written_csv)
+{
+    char args[512], out[8192], path[256];
+    snprintf(path, sizeof path, "%s/no_such_dir_eco/out.csv", P_tmpdir);
+    snprintf(args, sizeof args, "run --cycle us06 --quiet --csv %s", path);
+    int rc = run(args, 1, out, sizeof out);
+    cr_assert_neq(rc, 0);
+    cr_assert(strstr(out, "out.csv"), "%s", out);
+    cr_assert_eq(access(path, F_OK), -1);
+}
