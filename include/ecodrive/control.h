@@ -64,6 +64,9 @@ struct eco_controller {
 void eco_observation_from_plant(const eco_vehicle *veh, const eco_state *x,
                                 const eco_step_out *last, double grade_rad, eco_observation *obs);
 
+/* The plant state a controller reasons from: what the observation tells of it. */
+void eco_state_from_observation(const eco_observation *obs, eco_state *x);
+
 /* Baseline: a driver that follows the trace with model feedforward plus PI, using throttle,
  * regen first then friction brakes, an efficiency-seeking gear choice, and for hybrids a
  * rule-based charge-sustaining engine on/off and power strategy. Returns NULL on ENOMEM. */

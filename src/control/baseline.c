@@ -28,17 +28,6 @@ typedef struct {
     int engine_on;
 } baseline;
 
-static void state_from_obs(const eco_observation *o, eco_state *x)
-{
-    memset(x, 0, sizeof *x);
-    x->time_s = o->time_s;
-    x->speed_mps = o->speed_mps;
-    x->soc = o->soc;
-    x->engine_warm = o->engine_warm;
-    x->gear = o->gear;
-    x->engine_on = o->engine_on;
-}
-
 /* Fuel-seeking gear: the gear that delivers the force with the least fuel, keeping the
  * engine above 1.15 x idle; the present gear wins ties within GEAR_HYSTERESIS. */
 static int choose_gear(const eco_vehicle *v, const eco_state *x, double force_n)
@@ -106,7 +95,7 @@ static int baseline_step(eco_controller *c, const eco_observation *obs, const ec
     baseline *b = (baseline *)c;
     const eco_vehicle *v = c->veh;
     eco_state x;
-    state_from_obs(obs, &x);
+    eco_state_from_observation(obs, &x);
     memset(sp, 0, sizeof *sp);
     double dt = pv->dt_s;
     double v_next = pv->n > 0 ? pv->speed_ref_mps[0] : obs->speed_mps;

@@ -52,3 +52,14 @@ void eco_observation_from_plant(const eco_vehicle *veh, const eco_state *x,
         obs->battery_voltage_v = eco_curve_eval(&veh->battery.ocv_v, x->soc) -
                                  obs->battery_current_a * veh->battery.r_internal_ohm;
 }
+
+void eco_state_from_observation(const eco_observation *o, eco_state *x)
+{
+    memset(x, 0, sizeof *x);
+    x->time_s = o->time_s;
+    x->speed_mps = o->speed_mps;
+    x->soc = o->soc;
+    x->engine_warm = o->engine_warm;
+    x->gear = o->gear;
+    x->engine_on = o->engine_on;
+}
