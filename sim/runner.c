@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define KMH          3.6
 #define WLTP_TOL_KMH 2.0 /* UN GTR 15 Annex 6 §2.6.8.3: +-2 km/h, +-1 s */
@@ -136,6 +137,7 @@ int eco_sim_run(const eco_vehicle *veh, const eco_sim_cycle *c, eco_controller *
     ctl->reset(ctl);
     int phase = 0, report_every = steps / 20 + 1;
     double t_start = now_us(), last_report = 0.0;
+    int tty = isatty(STDERR_FILENO);
     for (int k = 0; k < steps; k++) {
         double grade, v_ref, lo, hi;
         eco_sim_cycle_sample(c, x.time_s, NULL, &grade, NULL);
@@ -164,14 +166,17 @@ int eco_sim_run(const eco_vehicle *veh, const eco_sim_cycle *c, eco_controller *
         if (r->series)
             record(r, &next, &out, &sp.cmd, v_ref, lo, hi);
         x = next;
-        /* Progress only for runs long enough to wait on (an MPC, a long cycle). */
-        if (!o->quiet && k % report_every == 0 && now_us() - t_start > 5e5) {
-            fprintf(stderr, "\r%s on %s: %3d %%", ctl->name, c->name, 100 * k / steps);
+        /* Progress only for runs long enough to wait on (an MPC, a long cycle); on a
+         * terminal in place, in a log a line every quarter. */
+        if (!o->quiet && k % report_every == 0 && now_us() - t_start > 5e5 &&
+            (tty || k % (5 * report_every) == 0)) {
+            fprintf(stderr, tty ? "\r%s on %s: %3d %%" : "%s on %s: %3d %%\n", ctl->name, c->name,
+                    100 * k / steps);
             last_report = now_us();
         }
     }
     if (last_report > 0.0)
-        fprintf(stderr, "\r%s on %s: 100 %%\n", ctl->name, c->name);
+        fprintf(stderr, tty ? "\r%s on %s: 100 %%\n" : "%s on %s: 100 %%\n", ctl->name, c->name);
     r->total.ref_distance_m = c->distance_m[c->n - 1];
     for (int p = 0; p < r->n_phases; p++) {
         double d0, d1;
