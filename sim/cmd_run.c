@@ -18,22 +18,25 @@ typedef struct {
 
 static void run_usage(FILE *fp)
 {
-    fprintf(fp,
-            "usage: ecosim run [--vehicle FILE] --cycle NAME|FILE [--controller baseline]\n"
-            "                  [--json] [--csv OUT.csv] [--plot DIR] [--hot] [--dt S] [--quiet]\n"
-            "\n"
-            "  --vehicle FILE   vehicle JSON (default: the shipped Toyota Prius hybrid)\n"
-            "  --cycle NAME     shipped cycle (wltc_class3b, ftp75, hwfet, ...) or a CSV file\n"
-            "                   time_s,speed_kmh[,grade] (grade as rise/run)\n"
-            "  --controller C   baseline (default)\n"
-            "  --json           print one JSON object on stdout instead of the table\n"
-            "  --csv OUT.csv    write the time series at the simulation step\n"
-            "  --plot DIR       write gnuplot scripts and the PNGs they make into DIR\n"
-            "  --hot            FTP-75: plain hot-start run instead of the EPA cold-start\n"
-            "                   composite (bag 1 cold, weights 0.43/0.57)\n"
-            "  --dt S           simulation and control step (default 0.1 s)\n"
-            "  --band KMH,S     speed band the controller may use (default 0,0: exact trace)\n"
-            "  --quiet          no progress on stderr\n");
+    fprintf(
+        fp,
+        "usage: ecosim run [--vehicle FILE] --cycle NAME|FILE [--controller baseline|mpc|dp]\n"
+        "                  [--weights FILE|PRESET] [--band KMH,S] [--json] [--csv OUT.csv]\n"
+        "                  [--plot DIR] [--hot] [--dt S] [--quiet]\n"
+        "\n"
+        "  --vehicle FILE   vehicle JSON (default: the shipped Toyota Prius hybrid)\n"
+        "  --cycle NAME     shipped cycle (wltc_class3b, ftp75, hwfet, ...) or a CSV file\n"
+        "                   time_s,speed_kmh[,grade] (grade as rise/run)\n"
+        "  --controller C   baseline (default), mpc (the eco MPC) or dp (the offline optimum)\n"
+        "  --weights W      MPC cost weights: a preset (eco, balanced, comfort) or a JSON file\n"
+        "  --json           print one JSON object on stdout instead of the table\n"
+        "  --csv OUT.csv    write the time series at the simulation step\n"
+        "  --plot DIR       write gnuplot scripts and the PNGs they make into DIR\n"
+        "  --hot            FTP-75: plain hot-start run instead of the EPA cold-start\n"
+        "                   composite (bag 1 cold, weights 0.43/0.57)\n"
+        "  --dt S           simulation and control step (default 0.1 s)\n"
+        "  --band KMH,S     speed band the controller may use (default 0,0: exact trace)\n"
+        "  --quiet          no progress on stderr\n");
 }
 
 static int parse_band(const char *s, eco_sim_options *o)

@@ -54,7 +54,7 @@ static void figures_of(const eco_vehicle *v, const eco_sim_totals *t, double cor
     extensive e = extensive_of(t, corr);
     per_km(v, &e, km, f);
     f->distance_km = t->distance_m * 1e-3;
-    f->duration_s = t->duration_s;
+    f->duration_s = round(t->duration_s * 1e6) * 1e-6; /* sum of dt: drop the rounding */
     f->soc_start = t->soc_start;
     f->soc_end = t->soc_end;
     f->trace_rms_kmh = t->duration_s > 0.0 ? sqrt(t->sq_err_kmh2 / t->duration_s) : 0.0;
