@@ -57,7 +57,13 @@ int eco_sim_run_named(const char *name, const char *weights, const eco_vehicle *
     if (!strcmp(name, "baseline")) {
         ctl = eco_baseline_create(veh, opt->dt_s);
     } else if (!strcmp(name, "mpc")) {
-        ctl = eco_mpc_create(veh, opt->dt_s, NULL, &w);
+        /* The 2 ms deadline guards the car's real-time loop; a simulation must not depend
+         * on how loaded the machine is (DESIGN.md: deterministic), so it gets 100 ms: the
+         * iteration caps bound the work either way. */
+        eco_mpc_settings ms;
+        eco_mpc_settings_default(&ms);
+        ms.deadline_us = ECO_SIM_MPC_DEADLINE_US;
+        ctl = eco_mpc_create(veh, opt->dt_s, &ms, &w);
     } else if (!strcmp(name, "dp")) {
         eco_dp_settings ds;
         eco_dp_settings_default(&ds);

@@ -6,6 +6,9 @@
 #include "ecodrive/mpc.h"
 #include "summary.h"
 
+/* MPC solver deadline in simulation, us (see eco_sim_run_named). */
+#define ECO_SIM_MPC_DEADLINE_US 100000.0
+
 /* Weights from a preset name (eco, balanced, comfort: models/weights/NAME.json) or a file
  * path; NULL gives the default (balanced). Prints a clear message and returns 2 on error. */
 int eco_sim_weights_resolve(const char *arg, eco_mpc_weights *w);

@@ -51,18 +51,18 @@ int eco_cfg_weights_load(const char *path, eco_mpc_weights *w);
 
 /* Solver settings (osqp-style: fill with the defaults, then override). */
 typedef struct {
-    double horizon_s;            /* prediction horizon, s (10..20; default 15) */
+    double horizon_s;            /* prediction horizon, s (10..20; default 12) */
     double stage_s;              /* horizon stage length, s (default 1) */
-    double grid_kmh;             /* speed grid of the horizon programme, km/h (default 0.5) */
-    double accel_max_mps2;       /* transitions considered, up to (default 3) */
-    double decel_max_mps2;       /* and down to (positive, default 4) */
+    double grid_kmh;             /* speed grid of the horizon programme, km/h (default 0.25) */
+    double accel_max_mps2;       /* transitions considered, up to (default 2.5) */
+    double decel_max_mps2;       /* and down to (positive, default 3.5) */
     int n_engine_levels;         /* hybrid: engine power levels in the table, off excluded (12) */
     int n_alloc_levels;          /* hybrid: levels searched at the present step (16) */
     int max_iter;                /* co-state (equivalence factor) iterations per step (8) */
     double deadline_us;          /* solve time beyond which the step falls back (2000) */
     double band_margin_kmh;      /* keep this far inside the band (0.1) */
-    double gap_gain_per_m2;      /* distance price per m of distance gap, cost/m^2 (0.001) */
-    double gap_integral_per_m2s; /* its integral action, cost/(m^2 s) (6e-5) */
+    double gap_gain_per_m2;      /* distance price per m of distance gap, cost/m^2 (0.0002) */
+    double gap_integral_per_m2s; /* its integral action, cost/(m^2 s) (3e-6) */
     double soc_ref;              /* SOC the table is built at; < 0: battery.soc_init */
 } eco_mpc_settings;
 

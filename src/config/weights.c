@@ -33,7 +33,7 @@ void eco_mpc_weights_default(eco_mpc_weights *w)
     w->fuel_per_g = 1.0;
     w->nox_per_mg = 0.002;
     w->tracking_per_kmh2s = 0.0005;
-    w->terminal_soc_per_pct2 = 0.05;
+    w->terminal_soc_per_pct2 = 0.02;
     w->jerk_per_mps3_2s = 0.002;
     w->accel_per_mps2_2s = 0.002;
     w->trip_time_per_s = 0.0;

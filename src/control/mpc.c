@@ -31,6 +31,7 @@ struct eco_mpc_ws {
     float *pair_batt;       /* battery energy of that level */
     uint32_t *pair_stamp;
     uint32_t stamp;
+    double s_cached; /* equivalence factor the cached pair costs hold, on a 0.01 grid */
     /* warm start and fallback */
     double s_equiv;
     eco_setpoint last_safe;
@@ -40,18 +41,18 @@ struct eco_mpc_ws {
 void eco_mpc_settings_default(eco_mpc_settings *s)
 {
     memset(s, 0, sizeof *s);
-    s->horizon_s = 15.0;
+    s->horizon_s = 12.0;
     s->stage_s = 1.0;
-    s->grid_kmh = 0.5;
-    s->accel_max_mps2 = 3.0;
-    s->decel_max_mps2 = 4.0;
+    s->grid_kmh = 0.25;
+    s->accel_max_mps2 = 2.5;
+    s->decel_max_mps2 = 3.5;
     s->n_engine_levels = 12;
     s->n_alloc_levels = 16;
     s->max_iter = 8;
     s->deadline_us = 2000.0;
     s->band_margin_kmh = 0.1;
-    s->gap_gain_per_m2 = 0.001;
-    s->gap_integral_per_m2s = 6e-5;
+    s->gap_gain_per_m2 = 0.0002;
+    s->gap_integral_per_m2s = 3e-6;
     s->soc_ref = -1.0;
 }
 
@@ -228,6 +229,9 @@ void eco_mpc_reset(eco_mpc_ws *ws)
 {
     ws->s_equiv = ws->s0;
     ws->price_int = ws->price0;
+    ws->stamp = 0; /* invalidate the pair-cost cache */
+    ws->s_cached = -1.0;
+    memset(ws->pair_stamp, 0, (size_t)ws->tab.n_nodes * (size_t)ws->n_off * sizeof(uint32_t));
     memset(&ws->last_safe, 0, sizeof ws->last_safe);
     ws->last_safe.cmd.engine_on = -1;
     ws->last_safe.cmd.brake = 0.2; /* never used unless no step ever succeeded */
@@ -287,7 +291,7 @@ static float pair_cost(eco_mpc_ws *ws, int i, int d, float *batt)
     size_t p = (size_t)i * (size_t)ws->n_off + (size_t)(d - ws->tab.off_min);
     if (ws->pair_stamp[p] != ws->stamp) {
         const eco_mpc_table *t = &ws->tab;
-        double s = ws->s_equiv * ws->w.fuel_per_g / ws->lhv, best = INFINITY, bb = 0.0;
+        double s = ws->s_cached * ws->w.fuel_per_g / ws->lhv, best = INFINITY, bb = 0.0;
         size_t e = p * (size_t)t->n_levels;
         for (int l = 0; l < t->n_levels; l++) {
             double c = t->cost[e + l] + s * t->battery_j[e + l];
@@ -391,7 +395,13 @@ static int horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, double price, do
 {
     const eco_mpc_table *t = &ws->tab;
     int N = ws->dims.n_stages, nb = ws->dims.n_band_max;
-    new_stamp(ws);
+    /* The pair costs depend on s only: keep them while s stays on its 0.01 grid point,
+     * which spares the minimum over the engine levels on most steps. */
+    double sq = floor(ws->s_equiv * 100.0 + 0.5) / 100.0;
+    if (sq != ws->s_cached || ws->stamp == 0) {
+        ws->s_cached = sq;
+        new_stamp(ws);
+    }
     for (int j = ws->jlo[N]; j <= ws->jhi[N]; j++) {
         double v = j * t->dv_mps;
         ws->V[(size_t)N * nb + (j - ws->jlo[N])] = -ws->kin_cost_per_j * 0.5 * ws->m_eff * v * v;
@@ -491,9 +501,9 @@ static int plan_band(eco_mpc_ws *ws, const eco_observation *obs, const eco_previ
                    ws->w.trip_time_per_s / fmax(vmean, 2.0);
     ws->st.last_price_per_m = price;
     double soc_end = obs->soc, *pe = ws->hybrid ? &soc_end : NULL;
-    int iters = ws->hybrid && ws->soc_gain > 0.0 ? 2 : 1;
-    if (iters > ws->set.max_iter)
-        iters = ws->set.max_iter;
+    /* One programme per step; the co-state takes one relaxed fixed-point step per control
+     * step (real-time iteration, warm-started from the last step). */
+    int iters = 1;
     int k = -1;
     for (int it = 0; it < iters; it++) {
         ws->st.iterations++;
