@@ -6,6 +6,7 @@ int eco_cmd_run(int argc, char **argv);
 int eco_cmd_vehicle(int argc, char **argv);
 int eco_cmd_compare(int argc, char **argv);
 int eco_cmd_dp(int argc, char **argv);
+int eco_cmd_bus(int argc, char **argv); /* the vehicle on a CAN bus, against ecodrived */
 
 int eco_cmd_fidelity(int argc, char **argv);
 

@@ -15,6 +15,7 @@ static void usage(FILE *fp)
             "  vehicle  write a vehicle JSON from an EPA test-car record\n"
             "  compare  run baseline, MPC and DP on one case and compare them\n"
             "  dp       the dynamic-programming optimum of a cycle (offline yardstick)\n"
+            "  bus      play the vehicle on a CAN bus against ecodrived\n"
             "  fidelity the EPA calibration cars against their EPA test results\n"
             "\n"
             "ecosim COMMAND --help shows the options of a command.\n"
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
         return eco_cmd_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "dp"))
         return eco_cmd_dp(argc - 1, argv + 1);
+    if (!strcmp(cmd, "bus"))
+        return eco_cmd_bus(argc - 1, argv + 1);
     if (!strcmp(cmd, "fidelity"))
         return eco_cmd_fidelity(argc - 1, argv + 1);
     fprintf(stderr, "ecosim: unknown command '%s'\n", cmd);

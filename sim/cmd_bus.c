@@ -1,0 +1,472 @@
+/* ecosim bus: the simulated vehicle on a CAN bus. The cycle runner drives the same plant
+ * (eco_model_step) as `ecosim run`, but its controller is the bus: each step publishes the
+ * plant's signals (DBC encoded, E2E protected), keeps sending them at their DBC cycle
+ * times, and waits for the EcoSetpoint of ecodrived. A valid setpoint's throttle and regen
+ * are applied; the rest of the command (friction brake, gear, a hybrid's engine on/off and
+ * power) stays with the car's own driver and ECUs, played by the baseline. With EcoValid = 0
+ * or no setpoint in time, the driver (the baseline) drives the step. The plant steps when a
+ * setpoint arrives, so a step sees the setpoint computed from the signals of the step
+ * before, as in-process. */
+#include "commands.h"
+#include "controllers.h"
+#include "ecodrive/can.h"
+#include "paths.h"
+#include "report.h"
+#include "session.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BUS_MSGS_MAX    16
+#define SETPOINT_WAIT   1.5  /* periods to wait for a setpoint before the driver steps in */
+#define START_TIMEOUT_S 30.0 /* wait for the daemon's first valid setpoint */
+
+typedef struct {
+    int msg;
+    int64_t period_ns, next_ns;
+    uint8_t counter;
+    eco_can_frame frame;
+} bus_msg;
+
+typedef struct {
+    eco_controller base;
+    eco_controller *driver;
+    const eco_can_db *db;
+    const eco_can_mapping *map;
+    eco_can_sock sock;
+    int ep, tfd;
+    bus_msg msgs[BUS_MSGS_MAX];
+    int n_msgs;
+    int64_t wait_ns;
+    int started;
+    eco_can_e2e_state sp_e2e;
+    long applied, invalid, timeouts, e2e_errors, sent, send_errors;
+} bus_ctl;
+
+static volatile sig_atomic_t bus_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    bus_stop = 1;
+}
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void send_msg(bus_ctl *b, bus_msg *m)
+{
+    if (b->db->msgs[m->msg].e2e_crc >= 0)
+        eco_can_e2e_protect(b->db, m->msg, m->frame.data, &m->counter);
+    if (eco_can_sock_write(&b->sock, &m->frame) == ECO_OK)
+        b->sent++;
+    else
+        b->send_errors++;
+}
+
+/* Put one SI value into its message's payload, saturated to the DBC range as a car's ECU
+ * would report it. */
+static void put_signal(bus_ctl *b, eco_can_in_field f, double si)
+{
+    const eco_can_map_entry *e = &b->map->in[f];
+    if (e->signal < 0)
+        return;
+    const eco_can_signal *s = &b->db->signals[e->signal];
+    double v = si / e->scale;
+    if (s->has_range)
+        v = fmin(fmax(v, s->min), s->max);
+    for (int i = 0; i < b->n_msgs; i++)
+        if (b->msgs[i].msg == s->msg)
+            eco_can_signal_encode(s, v, b->msgs[i].frame.data);
+}
+
+static void publish(bus_ctl *b, const eco_observation *o, const eco_preview *pv,
+                    const eco_command *driver)
+{
+    put_signal(b, ECO_CAN_IN_VEHICLE_SPEED_MPS, o->speed_mps);
+    put_signal(b, ECO_CAN_IN_ENGINE_SPEED_RADPS, o->engine_speed_radps);
+    put_signal(b, ECO_CAN_IN_ENGINE_TORQUE_NM, o->engine_torque_nm);
+    put_signal(b, ECO_CAN_IN_ACCEL_PEDAL, driver->throttle);
+    put_signal(b, ECO_CAN_IN_BRAKE_PEDAL, driver->brake);
+    put_signal(b, ECO_CAN_IN_GEAR, o->gear);
+    put_signal(b, ECO_CAN_IN_BATTERY_SOC, o->soc);
+    put_signal(b, ECO_CAN_IN_BATTERY_VOLTAGE_V, o->battery_voltage_v);
+    put_signal(b, ECO_CAN_IN_BATTERY_CURRENT_A, o->battery_current_a);
+    put_signal(b, ECO_CAN_IN_SET_SPEED_MPS, pv->speed_ref_mps[0]);
+    put_signal(b, ECO_CAN_IN_ROAD_GRADE_RAD, pv->grade_rad[0]);
+    int64_t now = mono_ns();
+    for (int i = 0; i < b->n_msgs; i++) {
+        send_msg(b, &b->msgs[i]);
+        b->msgs[i].next_ns = now + b->msgs[i].period_ns;
+    }
+}
+
+static double out_value(const bus_ctl *b, eco_can_out_field f, const eco_can_frame *fr)
+{
+    const eco_can_map_entry *e = &b->map->out[f];
+    double v = NAN;
+    eco_can_signal_decode(&b->db->signals[e->signal], fr->data, &v);
+    return v * e->scale;
+}
+
+/* A setpoint frame that passes E2E: 1 valid, 0 invalid (then *thr, *regen unset), -1 none. */
+static int take_setpoint(bus_ctl *b, const eco_can_frame *f, double *thr, double *regen)
+{
+    int msg = b->map->setpoint_msg;
+    if (f->id != b->db->msgs[msg].id)
+        return -1;
+    eco_can_e2e_result res;
+    if (eco_can_e2e_check(b->db, msg, f->data, 1, &b->sp_e2e, &res) != ECO_OK &&
+        res != ECO_CAN_E2E_JUMP) { /* a jump is a restarted daemon: resynchronised */
+        b->e2e_errors++;
+        return -1;
+    }
+    if (out_value(b, ECO_CAN_OUT_VALID, f) < 0.5)
+        return 0;
+    *thr = out_value(b, ECO_CAN_OUT_THROTTLE, f);
+    *regen = out_value(b, ECO_CAN_OUT_REGEN, f);
+    return isfinite(*thr) && isfinite(*regen) ? 1 : 0;
+}
+
+static void arm(bus_ctl *b, int64_t t_ns)
+{
+    struct itimerspec its;
+    memset(&its, 0, sizeof its);
+    its.it_value.tv_sec = (time_t)(t_ns / 1000000000LL);
+    its.it_value.tv_nsec = (long)(t_ns % 1000000000LL);
+    timerfd_settime(b->tfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+/* Keep the inputs flowing at their cycle times until a setpoint comes or the wait ends.
+ * Returns as take_setpoint, -1 on timeout. */
+static int wait_setpoint(bus_ctl *b, double *thr, double *regen)
+{
+    int64_t deadline = mono_ns() + (b->started ? b->wait_ns : (int64_t)(START_TIMEOUT_S * 1e9));
+    for (;;) {
+        if (bus_stop)
+            return -1;
+        int64_t now = mono_ns(), wake = deadline;
+        for (int i = 0; i < b->n_msgs; i++) {
+            if (b->msgs[i].next_ns <= now) {
+                send_msg(b, &b->msgs[i]);
+                b->msgs[i].next_ns += b->msgs[i].period_ns;
+                if (b->msgs[i].next_ns <= now) /* fell behind: no burst to catch up */
+                    b->msgs[i].next_ns = now + b->msgs[i].period_ns;
+            }
+            if (b->msgs[i].next_ns < wake)
+                wake = b->msgs[i].next_ns;
+        }
+        if (now >= deadline)
+            return -1;
+        arm(b, wake);
+        struct epoll_event ev[2];
+        int n = epoll_wait(b->ep, ev, 2, -1);
+        for (int k = 0; k < n; k++) {
+            if (ev[k].data.fd == b->tfd) {
+                uint64_t ticks;
+                if (read(b->tfd, &ticks, sizeof ticks) < 0) {
+                    /* EAGAIN: nothing to do */
+                }
+                continue;
+            }
+            eco_can_frame f;
+            int got = 1;
+            while (eco_can_sock_read(&b->sock, &f, &got) == ECO_OK && got) {
+                int r = take_setpoint(b, &f, thr, regen);
+                if (r == 1 || (r == 0 && b->started))
+                    return r;
+            }
+        }
+    }
+}
+
+static int bus_step(eco_controller *c, const eco_observation *obs, const eco_preview *pv,
+                    eco_setpoint *sp)
+{
+    bus_ctl *b = (bus_ctl *)c;
+    eco_setpoint drv;
+    b->driver->step(b->driver, obs, pv, &drv);
+    *sp = drv;
+    publish(b, obs, pv, &drv.cmd);
+    double thr = 0.0, regen = 0.0;
+    int r = wait_setpoint(b, &thr, &regen);
+    if (r == 1) {
+        b->started = 1;
+        b->applied++;
+        sp->cmd.throttle = thr;
+        sp->cmd.regen = regen;
+        if (thr > 0.0)
+            sp->cmd.brake = 0.0; /* the driver's foot is off the brake while the car drives */
+        sp->valid = 1;
+        return ECO_OK;
+    }
+    b->started = 1; /* after the start-up wait, a missing setpoint is a timeout */
+    if (r == 0)
+        b->invalid++;
+    else
+        b->timeouts++;
+    sp->valid = 0; /* the driver's step; counted by the runner as an invalid setpoint */
+    return ECO_OK;
+}
+
+static void bus_reset(eco_controller *c)
+{
+    bus_ctl *b = (bus_ctl *)c;
+    b->driver->reset(b->driver);
+}
+
+static void bus_destroy(eco_controller *c)
+{
+    (void)c;
+}
+
+static int add_input_messages(bus_ctl *b, double speedup)
+{
+    for (int f = 0; f < ECO_CAN_IN_COUNT; f++) {
+        const eco_can_map_entry *e = &b->map->in[f];
+        if (e->signal < 0)
+            continue;
+        int msg = b->db->signals[e->signal].msg, dup = 0;
+        for (int i = 0; i < b->n_msgs; i++)
+            dup |= b->msgs[i].msg == msg;
+        if (dup)
+            continue;
+        if (b->n_msgs == BUS_MSGS_MAX) {
+            fprintf(stderr, "ecosim bus: more than %d input messages\n", BUS_MSGS_MAX);
+            return 2;
+        }
+        bus_msg *m = &b->msgs[b->n_msgs++];
+        int cycle_ms = e->cycle_ms > 0 ? e->cycle_ms : b->db->msgs[msg].cycle_time_ms;
+        m->msg = msg;
+        m->period_ns = (int64_t)llround(cycle_ms * 1e6 / speedup);
+        m->frame.id = b->db->msgs[msg].id;
+        m->frame.dlc = b->db->msgs[msg].dlc;
+    }
+    return 0;
+}
+
+static int open_bus(bus_ctl *b, const char *iface)
+{
+    if (eco_can_sock_open(&b->sock, iface) != ECO_OK) {
+        fprintf(stderr, "ecosim bus: %s\n", eco_last_error());
+        return 2;
+    }
+    uint32_t id = b->db->msgs[b->map->setpoint_msg].id;
+    b->ep = epoll_create1(EPOLL_CLOEXEC);
+    b->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    struct epoll_event e1 = {.events = EPOLLIN, .data.fd = b->sock.fd};
+    struct epoll_event e2 = {.events = EPOLLIN, .data.fd = b->tfd};
+    if (eco_can_sock_set_filter(&b->sock, &id, 1) != ECO_OK || b->ep < 0 || b->tfd < 0 ||
+        epoll_ctl(b->ep, EPOLL_CTL_ADD, b->sock.fd, &e1) < 0 ||
+        epoll_ctl(b->ep, EPOLL_CTL_ADD, b->tfd, &e2) < 0) {
+        fprintf(stderr, "ecosim bus: %s: cannot set up the socket: %s\n", iface, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+typedef struct {
+    const char *iface, *vehicle, *cycle, *dbc, *mapping;
+    double speedup;
+    int json, hot;
+} bus_args;
+
+static void bus_usage(FILE *fp)
+{
+    fprintf(fp, "usage: ecosim bus --iface IFACE [--vehicle FILE] --cycle NAME|FILE [--dbc FILE]\n"
+                "                  [--mapping FILE] [--speedup N] [--json] [--hot]\n"
+                "\n"
+                "Plays the vehicle on a CAN bus against ecodrived: sends the DBC input messages\n"
+                "at their cycle times from the simulated plant, applies the EcoSetpoint it\n"
+                "receives (the baseline driver drives when EcoValid = 0 or no setpoint comes),\n"
+                "and prints the summary of `ecosim run`. A window of a cycle: cut its CSV.\n"
+                "  --speedup N   divide every period by N (ecodrived must get the same N)\n");
+}
+
+static int parse_bus_args(int argc, char **argv, bus_args *a)
+{
+    static const struct option opts[] = {{"iface", 1, 0, 'i'},   {"vehicle", 1, 0, 'v'},
+                                         {"cycle", 1, 0, 'c'},   {"dbc", 1, 0, 'd'},
+                                         {"mapping", 1, 0, 'm'}, {"speedup", 1, 0, 's'},
+                                         {"json", 0, 0, 'j'},    {"hot", 0, 0, 'H'},
+                                         {"help", 0, 0, 'h'},    {0, 0, 0, 0}};
+    memset(a, 0, sizeof *a);
+    a->speedup = 1.0;
+    int ch;
+    char *end;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'i':
+            a->iface = optarg;
+            break;
+        case 'v':
+            a->vehicle = optarg;
+            break;
+        case 'c':
+            a->cycle = optarg;
+            break;
+        case 'd':
+            a->dbc = optarg;
+            break;
+        case 'm':
+            a->mapping = optarg;
+            break;
+        case 'j':
+            a->json = 1;
+            break;
+        case 'H':
+            a->hot = 1;
+            break;
+        case 's':
+            a->speedup = strtod(optarg, &end);
+            if (*end || !(a->speedup >= 1.0 && a->speedup <= 100.0)) {
+                fprintf(stderr, "ecosim bus: --speedup takes a number in [1, 100], got '%s'\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        case 'h':
+            bus_usage(stdout);
+            return 1;
+        default:
+            bus_usage(stderr);
+            return 2;
+        }
+    }
+    if (optind < argc || !a->iface || !a->cycle) {
+        fprintf(stderr, "ecosim bus: --iface and --cycle are required\n");
+        bus_usage(stderr);
+        return 2;
+    }
+    return 0;
+}
+
+static int load_can(const bus_args *a, eco_can_db **db, eco_can_mapping *map)
+{
+    char dbc[4096], mp[4096];
+    if ((!a->dbc && eco_sim_data_path("models/ecodrive.dbc", dbc, sizeof dbc)) ||
+        (!a->mapping && eco_sim_data_path("models/mappings/ecodrive.json", mp, sizeof mp))) {
+        fprintf(stderr, "ecosim: cannot locate the shipped data directory\n");
+        return 2;
+    }
+    if (eco_can_db_load(a->dbc ? a->dbc : dbc, db) != ECO_OK ||
+        eco_can_mapping_load(a->mapping ? a->mapping : mp, *db, map) != ECO_OK) {
+        fprintf(stderr, "ecosim bus: %s\n", eco_last_error());
+        return 2;
+    }
+    return 0;
+}
+
+static void print_summary(const eco_sim_summary *sum, int json)
+{
+    if (!json) {
+        eco_sim_print_table(stdout, sum);
+        return;
+    }
+    cJSON *o = eco_sim_summary_json(sum);
+    char *txt = o ? cJSON_PrintUnformatted(o) : NULL;
+    if (txt)
+        printf("%s\n", txt);
+    cJSON_free(txt);
+    cJSON_Delete(o);
+}
+
+static int bus_run(const bus_args *a, bus_ctl *b, eco_vehicle *veh, eco_sim_cycle *cyc)
+{
+    eco_sim_options opt;
+    eco_sim_options_default(&opt);
+    opt.engine_hot = a->hot || !cyc->ftp_bags;
+    opt.quiet = 1;
+    b->driver = eco_baseline_create(veh, opt.dt_s);
+    if (!b->driver) {
+        fprintf(stderr, "ecosim bus: out of memory\n");
+        return 1;
+    }
+    b->base.name = "bus";
+    b->base.step = bus_step;
+    b->base.reset = bus_reset;
+    b->base.destroy = bus_destroy;
+    b->base.veh = veh;
+    b->base.dt_s = opt.dt_s;
+    b->base.preview_n = 1;
+    b->wait_ns = (int64_t)llround(SETPOINT_WAIT * opt.dt_s * 1e9 / a->speedup);
+    int rc = add_input_messages(b, a->speedup);
+    if (rc == 0)
+        rc = open_bus(b, a->iface);
+    eco_sim_result res;
+    memset(&res, 0, sizeof res);
+    if (rc == 0 && (rc = eco_sim_run(veh, cyc, &b->base, &opt, &res)) != ECO_OK) {
+        fprintf(stderr, "ecosim bus: simulation failed: %s\n", eco_strerror(rc));
+        rc = 1;
+    }
+    if (rc == 0) {
+        eco_sim_summary sum;
+        eco_sim_summarize(veh, cyc, "bus", &res, !a->hot, &sum);
+        print_summary(&sum, a->json);
+        fprintf(stderr,
+                "ecosim bus: %d steps: %ld on valid setpoints, %ld on EcoValid = 0, %ld "
+                "without a setpoint in time; %ld frames sent, %ld send errors, %ld setpoint "
+                "E2E errors\n",
+                res.n_solve, b->applied, b->invalid, b->timeouts, b->sent, b->send_errors,
+                b->e2e_errors);
+        rc = bus_stop ? 1 : 0;
+    }
+    eco_sim_result_free(&res);
+    b->driver->destroy(b->driver);
+    if (b->ep >= 0)
+        close(b->ep);
+    if (b->tfd >= 0)
+        close(b->tfd);
+    eco_can_sock_close(&b->sock);
+    return rc;
+}
+
+int eco_cmd_bus(int argc, char **argv)
+{
+    bus_args a;
+    int rc = parse_bus_args(argc, argv, &a);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    static bus_ctl b; /* zeroed; holds the frames */
+    memset(&b, 0, sizeof b);
+    b.ep = b.tfd = -1;
+    b.sock.fd = -1;
+    eco_can_db *db = NULL;
+    eco_can_mapping map;
+    if ((rc = load_can(&a, &db, &map))) {
+        eco_can_db_free(db);
+        return rc;
+    }
+    b.db = db;
+    b.map = &map;
+    eco_vehicle veh;
+    eco_sim_cycle cyc;
+    if ((rc = eco_sim_load_vehicle(a.vehicle, &veh)) == 0) {
+        if ((rc = eco_sim_load_cycle(a.cycle, &cyc)) == 0) {
+            struct sigaction sa;
+            memset(&sa, 0, sizeof sa);
+            sa.sa_handler = on_signal;
+            sigaction(SIGTERM, &sa, NULL);
+            sigaction(SIGINT, &sa, NULL);
+            rc = bus_run(&a, &b, &veh, &cyc);
+            eco_sim_cycle_free(&cyc);
+        }
+        eco_vehicle_free(&veh);
+    }
+    eco_can_db_free(db);
+    return rc;
+}
