@@ -1,24 +1,448 @@
-/* ecodrived: the real-time eco-driving daemon on SocketCAN. */
+/* ecodrived: the real-time eco-driving daemon on SocketCAN (thin main; the loop is src/rt). */
+#include "ecodrive/can.h"
+#include "ecodrive/config.h"
+#include "ecodrive/mpc.h"
+#include "ecodrive/rt.h"
+#include "paths.h"
+
+#include <getopt.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define DEFAULT_VEHICLE "models/vehicles/toyota_prius_2022.json"
+#define DEFAULT_DBC     "models/ecodrive.dbc"
+
+typedef struct {
+    const char *iface, *vehicle, *dbc, *mapping, *weights, *log, *replay, *out, *controller;
+    int realtime, mlock, restart_bus_off, quiet, cpu, fifo_prio;
+    double speedup;
+} args;
+
+typedef struct { /* what a SIGHUP reload needs */
+    const eco_vehicle *veh;
+    const char *weights_path; /* resolved file, NULL: none given */
+    double dt_s;
+    eco_mpc_settings set;
+} reload_ctx;
+
+static volatile sig_atomic_t stop_flag, hup_flag;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static void on_hup(int sig)
+{
+    (void)sig;
+    hup_flag = 1;
+}
 
 static void usage(FILE *fp)
 {
-    fprintf(fp, "usage: ecodrived --iface IFACE [--vehicle FILE] [--dbc FILE] [--mapping FILE]\n"
-                "                 [--weights FILE|PRESET] [--log FILE]\n"
-                "       ecodrived --replay FILE.log [--realtime] [--out FILE.log]\n"
-                "\n"
-                "Reads engine and battery signals from CAN, runs the eco controller at 10 Hz and\n"
-                "sends EcoSetpoint frames. (The CAN loop is not built yet: see issue 4.)\n");
+    fprintf(fp,
+            "usage: ecodrived --iface IFACE [--vehicle FILE] [--dbc FILE] [--mapping FILE]\n"
+            "                 [--weights FILE|PRESET] [--log FILE] [options]\n"
+            "       ecodrived --replay FILE.log [--realtime] [--out FILE.log] [options]\n"
+            "\n"
+            "Reads engine and battery signals from CAN, runs the eco controller at 10 Hz and\n"
+            "sends EcoSetpoint (E2E protected) and, at 1 Hz, EcoStatus. Runs until SIGTERM;\n"
+            "SIGHUP reloads the weights. Data is found in <exe>/../share/ecodrive.\n"
+            "\n"
+            "  --iface IFACE        SocketCAN interface (can0, vcan0)\n"
+            "  --vehicle FILE       vehicle JSON (default: the shipped Toyota Prius)\n"
+            "  --dbc FILE           CAN database (default: models/ecodrive.dbc)\n"
+            "  --mapping FILE       observation <-> signal mapping (default: the DBC's shipped\n"
+            "                       mapping, models/mappings/<dbc name>.json)\n"
+            "  --weights F|PRESET   MPC weights file or preset (models/weights/PRESET.json)\n"
+            "  --controller C       mpc (default) or baseline\n"
+            "  --log FILE           append every frame received and sent, candump -l format\n"
+            "  --replay FILE.log    run over a candump log instead of a bus\n"
+            "  --realtime           replay at the log's pace\n"
+            "  --out FILE.log       replay: setpoints to FILE (default: stdout)\n"
+            "  --speedup N          divide every period and timeout by N (tests; default 1)\n"
+            "  --sched-fifo PRIO    run SCHED_FIFO at PRIO (needs CAP_SYS_NICE)\n"
+            "  --cpu N              pin to CPU N\n"
+            "  --mlockall           lock all memory (mlockall)\n"
+            "  --restart-bus-off    restart the CAN controller after bus-off\n"
+            "  --quiet              no event lines on stderr\n"
+            "\n"
+            "Exit status: 0 after SIGTERM, 2 bad input (flag, file, interface), 1 failure.\n");
+}
+
+static int parse_int(const char *s, const char *flag, int lo, int hi, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end || v < lo || v > hi) {
+        fprintf(stderr, "ecodrived: %s takes an integer in %d..%d, got '%s'\n", flag, lo, hi, s);
+        return 2;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, args *a)
+{
+    enum { O_REALTIME = 256, O_MLOCK, O_RESTART, O_QUIET, O_FIFO, O_CPU, O_SPEEDUP };
+    static const struct option opts[] = {
+        {"iface", 1, 0, 'i'},        {"vehicle", 1, 0, 'v'},
+        {"dbc", 1, 0, 'd'},          {"mapping", 1, 0, 'm'},
+        {"weights", 1, 0, 'w'},      {"log", 1, 0, 'l'},
+        {"replay", 1, 0, 'r'},       {"out", 1, 0, 'o'},
+        {"controller", 1, 0, 'c'},   {"realtime", 0, 0, O_REALTIME},
+        {"mlockall", 0, 0, O_MLOCK}, {"restart-bus-off", 0, 0, O_RESTART},
+        {"quiet", 0, 0, O_QUIET},    {"sched-fifo", 1, 0, O_FIFO},
+        {"cpu", 1, 0, O_CPU},        {"speedup", 1, 0, O_SPEEDUP},
+        {"help", 0, 0, 'h'},         {0, 0, 0, 0}};
+    memset(a, 0, sizeof *a);
+    a->controller = "mpc";
+    a->cpu = -1;
+    a->speedup = 1.0;
+    int ch, rc;
+    char *end;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'i':
+            a->iface = optarg;
+            break;
+        case 'v':
+            a->vehicle = optarg;
+            break;
+        case 'd':
+            a->dbc = optarg;
+            break;
+        case 'm':
+            a->mapping = optarg;
+            break;
+        case 'w':
+            a->weights = optarg;
+            break;
+        case 'l':
+            a->log = optarg;
+            break;
+        case 'r':
+            a->replay = optarg;
+            break;
+        case 'o':
+            a->out = optarg;
+            break;
+        case 'c':
+            a->controller = optarg;
+            break;
+        case O_REALTIME:
+            a->realtime = 1;
+            break;
+        case O_MLOCK:
+            a->mlock = 1;
+            break;
+        case O_RESTART:
+            a->restart_bus_off = 1;
+            break;
+        case O_QUIET:
+            a->quiet = 1;
+            break;
+        case O_FIFO:
+            if ((rc = parse_int(optarg, "--sched-fifo", 1, 99, &a->fifo_prio)))
+                return rc;
+            break;
+        case O_CPU:
+            if ((rc = parse_int(optarg, "--cpu", 0, 1023, &a->cpu)))
+                return rc;
+            break;
+        case O_SPEEDUP:
+            a->speedup = strtod(optarg, &end);
+            if (*end || !(a->speedup >= 1.0 && a->speedup <= 100.0)) {
+                fprintf(stderr, "ecodrived: --speedup takes a number in [1, 100], got '%s'\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        case 'h':
+            usage(stdout);
+            return 1;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "ecodrived: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    if (!a->iface == !a->replay) {
+        fprintf(stderr, "ecodrived: give either --iface IFACE or --replay FILE.log\n");
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(a->controller, "mpc") && strcmp(a->controller, "baseline")) {
+        fprintf(stderr, "ecodrived: --controller '%s': use mpc or baseline\n", a->controller);
+        return 2;
+    }
+    if (a->weights && strcmp(a->controller, "mpc")) {
+        fprintf(stderr, "ecodrived: --weights applies to --controller mpc only\n");
+        return 2;
+    }
+    if ((a->realtime || a->out) && !a->replay) {
+        fprintf(stderr, "ecodrived: --realtime and --out go with --replay\n");
+        return 2;
+    }
+    return 0;
+}
+
+/* A shipped file (relative to the data directory) or the user's path. */
+static int data_file(const char *rel, char *out, size_t n)
+{
+    if (eco_sim_data_path(rel, out, n)) {
+        fprintf(stderr, "ecodrived: cannot locate the shipped data directory "
+                        "(<exe>/../share/ecodrive or $ECODRIVE_DATA_DIR)\n");
+        return 2;
+    }
+    return 0;
+}
+
+static int resolve_paths(args *a, char *dbc, char *map, char *veh, char *w, size_t n)
+{
+    int rc;
+    if (!a->dbc && (rc = data_file(DEFAULT_DBC, dbc, n)))
+        return rc;
+    if (a->dbc)
+        snprintf(dbc, n, "%s", a->dbc);
+    if (a->mapping) {
+        snprintf(map, n, "%s", a->mapping);
+    } else {
+        const char *base = strrchr(dbc, '/') ? strrchr(dbc, '/') + 1 : dbc;
+        char rel[512];
+        snprintf(rel, sizeof rel, "models/mappings/%.*s.json",
+                 (int)(strstr(base, ".dbc") ? strstr(base, ".dbc") - base : (long)strlen(base)),
+                 base);
+        if ((rc = data_file(rel, map, n)))
+            return rc;
+        FILE *fp = fopen(map, "r");
+        if (!fp) {
+            fprintf(stderr,
+                    "ecodrived: no shipped mapping for %s (looked for %s): give "
+                    "--mapping FILE\n",
+                    dbc, map);
+            return 2;
+        }
+        fclose(fp);
+    }
+    if (!a->vehicle && (rc = data_file(DEFAULT_VEHICLE, veh, n)))
+        return rc;
+    if (a->vehicle)
+        snprintf(veh, n, "%s", a->vehicle);
+    w[0] = '\0';
+    if (a->weights && !strchr(a->weights, '/') && !strstr(a->weights, ".json")) {
+        char rel[512];
+        snprintf(rel, sizeof rel, "models/weights/%s.json", a->weights);
+        if ((rc = data_file(rel, w, n)))
+            return rc;
+    } else if (a->weights) {
+        snprintf(w, n, "%s", a->weights);
+    }
+    return 0;
+}
+
+static int reload_weights(void *p, eco_controller **out, char *err, size_t n)
+{
+    const reload_ctx *c = p;
+    eco_mpc_weights w;
+    if (!c->weights_path) {
+        snprintf(err, n, "no --weights file was given, nothing to reload");
+        return ECO_EINVAL;
+    }
+    int rc = eco_cfg_weights_load(c->weights_path, &w);
+    if (rc != ECO_OK) {
+        snprintf(err, n, "%s", eco_last_error());
+        return rc;
+    }
+    *out = eco_mpc_create(c->veh, c->dt_s, &c->set, &w);
+    if (!*out) {
+        snprintf(err, n, "%s", eco_last_error());
+        return ECO_EINVAL;
+    }
+    return ECO_OK;
+}
+
+static eco_controller *make_controller(const args *a, reload_ctx *rc)
+{
+    if (!strcmp(a->controller, "baseline"))
+        return eco_baseline_create(rc->veh, rc->dt_s);
+    eco_mpc_weights w;
+    eco_mpc_weights_default(&w);
+    if (rc->weights_path && eco_cfg_weights_load(rc->weights_path, &w) != ECO_OK) {
+        fprintf(stderr, "ecodrived: --weights %s: %s\n", a->weights, eco_last_error());
+        return NULL;
+    }
+    eco_controller *c = eco_mpc_create(rc->veh, rc->dt_s, &rc->set, &w);
+    if (!c)
+        fprintf(stderr, "ecodrived: cannot create the MPC: %s\n", eco_last_error());
+    return c;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop; /* no SA_RESTART: epoll_wait returns EINTR at once */
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = on_hup;
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static int rt_options(const args *a)
+{
+    if ((a->fifo_prio && eco_rt_sched_fifo(a->fifo_prio)) ||
+        (a->cpu >= 0 && eco_rt_pin_cpu(a->cpu)) || (a->mlock && eco_rt_lock_memory())) {
+        fprintf(stderr, "ecodrived: %s\n", eco_last_error());
+        return 1;
+    }
+    return 0;
+}
+
+static int run(const args *a, eco_rt *rt, eco_can_sock *sock, reload_ctx *rctx)
+{
+    int rc = rt_options(a);
+    if (rc)
+        return rc;
+    install_signals();
+    if (a->replay) {
+        FILE *out = a->out ? fopen(a->out, "w") : stdout;
+        if (!out) {
+            perror(a->out);
+            return 2;
+        }
+        eco_rt_replay_opts ro = {a->realtime, a->iface, NULL, 0, NULL, &stop_flag};
+        int st = eco_rt_replay(rt, a->replay, out, &ro);
+        if (out != stdout)
+            fclose(out);
+        if (st != ECO_OK) {
+            fprintf(stderr, "ecodrived: --replay: %s\n", eco_last_error());
+            return st == ECO_EIO ? 1 : 2;
+        }
+        return 0;
+    }
+    eco_rt_live_opts lo = {
+        a->log,   a->restart_bus_off, strcmp(a->controller, "mpc") ? NULL : reload_weights,
+        rctx,     a->quiet,           &stop_flag,
+        &hup_flag};
+    if (!a->quiet)
+        fprintf(stderr, "ecodrived: %s: running (%s, period %.1f ms)\n", a->iface, a->controller,
+                eco_rt_period_ns(eco_rt_config_get(rt)) * 1e-6);
+    if (eco_rt_run_live(rt, sock, &lo) != ECO_OK) {
+        fprintf(stderr, "ecodrived: %s\n", eco_last_error());
+        return 1;
+    }
+    const eco_rt_stats *s = eco_rt_stats_get(rt);
+    const eco_can_rx_stats *r = eco_rt_rx_stats(rt);
+    if (!a->quiet)
+        fprintf(stderr,
+                "ecodrived: stopped: %llu periods (%llu valid, %llu invalid), %llu overruns; "
+                "frames %llu received, %llu rejected, %llu unknown\n",
+                (unsigned long long)s->steps, (unsigned long long)s->valid_steps,
+                (unsigned long long)s->invalid_steps, (unsigned long long)s->overruns,
+                (unsigned long long)r->frames, (unsigned long long)r->rejected,
+                (unsigned long long)r->unknown);
+    return 0;
+}
+
+static int open_bus(const args *a, const eco_can_db *db, const eco_can_mapping *map,
+                    eco_can_sock *sock)
+{
+    if (eco_can_sock_open(sock, a->iface) != ECO_OK) {
+        fprintf(stderr, "ecodrived: %s\n", eco_last_error());
+        return 2;
+    }
+    uint32_t ids[64];
+    int n = 0;
+    for (int f = 0; f < ECO_CAN_IN_COUNT && n < 64; f++) {
+        if (map->in[f].signal < 0)
+            continue;
+        uint32_t id = db->msgs[db->signals[map->in[f].signal].msg].id;
+        int dup = 0;
+        for (int i = 0; i < n; i++)
+            dup |= ids[i] == id;
+        if (!dup)
+            ids[n++] = id;
+    }
+    if (eco_can_sock_set_filter(sock, ids, n) != ECO_OK) {
+        fprintf(stderr, "ecodrived: %s\n", eco_last_error());
+        return 1;
+    }
+    eco_can_link link; /* vcan: libsocketcan says "no link data found": a virtual link */
+    eco_can_link_get(sock, &link);
+    if (link.state == ECO_CAN_LINK_BUS_OFF || link.state == ECO_CAN_LINK_STOPPED)
+        fprintf(stderr, "ecodrived: %s: warning: the controller is %s\n", a->iface,
+                link.state == ECO_CAN_LINK_BUS_OFF ? "bus-off" : "stopped");
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        usage(stdout);
-        return 0;
+    gsl_set_error_handler_off(); /* GSL's default handler aborts; we check return codes */
+    args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    static char dbc[4096], map_path[4096], veh_path[4096], w_path[4096], maps[4096];
+    if ((rc = resolve_paths(&a, dbc, map_path, veh_path, w_path, sizeof dbc)) ||
+        (rc = data_file("models/maps", maps, sizeof maps)))
+        return rc;
+    eco_can_db *db = NULL;
+    eco_can_mapping map;
+    eco_vehicle veh;
+    eco_can_sock sock = {.fd = -1};
+    eco_rt *rt = NULL;
+    int have_veh = 0;
+    rc = 2;
+    if (eco_can_db_load(dbc, &db) != ECO_OK || eco_can_mapping_load(map_path, db, &map) != ECO_OK) {
+        fprintf(stderr, "ecodrived: %s\n", eco_last_error());
+        goto out;
     }
-    usage(stderr);
-    fprintf(stderr, "ecodrived: not implemented yet\n");
-    return 2;
+    if (a.iface && (rc = open_bus(&a, db, &map, &sock)))
+        goto out;
+    rc = 2;
+    if (eco_cfg_vehicle_load(veh_path, maps, &veh) != ECO_OK) {
+        fprintf(stderr, "ecodrived: %s\n", eco_last_error());
+        goto out;
+    }
+    have_veh = 1;
+    eco_rt_config cfg;
+    eco_rt_config_default(&cfg, db, &map, &veh);
+    cfg.speedup = a.speedup;
+    cfg.solve_budget_ns = a.replay ? 0 : eco_rt_period_ns(&cfg) / 2;
+    reload_ctx rctx;
+    memset(&rctx, 0, sizeof rctx);
+    rctx.veh = &veh;
+    rctx.weights_path = w_path[0] ? w_path : NULL;
+    rctx.dt_s = cfg.dt_s;
+    eco_mpc_settings_default(&rctx.set);
+    if (a.replay)
+        rctx.set.deadline_us = 1e12; /* replay output may not depend on the machine's speed */
+    eco_controller *ctl = make_controller(&a, &rctx);
+    if (!ctl)
+        goto out;
+    if (eco_rt_create(&cfg, ctl, &rt) != ECO_OK) {
+        ctl->destroy(ctl);
+        fprintf(stderr, "ecodrived: %s\n", eco_last_error());
+        rc = 1;
+        goto out;
+    }
+    rc = run(&a, rt, &sock, &rctx);
+out:
+    eco_rt_free(rt);
+    eco_can_sock_close(&sock);
+    if (have_veh)
+        eco_vehicle_free(&veh);
+    eco_can_db_free(db);
+    return rc;
 }

@@ -1,0 +1,179 @@
+/* The rt module: the fixed-rate control loop of ecodrived, its deadlines, overrun counting
+ * and the fail-safe (DESIGN.md: "rt: the fixed-rate loop, deadlines, overrun counting,
+ * fail-safe; must not allocate in the loop").
+ *
+ * Three layers:
+ *  - the core (eco_rt_create/frame/step/...): decoded frames in, one setpoint frame out per
+ *    control period. No I/O, no clock of its own except the solve timer: the caller gives
+ *    every time. Unit-tested without a bus (tests/test_rt.c).
+ *  - the live loop (eco_rt_run_live): epoll over the CAN socket, absolute deadlines on
+ *    CLOCK_MONOTONIC (clock_nanosleep TIMER_ABSTIME), status at 1 Hz, SIGHUP reload in a
+ *    helper thread, a candump log written by a writer thread.
+ *  - replay (eco_rt_replay): the core over a candump log, as fast as possible or paced in
+ *    real time; bit-identical output for the same log.
+ *
+ * Fail-safe: a step sends EcoValid = 0 (throttle and regen 0) whenever a required input is
+ * stale or outside its DBC range, a frame left a required signal holding garbage, the
+ * controller fails, or its solve overran the budget; the next step whose inputs are good
+ * sends a valid setpoint again (the controller is reset first). Times are CLOCK_MONOTONIC
+ * nanoseconds in live mode, log time in replay. */
+#ifndef ECODRIVE_RT_H
+#define ECODRIVE_RT_H
+
+#include "ecodrive/can.h"
+#include "ecodrive/control.h"
+
+#include <signal.h>
+#include <stdint.h>
+
+#define ECO_RT_PERIOD_NS        100000000LL /* 10 Hz control (issue 4) */
+#define ECO_RT_STATUS_PERIODS   10          /* EcoStatus every 10 periods: 1 Hz */
+#define ECO_RT_LOG_RING_ENTRIES 8192        /* frames and events buffered for the writer */
+
+/* Why a step's setpoint is invalid: a bit mask (0 = valid). */
+enum {
+    ECO_RT_FAULT_STALE = 1u << 0,    /* a required input is stale or was never received */
+    ECO_RT_FAULT_RANGE = 1u << 1,    /* a required input is outside its DBC range */
+    ECO_RT_FAULT_GARBAGE = 1u << 2,  /* a required input holds NaN/inf */
+    ECO_RT_FAULT_SOLVER = 1u << 3,   /* the controller returned an error or invalid */
+    ECO_RT_FAULT_OVERRUN = 1u << 4,  /* the solve took longer than its budget */
+    ECO_RT_FAULT_ENCODE = 1u << 5,   /* the setpoint does not fit the DBC range */
+    ECO_RT_FAULT_SHUTDOWN = 1u << 6, /* the last frame sent at exit */
+};
+
+typedef struct {
+    const eco_can_db *db;       /* the DBC; outlives the core */
+    const eco_can_mapping *map; /* its mapping */
+    const eco_vehicle *veh;     /* the vehicle the controller was made for */
+    double dt_s;                /* controller period in vehicle time (0.1 s) */
+    double speedup;             /* wall periods and staleness are divided by this (>= 1) */
+    int64_t solve_budget_ns;    /* solve longer than this -> invalid; 0 = no check (replay) */
+    double soc_target;          /* charge-sustaining target given to the controller */
+} eco_rt_config;
+
+/* Defaults: dt 0.1 s, speedup 1, budget half a period, SOC target from the vehicle. */
+void eco_rt_config_default(eco_rt_config *c, const eco_can_db *db, const eco_can_mapping *map,
+                           const eco_vehicle *veh);
+
+/* Wall (or log) control period of a configuration, ns: dt_s / speedup. */
+int64_t eco_rt_period_ns(const eco_rt_config *c);
+
+typedef struct {
+    uint64_t steps, valid_steps, invalid_steps;
+    uint64_t stale_steps;     /* steps with a stale required input (EcoFramesStale) */
+    uint64_t range_steps;     /* steps with an out-of-range or garbage input */
+    uint64_t solver_failures; /* controller errors, invalid results and overran solves */
+    uint64_t overruns;        /* control periods that missed their deadline (the loop's) */
+    uint64_t recoveries;      /* invalid -> valid transitions */
+    double last_solve_us;
+    unsigned faults;       /* of the last step: ECO_RT_FAULT_* */
+    int first_fault_field; /* eco_can_in_field of the first bad input of the last step, -1 */
+} eco_rt_stats;
+
+typedef struct eco_rt eco_rt;
+
+/* Make a core for cfg driving ctl (which it then owns and destroys in eco_rt_free).
+ * Staleness timeouts are 3 x each signal's cycle time (the mapping's cycle_ms override
+ * applied) divided by speedup. Init time: allocates. Returns ECO_OK, ECO_EINVAL (with
+ * eco_last_error()), ECO_ENOMEM. */
+int eco_rt_create(const eco_rt_config *cfg, eco_controller *ctl, eco_rt **rt);
+
+/* Free the core and its controller (NULL allowed). */
+void eco_rt_free(eco_rt *rt);
+
+/* Hand one received frame to the core at t_ns. Frames of the core's own output messages
+ * are ignored. Returns what eco_can_rx_frame returns (never fatal). Run time. */
+int eco_rt_frame(eco_rt *rt, const eco_can_frame *f, int64_t t_ns);
+
+/* One control step at now_ns: read the observation, run the controller, build the
+ * EcoSetpoint frame (E2E counter and CRC) into *out. Returns the fault mask (0: a valid
+ * setpoint was built). Allocates nothing, prints nothing. */
+unsigned eco_rt_step(eco_rt *rt, int64_t now_ns, eco_can_frame *out);
+
+/* The EcoStatus frame from the counters. Returns ECO_OK, or ECO_ENOENT if the mapping has
+ * no status message. Run time. */
+int eco_rt_status(eco_rt *rt, eco_can_frame *out);
+
+/* The frame sent at exit: EcoValid = 0 with a fresh counter and CRC. Returns ECO_OK. */
+int eco_rt_shutdown_frame(eco_rt *rt, eco_can_frame *out);
+
+/* Count n missed deadlines (the live loop calls it). */
+void eco_rt_note_overruns(eco_rt *rt, unsigned n);
+
+/* Install another controller between two steps and return the old one (the caller
+ * destroys it outside the real-time step). Its state starts from a reset. */
+eco_controller *eco_rt_swap_controller(eco_rt *rt, eco_controller *ctl);
+
+const eco_rt_stats *eco_rt_stats_get(const eco_rt *rt);
+const eco_can_rx_stats *eco_rt_rx_stats(const eco_rt *rt);
+/* The observation and preview of the last step (for tests and the decode check). */
+const eco_observation *eco_rt_last_observation(const eco_rt *rt);
+const eco_preview *eco_rt_last_preview(const eco_rt *rt);
+const eco_controller *eco_rt_controller(const eco_rt *rt);
+const eco_rt_config *eco_rt_config_get(const eco_rt *rt);
+
+/* Text for one fault bit ("stale input", ...); "" for 0. */
+const char *eco_rt_fault_name(unsigned fault_bit);
+
+/* ---------------------------------------------------------------------------------------
+ * Weights reload (SIGHUP): build a new controller off the real-time path.
+ * ------------------------------------------------------------------------------------- */
+
+/* Called in a helper thread: make a new controller or return an error (the message in
+ * eco_last_error-style text written to err). The old controller is kept on error. */
+typedef int (*eco_rt_reload_fn)(void *ctx, eco_controller **out, char *err, size_t err_size);
+
+/* Reload synchronously: on success swap the new controller in and destroy the old one;
+ * on failure keep the old one. Returns ECO_OK or the reload function's error. Not for the
+ * real-time step (the live loop runs reload_fn in a thread and swaps between steps). */
+int eco_rt_reload(eco_rt *rt, eco_rt_reload_fn fn, void *ctx, char *err, size_t err_size);
+
+/* ---------------------------------------------------------------------------------------
+ * The live loop
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *log_path;        /* candump log of every frame received and sent, or NULL */
+    int restart_bus_off;         /* restart the controller after bus-off (libsocketcan) */
+    eco_rt_reload_fn reload;     /* SIGHUP handler's work, or NULL (reload not supported) */
+    void *reload_ctx;            /* its context */
+    int quiet;                   /* no event lines on stderr */
+    volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT handlers */
+    volatile sig_atomic_t *hup;  /* set by the SIGHUP handler */
+} eco_rt_live_opts;
+
+/* Run on an open socket until *stop: drain frames as they arrive (epoll), step every
+ * period on absolute CLOCK_MONOTONIC deadlines (no drift), send EcoStatus every
+ * ECO_RT_STATUS_PERIODS, reload on *hup, and at the end send a last invalid setpoint.
+ * Event lines (fault transitions, overruns, reloads) go to stderr from the writer thread.
+ * Returns ECO_OK, or ECO_EIO (with eco_last_error()) if the loop could not start. */
+int eco_rt_run_live(eco_rt *rt, eco_can_sock *sock, const eco_rt_live_opts *opts);
+
+/* Process settings, each with a clear message in eco_last_error() on failure:
+ * SCHED_FIFO at prio (ECO_EINVAL out of range, ECO_EIO not permitted), pin to one CPU
+ * (ECO_EINVAL no such CPU), mlockall(MCL_CURRENT | MCL_FUTURE) (ECO_EIO). */
+int eco_rt_sched_fifo(int prio);
+int eco_rt_pin_cpu(int cpu);
+int eco_rt_lock_memory(void);
+
+/* ---------------------------------------------------------------------------------------
+ * Replay
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    int realtime;          /* pace frames and steps at the log's pace (clock_nanosleep) */
+    const char *out_iface; /* interface name in the output, NULL: the input's */
+    int64_t *late_ns;      /* realtime: per step, wake-up lateness (caller's array), or NULL */
+    long late_cap;         /* entries late_ns holds */
+    long *n_late;          /* entries written */
+    volatile sig_atomic_t *stop; /* stop early when set (may be NULL) */
+} eco_rt_replay_opts;
+
+/* Run the core over a candump log: step k happens at t_first + (k + 1) period of log time,
+ * on the frames before it; each step's setpoint frame is written to out at the step's
+ * time, in candump format. Frames with the ids of the core's own output messages are
+ * skipped. The output depends only on the log (the solve budget is not checked).
+ * Returns ECO_OK; ECO_ENOENT/ECO_EIO/ECO_EPARSE for the log (eco_last_error() names it). */
+int eco_rt_replay(eco_rt *rt, const char *log_path, FILE *out, const eco_rt_replay_opts *opts);
+
+#endif

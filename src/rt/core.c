@@ -1,0 +1,361 @@
+/* The core of the loop: observation from the receive state, preview from the set speed,
+ * one controller step, the fail-safe, and the setpoint and status frames. No I/O. */
+#include "ecodrive/rt.h"
+
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#define ENGINE_ON_MIN_RADPS 1.0 /* engine speed above which the engine counts as running */
+
+struct eco_rt {
+    eco_rt_config cfg;
+    eco_controller *ctl;
+    eco_can_rx *rx;
+    uint8_t *msg_required; /* per DBC message: 1 if it carries a required input */
+    eco_observation obs;
+    eco_preview pv;
+    eco_rt_stats st;
+    int64_t period_ns;
+    uint8_t counter; /* E2E counter of the next EcoSetpoint */
+    int last_valid;
+    int garbage_pending; /* a frame of a required message was rejected since the last step */
+    double prev_speed_mps;
+    int have_prev_speed;
+};
+
+void eco_rt_config_default(eco_rt_config *c, const eco_can_db *db, const eco_can_mapping *map,
+                           const eco_vehicle *veh)
+{
+    memset(c, 0, sizeof *c);
+    c->db = db;
+    c->map = map;
+    c->veh = veh;
+    c->dt_s = 0.1;
+    c->speedup = 1.0;
+    c->solve_budget_ns = ECO_RT_PERIOD_NS / 2;
+    c->soc_target = veh ? veh->battery.soc_init : 0.0;
+}
+
+int64_t eco_rt_period_ns(const eco_rt_config *c)
+{
+    return (int64_t)llround(c->dt_s * 1e9 / c->speedup);
+}
+
+static int mark_required(eco_rt *rt)
+{
+    const eco_can_mapping *map = rt->cfg.map;
+    for (int f = 0; f < ECO_CAN_IN_COUNT; f++) {
+        int s = map->in[f].signal;
+        if (s < 0) {
+            if (f != ECO_CAN_IN_ROAD_GRADE_RAD) {
+                eco_set_error("rt: required input '%s' is not mapped",
+                              eco_can_in_field_name((eco_can_in_field)f));
+                return ECO_EINVAL;
+            }
+            continue;
+        }
+        if (f != ECO_CAN_IN_ROAD_GRADE_RAD)
+            rt->msg_required[rt->cfg.db->signals[s].msg] = 1;
+    }
+    return ECO_OK;
+}
+
+int eco_rt_create(const eco_rt_config *cfg, eco_controller *ctl, eco_rt **out)
+{
+    *out = NULL;
+    if (!cfg->db || !cfg->map || !ctl || !(cfg->dt_s > 0.0) || !(cfg->speedup >= 1.0) ||
+        cfg->solve_budget_ns < 0) {
+        eco_set_error("rt: invalid configuration (dt > 0, speedup >= 1, a controller)");
+        return ECO_EINVAL;
+    }
+    eco_rt *rt = eco_calloc(1, sizeof *rt);
+    if (!rt) {
+        eco_set_error("rt: out of memory");
+        return ECO_ENOMEM;
+    }
+    rt->cfg = *cfg;
+    rt->period_ns = eco_rt_period_ns(cfg);
+    rt->msg_required = eco_calloc((size_t)cfg->db->n_msgs + 1, 1);
+    int rc = rt->msg_required ? ECO_OK : ECO_ENOMEM;
+    if (rc == ECO_OK)
+        rc = eco_can_rx_create(cfg->db, &rt->rx);
+    if (rc == ECO_OK)
+        rc = eco_can_mapping_apply(cfg->map, rt->rx);
+    if (rc == ECO_OK)
+        rc = mark_required(rt);
+    if (rc != ECO_OK)
+        goto fail;
+    for (int i = 0; i < cfg->db->n_signals; i++)
+        rt->rx->timeout_ns[i] = (int64_t)llround((double)rt->rx->timeout_ns[i] / cfg->speedup);
+    rt->ctl = ctl;
+    rt->last_valid = 0;
+    rt->st.first_fault_field = -1;
+    ctl->reset(ctl);
+    *out = rt;
+    return ECO_OK;
+fail:
+    eco_can_rx_free(rt->rx);
+    eco_free(rt->msg_required);
+    eco_free(rt);
+    return rc;
+}
+
+void eco_rt_free(eco_rt *rt)
+{
+    if (!rt)
+        return;
+    if (rt->ctl)
+        rt->ctl->destroy(rt->ctl);
+    eco_can_rx_free(rt->rx);
+    eco_free(rt->msg_required);
+    eco_free(rt);
+}
+
+static int is_own_output(const eco_rt *rt, uint32_t id)
+{
+    const eco_can_mapping *m = rt->cfg.map;
+    const eco_can_db *db = rt->cfg.db;
+    return (m->setpoint_msg >= 0 && db->msgs[m->setpoint_msg].id == id) ||
+           (m->status_msg >= 0 && db->msgs[m->status_msg].id == id);
+}
+
+int eco_rt_frame(eco_rt *rt, const eco_can_frame *f, int64_t t_ns)
+{
+    if (is_own_output(rt, f->id))
+        return ECO_ENOENT;
+    int rc = eco_can_rx_frame(rt->rx, f, t_ns);
+    if (rc == ECO_EINVAL || rc == ECO_ECRC) {
+        int msg;
+        if (eco_can_db_message_by_id(rt->cfg.db, f->id, &msg) == ECO_OK && rt->msg_required[msg])
+            rt->garbage_pending = 1;
+    }
+    return rc;
+}
+
+/* Read every input into the observation; returns the input fault bits. */
+static unsigned read_inputs(eco_rt *rt, int64_t now_ns, double in[ECO_CAN_IN_COUNT])
+{
+    unsigned faults = 0;
+    rt->st.first_fault_field = -1;
+    for (int f = 0; f < ECO_CAN_IN_COUNT; f++) {
+        int optional = f == ECO_CAN_IN_ROAD_GRADE_RAD;
+        double v = 0.0;
+        int rc = eco_can_mapping_read(rt->cfg.map, rt->rx, (eco_can_in_field)f, now_ns, &v);
+        unsigned bit = 0;
+        if (rc == ECO_ENOENT || (optional && rc == ECO_ESTALE))
+            v = 0.0; /* optional and absent: level road */
+        else if (rc == ECO_ESTALE)
+            bit = ECO_RT_FAULT_STALE;
+        else if (rc == ECO_ERANGE)
+            bit = ECO_RT_FAULT_RANGE;
+        else if (rc != ECO_OK || !isfinite(v))
+            bit = ECO_RT_FAULT_GARBAGE;
+        if (bit && rt->st.first_fault_field < 0)
+            rt->st.first_fault_field = f;
+        faults |= bit;
+        in[f] = v;
+    }
+    if (rt->garbage_pending)
+        faults |= ECO_RT_FAULT_GARBAGE;
+    rt->garbage_pending = 0;
+    return faults;
+}
+
+static void fill_observation(eco_rt *rt, const double in[ECO_CAN_IN_COUNT])
+{
+    eco_observation *o = &rt->obs;
+    memset(o, 0, sizeof *o);
+    o->time_s = (double)rt->st.steps * rt->cfg.dt_s;
+    o->speed_mps = in[ECO_CAN_IN_VEHICLE_SPEED_MPS];
+    o->accel_mps2 = rt->have_prev_speed ? (o->speed_mps - rt->prev_speed_mps) / rt->cfg.dt_s : 0.0;
+    o->engine_speed_radps = in[ECO_CAN_IN_ENGINE_SPEED_RADPS];
+    o->engine_torque_nm = in[ECO_CAN_IN_ENGINE_TORQUE_NM];
+    o->accel_pedal = in[ECO_CAN_IN_ACCEL_PEDAL];
+    o->brake_pedal = in[ECO_CAN_IN_BRAKE_PEDAL];
+    o->gear = (int)lround(in[ECO_CAN_IN_GEAR]);
+    o->engine_on = o->engine_speed_radps > ENGINE_ON_MIN_RADPS;
+    o->soc = in[ECO_CAN_IN_BATTERY_SOC];
+    o->battery_voltage_v = in[ECO_CAN_IN_BATTERY_VOLTAGE_V];
+    o->battery_current_a = in[ECO_CAN_IN_BATTERY_CURRENT_A];
+    o->grade_rad = in[ECO_CAN_IN_ROAD_GRADE_RAD];
+    o->engine_warm = 1.0; /* not on the bus: a running car's engine is taken as warm */
+
+    /* The car's preview is its set speed, held over the horizon (no route profile). */
+    eco_preview *pv = &rt->pv;
+    int n = rt->ctl->preview_n;
+    pv->n = n < 1 ? 1 : (n > ECO_PREVIEW_MAX ? ECO_PREVIEW_MAX : n);
+    pv->dt_s = rt->cfg.dt_s;
+    for (int k = 0; k < pv->n; k++) {
+        pv->speed_ref_mps[k] = pv->speed_lo_mps[k] = pv->speed_hi_mps[k] =
+            in[ECO_CAN_IN_SET_SPEED_MPS];
+        pv->grade_rad[k] = o->grade_rad;
+    }
+    pv->distance_gap_m = 0.0;
+    pv->soc_target = rt->cfg.soc_target;
+}
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void encode_invalid(eco_rt *rt, eco_can_frame *out)
+{
+    /* 0, 0 are inside every sane DBC range; if not, the frame stays all-zero (invalid). */
+    if (eco_can_mapping_encode_setpoint(rt->cfg.map, rt->cfg.db, 0.0, 0.0, 0, &rt->counter, out) !=
+        ECO_OK) {
+        memset(out, 0, sizeof *out);
+        out->id = rt->cfg.db->msgs[rt->cfg.map->setpoint_msg].id;
+        out->dlc = rt->cfg.db->msgs[rt->cfg.map->setpoint_msg].dlc;
+    }
+}
+
+unsigned eco_rt_step(eco_rt *rt, int64_t now_ns, eco_can_frame *out)
+{
+    double in[ECO_CAN_IN_COUNT];
+    unsigned faults = read_inputs(rt, now_ns, in);
+    fill_observation(rt, in);
+    if (!faults) {
+        if (!rt->last_valid)
+            rt->ctl->reset(rt->ctl); /* fresh start after a fault: no stale warm start */
+        eco_setpoint sp;
+        memset(&sp, 0, sizeof sp);
+        int64_t t0 = mono_ns();
+        int rc = rt->ctl->step(rt->ctl, &rt->obs, &rt->pv, &sp);
+        int64_t dt = mono_ns() - t0;
+        rt->st.last_solve_us = (double)dt * 1e-3;
+        if (rc != ECO_OK || !sp.valid)
+            faults |= ECO_RT_FAULT_SOLVER;
+        else if (rt->cfg.solve_budget_ns > 0 && dt > rt->cfg.solve_budget_ns)
+            faults |= ECO_RT_FAULT_OVERRUN;
+        if (!faults) {
+            uint8_t c = rt->counter;
+            if (eco_can_mapping_encode_setpoint(rt->cfg.map, rt->cfg.db, sp.cmd.throttle,
+                                                sp.cmd.regen, 1, &c, out) == ECO_OK)
+                rt->counter = c;
+            else
+                faults |= ECO_RT_FAULT_ENCODE;
+        }
+        if (faults & (ECO_RT_FAULT_SOLVER | ECO_RT_FAULT_OVERRUN))
+            rt->st.solver_failures++;
+    }
+    if (faults)
+        encode_invalid(rt, out);
+    rt->prev_speed_mps = rt->obs.speed_mps;
+    rt->have_prev_speed = !(faults & (ECO_RT_FAULT_STALE | ECO_RT_FAULT_RANGE));
+    rt->st.steps++;
+    if (faults & ECO_RT_FAULT_STALE)
+        rt->st.stale_steps++;
+    if (faults & (ECO_RT_FAULT_RANGE | ECO_RT_FAULT_GARBAGE))
+        rt->st.range_steps++;
+    if (faults) {
+        rt->st.invalid_steps++;
+    } else {
+        rt->st.valid_steps++;
+        if (!rt->last_valid && rt->st.steps > 1)
+            rt->st.recoveries++;
+    }
+    rt->last_valid = !faults;
+    rt->st.faults = faults;
+    return faults;
+}
+
+int eco_rt_status(eco_rt *rt, eco_can_frame *out)
+{
+    if (rt->cfg.map->status_msg < 0)
+        return ECO_ENOENT;
+    eco_can_status s;
+    s.frames_received = rt->rx->stats.frames;
+    s.frames_stale = rt->st.stale_steps;
+    s.frames_rejected = rt->rx->stats.rejected;
+    s.deadline_overruns = rt->st.overruns;
+    s.solve_time_us = rt->st.last_solve_us;
+    return eco_can_mapping_encode_status(rt->cfg.map, rt->cfg.db, &s, out);
+}
+
+int eco_rt_shutdown_frame(eco_rt *rt, eco_can_frame *out)
+{
+    encode_invalid(rt, out);
+    rt->st.faults = ECO_RT_FAULT_SHUTDOWN;
+    rt->last_valid = 0;
+    return ECO_OK;
+}
+
+void eco_rt_note_overruns(eco_rt *rt, unsigned n)
+{
+    rt->st.overruns += n;
+}
+
+eco_controller *eco_rt_swap_controller(eco_rt *rt, eco_controller *ctl)
+{
+    eco_controller *old = rt->ctl;
+    ctl->reset(ctl);
+    rt->ctl = ctl;
+    return old;
+}
+
+int eco_rt_reload(eco_rt *rt, eco_rt_reload_fn fn, void *ctx, char *err, size_t err_size)
+{
+    eco_controller *ctl = NULL;
+    int rc = fn(ctx, &ctl, err, err_size);
+    if (rc != ECO_OK || !ctl)
+        return rc != ECO_OK ? rc : ECO_EINVAL;
+    eco_controller *old = eco_rt_swap_controller(rt, ctl);
+    old->destroy(old);
+    return ECO_OK;
+}
+
+const eco_rt_stats *eco_rt_stats_get(const eco_rt *rt)
+{
+    return &rt->st;
+}
+
+const eco_can_rx_stats *eco_rt_rx_stats(const eco_rt *rt)
+{
+    return &rt->rx->stats;
+}
+
+const eco_observation *eco_rt_last_observation(const eco_rt *rt)
+{
+    return &rt->obs;
+}
+
+const eco_preview *eco_rt_last_preview(const eco_rt *rt)
+{
+    return &rt->pv;
+}
+
+const eco_controller *eco_rt_controller(const eco_rt *rt)
+{
+    return rt->ctl;
+}
+
+const eco_rt_config *eco_rt_config_get(const eco_rt *rt)
+{
+    return &rt->cfg;
+}
+
+const char *eco_rt_fault_name(unsigned bit)
+{
+    switch (bit) {
+    case ECO_RT_FAULT_STALE:
+        return "stale input";
+    case ECO_RT_FAULT_RANGE:
+        return "input out of its DBC range";
+    case ECO_RT_FAULT_GARBAGE:
+        return "rejected or garbage input frame";
+    case ECO_RT_FAULT_SOLVER:
+        return "controller failed";
+    case ECO_RT_FAULT_OVERRUN:
+        return "solve overran its budget";
+    case ECO_RT_FAULT_ENCODE:
+        return "setpoint outside the DBC range";
+    case ECO_RT_FAULT_SHUTDOWN:
+        return "shutdown";
+    default:
+        return "";
+    }
+}

@@ -1,0 +1,100 @@
+/* Replay: the core over a candump log, on the log's own clock. Step k happens at
+ * t_first + (k + 1) period; everything the output depends on comes from the log. */
+#include "ecodrive/rt.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct {
+    eco_rt *rt;
+    FILE *out;
+    const eco_rt_replay_opts *o;
+    char iface[ECO_CAN_IFNAME_MAX];
+    int64_t t_first_ns, mono_start_ns;
+} replay;
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* --realtime: sleep until log time t (absolute CLOCK_MONOTONIC deadline, no drift);
+ * returns how late the wake-up was, ns. */
+static int64_t sleep_until(const replay *p, int64_t t_log_ns)
+{
+    int64_t deadline = p->mono_start_ns + (t_log_ns - p->t_first_ns);
+    struct timespec ts = {(time_t)(deadline / 1000000000LL), (long)(deadline % 1000000000LL)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
+        if (p->o->stop && *p->o->stop)
+            break;
+    }
+    return mono_ns() - deadline;
+}
+
+static int step(replay *p, int64_t t_ns)
+{
+    if (p->o->realtime) {
+        int64_t late = sleep_until(p, t_ns);
+        if (p->o->late_ns && p->o->n_late && *p->o->n_late < p->o->late_cap)
+            p->o->late_ns[(*p->o->n_late)++] = late;
+    }
+    eco_can_log_entry e;
+    memset(&e, 0, sizeof e);
+    eco_rt_step(p->rt, t_ns, &e.frame);
+    e.t_us = t_ns / 1000;
+    snprintf(e.iface, sizeof e.iface, "%s", p->iface);
+    if (eco_can_log_write(p->out, &e) != ECO_OK) {
+        eco_set_error("replay: cannot write the output: %s", strerror(errno));
+        return ECO_EIO;
+    }
+    return ECO_OK;
+}
+
+int eco_rt_replay(eco_rt *rt, const char *log_path, FILE *out, const eco_rt_replay_opts *opts)
+{
+    static const eco_rt_replay_opts none;
+    replay p = {rt, out, opts ? opts : &none, "", 0, 0};
+    eco_can_log_reader r;
+    int rc = eco_can_log_open(&r, log_path);
+    if (rc != ECO_OK)
+        return rc;
+    const int64_t period = eco_rt_period_ns(eco_rt_config_get(rt));
+    int64_t next = 0, last_t = 0;
+    int first = 1;
+    eco_can_log_entry e;
+    while ((rc = eco_can_log_next(&r, &e)) == ECO_OK) {
+        if (p.o->stop && *p.o->stop)
+            break;
+        int64_t t = e.t_us * 1000;
+        if (first) {
+            p.t_first_ns = last_t = t;
+            p.mono_start_ns = mono_ns();
+            next = t + period;
+            snprintf(p.iface, sizeof p.iface, "%s", p.o->out_iface ? p.o->out_iface : e.iface);
+            first = 0;
+        }
+        if (t < last_t)
+            t = last_t; /* a log that steps back in time: keep the order of its lines */
+        last_t = t;
+        while (t >= next) {
+            if ((rc = step(&p, next)) != ECO_OK)
+                goto out;
+            next += period;
+        }
+        if (p.o->realtime)
+            sleep_until(&p, t);
+        eco_rt_frame(rt, &e.frame, t);
+    }
+    if (rc == ECO_ENOENT) /* end of the log */
+        rc = ECO_OK;
+out:
+    eco_can_log_close(&r);
+    if (fflush(out) != 0 && rc == ECO_OK) {
+        eco_set_error("replay: cannot write the output: %s", strerror(errno));
+        rc = ECO_EIO;
+    }
+    return rc;
+}
