@@ -174,6 +174,8 @@ int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
 int eco_mpc_step(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *pv,
                  eco_setpoint *sp);
 void eco_mpc_reset(eco_mpc_ws *ws);
+/* Change the solver deadline (us, > 0) of a live workspace; ECO_EINVAL otherwise. */
+int eco_mpc_deadline_set(eco_mpc_ws *ws, double deadline_us);
 void eco_mpc_stats_get(const eco_mpc_ws *ws, eco_mpc_stats *st);
 
 /* The MPC as an eco_controller (one allocation). NULL on ENOMEM or bad settings, with

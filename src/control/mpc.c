@@ -7,10 +7,11 @@
 #include <string.h>
 #include <time.h>
 
-#define KMH          3.6
-#define V_MAX_MPS    (160.0 / KMH) /* table range: above every shipped cycle's band */
-#define BAND_EPS_MPS 1e-6
-#define BIG          1e30
+#define KMH             3.6
+#define V_MAX_MPS       (160.0 / KMH) /* table range: above every shipped cycle's band */
+#define BAND_EPS_MPS    1e-6
+#define BIG             1e30
+#define TRACK_SHAPE_REF 0.01 /* tracking weight at which the stage path is half reference */
 
 struct eco_mpc_ws {
     eco_controller ctl; /* first: eco_mpc_create hands out &ws->ctl */
@@ -32,6 +33,8 @@ struct eco_mpc_ws {
     uint32_t *pair_stamp;
     uint32_t stamp;
     double s_cached; /* equivalence factor the cached pair costs hold, on a 0.01 grid */
+    double ref_prev; /* the reference speed now: the last step's first preview entry */
+    int have_ref_prev;
     /* warm start and fallback */
     double s_equiv;
     eco_setpoint last_safe;
@@ -230,11 +233,20 @@ void eco_mpc_reset(eco_mpc_ws *ws)
     ws->s_equiv = ws->s0;
     ws->price_int = ws->price0;
     ws->stamp = 0; /* invalidate the pair-cost cache */
+    ws->have_ref_prev = 0;
     ws->s_cached = -1.0;
     memset(ws->pair_stamp, 0, (size_t)ws->tab.n_nodes * (size_t)ws->n_off * sizeof(uint32_t));
     memset(&ws->last_safe, 0, sizeof ws->last_safe);
     ws->last_safe.cmd.engine_on = -1;
     ws->last_safe.cmd.brake = 0.2; /* never used unless no step ever succeeded */
+}
+
+int eco_mpc_deadline_set(eco_mpc_ws *ws, double deadline_us)
+{
+    if (!(deadline_us > 0.0))
+        return ECO_EINVAL;
+    ws->set.deadline_us = deadline_us;
+    return ECO_OK;
 }
 
 void eco_mpc_stats_get(const eco_mpc_ws *ws, eco_mpc_stats *st)
@@ -473,6 +485,7 @@ static int fallback(eco_mpc_ws *ws, eco_setpoint *sp)
     sp->valid = 0;
     ws->st.fallbacks++;
     ws->s_equiv = ws->s0; /* reset the warm start */
+    ws->have_ref_prev = 0;
     return ECO_ESOLVER;
 }
 
@@ -520,7 +533,18 @@ static int plan_band(eco_mpc_ws *ws, const eco_observation *obs, const eco_previ
     }
     double v0 = obs->speed_mps, dt = pv->dt_s;
     double target = k >= 0 ? k * ws->tab.dv_mps : pv->speed_ref_mps[0];
-    double v = k >= 0 ? v0 + (target - v0) * dt / ws->set.stage_s : target;
+    /* Inside the first stage: a straight line to the planned speed (what the programme
+     * costed; it cuts the reference's kinks, which saves energy), or the reference's own
+     * shape plus a linearly moving offset (what tracking wants). The tracking weight picks
+     * the blend: beta = w / (w + TRACK_SHAPE_REF). */
+    double ref_now = pv->n > 1 ? 2.0 * pv->speed_ref_mps[0] - pv->speed_ref_mps[1] : v0;
+    if (ws->have_ref_prev)
+        ref_now = ws->ref_prev;
+    double off0 = v0 - ref_now, off1 = target - ws->vref[1], u = dt / ws->set.stage_s;
+    double beta = ws->w.tracking_per_kmh2s / (ws->w.tracking_per_kmh2s + TRACK_SHAPE_REF);
+    double v_line = v0 + (target - v0) * u;
+    double v_shape = pv->speed_ref_mps[0] + off0 + (off1 - off0) * u;
+    double v = k >= 0 ? (1.0 - beta) * v_line + beta * v_shape : target;
     double m = ws->set.band_margin_kmh / KMH, lo = pv->speed_lo_mps[0], hi = pv->speed_hi_mps[0];
     if (hi - lo > 2.0 * m) {
         lo += lo > 0.0 ? m : 0.0;
@@ -562,6 +586,8 @@ int eco_mpc_step(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *
         return fallback(ws, sp);
     sp->valid = 1;
     ws->last_safe = *sp;
+    ws->ref_prev = pv->speed_ref_mps[0];
+    ws->have_ref_prev = 1;
     return ECO_OK;
 }
 
