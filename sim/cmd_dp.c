@@ -29,8 +29,8 @@ static void dp_usage(FILE *fp)
                 "\n"
                 "  --band KMH,S     speed band (default 0,0: exact trace)\n"
                 "  --weights W      preset (eco, balanced, comfort) or file; fuel and NOx count\n"
-                "  --soc-step X     exact hybrid: SOC grid step (default 0.0005)\n"
-                "  --levels N       engine power levels besides off (default 40)\n"
+                "  --soc-step X     exact hybrid: SOC grid step (default 0.001)\n"
+                "  --levels N       engine power levels besides off (default 32)\n"
                 "  --grid-kmh X     band: speed grid step, km/h (default 0.25)\n"
                 "  --stage S        band: stage length, s (default 1)\n"
                 "  --no-check       skip the convergence check (solve again on a grid twice as\n"
@@ -248,6 +248,9 @@ int eco_cmd_dp(int argc, char **argv)
         eco_dp_settings fine = a.dp;
         fine.soc_step *= 0.5;
         fine.grid_kmh *= 0.5;
+        fine.n_engine_levels = 2 * fine.n_engine_levels < ECO_MPC_LEVELS_MAX
+                                   ? 2 * fine.n_engine_levels
+                                   : ECO_MPC_LEVELS_MAX - 1;
         if (!a.quiet)
             fprintf(stderr, "dp: convergence check on a grid twice as fine\n");
         if ((rc = solve_and_replay(&a, &veh, &cyc, &fine, &rf, &sf)))

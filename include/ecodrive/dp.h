@@ -27,8 +27,8 @@ typedef struct {
 
 typedef struct {
     eco_mpc_weights weights; /* fuel_per_g and nox_per_mg are the DP's cost */
-    double soc_step;         /* exact hybrid: SOC grid step (default 0.0005) */
-    int n_engine_levels;     /* engine power levels, off excluded (default 40) */
+    double soc_step;         /* exact hybrid: SOC grid step (default 0.001) */
+    int n_engine_levels;     /* engine power levels, off excluded (default 32) */
     double grid_kmh;         /* band: speed grid step (default 0.25 km/h) */
     double stage_s;          /* band: stage length, a multiple of dt (default 1 s) */
     double distance_tol;     /* band: relative distance error accepted (default 2e-4) */

@@ -10,8 +10,8 @@ void eco_dp_settings_default(eco_dp_settings *s)
 {
     memset(s, 0, sizeof *s);
     eco_mpc_weights_default(&s->weights);
-    s->soc_step = 0.0005;
-    s->n_engine_levels = 40;
+    s->soc_step = 0.001;
+    s->n_engine_levels = 32;
     s->grid_kmh = 0.25;
     s->stage_s = 1.0;
     s->distance_tol = 2e-4;
