@@ -86,6 +86,9 @@ int eco_rt_create(const eco_rt_config *cfg, eco_controller *ctl, eco_rt **out)
         rc = mark_required(rt);
     if (rc != ECO_OK)
         goto fail;
+    /* Accept a counter that skips one value: one lost or rejected frame is not a second
+     * error (AUTOSAR E2E profile 1's MaxDeltaCounter, E2E protocol specification). */
+    rt->rx->e2e_max_delta = 2;
     for (int i = 0; i < cfg->db->n_signals; i++)
         rt->rx->timeout_ns[i] = (int64_t)llround((double)rt->rx->timeout_ns[i] / cfg->speedup);
     rt->ctl = ctl;
