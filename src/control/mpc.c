@@ -11,6 +11,7 @@
 #define V_MAX_MPS       (160.0 / KMH) /* table range: above every shipped cycle's band */
 #define BAND_EPS_MPS    1e-6
 #define BIG             1e30
+#define S_QUANTUM       0.05 /* grid of the equivalence factor the pair costs are cached on */
 #define TRACK_SHAPE_REF 0.01 /* tracking weight at which the stage path is half reference */
 
 struct eco_mpc_ws {
@@ -28,6 +29,9 @@ struct eco_mpc_ws {
     double *vref, *lo, *hi; /* [n_stages + 1] */
     int *jlo, *jhi;         /* [n_stages + 1] */
     double *V;              /* [(n_stages + 1) * n_band_max] */
+    int *arg;               /* best next node, same layout */
+    double *W;              /* [n_band_max]: next-stage terms of the present stage */
+    double *acc_term;       /* [n_off]: acceleration cost of each offset */
     float *pair_cost;       /* [n_nodes * n_off]: min over levels at the present s */
     float *pair_batt;       /* battery energy of that level */
     uint32_t *pair_stamp;
@@ -103,7 +107,10 @@ static size_t scratch_bytes(const eco_mpc_dims *d)
 {
     size_t ns = (size_t)d->n_stages + 1;
     size_t pairs = (size_t)d->table.n_nodes * (size_t)(d->table.off_max - d->table.off_min + 1);
+    size_t n_off = (size_t)(d->table.off_max - d->table.off_min + 1);
     return 3 * align8(ns * sizeof(double)) + 2 * align8(ns * sizeof(int)) +
+           align8(ns * (size_t)d->n_band_max * sizeof(int)) +
+           align8((size_t)d->n_band_max * sizeof(double)) + align8(n_off * sizeof(double)) +
            align8(ns * (size_t)d->n_band_max * sizeof(double)) + 2 * align8(pairs * sizeof(float)) +
            align8(pairs * sizeof(uint32_t));
 }
@@ -206,6 +213,13 @@ int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
     ws->jlo = carve(&p, ns * sizeof(int));
     ws->jhi = carve(&p, ns * sizeof(int));
     ws->V = carve(&p, ns * (size_t)d->n_band_max * sizeof(double));
+    ws->arg = carve(&p, ns * (size_t)d->n_band_max * sizeof(int));
+    ws->W = carve(&p, (size_t)d->n_band_max * sizeof(double));
+    ws->acc_term = carve(&p, (size_t)ws->n_off * sizeof(double));
+    for (int o = 0; o < ws->n_off; o++) {
+        double a = (o + ws->tab.off_min) * ws->tab.dv_mps / ws->tab.stage_s;
+        ws->acc_term[o] = w->accel_per_mps2_2s * a * a * ws->tab.stage_s;
+    }
     ws->pair_cost = carve(&p, pairs * sizeof(float));
     ws->pair_batt = carve(&p, pairs * sizeof(float));
     ws->pair_stamp = carve(&p, pairs * sizeof(uint32_t));
@@ -409,7 +423,7 @@ static int horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, double price, do
     int N = ws->dims.n_stages, nb = ws->dims.n_band_max;
     /* The pair costs depend on s only: keep them while s stays on its 0.01 grid point,
      * which spares the minimum over the engine levels on most steps. */
-    double sq = floor(ws->s_equiv * 100.0 + 0.5) / 100.0;
+    double sq = floor(ws->s_equiv / S_QUANTUM + 0.5) * S_QUANTUM;
     if (sq != ws->s_cached || ws->stamp == 0) {
         ws->s_cached = sq;
         new_stamp(ws);
@@ -419,19 +433,33 @@ static int horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, double price, do
         ws->V[(size_t)N * nb + (j - ws->jlo[N])] = -ws->kin_cost_per_j * 0.5 * ws->m_eff * v * v;
     }
     float batt;
-    for (int i = N - 1; i >= 1; i--)
+    const double ts = t->stage_s, half = 0.5 * price * ts * t->dv_mps;
+    for (int i = N - 1; i >= 1; i--) {
+        /* What depends on the next node only, once per stage: its cost-to-go, tracking,
+         * and its half of the distance price. */
+        int kl = ws->jlo[i + 1], kh = ws->jhi[i + 1];
+        const double *V1 = ws->V + (size_t)(i + 1) * nb;
+        for (int k = kl; k <= kh; k++) {
+            double e = (k * t->dv_mps - ws->vref[i + 1]) * KMH;
+            ws->W[k - kl] = V1[k - kl] + ws->w.tracking_per_kmh2s * e * e * ts - half * k;
+        }
         for (int j = ws->jlo[i]; j <= ws->jhi[i]; j++) {
             double best = BIG;
-            int klo = j + t->off_min > ws->jlo[i + 1] ? j + t->off_min : ws->jlo[i + 1];
-            int khi = j + t->off_max < ws->jhi[i + 1] ? j + t->off_max : ws->jhi[i + 1];
+            int bk = -1;
+            int klo = j + t->off_min > kl ? j + t->off_min : kl;
+            int khi = j + t->off_max < kh ? j + t->off_max : kh;
             for (int k = klo; k <= khi; k++) {
-                double c = stage_cost(ws, i, j, k, price, &batt) +
-                           ws->V[(size_t)(i + 1) * nb + (k - ws->jlo[i + 1])];
-                if (c < best)
+                double c = pair_cost(ws, j, k - j, &batt);
+                c += ws->acc_term[k - j - t->off_min] + ws->W[k - kl];
+                if (c < best) {
                     best = c;
+                    bk = k;
+                }
             }
-            ws->V[(size_t)i * nb + (j - ws->jlo[i])] = best;
+            ws->V[(size_t)i * nb + (j - ws->jlo[i])] = best - half * j;
+            ws->arg[(size_t)i * nb + (j - ws->jlo[i])] = bk;
         }
+    }
     /* Stage 0 from the measured speed, off the grid: interpolate between its two nodes. */
     int i0 = (int)floor(v0 / t->dv_mps);
     double th = v0 / t->dv_mps - i0, best = BIG;
@@ -459,21 +487,13 @@ static int horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, double price, do
     pair_cost(ws, i0, kbest - i0, &batt);
     soc -= batt / (eco_curve_eval(&b->ocv_v, soc) * q_as);
     int j = kbest;
-    for (int i = 1; i < N; i++) {
-        double bc = BIG;
-        int kb = j;
-        float bk = 0.0f;
-        for (int k = ws->jlo[i + 1]; k <= ws->jhi[i + 1]; k++) {
-            double c = stage_cost(ws, i, j, k, price, &batt) +
-                       ws->V[(size_t)(i + 1) * nb + (k - ws->jlo[i + 1])];
-            if (c < bc) {
-                bc = c;
-                kb = k;
-                bk = batt;
-            }
-        }
-        soc -= bk / (eco_curve_eval(&b->ocv_v, soc) * q_as);
-        j = kb;
+    for (int i = 1; i < N && j >= 0; i++) {
+        int k = ws->arg[(size_t)i * nb + (j - ws->jlo[i])];
+        if (k < 0)
+            break;
+        pair_cost(ws, j, k - j, &batt);
+        soc -= batt / (eco_curve_eval(&b->ocv_v, soc) * q_as);
+        j = k;
     }
     *soc_end = soc;
     return kbest;
