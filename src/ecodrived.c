@@ -18,7 +18,7 @@
 
 typedef struct {
     const char *iface, *vehicle, *dbc, *mapping, *weights, *log, *replay, *out, *controller;
-    int realtime, mlock, restart_bus_off, quiet, cpu, fifo_prio;
+    int realtime, mlock, restart_bus_off, quiet, verbose, cpu, fifo_prio;
     double speedup;
 } args;
 
@@ -71,6 +71,7 @@ static void usage(FILE *fp)
             "  --mlockall           lock all memory (mlockall)\n"
             "  --restart-bus-off    restart the CAN controller after bus-off\n"
             "  --quiet              no event lines on stderr\n"
+            "  --verbose            also print the decoded inputs (SI) once a second\n"
             "\n"
             "Exit status: 0 after SIGTERM, 2 bad input (flag, file, interface), 1 failure.\n");
 }
@@ -89,17 +90,26 @@ static int parse_int(const char *s, const char *flag, int lo, int hi, int *out)
 
 static int parse_args(int argc, char **argv, args *a)
 {
-    enum { O_REALTIME = 256, O_MLOCK, O_RESTART, O_QUIET, O_FIFO, O_CPU, O_SPEEDUP };
-    static const struct option opts[] = {
-        {"iface", 1, 0, 'i'},        {"vehicle", 1, 0, 'v'},
-        {"dbc", 1, 0, 'd'},          {"mapping", 1, 0, 'm'},
-        {"weights", 1, 0, 'w'},      {"log", 1, 0, 'l'},
-        {"replay", 1, 0, 'r'},       {"out", 1, 0, 'o'},
-        {"controller", 1, 0, 'c'},   {"realtime", 0, 0, O_REALTIME},
-        {"mlockall", 0, 0, O_MLOCK}, {"restart-bus-off", 0, 0, O_RESTART},
-        {"quiet", 0, 0, O_QUIET},    {"sched-fifo", 1, 0, O_FIFO},
-        {"cpu", 1, 0, O_CPU},        {"speedup", 1, 0, O_SPEEDUP},
-        {"help", 0, 0, 'h'},         {0, 0, 0, 0}};
+    enum { O_REALTIME = 256, O_MLOCK, O_RESTART, O_QUIET, O_VERBOSE, O_FIFO, O_CPU, O_SPEEDUP };
+    static const struct option opts[] = {{"iface", 1, 0, 'i'},
+                                         {"vehicle", 1, 0, 'v'},
+                                         {"dbc", 1, 0, 'd'},
+                                         {"mapping", 1, 0, 'm'},
+                                         {"weights", 1, 0, 'w'},
+                                         {"log", 1, 0, 'l'},
+                                         {"replay", 1, 0, 'r'},
+                                         {"out", 1, 0, 'o'},
+                                         {"controller", 1, 0, 'c'},
+                                         {"realtime", 0, 0, O_REALTIME},
+                                         {"mlockall", 0, 0, O_MLOCK},
+                                         {"restart-bus-off", 0, 0, O_RESTART},
+                                         {"quiet", 0, 0, O_QUIET},
+                                         {"verbose", 0, 0, O_VERBOSE},
+                                         {"sched-fifo", 1, 0, O_FIFO},
+                                         {"cpu", 1, 0, O_CPU},
+                                         {"speedup", 1, 0, O_SPEEDUP},
+                                         {"help", 0, 0, 'h'},
+                                         {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->controller = "mpc";
     a->cpu = -1;
@@ -146,6 +156,9 @@ static int parse_args(int argc, char **argv, args *a)
             break;
         case O_QUIET:
             a->quiet = 1;
+            break;
+        case O_VERBOSE:
+            a->verbose = 1;
             break;
         case O_FIFO:
             if ((rc = parse_int(optarg, "--sched-fifo", 1, 99, &a->fifo_prio)))
@@ -331,10 +344,16 @@ static int run(const args *a, eco_rt *rt, eco_can_sock *sock, reload_ctx *rctx)
         }
         return 0;
     }
-    eco_rt_live_opts lo = {
-        a->log,   a->restart_bus_off, strcmp(a->controller, "mpc") ? NULL : reload_weights,
-        rctx,     a->quiet,           &stop_flag,
-        &hup_flag};
+    eco_rt_live_opts lo;
+    memset(&lo, 0, sizeof lo);
+    lo.log_path = a->log;
+    lo.restart_bus_off = a->restart_bus_off;
+    lo.reload = strcmp(a->controller, "mpc") ? NULL : reload_weights;
+    lo.reload_ctx = rctx;
+    lo.quiet = a->quiet;
+    lo.verbose = a->verbose;
+    lo.stop = &stop_flag;
+    lo.hup = &hup_flag;
     if (!a->quiet)
         fprintf(stderr, "ecodrived: %s: running (%s, period %.1f ms)\n", a->iface, a->controller,
                 eco_rt_period_ns(eco_rt_config_get(rt)) * 1e-6);

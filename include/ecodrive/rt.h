@@ -138,6 +138,7 @@ typedef struct {
     eco_rt_reload_fn reload;     /* SIGHUP handler's work, or NULL (reload not supported) */
     void *reload_ctx;            /* its context */
     int quiet;                   /* no event lines on stderr */
+    int verbose;                 /* also the decoded inputs (SI) once per status period */
     volatile sig_atomic_t *stop; /* set by SIGTERM/SIGINT handlers */
     volatile sig_atomic_t *hup;  /* set by the SIGHUP handler */
 } eco_rt_live_opts;

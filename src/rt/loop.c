@@ -21,14 +21,15 @@
 #define WRITER_PERIOD_NS 20000000L
 
 enum { REC_RX, REC_TX, REC_EVENT };
-enum { EV_INVALID, EV_VALID, EV_OVERRUN, EV_TXERR, EV_RXERR, EV_LINK, EV_SWAPPED };
+enum { EV_INVALID, EV_VALID, EV_OVERRUN, EV_TXERR, EV_RXERR, EV_LINK, EV_SWAPPED, EV_INPUTS };
 
 typedef struct {
     uint8_t kind;
     uint8_t event;
     int64_t t_real_us;
     eco_can_frame frame;
-    int64_t a, b; /* event arguments */
+    int64_t a, b;               /* event arguments */
+    double v[ECO_CAN_IN_COUNT]; /* EV_INPUTS: the observation, SI */
 } log_rec;
 
 /* Single-producer (the loop), single-consumer (the writer) ring. */
@@ -59,8 +60,8 @@ static int64_t now_ns(clockid_t clk)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void push(log_queue *q, uint8_t kind, uint8_t event, const eco_can_frame *f, int64_t a,
-                 int64_t b)
+static void push_v(log_queue *q, uint8_t kind, uint8_t event, const eco_can_frame *f, int64_t a,
+                   int64_t b, const double *v)
 {
     size_t h = atomic_load_explicit(&q->head, memory_order_relaxed);
     size_t t = atomic_load_explicit(&q->tail, memory_order_acquire);
@@ -76,7 +77,15 @@ static void push(log_queue *q, uint8_t kind, uint8_t event, const eco_can_frame 
         r->frame = *f;
     r->a = a;
     r->b = b;
+    if (v)
+        memcpy(r->v, v, sizeof r->v);
     atomic_store_explicit(&q->head, h + 1, memory_order_release);
+}
+
+static void push(log_queue *q, uint8_t kind, uint8_t event, const eco_can_frame *f, int64_t a,
+                 int64_t b)
+{
+    push_v(q, kind, event, f, a, b, NULL);
 }
 
 static void print_event(const log_queue *q, const log_rec *r)
@@ -113,6 +122,12 @@ static void print_event(const log_queue *q, const log_rec *r)
     case EV_LINK:
         fprintf(stderr, "ecodrived: %s: link state %lld (0 active .. 3 bus-off)%s\n", q->iface,
                 (long long)r->a, r->b ? ", restarted" : "");
+        break;
+    case EV_INPUTS:
+        fprintf(stderr, "ecodrived: inputs:");
+        for (int f = 0; f < ECO_CAN_IN_COUNT; f++)
+            fprintf(stderr, " %s=%.4f", eco_can_in_field_name((eco_can_in_field)f), r->v[f]);
+        fprintf(stderr, "; setpoint %s\n", r->a ? "invalid" : "valid");
         break;
     case EV_SWAPPED:
         fprintf(stderr, "ecodrived: new weights in use\n");
@@ -295,6 +310,24 @@ static void stop_threads(log_queue *q, reloader *r)
         fclose(q->fp);
 }
 
+static void push_inputs(log_queue *q, const eco_rt *rt, unsigned faults)
+{
+    const eco_observation *o = eco_rt_last_observation(rt);
+    const eco_preview *pv = eco_rt_last_preview(rt);
+    const double v[ECO_CAN_IN_COUNT] = {o->speed_mps,
+                                        o->engine_speed_radps,
+                                        o->engine_torque_nm,
+                                        o->accel_pedal,
+                                        o->brake_pedal,
+                                        o->gear,
+                                        o->soc,
+                                        o->battery_voltage_v,
+                                        o->battery_current_a,
+                                        pv->speed_ref_mps[0],
+                                        o->grade_rad};
+    push_v(q, REC_EVENT, EV_INPUTS, NULL, faults, 0, v);
+}
+
 /* After a step: events on fault transitions, a waiting reload, the link state. */
 static void housekeeping(eco_rt *rt, eco_can_sock *sock, log_queue *q, reloader *r,
                          const eco_rt_live_opts *o, unsigned faults, unsigned *last_faults,
@@ -357,6 +390,8 @@ int eco_rt_run_live(eco_rt *rt, eco_can_sock *sock, const eco_rt_live_opts *o)
                 send_frame(sock, &q, &st, &tx_err);
             check_link(sock, &q, o->restart_bus_off, &link_state);
         }
+        if (o->verbose && k % ECO_RT_STATUS_PERIODS == 0)
+            push_inputs(&q, rt, faults);
         housekeeping(rt, sock, &q, &r, o, faults, &last_faults, &invalid_run);
         int64_t done = now_ns(CLOCK_MONOTONIC);
         next += period;
