@@ -62,7 +62,8 @@ typedef struct {
     double deadline_us;          /* solve time beyond which the step falls back (2000) */
     double band_margin_kmh;      /* keep this far inside the band (0.1) */
     double gap_gain_per_m2;      /* distance price per m of distance gap, cost/m^2 (0.0002) */
-    double gap_integral_per_m2s; /* its integral action, cost/(m^2 s) (3e-6) */
+    double gap_integral_per_m2s; /* its integral action, cost/(m^2 s) (0: off) */
+    double gap_cubic_per_m4;     /* cubic term: a gap of tens of metres costs steeply (5e-7) */
     double soc_ref;              /* SOC the table is built at; < 0: battery.soc_init */
 } eco_mpc_settings;
 

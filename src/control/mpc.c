@@ -59,7 +59,8 @@ void eco_mpc_settings_default(eco_mpc_settings *s)
     s->deadline_us = 2000.0;
     s->band_margin_kmh = 0.1;
     s->gap_gain_per_m2 = 0.0002;
-    s->gap_integral_per_m2s = 3e-6;
+    s->gap_integral_per_m2s = 0.0;
+    s->gap_cubic_per_m4 = 5e-7;
     s->soc_ref = -1.0;
 }
 
@@ -530,8 +531,9 @@ static int plan_band(eco_mpc_ws *ws, const eco_observation *obs, const eco_previ
     /* PI on the distance gap around the nominal price: the integral finds the constant
      * price that equal distance needs (the DP's distance multiplier). */
     ws->price_int += ws->set.gap_integral_per_m2s * pv->distance_gap_m * pv->dt_s;
-    double price = ws->price_int + ws->set.gap_gain_per_m2 * pv->distance_gap_m +
-                   ws->w.trip_time_per_s / fmax(vmean, 2.0);
+    double g = pv->distance_gap_m;
+    double price = ws->price_int + ws->set.gap_gain_per_m2 * g +
+                   ws->set.gap_cubic_per_m4 * g * g * g + ws->w.trip_time_per_s / fmax(vmean, 2.0);
     ws->st.last_price_per_m = price;
     double soc_end = obs->soc, *pe = ws->hybrid ? &soc_end : NULL;
     /* One programme per step; the co-state takes one relaxed fixed-point step per control

@@ -359,5 +359,23 @@ int eco_mpc_allocate(const eco_vehicle *v, const eco_state *x, double v1, double
     cmd->engine_on = 1;
     double miss;
     *cost = try_cmd(&a, cmd, &miss);
-    return isfinite(*cost) ? ECO_OK : ECO_ERANGE;
+    if (isfinite(*cost))
+        return ECO_OK;
+    /* Not realised (a limit binds): the throttle that comes closest, a little below the
+     * one asked, since near its limit the plant can deliver less at more throttle. */
+    if (cmd->throttle > 0.0) {
+        eco_command u = *cmd, best = *cmd;
+        double best_miss = miss;
+        for (int i = 1; i <= 6; i++) {
+            u.throttle = cmd->throttle * (1.0 - 0.03 * i);
+            double m;
+            try_cmd(&a, &u, &m);
+            if (m < best_miss) {
+                best_miss = m;
+                best = u;
+            }
+        }
+        *cmd = best;
+    }
+    return ECO_ERANGE;
 }
