@@ -177,21 +177,29 @@ static int tabulate_choices(const eco_vehicle *veh, const eco_dp_trace *tr,
                                          tr->grade_rad[k]);
         eco_command u;
         eco_control_force_to_command(veh, &x, 0, f, &u);
+        /* A step the powertrain cannot make (the trace asks for more than its limits):
+         * the choices that come closest stand in, as the plant will fall short anyway. */
+        double miss[ECO_MPC_LEVELS_MAX], best_miss = INFINITY;
         for (int l = 0; l < sol->n_levels; l++) {
             dp_choice *c = &ch[(size_t)k * (size_t)sol->n_levels + (size_t)l];
             u.engine_on = l > 0;
             u.engine_power_w = fmax(sol->level_power_w[l], 0.0);
             eco_step_out out;
             c->cost = ECO_DP_BIG;
+            miss[l] = INFINITY;
             if (eco_model_step(veh, &x, &u, tr->grade_rad[k], tr->dt_s, &next, &out))
                 continue;
-            if (fabs(next.speed_mps - tr->speed_ref_mps[k + 1]) > 1e-4)
-                continue;
+            miss[l] = fabs(next.speed_mps - tr->speed_ref_mps[k + 1]);
+            best_miss = fmin(best_miss, miss[l]);
             c->cost = (float)(w->fuel_per_g * out.fuel_g + w->nox_per_mg * out.nox_g * 1e3);
             c->p_batt_w = (float)out.battery_power_w;
             c->fuel_g = (float)out.fuel_g;
             c->nox_g = (float)out.nox_g;
         }
+        double tol = fmax(1e-4, best_miss + 1e-4);
+        for (int l = 0; l < sol->n_levels; l++)
+            if (miss[l] > tol)
+                ch[(size_t)k * (size_t)sol->n_levels + (size_t)l].cost = ECO_DP_BIG;
         eco_dp_progress(s, "dp: tabulating", k + 1, tr->n);
     }
     return ECO_OK;

@@ -1,0 +1,132 @@
+/* ecosim compare, dp and run --controller mpc|dp: the fixed contract of issue 3. */
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define ECOSIM ECO_BIN_DIR "/ecosim"
+
+static char cycle_path[512];
+
+/* The first 120 s of WLTC 3b as a CSV of its own: a launch, a few stops, 0..56 km/h. */
+static void make_cycle(void)
+{
+    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    snprintf(cycle_path, sizeof cycle_path, "%s/eco_mpc_cli_%d.csv", tmp, (int)getpid());
+    FILE *in = fopen(ECO_SOURCE_DIR "/sim/cycles/wltc_class3b.csv", "r");
+    FILE *out = fopen(cycle_path, "w");
+    cr_assert(in && out);
+    char line[128];
+    int n = 0;
+    while (fgets(line, sizeof line, in) && n <= 121) {
+        fputs(line, out);
+        n++;
+    }
+    fclose(in);
+    fclose(out);
+}
+
+static void drop_cycle(void)
+{
+    unlink(cycle_path);
+}
+
+/* Run a command; stdout into buf; returns the exit status. */
+static int run(const char *cmd, char *buf, size_t n)
+{
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t got = fread(buf, 1, n - 1, p);
+    buf[got] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static double num(const cJSON *o, const char *k)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, k);
+    cr_assert(cJSON_IsNumber(j), "key %s is a number", k);
+    return j->valuedouble;
+}
+
+TestSuite(mpc_cli, .init = make_cycle, .fini = drop_cycle);
+
+Test(mpc_cli, compare_json_has_the_contract_keys)
+{
+    char cmd[1024], out[65536];
+    snprintf(cmd, sizeof cmd, ECOSIM " compare --cycle %s --band 2,1 --json --quiet 2>/dev/null",
+             cycle_path);
+    cr_assert_eq(run(cmd, out, sizeof out), 0, "%s", out);
+    cJSON *o = cJSON_Parse(out);
+    cr_assert_not_null(o, "one JSON object: %s", out);
+    const char *names[] = {"baseline", "mpc", "dp"};
+    double fuel[3];
+    for (int i = 0; i < 3; i++) {
+        const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, names[i]);
+        cr_assert(cJSON_IsObject(s), "%s is a run summary", names[i]);
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(s, "controller");
+        cr_assert(cJSON_IsString(c) && !strcmp(c->valuestring, names[i]));
+        cr_assert(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(s, "mpc_solve_us")));
+        fuel[i] = num(s, "fuel_soc_corrected_l_per_100km");
+        cr_assert(num(s, "outside_tolerance_s") >= 0.0);
+    }
+    double pct = num(o, "mpc_vs_baseline_pct"), ratio = num(o, "mpc_over_dp");
+    /* The keys are what they say, from the summaries beside them. */
+    cr_assert_float_eq(pct, 100.0 * (1.0 - fuel[1] / fuel[0]), 1e-9);
+    cr_assert_float_eq(ratio, fuel[1] / fuel[2], 1e-12);
+    cJSON_Delete(o);
+}
+
+Test(mpc_cli, dp_reports_convergence_and_replay)
+{
+    char cmd[1024], out[65536];
+    snprintf(cmd, sizeof cmd, ECOSIM " dp --cycle %s --json --quiet 2>/dev/null", cycle_path);
+    cr_assert_eq(run(cmd, out, sizeof out), 0, "%s", out);
+    cJSON *o = cJSON_Parse(out);
+    cr_assert_not_null(o);
+    const cJSON *dp = cJSON_GetObjectItemCaseSensitive(o, "dp");
+    cr_assert(cJSON_IsObject(dp));
+    cr_assert_float_eq(num(dp, "soc_end"), 0.6, 1e-3, "charge-sustaining");
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(o, "grid_halved");
+    cr_assert(cJSON_IsObject(g));
+    cr_assert_lt(fabs(num(g, "fuel_change_pct")), 2.0);
+    cr_assert(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "replay")));
+    cJSON_Delete(o);
+}
+
+Test(mpc_cli, run_with_mpc_and_dp_and_presets)
+{
+    char cmd[1024], out[65536];
+    const char *ctl[] = {"mpc --weights eco", "mpc --weights comfort", "dp"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, ECOSIM " run --cycle %s --controller %s --json 2>/dev/null",
+                 cycle_path, ctl[i]);
+        cr_assert_eq(run(cmd, out, sizeof out), 0, "%s: %s", ctl[i], out);
+        cJSON *o = cJSON_Parse(out);
+        cr_assert_not_null(o);
+        cr_assert_eq(num(o, "invalid_setpoints"), 0.0);
+        cJSON_Delete(o);
+    }
+}
+
+Test(mpc_cli, bad_weights_and_controller_are_named)
+{
+    char cmd[1024], out[4096];
+    snprintf(cmd, sizeof cmd,
+             ECOSIM " run --cycle %s --controller mpc --weights nosuch 2>&1 >/dev/null",
+             cycle_path);
+    cr_assert_eq(run(cmd, out, sizeof out), 2);
+    cr_assert(strstr(out, "'nosuch': no such preset") != NULL, "%s", out);
+    snprintf(cmd, sizeof cmd, ECOSIM " run --cycle %s --controller mcp 2>&1 >/dev/null",
+             cycle_path);
+    cr_assert_eq(run(cmd, out, sizeof out), 2);
+    cr_assert(strstr(out, "unknown controller 'mcp' (available: baseline, mpc, dp)") != NULL, "%s",
+              out);
+    snprintf(cmd, sizeof cmd, ECOSIM " compare --cycle %s --band 2 2>&1 >/dev/null", cycle_path);
+    cr_assert_eq(run(cmd, out, sizeof out), 2);
+    cr_assert(strstr(out, "--band takes KMH,S") != NULL, "%s", out);
+}
