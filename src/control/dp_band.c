@@ -97,7 +97,7 @@ static void stage_nodes(band_dp *b, const eco_dp_trace *tr)
 
 typedef struct {
     double cost, distance_m, battery_j;
-    int ok;
+    int ok, fail_stage; /* fail_stage: where the forward path found no way on */
 } band_path;
 
 /* One backward pass at distance price mu, then forward from the start for the path. */
@@ -127,12 +127,14 @@ static band_path pass(band_dp *b, double mu)
             b->V[n] = (float)best;
             b->arg[n] = bk;
         }
-    band_path p = {0.0, 0.0, 0.0, 0};
+    band_path p = {0.0, 0.0, 0.0, 0, -1};
     int j = b->jlo[0];
     for (int t = 0; t < S; t++) {
         int k = b->arg[b->base[t] + (j - b->jlo[t])];
-        if (k < 0)
+        if (k < 0) {
+            p.fail_stage = t;
             return p;
+        }
         size_t pr = (size_t)j * (size_t)b->n_off + (size_t)(k - j - b->tab.off_min);
         p.cost += b->pc[pr];
         p.battery_j += b->pb[pr];
@@ -179,6 +181,32 @@ static band_path solve_distance(band_dp *b, double d_ref, double *mu_out, long *
     }
     *mu_out = mu_best;
     return best;
+}
+
+/* Forward reachability from the start node: the first stage none of whose nodes can be
+ * reached (for the error message). Uses V as scratch. */
+static int first_unreachable(band_dp *b)
+{
+    for (int t = 0; t <= b->S; t++)
+        for (int j = b->jlo[t]; j <= b->jhi[t]; j++)
+            b->V[b->base[t] + (j - b->jlo[t])] = t == 0 ? 1.0f : 0.0f;
+    for (int t = 0; t < b->S; t++) {
+        int any = 0;
+        for (int j = b->jlo[t]; j <= b->jhi[t]; j++) {
+            long n = b->base[t] + (j - b->jlo[t]);
+            if (b->V[n] == 0.0f)
+                continue;
+            for (int k = b->kmin[n]; k <= b->kmax[n]; k++)
+                if (b->pc[(size_t)j * (size_t)b->n_off + (size_t)(k - j - b->tab.off_min)] <
+                    ECO_DP_BIG) {
+                    b->V[b->base[t + 1] + (k - b->jlo[t + 1])] = 1.0f;
+                    any = 1;
+                }
+        }
+        if (!any)
+            return t + 1;
+    }
+    return b->S;
 }
 
 static int alloc_band(band_dp *b, const eco_dp_trace *tr)
@@ -295,7 +323,11 @@ int eco_dp_solve_band(const eco_vehicle *veh, const eco_dp_trace *tr, const eco_
         p = solve_distance(&b, d_ref, &mu, &passes);
     }
     if (!p.ok) {
-        eco_set_error("dp: no trajectory stays inside the band with these transitions");
+        int t_fail = first_unreachable(&b);
+        eco_set_error("dp: no trajectory stays inside the band: no speed at %.1f s can be "
+                      "reached from the start inside the band (the powertrain's limits, or a "
+                      "band narrower than the %.2f km/h grid)",
+                      tr->t0_s + t_fail * s->stage_s, s->grid_kmh);
         free_band(&b);
         return ECO_ESOLVER;
     }

@@ -7,8 +7,9 @@
 #include <math.h>
 #include <string.h>
 
-#define FEASIBLE_TOL_MPS 1e-6
-#define FIT_POINTS       40
+#define FEASIBLE_TOL_MPS  1e-6
+#define FIT_POINTS        40
+#define CVT_RETRY_TOL_MPS 0.01
 
 static int is_hybrid(const eco_vehicle *v)
 {
@@ -25,29 +26,55 @@ static void state_at(const eco_vehicle *v, double v0, double soc, int gear, eco_
     x->engine_on = 1;
 }
 
-void eco_mpc_eval(const eco_vehicle *v, double v0, double v1, double dt, double grade, double soc,
-                  int gear, double pe, eco_mpc_eval_out *o)
+/* One model step with the command that asks for force f; NAN speed on a model error. */
+static double eval_force(const eco_vehicle *v, const eco_state *x, double f, double dt,
+                         double grade, int gear, double pe, eco_step_out *out)
 {
-    eco_state x, next;
-    state_at(v, v0, soc, gear, &x);
-    double f = eco_control_force_for(v, v0, v1, dt, grade);
+    eco_state next;
     eco_command u;
     memset(&u, 0, sizeof u);
-    eco_control_force_to_command(v, &x, gear, f, &u);
+    eco_control_force_to_command(v, x, gear, f, &u);
     u.engine_on = 1;
     if (is_hybrid(v)) {
         u.engine_on = pe >= 0.0;
         u.engine_power_w = fmax(pe, 0.0);
     }
+    if (eco_model_step(v, x, &u, grade, dt, &next, out) != ECO_OK)
+        return NAN;
+    return next.speed_mps;
+}
+
+void eco_mpc_eval(const eco_vehicle *v, double v0, double v1, double dt, double grade, double soc,
+                  int gear, double pe, eco_mpc_eval_out *o)
+{
+    eco_state x;
+    state_at(v, v0, soc, gear, &x);
+    double f = eco_control_force_for(v, v0, v1, dt, grade);
     eco_step_out out;
     memset(o, 0, sizeof *o);
-    if (eco_model_step(v, &x, &u, grade, dt, &next, &out) != ECO_OK)
+    double vn = eval_force(v, &x, f, dt, grade, gear, pe, &out);
+    double tol = FEASIBLE_TOL_MPS, m_eff = v->mass_kg + v->rotating_mass_kg;
+    /* Where the command's force is not what the plant delivers (its limits and its
+     * realisation differ, e.g. a CVT's overrun drag), correct the force by the miss. */
+    for (int it = 0; it < 3 && isfinite(vn) && !(fabs(vn - v1) <= tol); it++)
+        vn = eval_force(v, &x, f += m_eff * (v1 - vn) / dt, dt, grade, gear, pe, &out);
+    if (!(fabs(vn - v1) <= tol) && v->powertrain == ECO_PT_CONV && v->gearbox.type == ECO_TX_CVT &&
+        f > 0.0) {
+        /* The CVT realisation has isolated points where a force within the limits is not
+         * delivered (see docs/mpc.md, "model notes"); a force 0.2 % to 1 % lower is, and
+         * the transition then counts, to 1 cm/s. */
+        for (int i = 1; i <= 5 && !(fabs(vn - v1) <= tol); i++) {
+            vn = eval_force(v, &x, f * (1.0 - 0.002 * i), dt, grade, gear, pe, &out);
+            tol = CVT_RETRY_TOL_MPS;
+        }
+    }
+    if (isnan(vn))
         return;
     o->fuel_g = out.fuel_g;
     o->nox_g = out.nox_g;
     o->battery_j = out.energy.battery_j;
     o->gear = out.gear;
-    o->feasible = fabs(next.speed_mps - v1) <= FEASIBLE_TOL_MPS &&
+    o->feasible = fabs(vn - v1) <= tol &&
                   (gear <= 0 || v->gearbox.type != ECO_TX_STEPPED || out.gear == gear);
 }
 
