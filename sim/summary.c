@@ -10,14 +10,17 @@
 #define KWH_PER_GAL_EQ 33.705 /* EPA gasoline gallon equivalent, 40 CFR 600.002 */
 #define CO2_PER_C      (44.0095 / 12.011)
 
-/* Fuel the engine would burn to put back the battery energy used (J711-style linear
- * correction): at the run's own mean engine efficiency and the generator's efficiency at
- * half power. Charge-sustaining runs need a few percent of it at most. */
+/* Fuel the engine would burn to put back the battery energy used (J1711-style linear
+ * correction): at the run's own mean engine efficiency and the efficiency of the machine that
+ * recharges it: MG1 at half power in a hybrid, the alternator in a conventional car whose
+ * 12 V battery ran the accessories while stop/start had the engine off. */
 static double correction_g_per_j(const eco_vehicle *v, const eco_sim_totals *t)
 {
+    double eta_engine = t->engine_fuel_j > 0.0 ? t->engine_work_j / t->engine_fuel_j : 0.3;
+    if (v->powertrain == ECO_PT_CONV)
+        return 1.0 / (v->fuel.lhv_j_per_g * eta_engine * v->alternator_efficiency);
     if (v->powertrain != ECO_PT_HEV && v->powertrain != ECO_PT_PHEV)
         return 0.0;
-    double eta_engine = t->engine_fuel_j > 0.0 ? t->engine_work_j / t->engine_fuel_j : 0.3;
     double eta_gen = eco_curve_eval(&v->generator.efficiency, 0.5);
     return 1.0 / (v->fuel.lhv_j_per_g * eta_engine * eta_gen);
 }

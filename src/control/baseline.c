@@ -6,8 +6,9 @@
 #include <math.h>
 #include <string.h>
 
-/* PI on speed error, in units of acceleration: gentle, as the feedforward does the work. */
-#define KP_PER_S         0.5
+/* Integral action on speed error, in units of acceleration: gentle, as the model feedforward
+ * (which aims at the next reference speed, so it already acts on the present error) does the
+ * work. */
 #define KI_PER_S2        0.05
 #define INTEGRAL_MAX_MPS 2.0
 
@@ -20,12 +21,17 @@
 #define HEV_SOC_GAIN_W    100000.0 /* W per unit SOC error */
 #define HEV_REGEN_SHARE   0.6      /* of kinetic energy that regen returns to the battery */
 #define HEV_KINETIC_REF_J 150e3    /* kinetic energy at which the aim is the target (~50 km/h) */
+#define HEV_MIN_HOLD_S    2.0      /* least time the engine stays on or off */
+#define HEV_LOW_SOC_ON    0.05     /* above soc_min: charge-only below this ... */
+#define HEV_LOW_SOC_OFF   0.10     /* ... until above this */
 #define GEAR_HYSTERESIS   0.03     /* a shift must save 3 % fuel */
 
 typedef struct {
     eco_controller base;
     double integral_m; /* integral of speed error, m */
     int engine_on;
+    int low_soc;          /* latched: charge-sustaining recovery in progress */
+    double switched_at_s; /* time of the last engine start or stop */
 } baseline;
 
 /* Fuel-seeking gear: the gear that delivers the force with the least fuel, keeping the
@@ -41,8 +47,8 @@ static int choose_gear(const eco_vehicle *v, const eco_state *x, double force_n)
     const eco_engine *e = &v->engine;
     double ww = x->speed_mps / v->wheel_radius_m;
     double eta = g->efficiency * g->final_drive_efficiency;
-    int best = 0;
-    double best_fuel = INFINITY, cur_fuel = INFINITY;
+    int best = 0, strongest = 0;
+    double best_fuel = INFINITY, cur_fuel = INFINITY, most_force = 0.0;
     for (int k = 1; k <= g->n_gears; k++) {
         double ratio = g->ratio[k - 1] * g->final_drive;
         double we = ww * ratio;
@@ -50,7 +56,12 @@ static int choose_gear(const eco_vehicle *v, const eco_state *x, double force_n)
             continue;
         double te = force_n * v->wheel_radius_m / (ratio * eta) +
                     v->aux_power_w / (v->alternator_efficiency * we);
-        if (te > 0.98 * eco_engine_max_torque_nm(e, we))
+        double t_max = eco_engine_max_torque_nm(e, we);
+        if (t_max * ratio > most_force) {
+            most_force = t_max * ratio;
+            strongest = k;
+        }
+        if (te > 0.98 * t_max)
             continue;
         double f = eco_engine_fuel_gps(e, we, te);
         if (k == x->gear)
@@ -60,9 +71,32 @@ static int choose_gear(const eco_vehicle *v, const eco_state *x, double force_n)
             best = k;
         }
     }
-    if (!best)
-        return sched;
+    if (!best) /* no gear can give it: kick down to the one that gives the most */
+        return strongest ? strongest : sched;
     return cur_fuel <= best_fuel * (1.0 + GEAR_HYSTERESIS) ? x->gear : best;
+}
+
+/* Engine on/off with hysteresis in power and a least hold time, so that it never chatters;
+ * it starts at once when the electric path alone cannot give what is asked. */
+static int engine_decision(baseline *b, const eco_vehicle *v, const eco_state *x, double p_want,
+                           double p_wheel)
+{
+    const eco_battery *bat = &v->battery;
+    if (x->soc < bat->soc_min + HEV_LOW_SOC_ON)
+        b->low_soc = 1;
+    else if (x->soc > bat->soc_min + HEV_LOW_SOC_OFF)
+        b->low_soc = 0;
+    int want = b->engine_on ? p_want > HEV_OFF_W : p_want > HEV_ON_W;
+    want = want || b->low_soc;
+    if (p_wheel < 0.0 && !b->low_soc)
+        want = 0; /* braking: regenerate, never burn fuel */
+    int must = p_wheel > v->motor.max_power_w * 0.8 || p_wheel > bat->max_discharge_w * 0.8;
+    int held = x->time_s - b->switched_at_s >= HEV_MIN_HOLD_S;
+    if (want != b->engine_on && (held || (want && must))) {
+        b->engine_on = want;
+        b->switched_at_s = x->time_s;
+    }
+    return b->engine_on;
 }
 
 static void hybrid_split(baseline *b, const eco_vehicle *v, const eco_state *x,
@@ -74,19 +108,11 @@ static void hybrid_split(baseline *b, const eco_vehicle *v, const eco_state *x,
     double e_batt_j = bat->capacity_ah * 3600.0 * eco_curve_eval(&bat->ocv_v, pv->soc_target);
     double kinetic_j = 0.5 * (v->mass_kg + v->rotating_mass_kg) * x->speed_mps * x->speed_mps;
     double soc_aim = pv->soc_target + HEV_REGEN_SHARE * (HEV_KINETIC_REF_J - kinetic_j) / e_batt_j;
-    double soc_err = soc_aim - x->soc;
-    double p_charge = HEV_SOC_GAIN_W * soc_err;
+    double p_charge = HEV_SOC_GAIN_W * (soc_aim - x->soc);
     double p_want = p_wheel / v->gearbox.final_drive_efficiency + v->aux_power_w + p_charge;
-    int low_soc = x->soc < v->battery.soc_min + 0.05;
-    if (b->engine_on)
-        b->engine_on = p_want > HEV_OFF_W || low_soc;
-    else
-        b->engine_on = p_want > HEV_ON_W || low_soc;
-    if (p_wheel < 0.0 && !low_soc)
-        b->engine_on = 0; /* braking: regenerate, never burn fuel */
-    cmd->engine_on = b->engine_on;
+    cmd->engine_on = engine_decision(b, v, x, p_want, p_wheel);
     cmd->engine_power_w =
-        b->engine_on ? fmin(fmax(p_want, HEV_MIN_W), v->engine.rated_power_w) : 0.0;
+        cmd->engine_on ? fmin(fmax(p_want, HEV_MIN_W), v->engine.rated_power_w) : 0.0;
 }
 
 static int baseline_step(eco_controller *c, const eco_observation *obs, const eco_preview *pv,
@@ -103,15 +129,18 @@ static int baseline_step(eco_controller *c, const eco_observation *obs, const ec
     double err = v_next - obs->speed_mps;
     b->integral_m = fmin(fmax(b->integral_m + err * dt, -INTEGRAL_MAX_MPS), INTEGRAL_MAX_MPS);
     /* Feedforward aims at the next reference speed; PI trims model error. */
-    double v_aim = fmax(0.0, v_next + (KP_PER_S * 0.0 * err + KI_PER_S2 * b->integral_m) * dt);
+    double v_aim = fmax(0.0, v_next + KI_PER_S2 * b->integral_m * dt);
     double force = eco_control_force_for(v, obs->speed_mps, v_aim, dt, grade);
     if (v_next <= 0.0 && obs->speed_mps <= 0.05)
         force = fmin(force, 0.0); /* hold at rest */
     int gear = choose_gear(v, &x, force);
     eco_control_force_to_command(v, &x, gear, force, &sp->cmd);
     sp->cmd.engine_on = 1;
-    if (v->powertrain == ECO_PT_HEV || v->powertrain == ECO_PT_PHEV)
-        hybrid_split(b, v, &x, pv, force, &sp->cmd);
+    if (v->powertrain == ECO_PT_HEV || v->powertrain == ECO_PT_PHEV) {
+        eco_limits lim; /* ask the engine for no more than the car can use */
+        eco_model_limits(v, &x, gear, &lim);
+        hybrid_split(b, v, &x, pv, fmin(force, lim.traction_max_n), &sp->cmd);
+    }
     sp->valid = 1;
     return ECO_OK;
 }
@@ -121,6 +150,8 @@ static void baseline_reset(eco_controller *c)
     baseline *b = (baseline *)c;
     b->integral_m = 0.0;
     b->engine_on = 0;
+    b->low_soc = 0;
+    b->switched_at_s = -HEV_MIN_HOLD_S;
 }
 
 static void baseline_destroy(eco_controller *c)

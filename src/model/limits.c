@@ -28,15 +28,23 @@ double eco_regen_fade(const eco_vehicle *v, double speed_mps)
     return (speed_mps - lo) / (hi - lo);
 }
 
-/* The SOC window acts as a power limit, as a battery management system enforces it. */
+/* The SOC window acts as a power limit, as a battery management system enforces it; so does
+ * the current limit: at I_max the terminals give I_max (OCV - R I_max), take I_max (OCV + R
+ * I_max). */
 double eco_battery_discharge_limit_w(const eco_battery *b, double soc)
 {
-    return soc <= b->soc_min ? 0.0 : b->max_discharge_w;
+    if (soc <= b->soc_min)
+        return 0.0;
+    double ocv = eco_curve_eval(&b->ocv_v, soc), i = b->max_current_a;
+    return fmin(b->max_discharge_w, i * (ocv - b->r_internal_ohm * i));
 }
 
 double eco_battery_charge_limit_w(const eco_battery *b, double soc)
 {
-    return soc >= b->soc_max ? 0.0 : b->max_charge_w;
+    if (soc >= b->soc_max)
+        return 0.0;
+    double ocv = eco_curve_eval(&b->ocv_v, soc), i = b->max_current_a;
+    return fmin(b->max_charge_w, i * (ocv + b->r_internal_ohm * i));
 }
 
 int eco_model_schedule_gear(const eco_vehicle *v, double speed_mps, int gear)
@@ -83,7 +91,7 @@ static void engine_limits(const eco_vehicle *v, double speed, int gear, eco_limi
     }
     double w_power = e->best_speed.y[e->best_speed.n - 1];
     double ratio = ww > 0.0 ? fmin(fmax(w_power / ww, r_lo), r_hi) : r_hi;
-    double we = fmax(ww * ratio, e->idle_speed_radps);
+    double we = fmax(ww * ratio, ECO_LAUNCH_IDLE_RATIO * e->idle_speed_radps);
     double t_net = eco_engine_max_torque_nm(e, we) - eco_aux_torque_nm(v, we);
     lim->traction_max_n = fmax(0.0, t_net * ratio * eta / v->wheel_radius_m);
     lim->traction_min_n = 0.0;
@@ -135,8 +143,8 @@ void eco_model_limits(const eco_vehicle *v, const eco_state *x, int gear, eco_li
     const eco_engine *e = &v->engine;
     double rho = v->gearbox.split_rho;
     double t_gen_cap = v->generator.max_torque_nm * (1.0 + rho) / rho;
-    double t_eng = fmin(eco_curve_eval(&e->full_load_nm, e->best_speed.y[e->best_speed.n - 1]),
-                        t_gen_cap);
+    double t_eng =
+        fmin(eco_curve_eval(&e->full_load_nm, e->best_speed.y[e->best_speed.n - 1]), t_gen_cap);
     double f_eng = t_eng / (1.0 + rho) * v->gearbox.final_drive * eta_fd / v->wheel_radius_m;
     double f_mg2 = machine_wheel_force(v, &v->motor, s, v->motor.max_power_w) * eta_fd;
     double f = f_mg2 + f_eng;

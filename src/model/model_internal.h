@@ -4,6 +4,10 @@
 
 #include "ecodrive/model.h"
 
+/* Engine speed while the launch clutch or converter slips, as a multiple of idle: about
+ * 1200 rpm for an 800 rpm idle, where a driver (or a converter near stall) pulls away. */
+#define ECO_LAUNCH_IDLE_RATIO 1.5
+
 double eco_regen_fade(const eco_vehicle *v, double speed_mps);
 double eco_battery_discharge_limit_w(const eco_battery *b, double soc);
 double eco_battery_charge_limit_w(const eco_battery *b, double soc);

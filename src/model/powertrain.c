@@ -33,11 +33,13 @@ void eco_realize_engine(const eco_vehicle *v, const eco_state *x, const eco_comm
     } else {
         ratio = eco_drive_ratio(v, gear);
     }
-    double w_in = ww * ratio;
-    int coupled = w_in >= e->idle_speed_radps;
-    double we = coupled ? w_in : e->idle_speed_radps;
+    /* Pulling away, the clutch (or converter) slips with the engine held at the launch
+     * speed; coasting, it stays closed down to idle speed, then opens. */
+    double w_in = ww * ratio, w_launch = ECO_LAUNCH_IDLE_RATIO * e->idle_speed_radps;
+    int coupled = f_n > 0.0 ? w_in >= w_launch : w_in >= e->idle_speed_radps * (1.0 - 1e-9);
+    double we = coupled ? w_in : (f_n > 0.0 ? w_launch : e->idle_speed_radps);
     if (!coupled && f_n <= 0.0)
-        f_n = 0.0; /* clutch open below idle speed */
+        f_n = 0.0;
     double t_in = f_n >= 0.0 ? f_n * r_w / (ratio * eta) : f_n * r_w * eta / ratio;
     double t_aux = eco_aux_torque_nm(v, we);
     double te = t_in + t_aux;
@@ -48,7 +50,7 @@ void eco_realize_engine(const eco_vehicle *v, const eco_state *x, const eco_comm
         t_in = te - t_aux;
         f_n = t_in >= 0.0 ? t_in * ratio * eta / r_w : t_in * ratio / (eta * r_w);
     }
-    int cut = coupled && u->throttle <= 0.0;
+    int cut = coupled && u->throttle <= 0.0 && te <= 0.0; /* overrun: no torque, no fuel */
     o->f_pt_n = f_n;
     o->engine_speed_radps = we;
     o->engine_torque_nm = te;

@@ -28,6 +28,9 @@ static void split_engine_point(const eco_vehicle *v, int on, double pe, double w
         double te = we > 0.0 ? pe / we : 0.0;
         te = fmin(te, eco_engine_max_torque_nm(e, we));
         te = fmin(te, v->generator.max_torque_nm * (1.0 + rho) / rho);
+        double wg = fabs(((1.0 + rho) * we - wr) / rho);
+        if (wg > 0.0) /* MG1 reacts rho/(1+rho) of the engine torque at its own speed */
+            te = fmin(te, v->generator.max_power_w * (1.0 + rho) / (rho * wg));
         o->engine_speed_radps = we;
         o->engine_torque_nm = te;
         o->fuel_hot_gps = eco_engine_fuel_gps(e, we, te);
@@ -53,6 +56,54 @@ static void split_generator(const eco_vehicle *v, double wr, eco_pt_ops *o)
     o->p_gen_mech_w = o->gen_torque_nm * o->gen_speed_radps;
 }
 
+/* MG1 and MG2 for an engine torque: MG2 makes up the ring torque within its limits. */
+static void split_machines(const eco_vehicle *v, double wr, double t_ring, double te, eco_pt_ops *o)
+{
+    const eco_machine *m = &v->motor;
+    o->engine_torque_nm = te;
+    split_generator(v, wr, o);
+    double p_max = fmin(m->max_power_w, m->max_torque_nm * m->gear_ratio * wr);
+    o->p_motor_mech_w = clamp((t_ring - te / (1.0 + v->gearbox.split_rho)) * wr, -p_max, p_max);
+    split_electric(v, o);
+}
+
+/* MG2 gives way to the battery: less assist when it can't deliver, less regen when it can't
+ * absorb (the friction brakes take the rest). Electrical target to mechanical through MG2's
+ * efficiency at that power. */
+static void split_fit_motor(const eco_vehicle *v, double wr, double lo, double hi, eco_pt_ops *o)
+{
+    const eco_machine *m = &v->motor;
+    if (o->p_batt_w <= hi && o->p_batt_w >= lo)
+        return;
+    int over = o->p_batt_w > hi;
+    double e_target = (over ? hi : lo) - o->p_gen_elec_w - v->aux_power_w;
+    double eff = eco_curve_eval(&m->efficiency, fabs(e_target) / m->max_power_w);
+    double mech = e_target > 0.0 ? e_target * eff : e_target / eff;
+    double p_max = fmin(m->max_power_w, m->max_torque_nm * m->gear_ratio * wr);
+    double p = over ? fmin(o->p_motor_mech_w, mech) : fmax(o->p_motor_mech_w, mech);
+    o->p_motor_mech_w = clamp(p, -p_max, p_max);
+    split_electric(v, o);
+}
+
+/* With MG2 at its limit the engine gives way too: the largest share of its torque that
+ * keeps the battery inside its limits (MG1's power follows the engine torque). */
+static void split_fit_engine(const eco_vehicle *v, double wr, double t_ring, double lo, double hi,
+                             eco_pt_ops *o)
+{
+    double te_full = o->engine_torque_nm, k_lo = 0.0, k_hi = 1.0;
+    for (int i = 0; i < 30; i++) {
+        double k = 0.5 * (k_lo + k_hi);
+        split_machines(v, wr, t_ring, k * te_full, o);
+        split_fit_motor(v, wr, lo, hi, o);
+        if (o->p_batt_w <= hi + 1e-6 && o->p_batt_w >= lo - 1e-6)
+            k_lo = k;
+        else
+            k_hi = k;
+    }
+    split_machines(v, wr, t_ring, k_lo * te_full, o);
+    split_fit_motor(v, wr, lo, hi, o);
+}
+
 void eco_realize_split(const eco_vehicle *v, const eco_state *x, const eco_command *u, double speed,
                        double f_n, eco_pt_ops *o)
 {
@@ -69,23 +120,16 @@ void eco_realize_split(const eco_vehicle *v, const eco_state *x, const eco_comma
         pe = t_ring * wr;
     }
     split_engine_point(v, on, clamp(pe, 0.0, v->engine.rated_power_w), wr, o);
-    split_generator(v, wr, o);
-    double t_ring_e = o->engine_torque_nm / (1.0 + rho);
-    double p_max = fmin(m->max_power_w, m->max_torque_nm * m->gear_ratio * wr);
-    o->p_motor_mech_w = clamp((t_ring - t_ring_e) * wr, -p_max, p_max);
-    split_electric(v, o);
     double hi = eco_battery_discharge_limit_w(&v->battery, x->soc);
     double lo = -eco_battery_charge_limit_w(&v->battery, x->soc);
-    if (o->p_batt_w > hi || o->p_batt_w < lo) {
-        /* MG2 gives way: less assist when the battery can't deliver, less regen when it
-         * can't absorb. Electrical target to mechanical through MG2's efficiency. */
-        int over = o->p_batt_w > hi;
-        double e_target = (over ? hi : lo) - o->p_gen_elec_w - v->aux_power_w;
-        double eff = eco_curve_eval(&m->efficiency, fabs(e_target) / m->max_power_w);
-        double mech = e_target > 0.0 ? e_target * eff : e_target / eff;
-        o->p_motor_mech_w = over ? fmin(o->p_motor_mech_w, mech) : fmax(o->p_motor_mech_w, mech);
-        split_electric(v, o);
+    split_machines(v, wr, t_ring, o->engine_torque_nm, o);
+    split_fit_motor(v, wr, lo, hi, o);
+    if ((o->p_batt_w > hi || o->p_batt_w < lo) && o->engine_on && o->engine_torque_nm > 0.0) {
+        split_fit_engine(v, wr, t_ring, lo, hi, o);
+        o->fuel_hot_gps =
+            eco_engine_fuel_gps(&v->engine, o->engine_speed_radps, o->engine_torque_nm);
     }
+    double t_ring_e = o->engine_torque_nm / (1.0 + rho);
     o->motor_speed_radps = wr * m->gear_ratio;
     o->motor_torque_nm = wr > 0.0 ? o->p_motor_mech_w / o->motor_speed_radps : 0.0;
     double p_ring = t_ring_e * wr + o->p_motor_mech_w;
