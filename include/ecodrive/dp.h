@@ -2,7 +2,10 @@
  * MPC (after Sundström & Guzzella's DPM). Offline: it allocates, it may take seconds.
  *  - exact trace, hybrid: state SOC on a grid, controls engine off or on at a power level
  *    (the split follows); backward recursion with linear interpolation of the cost-to-go;
- *    charge-sustaining: SOC must end at or above where it started;
+ *    charge-sustaining: SOC must end at or above where it started (a soft end: each unit
+ *    of SOC short costs fuel_per_g * 10 * OCV(soc_init) * Q / LHV, an equivalence factor
+ *    of 10, far above any engine's; a hard wall would make every grid node below the start
+ *    infeasible whose step is shorter than the grid spacing);
  *  - exact trace, conventional or BEV: no state couples the steps (gear is free each step),
  *    so the optimum is the least-cost gear per step;
  *  - speed band, any powertrain: state speed on a grid at stages of stage_s inside the band
