@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -273,21 +274,27 @@ static int start_threads(log_queue *q, reloader *r, eco_can_sock *sock, const ec
         eco_set_error("--log %s: %s", o->log_path, strerror(errno));
         return ECO_EIO;
     }
+    /* The helpers block every signal, so SIGTERM/SIGHUP interrupt the loop's epoll_wait. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int rc = ECO_OK;
     if (pthread_create(&q->thread, NULL, writer_main, q) != 0) {
         eco_set_error("cannot start the log writer thread");
-        return ECO_EIO;
+        rc = ECO_EIO;
     }
-    r->fn = o->reload;
+    r->fn = rc == ECO_OK ? o->reload : NULL;
     r->ctx = o->reload_ctx;
     if (r->fn) {
         sem_init(&r->request, 0, 0);
         if (pthread_create(&r->thread, NULL, reloader_main, r) != 0) {
             eco_set_error("cannot start the reload thread");
             r->fn = NULL;
-            return ECO_EIO;
+            rc = ECO_EIO;
         }
     }
-    return ECO_OK;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return rc;
 }
 
 static void stop_threads(log_queue *q, reloader *r)

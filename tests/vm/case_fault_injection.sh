@@ -5,7 +5,8 @@
 #              valid again when it resumes;
 #   6.001 s    one EcoEngine frame with a corrupted CRC -> rejected, counted, invalid step;
 #   7.0-8.0 s  VehicleSpeed 95 m/s, above the DBC's 90 -> invalid, never clamped;
-# then a burst of random frames from cangen -> no crash, the counters rise.
+# then a burst of random frames from cangen -> no crash, the counters rise; then SIGHUP with
+# a bad weights file (refused, the old weights stay) and with a good one (swapped in).
 # Times are measured on the daemon's own candump log (--log) of what it received and sent.
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -51,7 +52,8 @@ for my $t (0 .. $dur - 1) {
 PERL
 perl "$tmp/gen.pl" 9500 faults >"$tmp/in.log" || fail "log generator"
 
-"$bin/ecodrived" --iface vcan0 --log "$tmp/daemon.log" 2>"$tmp/err" &
+echo '{"fuel_per_g": 1}' >"$tmp/w.json"
+"$bin/ecodrived" --iface vcan0 --log "$tmp/daemon.log" --weights "$tmp/w.json" 2>"$tmp/err" &
 daemon=$!
 trap 'kill $daemon 2>/dev/null' EXIT
 for _ in $(seq 200); do [[ $(<"$tmp/err") == *running* ]] && break; sleep 0.05; done
@@ -62,6 +64,14 @@ cangen vcan0 -I 101 -L 8 -D r -g 0.5 -n 400 || fail "cangen 101"
 cangen vcan0 -g 0.2 -n 2000 -e || true # extended and standard ids; ENOBUFS may cut it short
 sleep 1.2
 kill -0 $daemon || fail "ecodrived died in the burst: $(cat "$tmp/err")"
+echo '{"fuel_per_g": -1}' >"$tmp/w.json"
+kill -HUP $daemon
+sleep 0.5
+echo '{"fuel_per_g": 1, "nox_per_mg": 0.01}' >"$tmp/w.json"
+kill -HUP $daemon
+for _ in $(seq 100); do [[ $(<"$tmp/err") == *"new weights in use"* ]] && break; sleep 0.1; done
+grep -q 'weights not reloaded, the old ones stay: .*fuel_per_g' "$tmp/err" || fail "bad weights not refused: $(cat "$tmp/err")"
+grep -q 'new weights in use' "$tmp/err" || fail "good weights not swapped in: $(cat "$tmp/err")"
 kill -TERM $daemon
 wait $daemon || fail "ecodrived exit status $?"
 cat "$tmp/err"
