@@ -55,8 +55,10 @@ void eco_mpc_eval(const eco_vehicle *v, double v0, double v1, double dt, double 
     double vn = eval_force(v, &x, f, dt, grade, gear, pe, &out);
     double tol = FEASIBLE_TOL_MPS, m_eff = v->mass_kg + v->rotating_mass_kg;
     /* Where the command's force is not what the plant delivers (its limits and its
-     * realisation differ, e.g. a CVT's overrun drag), correct the force by the miss. */
-    for (int it = 0; it < 3 && isfinite(vn) && !(fabs(vn - v1) <= tol); it++)
+     * realisation differ, e.g. a CVT's overrun drag), correct the force by the miss. Not for
+     * electric drives: there a miss is a battery or machine limit, which no force undoes. */
+    for (int it = 0;
+         it < 3 && v->powertrain == ECO_PT_CONV && isfinite(vn) && !(fabs(vn - v1) <= tol); it++)
         vn = eval_force(v, &x, f += m_eff * (v1 - vn) / dt, dt, grade, gear, pe, &out);
     if (!(fabs(vn - v1) <= tol) && v->powertrain == ECO_PT_CONV && v->gearbox.type == ECO_TX_CVT &&
         f > 0.0) {
