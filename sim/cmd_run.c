@@ -141,12 +141,8 @@ int eco_cmd_run(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     eco_vehicle veh;
     eco_sim_cycle cyc;
-    if ((rc = eco_sim_load_vehicle(a.vehicle, &veh)))
+    if ((rc = eco_sim_load_case(a.vehicle, a.cycle, &veh, &cyc)))
         return rc;
-    if ((rc = eco_sim_load_cycle(a.cycle, &cyc))) {
-        eco_vehicle_free(&veh);
-        return rc;
-    }
     a.sim.engine_hot = a.hot || !cyc.ftp_bags;
     a.sim.quiet = a.quiet || a.json;
     a.sim.keep_series = a.csv || a.plot_dir;

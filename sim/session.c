@@ -45,3 +45,14 @@ int eco_sim_load_cycle(const char *name, eco_sim_cycle *cyc)
     }
     return 0;
 }
+
+int eco_sim_load_case(const char *vehicle, const char *cycle, eco_vehicle *veh,
+                      eco_sim_cycle *cyc)
+{
+    int rc = eco_sim_load_vehicle(vehicle, veh);
+    if (rc)
+        return rc;
+    if ((rc = eco_sim_load_cycle(cycle, cyc)))
+        eco_vehicle_free(veh);
+    return rc;
+}

@@ -12,4 +12,8 @@
 int eco_sim_load_vehicle(const char *path, eco_vehicle *veh);
 int eco_sim_load_cycle(const char *name_or_path, eco_sim_cycle *cyc);
 
+/* Both of the above; on error nothing is left loaded. Returns 0 or the exit status (2). */
+int eco_sim_load_case(const char *vehicle, const char *cycle, eco_vehicle *veh,
+                      eco_sim_cycle *cyc);
+
 #endif
