@@ -155,18 +155,8 @@ int eco_cmd_run(int argc, char **argv)
     }
     if (rc == 0 && a.plot_dir && eco_sim_plot(a.plot_dir, &veh, &cyc, &res, &sum))
         rc = 1;
-    if (rc == 0) {
-        if (a.json) {
-            cJSON *o = eco_sim_summary_json(&sum);
-            char *txt = o ? cJSON_PrintUnformatted(o) : NULL;
-            if (txt)
-                printf("%s\n", txt);
-            cJSON_free(txt);
-            cJSON_Delete(o);
-        } else {
-            eco_sim_print_table(stdout, &sum);
-        }
-    }
+    if (rc == 0)
+        eco_sim_print_summary(&sum, a.json);
     eco_sim_result_free(&res);
     eco_sim_cycle_free(&cyc);
     eco_vehicle_free(&veh);

@@ -88,6 +88,23 @@ cJSON *eco_sim_summary_json(const eco_sim_summary *s)
     return o;
 }
 
+int eco_sim_print_json(cJSON *o)
+{
+    char *txt = o ? cJSON_PrintUnformatted(o) : NULL;
+    int ok = txt && printf("%s\n", txt) > 0;
+    cJSON_free(txt);
+    cJSON_Delete(o);
+    return ok ? ECO_OK : ECO_ENOMEM;
+}
+
+void eco_sim_print_summary(const eco_sim_summary *s, int json)
+{
+    if (json)
+        eco_sim_print_json(eco_sim_summary_json(s));
+    else
+        eco_sim_print_table(stdout, s);
+}
+
 int eco_sim_write_csv(const char *path, const eco_sim_result *r)
 {
     char tmp[4096];
