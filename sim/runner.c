@@ -148,11 +148,8 @@ int eco_sim_run(const eco_vehicle *veh, const eco_sim_cycle *c, eco_controller *
         double t0 = now_us();
         int crc = ctl->step(ctl, &obs, &pv, &sp);
         r->solve_us[r->n_solve++] = now_us() - t0;
-        if (crc || !sp.valid) {
+        if (crc || !sp.valid) /* the car still drives on the safe setpoint it was given */
             r->invalid_setpoints++;
-            if (crc)
-                continue;
-        }
         if ((rc = eco_model_step(veh, &x, &sp.cmd, grade, o->dt_s, &next, &out)))
             return rc;
         eco_sim_cycle_sample(c, next.time_s, &v_ref, NULL, NULL);

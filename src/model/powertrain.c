@@ -5,6 +5,25 @@
 #include <math.h>
 #include <string.h>
 
+/* The best-efficiency line is drawn for power; near full load the engine may lack the torque
+ * at that speed. Then the CVT shifts down (raises engine speed) until it has it, so that a
+ * force inside the limits is delivered. */
+static double cvt_ratio_for_torque(const eco_vehicle *v, double ww, double f_n, double ratio,
+                                   double r_hi)
+{
+    const eco_engine *e = &v->engine;
+    double eta = v->gearbox.efficiency * v->gearbox.final_drive_efficiency;
+    double w_top = fmin(r_hi * ww, e->max_speed_radps);
+    for (int i = 0; i <= 16; i++) {
+        double r = ratio + (w_top / ww - ratio) * i / 16.0;
+        double we = ww * r;
+        double te = f_n * v->wheel_radius_m / (r * eta) + eco_aux_torque_nm(v, we);
+        if (te <= eco_engine_max_torque_nm(e, we) || r >= r_hi)
+            return r;
+    }
+    return ratio;
+}
+
 /* Conventional engine with a stepped box or a CVT. Throttle 0 with the clutch closed is
  * overrun: the ECU cuts fuel and the engine's friction brakes the car. */
 void eco_realize_engine(const eco_vehicle *v, const eco_state *x, const eco_command *u, int gear,
@@ -30,6 +49,8 @@ void eco_realize_engine(const eco_vehicle *v, const eco_state *x, const eco_comm
         double r_lo = g->cvt_ratio_min * g->final_drive, r_hi = g->cvt_ratio_max * g->final_drive;
         double w_lo = f_n > 0.0 ? fmax(w_best, g->cvt_min_drive_radps) : e->idle_speed_radps;
         ratio = ww > 0.0 ? fmin(fmax(w_lo / ww, r_lo), r_hi) : r_hi;
+        if (f_n > 0.0 && ww > 0.0)
+            ratio = cvt_ratio_for_torque(v, ww, f_n, ratio, r_hi);
     } else {
         ratio = eco_drive_ratio(v, gear);
     }
