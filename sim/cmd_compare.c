@@ -117,12 +117,8 @@ int eco_cmd_compare(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     eco_vehicle veh;
     eco_sim_cycle cyc;
-    if ((rc = eco_sim_load_vehicle(a.vehicle, &veh)))
+    if ((rc = eco_sim_load_case(a.vehicle, a.cycle, &veh, &cyc)))
         return rc;
-    if ((rc = eco_sim_load_cycle(a.cycle, &cyc))) {
-        eco_vehicle_free(&veh);
-        return rc;
-    }
     a.sim.engine_hot = !cyc.ftp_bags;
     a.sim.quiet = a.quiet;
     static const char *const names[3] = {"baseline", "mpc", "dp"};
@@ -146,11 +142,7 @@ int eco_cmd_compare(int argc, char **argv)
                                         : "fuel_soc_corrected_l_per_100km");
             cJSON_AddNumberToObject(o, "mpc_vs_baseline_pct", saving);
             cJSON_AddNumberToObject(o, "mpc_over_dp", ratio);
-            char *txt = cJSON_PrintUnformatted(o);
-            if (txt)
-                printf("%s\n", txt);
-            cJSON_free(txt);
-            cJSON_Delete(o);
+            eco_sim_print_json(o);
         } else {
             printf("vehicle: %s   cycle: %s   band: %g km/h, %g s\n", sum[0].vehicle, sum[0].cycle,
                    a.sim.band_kmh, a.sim.band_s);

@@ -227,12 +227,8 @@ int eco_cmd_dp(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     eco_vehicle veh;
     eco_sim_cycle cyc;
-    if ((rc = eco_sim_load_vehicle(a.vehicle, &veh)))
+    if ((rc = eco_sim_load_case(a.vehicle, a.cycle, &veh, &cyc)))
         return rc;
-    if ((rc = eco_sim_load_cycle(a.cycle, &cyc))) {
-        eco_vehicle_free(&veh);
-        return rc;
-    }
     if ((rc = eco_sim_weights_resolve(a.weights, &a.dp.weights)))
         goto out;
     a.sim.engine_hot = !cyc.ftp_bags;
@@ -273,11 +269,7 @@ int eco_cmd_dp(int argc, char **argv)
             cJSON_AddNumberToObject(c, "cost_change_pct", 100.0 * (rf.cost / r.cost - 1.0));
             cJSON_AddItemToObject(o, "grid_halved", c);
         }
-        char *txt = cJSON_PrintUnformatted(o);
-        if (txt)
-            printf("%s\n", txt);
-        cJSON_free(txt);
-        cJSON_Delete(o);
+        eco_sim_print_json(o);
     } else {
         print_text(&a, &r, &s, &rf, &sf);
     }

@@ -9,17 +9,6 @@ typedef struct {
     const eco_dp_solution *sol;
 } dp_ctl;
 
-static void state_from_obs(const eco_observation *o, eco_state *x)
-{
-    memset(x, 0, sizeof *x);
-    x->time_s = o->time_s;
-    x->speed_mps = o->speed_mps;
-    x->soc = o->soc;
-    x->engine_warm = o->engine_warm;
-    x->gear = o->gear;
-    x->engine_on = o->engine_on;
-}
-
 static double cost_to_go(const eco_dp_solution *sol, int k, double soc)
 {
     if (k > sol->n)
@@ -100,7 +89,7 @@ static int dp_step(eco_controller *c, const eco_observation *obs, const eco_prev
     const eco_dp_solution *sol = d->sol;
     const eco_vehicle *v = c->veh;
     eco_state x;
-    state_from_obs(obs, &x);
+    eco_state_from_observation(obs, &x);
     memset(sp, 0, sizeof *sp);
     if (pv->n < 1)
         return ECO_EINVAL;

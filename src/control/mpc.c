@@ -510,17 +510,6 @@ static int fallback(eco_mpc_ws *ws, eco_setpoint *sp)
     return ECO_ESOLVER;
 }
 
-static void state_from_obs(const eco_observation *o, eco_state *x)
-{
-    memset(x, 0, sizeof *x);
-    x->time_s = o->time_s;
-    x->speed_mps = o->speed_mps;
-    x->soc = o->soc;
-    x->engine_warm = o->engine_warm;
-    x->gear = o->gear;
-    x->engine_on = o->engine_on;
-}
-
 /* Band: plan over the horizon, then take the first stage's speed for this step. */
 static int plan_band(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *pv, double t0,
                      double *v1)
@@ -598,7 +587,7 @@ int eco_mpc_step(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *
     if (rc)
         return fallback(ws, sp);
     eco_state x;
-    state_from_obs(obs, &x);
+    eco_state_from_observation(obs, &x);
     double s = ws->hybrid ? ws->s_equiv : (ws->veh->powertrain == ECO_PT_BEV ? 1.0 : 0.0);
     double cost;
     memset(sp, 0, sizeof *sp);
