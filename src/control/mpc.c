@@ -34,7 +34,9 @@ struct eco_mpc_ws {
     double *acc_term;       /* [n_off]: acceleration cost of each offset */
     float *pair_cost;       /* [n_nodes * n_off]: min over levels at the present s */
     float *pair_batt;       /* battery energy of that level */
-    uint32_t *pair_stamp;
+    uint64_t *pair_levels;  /* [n_nodes * n_off]: levels that can be least for some s */
+    uint32_t *row_stamp;    /* [n_nodes]: row i holds offsets row_lo..row_hi at this stamp */
+    int *row_lo, *row_hi;   /* [n_nodes] */
     uint32_t stamp;
     double s_cached; /* equivalence factor the cached pair costs hold, on a 0.01 grid */
     double ref_prev; /* the reference speed now: the last step's first preview entry */
@@ -113,7 +115,8 @@ static size_t scratch_bytes(const eco_mpc_dims *d)
            align8(ns * (size_t)d->n_band_max * sizeof(int)) +
            align8((size_t)d->n_band_max * sizeof(double)) + align8(n_off * sizeof(double)) +
            align8(ns * (size_t)d->n_band_max * sizeof(double)) + 2 * align8(pairs * sizeof(float)) +
-           align8(pairs * sizeof(uint32_t));
+           align8(pairs * sizeof(uint64_t)) + align8((size_t)d->table.n_nodes * sizeof(uint32_t)) +
+           2 * align8((size_t)d->table.n_nodes * sizeof(int));
 }
 
 size_t eco_mpc_ws_memsize(const eco_mpc_dims *d)
@@ -184,6 +187,45 @@ static double nominal_price(const eco_mpc_ws *ws)
                : 0.0;
 }
 
+/* For every pair, the engine levels that can be least (cost + s x battery energy) for some
+ * equivalence factor the step can use, [0.2 s0, 4 s0] rounded to S_QUANTUM: a level above
+ * another over that whole range never wins, so the minimum skips it. A small tolerance
+ * keeps near-ties, so the minimum and its tie-breaking stay those over all levels. */
+static void pair_levels_make(eco_mpc_ws *ws)
+{
+    const eco_mpc_table *t = &ws->tab;
+    double f = ws->w.fuel_per_g / ws->lhv;
+    double s_lo = (0.2 * ws->s0 - 2.0 * S_QUANTUM) * f, s_hi = (4.0 * ws->s0 + 2.0 * S_QUANTUM) * f;
+    size_t pairs = (size_t)t->n_nodes * (size_t)ws->n_off;
+    for (size_t p = 0; p < pairs; p++) {
+        const float *c = t->cost + p * (size_t)t->n_levels;
+        const float *b = t->battery_j + p * (size_t)t->n_levels;
+        uint64_t mask = 0;
+        for (int l = 0; l < t->n_levels; l++) {
+            if (!isfinite(c[l]) || !isfinite(b[l]))
+                continue;
+            double a = s_lo, z = s_hi;
+            for (int m = 0; m < t->n_levels && a <= z; m++) {
+                if (m == l || !isfinite(c[m]) || !isfinite(b[m]))
+                    continue;
+                double d0 = (double)c[l] - c[m], db = (double)b[l] - b[m];
+                double tol = 1e-6 * (fabs(c[l]) + fabs(c[m]) +
+                                     fmax(fabs(s_lo), fabs(s_hi)) * (fabs(b[l]) + fabs(b[m]))) +
+                             1e-12;
+                if (db > 0.0)
+                    z = fmin(z, (tol - d0) / db);
+                else if (db < 0.0)
+                    a = fmax(a, (tol - d0) / db);
+                else if (d0 > tol)
+                    z = a - 1.0;
+            }
+            if (a <= z)
+                mask |= (uint64_t)1 << l;
+        }
+        ws->pair_levels[p] = mask;
+    }
+}
+
 int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_settings *s,
                       const eco_mpc_weights *w, const eco_mpc_dims *d, eco_mpc_ws **out, void *mem)
 {
@@ -223,8 +265,11 @@ int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
     }
     ws->pair_cost = carve(&p, pairs * sizeof(float));
     ws->pair_batt = carve(&p, pairs * sizeof(float));
-    ws->pair_stamp = carve(&p, pairs * sizeof(uint32_t));
-    memset(ws->pair_stamp, 0, pairs * sizeof(uint32_t));
+    ws->pair_levels = carve(&p, pairs * sizeof(uint64_t));
+    ws->row_stamp = carve(&p, (size_t)ws->tab.n_nodes * sizeof(uint32_t));
+    ws->row_lo = carve(&p, (size_t)ws->tab.n_nodes * sizeof(int));
+    ws->row_hi = carve(&p, (size_t)ws->tab.n_nodes * sizeof(int));
+    memset(ws->row_stamp, 0, (size_t)ws->tab.n_nodes * sizeof(uint32_t));
     if (ws->hybrid) {
         /* d(cost)/d(battery J) of the terminal SOC cost per unit of SOC error, turned into
          * an equivalence factor: s = s0 + soc_gain * (target - SOC at the horizon end). */
@@ -238,6 +283,7 @@ int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
     }
     ws->kin_cost_per_j = kinetic_cost_per_j(ws);
     ws->price0 = nominal_price(ws);
+    pair_levels_make(ws);
     eco_mpc_reset(ws);
     *out = ws;
     return ECO_OK;
@@ -250,7 +296,7 @@ void eco_mpc_reset(eco_mpc_ws *ws)
     ws->stamp = 0; /* invalidate the pair-cost cache */
     ws->have_ref_prev = 0;
     ws->s_cached = -1.0;
-    memset(ws->pair_stamp, 0, (size_t)ws->tab.n_nodes * (size_t)ws->n_off * sizeof(uint32_t));
+    memset(ws->row_stamp, 0, (size_t)ws->tab.n_nodes * sizeof(uint32_t));
     memset(&ws->last_safe, 0, sizeof ws->last_safe);
     ws->last_safe.cmd.engine_on = -1;
     ws->last_safe.cmd.brake = 0.2; /* never used unless no step ever succeeded */
@@ -307,6 +353,51 @@ static void horizon_samples(eco_mpc_ws *ws, const eco_observation *obs, const ec
     }
 }
 
+/* Fill the cached least cost over the engine levels of pairs (i, dlo..dhi), offsets
+ * relative to off_min, at the present equivalence factor. */
+static void pair_fill(eco_mpc_ws *ws, int i, int dlo, int dhi)
+{
+    const eco_mpc_table *t = &ws->tab;
+    double s = ws->s_cached * ws->w.fuel_per_g / ws->lhv;
+    size_t p = (size_t)i * (size_t)ws->n_off + (size_t)dlo;
+    for (int d = dlo; d <= dhi; d++, p++) {
+        double best = INFINITY, bb = 0.0;
+        const float *c = t->cost + p * (size_t)t->n_levels;
+        const float *b = t->battery_j + p * (size_t)t->n_levels;
+        for (uint64_t m = ws->pair_levels[p]; m; m &= m - 1) {
+            int l = __builtin_ctzll(m);
+            double v = c[l] + s * b[l];
+            if (v < best) {
+                best = v;
+                bb = b[l];
+            }
+        }
+        ws->pair_cost[p] = (float)best;
+        ws->pair_batt[p] = (float)bb;
+    }
+}
+
+/* Make sure row i holds offsets dlo..dhi (relative to off_min) at the present stamp: each
+ * row caches one contiguous run of offsets, extended on demand. */
+static inline void pair_ensure(eco_mpc_ws *ws, int i, int dlo, int dhi)
+{
+    if (ws->row_stamp[i] != ws->stamp) {
+        pair_fill(ws, i, dlo, dhi);
+        ws->row_stamp[i] = ws->stamp;
+        ws->row_lo[i] = dlo;
+        ws->row_hi[i] = dhi;
+        return;
+    }
+    if (dlo < ws->row_lo[i]) {
+        pair_fill(ws, i, dlo, ws->row_lo[i] - 1);
+        ws->row_lo[i] = dlo;
+    }
+    if (dhi > ws->row_hi[i]) {
+        pair_fill(ws, i, ws->row_hi[i] + 1, dhi);
+        ws->row_hi[i] = dhi;
+    }
+}
+
 /* Cost of pair (i, d) at the present equivalence factor: least over the engine levels of
  * cost + s * battery energy. Cached per solve with a stamp. */
 static float pair_cost(eco_mpc_ws *ws, int i, int d, float *batt)
@@ -315,22 +406,9 @@ static float pair_cost(eco_mpc_ws *ws, int i, int d, float *batt)
         *batt = 0.0f;
         return INFINITY;
     }
-    size_t p = (size_t)i * (size_t)ws->n_off + (size_t)(d - ws->tab.off_min);
-    if (ws->pair_stamp[p] != ws->stamp) {
-        const eco_mpc_table *t = &ws->tab;
-        double s = ws->s_cached * ws->w.fuel_per_g / ws->lhv, best = INFINITY, bb = 0.0;
-        size_t e = p * (size_t)t->n_levels;
-        for (int l = 0; l < t->n_levels; l++) {
-            double c = t->cost[e + l] + s * t->battery_j[e + l];
-            if (c < best) {
-                best = c;
-                bb = t->battery_j[e + l];
-            }
-        }
-        ws->pair_cost[p] = (float)best;
-        ws->pair_batt[p] = (float)bb;
-        ws->pair_stamp[p] = ws->stamp;
-    }
+    int o = d - ws->tab.off_min;
+    pair_ensure(ws, i, o, o);
+    size_t p = (size_t)i * (size_t)ws->n_off + (size_t)o;
     *batt = ws->pair_batt[p];
     return ws->pair_cost[p];
 }
@@ -338,8 +416,7 @@ static float pair_cost(eco_mpc_ws *ws, int i, int d, float *batt)
 static void new_stamp(eco_mpc_ws *ws)
 {
     if (++ws->stamp == 0) {
-        size_t pairs = (size_t)ws->tab.n_nodes * (size_t)ws->n_off;
-        memset(ws->pair_stamp, 0, pairs * sizeof(uint32_t));
+        memset(ws->row_stamp, 0, (size_t)ws->tab.n_nodes * sizeof(uint32_t));
         ws->stamp = 1;
     }
 }
@@ -357,8 +434,9 @@ static double soc_end_exact(eco_mpc_ws *ws, double soc0, double s)
         if (n0 >= t->n_nodes || d < t->off_min || d > t->off_max)
             continue;
         double best = INFINITY, bb = 0.0;
-        for (int l = 0; l < t->n_levels; l++) {
-            size_t e = eco_mpc_table_at(t, n0, d, l);
+        size_t p = (size_t)n0 * (size_t)ws->n_off + (size_t)(d - t->off_min);
+        for (uint64_t m = ws->pair_levels[p]; m; m &= m - 1) {
+            size_t e = eco_mpc_table_at(t, n0, d, __builtin_ctzll(m));
             double c = t->cost[e] + sc * t->battery_j[e];
             if (c < best) {
                 best = c;
@@ -449,12 +527,17 @@ static int horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, double price, do
             int bk = -1;
             int klo = j + t->off_min > kl ? j + t->off_min : kl;
             int khi = j + t->off_max < kh ? j + t->off_max : kh;
-            for (int k = klo; k <= khi; k++) {
-                double c = pair_cost(ws, j, k - j, &batt);
-                c += ws->acc_term[k - j - t->off_min] + ws->W[k - kl];
-                if (c < best) {
-                    best = c;
-                    bk = k;
+            if (klo <= khi) {
+                int o0 = klo - j - t->off_min, n = khi - klo + 1;
+                pair_ensure(ws, j, o0, o0 + n - 1);
+                const float *pc = ws->pair_cost + (size_t)j * (size_t)ws->n_off + (size_t)o0;
+                const double *at = ws->acc_term + o0, *wk = ws->W + (klo - kl);
+                for (int q = 0; q < n; q++) {
+                    double c = pc[q] + (at[q] + wk[q]);
+                    if (c < best) {
+                        best = c;
+                        bk = klo + q;
+                    }
                 }
             }
             ws->V[(size_t)i * nb + (j - ws->jlo[i])] = best - half * j;
