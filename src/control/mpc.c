@@ -37,8 +37,17 @@ struct eco_mpc_ws {
     uint64_t *pair_levels;  /* [n_nodes * n_off]: levels that can be least for some s */
     uint32_t *row_stamp;    /* [n_nodes]: row i holds offsets row_lo..row_hi at this stamp */
     int *row_lo, *row_hi;   /* [n_nodes] */
-    uint32_t stamp;
-    double s_cached; /* equivalence factor the cached pair costs hold, on a 0.01 grid */
+    uint32_t stamp;         /* of the present slot; 0: none */
+    double s_cached;        /* equivalence factor the cached pair costs hold, on a S_QUANTUM grid */
+    /* Two cache slots, one per equivalence factor: the relaxed co-state mostly steps back
+     * to the grid point it left, and then finds its pair costs still there. The pointers
+     * above view the present slot. */
+    float *slot_cost[2], *slot_batt[2];
+    uint32_t *slot_rows[2];
+    int *slot_lo[2], *slot_hi[2];
+    double slot_s[2];
+    uint32_t slot_stamp[2], stamp_ctr;
+    int slot;
     double ref_prev; /* the reference speed now: the last step's first preview entry */
     int have_ref_prev;
     /* warm start and fallback */
@@ -115,8 +124,10 @@ static size_t scratch_bytes(const eco_mpc_dims *d)
            align8(ns * (size_t)d->n_band_max * sizeof(int)) +
            align8((size_t)d->n_band_max * sizeof(double)) + align8(n_off * sizeof(double)) +
            align8(ns * (size_t)d->n_band_max * sizeof(double)) + 2 * align8(pairs * sizeof(float)) +
-           align8(pairs * sizeof(uint64_t)) + align8((size_t)d->table.n_nodes * sizeof(uint32_t)) +
-           2 * align8((size_t)d->table.n_nodes * sizeof(int));
+           align8(pairs * sizeof(uint64_t)) +
+           2 * (2 * align8(pairs * sizeof(float)) +
+                align8((size_t)d->table.n_nodes * sizeof(uint32_t)) +
+                2 * align8((size_t)d->table.n_nodes * sizeof(int)));
 }
 
 size_t eco_mpc_ws_memsize(const eco_mpc_dims *d)
@@ -129,6 +140,19 @@ static void *carve(char **p, size_t bytes)
     void *r = *p;
     *p += align8(bytes);
     return r;
+}
+
+/* Point the pair-cost cache at slot k. */
+static void slot_view(eco_mpc_ws *ws, int k)
+{
+    ws->slot = k;
+    ws->pair_cost = ws->slot_cost[k];
+    ws->pair_batt = ws->slot_batt[k];
+    ws->row_stamp = ws->slot_rows[k];
+    ws->row_lo = ws->slot_lo[k];
+    ws->row_hi = ws->slot_hi[k];
+    ws->stamp = ws->slot_stamp[k];
+    ws->s_cached = ws->slot_s[k];
 }
 
 /* Marginal cost of kinetic energy at 50 km/h from the table: the terminal value of speed. */
@@ -263,13 +287,15 @@ int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
         double a = (o + ws->tab.off_min) * ws->tab.dv_mps / ws->tab.stage_s;
         ws->acc_term[o] = w->accel_per_mps2_2s * a * a * ws->tab.stage_s;
     }
-    ws->pair_cost = carve(&p, pairs * sizeof(float));
-    ws->pair_batt = carve(&p, pairs * sizeof(float));
     ws->pair_levels = carve(&p, pairs * sizeof(uint64_t));
-    ws->row_stamp = carve(&p, (size_t)ws->tab.n_nodes * sizeof(uint32_t));
-    ws->row_lo = carve(&p, (size_t)ws->tab.n_nodes * sizeof(int));
-    ws->row_hi = carve(&p, (size_t)ws->tab.n_nodes * sizeof(int));
-    memset(ws->row_stamp, 0, (size_t)ws->tab.n_nodes * sizeof(uint32_t));
+    for (int k = 0; k < 2; k++) {
+        ws->slot_cost[k] = carve(&p, pairs * sizeof(float));
+        ws->slot_batt[k] = carve(&p, pairs * sizeof(float));
+        ws->slot_rows[k] = carve(&p, (size_t)ws->tab.n_nodes * sizeof(uint32_t));
+        ws->slot_lo[k] = carve(&p, (size_t)ws->tab.n_nodes * sizeof(int));
+        ws->slot_hi[k] = carve(&p, (size_t)ws->tab.n_nodes * sizeof(int));
+    }
+    slot_view(ws, 0);
     if (ws->hybrid) {
         /* d(cost)/d(battery J) of the terminal SOC cost per unit of SOC error, turned into
          * an equivalence factor: s = s0 + soc_gain * (target - SOC at the horizon end). */
@@ -296,7 +322,13 @@ void eco_mpc_reset(eco_mpc_ws *ws)
     ws->stamp = 0; /* invalidate the pair-cost cache */
     ws->have_ref_prev = 0;
     ws->s_cached = -1.0;
-    memset(ws->row_stamp, 0, (size_t)ws->tab.n_nodes * sizeof(uint32_t));
+    for (int k = 0; k < 2; k++) {
+        memset(ws->slot_rows[k], 0, (size_t)ws->tab.n_nodes * sizeof(uint32_t));
+        ws->slot_stamp[k] = 0;
+        ws->slot_s[k] = -1.0;
+    }
+    ws->stamp_ctr = 0;
+    slot_view(ws, 0);
     memset(&ws->last_safe, 0, sizeof ws->last_safe);
     ws->last_safe.cmd.engine_on = -1;
     ws->last_safe.cmd.brake = 0.2; /* never used unless no step ever succeeded */
@@ -413,12 +445,23 @@ static float pair_cost(eco_mpc_ws *ws, int i, int d, float *batt)
     return ws->pair_cost[p];
 }
 
-static void new_stamp(eco_mpc_ws *ws)
+/* Make the cache slot of equivalence factor sq the present one: the other slot if it
+ * holds sq, else the other slot emptied for sq (a new stamp outdates its rows). */
+static void slot_select(eco_mpc_ws *ws, double sq)
 {
-    if (++ws->stamp == 0) {
-        memset(ws->row_stamp, 0, (size_t)ws->tab.n_nodes * sizeof(uint32_t));
-        ws->stamp = 1;
+    int o = 1 - ws->slot;
+    if (!(ws->slot_stamp[o] != 0 && ws->slot_s[o] == sq)) {
+        if (++ws->stamp_ctr == 0) {
+            for (int k = 0; k < 2; k++) {
+                memset(ws->slot_rows[k], 0, (size_t)ws->tab.n_nodes * sizeof(uint32_t));
+                ws->slot_stamp[k] = 0;
+            }
+            ws->stamp_ctr = 1;
+        }
+        ws->slot_stamp[o] = ws->stamp_ctr;
+        ws->slot_s[o] = sq;
     }
+    slot_view(ws, o);
 }
 
 /* Predicted SOC at the horizon end on the exact trace, for equivalence factor s. */
@@ -503,10 +546,8 @@ static int horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, double price, do
     /* The pair costs depend on s only: keep them while s stays on its 0.01 grid point,
      * which spares the minimum over the engine levels on most steps. */
     double sq = floor(ws->s_equiv / S_QUANTUM + 0.5) * S_QUANTUM;
-    if (sq != ws->s_cached || ws->stamp == 0) {
-        ws->s_cached = sq;
-        new_stamp(ws);
-    }
+    if (sq != ws->s_cached || ws->stamp == 0)
+        slot_select(ws, sq);
     for (int j = ws->jlo[N]; j <= ws->jhi[N]; j++) {
         double v = j * t->dv_mps;
         ws->V[(size_t)N * nb + (j - ws->jlo[N])] = -ws->kin_cost_per_j * 0.5 * ws->m_eff * v * v;
