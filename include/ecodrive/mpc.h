@@ -57,7 +57,7 @@ typedef struct {
     double accel_max_mps2;       /* transitions considered, up to (default 2.5) */
     double decel_max_mps2;       /* and down to (positive, default 3.5) */
     int n_engine_levels;         /* hybrid: engine power levels in the table, off excluded (12) */
-    int n_alloc_levels;          /* hybrid: levels searched at the present step (16) */
+    int n_alloc_levels;          /* hybrid: levels searched at the present step (12) */
     int max_iter;                /* co-state (equivalence factor) iterations per step (8) */
     double deadline_us;          /* solve time beyond which the step falls back (2000) */
     double band_margin_kmh;      /* keep this far inside the band (0.1) */

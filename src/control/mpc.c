@@ -65,7 +65,7 @@ void eco_mpc_settings_default(eco_mpc_settings *s)
     s->accel_max_mps2 = 2.5;
     s->decel_max_mps2 = 3.5;
     s->n_engine_levels = 12;
-    s->n_alloc_levels = 16;
+    s->n_alloc_levels = 12;
     s->max_iter = 8;
     s->deadline_us = 2000.0;
     s->band_margin_kmh = 0.1;

@@ -298,7 +298,7 @@ static int alloc_hybrid(const alloc_ctx *a, int n_levels, eco_command *cmd, doub
         const double g = 0.6180339887498949;
         double x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
         double c1 = try_power(a, &base, x1, &miss), c2 = try_power(a, &base, x2, &miss);
-        for (int it = 0; it < 6; it++) {
+        for (int it = 0; it < 4; it++) {
             if (c1 <= c2) {
                 hi = x2;
                 x2 = x1;
