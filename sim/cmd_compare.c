@@ -45,7 +45,6 @@ static int parse_cmp_args(int argc, char **argv, cmp_args *a)
     memset(a, 0, sizeof *a);
     eco_sim_options_default(&a->sim);
     int ch;
-    char *end;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
@@ -59,10 +58,7 @@ static int parse_cmp_args(int argc, char **argv, cmp_args *a)
             a->weights = optarg;
             break;
         case 'b':
-            a->sim.band_kmh = strtod(optarg, &end);
-            if (*end == ',')
-                a->sim.band_s = strtod(end + 1, &end);
-            if (*end || a->sim.band_kmh < 0.0 || a->sim.band_s < 0.0 || !strchr(optarg, ',')) {
+            if (eco_sim_options_parse_band(optarg, &a->sim)) {
                 fprintf(stderr, "ecosim compare: --band takes KMH,S (e.g. 2,1), got '%s'\n",
                         optarg);
                 return 2;

@@ -52,16 +52,6 @@ static int num_arg(const char *opt, const char *s, double lo, double hi, double 
     return 0;
 }
 
-static int parse_band(const char *s, eco_sim_options *o)
-{
-    char *end;
-    o->band_kmh = strtod(s, &end);
-    if (*end != ',')
-        return -1;
-    o->band_s = strtod(end + 1, &end);
-    return *end == '\0' && o->band_kmh >= 0.0 && o->band_s >= 0.0 ? 0 : -1;
-}
-
 static int parse_dp_args(int argc, char **argv, dp_args *a)
 {
     static const struct option opts[] = {
@@ -91,7 +81,7 @@ static int parse_dp_args(int argc, char **argv, dp_args *a)
             a->weights = optarg;
             break;
         case 'b':
-            if (parse_band(optarg, &a->sim)) {
+            if (eco_sim_options_parse_band(optarg, &a->sim)) {
                 fprintf(stderr, "ecosim dp: --band takes KMH,S (e.g. 2,1), got '%s'\n", optarg);
                 rc = 2;
             }

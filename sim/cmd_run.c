@@ -39,16 +39,6 @@ static void run_usage(FILE *fp)
         "  --quiet          no progress on stderr\n");
 }
 
-static int parse_band(const char *s, eco_sim_options *o)
-{
-    char *end;
-    o->band_kmh = strtod(s, &end);
-    if (*end != ',')
-        return -1;
-    o->band_s = strtod(end + 1, &end);
-    return *end == '\0' && o->band_kmh >= 0.0 && o->band_s >= 0.0 ? 0 : -1;
-}
-
 static int parse_run_args(int argc, char **argv, run_args *a)
 {
     static const struct option opts[] = {{"vehicle", required_argument, 0, 'v'},
@@ -108,7 +98,7 @@ static int parse_run_args(int argc, char **argv, run_args *a)
             }
             break;
         case 'b':
-            if (parse_band(optarg, &a->sim)) {
+            if (eco_sim_options_parse_band(optarg, &a->sim)) {
                 fprintf(stderr, "ecosim run: --band takes KMH,S (e.g. 2,1), got '%s'\n", optarg);
                 return 2;
             }

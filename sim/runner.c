@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +15,16 @@ void eco_sim_options_default(eco_sim_options *o)
 {
     memset(o, 0, sizeof *o);
     o->dt_s = 0.1;
+}
+
+int eco_sim_options_parse_band(const char *s, eco_sim_options *o)
+{
+    char *end;
+    o->band_kmh = strtod(s, &end);
+    if (*end != ',')
+        return -1;
+    o->band_s = strtod(end + 1, &end);
+    return *end == '\0' && o->band_kmh >= 0.0 && o->band_s >= 0.0 ? 0 : -1;
 }
 
 static double now_us(void)

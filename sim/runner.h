@@ -46,6 +46,8 @@ typedef struct {
 } eco_sim_result;
 
 void eco_sim_options_default(eco_sim_options *o);
+/* Parse a band "KMH,S" (e.g. "2,1") into o. Returns 0, or -1 if malformed or negative. */
+int eco_sim_options_parse_band(const char *s, eco_sim_options *o);
 
 /* Run the controller over the cycle. Returns ECO_OK or an error from the plant. */
 int eco_sim_run(const eco_vehicle *veh, const eco_sim_cycle *cyc, eco_controller *ctl,
