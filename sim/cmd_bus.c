@@ -2,11 +2,12 @@
  * (eco_model_step) as `ecosim run`, but its controller is the bus: each step publishes the
  * plant's signals (DBC encoded, E2E protected), keeps sending them at their DBC cycle
  * times, and waits for the EcoSetpoint of ecodrived. A valid setpoint's throttle and regen
- * are applied; the rest of the command (friction brake, gear, a hybrid's engine on/off and
- * power) stays with the car's own driver and ECUs, played by the baseline. With EcoValid = 0
- * or no setpoint in time, the driver (the baseline) drives the step. The plant steps when a
- * setpoint arrives, so a step sees the setpoint computed from the signals of the step
- * before, as in-process. */
+ * are applied, and so is a hybrid's engine on/off and power when it carries an engine
+ * request (EcoEngineRequest 1 or 2); the rest of the command (friction brake, gear, and the
+ * engine when there is no request) stays with the car's own driver and ECUs, played by the
+ * baseline. With EcoValid = 0 or no setpoint in time, the driver (the baseline) drives the
+ * step. The plant steps when a setpoint arrives, so a step sees the setpoint computed from
+ * the signals of the step before, as in-process. */
 #include "commands.h"
 #include "controllers.h"
 #include "ecodrive/can.h"
@@ -50,6 +51,7 @@ typedef struct {
     int started;
     eco_can_e2e_state sp_e2e;
     long applied, invalid, timeouts, e2e_errors, sent, send_errors;
+    long engine_requests; /* valid setpoints that carried a hybrid engine request */
 } bus_ctl;
 
 static volatile sig_atomic_t bus_stop;
@@ -114,16 +116,9 @@ static void publish(bus_ctl *b, const eco_observation *o, const eco_preview *pv,
     }
 }
 
-static double out_value(const bus_ctl *b, eco_can_out_field f, const eco_can_frame *fr)
-{
-    const eco_can_map_entry *e = &b->map->out[f];
-    double v = NAN;
-    eco_can_signal_decode(&b->db->signals[e->signal], fr->data, &v);
-    return v * e->scale;
-}
-
-/* A setpoint frame that passes E2E: 1 valid, 0 invalid (then *thr, *regen unset), -1 none. */
-static int take_setpoint(bus_ctl *b, const eco_can_frame *f, double *thr, double *regen)
+/* A setpoint frame that passes E2E: 1 valid (*sp filled), 0 invalid or not usable (a value
+ * outside its DBC range: the car does not act on it), -1 none. */
+static int take_setpoint(bus_ctl *b, const eco_can_frame *f, eco_can_setpoint *sp)
 {
     int msg = b->map->setpoint_msg;
     if (f->id != b->db->msgs[msg].id)
@@ -134,11 +129,9 @@ static int take_setpoint(bus_ctl *b, const eco_can_frame *f, double *thr, double
         b->e2e_errors++;
         return -1;
     }
-    if (out_value(b, ECO_CAN_OUT_VALID, f) < 0.5)
+    if (eco_can_mapping_decode_setpoint(b->map, b->db, f, sp) != ECO_OK)
         return 0;
-    *thr = out_value(b, ECO_CAN_OUT_THROTTLE, f);
-    *regen = out_value(b, ECO_CAN_OUT_REGEN, f);
-    return isfinite(*thr) && isfinite(*regen) ? 1 : 0;
+    return sp->valid ? 1 : 0;
 }
 
 static void arm(bus_ctl *b, int64_t t_ns)
@@ -152,7 +145,7 @@ static void arm(bus_ctl *b, int64_t t_ns)
 
 /* Keep the inputs flowing at their cycle times until a setpoint comes or the wait ends.
  * Returns as take_setpoint, -1 on timeout. */
-static int wait_setpoint(bus_ctl *b, double *thr, double *regen)
+static int wait_setpoint(bus_ctl *b, eco_can_setpoint *sp)
 {
     int64_t deadline = mono_ns() + (b->started ? b->wait_ns : (int64_t)(START_TIMEOUT_S * 1e9));
     for (;;) {
@@ -185,7 +178,7 @@ static int wait_setpoint(bus_ctl *b, double *thr, double *regen)
             eco_can_frame f;
             int got = 1;
             while (eco_can_sock_read(&b->sock, &f, &got) == ECO_OK && got) {
-                int r = take_setpoint(b, &f, thr, regen);
+                int r = take_setpoint(b, &f, sp);
                 if (r == 1 || (r == 0 && b->started))
                     return r;
             }
@@ -201,15 +194,20 @@ static int bus_step(eco_controller *c, const eco_observation *obs, const eco_pre
     b->driver->step(b->driver, obs, pv, &drv);
     *sp = drv;
     publish(b, obs, pv, &drv.cmd);
-    double thr = 0.0, regen = 0.0;
-    int r = wait_setpoint(b, &thr, &regen);
+    eco_can_setpoint rx;
+    int r = wait_setpoint(b, &rx);
     if (r == 1) {
         b->started = 1;
         b->applied++;
-        sp->cmd.throttle = thr;
-        sp->cmd.regen = regen;
-        if (thr > 0.0)
+        sp->cmd.throttle = rx.throttle;
+        sp->cmd.regen = rx.regen;
+        if (rx.throttle > 0.0)
             sp->cmd.brake = 0.0; /* the driver's foot is off the brake while the car drives */
+        if (rx.engine_request != ECO_CAN_ENGINE_NO_REQUEST) { /* else the car's strategy */
+            sp->cmd.engine_on = rx.engine_request == ECO_CAN_ENGINE_ON;
+            sp->cmd.engine_power_w = sp->cmd.engine_on ? rx.engine_power_w : 0.0;
+            b->engine_requests++;
+        }
         sp->valid = 1;
         return ECO_OK;
     }
@@ -291,7 +289,8 @@ static void bus_usage(FILE *fp)
                 "\n"
                 "Plays the vehicle on a CAN bus against ecodrived: sends the DBC input messages\n"
                 "at their cycle times from the simulated plant, applies the EcoSetpoint it\n"
-                "receives (the baseline driver drives when EcoValid = 0 or no setpoint comes),\n"
+                "receives (a hybrid's engine too when it carries EcoEngineRequest; the baseline\n"
+                "driver drives when EcoValid = 0 or no setpoint comes),\n"
                 "and prints the summary of `ecosim run`. A window of a cycle: cut its CSV.\n"
                 "  --speedup N   divide every period by N (ecodrived must get the same N)\n");
 }
@@ -418,11 +417,11 @@ static int bus_run(const bus_args *a, bus_ctl *b, eco_vehicle *veh, eco_sim_cycl
         eco_sim_summarize(veh, cyc, "bus", &res, !a->hot, &sum);
         print_summary(&sum, a->json);
         fprintf(stderr,
-                "ecosim bus: %d steps: %ld on valid setpoints, %ld on EcoValid = 0, %ld "
-                "without a setpoint in time; %ld frames sent, %ld send errors, %ld setpoint "
-                "E2E errors\n",
-                res.n_solve, b->applied, b->invalid, b->timeouts, b->sent, b->send_errors,
-                b->e2e_errors);
+                "ecosim bus: %d steps: %ld on valid setpoints (%ld with an engine request), %ld "
+                "on EcoValid = 0, %ld without a setpoint in time; %ld frames sent, %ld send "
+                "errors, %ld setpoint E2E errors\n",
+                res.n_solve, b->applied, b->engine_requests, b->invalid, b->timeouts, b->sent,
+                b->send_errors, b->e2e_errors);
         rc = bus_stop ? 1 : 0;
     }
     eco_sim_result_free(&res);

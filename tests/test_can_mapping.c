@@ -191,19 +191,22 @@ Test(can_mapping, encode_setpoint_bit_exact)
     unsigned long allocs;
     int i;
 
+    eco_can_setpoint sp = {0.375, 0.125, 1, ECO_CAN_ENGINE_NO_REQUEST, 0.0};
+
     load(&a, DBC_DEFAULT, MAP_DEFAULT);
     load(&b, DBC_MOTOROLA, MAP_MOTOROLA);
     allocs = eco_alloc_count();
-    cr_assert_eq(eco_can_mapping_encode_setpoint(&a.map, a.db, 0.375, 0.125, 1, &counter, &f),
-                 ECO_OK);
+    cr_assert_eq(eco_can_mapping_encode_setpoint(&a.map, a.db, &sp, &counter, &f), ECO_OK);
     cr_assert_eq(f.id, 0x200u);
     cr_assert_eq(f.dlc, 8);
     for (i = 0; i < 8; i++)
         cr_assert_eq(f.data[i], wi[i], "intel byte %d: %02X", i, f.data[i]);
     cr_assert_eq(counter, 1);
     counter = 0;
-    cr_assert_eq(eco_can_mapping_encode_setpoint(&b.map, b.db, 0.375, 0.125, 1, &counter, &f),
-                 ECO_OK);
+    /* the Motorola mapping has no engine outputs: a request is not on its bus */
+    sp.engine_request = ECO_CAN_ENGINE_ON;
+    sp.engine_power_w = 30000.0;
+    cr_assert_eq(eco_can_mapping_encode_setpoint(&b.map, b.db, &sp, &counter, &f), ECO_OK);
     cr_assert_eq(f.id, ECO_CAN_EFF_FLAG | 0x18FF0A80u);
     for (i = 0; i < 8; i++)
         cr_assert_eq(f.data[i], wm[i], "motorola byte %d: %02X", i, f.data[i]);
@@ -211,16 +214,87 @@ Test(can_mapping, encode_setpoint_bit_exact)
 
     /* out of range is refused, never clamped; the caller then sends an invalid frame */
     f.id = 0;
-    cr_assert_eq(eco_can_mapping_encode_setpoint(&a.map, a.db, 1.2, 0, 1, &counter, &f),
-                 ECO_ERANGE);
-    cr_assert_eq(eco_can_mapping_encode_setpoint(&a.map, a.db, 0, -0.1, 1, &counter, &f),
-                 ECO_ERANGE);
-    cr_assert_eq(eco_can_mapping_encode_setpoint(&a.map, a.db, NAN, 0, 1, &counter, &f),
-                 ECO_EINVAL);
+    const eco_can_setpoint bad[] = {
+        {1.2, 0, 1, 0, 0.0},  {0, -0.1, 1, 0, 0.0}, {NAN, 0, 1, 0, 0.0}, {0, 0, 1, 2, 251e3},
+        {0, 0, 1, 2, -100.0}, {0, 0, 1, 2, NAN},    {0, 0, 1, 3, 0.0},   {0, 0, 1, -1, 0.0},
+    };
+    const int bad_rc[] = {ECO_ERANGE, ECO_ERANGE, ECO_EINVAL, ECO_ERANGE,
+                          ECO_ERANGE, ECO_EINVAL, ECO_EINVAL, ECO_EINVAL};
+    for (i = 0; i < (int)(sizeof bad / sizeof *bad); i++)
+        cr_assert_eq(eco_can_mapping_encode_setpoint(&a.map, a.db, &bad[i], &counter, &f),
+                     bad_rc[i], "bad setpoint %d", i);
     cr_assert_eq(f.id, 0u, "no frame on error");
     cr_assert_eq(counter, 1, "no counter step on error");
-    cr_assert_eq(eco_can_mapping_encode_setpoint(&a.map, a.db, 0, 0, 0, &counter, &f), ECO_OK);
+    const eco_can_setpoint none = {0, 0, 0, 0, 0.0};
+    cr_assert_eq(eco_can_mapping_encode_setpoint(&a.map, a.db, &none, &counter, &f), ECO_OK);
     cr_assert_eq(f.data[4], 0x00, "EcoValid = 0");
+    unload(&a);
+    unload(&b);
+}
+
+Test(can_mapping, hybrid_engine_request_bit_exact)
+{
+    /* EcoSetpoint with the hybrid fields, Intel. Throttle 37.5 % and regen 12.5 % give bytes
+     * 0..3 = A6 0E E2 04 as above. Byte 4: bit 0 EcoValid = 1, bits 1..2 EcoEngineRequest,
+     * bit 3 unused, bits 4..7 the low nibble of EcoEnginePower (12 bits from bit 36, 0.1 kW);
+     * byte 5 its bits 4..11; byte 6 bits 0..3 EcoCounter.
+     * Engine on at 23456 W: 234.56 rounds to raw 235 = 0x0EB = 0000 1110 1011. Request 2 =
+     * 10 -> bit 2 set. Byte 4 = 1011 0 10 1 = B5, byte 5 = 0000 1110 = 0E; counter 3 -> 03.
+     * CRC-8/SAE-J1850 over 10 0A (data id 0x0A10, low byte first) A6 0E E2 04 B5 0E 03 = CE
+     * (the same routine gives 4B over "123456789", the catalogue check value).
+     * Engine off (request 1 = 01 -> bit 1), power given but not sent, counter 4: byte 4 =
+     * 0000 0 01 1 = 03, byte 5 = 00, byte 6 = 04; CRC over 10 0A A6 0E E2 04 03 00 04 = 9F. */
+    const uint8_t won[8] = {0xA6, 0x0E, 0xE2, 0x04, 0xB5, 0x0E, 0x03, 0xCE};
+    const uint8_t woff[8] = {0xA6, 0x0E, 0xE2, 0x04, 0x03, 0x00, 0x04, 0x9F};
+    eco_can_setpoint sp = {0.375, 0.125, 1, ECO_CAN_ENGINE_ON, 23456.0}, rx;
+    eco_can_frame f;
+    uint8_t counter = 3;
+    unsigned long allocs;
+    setup a, b;
+    int i;
+
+    load(&a, DBC_DEFAULT, MAP_DEFAULT);
+    cr_assert_geq(a.map.out[ECO_CAN_OUT_ENGINE_POWER_W].signal, 0);
+    cr_assert_float_eq(a.map.out[ECO_CAN_OUT_ENGINE_POWER_W].scale, 1000.0, 1e-12, "kW");
+    cr_assert_str_eq(eco_can_out_field_name(ECO_CAN_OUT_ENGINE_REQUEST), "engine_request");
+    allocs = eco_alloc_count();
+    cr_assert_eq(eco_can_mapping_encode_setpoint(&a.map, a.db, &sp, &counter, &f), ECO_OK);
+    for (i = 0; i < 8; i++)
+        cr_assert_eq(f.data[i], won[i], "engine on byte %d: %02X", i, f.data[i]);
+    cr_assert_eq(counter, 4);
+    cr_assert_eq(eco_can_mapping_decode_setpoint(&a.map, a.db, &f, &rx), ECO_OK);
+    cr_assert_float_eq(rx.throttle, 0.375, 1e-12);
+    cr_assert_float_eq(rx.regen, 0.125, 1e-12);
+    cr_assert_eq(rx.valid, 1);
+    cr_assert_eq(rx.engine_request, ECO_CAN_ENGINE_ON);
+    cr_assert_float_eq(rx.engine_power_w, 23500.0, 1e-9, "0.1 kW steps");
+
+    sp.engine_request = ECO_CAN_ENGINE_OFF;
+    cr_assert_eq(eco_can_mapping_encode_setpoint(&a.map, a.db, &sp, &counter, &f), ECO_OK);
+    for (i = 0; i < 8; i++)
+        cr_assert_eq(f.data[i], woff[i], "engine off byte %d: %02X", i, f.data[i]);
+    cr_assert_eq(eco_can_mapping_decode_setpoint(&a.map, a.db, &f, &rx), ECO_OK);
+    cr_assert_eq(rx.engine_request, ECO_CAN_ENGINE_OFF);
+    cr_assert_float_eq(rx.engine_power_w, 0.0, 0.0);
+    cr_assert_eq(eco_alloc_count(), allocs, "encoding and decoding allocate");
+
+    /* decoding refuses what a car must not act on */
+    f.data[4] |= 0x06; /* request 3: outside [0|2] */
+    cr_assert_eq(eco_can_mapping_decode_setpoint(&a.map, a.db, &f, &rx), ECO_ERANGE);
+    f.dlc = 7;
+    cr_assert_eq(eco_can_mapping_decode_setpoint(&a.map, a.db, &f, &rx), ECO_EINVAL);
+    f.dlc = 8;
+    f.id = 0x201;
+    cr_assert_eq(eco_can_mapping_decode_setpoint(&a.map, a.db, &f, &rx), ECO_EINVAL);
+
+    /* the Motorola example has no engine outputs: its setpoint reads as no request */
+    load(&b, DBC_MOTOROLA, MAP_MOTOROLA);
+    cr_assert_eq(b.map.out[ECO_CAN_OUT_ENGINE_REQUEST].signal, -1);
+    sp.engine_request = ECO_CAN_ENGINE_ON;
+    cr_assert_eq(eco_can_mapping_encode_setpoint(&b.map, b.db, &sp, &counter, &f), ECO_OK);
+    cr_assert_eq(eco_can_mapping_decode_setpoint(&b.map, b.db, &f, &rx), ECO_OK);
+    cr_assert_eq(rx.engine_request, ECO_CAN_ENGINE_NO_REQUEST);
+    cr_assert_float_eq(rx.throttle, 0.375, 1e-12);
     unload(&a);
     unload(&b);
 }
@@ -286,6 +360,14 @@ static const struct {
      "signal name"},
     {"\"frames_stale\": \"EcoFramesStale\"", "\"frames_stale\": \"EcoSolveTime\"", ECO_EINVAL,
      "status.frames_stale", "us"},
+    {"\"engine_request\": \"EcoEngineRequest\",", "", ECO_EINVAL, "outputs.engine_power_w",
+     "engine_request"},
+    {"\"engine_request\": \"EcoEngineRequest\"", "\"engine_request\": \"EcoThrottle\"", ECO_EINVAL,
+     "outputs.engine_request", "EcoThrottle"},
+    {"\"engine_power_w\": \"EcoEnginePower\"", "\"engine_power_w\": \"EcoValid\"", ECO_EINVAL,
+     "outputs.engine_power_w", "W"},
+    {"\"engine_power_w\": \"EcoEnginePower\"", "\"engine_power_w\": \"EcoEngine.EngineTorque\"",
+     ECO_EINVAL, "outputs.engine_power_w", "W"},
 };
 
 Test(can_mapping, bad_mappings_refused_with_name_or_path)

@@ -250,6 +250,8 @@ typedef struct {
     eco_controller base;
     int fail;
     long busy_us;
+    int engine_on; /* copied into the command */
+    double engine_power_w;
 } fake_ctl;
 
 static int fake_step(eco_controller *c, const eco_observation *o, const eco_preview *p,
@@ -265,6 +267,8 @@ static int fake_step(eco_controller *c, const eco_observation *o, const eco_prev
         clock_gettime(CLOCK_MONOTONIC, &t);
     while ((t.tv_sec - t0.tv_sec) * 1000000L + (t.tv_nsec - t0.tv_nsec) / 1000 < f->busy_us);
     sp->cmd.throttle = 0.3;
+    sp->cmd.engine_on = f->engine_on;
+    sp->cmd.engine_power_w = f->engine_power_w;
     sp->valid = !f->fail;
     return f->fail ? ECO_ESOLVER : ECO_OK;
 }
@@ -307,6 +311,39 @@ Test(rt_fake, solver_failure_and_overrun_are_invalid_then_recover, .timeout = 30
     f->busy_us = 0;
     cr_expect_eq(run_ms(700, 800, 7, NULL), 0u);
     cr_expect_eq(eco_rt_stats_get(fx.rt)->solver_failures, 2u);
+    teardown();
+}
+
+Test(rt_fake, hybrid_engine_decision_goes_on_the_bus, .timeout = 30)
+{
+    static const struct {
+        eco_powertrain pt;
+        int engine_on;
+        double power_w, request, power_kw;
+    } cases[] = {
+        {ECO_PT_HEV, 1, 23456.0, 2, 23.5}, /* 0.1 kW steps */
+        {ECO_PT_HEV, 0, 5000.0, 1, 0.0},   /* engine off: no power sent */
+        {ECO_PT_HEV, -1, 5000.0, 0, 0.0},  /* left to the car */
+        {ECO_PT_PHEV, 1, 1000.0, 2, 1.0},
+        {ECO_PT_CONV, 1, 30000.0, 0, 0.0}, /* not a hybrid: never a request */
+    };
+    load();
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        fake_ctl *f = fake_new();
+        fx.veh.powertrain = cases[i].pt;
+        f->engine_on = cases[i].engine_on;
+        f->engine_power_w = cases[i].power_w;
+        make_core(&f->base, 1.0);
+        cr_assert_eq(run_ms(0, 500, 7, NULL), 0u);
+        eco_can_frame sp;
+        cr_assert_eq(eco_rt_step(fx.rt, 500 * MS, &sp), 0u);
+        cr_expect_eq(get(&sp, "EcoValid"), 1.0, "case %zu", i);
+        cr_expect_eq(get(&sp, "EcoEngineRequest"), cases[i].request, "case %zu", i);
+        cr_expect_float_eq(get(&sp, "EcoEnginePower"), cases[i].power_kw, 1e-9, "case %zu", i);
+        eco_rt_free(fx.rt);
+        fx.rt = NULL;
+        memset(fx.counter, 0, sizeof fx.counter);
+    }
     teardown();
 }
 

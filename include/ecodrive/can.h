@@ -414,15 +414,18 @@ int eco_can_link_restart(eco_can_sock *s);
  *                "engine_speed_radps": { "signal": "EngRpm", "scale": 0.10471975511965977,
  *                                        "cycle_ms": 20 }, ... },
  *   "outputs": { "throttle": "EcoThrottle", "regen": ..., "valid": ..., "counter": ...,
- *                "crc": ... },
+ *                "crc": ..., "engine_request": ..., "engine_power_w": ... },
  *   "status":  { "frames_received": ..., "frames_stale": ..., "frames_rejected": ...,
  *                "deadline_overruns": ..., "solve_time_us": ... }      (optional)
  * }
  * A signal is "Name" or "Message.Name". SI value = DBC physical value * scale. Without
  * "scale" the factor comes from the DBC unit (km/h, mph, m/s, rpm, rad/s, deg, rad, %,
  * Nm, V, A, ...) and must match the field's dimension. "cycle_ms" overrides the message
- * cycle time for staleness. Every input but road_grade_rad is required; all outputs are
- * required and live in one message whose E2E counter and CRC are "counter" and "crc".
+ * cycle time for staleness. Every input but road_grade_rad is required. The outputs live
+ * in one message whose E2E counter and CRC are "counter" and "crc"; all are required but
+ * the hybrid engine request: "engine_request" (an integer signal, factor 1, offset 0,
+ * holding eco_can_engine_request) and "engine_power_w" (only with engine_request). A DBC
+ * without them carries throttle and regen only, and a hybrid's engine stays with the car.
  * ------------------------------------------------------------------------------------- */
 
 typedef enum {
@@ -441,11 +444,13 @@ typedef enum {
 } eco_can_in_field;
 
 typedef enum {
-    ECO_CAN_OUT_THROTTLE = 0, /* 0..1 */
-    ECO_CAN_OUT_REGEN,        /* 0..1 */
-    ECO_CAN_OUT_VALID,        /* 0/1 */
-    ECO_CAN_OUT_COUNTER,      /* E2E rolling counter */
-    ECO_CAN_OUT_CRC,          /* E2E CRC */
+    ECO_CAN_OUT_THROTTLE = 0,   /* 0..1 */
+    ECO_CAN_OUT_REGEN,          /* 0..1 */
+    ECO_CAN_OUT_VALID,          /* 0/1 */
+    ECO_CAN_OUT_COUNTER,        /* E2E rolling counter */
+    ECO_CAN_OUT_CRC,            /* E2E CRC */
+    ECO_CAN_OUT_ENGINE_REQUEST, /* optional: eco_can_engine_request */
+    ECO_CAN_OUT_ENGINE_POWER_W, /* optional: W, with ECO_CAN_ENGINE_ON */
     ECO_CAN_OUT_COUNT
 } eco_can_out_field;
 
@@ -497,13 +502,38 @@ int eco_can_mapping_apply(const eco_can_mapping *map, eco_can_rx *rx);
 int eco_can_mapping_read(const eco_can_mapping *map, const eco_can_rx *rx, eco_can_in_field f,
                          int64_t now_ns, double *si);
 
-/* Build the setpoint frame: throttle and regen as fractions 0..1, valid 0/1, then E2E
- * (counter written from *counter and advanced, CRC computed). Returns ECO_OK; ECO_ERANGE
- * if throttle or regen do not fit the DBC range (no frame written: send an invalid one);
- * ECO_EINVAL for NaN. Run time. */
+/* A hybrid's engine request in the setpoint (EcoEngineRequest). */
+typedef enum {
+    ECO_CAN_ENGINE_NO_REQUEST = 0, /* the car's own strategy decides the engine */
+    ECO_CAN_ENGINE_OFF = 1,
+    ECO_CAN_ENGINE_ON = 2, /* at engine_power_w */
+} eco_can_engine_request;
+
+/* The content of the setpoint message, in SI units. */
+typedef struct {
+    double throttle;       /* 0..1 */
+    double regen;          /* 0..1 */
+    int valid;             /* 0/1 */
+    int engine_request;    /* eco_can_engine_request; NO_REQUEST for non-hybrids */
+    double engine_power_w; /* with ECO_CAN_ENGINE_ON: engine output, W; else 0 */
+} eco_can_setpoint;
+
+/* Build the setpoint frame from sp, then E2E (counter written from *counter and advanced,
+ * CRC computed). The engine request and power are written when the mapping has them
+ * (the power only with ECO_CAN_ENGINE_ON, else 0) and ignored when it has not. Returns
+ * ECO_OK; ECO_ERANGE if throttle, regen or the engine power do not fit the DBC range (no
+ * frame written: send an invalid one); ECO_EINVAL for NaN or an unknown engine request.
+ * Run time. */
 int eco_can_mapping_encode_setpoint(const eco_can_mapping *map, const eco_can_db *db,
-                                    double throttle, double regen, int valid, uint8_t *counter,
-                                    eco_can_frame *f);
+                                    const eco_can_setpoint *sp, uint8_t *counter, eco_can_frame *f);
+
+/* Decode a setpoint frame (the receiving car's side; E2E is the caller's, with
+ * eco_can_e2e_check). Unmapped engine fields read as NO_REQUEST and 0 W. Returns ECO_OK;
+ * ECO_ERANGE if a value is outside its DBC range or the request is not one of
+ * eco_can_engine_request (*sp still filled, unclamped); ECO_EINVAL if f is not the
+ * setpoint message, is shorter than its DLC, or holds NaN. Run time. */
+int eco_can_mapping_decode_setpoint(const eco_can_mapping *map, const eco_can_db *db,
+                                    const eco_can_frame *f, eco_can_setpoint *sp);
 
 typedef struct {
     uint64_t frames_received;

@@ -22,11 +22,12 @@ typedef enum {
     D_AMP,
     D_ANGLE,
     D_TIME_US,
+    D_POWER,
     D_RAW
 } dim;
 
-static const char *const dim_si[] = {"m/s", "rad/s", "Nm", "fraction 0..1", "a count", "V", "A",
-                                     "rad", "us",    "raw"};
+static const char *const dim_si[] = {
+    "m/s", "rad/s", "Nm", "fraction 0..1", "a count", "V", "A", "rad", "us", "W", "raw"};
 
 typedef struct {
     const char *key;
@@ -43,8 +44,9 @@ static const field_def in_defs[ECO_CAN_IN_COUNT] = {
     {"road_grade_rad", D_ANGLE, 0},
 };
 static const field_def out_defs[ECO_CAN_OUT_COUNT] = {
-    {"throttle", D_FRACTION, 1}, {"regen", D_FRACTION, 1}, {"valid", D_RAW, 1},
-    {"counter", D_RAW, 1},       {"crc", D_RAW, 1},
+    {"throttle", D_FRACTION, 1},    {"regen", D_FRACTION, 1}, {"valid", D_RAW, 1},
+    {"counter", D_RAW, 1},          {"crc", D_RAW, 1},        {"engine_request", D_RAW, 0},
+    {"engine_power_w", D_POWER, 0},
 };
 static const field_def st_defs[ECO_CAN_ST_COUNT] = {
     {"frames_received", D_COUNT, 0}, {"frames_stale", D_COUNT, 0},
@@ -85,6 +87,8 @@ static const struct {
     {"\xc2\xb5s", D_TIME_US, 1.0},
     {"ms", D_TIME_US, 1000.0},
     {"s", D_TIME_US, 1e6},
+    {"W", D_POWER, 1.0},
+    {"kW", D_POWER, 1000.0},
 };
 
 typedef struct {
@@ -228,6 +232,28 @@ static int one_message(const ctx *c, const char *sname, const field_def *defs, i
     return ECO_OK;
 }
 
+/* The optional hybrid engine outputs: the request must hold the eco_can_engine_request
+ * codes as they are, and a power means nothing without a request. */
+static int check_engine(const ctx *c, const eco_can_mapping *map)
+{
+    const eco_can_map_entry *rq = &map->out[ECO_CAN_OUT_ENGINE_REQUEST];
+    const eco_can_signal *s;
+
+    if (rq->signal < 0) {
+        if (map->out[ECO_CAN_OUT_ENGINE_POWER_W].signal >= 0)
+            return err(c, ECO_EINVAL, "outputs.engine_power_w: needs outputs.engine_request");
+        return ECO_OK;
+    }
+    s = &c->db->signals[rq->signal];
+    if (s->factor != 1.0 || s->offset != 0.0 || s->value_type || s->length_bits < 2 ||
+        (s->has_range && (s->min > 0.0 || s->max < ECO_CAN_ENGINE_ON)))
+        return err(c, ECO_EINVAL,
+                   "outputs.engine_request: signal %s must be a raw integer (factor 1, offset 0, "
+                   "at least 2 bits) whose range holds 0..2",
+                   s->name);
+    return ECO_OK;
+}
+
 static int check(const ctx *c, eco_can_mapping *map)
 {
     const eco_can_db *db = c->db;
@@ -256,6 +282,9 @@ static int check(const ctx *c, eco_can_mapping *map)
                        "(factor 1, offset 0, scale 1)",
                        st_defs[i].key, s->name);
     }
+    rc = check_engine(c, map);
+    if (rc != ECO_OK)
+        return rc;
     m = &db->msgs[map->setpoint_msg];
     if (m->e2e_counter != map->out[ECO_CAN_OUT_COUNTER].signal ||
         m->e2e_crc != map->out[ECO_CAN_OUT_CRC].signal)
@@ -385,28 +414,81 @@ int eco_can_mapping_read(const eco_can_mapping *map, const eco_can_rx *rx, eco_c
 }
 
 int eco_can_mapping_encode_setpoint(const eco_can_mapping *map, const eco_can_db *db,
-                                    double throttle, double regen, int valid, uint8_t *counter,
-                                    eco_can_frame *f)
+                                    const eco_can_setpoint *sp, uint8_t *counter, eco_can_frame *f)
 {
     const eco_can_message *m = &db->msgs[map->setpoint_msg];
     const eco_can_map_entry *o = map->out;
     eco_can_frame fr = {m->id, m->dlc, {0}};
     int rc;
 
-    if (!isfinite(throttle) || !isfinite(regen))
+    if (!isfinite(sp->throttle) || !isfinite(sp->regen))
         return ECO_EINVAL;
     rc = eco_can_signal_encode(&db->signals[o[ECO_CAN_OUT_THROTTLE].signal],
-                               throttle / o[ECO_CAN_OUT_THROTTLE].scale, fr.data);
+                               sp->throttle / o[ECO_CAN_OUT_THROTTLE].scale, fr.data);
     if (rc == ECO_OK)
         rc = eco_can_signal_encode(&db->signals[o[ECO_CAN_OUT_REGEN].signal],
-                                   regen / o[ECO_CAN_OUT_REGEN].scale, fr.data);
+                                   sp->regen / o[ECO_CAN_OUT_REGEN].scale, fr.data);
     if (rc == ECO_OK)
-        rc = eco_can_signal_encode(&db->signals[o[ECO_CAN_OUT_VALID].signal], valid ? 1.0 : 0.0,
+        rc = eco_can_signal_encode(&db->signals[o[ECO_CAN_OUT_VALID].signal], sp->valid ? 1.0 : 0.0,
                                    fr.data);
+    if (rc == ECO_OK && o[ECO_CAN_OUT_ENGINE_REQUEST].signal >= 0) {
+        if (sp->engine_request < ECO_CAN_ENGINE_NO_REQUEST ||
+            sp->engine_request > ECO_CAN_ENGINE_ON)
+            return ECO_EINVAL;
+        /* 0 (no request) leaves the bits as a DBC without the field would: zero */
+        rc = eco_can_signal_encode(&db->signals[o[ECO_CAN_OUT_ENGINE_REQUEST].signal],
+                                   (double)sp->engine_request, fr.data);
+        if (rc == ECO_OK && sp->engine_request == ECO_CAN_ENGINE_ON &&
+            o[ECO_CAN_OUT_ENGINE_POWER_W].signal >= 0)
+            rc = eco_can_signal_encode(&db->signals[o[ECO_CAN_OUT_ENGINE_POWER_W].signal],
+                                       sp->engine_power_w / o[ECO_CAN_OUT_ENGINE_POWER_W].scale,
+                                       fr.data);
+    }
     if (rc == ECO_OK)
         rc = eco_can_e2e_protect(db, map->setpoint_msg, fr.data, counter);
     if (rc == ECO_OK)
         *f = fr;
+    return rc;
+}
+
+/* One output in SI; ECO_OK, ECO_ERANGE (value set) or ECO_EINVAL (NaN). */
+static int out_get(const eco_can_mapping *map, const eco_can_db *db, eco_can_out_field k,
+                   const eco_can_frame *f, double *si)
+{
+    const eco_can_map_entry *e = &map->out[k];
+    double v = 0.0;
+    int rc = eco_can_signal_decode(&db->signals[e->signal], f->data, &v);
+    *si = v * e->scale;
+    return rc == ECO_OK && !isfinite(*si) ? ECO_EINVAL : rc;
+}
+
+int eco_can_mapping_decode_setpoint(const eco_can_mapping *map, const eco_can_db *db,
+                                    const eco_can_frame *f, eco_can_setpoint *sp)
+{
+    const eco_can_message *m = &db->msgs[map->setpoint_msg];
+    double v[ECO_CAN_OUT_COUNT] = {0};
+    int rc = ECO_OK;
+
+    memset(sp, 0, sizeof *sp);
+    if (f->id != m->id || f->dlc < m->dlc)
+        return ECO_EINVAL;
+    for (int k = 0; k < ECO_CAN_OUT_COUNT; k++) {
+        int r;
+        if (map->out[k].signal < 0 || k == ECO_CAN_OUT_COUNTER || k == ECO_CAN_OUT_CRC)
+            continue;
+        r = out_get(map, db, (eco_can_out_field)k, f, &v[k]);
+        if (r == ECO_EINVAL)
+            return ECO_EINVAL;
+        if (r != ECO_OK)
+            rc = ECO_ERANGE;
+    }
+    sp->throttle = v[ECO_CAN_OUT_THROTTLE];
+    sp->regen = v[ECO_CAN_OUT_REGEN];
+    sp->valid = v[ECO_CAN_OUT_VALID] >= 0.5;
+    sp->engine_request = (int)v[ECO_CAN_OUT_ENGINE_REQUEST];
+    sp->engine_power_w = v[ECO_CAN_OUT_ENGINE_POWER_W];
+    if (sp->engine_request < ECO_CAN_ENGINE_NO_REQUEST || sp->engine_request > ECO_CAN_ENGINE_ON)
+        rc = ECO_ERANGE;
     return rc;
 }
 

@@ -208,11 +208,30 @@ static int64_t mono_ns(void)
 static void encode_invalid(eco_rt *rt, eco_can_frame *out)
 {
     /* 0, 0 are inside every sane DBC range; if not, the frame stays all-zero (invalid). */
-    if (eco_can_mapping_encode_setpoint(rt->cfg.map, rt->cfg.db, 0.0, 0.0, 0, &rt->counter, out) !=
+    const eco_can_setpoint none = {0.0, 0.0, 0, ECO_CAN_ENGINE_NO_REQUEST, 0.0};
+    if (eco_can_mapping_encode_setpoint(rt->cfg.map, rt->cfg.db, &none, &rt->counter, out) !=
         ECO_OK) {
         memset(out, 0, sizeof *out);
         out->id = rt->cfg.db->msgs[rt->cfg.map->setpoint_msg].id;
         out->dlc = rt->cfg.db->msgs[rt->cfg.map->setpoint_msg].dlc;
+    }
+}
+
+/* The bus form of a valid controller setpoint. Only a hybrid's engine is requested, and
+ * only when the controller decided it (engine_on >= 0); else the car's strategy keeps it. */
+static void bus_setpoint(const eco_rt *rt, const eco_setpoint *sp, eco_can_setpoint *out)
+{
+    const eco_vehicle *v = rt->cfg.veh;
+    int hybrid = v && (v->powertrain == ECO_PT_HEV || v->powertrain == ECO_PT_PHEV);
+
+    out->throttle = sp->cmd.throttle;
+    out->regen = sp->cmd.regen;
+    out->valid = 1;
+    out->engine_request = ECO_CAN_ENGINE_NO_REQUEST;
+    out->engine_power_w = 0.0;
+    if (hybrid && sp->cmd.engine_on >= 0) {
+        out->engine_request = sp->cmd.engine_on ? ECO_CAN_ENGINE_ON : ECO_CAN_ENGINE_OFF;
+        out->engine_power_w = sp->cmd.engine_on ? sp->cmd.engine_power_w : 0.0;
     }
 }
 
@@ -236,8 +255,9 @@ unsigned eco_rt_step(eco_rt *rt, int64_t now_ns, eco_can_frame *out)
             faults |= ECO_RT_FAULT_OVERRUN;
         if (!faults) {
             uint8_t c = rt->counter;
-            if (eco_can_mapping_encode_setpoint(rt->cfg.map, rt->cfg.db, sp.cmd.throttle,
-                                                sp.cmd.regen, 1, &c, out) == ECO_OK)
+            eco_can_setpoint bsp;
+            bus_setpoint(rt, &sp, &bsp);
+            if (eco_can_mapping_encode_setpoint(rt->cfg.map, rt->cfg.db, &bsp, &c, out) == ECO_OK)
                 rt->counter = c;
             else
                 faults |= ECO_RT_FAULT_ENCODE;

@@ -5,9 +5,10 @@
 # frames are the same, on the real kernel bus). Fuel must agree within 1 % with the
 # in-process `ecosim run --controller mpc` on the same cut cycle.
 #
-# The vehicle is the Corolla 1.8 CVT: EcoSetpoint carries throttle and regen only, which for
-# a conventional car with a CVT is the whole recommendation. (For a hybrid the engine on/off
-# and power stay with the car's own strategy, played by the baseline: see docs/daemon.md.)
+# The vehicle is the Corolla 1.8 CVT: EcoSetpoint's throttle and regen are, for a
+# conventional car with a CVT, the whole recommendation. (A hybrid's engine on/off and power
+# travel in EcoEngineRequest/EcoEnginePower, but the Prius is not yet within 1 % raw here:
+# see docs/daemon.md, section 8.)
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
