@@ -142,7 +142,7 @@ static double get(const eco_can_frame *f, const char *sig)
     return v;
 }
 
-TestSuite(rt, .init = setup_baseline, .fini = teardown, .timeout = 60);
+TestSuite(rt, .init = setup_baseline, .fini = teardown);
 
 Test(rt, fresh_inputs_give_a_valid_protected_setpoint)
 {
@@ -294,7 +294,7 @@ static fake_ctl *fake_new(void)
     return f;
 }
 
-Test(rt_fake, solver_failure_and_overrun_are_invalid_then_recover, .timeout = 30)
+Test(rt_fake, solver_failure_and_overrun_are_invalid_then_recover)
 {
     load();
     fake_ctl *f = fake_new();
@@ -314,7 +314,7 @@ Test(rt_fake, solver_failure_and_overrun_are_invalid_then_recover, .timeout = 30
     teardown();
 }
 
-Test(rt_fake, hybrid_engine_decision_goes_on_the_bus, .timeout = 30)
+Test(rt_fake, hybrid_engine_decision_goes_on_the_bus)
 {
     static const struct {
         eco_powertrain pt;
@@ -347,7 +347,7 @@ Test(rt_fake, hybrid_engine_decision_goes_on_the_bus, .timeout = 30)
     teardown();
 }
 
-Test(rt_fake, speedup_divides_the_staleness_timeouts, .timeout = 30)
+Test(rt_fake, speedup_divides_the_staleness_timeouts)
 {
     load();
     make_core(&fake_new()->base, 5.0);
@@ -386,7 +386,7 @@ static void write_file(const char *path, const char *text)
     fclose(fp);
 }
 
-Test(rt_mpc, sighup_reload_keeps_old_weights_on_a_bad_file, .timeout = 120)
+Test(rt_mpc, sighup_reload_keeps_old_weights_on_a_bad_file)
 {
     load();
     make_core(eco_mpc_create(&fx.veh, 0.1, NULL, NULL), 1.0);
@@ -409,7 +409,7 @@ Test(rt_mpc, sighup_reload_keeps_old_weights_on_a_bad_file, .timeout = 120)
     teardown();
 }
 
-Test(rt_mpc, step_allocates_nothing, .timeout = 120)
+Test(rt_mpc, step_allocates_nothing)
 {
     load();
     make_core(eco_mpc_create(&fx.veh, 0.1, NULL, NULL), 1.0);
@@ -461,7 +461,7 @@ static char *replay_to_text(const char *log, size_t *len)
     return buf;
 }
 
-Test(rt_mpc, replay_is_bit_identical_and_sees_the_faults, .timeout = 120)
+Test(rt_mpc, replay_is_bit_identical_and_sees_the_faults)
 {
     load();
     char log[] = "/tmp/eco_rt_log_XXXXXX";
