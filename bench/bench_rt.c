@@ -142,7 +142,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_rt: %s\n", eco_last_error());
         return 2;
     }
-    char log[] = "/tmp/bench_rt_XXXXXX";
+    char log[64];
+    snprintf(log, sizeof log, "%s/bench_rt_XXXXXX", P_tmpdir);
     close(mkstemp(log));
     long frames;
     if (write_log(log, db, &map, minutes, &frames)) {

@@ -45,7 +45,8 @@ static cJSON *at(cJSON *o, const char *key)
 /* Write the tree as <tmp>/prius.json and load it from there, as a user's file would be. */
 static int load_tree(cJSON *root, const char *maps_dir)
 {
-    char dir[] = "/tmp/eco_cfg_XXXXXX", path[64];
+    char dir[64], path[96];
+    snprintf(dir, sizeof dir, "%s/eco_cfg_XXXXXX", P_tmpdir);
     cr_assert(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/prius.json", dir);
     char *text = cJSON_Print(root);

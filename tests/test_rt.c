@@ -390,7 +390,9 @@ Test(rt_mpc, sighup_reload_keeps_old_weights_on_a_bad_file)
 {
     load();
     make_core(eco_mpc_create(&fx.veh, 0.1, NULL, NULL), 1.0);
-    char bad[] = "/tmp/eco_rt_bad_XXXXXX", good[] = "/tmp/eco_rt_good_XXXXXX";
+    char bad[64], good[64];
+    snprintf(bad, sizeof bad, "%s/eco_rt_bad_XXXXXX", P_tmpdir);
+    snprintf(good, sizeof good, "%s/eco_rt_good_XXXXXX", P_tmpdir);
     close(mkstemp(bad));
     close(mkstemp(good));
     write_file(bad, "{\"fuel_per_g\": -1}");
@@ -464,7 +466,8 @@ static char *replay_to_text(const char *log, size_t *len)
 Test(rt_mpc, replay_is_bit_identical_and_sees_the_faults)
 {
     load();
-    char log[] = "/tmp/eco_rt_log_XXXXXX";
+    char log[64];
+    snprintf(log, sizeof log, "%s/eco_rt_log_XXXXXX", P_tmpdir);
     close(mkstemp(log));
     write_log(log);
     size_t n1, n2;
