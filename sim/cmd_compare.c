@@ -78,16 +78,7 @@ static int parse_cmp_args(int argc, char **argv, cmp_args *a)
             return 2;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "ecosim compare: unexpected argument '%s'\n", argv[optind]);
-        return 2;
-    }
-    if (!a->cycle) {
-        fprintf(stderr, "ecosim compare: --cycle is required\n");
-        cmp_usage(stderr);
-        return 2;
-    }
-    return 0;
+    return eco_sim_args_done("compare", argc, argv, a->cycle, cmp_usage);
 }
 
 /* The figure compared: SOC-corrected fuel, or battery energy for a BEV. */

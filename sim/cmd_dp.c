@@ -121,16 +121,7 @@ static int parse_dp_args(int argc, char **argv, dp_args *a)
     }
     if (rc)
         return rc;
-    if (optind < argc) {
-        fprintf(stderr, "ecosim dp: unexpected argument '%s'\n", argv[optind]);
-        return 2;
-    }
-    if (!a->cycle) {
-        fprintf(stderr, "ecosim dp: --cycle is required\n");
-        dp_usage(stderr);
-        return 2;
-    }
-    return 0;
+    return eco_sim_args_done("dp", argc, argv, a->cycle, dp_usage);
 }
 
 static cJSON *result_json(const eco_dp_result *r)

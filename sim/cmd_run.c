@@ -111,16 +111,7 @@ static int parse_run_args(int argc, char **argv, run_args *a)
             return 2;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "ecosim run: unexpected argument '%s'\n", argv[optind]);
-        return 2;
-    }
-    if (!a->cycle) {
-        fprintf(stderr, "ecosim run: --cycle is required\n");
-        run_usage(stderr);
-        return 2;
-    }
-    return 0;
+    return eco_sim_args_done("run", argc, argv, a->cycle, run_usage);
 }
 
 int eco_cmd_run(int argc, char **argv)

@@ -3,6 +3,7 @@
 #include "ecodrive/config.h"
 #include "paths.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,8 +47,7 @@ int eco_sim_load_cycle(const char *name, eco_sim_cycle *cyc)
     return 0;
 }
 
-int eco_sim_load_case(const char *vehicle, const char *cycle, eco_vehicle *veh,
-                      eco_sim_cycle *cyc)
+int eco_sim_load_case(const char *vehicle, const char *cycle, eco_vehicle *veh, eco_sim_cycle *cyc)
 {
     int rc = eco_sim_load_vehicle(vehicle, veh);
     if (rc)
@@ -55,4 +55,19 @@ int eco_sim_load_case(const char *vehicle, const char *cycle, eco_vehicle *veh,
     if ((rc = eco_sim_load_cycle(cycle, cyc)))
         eco_vehicle_free(veh);
     return rc;
+}
+
+int eco_sim_args_done(const char *cmd, int argc, char **argv, const char *cycle,
+                      void (*usage)(FILE *))
+{
+    if (optind < argc) {
+        fprintf(stderr, "ecosim %s: unexpected argument '%s'\n", cmd, argv[optind]);
+        return 2;
+    }
+    if (!cycle) {
+        fprintf(stderr, "ecosim %s: --cycle is required\n", cmd);
+        usage(stderr);
+        return 2;
+    }
+    return 0;
 }
