@@ -13,16 +13,16 @@ double eco_curve_eval(const eco_curve *c, double x)
         return c->y[0];
     if (x >= c->x[c->n - 1])
         return c->y[c->n - 1];
-    /* Bisection: full-load curves are resampled to ECO_CURVE_MAX points. */
-    int lo = 0, hi = c->n - 1;
-    while (hi - lo > 1) {
-        int mid = (lo + hi) / 2;
-        if (c->x[mid] < x)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    int i = hi;
+    /* Interpolation search: most curves are on an even grid (full-load curves are
+     * resampled to ECO_CURVE_MAX points), where the first guess is the interval, and the
+     * walk keeps uneven curves right. i ends as the first point with x[i] >= x. */
+    int last = c->n - 1;
+    double g = (x - c->x[0]) / (c->x[last] - c->x[0]) * last;
+    int i = 1 + (g > 0.0 ? (g < last - 1 ? (int)g : last - 1) : 0);
+    while (c->x[i] < x)
+        i++;
+    while (c->x[i - 1] >= x)
+        i--;
     double t = (x - c->x[i - 1]) / (c->x[i] - c->x[i - 1]);
     return c->y[i - 1] + t * (c->y[i] - c->y[i - 1]);
 }
