@@ -85,23 +85,64 @@ static void split_fit_motor(const eco_vehicle *v, double wr, double lo, double h
     split_electric(v, o);
 }
 
-/* With MG2 at its limit the engine gives way too: the largest share of its torque that
- * keeps the battery inside its limits (MG1's power follows the engine torque). */
+/* With MG2 at its limit the engine gives way too: the largest share k of its torque that
+ * keeps the battery inside its limits (MG1's power follows the engine torque). k = 0 keeps
+ * them; the battery's excess g(k) over the limit it breaks is continuous and near linear
+ * in k, so regula falsi with the Illinois modification finds the edge in a few
+ * evaluations, always keeping the bracket [k_ok, k_bad]; a bisection step whenever the
+ * bracket shrinks less than half keeps the worst case that of plain bisection. */
+static double battery_excess_w(const eco_vehicle *v, double wr, double t_ring, double te, double lo,
+                               double hi, int over, eco_pt_ops *o)
+{
+    split_machines(v, wr, t_ring, te, o);
+    split_fit_motor(v, wr, lo, hi, o);
+    return over ? o->p_batt_w - hi : lo - o->p_batt_w;
+}
+
 static void split_fit_engine(const eco_vehicle *v, double wr, double t_ring, double lo, double hi,
                              eco_pt_ops *o)
 {
-    double te_full = o->engine_torque_nm, k_lo = 0.0, k_hi = 1.0;
-    for (int i = 0; i < 30; i++) {
-        double k = 0.5 * (k_lo + k_hi);
-        split_machines(v, wr, t_ring, k * te_full, o);
-        split_fit_motor(v, wr, lo, hi, o);
-        if (o->p_batt_w <= hi + 1e-6 && o->p_batt_w >= lo - 1e-6)
-            k_lo = k;
-        else
-            k_hi = k;
+    const double tol_w = 1e-6, tol_k = 1e-9;
+    double te_full = o->engine_torque_nm;
+    int over = o->p_batt_w > hi; /* o holds the full torque's operation */
+    double g_bad = over ? o->p_batt_w - hi : lo - o->p_batt_w, k_ok = 0.0, k_bad = 1.0;
+    double g_ok = battery_excess_w(v, wr, t_ring, 0.0, lo, hi, over, o);
+    int side = 0;
+    for (int i = 0; i < 60 && k_bad - k_ok > tol_k && g_ok <= 0.0 && g_bad > 0.0; i++) {
+        double width = k_bad - k_ok;
+        double k = k_ok + width * (-g_ok) / (g_bad - g_ok);
+        if (!(k > k_ok && k < k_bad))
+            k = 0.5 * (k_ok + k_bad);
+        double g = battery_excess_w(v, wr, t_ring, k * te_full, lo, hi, over, o);
+        if (g <= 0.0) {
+            k_ok = k;
+            g_ok = g;
+            if (g > -tol_w)
+                break;
+            if (side == -1)
+                g_bad *= 0.5; /* Illinois: the stale end's weight halves */
+            side = -1;
+        } else {
+            k_bad = k;
+            g_bad = g;
+            if (side == 1)
+                g_ok *= 0.5;
+            side = 1;
+        }
+        if (k_bad - k_ok > 0.5 * width) { /* slow: bisect once */
+            double km = 0.5 * (k_ok + k_bad);
+            double gm = battery_excess_w(v, wr, t_ring, km * te_full, lo, hi, over, o);
+            if (gm <= 0.0) {
+                k_ok = km;
+                g_ok = gm;
+            } else {
+                k_bad = km;
+                g_bad = gm;
+            }
+            side = 0;
+        }
     }
-    split_machines(v, wr, t_ring, k_lo * te_full, o);
-    split_fit_motor(v, wr, lo, hi, o);
+    battery_excess_w(v, wr, t_ring, k_ok * te_full, lo, hi, over, o);
 }
 
 void eco_realize_split(const eco_vehicle *v, const eco_state *x, const eco_command *u, double speed,
