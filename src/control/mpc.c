@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define KMH             3.6
 #define V_MAX_MPS       (160.0 / KMH) /* table range: above every shipped cycle's band */
@@ -29,7 +32,6 @@ struct eco_mpc_ws {
     double *vref, *lo, *hi; /* [n_stages + 1] */
     int *jlo, *jhi;         /* [n_stages + 1] */
     double *V;              /* [(n_stages + 1) * n_band_max] */
-    int *arg;               /* best next node, same layout */
     double *W;              /* [n_band_max]: next-stage terms of the present stage */
     double *acc_term;       /* [n_off]: acceleration cost of each offset */
     float *pair_cost;       /* [n_nodes * n_off]: min over levels at the present s */
@@ -121,7 +123,6 @@ static size_t scratch_bytes(const eco_mpc_dims *d)
     size_t pairs = (size_t)d->table.n_nodes * (size_t)(d->table.off_max - d->table.off_min + 1);
     size_t n_off = (size_t)(d->table.off_max - d->table.off_min + 1);
     return 3 * align8(ns * sizeof(double)) + 2 * align8(ns * sizeof(int)) +
-           align8(ns * (size_t)d->n_band_max * sizeof(int)) +
            align8((size_t)d->n_band_max * sizeof(double)) + align8(n_off * sizeof(double)) +
            align8(ns * (size_t)d->n_band_max * sizeof(double)) + 2 * align8(pairs * sizeof(float)) +
            align8(pairs * sizeof(uint64_t)) +
@@ -280,7 +281,6 @@ int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
     ws->jlo = carve(&p, ns * sizeof(int));
     ws->jhi = carve(&p, ns * sizeof(int));
     ws->V = carve(&p, ns * (size_t)d->n_band_max * sizeof(double));
-    ws->arg = carve(&p, ns * (size_t)d->n_band_max * sizeof(int));
     ws->W = carve(&p, (size_t)d->n_band_max * sizeof(double));
     ws->acc_term = carve(&p, (size_t)ws->n_off * sizeof(double));
     for (int o = 0; o < ws->n_off; o++) {
@@ -536,6 +536,79 @@ static double stage_cost(eco_mpc_ws *ws, int i, int j, int k, double price, floa
            ws->w.accel_per_mps2_2s * a * a * ts;
 }
 
+/* The inner loop of the horizon programme: the least pc[q] + (at[q] + wk[q]) over q < n,
+ * and below `best`. The backward pass needs only this value; the forward pass recovers
+ * the argument along the one optimal path (first_least_pair_sum), with the same sums, so
+ * the plan is the one a loop tracking both would make. SSE2 (every x86-64) takes two
+ * lanes at a time. */
+static inline double least_pair_sum(const float *pc, const double *at, const double *wk, int n,
+                                    double best)
+{
+    int q = 0;
+#ifdef __SSE2__
+    __m128d vb = _mm_set1_pd(best);
+    for (; q + 1 < n; q += 2) {
+        __m128d p = _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(pc + q))));
+        __m128d c = _mm_add_pd(p, _mm_add_pd(_mm_loadu_pd(at + q), _mm_loadu_pd(wk + q)));
+        vb = _mm_min_pd(c, vb); /* c < vb ? c : vb */
+    }
+    double lane[2];
+    _mm_storeu_pd(lane, vb);
+    best = lane[0] < lane[1] ? lane[0] : lane[1];
+#endif
+    for (; q < n; q++) {
+        double c = pc[q] + (at[q] + wk[q]);
+        if (c < best)
+            best = c;
+    }
+    return best;
+}
+
+/* First q with the least pc[q] + (at[q] + wk[q]) below `best`, or -1. */
+static int first_least_pair_sum(const float *pc, const double *at, const double *wk, int n,
+                                double best)
+{
+    int bq = -1;
+    for (int q = 0; q < n; q++) {
+        double c = pc[q] + (at[q] + wk[q]);
+        if (c < best) {
+            best = c;
+            bq = q;
+        }
+    }
+    return bq;
+}
+
+/* What depends on the next node only, once per stage i: W[k - kl] is node k's cost-to-go
+ * at stage i + 1, its tracking, and its half of the distance price. */
+static void stage_next_terms(eco_mpc_ws *ws, int i, double half)
+{
+    const eco_mpc_table *t = &ws->tab;
+    int kl = ws->jlo[i + 1], kh = ws->jhi[i + 1];
+    const double *V1 = ws->V + (size_t)(i + 1) * ws->dims.n_band_max;
+    for (int k = kl; k <= kh; k++) {
+        double e = (k * t->dv_mps - ws->vref[i + 1]) * KMH;
+        ws->W[k - kl] = V1[k - kl] + ws->w.tracking_per_kmh2s * e * e * t->stage_s - half * k;
+    }
+}
+
+/* The next nodes node j of stage i reaches: klo + q for q < *n, offsets from o0 (relative
+ * to off_min). Returns 0 if none. Makes sure the pair costs are cached. */
+static int stage_reach(eco_mpc_ws *ws, int i, int j, int *klo, int *o0, int *n)
+{
+    const eco_mpc_table *t = &ws->tab;
+    int kl = ws->jlo[i + 1], kh = ws->jhi[i + 1];
+    int lo = j + t->off_min > kl ? j + t->off_min : kl;
+    int hi = j + t->off_max < kh ? j + t->off_max : kh;
+    if (lo > hi)
+        return 0;
+    *klo = lo;
+    *o0 = lo - j - t->off_min;
+    *n = hi - lo + 1;
+    pair_ensure(ws, j, *o0, *o0 + *n - 1);
+    return 1;
+}
+
 /* Backward pass over the speed nodes; returns the best first-stage node and its battery
  * energy along the optimal path (*soc_end). */
 static int horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, double price, double soc0,
@@ -553,36 +626,16 @@ static int horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, double price, do
         ws->V[(size_t)N * nb + (j - ws->jlo[N])] = -ws->kin_cost_per_j * 0.5 * ws->m_eff * v * v;
     }
     float batt;
-    const double ts = t->stage_s, half = 0.5 * price * ts * t->dv_mps;
+    const double half = 0.5 * price * t->stage_s * t->dv_mps;
     for (int i = N - 1; i >= 1; i--) {
-        /* What depends on the next node only, once per stage: its cost-to-go, tracking,
-         * and its half of the distance price. */
-        int kl = ws->jlo[i + 1], kh = ws->jhi[i + 1];
-        const double *V1 = ws->V + (size_t)(i + 1) * nb;
-        for (int k = kl; k <= kh; k++) {
-            double e = (k * t->dv_mps - ws->vref[i + 1]) * KMH;
-            ws->W[k - kl] = V1[k - kl] + ws->w.tracking_per_kmh2s * e * e * ts - half * k;
-        }
+        stage_next_terms(ws, i, half);
         for (int j = ws->jlo[i]; j <= ws->jhi[i]; j++) {
             double best = BIG;
-            int bk = -1;
-            int klo = j + t->off_min > kl ? j + t->off_min : kl;
-            int khi = j + t->off_max < kh ? j + t->off_max : kh;
-            if (klo <= khi) {
-                int o0 = klo - j - t->off_min, n = khi - klo + 1;
-                pair_ensure(ws, j, o0, o0 + n - 1);
-                const float *pc = ws->pair_cost + (size_t)j * (size_t)ws->n_off + (size_t)o0;
-                const double *at = ws->acc_term + o0, *wk = ws->W + (klo - kl);
-                for (int q = 0; q < n; q++) {
-                    double c = pc[q] + (at[q] + wk[q]);
-                    if (c < best) {
-                        best = c;
-                        bk = klo + q;
-                    }
-                }
-            }
+            int klo, o0, n;
+            if (stage_reach(ws, i, j, &klo, &o0, &n))
+                best = least_pair_sum(ws->pair_cost + (size_t)j * (size_t)ws->n_off + (size_t)o0,
+                                      ws->acc_term + o0, ws->W + (klo - ws->jlo[i + 1]), n, best);
             ws->V[(size_t)i * nb + (j - ws->jlo[i])] = best - half * j;
-            ws->arg[(size_t)i * nb + (j - ws->jlo[i])] = bk;
         }
     }
     /* Stage 0 from the measured speed, off the grid: interpolate between its two nodes. */
@@ -613,9 +666,15 @@ static int horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, double price, do
     soc -= batt / (eco_curve_eval(&b->ocv_v, soc) * q_as);
     int j = kbest;
     for (int i = 1; i < N && j >= 0; i++) {
-        int k = ws->arg[(size_t)i * nb + (j - ws->jlo[i])];
-        if (k < 0)
+        int klo, o0, n, q = -1;
+        if (stage_reach(ws, i, j, &klo, &o0, &n)) {
+            stage_next_terms(ws, i, half);
+            q = first_least_pair_sum(ws->pair_cost + (size_t)j * (size_t)ws->n_off + (size_t)o0,
+                                     ws->acc_term + o0, ws->W + (klo - ws->jlo[i + 1]), n, BIG);
+        }
+        if (q < 0)
             break;
+        int k = klo + q;
         pair_cost(ws, j, k - j, &batt);
         soc -= batt / (eco_curve_eval(&b->ocv_v, soc) * q_as);
         j = k;
