@@ -28,7 +28,7 @@ static void cmp_usage(FILE *fp)
             "\n"
             "  --vehicle FILE   vehicle JSON (default: the shipped Toyota Prius hybrid)\n"
             "  --cycle NAME     shipped cycle or a CSV file time_s,speed_kmh[,grade]\n"
-            "  --band KMH,S     speed band (default 0,0: exact trace; WLTP tolerance: 2,1)\n"
+            "  --band KMH,S     speed band (default 2,1: the WLTP tolerance; 0: exact trace)\n"
             "  --json           one object: baseline, mpc, dp (run summaries),\n"
             "                   mpc_vs_baseline_pct, mpc_over_dp\n"
             "  --weights W      MPC and DP weights: eco, balanced (default), comfort or a file\n"
@@ -44,6 +44,7 @@ static int parse_cmp_args(int argc, char **argv, cmp_args *a)
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     eco_sim_options_default(&a->sim);
+    eco_sim_options_band_wltp(&a->sim);
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -59,7 +60,9 @@ static int parse_cmp_args(int argc, char **argv, cmp_args *a)
             break;
         case 'b':
             if (eco_sim_options_parse_band(optarg, &a->sim)) {
-                fprintf(stderr, "ecosim compare: --band takes KMH,S (e.g. 2,1), got '%s'\n",
+                fprintf(stderr,
+                        "ecosim compare: --band takes KMH,S (e.g. 2,1; 0 for the exact trace), got "
+                        "'%s'\n",
                         optarg);
                 return 2;
             }

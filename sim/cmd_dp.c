@@ -23,11 +23,12 @@ static void dp_usage(FILE *fp)
                 "                 [--soc-step X] [--levels N] [--grid-kmh X] [--stage S]\n"
                 "                 [--no-check] [--no-replay] [--json] [--quiet]\n"
                 "\n"
-                "The global optimum over the whole known cycle (offline): on the exact trace the\n"
-                "hybrid's engine on/off and power on a SOC grid, charge-sustaining; with --band\n"
-                "the speed inside the band at equal distance (any powertrain).\n"
+                "The global optimum over the whole known cycle (offline): the speed inside the\n"
+                "band at equal distance (any powertrain; a hybrid's split too); with --band 0,\n"
+                "on the exact trace, the hybrid's engine on/off and power on a SOC grid,\n"
+                "charge-sustaining.\n"
                 "\n"
-                "  --band KMH,S     speed band (default 0,0: exact trace)\n"
+                "  --band KMH,S     speed band (default 2,1: the WLTP tolerance; 0: exact trace)\n"
                 "  --weights W      preset (eco, balanced, comfort) or file; fuel and NOx count\n"
                 "  --soc-step X     exact hybrid: SOC grid step (default 0.001)\n"
                 "  --levels N       engine power levels besides off (default 32)\n"
@@ -64,6 +65,7 @@ static int parse_dp_args(int argc, char **argv, dp_args *a)
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     eco_sim_options_default(&a->sim);
+    eco_sim_options_band_wltp(&a->sim);
     eco_dp_settings_default(&a->dp);
     a->check = a->replay = 1;
     int ch, rc = 0;
@@ -82,7 +84,10 @@ static int parse_dp_args(int argc, char **argv, dp_args *a)
             break;
         case 'b':
             if (eco_sim_options_parse_band(optarg, &a->sim)) {
-                fprintf(stderr, "ecosim dp: --band takes KMH,S (e.g. 2,1), got '%s'\n", optarg);
+                fprintf(
+                    stderr,
+                    "ecosim dp: --band takes KMH,S (e.g. 2,1; 0 for the exact trace), got '%s'\n",
+                    optarg);
                 rc = 2;
             }
             break;

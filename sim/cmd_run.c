@@ -35,7 +35,8 @@ static void run_usage(FILE *fp)
         "  --hot            FTP-75: plain hot-start run instead of the EPA cold-start\n"
         "                   composite (bag 1 cold, weights 0.43/0.57)\n"
         "  --dt S           simulation and control step (default 0.1 s)\n"
-        "  --band KMH,S     speed band the controller may use (default 0,0: exact trace)\n"
+        "  --band KMH,S     speed band the controller may use (default 2,1: the WLTP\n"
+        "                   tolerance; 0: exact trace; the baseline follows the trace)\n"
         "  --quiet          no progress on stderr\n");
 }
 
@@ -56,6 +57,7 @@ static int parse_run_args(int argc, char **argv, run_args *a)
                                          {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     eco_sim_options_default(&a->sim);
+    eco_sim_options_band_wltp(&a->sim);
     a->controller = "baseline";
     int ch;
     char *end;
@@ -99,7 +101,10 @@ static int parse_run_args(int argc, char **argv, run_args *a)
             break;
         case 'b':
             if (eco_sim_options_parse_band(optarg, &a->sim)) {
-                fprintf(stderr, "ecosim run: --band takes KMH,S (e.g. 2,1), got '%s'\n", optarg);
+                fprintf(
+                    stderr,
+                    "ecosim run: --band takes KMH,S (e.g. 2,1; 0 for the exact trace), got '%s'\n",
+                    optarg);
                 return 2;
             }
             break;

@@ -15,7 +15,14 @@ static void row(FILE *fp, const eco_sim_figures *f, int hybrid)
 
 void eco_sim_print_table(FILE *fp, const eco_sim_summary *s)
 {
-    fprintf(fp, "vehicle: %s   cycle: %s   controller: %s%s\n", s->vehicle, s->cycle, s->controller,
+    char band[64] = "";
+    if (strcmp(s->controller, "baseline")) /* the baseline follows the trace */
+        snprintf(band, sizeof band,
+                 s->band_kmh > 0.0 || s->band_s > 0.0 ? "   band: +-%g km/h, +-%g s"
+                                                      : "   band: none (exact trace)",
+                 s->band_kmh, s->band_s);
+    fprintf(fp, "vehicle: %s   cycle: %s   controller: %s%s%s\n", s->vehicle, s->cycle,
+            s->controller, band,
             s->ftp_weighted ? "   (total = EPA FTP composite, bags 0.43/0.57)" : "");
     fprintf(fp, "%-16s %8s %7s %8s %8s %7s %8s %8s %6s %6s %6s %5s\n", "phase", "km", "s",
             "L/100km", "corr", "gCO2/km", "mgNOx/km", "kWh/100", "soc0", "soc1", "rms", "out_s");
@@ -74,6 +81,8 @@ cJSON *eco_sim_summary_json(const eco_sim_summary *s)
     add_num(o, "mpge_us", s->mpge_us);
     add_num(o, "energy_balance_residual_pct", s->energy_balance_residual_pct);
     add_num(o, "invalid_setpoints", s->invalid_setpoints);
+    add_num(o, "band_kmh", s->band_kmh);
+    add_num(o, "band_s", s->band_s);
     cJSON *us = cJSON_AddObjectToObject(o, "mpc_solve_us");
     add_num(us, "p50", s->solve_us_p50);
     add_num(us, "p99", s->solve_us_p99);

@@ -17,14 +17,33 @@ void eco_sim_options_default(eco_sim_options *o)
     o->dt_s = 0.1;
 }
 
+void eco_sim_options_band_wltp(eco_sim_options *o)
+{
+    o->band_kmh = WLTP_TOL_KMH;
+    o->band_s = WLTP_TOL_S;
+}
+
 int eco_sim_options_parse_band(const char *s, eco_sim_options *o)
 {
     char *end;
-    o->band_kmh = strtod(s, &end);
-    if (*end != ',')
+    double kmh = strtod(s, &end), sec;
+    if (end == s)
         return -1;
-    o->band_s = strtod(end + 1, &end);
-    return *end == '\0' && o->band_kmh >= 0.0 && o->band_s >= 0.0 ? 0 : -1;
+    if (*end == '\0') { /* "0": the exact trace; "X": X km/h with the WLTP's 1 s */
+        sec = kmh > 0.0 ? WLTP_TOL_S : 0.0;
+    } else {
+        const char *t = end + 1;
+        if (*end != ',')
+            return -1;
+        sec = strtod(t, &end);
+        if (end == t || *end != '\0')
+            return -1;
+    }
+    if (!(kmh >= 0.0 && sec >= 0.0 && kmh <= 50.0 && sec <= 10.0))
+        return -1;
+    o->band_kmh = kmh;
+    o->band_s = sec;
+    return 0;
 }
 
 static double now_us(void)
@@ -134,6 +153,8 @@ int eco_sim_run(const eco_vehicle *veh, const eco_sim_cycle *c, eco_controller *
     if (rc)
         return rc;
     r->n_phases = c->n_phases;
+    r->band_kmh = o->band_kmh;
+    r->band_s = o->band_s;
     memcpy(r->phase_def, c->phase, sizeof c->phase);
     eco_state x, next;
     eco_model_state_init(veh, o->engine_hot, &x);

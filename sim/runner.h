@@ -43,10 +43,15 @@ typedef struct {
     int invalid_setpoints;
     double *solve_us; /* per control step */
     int n_solve;
+    double band_kmh, band_s; /* the band the controller was offered (0, 0: exact trace) */
 } eco_sim_result;
 
 void eco_sim_options_default(eco_sim_options *o);
-/* Parse a band "KMH,S" (e.g. "2,1") into o. Returns 0, or -1 if malformed or negative. */
+/* The WLTP trace tolerance as the band (UN GTR 15: +-2 km/h, +-1 s): what run, compare and
+ * dp use unless told otherwise. */
+void eco_sim_options_band_wltp(eco_sim_options *o);
+/* Parse a band "KMH,S" (e.g. "2,1"), or "KMH" with 1 s, or "0" for the exact trace, into o.
+ * Returns 0, or -1 if malformed, negative or beyond 50 km/h, 10 s (o then unchanged). */
 int eco_sim_options_parse_band(const char *s, eco_sim_options *o);
 
 /* Run the controller over the cycle. Returns ECO_OK or an error from the plant. */

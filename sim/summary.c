@@ -164,5 +164,7 @@ void eco_sim_summarize(const eco_vehicle *v, const eco_sim_cycle *c, const char 
     s->mpge_us = isfinite(wall) && wall > 0.0 ? KWH_PER_GAL_EQ / (wall / 100.0 * KM_PER_MI) : NAN;
     s->energy_balance_residual_pct = balance_residual_pct(&r->total.energy);
     s->invalid_setpoints = r->invalid_setpoints;
+    s->band_kmh = r->band_kmh;
+    s->band_s = r->band_s;
     solve_stats(r, s);
 }

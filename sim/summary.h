@@ -28,6 +28,7 @@ typedef struct {
     double energy_balance_residual_pct;
     double solve_us_p50, solve_us_p99, solve_us_max;
     int invalid_setpoints;
+    double band_kmh, band_s; /* offered to the controller (0, 0: exact trace) */
 } eco_sim_summary;
 
 /* ftp_weighting: apply the FTP-75 composite when the cycle has FTP bags. */

@@ -126,7 +126,31 @@ Test(mpc_cli, bad_weights_and_controller_are_named)
     cr_assert_eq(run(cmd, out, sizeof out), 2);
     cr_assert(strstr(out, "unknown controller 'mcp' (available: baseline, mpc, dp)") != NULL, "%s",
               out);
-    snprintf(cmd, sizeof cmd, ECOSIM " compare --cycle %s --band 2 2>&1 >/dev/null", cycle_path);
+    snprintf(cmd, sizeof cmd, ECOSIM " compare --cycle %s --band 2,x 2>&1 >/dev/null", cycle_path);
     cr_assert_eq(run(cmd, out, sizeof out), 2);
     cr_assert(strstr(out, "--band takes KMH,S") != NULL, "%s", out);
+}
+
+/* The band defaults to the WLTP tolerance (issue 3); --band 0 is the exact trace, where the
+ * MPC follows the reference as closely as the baseline (UN GTR 15: +-2 km/h, +-1 s). */
+Test(mpc_cli, band_defaults_to_the_wltp_tolerance)
+{
+    char cmd[1024], out[65536];
+    const char *band[] = {"", "--band 0", "--band 3"};
+    const double kmh[] = {2.0, 0.0, 3.0}, sec[] = {1.0, 0.0, 1.0};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd,
+                 ECOSIM " run --cycle %s --controller mpc %s --json --quiet 2>/dev/null",
+                 cycle_path, band[i]);
+        cr_assert_eq(run(cmd, out, sizeof out), 0, "%s", out);
+        cJSON *o = cJSON_Parse(out);
+        cr_assert_not_null(o);
+        cr_assert_float_eq(num(o, "band_kmh"), kmh[i], 1e-12, "%s", band[i]);
+        cr_assert_float_eq(num(o, "band_s"), sec[i], 1e-12, "%s", band[i]);
+        if (kmh[i] == 0.0)
+            cr_assert_lt(num(o, "trace_rms_kmh"), 0.1, "the exact trace is followed");
+        else
+            cr_assert_gt(num(o, "trace_rms_kmh"), 0.2, "the band is used for shaping");
+        cJSON_Delete(o);
+    }
 }

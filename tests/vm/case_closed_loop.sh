@@ -28,7 +28,7 @@ speedup=${ECO_BUS_SPEEDUP:-5}
     done
 } <"$here/../../sim/cycles/wltc_class3b.csv" >"$tmp/wltc3b_0_390.csv"
 
-"$bin/ecosim" run --vehicle "$vehicle" --cycle "$tmp/wltc3b_0_390.csv" --controller mpc --json \
+"$bin/ecosim" run --vehicle "$vehicle" --cycle "$tmp/wltc3b_0_390.csv" --controller mpc --band 0 --json \
     >"$tmp/inproc.json" || fail "ecosim run failed"
 
 "$bin/ecodrived" --iface vcan0 --vehicle "$vehicle" --speedup "$speedup" --log "$tmp/daemon.log" \
