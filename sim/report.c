@@ -65,6 +65,8 @@ static void figures_json(cJSON *o, const eco_sim_figures *f)
     add_num(o, "trace_max_dev_kmh", f->trace_max_dev_kmh);
     add_num(o, "outside_tolerance_s", f->outside_tolerance_s);
     add_num(o, "distance_error_pct", f->distance_error_pct);
+    add_num(o, "engine_work_kwh", f->engine_work_kwh);
+    add_num(o, "engine_efficiency", f->engine_efficiency);
 }
 
 cJSON *eco_sim_summary_json(const eco_sim_summary *s)

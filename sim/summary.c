@@ -65,6 +65,8 @@ static void figures_of(const eco_vehicle *v, const eco_sim_totals *t, double cor
     f->outside_tolerance_s = t->outside_s;
     f->distance_error_pct =
         t->ref_distance_m > 0.0 ? 100.0 * (t->distance_m / t->ref_distance_m - 1.0) : 0.0;
+    f->engine_work_kwh = t->engine_work_j / 3.6e6;
+    f->engine_efficiency = t->engine_fuel_j > 0.0 ? t->engine_work_j / t->engine_fuel_j : NAN;
 }
 
 /* 40 CFR 600.114 / 86.144: weighted = 0.43 (Y1 + Y2)/(D1 + D2) + 0.57 (Y3 + Y2)/(D3 + D2). */

@@ -14,6 +14,8 @@ typedef struct {
     double soc_start, soc_end;
     double trace_rms_kmh, trace_max_dev_kmh, outside_tolerance_s;
     double distance_error_pct; /* driven vs reference distance */
+    double engine_work_kwh;    /* positive engine work; 0 without an engine */
+    double engine_efficiency;  /* that work over the fuel energy behind it; NAN if none */
 } eco_sim_figures;
 
 typedef struct {
