@@ -41,6 +41,21 @@ static void load(const scenario *s, eco_vehicle *v, eco_sim_cycle *c)
     cr_assert_eq(eco_sim_cycle_load(path, s->cycle, c), ECO_OK, "%s", eco_last_error());
 }
 
+/* The engine's best efficiency, brake work over fuel energy, under its full-load curve: a
+ * scan at 1 rad/s and 0.5 Nm (the maps' grids are ~10x coarser). */
+static double engine_peak_efficiency(const eco_vehicle *v)
+{
+    const eco_engine *e = &v->engine;
+    double best = 0.0;
+    for (double w = e->idle_speed_radps; w <= e->max_speed_radps; w += 1.0)
+        for (double t = 0.5; t <= eco_engine_max_torque_nm(e, w); t += 0.5) {
+            double fuel = eco_engine_fuel_gps(e, w, t);
+            if (fuel > 0.0)
+                best = fmax(best, w * t / (fuel * v->fuel.lhv_j_per_g));
+        }
+    return best;
+}
+
 static void run(const scenario *s, eco_sim_summary *sum, eco_vehicle *v, eco_sim_cycle *c)
 {
     load(s, v, c);
@@ -77,6 +92,14 @@ ParameterizedTest(scenario *s, sim, baseline_scenarios)
                  s->cycle, sum.energy_balance_residual_pct);
     /* check: hybrids stay charge-sustaining: within 10 % SOC of a 70 % window, the rest is
      * taken up by the SOC correction */
+    /* check: engine work over the fuel behind it stays under the engine's best point (0.1 %
+     * for the scan's resolution) */
+    if (v.powertrain != ECO_PT_BEV) {
+        double peak = engine_peak_efficiency(&v);
+        cr_assert(t->engine_efficiency > 0.2 && t->engine_efficiency <= 1.001 * peak,
+                  "%s/%s engine efficiency %.4f, map peak %.4f", s->vehicle, s->cycle,
+                  t->engine_efficiency, peak);
+    }
     if (v.powertrain == ECO_PT_HEV)
         cr_assert_lt(fabs(t->soc_end - t->soc_start), 0.10, "%s/%s soc %.3f -> %.3f", s->vehicle,
                      s->cycle, t->soc_start, t->soc_end);
