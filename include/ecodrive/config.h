@@ -7,6 +7,7 @@
 #define ECODRIVE_CONFIG_H
 
 #include "ecodrive/model.h"
+#include "ecodrive/mpc.h"
 
 #include <cJSON.h>
 
@@ -60,5 +61,12 @@ int eco_cfg_engine_map_scale(eco_engine *e, double displacement_ratio, double ra
  * not cover, e.g. a plug-in hybrid or an unknown fuel); ECO_ENOMEM. */
 int eco_cfg_vehicle_from_epa(const char *csv_path, const char *model, double displacement_l,
                              double hp, cJSON **out);
+
+/* Set one MPC cost weight by its JSON key (models/weights/README.md: fuel_per_g, nox_per_mg,
+ * ...), looked up in the same table eco_cfg_weights_from_json uses, so a key means the same
+ * field in a file and on a command line. value is in the key's own unit.
+ * Returns ECO_OK; ECO_EINVAL (w unchanged) for an unknown key, with eco_last_error() listing
+ * the allowed keys, or for a value that is negative or not finite. */
+int eco_mpc_weights_set(eco_mpc_weights *w, const char *key, double value);
 
 #endif

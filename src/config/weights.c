@@ -1,5 +1,6 @@
 /* MPC cost weights from JSON (models/weights/README.md): every key checked, errors name
  * the file and the JSON path. Init time only. */
+#include "ecodrive/config.h"
 #include "ecodrive/mpc.h"
 
 #include <errno.h>
@@ -53,6 +54,37 @@ static void allowed_list(char *buf, size_t n)
         used += (size_t)snprintf(buf + used, n - used, "%s%s", k ? ", " : "", KEYS[k].key);
 }
 
+/* Index of key in KEYS, or -1: the one lookup the JSON loader and the setter share. */
+static int key_index(const char *key)
+{
+    for (int j = 0; j < N_KEYS; j++)
+        if (!strcmp(key, KEYS[j].key))
+            return j;
+    return -1;
+}
+
+static double *field_of(eco_mpc_weights *w, int index)
+{
+    return (double *)((char *)w + KEYS[index].offset);
+}
+
+int eco_mpc_weights_set(eco_mpc_weights *w, const char *key, double value)
+{
+    int found = key ? key_index(key) : -1;
+    if (found < 0) {
+        char allowed[512];
+        allowed_list(allowed, sizeof allowed);
+        eco_set_error("unknown weight '%s' (allowed: %s)", key ? key : "(null)", allowed);
+        return ECO_EINVAL;
+    }
+    if (!isfinite(value) || value < 0.0) {
+        eco_set_error("weight %s: must be a finite number >= 0, got %g", key, value);
+        return ECO_EINVAL;
+    }
+    *field_of(w, found) = value;
+    return ECO_OK;
+}
+
 int eco_cfg_weights_from_json(const cJSON *root, const char *label, eco_mpc_weights *w)
 {
     eco_mpc_weights out;
@@ -76,10 +108,7 @@ int eco_cfg_weights_from_json(const cJSON *root, const char *label, eco_mpc_weig
             }
             continue;
         }
-        int found = -1;
-        for (int j = 0; j < N_KEYS; j++)
-            if (!strcmp(k, KEYS[j].key))
-                found = j;
+        int found = key_index(k);
         if (found < 0) {
             char allowed[512];
             allowed_list(allowed, sizeof allowed);
@@ -95,7 +124,7 @@ int eco_cfg_weights_from_json(const cJSON *root, const char *label, eco_mpc_weig
             eco_set_error("%s: $.%s: must be >= 0, got %g", label, k, it->valuedouble);
             return ECO_EINVAL;
         }
-        *(double *)((char *)&out + KEYS[found].offset) = it->valuedouble;
+        *field_of(&out, found) = it->valuedouble;
     }
     if (!(out.fuel_per_g > 0.0 || out.tracking_per_kmh2s > 0.0)) {
         eco_set_error("%s: $: fuel_per_g and tracking_per_kmh2s are both zero: nothing to "
