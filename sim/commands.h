@@ -6,7 +6,8 @@ int eco_cmd_run(int argc, char **argv);
 int eco_cmd_vehicle(int argc, char **argv);
 int eco_cmd_compare(int argc, char **argv);
 int eco_cmd_dp(int argc, char **argv);
-int eco_cmd_bus(int argc, char **argv); /* the vehicle on a CAN bus, against ecodrived */
+int eco_cmd_sweep(int argc, char **argv); /* one MPC weight over a range: the trade-offs */
+int eco_cmd_bus(int argc, char **argv);   /* the vehicle on a CAN bus, against ecodrived */
 
 int eco_cmd_fidelity(int argc, char **argv);
 

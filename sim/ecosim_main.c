@@ -15,6 +15,7 @@ static void usage(FILE *fp)
             "  vehicle  write a vehicle JSON from an EPA test-car record\n"
             "  compare  run baseline, MPC and DP on one case and compare them\n"
             "  dp       the dynamic-programming optimum of a cycle (offline yardstick)\n"
+            "  sweep    vary one MPC cost weight and show what it trades (fuel, NOx, comfort)\n"
             "  bus      play the vehicle on a CAN bus against ecodrived\n"
             "  fidelity the EPA calibration cars against their EPA test results\n"
             "\n"
@@ -43,6 +44,8 @@ int main(int argc, char **argv)
         return eco_cmd_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "dp"))
         return eco_cmd_dp(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep"))
+        return eco_cmd_sweep(argc - 1, argv + 1);
     if (!strcmp(cmd, "bus"))
         return eco_cmd_bus(argc - 1, argv + 1);
     if (!strcmp(cmd, "fidelity"))

@@ -1,0 +1,239 @@
+/* ecosim sweep: one MPC cost weight over a range of values, for the calibration engineer
+ * who wants to see what each weight trades (docs/sweep.md). */
+#include "commands.h"
+#include "controllers.h"
+#include "session.h"
+#include "sweep.h"
+
+#include "ecodrive/config.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    const char *vehicle, *cycle, *weights, *csv, *plot_dir;
+    int json, quiet, have_vary;
+    eco_sim_options sim;
+    eco_sweep_values vary;
+} sweep_args;
+
+static const char *const PRESETS[ECO_SWEEP_N_PRESETS] = {"eco", "balanced", "comfort"};
+
+static void sweep_usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: ecosim sweep [--vehicle FILE] --cycle NAME|FILE [--band KMH,S]\n"
+            "                    [--weights BASE] --vary KEY=V1,V2,...|KEY=LO:HI:N [--json]\n"
+            "                    [--csv OUT.csv] [--plot DIR] [--quiet]\n"
+            "\n"
+            "Runs the MPC once per value of one cost weight (the base weights with KEY set to\n"
+            "the value), plus the baseline controller and the eco, balanced and comfort presets\n"
+            "as references, and prints per run: fuel (SOC-corrected L/100 km; BEV: battery\n"
+            "kWh/100 km), NOx mg/km, trace rms km/h, rms jerk m/s^3, rms acceleration m/s^2,\n"
+            "s outside the WLTP tolerance, distance error %%, end SOC and the saving against\n"
+            "the baseline controller in %%.\n"
+            "\n"
+            "  --vehicle FILE   vehicle JSON (default: the shipped Toyota Prius hybrid)\n"
+            "  --cycle NAME     shipped cycle or a CSV file time_s,speed_kmh[,grade]\n"
+            "  --band KMH,S     speed band (default 2,1: the WLTP tolerance; 0: exact trace)\n"
+            "  --weights BASE   base weights: eco, balanced (default), comfort or a JSON file\n"
+            "  --vary KEY=V1,V2,...  the values of one weight, in the order given (>= 0)\n"
+            "  --vary KEY=LO:HI:N    N values from LO to HI: log-spaced if LO > 0, linear if\n"
+            "                   LO = 0. KEY is a key of the weights JSON, e.g. nox_per_mg\n"
+            "                   (models/weights/README.md; a wrong key is answered with the list)\n"
+            "  --json           one object: vehicle, cycle, band_kmh, band_s, key, baseline,\n"
+            "                   presets, points\n"
+            "  --csv OUT.csv    the points as CSV\n"
+            "  --plot DIR       sweep_tradeoff.png (fuel vs NOx, fuel vs rms jerk) and its\n"
+            "                   gnuplot script in DIR\n"
+            "  --quiet          no progress on stderr\n");
+}
+
+static int parse_sweep_args(int argc, char **argv, sweep_args *a)
+{
+    static const struct option opts[] = {{"vehicle", required_argument, 0, 'v'},
+                                         {"cycle", required_argument, 0, 'c'},
+                                         {"band", required_argument, 0, 'b'},
+                                         {"weights", required_argument, 0, 'w'},
+                                         {"vary", required_argument, 0, 'V'},
+                                         {"json", no_argument, 0, 'j'},
+                                         {"csv", required_argument, 0, 's'},
+                                         {"plot", required_argument, 0, 'p'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    memset(a, 0, sizeof *a);
+    eco_sim_options_default(&a->sim);
+    eco_sim_options_band_wltp(&a->sim);
+    int ch, rc;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'v':
+            a->vehicle = optarg;
+            break;
+        case 'c':
+            a->cycle = optarg;
+            break;
+        case 'w':
+            a->weights = optarg;
+            break;
+        case 'V':
+            if (a->have_vary) {
+                fprintf(stderr, "ecosim sweep: --vary is given once (one weight per sweep)\n");
+                return 2;
+            }
+            if ((rc = eco_sweep_parse_vary(optarg, &a->vary)))
+                return rc;
+            a->have_vary = 1;
+            break;
+        case 'b':
+            if (eco_sim_options_parse_band(optarg, &a->sim)) {
+                fprintf(stderr,
+                        "ecosim sweep: --band takes KMH,S (e.g. 2,1; 0 for the exact trace), got "
+                        "'%s'\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        case 'j':
+            a->json = 1;
+            break;
+        case 's':
+            a->csv = optarg;
+            break;
+        case 'p':
+            a->plot_dir = optarg;
+            break;
+        case 'q':
+            a->quiet = 1;
+            break;
+        case 'h':
+            sweep_usage(stdout);
+            return 1;
+        default:
+            sweep_usage(stderr);
+            return 2;
+        }
+    }
+    if ((rc = eco_sim_args_done("sweep", argc, argv, a->cycle, sweep_usage)))
+        return rc;
+    if (!a->have_vary) {
+        fprintf(stderr, "ecosim sweep: --vary KEY=... is required\n");
+        sweep_usage(stderr);
+        return 2;
+    }
+    return 0;
+}
+
+/* The weights of every point, checked before the first (slow) run: a value that leaves
+ * nothing to optimise is refused as the JSON loader refuses it. */
+static int point_weights(const sweep_args *a, const eco_mpc_weights *base, eco_mpc_weights *w)
+{
+    for (int i = 0; i < a->vary.n; i++) {
+        w[i] = *base;
+        if (eco_mpc_weights_set(&w[i], a->vary.key, a->vary.value[i])) {
+            fprintf(stderr, "ecosim sweep: %s\n", eco_last_error());
+            return 2;
+        }
+        if (!(w[i].fuel_per_g > 0.0 || w[i].tracking_per_kmh2s > 0.0)) {
+            fprintf(stderr,
+                    "ecosim sweep: %s = %g: fuel_per_g and tracking_per_kmh2s are both zero: "
+                    "nothing to optimise\n",
+                    a->vary.key, a->vary.value[i]);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+static void progress(const sweep_args *a, const char *what, int i, int n, const char *label)
+{
+    if (!a->quiet)
+        fprintf(stderr, "sweep %s %d/%d %s ...\n", what, i, n, label);
+}
+
+/* The baseline controller, then the three presets; every point. */
+static int run_all(const sweep_args *a, const eco_vehicle *veh, const eco_sim_cycle *cyc,
+                   const eco_mpc_weights *w, eco_sweep_report *r)
+{
+    const int n_refs = 1 + ECO_SWEEP_N_PRESETS;
+    int rc;
+    progress(a, "reference", 1, n_refs, "baseline");
+    if ((rc = eco_sweep_run_baseline(veh, cyc, &a->sim, &r->refs[0])))
+        return rc;
+    snprintf(r->refs[0].label, sizeof r->refs[0].label, "baseline");
+    for (int i = 0; i < ECO_SWEEP_N_PRESETS; i++) {
+        eco_sweep_point *p = &r->refs[1 + i];
+        eco_mpc_weights pw;
+        progress(a, "reference", 2 + i, n_refs, PRESETS[i]);
+        if ((rc = eco_sim_weights_resolve(PRESETS[i], &pw)) ||
+            (rc = eco_sweep_run_mpc(veh, cyc, &a->sim, &pw, p)))
+            return rc;
+        snprintf(p->label, sizeof p->label, "%s", PRESETS[i]);
+    }
+    for (int i = 0; i < a->vary.n; i++) {
+        eco_sweep_point *p = &r->points[i];
+        snprintf(p->label, sizeof p->label, "%.4g", a->vary.value[i]);
+        progress(a, a->vary.key, i + 1, a->vary.n, p->label);
+        if ((rc = eco_sweep_run_mpc(veh, cyc, &a->sim, &w[i], p)))
+            return rc;
+        p->value = a->vary.value[i];
+    }
+    for (int i = 0; i < n_refs; i++)
+        r->refs[i].value = NAN;
+    double b = r->refs[0].metric;
+    for (int i = 0; i < n_refs; i++)
+        r->refs[i].saving_pct = 100.0 * (1.0 - r->refs[i].metric / b);
+    for (int i = 0; i < a->vary.n; i++)
+        r->points[i].saving_pct = 100.0 * (1.0 - r->points[i].metric / b);
+    return 0;
+}
+
+static int report(const sweep_args *a, const eco_sweep_report *r)
+{
+    if (a->csv && eco_sweep_write_csv(a->csv, r, r->points, r->vary.n)) {
+        fprintf(stderr, "ecosim sweep: %s\n", eco_last_error());
+        return 1;
+    }
+    if (a->plot_dir && eco_sweep_plot(a->plot_dir, r))
+        return 1;
+    if (a->json)
+        return eco_sweep_print_json(r) ? 1 : 0;
+    eco_sweep_print_table(stdout, r);
+    return 0;
+}
+
+int eco_cmd_sweep(int argc, char **argv)
+{
+    sweep_args a;
+    eco_sweep_report r;
+    eco_mpc_weights w[ECO_SWEEP_POINTS_MAX];
+    int rc = parse_sweep_args(argc, argv, &a);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    eco_mpc_weights base;
+    if ((rc = eco_sim_weights_resolve(a.weights, &base)) || (rc = point_weights(&a, &base, w)))
+        return rc;
+    eco_vehicle veh;
+    eco_sim_cycle cyc;
+    if ((rc = eco_sim_load_case(a.vehicle, a.cycle, &veh, &cyc)))
+        return rc;
+    a.sim.engine_hot = !cyc.ftp_bags; /* as compare: FTP-75 runs its cold-start composite */
+    memset(&r, 0, sizeof r);
+    snprintf(r.vehicle, sizeof r.vehicle, "%s", veh.name);
+    snprintf(r.cycle, sizeof r.cycle, "%s", cyc.name);
+    r.base = a.weights;
+    r.band_kmh = a.sim.band_kmh;
+    r.band_s = a.sim.band_s;
+    r.bev = veh.powertrain == ECO_PT_BEV;
+    r.vary = a.vary;
+    rc = run_all(&a, &veh, &cyc, w, &r);
+    if (rc == 0)
+        rc = report(&a, &r);
+    eco_sim_cycle_free(&cyc);
+    eco_vehicle_free(&veh);
+    return rc;
+}

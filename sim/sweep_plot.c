@@ -1,0 +1,120 @@
+/* ecosim sweep --plot: the trade-off figure as a gnuplot script the user can edit and re-run,
+ * in the manner of sim/plot.c (whose helpers are private to it). */
+#include "sweep.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SCRIPT "sweep_tradeoff.gp"
+
+/* gnuplot strings here are single-quoted; a quote in a vehicle name would end one. */
+static void unquote(char *out, size_t n, const char *in)
+{
+    snprintf(out, n, "%s", in);
+    for (char *c = out; *c; c++)
+        if (*c == '\'')
+            *c = '"';
+}
+
+/* One panel: the sweep joined in order and labelled with its values, the presets and the
+ * baseline controller as marked points. Columns of the CSVs: 1 label, 3 metric, then
+ * 4 NOx, 6 rms jerk (eco_sweep_write_csv). */
+static void panel(FILE *fp, const char *ylabel, int ycol)
+{
+    fprintf(fp, "set ylabel '%s'\n", ylabel);
+    fprintf(fp,
+            "plot 'sweep_points.csv' skip 1 using 3:%d with linespoints lw 2 pt 7 "
+            "lc rgb '#1f77b4' title 'MPC, swept', \\\n"
+            "     '' skip 1 using 3:%d:1 with labels left offset char 0.6,0.6 "
+            "tc rgb '#1f77b4' notitle, \\\n"
+            "     'sweep_refs.csv' skip 1 every ::1 using 3:%d with points pt 5 ps 1.4 "
+            "lc rgb '#d62728' title 'MPC presets', \\\n"
+            "     '' skip 1 every ::1 using 3:%d:1 with labels left offset char 0.6,-0.8 "
+            "tc rgb '#d62728' notitle, \\\n"
+            "     '' skip 1 every ::0::0 using 3:%d with points pt 9 ps 1.8 "
+            "lc rgb 'black' title 'baseline controller'\n",
+            ycol, ycol, ycol, ycol, ycol);
+}
+
+static int write_script(const char *dir, const eco_sweep_report *r)
+{
+    char path[4096], vehicle[ECO_NAME_MAX], cycle[64], base[256];
+    snprintf(path, sizeof path, "%s/%s", dir, SCRIPT);
+    FILE *fp = fopen(path, "w");
+    if (!fp) {
+        fprintf(stderr, "ecosim sweep: cannot write %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    unquote(vehicle, sizeof vehicle, r->vehicle);
+    unquote(cycle, sizeof cycle, r->cycle);
+    unquote(base, sizeof base, r->base ? r->base : "balanced");
+    fprintf(fp,
+            "# Made by ecosim sweep --plot; edit and re-run with: gnuplot " SCRIPT "\n"
+            "set datafile separator ','\n"
+            "set terminal pngcairo size 1400,600 noenhanced\n"
+            "set output 'sweep_tradeoff.png'\n"
+            "set multiplot layout 1,2 title '%s on %s: MPC with %s swept (base weights %s, "
+            "band +-%g km/h, +-%g s)'\n"
+            "set grid\nset key top right\n"
+            "set xlabel '%s'\n",
+            vehicle, cycle, r->vary.key, base, r->band_kmh, r->band_s,
+            r->bev ? "battery energy [kWh/100 km]" : "fuel, SOC-corrected [L/100 km]");
+    panel(fp, "engine-out NOx [mg/km]", 4);
+    panel(fp, "rms jerk [m/s^3]", 6);
+    fprintf(fp, "unset multiplot\n");
+    int bad = ferror(fp);
+    if (fclose(fp) || bad) {
+        fprintf(stderr, "ecosim sweep: cannot write %s\n", path);
+        return 1;
+    }
+    return 0;
+}
+
+/* gnuplot in DIR without a shell, so that no directory name needs quoting. */
+static int run_gnuplot(const char *dir)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        if (chdir(dir) == 0)
+            execlp("gnuplot", "gnuplot", SCRIPT, (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+int eco_sweep_plot(const char *dir, const eco_sweep_report *r)
+{
+    if (mkdir(dir, 0777) && errno != EEXIST) {
+        fprintf(stderr, "ecosim sweep: cannot create %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    char points[4096], refs[4096];
+    snprintf(points, sizeof points, "%s/sweep_points.csv", dir);
+    snprintf(refs, sizeof refs, "%s/sweep_refs.csv", dir);
+    if (eco_sweep_write_csv(points, r, r->points, r->vary.n) ||
+        eco_sweep_write_csv(refs, r, r->refs, 1 + ECO_SWEEP_N_PRESETS)) {
+        fprintf(stderr, "ecosim sweep: %s\n", eco_last_error());
+        return 1;
+    }
+    if (write_script(dir, r))
+        return 1;
+    if (run_gnuplot(dir)) {
+        fprintf(stderr,
+                "ecosim sweep: gnuplot failed on %s/" SCRIPT " (is gnuplot-nox installed?); "
+                "the script and data are written\n",
+                dir);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,124 @@
+/* ecosim sweep output: the table, the JSON object and the CSV rows. */
+#include "report.h"
+#include "sweep.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+static const char *spacing_name(eco_sweep_spacing s)
+{
+    return s == ECO_SWEEP_LOG ? "log" : s == ECO_SWEEP_LINEAR ? "linear" : "list";
+}
+
+static void table_row(FILE *fp, int width, const eco_sweep_point *p)
+{
+    fprintf(fp, "%-*s %9.4f %9.1f %7.3f %8.3f %8.3f %6.1f %7.3f %7.4f %8.2f%s\n", width, p->label,
+            p->metric, p->nox_mg_per_km, p->trace_rms_kmh, p->jerk_rms_mps3, p->accel_rms_mps2,
+            p->outside_tolerance_s, p->distance_error_pct, p->soc_end, p->saving_pct,
+            p->invalid_setpoints ? "  (invalid setpoints)" : "");
+}
+
+void eco_sweep_print_table(FILE *fp, const eco_sweep_report *r)
+{
+    fprintf(fp, "vehicle: %s   cycle: %s   band: +-%g km/h, +-%g s   base weights: %s\n",
+            r->vehicle, r->cycle, r->band_kmh, r->band_s, r->base ? r->base : "balanced");
+    int width = (int)strlen(r->vary.key) > 12 ? (int)strlen(r->vary.key) : 12; /* key heads it */
+    fprintf(fp, "%-*s %9s %9s %7s %8s %8s %6s %7s %7s %8s\n", width, r->vary.key,
+            r->bev ? "kWh/100" : "L/100km", "mgNOx/km", "rms_kmh", "jerk", "accel", "out_s",
+            "dist_%", "soc_end", "saving_%");
+    for (int i = 0; i < r->vary.n; i++)
+        table_row(fp, width, &r->points[i]);
+    fprintf(fp, "references:\n");
+    for (int i = 0; i < 1 + ECO_SWEEP_N_PRESETS; i++)
+        table_row(fp, width, &r->refs[i]);
+    fprintf(fp,
+            "%s; jerk, accel: rms m/s^3, m/s^2; saving: against the baseline controller.\n"
+            "Each swept run is the MPC with the base weights and %s set to its value.\n",
+            r->bev ? "kWh/100: battery energy" : "L/100km: SOC-corrected fuel", r->vary.key);
+}
+
+static void add_num(cJSON *o, const char *k, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, k, v);
+    else
+        cJSON_AddNullToObject(o, k);
+}
+
+static cJSON *point_json(const eco_sweep_report *r, const eco_sweep_point *p, const char *name_key)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    if (name_key)
+        cJSON_AddStringToObject(o, name_key, p->label);
+    else
+        add_num(o, "value", p->value);
+    add_num(o, eco_sweep_metric_name(r), p->metric);
+    add_num(o, "nox_mg_per_km", p->nox_mg_per_km);
+    add_num(o, "trace_rms_kmh", p->trace_rms_kmh);
+    add_num(o, "jerk_rms_mps3", p->jerk_rms_mps3);
+    add_num(o, "accel_rms_mps2", p->accel_rms_mps2);
+    add_num(o, "outside_tolerance_s", p->outside_tolerance_s);
+    add_num(o, "distance_error_pct", p->distance_error_pct);
+    add_num(o, "soc_end", p->soc_end);
+    add_num(o, "saving_vs_baseline_pct", p->saving_pct);
+    add_num(o, "invalid_setpoints", p->invalid_setpoints);
+    return o;
+}
+
+int eco_sweep_print_json(const eco_sweep_report *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return ECO_ENOMEM;
+    cJSON_AddStringToObject(o, "vehicle", r->vehicle);
+    cJSON_AddStringToObject(o, "cycle", r->cycle);
+    add_num(o, "band_kmh", r->band_kmh);
+    add_num(o, "band_s", r->band_s);
+    cJSON_AddStringToObject(o, "weights", r->base ? r->base : "balanced");
+    cJSON_AddStringToObject(o, "key", r->vary.key);
+    cJSON_AddStringToObject(o, "spacing", spacing_name(r->vary.spacing));
+    cJSON_AddStringToObject(o, "metric", eco_sweep_metric_name(r));
+    cJSON_AddItemToObject(o, "baseline", point_json(r, &r->refs[0], "controller"));
+    cJSON *presets = cJSON_AddArrayToObject(o, "presets");
+    for (int i = 1; presets && i < 1 + ECO_SWEEP_N_PRESETS; i++)
+        cJSON_AddItemToArray(presets, point_json(r, &r->refs[i], "preset"));
+    cJSON *points = cJSON_AddArrayToObject(o, "points");
+    for (int i = 0; points && i < r->vary.n; i++)
+        cJSON_AddItemToArray(points, point_json(r, &r->points[i], NULL));
+    return eco_sim_print_json(o);
+}
+
+int eco_sweep_write_csv(const char *path, const eco_sweep_report *r, const eco_sweep_point *rows,
+                        int n)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.part", path);
+    FILE *fp = fopen(tmp, "w");
+    if (!fp) {
+        eco_set_error("%s: cannot write: %s", path, strerror(errno));
+        return ECO_EIO;
+    }
+    fprintf(fp,
+            "label,value,%s,nox_mg_per_km,trace_rms_kmh,jerk_rms_mps3,accel_rms_mps2,"
+            "outside_tolerance_s,distance_error_pct,soc_end,saving_vs_baseline_pct\n",
+            eco_sweep_metric_name(r));
+    for (int i = 0; i < n; i++) {
+        const eco_sweep_point *p = &rows[i];
+        char value[32] = ""; /* empty for a reference run */
+        if (isfinite(p->value))
+            snprintf(value, sizeof value, "%.9g", p->value);
+        fprintf(fp, "%s,%s,%.5f,%.3f,%.4f,%.4f,%.4f,%.1f,%.4f,%.5f,%.3f\n", p->label, value,
+                p->metric, p->nox_mg_per_km, p->trace_rms_kmh, p->jerk_rms_mps3, p->accel_rms_mps2,
+                p->outside_tolerance_s, p->distance_error_pct, p->soc_end, p->saving_pct);
+    }
+    int bad = ferror(fp);
+    if (fclose(fp) || bad || rename(tmp, path)) {
+        remove(tmp);
+        eco_set_error("%s: write failed: %s", path, strerror(errno));
+        return ECO_EIO;
+    }
+    return ECO_OK;
+}

@@ -1,0 +1,201 @@
+/* ecosim sweep and eco_mpc_weights_set: the trade-off view of one MPC weight. */
+#include "ecodrive/config.h"
+
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define ECOSIM ECO_BIN_DIR "/ecosim"
+
+static char tmp_dir[512], cycle_path[600];
+
+/* The first 120 s of WLTC 3b as a CSV of its own (a launch, stops, up to 56 km/h), so that
+ * a sweep of seven MPC runs takes seconds. */
+static void make_cycle(void)
+{
+    const char *env = getenv("TMPDIR");
+    snprintf(tmp_dir, sizeof tmp_dir, "%s/eco_sweep_XXXXXX", env && *env ? env : P_tmpdir);
+    cr_assert_not_null(mkdtemp(tmp_dir));
+    snprintf(cycle_path, sizeof cycle_path, "%s/short.csv", tmp_dir);
+    FILE *in = fopen(ECO_SOURCE_DIR "/sim/cycles/wltc_class3b.csv", "r");
+    FILE *out = fopen(cycle_path, "w");
+    cr_assert(in && out);
+    char line[128];
+    for (int n = 0; n <= 121 && fgets(line, sizeof line, in); n++)
+        fputs(line, out);
+    fclose(in);
+    fclose(out);
+}
+
+static void drop_cycle(void)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+/* Run a command; its stdout into buf; returns the exit status. */
+static int run(const char *cmd, char *buf, size_t n)
+{
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t got = fread(buf, 1, n - 1, p);
+    buf[got] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static double num(const cJSON *o, const char *k)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, k);
+    cr_assert(cJSON_IsNumber(j), "key %s is a number", k);
+    return j->valuedouble;
+}
+
+static const char *const FIGURES[] = {"fuel_soc_corrected_l_per_100km",
+                                      "nox_mg_per_km",
+                                      "trace_rms_kmh",
+                                      "jerk_rms_mps3",
+                                      "accel_rms_mps2",
+                                      "outside_tolerance_s",
+                                      "distance_error_pct",
+                                      "soc_end",
+                                      "saving_vs_baseline_pct"};
+#define N_FIGURES (sizeof FIGURES / sizeof FIGURES[0])
+
+static void has_figures(const cJSON *o)
+{
+    cr_assert(cJSON_IsObject(o));
+    for (size_t i = 0; i < N_FIGURES; i++)
+        num(o, FIGURES[i]);
+}
+
+TestSuite(sweep, .init = make_cycle, .fini = drop_cycle);
+
+/* 0.002 is the balanced value, so the middle point must be the balanced preset itself: the
+ * swept weights reach the MPC as the presets do. More NOx weight, no more NOx. */
+Test(sweep, nox_weight_never_raises_nox_and_json_has_the_keys)
+{
+    char cmd[4096], out[65536], csv[700], plot[700];
+    snprintf(csv, sizeof csv, "%s/points.csv", tmp_dir);
+    snprintf(plot, sizeof plot, "%s/plot", tmp_dir);
+    snprintf(cmd, sizeof cmd,
+             ECOSIM " sweep --cycle %s --vary nox_per_mg=0.0005,0.002,0.05 --json --quiet "
+                    "--csv %s --plot %s 2>/dev/null",
+             cycle_path, csv, plot);
+    cr_assert_eq(run(cmd, out, sizeof out), 0, "%s", out);
+    cJSON *o = cJSON_Parse(out);
+    cr_assert_not_null(o, "one JSON object: %s", out);
+    const char *strings[] = {"vehicle", "cycle", "key"};
+    for (int i = 0; i < 3; i++)
+        cr_assert(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, strings[i])), "%s",
+                  strings[i]);
+    cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(o, "key")->valuestring, "nox_per_mg");
+    cr_assert_float_eq(num(o, "band_kmh"), 2.0, 1e-12, "the WLTP tolerance by default");
+    cr_assert_float_eq(num(o, "band_s"), 1.0, 1e-12);
+    const cJSON *base = cJSON_GetObjectItemCaseSensitive(o, "baseline");
+    has_figures(base);
+    cr_assert_float_eq(num(base, "saving_vs_baseline_pct"), 0.0, 1e-12);
+    const cJSON *presets = cJSON_GetObjectItemCaseSensitive(o, "presets");
+    cr_assert(cJSON_IsArray(presets) && cJSON_GetArraySize(presets) == 3);
+    const cJSON *balanced = cJSON_GetArrayItem(presets, 1);
+    has_figures(balanced);
+    cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(balanced, "preset")->valuestring, "balanced");
+    const cJSON *points = cJSON_GetObjectItemCaseSensitive(o, "points");
+    cr_assert(cJSON_IsArray(points) && cJSON_GetArraySize(points) == 3);
+    const double values[] = {0.0005, 0.002, 0.05};
+    double nox_prev = INFINITY, fuel_base = num(base, FIGURES[0]);
+    for (int i = 0; i < 3; i++) {
+        const cJSON *p = cJSON_GetArrayItem(points, i);
+        has_figures(p);
+        cr_assert_float_eq(num(p, "value"), values[i], 1e-15, "points in sweep order");
+        double nox = num(p, "nox_mg_per_km"), fuel = num(p, FIGURES[0]);
+        cr_assert_leq(nox, nox_prev * 1.02 + 1.0, "nox_per_mg=%g: NOx %g after %g mg/km", values[i],
+                      nox, nox_prev);
+        nox_prev = nox;
+        cr_assert_float_eq(num(p, "saving_vs_baseline_pct"), 100.0 * (1.0 - fuel / fuel_base),
+                           1e-9);
+        cr_assert_gt(num(p, "jerk_rms_mps3"), 0.0, "jerk from the series");
+        cr_assert_gt(num(p, "accel_rms_mps2"), 0.0);
+    }
+    const cJSON *mid = cJSON_GetArrayItem(points, 1);
+    for (size_t i = 0; i < N_FIGURES; i++)
+        cr_assert_eq(num(mid, FIGURES[i]), num(balanced, FIGURES[i]), "%s", FIGURES[i]);
+    cr_assert_lt(num(cJSON_GetArrayItem(points, 2), "nox_mg_per_km"),
+                 num(cJSON_GetArrayItem(points, 0), "nox_mg_per_km"), "the weight does act");
+    cJSON_Delete(o);
+
+    FILE *fp = fopen(csv, "r");
+    cr_assert_not_null(fp, "--csv writes %s", csv);
+    int lines = 0;
+    while (fgets(out, sizeof out, fp))
+        lines++;
+    fclose(fp);
+    cr_assert_eq(lines, 4, "a header and one row per point");
+    struct stat st;
+    snprintf(cmd, sizeof cmd, "%s/sweep_tradeoff.png", plot);
+    cr_assert(stat(cmd, &st) == 0 && st.st_size > 1000, "--plot makes %s", cmd);
+}
+
+Test(sweep, unknown_key_exits_2_naming_the_valid_keys)
+{
+    char cmd[1024], out[4096];
+    snprintf(cmd, sizeof cmd, ECOSIM " sweep --cycle %s --vary nox=0.1,0.2 2>&1 >/dev/null",
+             cycle_path);
+    cr_assert_eq(run(cmd, out, sizeof out), 2);
+    cr_assert(strstr(out, "unknown weight 'nox'") != NULL, "%s", out);
+    const char *keys[] = {
+        "fuel_per_g",       "nox_per_mg",        "tracking_per_kmh2s", "terminal_soc_per_pct2",
+        "jerk_per_mps3_2s", "accel_per_mps2_2s", "trip_time_per_s"};
+    for (int i = 0; i < 7; i++)
+        cr_assert(strstr(out, keys[i]) != NULL, "lists %s: %s", keys[i], out);
+}
+
+Test(sweep, negative_or_malformed_values_exit_2)
+{
+    const char *bad[] = {"nox_per_mg=0.1,-0.2", "nox_per_mg=abc",   "nox_per_mg=0.1,,0.2",
+                         "nox_per_mg=",         "nox_per_mg=0:1:1", "nox_per_mg=1:0.1:3",
+                         "nox_per_mg=0:1",      "nox_per_mg=nan"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char cmd[1024], out[4096];
+        snprintf(cmd, sizeof cmd, ECOSIM " sweep --cycle %s --vary '%s' 2>&1 >/dev/null",
+                 cycle_path, bad[i]);
+        cr_assert_eq(run(cmd, out, sizeof out), 2, "--vary %s", bad[i]);
+        cr_assert(strstr(out, "ecosim sweep: --vary") != NULL, "--vary %s: %s", bad[i], out);
+    }
+}
+
+/* The setter and the loader share one key table: the same key sets the same field. */
+Test(sweep, weights_set_matches_the_json_loader)
+{
+    const char *keys[] = {
+        "fuel_per_g",       "nox_per_mg",        "tracking_per_kmh2s", "terminal_soc_per_pct2",
+        "jerk_per_mps3_2s", "accel_per_mps2_2s", "trip_time_per_s"};
+    for (int i = 0; i < 7; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "{\"%s\": 0.375}", keys[i]);
+        cJSON *root = cJSON_Parse(text);
+        cr_assert_not_null(root);
+        eco_mpc_weights from_json, set;
+        cr_assert_eq(eco_cfg_weights_from_json(root, "t.json", &from_json), ECO_OK, "%s",
+                     eco_last_error());
+        cJSON_Delete(root);
+        eco_mpc_weights_default(&set);
+        cr_assert_eq(eco_mpc_weights_set(&set, keys[i], 0.375), ECO_OK);
+        cr_assert_eq(memcmp(&set, &from_json, sizeof set), 0, "%s sets another field", keys[i]);
+    }
+    eco_mpc_weights w, before;
+    eco_mpc_weights_default(&w);
+    before = w;
+    cr_assert_eq(eco_mpc_weights_set(&w, "fule_per_g", 1.0), ECO_EINVAL);
+    cr_assert(strstr(eco_last_error(), "fuel_per_g, nox_per_mg") != NULL, "%s", eco_last_error());
+    cr_assert_eq(eco_mpc_weights_set(&w, "nox_per_mg", -1.0), ECO_EINVAL);
+    cr_assert_eq(eco_mpc_weights_set(&w, "nox_per_mg", NAN), ECO_EINVAL);
+    cr_assert_eq(memcmp(&w, &before, sizeof w), 0, "refused values leave the weights as they were");
+}
