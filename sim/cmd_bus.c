@@ -277,9 +277,9 @@ static int open_bus(bus_ctl *b, const char *iface)
 }
 
 typedef struct {
-    const char *iface, *vehicle, *cycle, *dbc, *mapping;
+    eco_sim_args c;
+    const char *iface, *dbc, *mapping;
     double speedup;
-    int json, hot;
 } bus_args;
 
 static void bus_usage(FILE *fp)
@@ -295,59 +295,45 @@ static void bus_usage(FILE *fp)
                 "  --speedup N   divide every period by N (ecodrived must get the same N)\n");
 }
 
+static int bus_option(int ch, const char *arg, void *own)
+{
+    bus_args *a = own;
+    switch (ch) {
+    case 'i':
+        a->iface = arg;
+        return 0;
+    case 'd':
+        a->dbc = arg;
+        return 0;
+    case 'm':
+        a->mapping = arg;
+        return 0;
+    case 'x':
+        return eco_sim_number_arg("bus", "--speedup", arg, 1.0, 100.0, &a->speedup);
+    default:
+        return -1;
+    }
+}
+
 static int parse_bus_args(int argc, char **argv, bus_args *a)
 {
-    static const struct option opts[] = {{"iface", 1, 0, 'i'},   {"vehicle", 1, 0, 'v'},
-                                         {"cycle", 1, 0, 'c'},   {"dbc", 1, 0, 'd'},
-                                         {"mapping", 1, 0, 'm'}, {"speedup", 1, 0, 's'},
-                                         {"json", 0, 0, 'j'},    {"hot", 0, 0, 'H'},
-                                         {"help", 0, 0, 'h'},    {0, 0, 0, 0}};
-    memset(a, 0, sizeof *a);
+    static const struct option opts[] = {{"iface", required_argument, 0, 'i'},
+                                         ECO_OPT_VEHICLE,
+                                         ECO_OPT_CYCLE,
+                                         {"dbc", required_argument, 0, 'd'},
+                                         {"mapping", required_argument, 0, 'm'},
+                                         {"speedup", required_argument, 0, 'x'},
+                                         ECO_OPT_JSON,
+                                         ECO_OPT_HOT,
+                                         ECO_OPT_HELP,
+                                         {0, 0, 0, 0}};
+    a->iface = a->dbc = a->mapping = NULL;
     a->speedup = 1.0;
-    int ch;
-    char *end;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'i':
-            a->iface = optarg;
-            break;
-        case 'v':
-            a->vehicle = optarg;
-            break;
-        case 'c':
-            a->cycle = optarg;
-            break;
-        case 'd':
-            a->dbc = optarg;
-            break;
-        case 'm':
-            a->mapping = optarg;
-            break;
-        case 'j':
-            a->json = 1;
-            break;
-        case 'H':
-            a->hot = 1;
-            break;
-        case 's':
-            a->speedup = strtod(optarg, &end);
-            if (*end || !(a->speedup >= 1.0 && a->speedup <= 100.0)) {
-                fprintf(stderr, "ecosim bus: --speedup takes a number in [1, 100], got '%s'\n",
-                        optarg);
-                return 2;
-            }
-            break;
-        case 'h':
-            bus_usage(stdout);
-            return 1;
-        default:
-            bus_usage(stderr);
-            return 2;
-        }
-    }
-    if (optind < argc || !a->iface || !a->cycle) {
-        fprintf(stderr, "ecosim bus: --iface and --cycle are required\n");
+    int rc = eco_sim_parse_args("bus", argc, argv, opts, bus_usage, bus_option, a, &a->c);
+    if (rc)
+        return rc;
+    if (!a->iface) {
+        fprintf(stderr, "ecosim bus: --iface is required\n");
         bus_usage(stderr);
         return 2;
     }
@@ -388,7 +374,7 @@ static int bus_run(const bus_args *a, bus_ctl *b, eco_vehicle *veh, eco_sim_cycl
 {
     eco_sim_options opt;
     eco_sim_options_default(&opt);
-    opt.engine_hot = a->hot || !cyc->ftp_bags;
+    opt.engine_hot = a->c.hot || !cyc->ftp_bags;
     opt.quiet = 1;
     b->driver = eco_baseline_create(veh, opt.dt_s);
     if (!b->driver) {
@@ -414,8 +400,8 @@ static int bus_run(const bus_args *a, bus_ctl *b, eco_vehicle *veh, eco_sim_cycl
     }
     if (rc == 0) {
         eco_sim_summary sum;
-        eco_sim_summarize(veh, cyc, "bus", &res, !a->hot, &sum);
-        print_summary(&sum, a->json);
+        eco_sim_summarize(veh, cyc, "bus", &res, !a->c.hot, &sum);
+        print_summary(&sum, a->c.json);
         fprintf(stderr,
                 "ecosim bus: %d steps: %ld on valid setpoints (%ld with an engine request), %ld "
                 "on EcoValid = 0, %ld without a setpoint in time; %ld frames sent, %ld send "
@@ -454,8 +440,8 @@ int eco_cmd_bus(int argc, char **argv)
     b.map = &map;
     eco_vehicle veh;
     eco_sim_cycle cyc;
-    if ((rc = eco_sim_load_vehicle(a.vehicle, &veh)) == 0) {
-        if ((rc = eco_sim_load_cycle(a.cycle, &cyc)) == 0) {
+    if ((rc = eco_sim_load_vehicle(a.c.vehicle, &veh)) == 0) {
+        if ((rc = eco_sim_load_cycle(a.c.cycle, &cyc)) == 0) {
             struct sigaction sa;
             memset(&sa, 0, sizeof sa);
             sa.sa_handler = on_signal;

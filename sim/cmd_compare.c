@@ -10,11 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    const char *vehicle, *cycle, *weights;
-    int json, quiet;
-    eco_sim_options sim;
-} cmp_args;
+typedef eco_sim_args cmp_args;
 
 static void cmp_usage(FILE *fp)
 {
@@ -37,51 +33,10 @@ static void cmp_usage(FILE *fp)
 
 static int parse_cmp_args(int argc, char **argv, cmp_args *a)
 {
-    static const struct option opts[] = {
-        {"vehicle", required_argument, 0, 'v'}, {"cycle", required_argument, 0, 'c'},
-        {"band", required_argument, 0, 'b'},    {"weights", required_argument, 0, 'w'},
-        {"json", no_argument, 0, 'j'},          {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
-    memset(a, 0, sizeof *a);
-    eco_sim_options_default(&a->sim);
-    eco_sim_options_band_wltp(&a->sim);
-    int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'v':
-            a->vehicle = optarg;
-            break;
-        case 'c':
-            a->cycle = optarg;
-            break;
-        case 'w':
-            a->weights = optarg;
-            break;
-        case 'b':
-            if (eco_sim_options_parse_band(optarg, &a->sim)) {
-                fprintf(stderr,
-                        "ecosim compare: --band takes KMH,S (e.g. 2,1; 0 for the exact trace), got "
-                        "'%s'\n",
-                        optarg);
-                return 2;
-            }
-            break;
-        case 'j':
-            a->json = 1;
-            break;
-        case 'q':
-            a->quiet = 1;
-            break;
-        case 'h':
-            cmp_usage(stdout);
-            return 1;
-        default:
-            cmp_usage(stderr);
-            return 2;
-        }
-    }
-    return eco_sim_args_done("compare", argc, argv, a->cycle, cmp_usage);
+    static const struct option opts[] = {ECO_OPT_VEHICLE, ECO_OPT_CYCLE, ECO_OPT_BAND,
+                                         ECO_OPT_WEIGHTS, ECO_OPT_JSON,  ECO_OPT_QUIET,
+                                         ECO_OPT_HELP,    {0, 0, 0, 0}};
+    return eco_sim_parse_args("compare", argc, argv, opts, cmp_usage, NULL, NULL, a);
 }
 
 /* The figure compared: SOC-corrected fuel, or battery energy for a BEV. */

@@ -11,9 +11,8 @@
 #include <string.h>
 
 typedef struct {
-    const char *vehicle, *cycle, *weights;
-    int json, check, replay, quiet;
-    eco_sim_options sim;
+    eco_sim_args c;
+    int check, replay;
     eco_dp_settings dp;
 } dp_args;
 
@@ -41,92 +40,52 @@ static void dp_usage(FILE *fp)
                 "  --quiet          no progress on stderr\n");
 }
 
-static int num_arg(const char *opt, const char *s, double lo, double hi, double *out)
+static int dp_option(int ch, const char *arg, void *own)
 {
-    char *end;
-    double v = strtod(s, &end);
-    if (*end || !(v >= lo && v <= hi)) {
-        fprintf(stderr, "ecosim dp: %s must be a number in [%g, %g], got '%s'\n", opt, lo, hi, s);
-        return 2;
+    dp_args *a = own;
+    double v;
+    int rc;
+    switch (ch) {
+    case 'S':
+        return eco_sim_number_arg("dp", "--soc-step", arg, 1e-5, 0.05, &a->dp.soc_step);
+    case 'L':
+        if (!(rc = eco_sim_number_arg("dp", "--levels", arg, 1, ECO_MPC_LEVELS_MAX - 1, &v)))
+            a->dp.n_engine_levels = (int)v;
+        return rc;
+    case 'g':
+        return eco_sim_number_arg("dp", "--grid-kmh", arg, 0.02, 5.0, &a->dp.grid_kmh);
+    case 't':
+        return eco_sim_number_arg("dp", "--stage", arg, 0.1, 10.0, &a->dp.stage_s);
+    case 'n':
+        a->check = 0;
+        return 0;
+    case 'r':
+        a->replay = 0;
+        return 0;
+    default:
+        return -1;
     }
-    *out = v;
-    return 0;
 }
 
 static int parse_dp_args(int argc, char **argv, dp_args *a)
 {
-    static const struct option opts[] = {
-        {"vehicle", required_argument, 0, 'v'},  {"cycle", required_argument, 0, 'c'},
-        {"band", required_argument, 0, 'b'},     {"weights", required_argument, 0, 'w'},
-        {"soc-step", required_argument, 0, 'S'}, {"levels", required_argument, 0, 'L'},
-        {"grid-kmh", required_argument, 0, 'g'}, {"stage", required_argument, 0, 't'},
-        {"no-check", no_argument, 0, 'n'},       {"no-replay", no_argument, 0, 'r'},
-        {"json", no_argument, 0, 'j'},           {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
-    memset(a, 0, sizeof *a);
-    eco_sim_options_default(&a->sim);
-    eco_sim_options_band_wltp(&a->sim);
+    static const struct option opts[] = {ECO_OPT_VEHICLE,
+                                         ECO_OPT_CYCLE,
+                                         ECO_OPT_BAND,
+                                         ECO_OPT_WEIGHTS,
+                                         {"soc-step", required_argument, 0, 'S'},
+                                         {"levels", required_argument, 0, 'L'},
+                                         {"grid-kmh", required_argument, 0, 'g'},
+                                         {"stage", required_argument, 0, 't'},
+                                         {"no-check", no_argument, 0, 'n'},
+                                         {"no-replay", no_argument, 0, 'r'},
+                                         ECO_OPT_JSON,
+                                         ECO_OPT_QUIET,
+                                         ECO_OPT_HELP,
+                                         {0, 0, 0, 0}};
     eco_dp_settings_default(&a->dp);
     a->check = a->replay = 1;
-    int ch, rc = 0;
-    double v;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1 && !rc) {
-        switch (ch) {
-        case 'v':
-            a->vehicle = optarg;
-            break;
-        case 'c':
-            a->cycle = optarg;
-            break;
-        case 'w':
-            a->weights = optarg;
-            break;
-        case 'b':
-            if (eco_sim_options_parse_band(optarg, &a->sim)) {
-                fprintf(
-                    stderr,
-                    "ecosim dp: --band takes KMH,S (e.g. 2,1; 0 for the exact trace), got '%s'\n",
-                    optarg);
-                rc = 2;
-            }
-            break;
-        case 'S':
-            rc = num_arg("--soc-step", optarg, 1e-5, 0.05, &a->dp.soc_step);
-            break;
-        case 'L':
-            if (!(rc = num_arg("--levels", optarg, 1, ECO_MPC_LEVELS_MAX - 1, &v)))
-                a->dp.n_engine_levels = (int)v;
-            break;
-        case 'g':
-            rc = num_arg("--grid-kmh", optarg, 0.02, 5.0, &a->dp.grid_kmh);
-            break;
-        case 't':
-            rc = num_arg("--stage", optarg, 0.1, 10.0, &a->dp.stage_s);
-            break;
-        case 'n':
-            a->check = 0;
-            break;
-        case 'r':
-            a->replay = 0;
-            break;
-        case 'j':
-            a->json = 1;
-            break;
-        case 'q':
-            a->quiet = 1;
-            break;
-        case 'h':
-            dp_usage(stdout);
-            return 1;
-        default:
-            dp_usage(stderr);
-            return 2;
-        }
-    }
-    if (rc)
-        return rc;
-    return eco_sim_args_done("dp", argc, argv, a->cycle, dp_usage);
+    return eco_sim_parse_args("dp", argc, argv, opts, dp_usage, dp_option, a, &a->c);
 }
 
 static cJSON *result_json(const eco_dp_result *r)
@@ -153,19 +112,19 @@ static int solve_and_replay(const dp_args *a, const eco_vehicle *veh, const eco_
                             const eco_dp_settings *ds, eco_dp_result *r, eco_sim_summary *sum)
 {
     eco_dp_solution *sol = NULL;
-    int rc = eco_sim_dp_solve(veh, cyc, &a->sim, ds, &sol);
+    int rc = eco_sim_dp_solve(veh, cyc, &a->c.sim, ds, &sol);
     if (rc)
         return rc;
     eco_dp_result_get(sol, r);
     if (a->replay) {
-        eco_controller *ctl = eco_dp_controller_create(veh, sol, a->sim.dt_s);
+        eco_controller *ctl = eco_dp_controller_create(veh, sol, a->c.sim.dt_s);
         eco_sim_result res;
         if (!ctl) {
             fprintf(stderr, "ecosim dp: %s\n", eco_last_error());
             eco_dp_free(sol);
             return 1;
         }
-        eco_sim_options o = a->sim;
+        eco_sim_options o = a->c.sim;
         o.quiet = 1;
         rc = eco_sim_run(veh, cyc, ctl, &o, &res);
         ctl->destroy(ctl);
@@ -213,12 +172,12 @@ int eco_cmd_dp(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     eco_vehicle veh;
     eco_sim_cycle cyc;
-    if ((rc = eco_sim_load_case(a.vehicle, a.cycle, &veh, &cyc)))
+    if ((rc = eco_sim_load_case(a.c.vehicle, a.c.cycle, &veh, &cyc)))
         return rc;
-    if ((rc = eco_sim_weights_resolve(a.weights, &a.dp.weights)))
+    if ((rc = eco_sim_weights_resolve(a.c.weights, &a.dp.weights)))
         goto out;
-    a.sim.engine_hot = !cyc.ftp_bags;
-    a.dp.progress = !a.quiet;
+    a.c.sim.engine_hot = !cyc.ftp_bags;
+    a.dp.progress = !a.c.quiet;
     eco_dp_result r, rf;
     eco_sim_summary s, sf;
     memset(&rf, 0, sizeof rf);
@@ -233,12 +192,12 @@ int eco_cmd_dp(int argc, char **argv)
         fine.n_engine_levels = 2 * fine.n_engine_levels < ECO_MPC_LEVELS_MAX
                                    ? 2 * fine.n_engine_levels
                                    : ECO_MPC_LEVELS_MAX - 1;
-        if (!a.quiet)
+        if (!a.c.quiet)
             fprintf(stderr, "dp: convergence check on a grid twice as fine\n");
         if ((rc = solve_and_replay(&a, &veh, &cyc, &fine, &rf, &sf)))
             goto out;
     }
-    if (a.json) {
+    if (a.c.json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToObject(o, "dp", result_json(&r));
         if (a.replay)

@@ -11,9 +11,8 @@
 #include <string.h>
 
 typedef struct {
-    const char *vehicle, *cycle, *csv, *plot_dir, *controller, *weights;
-    int json, hot, quiet;
-    eco_sim_options sim;
+    eco_sim_args c;
+    const char *controller;
 } run_args;
 
 static void run_usage(FILE *fp)
@@ -40,83 +39,30 @@ static void run_usage(FILE *fp)
         "  --quiet          no progress on stderr\n");
 }
 
+static int run_option(int ch, const char *arg, void *own)
+{
+    run_args *a = own;
+    switch (ch) {
+    case 'k':
+        a->controller = arg;
+        return 0;
+    case 'd':
+        return eco_sim_number_arg("run", "--dt", arg, 0.01, 1.0, &a->c.sim.dt_s);
+    default:
+        return -1;
+    }
+}
+
 static int parse_run_args(int argc, char **argv, run_args *a)
 {
-    static const struct option opts[] = {{"vehicle", required_argument, 0, 'v'},
-                                         {"cycle", required_argument, 0, 'c'},
-                                         {"json", no_argument, 0, 'j'},
-                                         {"csv", required_argument, 0, 's'},
-                                         {"plot", required_argument, 0, 'p'},
-                                         {"controller", required_argument, 0, 'k'},
-                                         {"weights", required_argument, 0, 'w'},
-                                         {"hot", no_argument, 0, 'H'},
-                                         {"dt", required_argument, 0, 'd'},
-                                         {"band", required_argument, 0, 'b'},
-                                         {"quiet", no_argument, 0, 'q'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    memset(a, 0, sizeof *a);
-    eco_sim_options_default(&a->sim);
-    eco_sim_options_band_wltp(&a->sim);
+    static const struct option opts[] = {
+        ECO_OPT_VEHICLE, ECO_OPT_CYCLE, ECO_OPT_JSON,
+        ECO_OPT_CSV,     ECO_OPT_PLOT,  {"controller", required_argument, 0, 'k'},
+        ECO_OPT_WEIGHTS, ECO_OPT_HOT,   {"dt", required_argument, 0, 'd'},
+        ECO_OPT_BAND,    ECO_OPT_QUIET, ECO_OPT_HELP,
+        {0, 0, 0, 0}};
     a->controller = "baseline";
-    int ch;
-    char *end;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'v':
-            a->vehicle = optarg;
-            break;
-        case 'c':
-            a->cycle = optarg;
-            break;
-        case 'j':
-            a->json = 1;
-            break;
-        case 's':
-            a->csv = optarg;
-            break;
-        case 'p':
-            a->plot_dir = optarg;
-            break;
-        case 'k':
-            a->controller = optarg;
-            break;
-        case 'w':
-            a->weights = optarg;
-            break;
-        case 'H':
-            a->hot = 1;
-            break;
-        case 'q':
-            a->quiet = 1;
-            break;
-        case 'd':
-            a->sim.dt_s = strtod(optarg, &end);
-            if (*end || !(a->sim.dt_s >= 0.01 && a->sim.dt_s <= 1.0)) {
-                fprintf(stderr, "ecosim run: --dt must be a number in [0.01, 1] s, got '%s'\n",
-                        optarg);
-                return 2;
-            }
-            break;
-        case 'b':
-            if (eco_sim_options_parse_band(optarg, &a->sim)) {
-                fprintf(
-                    stderr,
-                    "ecosim run: --band takes KMH,S (e.g. 2,1; 0 for the exact trace), got '%s'\n",
-                    optarg);
-                return 2;
-            }
-            break;
-        case 'h':
-            run_usage(stdout);
-            return 1;
-        default:
-            run_usage(stderr);
-            return 2;
-        }
-    }
-    return eco_sim_args_done("run", argc, argv, a->cycle, run_usage);
+    return eco_sim_parse_args("run", argc, argv, opts, run_usage, run_option, a, &a->c);
 }
 
 int eco_cmd_run(int argc, char **argv)
@@ -127,22 +73,22 @@ int eco_cmd_run(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     eco_vehicle veh;
     eco_sim_cycle cyc;
-    if ((rc = eco_sim_load_case(a.vehicle, a.cycle, &veh, &cyc)))
+    if ((rc = eco_sim_load_case(a.c.vehicle, a.c.cycle, &veh, &cyc)))
         return rc;
-    a.sim.engine_hot = a.hot || !cyc.ftp_bags;
-    a.sim.quiet = a.quiet || a.json;
-    a.sim.keep_series = a.csv || a.plot_dir;
+    a.c.sim.engine_hot = a.c.hot || !cyc.ftp_bags;
+    a.c.sim.quiet = a.c.quiet || a.c.json;
+    a.c.sim.keep_series = a.c.csv || a.c.plot_dir;
     eco_sim_summary sum;
     eco_sim_result res;
-    rc = eco_sim_run_named(a.controller, a.weights, &veh, &cyc, &a.sim, &res, &sum, !a.hot);
-    if (rc == 0 && a.csv && eco_sim_write_csv(a.csv, &res)) {
+    rc = eco_sim_run_named(a.controller, a.c.weights, &veh, &cyc, &a.c.sim, &res, &sum, !a.c.hot);
+    if (rc == 0 && a.c.csv && eco_sim_write_csv(a.c.csv, &res)) {
         fprintf(stderr, "ecosim: %s\n", eco_last_error());
         rc = 1;
     }
-    if (rc == 0 && a.plot_dir && eco_sim_plot(a.plot_dir, &veh, &cyc, &res, &sum))
+    if (rc == 0 && a.c.plot_dir && eco_sim_plot(a.c.plot_dir, &veh, &cyc, &res, &sum))
         rc = 1;
     if (rc == 0)
-        eco_sim_print_summary(&sum, a.json);
+        eco_sim_print_summary(&sum, a.c.json);
     eco_sim_result_free(&res);
     eco_sim_cycle_free(&cyc);
     eco_vehicle_free(&veh);

@@ -13,9 +13,8 @@
 #include <string.h>
 
 typedef struct {
-    const char *vehicle, *cycle, *weights, *csv, *plot_dir;
-    int json, quiet, have_vary;
-    eco_sim_options sim;
+    eco_sim_args c;
+    int have_vary;
     eco_sweep_values vary;
 } sweep_args;
 
@@ -51,74 +50,36 @@ static void sweep_usage(FILE *fp)
             "  --quiet          no progress on stderr\n");
 }
 
+static int sweep_option(int ch, const char *arg, void *own)
+{
+    sweep_args *a = own;
+    if (ch != 'V')
+        return -1;
+    if (a->have_vary) {
+        fprintf(stderr, "ecosim sweep: --vary is given once (one weight per sweep)\n");
+        return 2;
+    }
+    int rc = eco_sweep_parse_vary(arg, &a->vary);
+    a->have_vary = !rc;
+    return rc;
+}
+
 static int parse_sweep_args(int argc, char **argv, sweep_args *a)
 {
-    static const struct option opts[] = {{"vehicle", required_argument, 0, 'v'},
-                                         {"cycle", required_argument, 0, 'c'},
-                                         {"band", required_argument, 0, 'b'},
-                                         {"weights", required_argument, 0, 'w'},
+    static const struct option opts[] = {ECO_OPT_VEHICLE,
+                                         ECO_OPT_CYCLE,
+                                         ECO_OPT_BAND,
+                                         ECO_OPT_WEIGHTS,
                                          {"vary", required_argument, 0, 'V'},
-                                         {"json", no_argument, 0, 'j'},
-                                         {"csv", required_argument, 0, 's'},
-                                         {"plot", required_argument, 0, 'p'},
-                                         {"quiet", no_argument, 0, 'q'},
-                                         {"help", no_argument, 0, 'h'},
+                                         ECO_OPT_JSON,
+                                         ECO_OPT_CSV,
+                                         ECO_OPT_PLOT,
+                                         ECO_OPT_QUIET,
+                                         ECO_OPT_HELP,
                                          {0, 0, 0, 0}};
-    memset(a, 0, sizeof *a);
-    eco_sim_options_default(&a->sim);
-    eco_sim_options_band_wltp(&a->sim);
-    int ch, rc;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'v':
-            a->vehicle = optarg;
-            break;
-        case 'c':
-            a->cycle = optarg;
-            break;
-        case 'w':
-            a->weights = optarg;
-            break;
-        case 'V':
-            if (a->have_vary) {
-                fprintf(stderr, "ecosim sweep: --vary is given once (one weight per sweep)\n");
-                return 2;
-            }
-            if ((rc = eco_sweep_parse_vary(optarg, &a->vary)))
-                return rc;
-            a->have_vary = 1;
-            break;
-        case 'b':
-            if (eco_sim_options_parse_band(optarg, &a->sim)) {
-                fprintf(stderr,
-                        "ecosim sweep: --band takes KMH,S (e.g. 2,1; 0 for the exact trace), got "
-                        "'%s'\n",
-                        optarg);
-                return 2;
-            }
-            break;
-        case 'j':
-            a->json = 1;
-            break;
-        case 's':
-            a->csv = optarg;
-            break;
-        case 'p':
-            a->plot_dir = optarg;
-            break;
-        case 'q':
-            a->quiet = 1;
-            break;
-        case 'h':
-            sweep_usage(stdout);
-            return 1;
-        default:
-            sweep_usage(stderr);
-            return 2;
-        }
-    }
-    if ((rc = eco_sim_args_done("sweep", argc, argv, a->cycle, sweep_usage)))
+    a->have_vary = 0;
+    int rc = eco_sim_parse_args("sweep", argc, argv, opts, sweep_usage, sweep_option, a, &a->c);
+    if (rc)
         return rc;
     if (!a->have_vary) {
         fprintf(stderr, "ecosim sweep: --vary KEY=... is required\n");
@@ -151,7 +112,7 @@ static int point_weights(const sweep_args *a, const eco_mpc_weights *base, eco_m
 
 static void progress(const sweep_args *a, const char *what, int i, int n, const char *label)
 {
-    if (!a->quiet)
+    if (!a->c.quiet)
         fprintf(stderr, "sweep %s %d/%d %s ...\n", what, i, n, label);
 }
 
@@ -162,7 +123,7 @@ static int run_all(const sweep_args *a, const eco_vehicle *veh, const eco_sim_cy
     const int n_refs = 1 + ECO_SWEEP_N_PRESETS;
     int rc;
     progress(a, "reference", 1, n_refs, "baseline");
-    if ((rc = eco_sweep_run_baseline(veh, cyc, &a->sim, &r->refs[0])))
+    if ((rc = eco_sweep_run_baseline(veh, cyc, &a->c.sim, &r->refs[0])))
         return rc;
     snprintf(r->refs[0].label, sizeof r->refs[0].label, "baseline");
     for (int i = 0; i < ECO_SWEEP_N_PRESETS; i++) {
@@ -170,7 +131,7 @@ static int run_all(const sweep_args *a, const eco_vehicle *veh, const eco_sim_cy
         eco_mpc_weights pw;
         progress(a, "reference", 2 + i, n_refs, PRESETS[i]);
         if ((rc = eco_sim_weights_resolve(PRESETS[i], &pw)) ||
-            (rc = eco_sweep_run_mpc(veh, cyc, &a->sim, &pw, p)))
+            (rc = eco_sweep_run_mpc(veh, cyc, &a->c.sim, &pw, p)))
             return rc;
         snprintf(p->label, sizeof p->label, "%s", PRESETS[i]);
     }
@@ -178,7 +139,7 @@ static int run_all(const sweep_args *a, const eco_vehicle *veh, const eco_sim_cy
         eco_sweep_point *p = &r->points[i];
         snprintf(p->label, sizeof p->label, "%.4g", a->vary.value[i]);
         progress(a, a->vary.key, i + 1, a->vary.n, p->label);
-        if ((rc = eco_sweep_run_mpc(veh, cyc, &a->sim, &w[i], p)))
+        if ((rc = eco_sweep_run_mpc(veh, cyc, &a->c.sim, &w[i], p)))
             return rc;
         p->value = a->vary.value[i];
     }
@@ -194,13 +155,13 @@ static int run_all(const sweep_args *a, const eco_vehicle *veh, const eco_sim_cy
 
 static int report(const sweep_args *a, const eco_sweep_report *r)
 {
-    if (a->csv && eco_sweep_write_csv(a->csv, r, r->points, r->vary.n)) {
+    if (a->c.csv && eco_sweep_write_csv(a->c.csv, r, r->points, r->vary.n)) {
         fprintf(stderr, "ecosim sweep: %s\n", eco_last_error());
         return 1;
     }
-    if (a->plot_dir && eco_sweep_plot(a->plot_dir, r))
+    if (a->c.plot_dir && eco_sweep_plot(a->c.plot_dir, r))
         return 1;
-    if (a->json)
+    if (a->c.json)
         return eco_sweep_print_json(r) ? 1 : 0;
     eco_sweep_print_table(stdout, r);
     return 0;
@@ -215,19 +176,19 @@ int eco_cmd_sweep(int argc, char **argv)
     if (rc)
         return rc == 1 ? 0 : rc;
     eco_mpc_weights base;
-    if ((rc = eco_sim_weights_resolve(a.weights, &base)) || (rc = point_weights(&a, &base, w)))
+    if ((rc = eco_sim_weights_resolve(a.c.weights, &base)) || (rc = point_weights(&a, &base, w)))
         return rc;
     eco_vehicle veh;
     eco_sim_cycle cyc;
-    if ((rc = eco_sim_load_case(a.vehicle, a.cycle, &veh, &cyc)))
+    if ((rc = eco_sim_load_case(a.c.vehicle, a.c.cycle, &veh, &cyc)))
         return rc;
-    a.sim.engine_hot = !cyc.ftp_bags; /* as compare: FTP-75 runs its cold-start composite */
+    a.c.sim.engine_hot = !cyc.ftp_bags; /* as compare: FTP-75 runs its cold-start composite */
     memset(&r, 0, sizeof r);
     snprintf(r.vehicle, sizeof r.vehicle, "%s", veh.name);
     snprintf(r.cycle, sizeof r.cycle, "%s", cyc.name);
-    r.base = a.weights;
-    r.band_kmh = a.sim.band_kmh;
-    r.band_s = a.sim.band_s;
+    r.base = a.c.weights;
+    r.band_kmh = a.c.sim.band_kmh;
+    r.band_s = a.c.sim.band_s;
     r.bev = veh.powertrain == ECO_PT_BEV;
     r.vary = a.vary;
     rc = run_all(&a, &veh, &cyc, w, &r);

@@ -4,7 +4,9 @@
 
 #include "cycle.h"
 #include "ecodrive/model.h"
+#include "runner.h"
 
+#include <getopt.h>
 #include <stdio.h>
 
 #define ECO_DEFAULT_VEHICLE "models/vehicles/toyota_prius_2022.json"
@@ -21,5 +23,69 @@ int eco_sim_load_case(const char *vehicle, const char *cycle, eco_vehicle *veh, 
  * Prints the message (and usage) as `ecosim CMD: ...`; returns 0 or the exit status 2. */
 int eco_sim_args_done(const char *cmd, int argc, char **argv, const char *cycle,
                       void (*usage)(FILE *));
+
+/* The options the case commands share, read the same way by each. */
+typedef struct {
+    const char *vehicle, *cycle, *weights, *csv, *plot_dir;
+    int json, quiet, hot;
+    eco_sim_options sim; /* the band is the WLTP tolerance unless --band says otherwise */
+} eco_sim_args;
+
+/* getopt_long entries of the shared options: a command lists those it takes. */
+#define ECO_OPT_VEHICLE                                                                            \
+    {                                                                                              \
+        "vehicle", required_argument, 0, 'v'                                                       \
+    }
+#define ECO_OPT_CYCLE                                                                              \
+    {                                                                                              \
+        "cycle", required_argument, 0, 'c'                                                         \
+    }
+#define ECO_OPT_BAND                                                                               \
+    {                                                                                              \
+        "band", required_argument, 0, 'b'                                                          \
+    }
+#define ECO_OPT_WEIGHTS                                                                            \
+    {                                                                                              \
+        "weights", required_argument, 0, 'w'                                                       \
+    }
+#define ECO_OPT_JSON                                                                               \
+    {                                                                                              \
+        "json", no_argument, 0, 'j'                                                                \
+    }
+#define ECO_OPT_CSV                                                                                \
+    {                                                                                              \
+        "csv", required_argument, 0, 's'                                                           \
+    }
+#define ECO_OPT_PLOT                                                                               \
+    {                                                                                              \
+        "plot", required_argument, 0, 'p'                                                          \
+    }
+#define ECO_OPT_HOT                                                                                \
+    {                                                                                              \
+        "hot", no_argument, 0, 'H'                                                                 \
+    }
+#define ECO_OPT_QUIET                                                                              \
+    {                                                                                              \
+        "quiet", no_argument, 0, 'q'                                                               \
+    }
+#define ECO_OPT_HELP                                                                               \
+    {                                                                                              \
+        "help", no_argument, 0, 'h'                                                                \
+    }
+
+/* A command's own option ch with its argument: 0, or 2 after printing why the value is
+ * bad, or -1 if ch is not one of its options. */
+typedef int (*eco_sim_own_option)(int ch, const char *arg, void *own);
+
+/* Parse argv of `ecosim CMD` against opts: the shared options into a, the others through
+ * own_option (NULL: none). Ends with eco_sim_args_done. Returns 0 to go on, 1 after --help
+ * (usage on stdout), 2 on bad input (the reason on stderr). */
+int eco_sim_parse_args(const char *cmd, int argc, char **argv, const struct option *opts,
+                       void (*usage)(FILE *), eco_sim_own_option own_option, void *own,
+                       eco_sim_args *a);
+
+/* A number option in [lo, hi]: 0, or 2 after printing `ecosim CMD: OPT must be ...`. */
+int eco_sim_number_arg(const char *cmd, const char *opt, const char *s, double lo, double hi,
+                       double *out);
 
 #endif
