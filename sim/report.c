@@ -116,15 +116,32 @@ void eco_sim_print_summary(const eco_sim_summary *s, int json)
         eco_sim_print_table(stdout, s);
 }
 
+FILE *eco_sim_file_begin(const char *path, char *tmp, size_t n)
+{
+    snprintf(tmp, n, "%s.part", path);
+    FILE *fp = fopen(tmp, "w");
+    if (!fp)
+        eco_set_error("%s: cannot write: %s", path, strerror(errno));
+    return fp;
+}
+
+int eco_sim_file_end(FILE *fp, const char *tmp, const char *path)
+{
+    int bad = ferror(fp);
+    if (fclose(fp) || bad || rename(tmp, path)) {
+        remove(tmp);
+        eco_set_error("%s: write failed: %s", path, strerror(errno));
+        return ECO_EIO;
+    }
+    return ECO_OK;
+}
+
 int eco_sim_write_csv(const char *path, const eco_sim_result *r)
 {
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.part", path);
-    FILE *fp = fopen(tmp, "w");
-    if (!fp) {
-        eco_set_error("%s: cannot write: %s", path, strerror(errno));
+    FILE *fp = eco_sim_file_begin(path, tmp, sizeof tmp);
+    if (!fp)
         return ECO_EIO;
-    }
     fprintf(fp, "time_s,speed_ref_kmh,speed_kmh,band_lo_kmh,band_hi_kmh,accel_mps2,fuel_g_cum,"
                 "nox_mg_cum,soc,throttle,regen,brake,gear,engine_on,engine_speed_rpm,"
                 "engine_torque_nm,motor_torque_nm,battery_power_kw\n");
@@ -138,11 +155,5 @@ int eco_sim_write_csv(const char *path, const eco_sim_result *r)
                 s->brake, s->gear, s->engine_on, s->engine_speed_rpm, s->engine_torque_nm,
                 s->motor_torque_nm, s->battery_power_kw);
     }
-    int bad = ferror(fp);
-    if (fclose(fp) || bad || rename(tmp, path)) {
-        remove(tmp);
-        eco_set_error("%s: write failed: %s", path, strerror(errno));
-        return ECO_EIO;
-    }
-    return ECO_OK;
+    return eco_sim_file_end(fp, tmp, path);
 }

@@ -95,12 +95,9 @@ int eco_sweep_write_csv(const char *path, const eco_sweep_report *r, const eco_s
                         int n)
 {
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.part", path);
-    FILE *fp = fopen(tmp, "w");
-    if (!fp) {
-        eco_set_error("%s: cannot write: %s", path, strerror(errno));
+    FILE *fp = eco_sim_file_begin(path, tmp, sizeof tmp);
+    if (!fp)
         return ECO_EIO;
-    }
     fprintf(fp,
             "label,value,%s,nox_mg_per_km,trace_rms_kmh,jerk_rms_mps3,accel_rms_mps2,"
             "outside_tolerance_s,distance_error_pct,soc_end,saving_vs_baseline_pct\n",
@@ -114,11 +111,5 @@ int eco_sweep_write_csv(const char *path, const eco_sweep_report *r, const eco_s
                 p->metric, p->nox_mg_per_km, p->trace_rms_kmh, p->jerk_rms_mps3, p->accel_rms_mps2,
                 p->outside_tolerance_s, p->distance_error_pct, p->soc_end, p->saving_pct);
     }
-    int bad = ferror(fp);
-    if (fclose(fp) || bad || rename(tmp, path)) {
-        remove(tmp);
-        eco_set_error("%s: write failed: %s", path, strerror(errno));
-        return ECO_EIO;
-    }
-    return ECO_OK;
+    return eco_sim_file_end(fp, tmp, path);
 }
