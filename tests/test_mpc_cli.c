@@ -1,4 +1,5 @@
 /* ecosim compare, dp and run --controller mpc|dp: the fixed contract of issue 3. */
+#include "cli_fixture.h"
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <math.h>
@@ -7,51 +8,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#define ECOSIM ECO_BIN_DIR "/ecosim"
-
-static char cycle_path[512];
-
-/* The first 120 s of WLTC 3b as a CSV of its own: a launch, a few stops, 0..56 km/h. */
-static void make_cycle(void)
-{
-    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    snprintf(cycle_path, sizeof cycle_path, "%s/eco_mpc_cli_%d.csv", tmp, (int)getpid());
-    FILE *in = fopen(ECO_SOURCE_DIR "/sim/cycles/wltc_class3b.csv", "r");
-    FILE *out = fopen(cycle_path, "w");
-    cr_assert(in && out);
-    char line[128];
-    int n = 0;
-    while (fgets(line, sizeof line, in) && n <= 121) {
-        fputs(line, out);
-        n++;
-    }
-    fclose(in);
-    fclose(out);
-}
-
-static void drop_cycle(void)
-{
-    unlink(cycle_path);
-}
-
-/* Run a command; stdout into buf; returns the exit status. */
-static int run(const char *cmd, char *buf, size_t n)
-{
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p);
-    size_t got = fread(buf, 1, n - 1, p);
-    buf[got] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static double num(const cJSON *o, const char *k)
-{
-    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, k);
-    cr_assert(cJSON_IsNumber(j), "key %s is a number", k);
-    return j->valuedouble;
-}
 
 TestSuite(mpc_cli, .init = make_cycle, .fini = drop_cycle);
 

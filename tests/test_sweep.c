@@ -1,4 +1,5 @@
 /* ecosim sweep and eco_mpc_weights_set: the trade-off view of one MPC weight. */
+#include "cli_fixture.h"
 #include "ecodrive/config.h"
 
 #include <cjson/cJSON.h>
@@ -10,53 +11,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#define ECOSIM ECO_BIN_DIR "/ecosim"
-
-static char tmp_dir[512], cycle_path[600];
-
-/* The first 120 s of WLTC 3b as a CSV of its own (a launch, stops, up to 56 km/h), so that
- * a sweep of seven MPC runs takes seconds. */
-static void make_cycle(void)
-{
-    const char *env = getenv("TMPDIR");
-    snprintf(tmp_dir, sizeof tmp_dir, "%s/eco_sweep_XXXXXX", env && *env ? env : P_tmpdir);
-    cr_assert_not_null(mkdtemp(tmp_dir));
-    snprintf(cycle_path, sizeof cycle_path, "%s/short.csv", tmp_dir);
-    FILE *in = fopen(ECO_SOURCE_DIR "/sim/cycles/wltc_class3b.csv", "r");
-    FILE *out = fopen(cycle_path, "w");
-    cr_assert(in && out);
-    char line[128];
-    for (int n = 0; n <= 121 && fgets(line, sizeof line, in); n++)
-        fputs(line, out);
-    fclose(in);
-    fclose(out);
-}
-
-static void drop_cycle(void)
-{
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_dir);
-    cr_expect_eq(system(cmd), 0);
-}
-
-/* Run a command; its stdout into buf; returns the exit status. */
-static int run(const char *cmd, char *buf, size_t n)
-{
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p);
-    size_t got = fread(buf, 1, n - 1, p);
-    buf[got] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static double num(const cJSON *o, const char *k)
-{
-    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, k);
-    cr_assert(cJSON_IsNumber(j), "key %s is a number", k);
-    return j->valuedouble;
-}
 
 static const char *const FIGURES[] = {"fuel_soc_corrected_l_per_100km",
                                       "nox_mg_per_km",
@@ -83,8 +37,8 @@ TestSuite(sweep, .init = make_cycle, .fini = drop_cycle);
 Test(sweep, nox_weight_never_raises_nox_and_json_has_the_keys)
 {
     char cmd[4096], out[65536], csv[700], plot[700];
-    snprintf(csv, sizeof csv, "%s/points.csv", tmp_dir);
-    snprintf(plot, sizeof plot, "%s/plot", tmp_dir);
+    snprintf(csv, sizeof csv, "%s/points.csv", cli_dir);
+    snprintf(plot, sizeof plot, "%s/plot", cli_dir);
     snprintf(cmd, sizeof cmd,
              ECOSIM " sweep --cycle %s --vary nox_per_mg=0.0005,0.002,0.05 --json --quiet "
                     "--csv %s --plot %s 2>/dev/null",
