@@ -86,11 +86,15 @@ static void split_fit_motor(const eco_vehicle *v, double wr, double lo, double h
 }
 
 /* With MG2 at its limit the engine gives way too: the largest share k of its torque that
- * keeps the battery inside its limits (MG1's power follows the engine torque). k = 0 keeps
- * them; the battery's excess g(k) over the limit it breaks is continuous and near linear
- * in k, so regula falsi with the Illinois modification finds the edge in a few
- * evaluations, always keeping the bracket [k_ok, k_bad]; a bisection step whenever the
- * bracket shrinks less than half keeps the worst case that of plain bisection. */
+ * keeps the battery inside its limits, to 1e-6 W (MG1's power follows the engine torque).
+ * The battery's excess g(k) over the limit it breaks need not be monotone nor feasible at
+ * k = 0 (MG2's efficiency is read at the power asked, not the one applied), so this is a
+ * bisection on feasibility, g <= 1e-6 W, to 1e-6 in k (0.2 mNm of engine torque; the
+ * operating point is consistent at any k, only its distance to the edge is at stake).
+ * While the feasible end carries information (g clearly below 0) it steps by regula falsi
+ * with the Illinois weighting instead, and bisects whenever the bracket shrinks less than
+ * half. Where MG2 pins the battery at its limit, g is 0 over a range of k: only bisection
+ * finds the edge there. */
 static double battery_excess_w(const eco_vehicle *v, double wr, double t_ring, double te, double lo,
                                double hi, int over, eco_pt_ops *o)
 {
@@ -102,23 +106,26 @@ static double battery_excess_w(const eco_vehicle *v, double wr, double t_ring, d
 static void split_fit_engine(const eco_vehicle *v, double wr, double t_ring, double lo, double hi,
                              eco_pt_ops *o)
 {
-    const double tol_w = 1e-6, tol_k = 1e-9;
-    double te_full = o->engine_torque_nm;
-    int over = o->p_batt_w > hi; /* o holds the full torque's operation */
-    double g_bad = over ? o->p_batt_w - hi : lo - o->p_batt_w, k_ok = 0.0, k_bad = 1.0;
+    const double tol_w = 1e-6, tol_k = 1e-6;
+    double te_full = o->engine_torque_nm; /* o holds the full torque's operation */
+    int over = o->p_batt_w > hi;
+    double g_bad = over ? o->p_batt_w - hi : lo - o->p_batt_w;
+    if (g_bad <= tol_w)
+        return;
+    double k_ok = 0.0, k_bad = 1.0;
     double g_ok = battery_excess_w(v, wr, t_ring, 0.0, lo, hi, over, o);
     int side = 0;
-    for (int i = 0; i < 60 && k_bad - k_ok > tol_k && g_ok <= 0.0 && g_bad > 0.0; i++) {
-        double width = k_bad - k_ok;
-        double k = k_ok + width * (-g_ok) / (g_bad - g_ok);
-        if (!(k > k_ok && k < k_bad))
-            k = 0.5 * (k_ok + k_bad);
+    while (k_bad - k_ok > tol_k) {
+        double width = k_bad - k_ok, k = 0.5 * (k_ok + k_bad);
+        if (g_ok < -tol_w) {
+            double ks = k_ok + width * (-g_ok) / (g_bad - g_ok);
+            if (ks > k_ok && ks < k_bad)
+                k = ks;
+        }
         double g = battery_excess_w(v, wr, t_ring, k * te_full, lo, hi, over, o);
-        if (g <= 0.0) {
+        if (g <= tol_w) {
             k_ok = k;
             g_ok = g;
-            if (g > -tol_w)
-                break;
             if (side == -1)
                 g_bad *= 0.5; /* Illinois: the stale end's weight halves */
             side = -1;
@@ -132,7 +139,7 @@ static void split_fit_engine(const eco_vehicle *v, double wr, double t_ring, dou
         if (k_bad - k_ok > 0.5 * width) { /* slow: bisect once */
             double km = 0.5 * (k_ok + k_bad);
             double gm = battery_excess_w(v, wr, t_ring, km * te_full, lo, hi, over, o);
-            if (gm <= 0.0) {
+            if (gm <= tol_w) {
                 k_ok = km;
                 g_ok = gm;
             } else {
