@@ -8,7 +8,8 @@
  *  - closed_loop: WLTC 3b at 10 Hz with the MPC, seconds and times real time (target
  *    2000x, under 0.9 s); the one-off create (table build) is reported apart;
  *  - dp_solve_s: the hybrid DP over WLTC 3b at the default grid (target 10 s).
- * Every figure is the median over --runs runs (default 3), with the range. The runs are
+ * Every figure is the median over --runs runs (default 3), with the range; allocations
+ * are the most any run made. The runs are
  * deterministic, so the least time each step took over the runs is its work without the
  * machine's interruptions; max_of_step_minima is the largest of those.
  *
@@ -44,10 +45,13 @@ static int cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Sorts v. */
+/* Sorts v; the nearest-rank percentile q, and for q = 0.5 the median proper (the mean of
+ * the middle two when n is even). */
 static double pct(double *v, int n, double q)
 {
     qsort(v, (size_t)n, sizeof(double), cmp);
+    if (q == 0.5 && n % 2 == 0)
+        return 0.5 * (v[n / 2 - 1] + v[n / 2]);
     return v[(int)(q * (n - 1) + 0.5)];
 }
 
@@ -119,9 +123,9 @@ static int closed_loop(const eco_vehicle *veh, const eco_sim_cycle *cyc, double 
     t0 = clock_us(CLOCK_MONOTONIC);
     rc = rc || eco_sim_run(veh, cyc, &t.ctl, &o, &r);
     f->run_s = (clock_us(CLOCK_MONOTONIC) - t0) * 1e-6;
-    /* The runner allocates its result arrays once (2 calls); the rest would be the steps'. */
-    f->allocs = (long)(eco_alloc_count() - a0) - 2;
-    f->allocs = f->allocs < 0 ? 0 : f->allocs;
+    /* The runner allocates its per-step solve times once (and the series if kept); the
+     * rest would be the steps'. */
+    f->allocs = (long)(eco_alloc_count() - a0) - 1 - (o.keep_series ? 1 : 0);
     mpc->destroy(mpc);
     if (!rc) {
         f->steps = t.n;
@@ -139,7 +143,7 @@ static int closed_loop(const eco_vehicle *veh, const eco_sim_cycle *cyc, double 
     return rc;
 }
 
-/* Median over runs of the figure at offset off in loop_figures, and its range. */
+/* Median over runs of the figure get reads, and its range. */
 typedef struct {
     double med, lo, hi;
 } spread;
