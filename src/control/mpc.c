@@ -124,8 +124,7 @@ static size_t scratch_bytes(const eco_mpc_dims *d)
     size_t n_off = (size_t)(d->table.off_max - d->table.off_min + 1);
     return 3 * align8(ns * sizeof(double)) + 2 * align8(ns * sizeof(int)) +
            align8((size_t)d->n_band_max * sizeof(double)) + align8(n_off * sizeof(double)) +
-           align8(ns * (size_t)d->n_band_max * sizeof(double)) + 2 * align8(pairs * sizeof(float)) +
-           align8(pairs * sizeof(uint64_t)) +
+           align8(ns * (size_t)d->n_band_max * sizeof(double)) + align8(pairs * sizeof(uint64_t)) +
            2 * (2 * align8(pairs * sizeof(float)) +
                 align8((size_t)d->table.n_nodes * sizeof(uint32_t)) +
                 2 * align8((size_t)d->table.n_nodes * sizeof(int)));
