@@ -9,6 +9,8 @@ double eco_curve_eval(const eco_curve *c, double x)
 {
     if (c->n <= 0)
         return 0.0;
+    if (c->n == 1 || isnan(x)) /* NaN: no interval to search; it stays NaN through y[0] */
+        return c->n == 1 ? c->y[0] : x;
     if (x <= c->x[0])
         return c->y[0];
     if (x >= c->x[c->n - 1])
