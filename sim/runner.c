@@ -26,6 +26,9 @@ void eco_sim_options_band_wltp(eco_sim_options *o)
 int eco_sim_options_parse_band(const char *s, eco_sim_options *o)
 {
     char *end;
+    /* Plain decimals only: strtod would also take signs, leading blanks and hex. */
+    if (!((*s >= '0' && *s <= '9') || *s == '.') || strpbrk(s, "xX"))
+        return -1;
     double kmh = strtod(s, &end), sec;
     if (end == s)
         return -1;
@@ -34,6 +37,8 @@ int eco_sim_options_parse_band(const char *s, eco_sim_options *o)
     } else {
         const char *t = end + 1;
         if (*end != ',')
+            return -1;
+        if (!((*t >= '0' && *t <= '9') || *t == '.'))
             return -1;
         sec = strtod(t, &end);
         if (end == t || *end != '\0')

@@ -82,9 +82,13 @@ Test(mpc_cli, bad_weights_and_controller_are_named)
     cr_assert_eq(run(cmd, out, sizeof out), 2);
     cr_assert(strstr(out, "unknown controller 'mcp' (available: baseline, mpc, dp)") != NULL, "%s",
               out);
-    snprintf(cmd, sizeof cmd, ECOSIM " compare --cycle %s --band 2,x 2>&1 >/dev/null", cycle_path);
-    cr_assert_eq(run(cmd, out, sizeof out), 2);
-    cr_assert(strstr(out, "--band takes KMH,S") != NULL, "%s", out);
+    const char *bad_band[] = {"2,x", " 2,1", "0x2", "-1", "2,-1", "2,1,3", "nan", "60"};
+    for (size_t i = 0; i < sizeof bad_band / sizeof bad_band[0]; i++) {
+        snprintf(cmd, sizeof cmd, ECOSIM " compare --cycle %s --band '%s' 2>&1 >/dev/null",
+                 cycle_path, bad_band[i]);
+        cr_assert_eq(run(cmd, out, sizeof out), 2, "--band '%s'", bad_band[i]);
+        cr_assert(strstr(out, "--band takes KMH,S") != NULL, "%s", out);
+    }
 }
 
 /* The band defaults to the WLTP tolerance (issue 3); --band 0 is the exact trace, where the
