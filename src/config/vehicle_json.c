@@ -10,19 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KMH_TO_MPS   (1.0 / 3.6)
-#define RPM_TO_RADPS (M_PI / 30.0)
+#define ECO_CFG_KMH_TO_MPS   (1.0 / 3.6)
+#define ECO_CFG_RPM_TO_RADPS (M_PI / 30.0)
 
 typedef struct {
     const char *file; /* label in messages */
     const char *maps_dir;
     char path[256]; /* JSON path of the object being read, "$" at the root */
-} jctx;
+} eco_cfg_json_ctx;
 
 /* "FILE: $.path.key: message". key may be NULL (the path itself) or "[i]". */
-static int jerr(jctx *c, int rc, const char *key, const char *fmt, ...)
+static int eco_cfg_json_err(eco_cfg_json_ctx *c, int rc, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-static int jerr(jctx *c, int rc, const char *key, const char *fmt, ...)
+static int eco_cfg_json_err(eco_cfg_json_ctx *c, int rc, const char *key, const char *fmt, ...)
 {
     char msg[384];
     va_list ap;
@@ -34,19 +34,19 @@ static int jerr(jctx *c, int rc, const char *key, const char *fmt, ...)
     return rc;
 }
 
-static size_t push(jctx *c, const char *key)
+static size_t eco_cfg_path_push(eco_cfg_json_ctx *c, const char *key)
 {
     size_t n = strlen(c->path);
     snprintf(c->path + n, sizeof c->path - n, "%s%s", key[0] == '[' ? "" : ".", key);
     return n;
 }
 
-static void pop(jctx *c, size_t n)
+static void eco_cfg_path_pop(eco_cfg_json_ctx *c, size_t n)
 {
     c->path[n] = '\0';
 }
 
-static const char *type_name(const cJSON *j)
+static const char *eco_cfg_json_type_name(const cJSON *j)
 {
     if (cJSON_IsNumber(j))
         return "a number";
@@ -61,7 +61,7 @@ static const char *type_name(const cJSON *j)
     return "an object";
 }
 
-static int in_list(const char *const *list, const char *k)
+static int eco_cfg_in_list(const char *const *list, const char *k)
 {
     for (; *list; list++)
         if (strcmp(*list, k) == 0)
@@ -70,14 +70,14 @@ static int in_list(const char *const *list, const char *k)
 }
 
 /* Every key must be allowed, or "<allowed>_source", "_source", "_note" (strings). */
-static int check_keys(jctx *c, const cJSON *obj, const char *const *allowed)
+static int eco_cfg_check_keys(eco_cfg_json_ctx *c, const cJSON *obj, const char *const *allowed)
 {
     for (const cJSON *it = obj->child; it; it = it->next) {
         const char *k = it->string;
         for (const cJSON *p = obj->child; p != it; p = p->next)
             if (strcmp(p->string, k) == 0)
-                return jerr(c, ECO_EINVAL, k, "duplicate key");
-        if (in_list(allowed, k))
+                return eco_cfg_json_err(c, ECO_EINVAL, k, "duplicate key");
+        if (eco_cfg_in_list(allowed, k))
             continue;
         size_t n = strlen(k);
         int doc = strcmp(k, "_source") == 0 || strcmp(k, "_note") == 0;
@@ -85,7 +85,7 @@ static int check_keys(jctx *c, const cJSON *obj, const char *const *allowed)
             char base[64];
             memcpy(base, k, n - 7);
             base[n - 7] = '\0';
-            doc = in_list(allowed, base);
+            doc = eco_cfg_in_list(allowed, base);
         }
         if (!doc) {
             char list[256] = "";
@@ -93,94 +93,101 @@ static int check_keys(jctx *c, const cJSON *obj, const char *const *allowed)
                 size_t l = strlen(list);
                 snprintf(list + l, sizeof list - l, "%s%s", l ? ", " : "", *a);
             }
-            return jerr(c, ECO_EINVAL, k, "unknown key (allowed here: %s)", list);
+            return eco_cfg_json_err(c, ECO_EINVAL, k, "unknown key (allowed here: %s)", list);
         }
         if (!cJSON_IsString(it))
-            return jerr(c, ECO_EINVAL, k, "a source or note must be a string, got %s",
-                        type_name(it));
+            return eco_cfg_json_err(c, ECO_EINVAL, k, "a source or note must be a string, got %s",
+                                    eco_cfg_json_type_name(it));
     }
     return ECO_OK;
 }
 
-static const cJSON *item(const cJSON *o, const char *key)
+static const cJSON *eco_cfg_item(const cJSON *o, const char *key)
 {
     return cJSON_GetObjectItemCaseSensitive(o, key);
 }
 
-static int opt_num(jctx *c, const cJSON *o, const char *key, double *v, int *present)
+static int eco_cfg_opt_num(eco_cfg_json_ctx *c, const cJSON *o, const char *key, double *v,
+                           int *present)
 {
-    const cJSON *j = item(o, key);
+    const cJSON *j = eco_cfg_item(o, key);
     *present = j != NULL;
     if (!j)
         return ECO_OK;
     if (!cJSON_IsNumber(j) || !isfinite(j->valuedouble))
-        return jerr(c, ECO_EINVAL, key, "must be a number, got %s", type_name(j));
+        return eco_cfg_json_err(c, ECO_EINVAL, key, "must be a number, got %s",
+                                eco_cfg_json_type_name(j));
     *v = j->valuedouble;
     return ECO_OK;
 }
 
-static int req_num(jctx *c, const cJSON *o, const char *key, double *v)
+static int eco_cfg_req_num(eco_cfg_json_ctx *c, const cJSON *o, const char *key, double *v)
 {
     int present;
-    int rc = opt_num(c, o, key, v, &present);
+    int rc = eco_cfg_opt_num(c, o, key, v, &present);
     if (!rc && !present)
-        return jerr(c, ECO_EINVAL, key, "missing required field (a number)");
+        return eco_cfg_json_err(c, ECO_EINVAL, key, "missing required field (a number)");
     return rc;
 }
 
 /* A range condition: ok is the test, cond the text ("> 0"). */
-static int want(jctx *c, const char *key, double v, int ok, const char *cond)
+static int eco_cfg_want(eco_cfg_json_ctx *c, const char *key, double v, int ok, const char *cond)
 {
-    return ok ? ECO_OK : jerr(c, ECO_EINVAL, key, "must be %s, got %g", cond, v);
+    return ok ? ECO_OK : eco_cfg_json_err(c, ECO_EINVAL, key, "must be %s, got %g", cond, v);
 }
 
-static int req_pos(jctx *c, const cJSON *o, const char *key, double *v)
+static int eco_cfg_req_pos(eco_cfg_json_ctx *c, const cJSON *o, const char *key, double *v)
 {
-    int rc = req_num(c, o, key, v);
-    return rc ? rc : want(c, key, *v, *v > 0.0, "> 0");
+    int rc = eco_cfg_req_num(c, o, key, v);
+    return rc ? rc : eco_cfg_want(c, key, *v, *v > 0.0, "> 0");
 }
 
-static int req_frac(jctx *c, const cJSON *o, const char *key, double *v)
+static int eco_cfg_req_frac(eco_cfg_json_ctx *c, const cJSON *o, const char *key, double *v)
 {
-    int rc = req_num(c, o, key, v);
-    return rc ? rc : want(c, key, *v, *v > 0.0 && *v <= 1.0, "in (0, 1]");
+    int rc = eco_cfg_req_num(c, o, key, v);
+    return rc ? rc : eco_cfg_want(c, key, *v, *v > 0.0 && *v <= 1.0, "in (0, 1]");
 }
 
-static int req_obj(jctx *c, const cJSON *o, const char *key, const cJSON **out)
+static int eco_cfg_req_obj(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const cJSON **out)
 {
-    const cJSON *j = item(o, key);
+    const cJSON *j = eco_cfg_item(o, key);
     if (!j)
-        return jerr(c, ECO_EINVAL, key, "missing required field (an object)");
+        return eco_cfg_json_err(c, ECO_EINVAL, key, "missing required field (an object)");
     if (!cJSON_IsObject(j))
-        return jerr(c, ECO_EINVAL, key, "must be an object, got %s", type_name(j));
+        return eco_cfg_json_err(c, ECO_EINVAL, key, "must be an object, got %s",
+                                eco_cfg_json_type_name(j));
     *out = j;
     return ECO_OK;
 }
 
-static int forbid(jctx *c, const cJSON *o, const char *key, const char *why)
+static int eco_cfg_forbid(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const char *why)
 {
-    return item(o, key) ? jerr(c, ECO_EINVAL, key, "not used %s; remove it", why) : ECO_OK;
+    return eco_cfg_item(o, key)
+               ? eco_cfg_json_err(c, ECO_EINVAL, key, "not used %s; remove it", why)
+               : ECO_OK;
 }
 
-static int num_array(jctx *c, const cJSON *o, const char *key, int nmin, int nmax, double *out,
-                     int *n)
+static int eco_cfg_num_array(eco_cfg_json_ctx *c, const cJSON *o, const char *key, int nmin,
+                             int nmax, double *out, int *n)
 {
-    const cJSON *a = item(o, key);
+    const cJSON *a = eco_cfg_item(o, key);
     if (!a)
-        return jerr(c, ECO_EINVAL, key, "missing required field (an array of numbers)");
+        return eco_cfg_json_err(c, ECO_EINVAL, key, "missing required field (an array of numbers)");
     if (!cJSON_IsArray(a))
-        return jerr(c, ECO_EINVAL, key, "must be an array of numbers, got %s", type_name(a));
+        return eco_cfg_json_err(c, ECO_EINVAL, key, "must be an array of numbers, got %s",
+                                eco_cfg_json_type_name(a));
     int k = cJSON_GetArraySize(a);
     if (k < nmin || k > nmax)
-        return jerr(c, ECO_EINVAL, key, "needs %d..%d numbers, has %d", nmin, nmax, k);
+        return eco_cfg_json_err(c, ECO_EINVAL, key, "needs %d..%d numbers, has %d", nmin, nmax, k);
     int i = 0;
     for (const cJSON *e = a->child; e; e = e->next, i++) {
         if (!cJSON_IsNumber(e) || !isfinite(e->valuedouble)) {
-            size_t m = push(c, key);
+            size_t m = eco_cfg_path_push(c, key);
             char idx[16];
             snprintf(idx, sizeof idx, "[%d]", i);
-            int rc = jerr(c, ECO_EINVAL, idx, "must be a number, got %s", type_name(e));
-            pop(c, m);
+            int rc = eco_cfg_json_err(c, ECO_EINVAL, idx, "must be a number, got %s",
+                                      eco_cfg_json_type_name(e));
+            eco_cfg_path_pop(c, m);
             return rc;
         }
         out[i] = e->valuedouble;
@@ -190,40 +197,40 @@ static int num_array(jctx *c, const cJSON *o, const char *key, int nmin, int nma
 }
 
 /* Error at element i of array key. */
-static int elem_err(jctx *c, const char *key, int i, const char *cond, double v)
+static int eco_cfg_elem_err(eco_cfg_json_ctx *c, const char *key, int i, const char *cond, double v)
 {
-    size_t m = push(c, key);
+    size_t m = eco_cfg_path_push(c, key);
     char idx[16];
     snprintf(idx, sizeof idx, "[%d]", i);
-    int rc = jerr(c, ECO_EINVAL, idx, "must be %s, got %g", cond, v);
-    pop(c, m);
+    int rc = eco_cfg_json_err(c, ECO_EINVAL, idx, "must be %s, got %g", cond, v);
+    eco_cfg_path_pop(c, m);
     return rc;
 }
 
 /* {"<xk>": [...], "<yk>": [...]} with x strictly increasing; scaled to SI. */
-static int curve(jctx *c, const cJSON *o, const char *key, const char *xk, const char *yk,
-                 double xs, double ys, eco_curve *out)
+static int eco_cfg_curve(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const char *xk,
+                         const char *yk, double xs, double ys, eco_curve *out)
 {
     const cJSON *j = NULL;
-    int rc = req_obj(c, o, key, &j);
+    int rc = eco_cfg_req_obj(c, o, key, &j);
     if (rc)
         return rc;
-    size_t m = push(c, key);
+    size_t m = eco_cfg_path_push(c, key);
     const char *const keys[] = {xk, yk, NULL};
     int nx = 0, ny = 0;
-    if ((rc = check_keys(c, j, keys)) ||
-        (rc = num_array(c, j, xk, 1, ECO_CURVE_MAX, out->x, &nx)) ||
-        (rc = num_array(c, j, yk, 1, ECO_CURVE_MAX, out->y, &ny)))
+    if ((rc = eco_cfg_check_keys(c, j, keys)) ||
+        (rc = eco_cfg_num_array(c, j, xk, 1, ECO_CURVE_MAX, out->x, &nx)) ||
+        (rc = eco_cfg_num_array(c, j, yk, 1, ECO_CURVE_MAX, out->y, &ny)))
         goto done;
     if (nx != ny) {
-        rc = jerr(c, ECO_EINVAL, yk, "has %d values but %s has %d", ny, xk, nx);
+        rc = eco_cfg_json_err(c, ECO_EINVAL, yk, "has %d values but %s has %d", ny, xk, nx);
         goto done;
     }
     for (int i = 1; i < nx; i++)
         if (!(out->x[i] > out->x[i - 1])) {
             char cond[64];
             snprintf(cond, sizeof cond, "> the previous value %g", out->x[i - 1]);
-            rc = elem_err(c, xk, i, cond, out->x[i]);
+            rc = eco_cfg_elem_err(c, xk, i, cond, out->x[i]);
             goto done;
         }
     for (int i = 0; i < nx; i++) {
@@ -232,175 +239,186 @@ static int curve(jctx *c, const cJSON *o, const char *key, const char *xk, const
     }
     out->n = nx;
 done:
-    pop(c, m);
+    eco_cfg_path_pop(c, m);
     return rc;
 }
 
-static int req_string(jctx *c, const cJSON *o, const char *key, const char **s)
+static int eco_cfg_req_string(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const char **s)
 {
-    const cJSON *j = item(o, key);
+    const cJSON *j = eco_cfg_item(o, key);
     if (!j)
-        return jerr(c, ECO_EINVAL, key, "missing required field (a string)");
+        return eco_cfg_json_err(c, ECO_EINVAL, key, "missing required field (a string)");
     if (!cJSON_IsString(j) || !j->valuestring[0])
-        return jerr(c, ECO_EINVAL, key, "must be a non-empty string, got %s", type_name(j));
+        return eco_cfg_json_err(c, ECO_EINVAL, key, "must be a non-empty string, got %s",
+                                eco_cfg_json_type_name(j));
     *s = j->valuestring;
     return ECO_OK;
 }
 
-static int req_bool(jctx *c, const cJSON *o, const char *key, int *v)
+static int eco_cfg_req_bool(eco_cfg_json_ctx *c, const cJSON *o, const char *key, int *v)
 {
-    const cJSON *j = item(o, key);
+    const cJSON *j = eco_cfg_item(o, key);
     if (!j)
-        return jerr(c, ECO_EINVAL, key, "missing required field (true or false)");
+        return eco_cfg_json_err(c, ECO_EINVAL, key, "missing required field (true or false)");
     if (!cJSON_IsBool(j))
-        return jerr(c, ECO_EINVAL, key, "must be true or false, got %s", type_name(j));
+        return eco_cfg_json_err(c, ECO_EINVAL, key, "must be true or false, got %s",
+                                eco_cfg_json_type_name(j));
     *v = cJSON_IsTrue(j);
     return ECO_OK;
 }
 
 /* ---- road load ---------------------------------------------------------------------- */
 
-static int parse_road_load(jctx *c, const cJSON *root, eco_vehicle *v)
+static int parse_road_load(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *v)
 {
     static const char *const keys[] = {
         "f0_n", "f1_n_per_kmh", "f2_n_per_kmh2", "cd", "frontal_area_m2", "crr", NULL};
     const cJSON *r = NULL;
-    int rc = req_obj(c, root, "road_load", &r);
+    int rc = eco_cfg_req_obj(c, root, "road_load", &r);
     if (rc)
         return rc;
-    size_t m = push(c, "road_load");
-    if ((rc = check_keys(c, r, keys)))
+    size_t m = eco_cfg_path_push(c, "road_load");
+    if ((rc = eco_cfg_check_keys(c, r, keys)))
         goto done;
-    int coast = item(r, "f0_n") || item(r, "f1_n_per_kmh") || item(r, "f2_n_per_kmh2");
-    int aero = item(r, "cd") || item(r, "frontal_area_m2") || item(r, "crr");
+    int coast = eco_cfg_item(r, "f0_n") || eco_cfg_item(r, "f1_n_per_kmh") ||
+                eco_cfg_item(r, "f2_n_per_kmh2");
+    int aero =
+        eco_cfg_item(r, "cd") || eco_cfg_item(r, "frontal_area_m2") || eco_cfg_item(r, "crr");
     if (coast == aero) {
-        rc = jerr(c, ECO_EINVAL, NULL,
-                  "give either coast-down f0_n, f1_n_per_kmh, f2_n_per_kmh2 or cd, "
-                  "frontal_area_m2, crr%s",
-                  coast ? ", not both" : "");
+        rc = eco_cfg_json_err(c, ECO_EINVAL, NULL,
+                              "give either coast-down f0_n, f1_n_per_kmh, f2_n_per_kmh2 or cd, "
+                              "frontal_area_m2, crr%s",
+                              coast ? ", not both" : "");
         goto done;
     }
     if (coast) {
         double f0, f1, f2;
-        if ((rc = req_num(c, r, "f0_n", &f0)) || (rc = want(c, "f0_n", f0, f0 >= 0.0, ">= 0")) ||
-            (rc = req_num(c, r, "f1_n_per_kmh", &f1)) ||
-            (rc = want(c, "f1_n_per_kmh", f1, fabs(f1) < 20.0, "in (-20, 20)")) ||
-            (rc = req_pos(c, r, "f2_n_per_kmh2", &f2)))
+        if ((rc = eco_cfg_req_num(c, r, "f0_n", &f0)) ||
+            (rc = eco_cfg_want(c, "f0_n", f0, f0 >= 0.0, ">= 0")) ||
+            (rc = eco_cfg_req_num(c, r, "f1_n_per_kmh", &f1)) ||
+            (rc = eco_cfg_want(c, "f1_n_per_kmh", f1, fabs(f1) < 20.0, "in (-20, 20)")) ||
+            (rc = eco_cfg_req_pos(c, r, "f2_n_per_kmh2", &f2)))
             goto done;
         v->f0_n = f0;
         v->f1_n_per_mps = f1 * 3.6;    /* N/(km/h) -> N/(m/s) */
         v->f2_n_per_mps2 = f2 * 12.96; /* N/(km/h)^2 -> N/(m/s)^2 */
     } else {
         double cd = 0, a = 0, crr = 0;
-        if ((rc = req_num(c, r, "cd", &cd)) ||
-            (rc = want(c, "cd", cd, cd > 0.0 && cd < 2.0, "in (0, 2)")) ||
-            (rc = req_num(c, r, "frontal_area_m2", &a)) ||
-            (rc = want(c, "frontal_area_m2", a, a > 0.0 && a < 15.0, "in (0, 15)")) ||
-            (rc = req_num(c, r, "crr", &crr)) ||
-            (rc = want(c, "crr", crr, crr > 0.0 && crr < 0.05, "in (0, 0.05)")))
+        if ((rc = eco_cfg_req_num(c, r, "cd", &cd)) ||
+            (rc = eco_cfg_want(c, "cd", cd, cd > 0.0 && cd < 2.0, "in (0, 2)")) ||
+            (rc = eco_cfg_req_num(c, r, "frontal_area_m2", &a)) ||
+            (rc = eco_cfg_want(c, "frontal_area_m2", a, a > 0.0 && a < 15.0, "in (0, 15)")) ||
+            (rc = eco_cfg_req_num(c, r, "crr", &crr)) ||
+            (rc = eco_cfg_want(c, "crr", crr, crr > 0.0 && crr < 0.05, "in (0, 0.05)")))
             goto done;
         v->f0_n = v->mass_kg * ECO_G_MPS2 * crr;
         v->f1_n_per_mps = 0.0;
         v->f2_n_per_mps2 = 0.5 * ECO_AIR_DENSITY_KGPM3 * cd * a;
     }
 done:
-    pop(c, m);
+    eco_cfg_path_pop(c, m);
     return rc;
 }
 
 /* ---- gearbox ------------------------------------------------------------------------ */
 
-static const char *const tx_names[] = {"stepped", "cvt", "single", "split", NULL};
+static const char *const eco_cfg_vehicle_tx_names[] = {"stepped", "cvt", "single", "split", NULL};
 
-static int parse_shifts(jctx *c, const cJSON *g, eco_gearbox *gb)
+static int parse_shifts(eco_cfg_json_ctx *c, const cJSON *g, eco_gearbox *gb)
 {
-    int has_up = item(g, "upshift_kmh") != NULL, has_dn = item(g, "downshift_kmh") != NULL;
+    int has_up = eco_cfg_item(g, "upshift_kmh") != NULL,
+        has_dn = eco_cfg_item(g, "downshift_kmh") != NULL;
     int rc, nu = 0, nd = 0;
     if (!has_up && !has_dn)
         return ECO_OK; /* the model makes its default schedule */
     if (gb->n_gears < 2)
-        return jerr(c, ECO_EINVAL, has_up ? "upshift_kmh" : "downshift_kmh",
-                    "a single gear has no shifts; remove it");
+        return eco_cfg_json_err(c, ECO_EINVAL, has_up ? "upshift_kmh" : "downshift_kmh",
+                                "a single gear has no shifts; remove it");
     if (!has_up || !has_dn)
-        return jerr(c, ECO_EINVAL, has_up ? "downshift_kmh" : "upshift_kmh",
-                    "missing: give both upshift_kmh and downshift_kmh, or neither");
+        return eco_cfg_json_err(c, ECO_EINVAL, has_up ? "downshift_kmh" : "upshift_kmh",
+                                "missing: give both upshift_kmh and downshift_kmh, or neither");
     double up[ECO_GEARS_MAX], dn[ECO_GEARS_MAX];
-    if ((rc = num_array(c, g, "upshift_kmh", gb->n_gears - 1, gb->n_gears - 1, up, &nu)) ||
-        (rc = num_array(c, g, "downshift_kmh", gb->n_gears - 1, gb->n_gears - 1, dn, &nd)))
+    if ((rc = eco_cfg_num_array(c, g, "upshift_kmh", gb->n_gears - 1, gb->n_gears - 1, up, &nu)) ||
+        (rc = eco_cfg_num_array(c, g, "downshift_kmh", gb->n_gears - 1, gb->n_gears - 1, dn, &nd)))
         return rc;
     for (int i = 0; i < nu; i++) {
         char cond[80];
         if (!(up[i] > 0.0) || (i > 0 && !(up[i] > up[i - 1]))) {
             snprintf(cond, sizeof cond, "> 0 and above the previous upshift");
-            return elem_err(c, "upshift_kmh", i, cond, up[i]);
+            return eco_cfg_elem_err(c, "upshift_kmh", i, cond, up[i]);
         }
         if (!(dn[i] > 0.0 && dn[i] < up[i])) {
             snprintf(cond, sizeof cond, "> 0 and below upshift_kmh[%d] = %g", i, up[i]);
-            return elem_err(c, "downshift_kmh", i, cond, dn[i]);
+            return eco_cfg_elem_err(c, "downshift_kmh", i, cond, dn[i]);
         }
-        gb->upshift_speed_mps[i] = up[i] * KMH_TO_MPS;
-        gb->downshift_speed_mps[i] = dn[i] * KMH_TO_MPS;
+        gb->upshift_speed_mps[i] = up[i] * ECO_CFG_KMH_TO_MPS;
+        gb->downshift_speed_mps[i] = dn[i] * ECO_CFG_KMH_TO_MPS;
     }
     return ECO_OK;
 }
 
-static int parse_stepped(jctx *c, const cJSON *g, eco_gearbox *gb)
+static int parse_stepped(eco_cfg_json_ctx *c, const cJSON *g, eco_gearbox *gb)
 {
     double launch = 0;
-    int rc = num_array(c, g, "ratios", 1, ECO_GEARS_MAX, gb->ratio, &gb->n_gears);
+    int rc = eco_cfg_num_array(c, g, "ratios", 1, ECO_GEARS_MAX, gb->ratio, &gb->n_gears);
     if (rc)
         return rc;
     for (int i = 0; i < gb->n_gears; i++)
         if (!(gb->ratio[i] > 0.0) || (i > 0 && !(gb->ratio[i] < gb->ratio[i - 1])))
-            return elem_err(c, "ratios", i, "> 0 and below the previous gear's ratio",
-                            gb->ratio[i]);
-    if ((rc = parse_shifts(c, g, gb)) || (rc = req_num(c, g, "launch_speed_kmh", &launch)) ||
-        (rc = want(c, "launch_speed_kmh", launch, launch >= 0.0 && launch < 50.0, "in [0, 50)")))
+            return eco_cfg_elem_err(c, "ratios", i, "> 0 and below the previous gear's ratio",
+                                    gb->ratio[i]);
+    if ((rc = parse_shifts(c, g, gb)) ||
+        (rc = eco_cfg_req_num(c, g, "launch_speed_kmh", &launch)) ||
+        (rc = eco_cfg_want(c, "launch_speed_kmh", launch, launch >= 0.0 && launch < 50.0,
+                           "in [0, 50)")))
         return rc;
-    gb->launch_speed_mps = launch * KMH_TO_MPS;
+    gb->launch_speed_mps = launch * ECO_CFG_KMH_TO_MPS;
     return ECO_OK;
 }
 
-static int parse_cvt(jctx *c, const cJSON *g, eco_gearbox *gb)
+static int parse_cvt(eco_cfg_json_ctx *c, const cJSON *g, eco_gearbox *gb)
 {
     char cond[48];
     int rc;
     double min_rpm = 0.0;
     int has_min = 0;
-    if ((rc = req_pos(c, g, "ratio_min", &gb->cvt_ratio_min)) ||
-        (rc = req_num(c, g, "ratio_max", &gb->cvt_ratio_max)) ||
-        (rc = opt_num(c, g, "min_drive_rpm", &min_rpm, &has_min)) ||
-        (rc =
-             want(c, "min_drive_rpm", min_rpm, min_rpm >= 0.0 && min_rpm < 4000.0, "in [0, 4000)")))
+    if ((rc = eco_cfg_req_pos(c, g, "ratio_min", &gb->cvt_ratio_min)) ||
+        (rc = eco_cfg_req_num(c, g, "ratio_max", &gb->cvt_ratio_max)) ||
+        (rc = eco_cfg_opt_num(c, g, "min_drive_rpm", &min_rpm, &has_min)) ||
+        (rc = eco_cfg_want(c, "min_drive_rpm", min_rpm, min_rpm >= 0.0 && min_rpm < 4000.0,
+                           "in [0, 4000)")))
         return rc;
     gb->cvt_min_drive_radps = min_rpm * M_PI / 30.0;
     snprintf(cond, sizeof cond, "> ratio_min = %g", gb->cvt_ratio_min);
-    return want(c, "ratio_max", gb->cvt_ratio_max, gb->cvt_ratio_max > gb->cvt_ratio_min, cond);
+    return eco_cfg_want(c, "ratio_max", gb->cvt_ratio_max, gb->cvt_ratio_max > gb->cvt_ratio_min,
+                        cond);
 }
 
-static int parse_split(jctx *c, const cJSON *g, eco_gearbox *gb)
+static int parse_split(eco_cfg_json_ctx *c, const cJSON *g, eco_gearbox *gb)
 {
-    int teeth = item(g, "sun_teeth") || item(g, "ring_teeth"), rc;
-    if (teeth == (item(g, "rho") != NULL))
-        return jerr(c, ECO_EINVAL, NULL, "give either sun_teeth and ring_teeth, or rho%s",
-                    teeth ? ", not both" : "");
+    int teeth = eco_cfg_item(g, "sun_teeth") || eco_cfg_item(g, "ring_teeth"), rc;
+    if (teeth == (eco_cfg_item(g, "rho") != NULL))
+        return eco_cfg_json_err(c, ECO_EINVAL, NULL,
+                                "give either sun_teeth and ring_teeth, or rho%s",
+                                teeth ? ", not both" : "");
     if (!teeth) {
-        if ((rc = req_num(c, g, "rho", &gb->split_rho)))
+        if ((rc = eco_cfg_req_num(c, g, "rho", &gb->split_rho)))
             return rc;
-        return want(c, "rho", gb->split_rho, gb->split_rho > 0.1 && gb->split_rho < 1.0,
-                    "in (0.1, 1)");
+        return eco_cfg_want(c, "rho", gb->split_rho, gb->split_rho > 0.1 && gb->split_rho < 1.0,
+                            "in (0.1, 1)");
     }
     double s = 0, r = 0;
-    if ((rc = req_pos(c, g, "sun_teeth", &s)) || (rc = req_pos(c, g, "ring_teeth", &r)))
+    if ((rc = eco_cfg_req_pos(c, g, "sun_teeth", &s)) ||
+        (rc = eco_cfg_req_pos(c, g, "ring_teeth", &r)))
         return rc;
     if (s != floor(s) || r != floor(r) || !(s < r))
-        return jerr(c, ECO_EINVAL, "sun_teeth",
-                    "teeth must be whole numbers with sun < ring, got %g and %g", s, r);
+        return eco_cfg_json_err(c, ECO_EINVAL, "sun_teeth",
+                                "teeth must be whole numbers with sun < ring, got %g and %g", s, r);
     gb->split_rho = s / r;
     return ECO_OK;
 }
 
-static int parse_gearbox(jctx *c, const cJSON *root, eco_vehicle *v)
+static int eco_cfg_vehicle_gearbox_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *v)
 {
     static const char *const keys[] = {
         "type",      "final_drive", "ratios",    "upshift_kmh", "downshift_kmh", "launch_speed_kmh",
@@ -415,32 +433,32 @@ static int parse_gearbox(jctx *c, const cJSON *root, eco_vehicle *v)
     eco_gearbox *gb = &v->gearbox;
     const cJSON *g = NULL;
     const char *type = NULL;
-    int rc = req_obj(c, root, "gearbox", &g);
+    int rc = eco_cfg_req_obj(c, root, "gearbox", &g);
     if (rc)
         return rc;
-    size_t m = push(c, "gearbox");
-    if ((rc = check_keys(c, g, keys)) || (rc = req_string(c, g, "type", &type)))
+    size_t m = eco_cfg_path_push(c, "gearbox");
+    if ((rc = eco_cfg_check_keys(c, g, keys)) || (rc = eco_cfg_req_string(c, g, "type", &type)))
         goto done;
     int t = 0;
-    while (tx_names[t] && strcmp(tx_names[t], type) != 0)
+    while (eco_cfg_vehicle_tx_names[t] && strcmp(eco_cfg_vehicle_tx_names[t], type) != 0)
         t++;
-    if (!tx_names[t]) {
-        rc = jerr(c, ECO_EINVAL, "type",
-                  "must be \"stepped\", \"cvt\", \"single\" or \"split\", "
-                  "got \"%s\"",
-                  type);
+    if (!eco_cfg_vehicle_tx_names[t]) {
+        rc = eco_cfg_json_err(c, ECO_EINVAL, "type",
+                              "must be \"stepped\", \"cvt\", \"single\" or \"split\", "
+                              "got \"%s\"",
+                              type);
         goto done;
     }
     gb->type = (eco_transmission)t;
     for (int o = 0; o < 4; o++)
         for (int k = 0; o != t && per_type[o][k]; k++)
-            if (!in_list(per_type[t], per_type[o][k]) && item(g, per_type[o][k])) {
+            if (!eco_cfg_in_list(per_type[t], per_type[o][k]) && eco_cfg_item(g, per_type[o][k])) {
                 char why[48];
                 snprintf(why, sizeof why, "by a \"%s\" gearbox", type);
-                rc = forbid(c, g, per_type[o][k], why);
+                rc = eco_cfg_forbid(c, g, per_type[o][k], why);
                 goto done;
             }
-    if ((rc = req_pos(c, g, "final_drive", &gb->final_drive)))
+    if ((rc = eco_cfg_req_pos(c, g, "final_drive", &gb->final_drive)))
         goto done;
     gb->n_gears = 1;
     gb->ratio[0] = 1.0;
@@ -451,7 +469,7 @@ static int parse_gearbox(jctx *c, const cJSON *root, eco_vehicle *v)
     else if (gb->type == ECO_TX_SPLIT)
         rc = parse_split(c, g, gb);
 done:
-    pop(c, m);
+    eco_cfg_path_pop(c, m);
     return rc;
 }
 
@@ -467,15 +485,16 @@ static const struct {
     {"diesel_b7_eu", 43.0, 0.836, 0.858},
 };
 
-static int parse_fuel(jctx *c, const cJSON *root, eco_fuel *f)
+static int eco_cfg_vehicle_fuel_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_fuel *f)
 {
     static const char *const keys[] = {"name", "lhv_mj_per_kg", "density_kg_per_l",
                                        "carbon_fraction", NULL};
-    const cJSON *j = item(root, "fuel");
+    const cJSON *j = eco_cfg_item(root, "fuel");
     double lhv = 0, rho = 0, cf = 0;
     int rc;
     if (!j)
-        return jerr(c, ECO_EINVAL, "fuel", "missing required field (a fuel name or object)");
+        return eco_cfg_json_err(c, ECO_EINVAL, "fuel",
+                                "missing required field (a fuel name or object)");
     if (cJSON_IsString(j)) {
         size_t n = sizeof fuel_presets / sizeof fuel_presets[0];
         for (size_t i = 0; i < n; i++)
@@ -485,27 +504,29 @@ static int parse_fuel(jctx *c, const cJSON *root, eco_fuel *f)
                 f->carbon_fraction = fuel_presets[i].carbon_fraction;
                 return ECO_OK;
             }
-        return jerr(c, ECO_EINVAL, "fuel",
-                    "unknown fuel \"%s\" (known: gasoline_tier2, gasoline_e10_eu, diesel_b7_eu; "
-                    "or give an object with lhv_mj_per_kg, density_kg_per_l, carbon_fraction)",
-                    j->valuestring);
+        return eco_cfg_json_err(
+            c, ECO_EINVAL, "fuel",
+            "unknown fuel \"%s\" (known: gasoline_tier2, gasoline_e10_eu, diesel_b7_eu; "
+            "or give an object with lhv_mj_per_kg, density_kg_per_l, carbon_fraction)",
+            j->valuestring);
     }
     if (!cJSON_IsObject(j))
-        return jerr(c, ECO_EINVAL, "fuel", "must be a fuel name or an object, got %s",
-                    type_name(j));
-    size_t m = push(c, "fuel");
-    if ((rc = check_keys(c, j, keys)) || (rc = req_num(c, j, "lhv_mj_per_kg", &lhv)) ||
-        (rc = want(c, "lhv_mj_per_kg", lhv, lhv > 10.0 && lhv < 130.0, "in (10, 130)")) ||
-        (rc = req_num(c, j, "density_kg_per_l", &rho)) ||
-        (rc = want(c, "density_kg_per_l", rho, rho > 0.0 && rho < 2.0, "in (0, 2)")) ||
-        (rc = req_num(c, j, "carbon_fraction", &cf)) ||
-        (rc = want(c, "carbon_fraction", cf, cf >= 0.5 && cf <= 1.0, "in [0.5, 1]")))
+        return eco_cfg_json_err(c, ECO_EINVAL, "fuel", "must be a fuel name or an object, got %s",
+                                eco_cfg_json_type_name(j));
+    size_t m = eco_cfg_path_push(c, "fuel");
+    if ((rc = eco_cfg_check_keys(c, j, keys)) ||
+        (rc = eco_cfg_req_num(c, j, "lhv_mj_per_kg", &lhv)) ||
+        (rc = eco_cfg_want(c, "lhv_mj_per_kg", lhv, lhv > 10.0 && lhv < 130.0, "in (10, 130)")) ||
+        (rc = eco_cfg_req_num(c, j, "density_kg_per_l", &rho)) ||
+        (rc = eco_cfg_want(c, "density_kg_per_l", rho, rho > 0.0 && rho < 2.0, "in (0, 2)")) ||
+        (rc = eco_cfg_req_num(c, j, "carbon_fraction", &cf)) ||
+        (rc = eco_cfg_want(c, "carbon_fraction", cf, cf >= 0.5 && cf <= 1.0, "in [0.5, 1]")))
         goto done;
     f->lhv_j_per_g = lhv * 1e3;
     f->density_g_per_l = rho * 1e3;
     f->carbon_fraction = cf;
 done:
-    pop(c, m);
+    eco_cfg_path_pop(c, m);
     return rc;
 }
 
@@ -513,35 +534,38 @@ done:
 
 /* Load the map named in the JSON (the map's errors keep their file:line) and scale it to
  * e->displacement_l and e->rated_power_w. json_disp: the JSON's map_displacement_l, or 0. */
-static int engine_map(jctx *c, const char *stem, double json_disp, double t_max, eco_engine *e)
+static int engine_map(eco_cfg_json_ctx *c, const char *stem, double json_disp, double t_max,
+                      eco_engine *e)
 {
     char why[512];
     double map_disp = 0.0;
     int rc = eco_cfg_engine_map_load(c->maps_dir, stem, e, &map_disp);
     if (rc) {
         snprintf(why, sizeof why, "%s", eco_last_error());
-        return jerr(c, rc, "map", "%s", why);
+        return eco_cfg_json_err(c, rc, "map", "%s", why);
     }
     if (json_disp > 0.0 && map_disp > 0.0 && fabs(json_disp - map_disp) > 1e-3 * map_disp)
-        return jerr(c, ECO_EINVAL, "map_displacement_l",
-                    "%g conflicts with the map file's own displacement_l %g", json_disp, map_disp);
+        return eco_cfg_json_err(c, ECO_EINVAL, "map_displacement_l",
+                                "%g conflicts with the map file's own displacement_l %g", json_disp,
+                                map_disp);
     if (!(json_disp > 0.0) && !(map_disp > 0.0))
-        return jerr(c, ECO_EINVAL, "map_displacement_l",
-                    "missing: the map \"%s\" has no \"# displacement_l: X\" comment, so give "
-                    "the displacement of the map's engine here",
-                    stem);
+        return eco_cfg_json_err(
+            c, ECO_EINVAL, "map_displacement_l",
+            "missing: the map \"%s\" has no \"# displacement_l: X\" comment, so give "
+            "the displacement of the map's engine here",
+            stem);
     if (json_disp > 0.0)
         map_disp = json_disp;
     rc = eco_cfg_engine_map_scale(e, e->displacement_l / map_disp, e->rated_power_w, t_max,
                                   e->max_speed_radps);
     if (rc) {
         snprintf(why, sizeof why, "%s", eco_last_error());
-        return jerr(c, rc, "map", "%s", why);
+        return eco_cfg_json_err(c, rc, "map", "%s", why);
     }
     return ECO_OK;
 }
 
-static int parse_engine(jctx *c, const cJSON *root, eco_engine *e)
+static int eco_cfg_vehicle_engine_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_engine *e)
 {
     static const char *const keys[] = {"map",
                                        "map_displacement_l",
@@ -558,83 +582,89 @@ static int parse_engine(jctx *c, const cJSON *root, eco_engine *e)
     const char *stem = NULL;
     double json_disp = 0.0, disp, p_kw, t_max = 0.0, idle, wmax, idle_fuel = 0.0;
     int has_disp, has_tmax, has_idle_fuel;
-    int rc = req_obj(c, root, "engine", &j);
+    int rc = eco_cfg_req_obj(c, root, "engine", &j);
     if (rc)
         return rc;
-    size_t m = push(c, "engine");
-    if ((rc = check_keys(c, j, keys)) || (rc = req_string(c, j, "map", &stem)) ||
-        (rc = req_num(c, j, "displacement_l", &disp)) ||
-        (rc = want(c, "displacement_l", disp, disp > 0.0 && disp < 20.0, "in (0, 20)")) ||
-        (rc = req_pos(c, j, "rated_power_kw", &p_kw)) ||
-        (rc = opt_num(c, j, "max_torque_nm", &t_max, &has_tmax)) ||
-        (has_tmax && (rc = want(c, "max_torque_nm", t_max, t_max > 0.0, "> 0"))) ||
-        (rc = req_pos(c, j, "idle_speed_rpm", &idle)) ||
-        (rc = req_num(c, j, "max_speed_rpm", &wmax)))
+    size_t m = eco_cfg_path_push(c, "engine");
+    if ((rc = eco_cfg_check_keys(c, j, keys)) || (rc = eco_cfg_req_string(c, j, "map", &stem)) ||
+        (rc = eco_cfg_req_num(c, j, "displacement_l", &disp)) ||
+        (rc = eco_cfg_want(c, "displacement_l", disp, disp > 0.0 && disp < 20.0, "in (0, 20)")) ||
+        (rc = eco_cfg_req_pos(c, j, "rated_power_kw", &p_kw)) ||
+        (rc = eco_cfg_opt_num(c, j, "max_torque_nm", &t_max, &has_tmax)) ||
+        (has_tmax && (rc = eco_cfg_want(c, "max_torque_nm", t_max, t_max > 0.0, "> 0"))) ||
+        (rc = eco_cfg_req_pos(c, j, "idle_speed_rpm", &idle)) ||
+        (rc = eco_cfg_req_num(c, j, "max_speed_rpm", &wmax)))
         goto done;
     if (!(wmax > idle)) {
         char cond[48];
         snprintf(cond, sizeof cond, "> idle_speed_rpm = %g", idle);
-        rc = want(c, "max_speed_rpm", wmax, 0, cond);
+        rc = eco_cfg_want(c, "max_speed_rpm", wmax, 0, cond);
         goto done;
     }
-    if ((rc = opt_num(c, j, "idle_fuel_gps", &idle_fuel, &has_idle_fuel)) ||
-        (has_idle_fuel && (rc = want(c, "idle_fuel_gps", idle_fuel, idle_fuel > 0.0, "> 0"))) ||
-        (rc = req_bool(c, j, "start_stop", &e->start_stop)) ||
-        (rc = curve(c, j, "nox", "bmep_bar", "g_per_kg_fuel", 1e5, 1.0, &e->nox_g_per_kg_fuel)) ||
-        (rc = opt_num(c, j, "map_displacement_l", &json_disp, &has_disp)) ||
-        (has_disp && (rc = want(c, "map_displacement_l", json_disp, json_disp > 0.0, "> 0"))))
+    if ((rc = eco_cfg_opt_num(c, j, "idle_fuel_gps", &idle_fuel, &has_idle_fuel)) ||
+        (has_idle_fuel &&
+         (rc = eco_cfg_want(c, "idle_fuel_gps", idle_fuel, idle_fuel > 0.0, "> 0"))) ||
+        (rc = eco_cfg_req_bool(c, j, "start_stop", &e->start_stop)) ||
+        (rc = eco_cfg_curve(c, j, "nox", "bmep_bar", "g_per_kg_fuel", 1e5, 1.0,
+                            &e->nox_g_per_kg_fuel)) ||
+        (rc = eco_cfg_opt_num(c, j, "map_displacement_l", &json_disp, &has_disp)) ||
+        (has_disp &&
+         (rc = eco_cfg_want(c, "map_displacement_l", json_disp, json_disp > 0.0, "> 0"))))
         goto done;
     for (int i = 0; i < e->nox_g_per_kg_fuel.n; i++)
         if (!(e->nox_g_per_kg_fuel.y[i] >= 0.0)) {
-            size_t m2 = push(c, "nox");
-            rc = elem_err(c, "g_per_kg_fuel", i, ">= 0", e->nox_g_per_kg_fuel.y[i]);
-            pop(c, m2);
+            size_t m2 = eco_cfg_path_push(c, "nox");
+            rc = eco_cfg_elem_err(c, "g_per_kg_fuel", i, ">= 0", e->nox_g_per_kg_fuel.y[i]);
+            eco_cfg_path_pop(c, m2);
             goto done;
         }
     e->displacement_l = disp;
     e->rated_power_w = p_kw * 1e3;
-    e->idle_speed_radps = idle * RPM_TO_RADPS;
-    e->max_speed_radps = wmax * RPM_TO_RADPS;
+    e->idle_speed_radps = idle * ECO_CFG_RPM_TO_RADPS;
+    e->max_speed_radps = wmax * ECO_CFG_RPM_TO_RADPS;
     e->idle_fuel_gps = idle_fuel; /* 0: eco_vehicle_init takes it from the map */
     rc = engine_map(c, stem, has_disp ? json_disp : 0.0, t_max, e);
 done:
-    pop(c, m);
+    eco_cfg_path_pop(c, m);
     return rc;
 }
 
 /* ---- electric machines and battery -------------------------------------------------- */
 
-static int parse_machine(jctx *c, const cJSON *root, const char *key, eco_machine *mc)
+static int eco_cfg_vehicle_machine_parse(eco_cfg_json_ctx *c, const cJSON *root, const char *key,
+                                         eco_machine *mc)
 {
     static const char *const keys[] = {"max_power_kw", "max_torque_nm", "max_speed_rpm",
                                        "gear_ratio",   "efficiency",    NULL};
     const cJSON *j = NULL;
     double p_kw = 0, rpm = 0;
-    int rc = req_obj(c, root, key, &j);
+    int rc = eco_cfg_req_obj(c, root, key, &j);
     if (rc)
         return rc;
-    size_t m = push(c, key);
-    if ((rc = check_keys(c, j, keys)) || (rc = req_pos(c, j, "max_power_kw", &p_kw)) ||
-        (rc = req_pos(c, j, "max_torque_nm", &mc->max_torque_nm)) ||
-        (rc = req_pos(c, j, "max_speed_rpm", &rpm)) ||
-        (rc = req_pos(c, j, "gear_ratio", &mc->gear_ratio)) ||
-        (rc = curve(c, j, "efficiency", "power_fraction", "efficiency", 1.0, 1.0, &mc->efficiency)))
+    size_t m = eco_cfg_path_push(c, key);
+    if ((rc = eco_cfg_check_keys(c, j, keys)) ||
+        (rc = eco_cfg_req_pos(c, j, "max_power_kw", &p_kw)) ||
+        (rc = eco_cfg_req_pos(c, j, "max_torque_nm", &mc->max_torque_nm)) ||
+        (rc = eco_cfg_req_pos(c, j, "max_speed_rpm", &rpm)) ||
+        (rc = eco_cfg_req_pos(c, j, "gear_ratio", &mc->gear_ratio)) ||
+        (rc = eco_cfg_curve(c, j, "efficiency", "power_fraction", "efficiency", 1.0, 1.0,
+                            &mc->efficiency)))
         goto done;
     mc->max_power_w = p_kw * 1e3;
-    mc->max_speed_radps = rpm * RPM_TO_RADPS;
+    mc->max_speed_radps = rpm * ECO_CFG_RPM_TO_RADPS;
     for (int i = 0; i < mc->efficiency.n; i++) {
         double x = mc->efficiency.x[i], y = mc->efficiency.y[i];
-        size_t m2 = push(c, "efficiency");
+        size_t m2 = eco_cfg_path_push(c, "efficiency");
         if (!(x >= 0.0 && x <= 1.5))
-            rc = elem_err(c, "power_fraction", i, "in [0, 1.5]", x);
+            rc = eco_cfg_elem_err(c, "power_fraction", i, "in [0, 1.5]", x);
         else if (!(y > 0.0 && y <= 1.0))
-            rc = elem_err(c, "efficiency", i, "in (0, 1]", y);
-        pop(c, m2);
+            rc = eco_cfg_elem_err(c, "efficiency", i, "in (0, 1]", y);
+        eco_cfg_path_pop(c, m2);
         if (rc)
             goto done;
     }
 done:
-    pop(c, m);
+    eco_cfg_path_pop(c, m);
     return rc;
 }
 
@@ -648,61 +678,61 @@ static double mean_ocv(const eco_curve *o)
     return sum / n;
 }
 
-static int parse_ocv(jctx *c, const cJSON *b, eco_battery *bat)
+static int parse_ocv(eco_cfg_json_ctx *c, const cJSON *b, eco_battery *bat)
 {
     static const char *const keys[] = {"soc", "voltage_v", "cell_voltage_v", "cells_series", NULL};
     const cJSON *j = NULL;
-    int rc = req_obj(c, b, "ocv", &j);
+    int rc = eco_cfg_req_obj(c, b, "ocv", &j);
     if (rc)
         return rc;
-    size_t m = push(c, "ocv");
-    int cell = item(j, "cell_voltage_v") != NULL;
+    size_t m = eco_cfg_path_push(c, "ocv");
+    int cell = eco_cfg_item(j, "cell_voltage_v") != NULL;
     double series = 1.0;
     int n_soc = 0, n_v = 0;
-    if ((rc = check_keys(c, j, keys)))
+    if ((rc = eco_cfg_check_keys(c, j, keys)))
         goto done;
-    if (cell == (item(j, "voltage_v") != NULL)) {
-        rc = jerr(c, ECO_EINVAL, NULL,
-                  "give either voltage_v (pack) or cell_voltage_v with "
-                  "cells_series%s",
-                  cell ? ", not both" : "");
+    if (cell == (eco_cfg_item(j, "voltage_v") != NULL)) {
+        rc = eco_cfg_json_err(c, ECO_EINVAL, NULL,
+                              "give either voltage_v (pack) or cell_voltage_v with "
+                              "cells_series%s",
+                              cell ? ", not both" : "");
         goto done;
     }
     if (cell) {
-        if ((rc = req_num(c, j, "cells_series", &series)) ||
-            (rc = want(c, "cells_series", series, series >= 1.0 && series == floor(series),
-                       "a whole number >= 1")))
+        if ((rc = eco_cfg_req_num(c, j, "cells_series", &series)) ||
+            (rc = eco_cfg_want(c, "cells_series", series, series >= 1.0 && series == floor(series),
+                               "a whole number >= 1")))
             goto done;
-    } else if ((rc = forbid(c, j, "cells_series", "with a pack voltage_v"))) {
+    } else if ((rc = eco_cfg_forbid(c, j, "cells_series", "with a pack voltage_v"))) {
         goto done;
     }
     const char *vk = cell ? "cell_voltage_v" : "voltage_v";
-    if ((rc = num_array(c, j, "soc", 2, ECO_CURVE_MAX, bat->ocv_v.x, &n_soc)) ||
-        (rc = num_array(c, j, vk, 2, ECO_CURVE_MAX, bat->ocv_v.y, &n_v)))
+    if ((rc = eco_cfg_num_array(c, j, "soc", 2, ECO_CURVE_MAX, bat->ocv_v.x, &n_soc)) ||
+        (rc = eco_cfg_num_array(c, j, vk, 2, ECO_CURVE_MAX, bat->ocv_v.y, &n_v)))
         goto done;
     if (n_soc != n_v) {
-        rc = jerr(c, ECO_EINVAL, vk, "has %d values but soc has %d", n_v, n_soc);
+        rc = eco_cfg_json_err(c, ECO_EINVAL, vk, "has %d values but soc has %d", n_v, n_soc);
         goto done;
     }
     for (int i = 0; i < n_soc; i++) {
         double s = bat->ocv_v.x[i], u = bat->ocv_v.y[i];
         if (!(s >= 0.0 && s <= 1.0) || (i > 0 && !(s > bat->ocv_v.x[i - 1]))) {
-            rc = elem_err(c, "soc", i, "in [0, 1] and above the previous value", s);
+            rc = eco_cfg_elem_err(c, "soc", i, "in [0, 1] and above the previous value", s);
             goto done;
         }
         if (!(u > 0.0)) {
-            rc = elem_err(c, vk, i, "> 0", u);
+            rc = eco_cfg_elem_err(c, vk, i, "> 0", u);
             goto done;
         }
         bat->ocv_v.y[i] = u * series;
     }
     bat->ocv_v.n = n_soc;
 done:
-    pop(c, m);
+    eco_cfg_path_pop(c, m);
     return rc;
 }
 
-static int parse_battery(jctx *c, const cJSON *root, eco_battery *bat)
+static int eco_cfg_vehicle_battery_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_battery *bat)
 {
     static const char *const keys[] = {"capacity_ah",
                                        "energy_kwh",
@@ -718,50 +748,51 @@ static int parse_battery(jctx *c, const cJSON *root, eco_battery *bat)
     const cJSON *j = NULL;
     double dis_kw = 0, chg_kw = 0, e_kwh = 0;
     char cond[64];
-    int rc = req_obj(c, root, "battery", &j);
+    int rc = eco_cfg_req_obj(c, root, "battery", &j);
     if (rc)
         return rc;
-    size_t m = push(c, "battery");
-    if ((rc = check_keys(c, j, keys)) || (rc = parse_ocv(c, j, bat)))
+    size_t m = eco_cfg_path_push(c, "battery");
+    if ((rc = eco_cfg_check_keys(c, j, keys)) || (rc = parse_ocv(c, j, bat)))
         goto done;
-    int by_ah = item(j, "capacity_ah") != NULL;
-    if (by_ah == (item(j, "energy_kwh") != NULL)) {
-        rc = jerr(c, ECO_EINVAL, NULL, "give either capacity_ah or energy_kwh%s",
-                  by_ah ? ", not both" : "");
+    int by_ah = eco_cfg_item(j, "capacity_ah") != NULL;
+    if (by_ah == (eco_cfg_item(j, "energy_kwh") != NULL)) {
+        rc = eco_cfg_json_err(c, ECO_EINVAL, NULL, "give either capacity_ah or energy_kwh%s",
+                              by_ah ? ", not both" : "");
         goto done;
     }
     if (by_ah) {
-        if ((rc = req_pos(c, j, "capacity_ah", &bat->capacity_ah)))
+        if ((rc = eco_cfg_req_pos(c, j, "capacity_ah", &bat->capacity_ah)))
             goto done;
     } else {
-        if ((rc = req_pos(c, j, "energy_kwh", &e_kwh)))
+        if ((rc = eco_cfg_req_pos(c, j, "energy_kwh", &e_kwh)))
             goto done;
         bat->capacity_ah = e_kwh * 1e3 / mean_ocv(&bat->ocv_v);
     }
-    if ((rc = req_num(c, j, "r_internal_ohm", &bat->r_internal_ohm)) ||
-        (rc = want(c, "r_internal_ohm", bat->r_internal_ohm,
-                   bat->r_internal_ohm >= 0.0 && bat->r_internal_ohm < 10.0, "in [0, 10)")) ||
-        (rc = req_pos(c, j, "max_discharge_kw", &dis_kw)) ||
-        (rc = req_pos(c, j, "max_charge_kw", &chg_kw)) ||
-        (rc = req_pos(c, j, "max_current_a", &bat->max_current_a)) ||
-        (rc = req_num(c, j, "soc_min", &bat->soc_min)) ||
-        (rc = want(c, "soc_min", bat->soc_min, bat->soc_min >= 0.0 && bat->soc_min < 1.0,
-                   "in [0, 1)")) ||
-        (rc = req_num(c, j, "soc_max", &bat->soc_max)))
+    if ((rc = eco_cfg_req_num(c, j, "r_internal_ohm", &bat->r_internal_ohm)) ||
+        (rc = eco_cfg_want(c, "r_internal_ohm", bat->r_internal_ohm,
+                           bat->r_internal_ohm >= 0.0 && bat->r_internal_ohm < 10.0,
+                           "in [0, 10)")) ||
+        (rc = eco_cfg_req_pos(c, j, "max_discharge_kw", &dis_kw)) ||
+        (rc = eco_cfg_req_pos(c, j, "max_charge_kw", &chg_kw)) ||
+        (rc = eco_cfg_req_pos(c, j, "max_current_a", &bat->max_current_a)) ||
+        (rc = eco_cfg_req_num(c, j, "soc_min", &bat->soc_min)) ||
+        (rc = eco_cfg_want(c, "soc_min", bat->soc_min, bat->soc_min >= 0.0 && bat->soc_min < 1.0,
+                           "in [0, 1)")) ||
+        (rc = eco_cfg_req_num(c, j, "soc_max", &bat->soc_max)))
         goto done;
     snprintf(cond, sizeof cond, "in (soc_min, 1] = (%g, 1]", bat->soc_min);
-    if ((rc = want(c, "soc_max", bat->soc_max, bat->soc_max > bat->soc_min && bat->soc_max <= 1.0,
-                   cond)) ||
-        (rc = req_num(c, j, "soc_init", &bat->soc_init)))
+    if ((rc = eco_cfg_want(c, "soc_max", bat->soc_max,
+                           bat->soc_max > bat->soc_min && bat->soc_max <= 1.0, cond)) ||
+        (rc = eco_cfg_req_num(c, j, "soc_init", &bat->soc_init)))
         goto done;
     snprintf(cond, sizeof cond, "in [soc_min, soc_max] = [%g, %g]", bat->soc_min, bat->soc_max);
-    if ((rc = want(c, "soc_init", bat->soc_init,
-                   bat->soc_init >= bat->soc_min && bat->soc_init <= bat->soc_max, cond)))
+    if ((rc = eco_cfg_want(c, "soc_init", bat->soc_init,
+                           bat->soc_init >= bat->soc_min && bat->soc_init <= bat->soc_max, cond)))
         goto done;
     bat->max_discharge_w = dis_kw * 1e3;
     bat->max_charge_w = chg_kw * 1e3;
 done:
-    pop(c, m);
+    eco_cfg_path_pop(c, m);
     return rc;
 }
 
@@ -769,7 +800,7 @@ done:
 
 /* The few physical parameters a maintainer may tune per car, kept together so that a tuned
  * value is never hidden among measured ones. */
-static int parse_calibration(jctx *c, const cJSON *root, eco_vehicle *v)
+static int parse_calibration(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *v)
 {
     static const char *const keys[] = {"rotating_mass_kg",
                                        "aux_power_w",
@@ -781,61 +812,62 @@ static int parse_calibration(jctx *c, const cJSON *root, eco_vehicle *v)
                                        "note",
                                        NULL};
     const cJSON *j = NULL;
-    int rc = req_obj(c, root, "calibration", &j);
+    int rc = eco_cfg_req_obj(c, root, "calibration", &j);
     if (rc)
         return rc;
-    size_t m = push(c, "calibration");
+    size_t m = eco_cfg_path_push(c, "calibration");
     int engine = v->powertrain != ECO_PT_BEV;
     int plug = v->powertrain == ECO_PT_BEV || v->powertrain == ECO_PT_PHEV;
     int geared = v->gearbox.type == ECO_TX_STEPPED || v->gearbox.type == ECO_TX_CVT;
-    const cJSON *note = item(j, "note");
+    const cJSON *note = eco_cfg_item(j, "note");
     double rot = 0, mj = 0;
-    if ((rc = check_keys(c, j, keys)))
+    if ((rc = eco_cfg_check_keys(c, j, keys)))
         goto done;
     if (note && !cJSON_IsString(note)) {
-        rc = jerr(c, ECO_EINVAL, "note", "must be a string, got %s", type_name(note));
+        rc = eco_cfg_json_err(c, ECO_EINVAL, "note", "must be a string, got %s",
+                              eco_cfg_json_type_name(note));
         goto done;
     }
-    if ((rc = req_num(c, j, "rotating_mass_kg", &rot)) ||
-        (rc = want(c, "rotating_mass_kg", rot, rot >= 0.0 && rot < 0.3 * v->mass_kg,
-                   "in [0, 0.3 mass_kg)")) ||
-        (rc = req_num(c, j, "aux_power_w", &v->aux_power_w)) ||
-        (rc = want(c, "aux_power_w", v->aux_power_w,
-                   v->aux_power_w >= 0.0 && v->aux_power_w <= 20000.0, "in [0, 20000]")) ||
-        (rc = req_frac(c, j, "final_drive_efficiency", &v->gearbox.final_drive_efficiency)))
+    if ((rc = eco_cfg_req_num(c, j, "rotating_mass_kg", &rot)) ||
+        (rc = eco_cfg_want(c, "rotating_mass_kg", rot, rot >= 0.0 && rot < 0.3 * v->mass_kg,
+                           "in [0, 0.3 mass_kg)")) ||
+        (rc = eco_cfg_req_num(c, j, "aux_power_w", &v->aux_power_w)) ||
+        (rc = eco_cfg_want(c, "aux_power_w", v->aux_power_w,
+                           v->aux_power_w >= 0.0 && v->aux_power_w <= 20000.0, "in [0, 20000]")) ||
+        (rc = eco_cfg_req_frac(c, j, "final_drive_efficiency", &v->gearbox.final_drive_efficiency)))
         goto done;
     v->rotating_mass_kg = rot;
     if (geared) {
-        if ((rc = req_frac(c, j, "gearbox_efficiency", &v->gearbox.efficiency)))
+        if ((rc = eco_cfg_req_frac(c, j, "gearbox_efficiency", &v->gearbox.efficiency)))
             goto done;
     } else {
         /* The model uses final_drive_efficiency alone for a single ratio or a split. */
-        if ((rc = forbid(c, j, "gearbox_efficiency",
-                         "by a single-ratio or split gearbox (put the whole gear train in "
-                         "final_drive_efficiency)")))
+        if ((rc = eco_cfg_forbid(c, j, "gearbox_efficiency",
+                                 "by a single-ratio or split gearbox (put the whole gear train in "
+                                 "final_drive_efficiency)")))
             goto done;
         v->gearbox.efficiency = 1.0;
     }
     if (engine) {
-        if ((rc = req_num(c, j, "cold_fuel_extra", &v->engine.cold_fuel_extra)) ||
-            (rc = want(c, "cold_fuel_extra", v->engine.cold_fuel_extra,
-                       v->engine.cold_fuel_extra >= 0.0 && v->engine.cold_fuel_extra <= 2.0,
-                       "in [0, 2]")) ||
-            (rc = req_pos(c, j, "warmup_fuel_energy_mj", &mj)))
+        if ((rc = eco_cfg_req_num(c, j, "cold_fuel_extra", &v->engine.cold_fuel_extra)) ||
+            (rc = eco_cfg_want(c, "cold_fuel_extra", v->engine.cold_fuel_extra,
+                               v->engine.cold_fuel_extra >= 0.0 && v->engine.cold_fuel_extra <= 2.0,
+                               "in [0, 2]")) ||
+            (rc = eco_cfg_req_pos(c, j, "warmup_fuel_energy_mj", &mj)))
             goto done;
         v->engine.warmup_fuel_energy_j = mj * 1e6;
-    } else if ((rc = forbid(c, j, "cold_fuel_extra", "without an engine")) ||
-               (rc = forbid(c, j, "warmup_fuel_energy_mj", "without an engine"))) {
+    } else if ((rc = eco_cfg_forbid(c, j, "cold_fuel_extra", "without an engine")) ||
+               (rc = eco_cfg_forbid(c, j, "warmup_fuel_energy_mj", "without an engine"))) {
         goto done;
     }
     if (plug) {
-        if ((rc = req_frac(c, j, "charger_efficiency", &v->charger_efficiency)))
+        if ((rc = eco_cfg_req_frac(c, j, "charger_efficiency", &v->charger_efficiency)))
             goto done;
-    } else if ((rc = forbid(c, j, "charger_efficiency", "without a plug"))) {
+    } else if ((rc = eco_cfg_forbid(c, j, "charger_efficiency", "without a plug"))) {
         goto done;
     }
 done:
-    pop(c, m);
+    eco_cfg_path_pop(c, m);
     return rc;
 }
 
@@ -843,47 +875,53 @@ done:
 
 static const char *const pt_names[] = {"conventional", "hev", "bev", "phev", NULL};
 
-static int parse_sources(jctx *c, const cJSON *root)
+static int parse_sources(eco_cfg_json_ctx *c, const cJSON *root)
 {
-    const cJSON *s = item(root, "sources");
+    const cJSON *s = eco_cfg_item(root, "sources");
     if (!s)
         return ECO_OK;
     if (!cJSON_IsObject(s))
-        return jerr(c, ECO_EINVAL, "sources", "must be an object of strings, got %s", type_name(s));
-    size_t m = push(c, "sources");
+        return eco_cfg_json_err(c, ECO_EINVAL, "sources", "must be an object of strings, got %s",
+                                eco_cfg_json_type_name(s));
+    size_t m = eco_cfg_path_push(c, "sources");
     int rc = ECO_OK;
     for (const cJSON *it = s->child; it && !rc; it = it->next)
         if (!cJSON_IsString(it))
-            rc = jerr(c, ECO_EINVAL, it->string, "must be a string, got %s", type_name(it));
-    pop(c, m);
+            rc = eco_cfg_json_err(c, ECO_EINVAL, it->string, "must be a string, got %s",
+                                  eco_cfg_json_type_name(it));
+    eco_cfg_path_pop(c, m);
     return rc;
 }
 
 /* The gearbox types the model realises for each powertrain. */
-static int gearbox_fits(jctx *c, const eco_vehicle *v, const char *pt)
+static int gearbox_fits(eco_cfg_json_ctx *c, const eco_vehicle *v, const char *pt)
 {
     int hybrid = v->powertrain == ECO_PT_HEV || v->powertrain == ECO_PT_PHEV;
     int tx = v->gearbox.type;
     if (hybrid && tx != ECO_TX_SPLIT)
-        return jerr(c, ECO_EINVAL, "gearbox.type",
-                    "a \"%s\" vehicle is modelled as a power split: must be \"split\", got "
-                    "\"%s\"",
-                    pt, tx_names[tx]);
+        return eco_cfg_json_err(
+            c, ECO_EINVAL, "gearbox.type",
+            "a \"%s\" vehicle is modelled as a power split: must be \"split\", got "
+            "\"%s\"",
+            pt, eco_cfg_vehicle_tx_names[tx]);
     if (!hybrid && tx == ECO_TX_SPLIT)
-        return jerr(c, ECO_EINVAL, "gearbox.type",
-                    "\"split\" needs a \"hev\" or \"phev\" powertrain, this one is \"%s\"", pt);
+        return eco_cfg_json_err(
+            c, ECO_EINVAL, "gearbox.type",
+            "\"split\" needs a \"hev\" or \"phev\" powertrain, this one is \"%s\"", pt);
     if (v->powertrain == ECO_PT_BEV && tx != ECO_TX_SINGLE)
-        return jerr(c, ECO_EINVAL, "gearbox.type",
-                    "a \"bev\" is modelled with one fixed ratio: must be \"single\", got \"%s\"",
-                    tx_names[tx]);
+        return eco_cfg_json_err(
+            c, ECO_EINVAL, "gearbox.type",
+            "a \"bev\" is modelled with one fixed ratio: must be \"single\", got \"%s\"",
+            eco_cfg_vehicle_tx_names[tx]);
     if (v->powertrain == ECO_PT_CONV && tx == ECO_TX_SINGLE)
-        return jerr(c, ECO_EINVAL, "gearbox.type",
-                    "a \"conventional\" vehicle needs \"stepped\" or \"cvt\", got \"single\"");
+        return eco_cfg_json_err(
+            c, ECO_EINVAL, "gearbox.type",
+            "a \"conventional\" vehicle needs \"stepped\" or \"cvt\", got \"single\"");
     return ECO_OK;
 }
 
 /* Engine, fuel, machines and battery: required or forbidden by the powertrain. */
-static int parse_parts(jctx *c, const cJSON *root, eco_vehicle *v, const char *pt)
+static int parse_parts(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *v, const char *pt)
 {
     int engine = v->powertrain != ECO_PT_BEV;
     int electric = v->powertrain != ECO_PT_CONV;
@@ -892,46 +930,50 @@ static int parse_parts(jctx *c, const cJSON *root, eco_vehicle *v, const char *p
     int rc;
     snprintf(why, sizeof why, "by a \"%s\" powertrain", pt);
     if (v->powertrain == ECO_PT_CONV) {
-        if ((rc = req_frac(c, root, "alternator_efficiency", &v->alternator_efficiency)))
+        if ((rc = eco_cfg_req_frac(c, root, "alternator_efficiency", &v->alternator_efficiency)))
             return rc;
-    } else if ((rc = forbid(c, root, "alternator_efficiency", why))) {
+    } else if ((rc = eco_cfg_forbid(c, root, "alternator_efficiency", why))) {
         return rc;
     }
     if (engine) {
-        if ((rc = parse_engine(c, root, &v->engine)) || (rc = parse_fuel(c, root, &v->fuel)))
+        if ((rc = eco_cfg_vehicle_engine_parse(c, root, &v->engine)) ||
+            (rc = eco_cfg_vehicle_fuel_parse(c, root, &v->fuel)))
             return rc;
-    } else if ((rc = forbid(c, root, "engine", why)) || (rc = forbid(c, root, "fuel", why))) {
+    } else if ((rc = eco_cfg_forbid(c, root, "engine", why)) ||
+               (rc = eco_cfg_forbid(c, root, "fuel", why))) {
         return rc;
     }
     if (electric) {
         double lo = 0, hi = 0;
         char cond[48];
-        if ((rc = parse_machine(c, root, "motor", &v->motor)) ||
-            (rc = parse_battery(c, root, &v->battery)) ||
-            (rc = req_num(c, root, "regen_fade_low_kmh", &lo)) ||
-            (rc = want(c, "regen_fade_low_kmh", lo, lo >= 0.0 && lo < 100.0, "in [0, 100)")) ||
-            (rc = req_num(c, root, "regen_fade_high_kmh", &hi)))
+        if ((rc = eco_cfg_vehicle_machine_parse(c, root, "motor", &v->motor)) ||
+            (rc = eco_cfg_vehicle_battery_parse(c, root, &v->battery)) ||
+            (rc = eco_cfg_req_num(c, root, "regen_fade_low_kmh", &lo)) ||
+            (rc = eco_cfg_want(c, "regen_fade_low_kmh", lo, lo >= 0.0 && lo < 100.0,
+                               "in [0, 100)")) ||
+            (rc = eco_cfg_req_num(c, root, "regen_fade_high_kmh", &hi)))
             return rc;
         snprintf(cond, sizeof cond, ">= regen_fade_low_kmh = %g and < 180", lo);
-        if ((rc = want(c, "regen_fade_high_kmh", hi, hi >= lo && hi < 180.0, cond)))
+        if ((rc = eco_cfg_want(c, "regen_fade_high_kmh", hi, hi >= lo && hi < 180.0, cond)))
             return rc;
-        v->regen_fade_low_mps = lo * KMH_TO_MPS;
-        v->regen_fade_high_mps = hi * KMH_TO_MPS;
-    } else if ((rc = forbid(c, root, "motor", why)) || (rc = forbid(c, root, "battery", why)) ||
-               (rc = forbid(c, root, "regen_fade_low_kmh", why)) ||
-               (rc = forbid(c, root, "regen_fade_high_kmh", why))) {
+        v->regen_fade_low_mps = lo * ECO_CFG_KMH_TO_MPS;
+        v->regen_fade_high_mps = hi * ECO_CFG_KMH_TO_MPS;
+    } else if ((rc = eco_cfg_forbid(c, root, "motor", why)) ||
+               (rc = eco_cfg_forbid(c, root, "battery", why)) ||
+               (rc = eco_cfg_forbid(c, root, "regen_fade_low_kmh", why)) ||
+               (rc = eco_cfg_forbid(c, root, "regen_fade_high_kmh", why))) {
         return rc;
     }
     if (hybrid) {
-        if ((rc = parse_machine(c, root, "generator", &v->generator)))
+        if ((rc = eco_cfg_vehicle_machine_parse(c, root, "generator", &v->generator)))
             return rc;
-    } else if ((rc = forbid(c, root, "generator", why))) {
+    } else if ((rc = eco_cfg_forbid(c, root, "generator", why))) {
         return rc;
     }
     return ECO_OK;
 }
 
-static int parse_vehicle(jctx *c, const cJSON *root, eco_vehicle *v)
+static int parse_vehicle(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *v)
 {
     static const char *const keys[] = {"name",
                                        "description",
@@ -953,32 +995,38 @@ static int parse_vehicle(jctx *c, const cJSON *root, eco_vehicle *v)
                                        "battery",
                                        NULL};
     const char *name = NULL, *pt = NULL;
-    const cJSON *d = item(root, "description");
+    const cJSON *d = eco_cfg_item(root, "description");
     int rc;
-    if ((rc = check_keys(c, root, keys)) || (rc = parse_sources(c, root)) ||
-        (rc = req_string(c, root, "name", &name)))
+    if ((rc = eco_cfg_check_keys(c, root, keys)) || (rc = parse_sources(c, root)) ||
+        (rc = eco_cfg_req_string(c, root, "name", &name)))
         return rc;
     if (strlen(name) >= ECO_NAME_MAX)
-        return jerr(c, ECO_EINVAL, "name", "too long (at most %d characters)", ECO_NAME_MAX - 1);
+        return eco_cfg_json_err(c, ECO_EINVAL, "name", "too long (at most %d characters)",
+                                ECO_NAME_MAX - 1);
     if (d && !cJSON_IsString(d))
-        return jerr(c, ECO_EINVAL, "description", "must be a string, got %s", type_name(d));
+        return eco_cfg_json_err(c, ECO_EINVAL, "description", "must be a string, got %s",
+                                eco_cfg_json_type_name(d));
     snprintf(v->name, sizeof v->name, "%s", name);
-    if ((rc = req_string(c, root, "powertrain", &pt)))
+    if ((rc = eco_cfg_req_string(c, root, "powertrain", &pt)))
         return rc;
     int p = 0;
     while (pt_names[p] && strcmp(pt_names[p], pt) != 0)
         p++;
     if (!pt_names[p])
-        return jerr(c, ECO_EINVAL, "powertrain",
-                    "must be \"conventional\", \"hev\", \"bev\" or \"phev\", got \"%s\"", pt);
+        return eco_cfg_json_err(
+            c, ECO_EINVAL, "powertrain",
+            "must be \"conventional\", \"hev\", \"bev\" or \"phev\", got \"%s\"", pt);
     v->powertrain = (eco_powertrain)p;
 
     double brake = 0, radius = 0;
-    if ((rc = req_pos(c, root, "mass_kg", &v->mass_kg)) ||
-        (rc = want(c, "mass_kg", v->mass_kg, v->mass_kg < 50000.0, "< 50000")) ||
-        (rc = parse_road_load(c, root, v)) || (rc = req_num(c, root, "wheel_radius_m", &radius)) ||
-        (rc = want(c, "wheel_radius_m", radius, radius > 0.1 && radius < 1.0, "in (0.1, 1)")) ||
-        (rc = req_pos(c, root, "brake_max_n", &brake)) || (rc = parse_gearbox(c, root, v)))
+    if ((rc = eco_cfg_req_pos(c, root, "mass_kg", &v->mass_kg)) ||
+        (rc = eco_cfg_want(c, "mass_kg", v->mass_kg, v->mass_kg < 50000.0, "< 50000")) ||
+        (rc = parse_road_load(c, root, v)) ||
+        (rc = eco_cfg_req_num(c, root, "wheel_radius_m", &radius)) ||
+        (rc = eco_cfg_want(c, "wheel_radius_m", radius, radius > 0.1 && radius < 1.0,
+                           "in (0.1, 1)")) ||
+        (rc = eco_cfg_req_pos(c, root, "brake_max_n", &brake)) ||
+        (rc = eco_cfg_vehicle_gearbox_parse(c, root, v)))
         return rc;
     v->wheel_radius_m = radius;
     v->brake_max_n = brake;
@@ -1005,12 +1053,12 @@ static void use_eco_alloc(void)
 int eco_cfg_vehicle_from_json(const cJSON *root, const char *label, const char *maps_dir,
                               eco_vehicle *out)
 {
-    jctx c = {
+    eco_cfg_json_ctx c = {
         .file = label ? label : "<vehicle>", .maps_dir = maps_dir ? maps_dir : ".", .path = "$"};
     memset(out, 0, sizeof *out);
     if (!cJSON_IsObject(root)) {
         eco_set_error("%s: $: a vehicle must be a JSON object, got %s", c.file,
-                      root ? type_name(root) : "nothing");
+                      root ? eco_cfg_json_type_name(root) : "nothing");
         return ECO_EINVAL;
     }
     eco_vehicle *v = eco_calloc(1, sizeof *v);
