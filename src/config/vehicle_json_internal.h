@@ -1,0 +1,65 @@
+/* Shared by the vehicle JSON loader's own files (vehicle_json*.c); not part of the public API.
+ * The field readers check a type or a range and, on error, set eco_last_error() to
+ * "FILE: $.path.key: message" and return the code (ECO_EINVAL unless said otherwise), so
+ * that callers chain them with ||. */
+#ifndef ECODRIVE_VEHICLE_JSON_INTERNAL_H
+#define ECODRIVE_VEHICLE_JSON_INTERNAL_H
+
+#include "ecodrive/config.h"
+
+#include <math.h>
+#include <stddef.h>
+
+#define ECO_CFG_KMH_TO_MPS   (1.0 / 3.6)
+#define ECO_CFG_RPM_TO_RADPS (M_PI / 30.0)
+
+typedef struct {
+    const char *file; /* label in messages */
+    const char *maps_dir;
+    char path[256]; /* JSON path of the object being read, "$" at the root */
+} eco_cfg_json_ctx;
+
+/* ---- messages and the JSON path ----------------------------------------------------- */
+
+/* Set the message for key (NULL: the path itself; "[i]": an element) and return rc. */
+int eco_cfg_json_err(eco_cfg_json_ctx *c, int rc, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Append key to c->path; returns the old length, for eco_cfg_path_pop. */
+size_t eco_cfg_path_push(eco_cfg_json_ctx *c, const char *key);
+void eco_cfg_path_pop(eco_cfg_json_ctx *c, size_t n);
+/* "a number", "a string", ..., for "got ..." in messages. */
+const char *eco_cfg_json_type_name(const cJSON *j);
+/* 1 when k is in the NULL-terminated list. */
+int eco_cfg_in_list(const char *const *list, const char *k);
+/* Refuse duplicate and unknown keys of obj; allowed is NULL-terminated. */
+int eco_cfg_check_keys(eco_cfg_json_ctx *c, const cJSON *obj, const char *const *allowed);
+/* The member key of o, or NULL. */
+const cJSON *eco_cfg_item(const cJSON *o, const char *key);
+
+/* ---- typed fields ------------------------------------------------------------------- */
+
+/* A finite number, if present (*present says whether). */
+int eco_cfg_opt_num(eco_cfg_json_ctx *c, const cJSON *o, const char *key, double *v, int *present);
+int eco_cfg_req_num(eco_cfg_json_ctx *c, const cJSON *o, const char *key, double *v);
+/* ECO_OK when ok, else "must be <cond>, got <v>" at key. */
+int eco_cfg_want(eco_cfg_json_ctx *c, const char *key, double v, int ok, const char *cond);
+/* A required number > 0. */
+int eco_cfg_req_pos(eco_cfg_json_ctx *c, const cJSON *o, const char *key, double *v);
+/* A required number in (0, 1]. */
+int eco_cfg_req_frac(eco_cfg_json_ctx *c, const cJSON *o, const char *key, double *v);
+int eco_cfg_req_obj(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const cJSON **out);
+/* An error if key is present: "not used <why>; remove it". */
+int eco_cfg_forbid(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const char *why);
+/* nmin..nmax finite numbers into out[], their count in *n. */
+int eco_cfg_num_array(eco_cfg_json_ctx *c, const cJSON *o, const char *key, int nmin, int nmax,
+                      double *out, int *n);
+/* "must be <cond>, got <v>" at element i of array key. */
+int eco_cfg_elem_err(eco_cfg_json_ctx *c, const char *key, int i, const char *cond, double v);
+/* Object key {"<xk>": [...], "<yk>": [...]}, x strictly increasing, scaled by xs and ys. */
+int eco_cfg_curve(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const char *xk,
+                  const char *yk, double xs, double ys, eco_curve *out);
+/* A required non-empty string, owned by the tree. */
+int eco_cfg_req_string(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const char **s);
+int eco_cfg_req_bool(eco_cfg_json_ctx *c, const cJSON *o, const char *key, int *v);
+
+#endif
