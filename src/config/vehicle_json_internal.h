@@ -62,4 +62,11 @@ int eco_cfg_curve(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const ch
 int eco_cfg_req_string(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const char **s);
 int eco_cfg_req_bool(eco_cfg_json_ctx *c, const cJSON *o, const char *key, int *v);
 
+/* ---- sections, each in its own file ------------------------------------------------- */
+
+/* "stepped", "cvt", "single", "split", NULL: indexed by eco_transmission. */
+extern const char *const eco_cfg_vehicle_tx_names[];
+/* $.gearbox into v->gearbox (vehicle_json_gearbox.c). */
+int eco_cfg_vehicle_gearbox_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *v);
+
 #endif
