@@ -68,5 +68,8 @@ int eco_cfg_req_bool(eco_cfg_json_ctx *c, const cJSON *o, const char *key, int *
 extern const char *const eco_cfg_vehicle_tx_names[];
 /* $.gearbox into v->gearbox (vehicle_json_gearbox.c). */
 int eco_cfg_vehicle_gearbox_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *v);
+/* $.fuel into *f and $.engine into *e, map included (vehicle_json_engine.c). */
+int eco_cfg_vehicle_fuel_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_fuel *f);
+int eco_cfg_vehicle_engine_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_engine *e);
 
 #endif
