@@ -71,5 +71,10 @@ int eco_cfg_vehicle_gearbox_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_ve
 /* $.fuel into *f and $.engine into *e, map included (vehicle_json_engine.c). */
 int eco_cfg_vehicle_fuel_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_fuel *f);
 int eco_cfg_vehicle_engine_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_engine *e);
+/* $.<key> ("motor" or "generator") into *mc and $.battery into *bat
+ * (vehicle_json_electric.c). */
+int eco_cfg_vehicle_machine_parse(eco_cfg_json_ctx *c, const cJSON *root, const char *key,
+                                  eco_machine *mc);
+int eco_cfg_vehicle_battery_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_battery *bat);
 
 #endif
