@@ -1,6 +1,8 @@
 /* Vehicle JSON (models/vehicles/SCHEMA.md) to eco_vehicle. Every key is checked: unknown
  * keys, missing required fields and out-of-range values are errors naming the JSON path.
- * Units are converted here, at the edge: km/h, kW, rpm, N/(km/h)^n, MJ, bar to SI. */
+ * Units are converted here, at the edge: km/h, kW, rpm, N/(km/h)^n, MJ, bar to SI.
+ * This file holds the entry points, the top level, road load and calibration; the field
+ * readers and the larger sections are in vehicle_json_{fields,gearbox,engine,electric}.c. */
 #include "vehicle_json_internal.h"
 
 #include <errno.h>
