@@ -10,7 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { T_EOF, T_IDENT, T_NUM, T_STR, T_PUNCT, T_BADSTR };
+enum {
+    ECO_DBC_TOK_EOF,
+    ECO_DBC_TOK_IDENT,
+    ECO_DBC_TOK_NUM,
+    ECO_DBC_TOK_STR,
+    ECO_DBC_TOK_PUNCT,
+    ECO_DBC_TOK_BADSTR
+};
 
 typedef struct {
     int kind;
@@ -18,29 +25,29 @@ typedef struct {
     size_t len;
     int line;
     int col0; /* first character of its line */
-} tok;
+} eco_dbc_tok;
 
 typedef struct {
     const char *name, *src, *cur, *end;
     int line;       /* lexer position */
     int end_line;   /* line on which the last consumed token ended */
-    tok t;          /* current token */
+    eco_dbc_tok t;  /* current token */
     eco_can_db *db; /* NULL in the counting pass */
     char *pool;
     size_t pool_used;
     int cur_msg; /* -1: no BO_ yet; -2: skipped pseudo message */
     unsigned cur_dlc;
     int n_msgs, n_signals, n_values;
-} parser;
+} eco_dbc_parser;
 
 // clang-format off
-#define TRY(x) do { int rc_ = (x); if (rc_ != ECO_OK) return rc_; } while (0)
+#define ECO_DBC_TRY(x) do { int rc_ = (x); if (rc_ != ECO_OK) return rc_; } while (0)
 // clang-format on
 
-static void set_fail(const parser *P, int line, const char *fmt, ...)
+static void eco_dbc_set_fail(const eco_dbc_parser *P, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void set_fail(const parser *P, int line, const char *fmt, ...)
+static void eco_dbc_set_fail(const eco_dbc_parser *P, int line, const char *fmt, ...)
 {
     char what[384];
     va_list ap;
@@ -52,12 +59,12 @@ static void set_fail(const parser *P, int line, const char *fmt, ...)
 
 /* Sets the message and yields ECO_EPARSE where the compiler sees it (so that it knows
  * out-parameters are set whenever ECO_OK comes back). */
-#define fail(P, line, ...) (set_fail((P), (line), __VA_ARGS__), ECO_EPARSE)
+#define ECO_DBC_FAIL(P, line, ...) (eco_dbc_set_fail((P), (line), __VA_ARGS__), ECO_EPARSE)
 
-static void lex(parser *P)
+static void eco_dbc_lex(eco_dbc_parser *P)
 {
     const char *c = P->cur, *e = P->end;
-    tok t = {0};
+    eco_dbc_tok t = {0};
 
     P->end_line = P->line;
     for (;;) {
@@ -77,11 +84,11 @@ static void lex(parser *P)
     t.line = P->line;
     t.col0 = c == P->src || c[-1] == '\n';
     if (c >= e) {
-        t.kind = T_EOF;
+        t.kind = ECO_DBC_TOK_EOF;
     } else if (isalpha((unsigned char)*c) || *c == '_') {
         while (c < e && (isalnum((unsigned char)*c) || *c == '_'))
             c++;
-        t.kind = T_IDENT;
+        t.kind = ECO_DBC_TOK_IDENT;
     } else if (isdigit((unsigned char)*c) || ((*c == '-' || *c == '+' || *c == '.') && c + 1 < e &&
                                               (isdigit((unsigned char)c[1]) || c[1] == '.'))) {
         if (*c == '-' || *c == '+')
@@ -95,7 +102,7 @@ static void lex(parser *P)
             while (c < e && isdigit((unsigned char)*c))
                 c++;
         }
-        t.kind = T_NUM;
+        t.kind = ECO_DBC_TOK_NUM;
     } else if (*c == '"') {
         t.p = ++c;
         while (c < e && *c != '"') {
@@ -106,7 +113,7 @@ static void lex(parser *P)
             c++;
         }
         t.len = (size_t)(c - t.p);
-        t.kind = c < e ? T_STR : T_BADSTR;
+        t.kind = c < e ? ECO_DBC_TOK_STR : ECO_DBC_TOK_BADSTR;
         if (c < e)
             c++;
         P->cur = c;
@@ -114,89 +121,92 @@ static void lex(parser *P)
         return;
     } else {
         c++;
-        t.kind = T_PUNCT;
+        t.kind = ECO_DBC_TOK_PUNCT;
     }
     t.len = (size_t)(c - t.p);
     P->cur = c;
     P->t = t;
 }
 
-static int is_kw(const parser *P, const char *kw)
+static int eco_dbc_is_kw(const eco_dbc_parser *P, const char *kw)
 {
-    return P->t.kind == T_IDENT && P->t.len == strlen(kw) && !memcmp(P->t.p, kw, P->t.len);
+    return P->t.kind == ECO_DBC_TOK_IDENT && P->t.len == strlen(kw) &&
+           !memcmp(P->t.p, kw, P->t.len);
 }
 
-static int is_punct(const parser *P, char ch)
+static int eco_dbc_is_punct(const eco_dbc_parser *P, char ch)
 {
-    return P->t.kind == T_PUNCT && P->t.p[0] == ch;
+    return P->t.kind == ECO_DBC_TOK_PUNCT && P->t.p[0] == ch;
 }
 
-static int tok_eq(const tok *t, const char *s)
+static int eco_dbc_tok_eq(const eco_dbc_tok *t, const char *s)
 {
     return t->len == strlen(s) && !memcmp(t->p, s, t->len);
 }
 
 /* What the current token is, for error messages. */
-static const char *found(const parser *P, char *buf, size_t n)
+static const char *eco_dbc_found(const eco_dbc_parser *P, char *buf, size_t n)
 {
-    if (P->t.kind == T_EOF)
+    if (P->t.kind == ECO_DBC_TOK_EOF)
         return "end of file";
-    if (P->t.kind == T_BADSTR)
+    if (P->t.kind == ECO_DBC_TOK_BADSTR)
         return "an unterminated string";
     snprintf(buf, n, "'%.*s'", (int)(P->t.len > 24 ? 24 : P->t.len), P->t.p);
     return buf;
 }
 
-static int expect(parser *P, char ch, const char *where)
+static int eco_dbc_expect(eco_dbc_parser *P, char ch, const char *where)
 {
     char b[40];
-    if (!is_punct(P, ch))
-        return fail(P, P->t.line, "expected '%c' %s, found %s", ch, where, found(P, b, sizeof b));
-    lex(P);
+    if (!eco_dbc_is_punct(P, ch))
+        return ECO_DBC_FAIL(P, P->t.line, "expected '%c' %s, found %s", ch, where,
+                            eco_dbc_found(P, b, sizeof b));
+    eco_dbc_lex(P);
     return ECO_OK;
 }
 
-static int get_tok(parser *P, int kind, tok *out, const char *what)
+static int eco_dbc_get_tok(eco_dbc_parser *P, int kind, eco_dbc_tok *out, const char *what)
 {
     char b[40];
     if (P->t.kind != kind)
-        return fail(P, P->t.line, "expected %s, found %s", what, found(P, b, sizeof b));
+        return ECO_DBC_FAIL(P, P->t.line, "expected %s, found %s", what,
+                            eco_dbc_found(P, b, sizeof b));
     *out = P->t;
-    lex(P);
+    eco_dbc_lex(P);
     return ECO_OK;
 }
 
-static int get_num(parser *P, double *v, const char *what)
+static int eco_dbc_get_num(eco_dbc_parser *P, double *v, const char *what)
 {
     char buf[64], *end;
-    tok t;
-    TRY(get_tok(P, T_NUM, &t, what));
+    eco_dbc_tok t;
+    ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_NUM, &t, what));
     if (t.len >= sizeof buf)
-        return fail(P, t.line, "%s: number too long", what);
+        return ECO_DBC_FAIL(P, t.line, "%s: number too long", what);
     memcpy(buf, t.p, t.len);
     buf[t.len] = '\0';
     errno = 0;
     *v = strtod(buf, &end);
     if (*end || errno == ERANGE)
-        return fail(P, t.line, "%s: '%s' is not a number", what, buf);
+        return ECO_DBC_FAIL(P, t.line, "%s: '%s' is not a number", what, buf);
     return ECO_OK;
 }
 
 /* An integer within [lo, hi] (checked exactly for |v| < 2^53, beyond which DBC values do
  * not occur: ids are 32-bit, VAL_ entries small). */
-static int get_int(parser *P, double lo, double hi, int64_t *v, const char *what)
+static int eco_dbc_get_int(eco_dbc_parser *P, double lo, double hi, int64_t *v, const char *what)
 {
     double d;
     int line = P->t.line;
-    TRY(get_num(P, &d, what));
+    ECO_DBC_TRY(eco_dbc_get_num(P, &d, what));
     if (d != (double)(int64_t)d || d < lo || d > hi)
-        return fail(P, line, "%s: %g is not an integer in %.0f..%.0f", what, d, lo, hi);
+        return ECO_DBC_FAIL(P, line, "%s: %g is not an integer in %.0f..%.0f", what, d, lo, hi);
     *v = (int64_t)d;
     return ECO_OK;
 }
 
 /* Copy text into the pool (pass 2 only); with unescape, \" and \\ lose the backslash. */
-static const char *pool_str(parser *P, const char *p, size_t n, int unescape)
+static const char *eco_dbc_pool_str(eco_dbc_parser *P, const char *p, size_t n, int unescape)
 {
     char *dst;
     size_t i;
@@ -212,7 +222,7 @@ static const char *pool_str(parser *P, const char *p, size_t n, int unescape)
     return dst;
 }
 
-static int msg_by_raw_id(const parser *P, int64_t id)
+static int eco_dbc_msg_by_raw_id(const eco_dbc_parser *P, int64_t id)
 {
     int i;
     for (i = 0; P->db && i < P->n_msgs; i++)
@@ -221,7 +231,7 @@ static int msg_by_raw_id(const parser *P, int64_t id)
     return -1;
 }
 
-static int sig_in_msg(const parser *P, int mi, const char *p, size_t n)
+static int eco_dbc_sig_in_msg(const eco_dbc_parser *P, int mi, const char *p, size_t n)
 {
     const eco_can_message *m;
     int i;
@@ -234,20 +244,20 @@ static int sig_in_msg(const parser *P, int mi, const char *p, size_t n)
     return -1;
 }
 
-static int parse_bo(parser *P)
+static int eco_dbc_parse_bo(eco_dbc_parser *P)
 {
     int line = P->t.line;
     int64_t id, dlc;
-    tok name, tx = {0};
+    eco_dbc_tok name, tx = {0};
 
-    lex(P);
-    TRY(get_int(P, 0, 4294967295.0, &id, "message id"));
-    TRY(get_tok(P, T_IDENT, &name, "the message name"));
-    TRY(expect(P, ':', "after the message name"));
-    TRY(get_int(P, 0, 255, &dlc, "DLC"));
-    if (P->t.kind == T_IDENT && P->t.line == line) {
+    eco_dbc_lex(P);
+    ECO_DBC_TRY(eco_dbc_get_int(P, 0, 4294967295.0, &id, "message id"));
+    ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_IDENT, &name, "the message name"));
+    ECO_DBC_TRY(eco_dbc_expect(P, ':', "after the message name"));
+    ECO_DBC_TRY(eco_dbc_get_int(P, 0, 255, &dlc, "DLC"));
+    if (P->t.kind == ECO_DBC_TOK_IDENT && P->t.line == line) {
         tx = P->t;
-        lex(P);
+        eco_dbc_lex(P);
     }
     /* 0xC0000000 = VECTOR__INDEPENDENT_SIG_MSG, the dummy frame in which Vector's
      * CANdb++ keeps signals assigned to no message; it is never sent */
@@ -257,15 +267,16 @@ static int parse_bo(parser *P)
     }
     if ((id & ECO_CAN_EFF_FLAG) ? (id & ~(int64_t)ECO_CAN_EFF_FLAG) > ECO_CAN_EFF_MASK
                                 : id > ECO_CAN_SFF_MASK)
-        return fail(P, line, "message id %lld is neither an 11-bit id nor bit 31 + a 29-bit id",
-                    (long long)id);
+        return ECO_DBC_FAIL(P, line,
+                            "message id %lld is neither an 11-bit id nor bit 31 + a 29-bit id",
+                            (long long)id);
     if (dlc > ECO_CAN_MAX_DLEN)
-        return fail(P, line, "DLC %lld: only classic CAN (0..8 bytes) is supported",
-                    (long long)dlc);
+        return ECO_DBC_FAIL(P, line, "DLC %lld: only classic CAN (0..8 bytes) is supported",
+                            (long long)dlc);
     if (P->db) {
         eco_can_message *m = &P->db->msgs[P->n_msgs];
-        m->name = pool_str(P, name.p, name.len, 0);
-        m->transmitter = pool_str(P, tx.p, tx.len, 0);
+        m->name = eco_dbc_pool_str(P, name.p, name.len, 0);
+        m->transmitter = eco_dbc_pool_str(P, tx.p, tx.len, 0);
         m->comment = "";
         m->id = (uint32_t)id;
         m->dlc = (uint8_t)dlc;
@@ -280,42 +291,43 @@ static int parse_bo(parser *P)
     return ECO_OK;
 }
 
-static int parse_mux(parser *P, eco_can_signal *s)
+static int parse_mux(eco_dbc_parser *P, eco_can_signal *s)
 {
-    tok t = P->t;
+    eco_dbc_tok t = P->t;
     size_t i = 1;
     uint32_t v = 0;
 
-    lex(P);
-    if (tok_eq(&t, "M")) {
+    eco_dbc_lex(P);
+    if (eco_dbc_tok_eq(&t, "M")) {
         s->mux_role = ECO_CAN_MUX_SWITCH;
         return ECO_OK;
     }
     if (t.p[0] != 'm' || t.len < 2 || !isdigit((unsigned char)t.p[1]))
-        return fail(P, t.line, "expected ':' or a multiplexer indicator (M, mN), found '%.*s'",
-                    (int)t.len, t.p);
+        return ECO_DBC_FAIL(P, t.line,
+                            "expected ':' or a multiplexer indicator (M, mN), found '%.*s'",
+                            (int)t.len, t.p);
     for (; i < t.len && isdigit((unsigned char)t.p[i]) && v < 100000000; i++)
         v = v * 10 + (uint32_t)(t.p[i] - '0');
     if (i < t.len && !(i + 1 == t.len && t.p[i] == 'M')) /* mNM: extended mux, read as mN */
-        return fail(P, t.line, "bad multiplexer indicator '%.*s'", (int)t.len, t.p);
+        return ECO_DBC_FAIL(P, t.line, "bad multiplexer indicator '%.*s'", (int)t.len, t.p);
     s->mux_role = ECO_CAN_MUX_DEPENDENT;
     s->mux_value = v;
     return ECO_OK;
 }
 
-static int parse_receivers(parser *P, const char **out)
+static int parse_receivers(eco_dbc_parser *P, const char **out)
 {
     size_t start = P->pool_used;
     int n = 0, line = P->end_line;
 
-    while ((P->t.kind == T_IDENT || is_punct(P, ',')) && P->t.line == line) {
-        if (P->t.kind == T_IDENT && P->db) {
+    while ((P->t.kind == ECO_DBC_TOK_IDENT || eco_dbc_is_punct(P, ',')) && P->t.line == line) {
+        if (P->t.kind == ECO_DBC_TOK_IDENT && P->db) {
             if (n++)
                 P->pool[P->pool_used++] = ',';
             memcpy(P->pool + P->pool_used, P->t.p, P->t.len);
             P->pool_used += P->t.len;
         }
-        lex(P);
+        eco_dbc_lex(P);
     }
     if (P->db) {
         P->pool[P->pool_used++] = '\0';
@@ -324,49 +336,49 @@ static int parse_receivers(parser *P, const char **out)
     return ECO_OK;
 }
 
-static int parse_sg(parser *P)
+static int eco_dbc_parse_sg(eco_dbc_parser *P)
 {
     int line = P->t.line;
     eco_can_signal s = {0};
     int64_t start, len, order;
-    tok name, unit;
+    eco_dbc_tok name, unit;
     char b[40], nm[128];
 
-    lex(P);
-    TRY(get_tok(P, T_IDENT, &name, "the signal name"));
-    if (P->t.kind == T_IDENT)
-        TRY(parse_mux(P, &s));
-    TRY(expect(P, ':', "after the signal name"));
-    TRY(get_int(P, 0, 511, &start, "start bit"));
-    TRY(expect(P, '|', "between start bit and length"));
-    TRY(get_int(P, 0, 512, &len, "length"));
-    TRY(expect(P, '@', "before the byte order"));
-    TRY(get_int(P, 0, 1, &order, "byte order (0 Motorola, 1 Intel)"));
-    if (!is_punct(P, '+') && !is_punct(P, '-'))
-        return fail(P, P->t.line, "expected '+' or '-' after the byte order, found %s",
-                    found(P, b, sizeof b));
-    s.is_signed = is_punct(P, '-');
-    lex(P);
-    TRY(expect(P, '(', "before the factor"));
-    TRY(get_num(P, &s.factor, "factor"));
-    TRY(expect(P, ',', "between factor and offset"));
-    TRY(get_num(P, &s.offset, "offset"));
-    TRY(expect(P, ')', "after the offset"));
-    TRY(expect(P, '[', "before the minimum"));
-    TRY(get_num(P, &s.min, "minimum"));
-    TRY(expect(P, '|', "between minimum and maximum"));
-    TRY(get_num(P, &s.max, "maximum"));
-    TRY(expect(P, ']', "after the maximum"));
-    TRY(get_tok(P, T_STR, &unit, "the unit string"));
-    TRY(parse_receivers(P, &s.receivers));
+    eco_dbc_lex(P);
+    ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_IDENT, &name, "the signal name"));
+    if (P->t.kind == ECO_DBC_TOK_IDENT)
+        ECO_DBC_TRY(parse_mux(P, &s));
+    ECO_DBC_TRY(eco_dbc_expect(P, ':', "after the signal name"));
+    ECO_DBC_TRY(eco_dbc_get_int(P, 0, 511, &start, "start bit"));
+    ECO_DBC_TRY(eco_dbc_expect(P, '|', "between start bit and length"));
+    ECO_DBC_TRY(eco_dbc_get_int(P, 0, 512, &len, "length"));
+    ECO_DBC_TRY(eco_dbc_expect(P, '@', "before the byte order"));
+    ECO_DBC_TRY(eco_dbc_get_int(P, 0, 1, &order, "byte order (0 Motorola, 1 Intel)"));
+    if (!eco_dbc_is_punct(P, '+') && !eco_dbc_is_punct(P, '-'))
+        return ECO_DBC_FAIL(P, P->t.line, "expected '+' or '-' after the byte order, found %s",
+                            eco_dbc_found(P, b, sizeof b));
+    s.is_signed = eco_dbc_is_punct(P, '-');
+    eco_dbc_lex(P);
+    ECO_DBC_TRY(eco_dbc_expect(P, '(', "before the factor"));
+    ECO_DBC_TRY(eco_dbc_get_num(P, &s.factor, "factor"));
+    ECO_DBC_TRY(eco_dbc_expect(P, ',', "between factor and offset"));
+    ECO_DBC_TRY(eco_dbc_get_num(P, &s.offset, "offset"));
+    ECO_DBC_TRY(eco_dbc_expect(P, ')', "after the offset"));
+    ECO_DBC_TRY(eco_dbc_expect(P, '[', "before the minimum"));
+    ECO_DBC_TRY(eco_dbc_get_num(P, &s.min, "minimum"));
+    ECO_DBC_TRY(eco_dbc_expect(P, '|', "between minimum and maximum"));
+    ECO_DBC_TRY(eco_dbc_get_num(P, &s.max, "maximum"));
+    ECO_DBC_TRY(eco_dbc_expect(P, ']', "after the maximum"));
+    ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_STR, &unit, "the unit string"));
+    ECO_DBC_TRY(parse_receivers(P, &s.receivers));
 
     if (P->cur_msg == -1)
-        return fail(P, line, "SG_ %.*s comes before any BO_", (int)name.len, name.p);
+        return ECO_DBC_FAIL(P, line, "SG_ %.*s comes before any BO_", (int)name.len, name.p);
     if (P->cur_msg == -2)
         return ECO_OK;
     if (s.min > s.max)
-        return fail(P, line, "signal %.*s: range [%g|%g] is empty", (int)name.len, name.p, s.min,
-                    s.max);
+        return ECO_DBC_FAIL(P, line, "signal %.*s: range [%g|%g] is empty", (int)name.len, name.p,
+                            s.min, s.max);
     s.has_range = !(s.min == 0.0 && s.max == 0.0);
     s.start_bit = (uint16_t)start;
     s.length_bits = (uint8_t)(len > 255 ? 255 : len);
@@ -376,14 +388,14 @@ static int parse_sg(parser *P)
     if (eco_can_signal_init(&s, P->cur_dlc) != ECO_OK) {
         char why[256];
         snprintf(why, sizeof why, "%s", eco_last_error());
-        return fail(P, line, "%s", why);
+        return ECO_DBC_FAIL(P, line, "%s", why);
     }
     if (P->db) {
-        s.name = pool_str(P, name.p, name.len, 0);
+        s.name = eco_dbc_pool_str(P, name.p, name.len, 0);
         eco_can_message *m = &P->db->msgs[P->cur_msg];
-        if (sig_in_msg(P, P->cur_msg, name.p, name.len) >= 0)
-            return fail(P, line, "signal %s appears twice in message %s", s.name, m->name);
-        s.unit = pool_str(P, unit.p, unit.len, 1);
+        if (eco_dbc_sig_in_msg(P, P->cur_msg, name.p, name.len) >= 0)
+            return ECO_DBC_FAIL(P, line, "signal %s appears twice in message %s", s.name, m->name);
+        s.unit = eco_dbc_pool_str(P, unit.p, unit.len, 1);
         s.comment = "";
         s.msg = P->cur_msg;
         s.line = line;
@@ -397,153 +409,159 @@ static int parse_sg(parser *P)
 
 /* Object of CM_/BA_: BU_ name | BO_ id | SG_ id name | EV_ name | nothing. Sets *msg and
  * *sig to indices found in pass 2 (-1 otherwise); *kind to 'U','O','S','E' or 0. */
-static int parse_object(parser *P, int *kind, int *msg, int *sig)
+static int parse_object(eco_dbc_parser *P, int *kind, int *msg, int *sig)
 {
-    tok t;
+    eco_dbc_tok t;
     int64_t id;
     *kind = 0;
     *msg = *sig = -1;
-    if (is_kw(P, "BU_") || is_kw(P, "EV_")) {
+    if (eco_dbc_is_kw(P, "BU_") || eco_dbc_is_kw(P, "EV_")) {
         *kind = P->t.p[0] == 'B' ? 'U' : 'E';
-        lex(P);
-        return get_tok(P, T_IDENT, &t, "a node or variable name");
+        eco_dbc_lex(P);
+        return eco_dbc_get_tok(P, ECO_DBC_TOK_IDENT, &t, "a node or variable name");
     }
-    if (!is_kw(P, "BO_") && !is_kw(P, "SG_"))
+    if (!eco_dbc_is_kw(P, "BO_") && !eco_dbc_is_kw(P, "SG_"))
         return ECO_OK;
     *kind = P->t.p[0] == 'B' ? 'O' : 'S';
-    lex(P);
-    TRY(get_int(P, 0, 4294967295.0, &id, "message id"));
-    *msg = msg_by_raw_id(P, id);
+    eco_dbc_lex(P);
+    ECO_DBC_TRY(eco_dbc_get_int(P, 0, 4294967295.0, &id, "message id"));
+    *msg = eco_dbc_msg_by_raw_id(P, id);
     if (*kind == 'S') {
-        TRY(get_tok(P, T_IDENT, &t, "the signal name"));
-        *sig = sig_in_msg(P, *msg, t.p, t.len);
+        ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_IDENT, &t, "the signal name"));
+        *sig = eco_dbc_sig_in_msg(P, *msg, t.p, t.len);
     }
     return ECO_OK;
 }
 
-static int parse_cm(parser *P)
+static int eco_dbc_parse_cm(eco_dbc_parser *P)
 {
     int kind, msg, sig;
-    tok text;
-    lex(P);
-    TRY(parse_object(P, &kind, &msg, &sig));
-    TRY(get_tok(P, T_STR, &text, "the comment string"));
-    TRY(expect(P, ';', "after the comment"));
+    eco_dbc_tok text;
+    eco_dbc_lex(P);
+    ECO_DBC_TRY(parse_object(P, &kind, &msg, &sig));
+    ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_STR, &text, "the comment string"));
+    ECO_DBC_TRY(eco_dbc_expect(P, ';', "after the comment"));
     if (!P->db)
         return ECO_OK;
     if (kind == 0)
-        P->db->comment = pool_str(P, text.p, text.len, 1);
+        P->db->comment = eco_dbc_pool_str(P, text.p, text.len, 1);
     else if (kind == 'O' && msg >= 0)
-        P->db->msgs[msg].comment = pool_str(P, text.p, text.len, 1);
+        P->db->msgs[msg].comment = eco_dbc_pool_str(P, text.p, text.len, 1);
     else if (kind == 'S' && sig >= 0)
-        P->db->signals[sig].comment = pool_str(P, text.p, text.len, 1);
+        P->db->signals[sig].comment = eco_dbc_pool_str(P, text.p, text.len, 1);
     return ECO_OK;
 }
 
-static int skip_to_semicolon(parser *P, int line, const char *what)
+static int eco_dbc_skip_to_semicolon(eco_dbc_parser *P, int line, const char *what)
 {
-    while (P->t.kind != T_EOF && !is_punct(P, ';')) {
-        if (P->t.kind == T_BADSTR)
-            return fail(P, P->t.line, "unterminated string in %s", what);
-        lex(P);
+    while (P->t.kind != ECO_DBC_TOK_EOF && !eco_dbc_is_punct(P, ';')) {
+        if (P->t.kind == ECO_DBC_TOK_BADSTR)
+            return ECO_DBC_FAIL(P, P->t.line, "unterminated string in %s", what);
+        eco_dbc_lex(P);
     }
-    if (P->t.kind == T_EOF)
-        return fail(P, line, "%s is not terminated by ';'", what);
-    lex(P);
+    if (P->t.kind == ECO_DBC_TOK_EOF)
+        return ECO_DBC_FAIL(P, line, "%s is not terminated by ';'", what);
+    eco_dbc_lex(P);
     return ECO_OK;
 }
 
-static int parse_ba_def(parser *P)
+static int eco_dbc_parse_ba_def(eco_dbc_parser *P)
 {
     int line = P->t.line;
-    tok name, type;
-    lex(P);
-    if (is_kw(P, "BU_") || is_kw(P, "BO_") || is_kw(P, "SG_") || is_kw(P, "EV_"))
-        lex(P);
-    TRY(get_tok(P, T_STR, &name, "the attribute name"));
-    TRY(get_tok(P, T_IDENT, &type, "the attribute type"));
-    if (!tok_eq(&type, "INT") && !tok_eq(&type, "HEX") && !tok_eq(&type, "FLOAT") &&
-        !tok_eq(&type, "STRING") && !tok_eq(&type, "ENUM"))
-        return fail(P, type.line, "unknown attribute type '%.*s'", (int)type.len, type.p);
-    return skip_to_semicolon(P, line, "BA_DEF_");
+    eco_dbc_tok name, type;
+    eco_dbc_lex(P);
+    if (eco_dbc_is_kw(P, "BU_") || eco_dbc_is_kw(P, "BO_") || eco_dbc_is_kw(P, "SG_") ||
+        eco_dbc_is_kw(P, "EV_"))
+        eco_dbc_lex(P);
+    ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_STR, &name, "the attribute name"));
+    ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_IDENT, &type, "the attribute type"));
+    if (!eco_dbc_tok_eq(&type, "INT") && !eco_dbc_tok_eq(&type, "HEX") &&
+        !eco_dbc_tok_eq(&type, "FLOAT") && !eco_dbc_tok_eq(&type, "STRING") &&
+        !eco_dbc_tok_eq(&type, "ENUM"))
+        return ECO_DBC_FAIL(P, type.line, "unknown attribute type '%.*s'", (int)type.len, type.p);
+    return eco_dbc_skip_to_semicolon(P, line, "BA_DEF_");
 }
 
-static int parse_ba_def_def(parser *P)
+static int eco_dbc_parse_ba_def_def(eco_dbc_parser *P)
 {
-    tok name;
+    eco_dbc_tok name;
     int64_t v = 0;
-    lex(P);
-    TRY(get_tok(P, T_STR, &name, "the attribute name"));
-    if (tok_eq(&name, "GenMsgCycleTime")) {
-        TRY(get_int(P, 0, 3600000, &v, "GenMsgCycleTime default"));
+    eco_dbc_lex(P);
+    ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_STR, &name, "the attribute name"));
+    if (eco_dbc_tok_eq(&name, "GenMsgCycleTime")) {
+        ECO_DBC_TRY(eco_dbc_get_int(P, 0, 3600000, &v, "GenMsgCycleTime default"));
         if (P->db)
             P->db->default_cycle_time_ms = (int)v;
-    } else if (P->t.kind == T_NUM || P->t.kind == T_STR) {
-        lex(P);
+    } else if (P->t.kind == ECO_DBC_TOK_NUM || P->t.kind == ECO_DBC_TOK_STR) {
+        eco_dbc_lex(P);
     } else {
-        return fail(P, P->t.line, "expected the default value of %.*s", (int)name.len, name.p);
+        return ECO_DBC_FAIL(P, P->t.line, "expected the default value of %.*s", (int)name.len,
+                            name.p);
     }
-    return expect(P, ';', "after the attribute default");
+    return eco_dbc_expect(P, ';', "after the attribute default");
 }
 
-static int parse_ba(parser *P)
+static int eco_dbc_parse_ba(eco_dbc_parser *P)
 {
-    tok name, str;
+    eco_dbc_tok name, str;
     int kind, msg, sig, line;
     int64_t v;
 
-    lex(P);
-    TRY(get_tok(P, T_STR, &name, "the attribute name"));
-    TRY(parse_object(P, &kind, &msg, &sig));
+    eco_dbc_lex(P);
+    ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_STR, &name, "the attribute name"));
+    ECO_DBC_TRY(parse_object(P, &kind, &msg, &sig));
     line = P->t.line;
-    if (kind == 'O' && tok_eq(&name, "GenMsgCycleTime")) {
-        TRY(get_int(P, 0, 3600000, &v, "GenMsgCycleTime"));
+    if (kind == 'O' && eco_dbc_tok_eq(&name, "GenMsgCycleTime")) {
+        ECO_DBC_TRY(eco_dbc_get_int(P, 0, 3600000, &v, "GenMsgCycleTime"));
         if (msg >= 0)
             P->db->msgs[msg].cycle_time_ms = (int)v;
-    } else if (kind == 'O' && tok_eq(&name, "EcoE2EDataId")) {
-        TRY(get_int(P, 0, 65535, &v, "EcoE2EDataId"));
+    } else if (kind == 'O' && eco_dbc_tok_eq(&name, "EcoE2EDataId")) {
+        ECO_DBC_TRY(eco_dbc_get_int(P, 0, 65535, &v, "EcoE2EDataId"));
         if (msg >= 0)
             P->db->msgs[msg].e2e_data_id = (uint16_t)v;
-    } else if (kind == 'O' && (tok_eq(&name, "EcoE2ECounter") || tok_eq(&name, "EcoE2ECRC"))) {
-        TRY(get_tok(P, T_STR, &str, "a signal name string"));
+    } else if (kind == 'O' &&
+               (eco_dbc_tok_eq(&name, "EcoE2ECounter") || eco_dbc_tok_eq(&name, "EcoE2ECRC"))) {
+        ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_STR, &str, "a signal name string"));
         if (msg >= 0) {
-            int is_crc = tok_eq(&name, "EcoE2ECRC");
-            sig = sig_in_msg(P, msg, str.p, str.len);
+            int is_crc = eco_dbc_tok_eq(&name, "EcoE2ECRC");
+            sig = eco_dbc_sig_in_msg(P, msg, str.p, str.len);
             if (sig < 0)
-                return fail(P, line, "%.*s: message %s has no signal %.*s", (int)name.len, name.p,
-                            P->db->msgs[msg].name, (int)str.len, str.p);
+                return ECO_DBC_FAIL(P, line, "%.*s: message %s has no signal %.*s", (int)name.len,
+                                    name.p, P->db->msgs[msg].name, (int)str.len, str.p);
             *(is_crc ? &P->db->msgs[msg].e2e_crc : &P->db->msgs[msg].e2e_counter) = sig;
         }
-    } else if (P->t.kind == T_NUM || P->t.kind == T_STR) {
-        lex(P);
+    } else if (P->t.kind == ECO_DBC_TOK_NUM || P->t.kind == ECO_DBC_TOK_STR) {
+        eco_dbc_lex(P);
     } else {
-        return fail(P, line, "expected the value of attribute %.*s", (int)name.len, name.p);
+        return ECO_DBC_FAIL(P, line, "expected the value of attribute %.*s", (int)name.len, name.p);
     }
-    return expect(P, ';', "after the attribute value");
+    return eco_dbc_expect(P, ';', "after the attribute value");
 }
 
-static int parse_val(parser *P)
+static int eco_dbc_parse_val(eco_dbc_parser *P)
 {
     int line = P->t.line, sig = -1, first = P->n_values;
     int64_t id, raw;
-    tok name, text;
+    eco_dbc_tok name, text;
 
-    lex(P);
-    if (P->t.kind == T_IDENT) /* VAL_ of an environment variable */
-        return skip_to_semicolon(P, line, "VAL_");
-    TRY(get_int(P, 0, 4294967295.0, &id, "message id"));
-    TRY(get_tok(P, T_IDENT, &name, "the signal name"));
-    sig = sig_in_msg(P, msg_by_raw_id(P, id), name.p, name.len);
-    while (!is_punct(P, ';')) {
-        TRY(get_int(P, -9007199254740992.0, 9007199254740992.0, &raw, "VAL_ value"));
-        TRY(get_tok(P, T_STR, &text, "a value description string"));
+    eco_dbc_lex(P);
+    if (P->t.kind == ECO_DBC_TOK_IDENT) /* VAL_ of an environment variable */
+        return eco_dbc_skip_to_semicolon(P, line, "VAL_");
+    ECO_DBC_TRY(eco_dbc_get_int(P, 0, 4294967295.0, &id, "message id"));
+    ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_IDENT, &name, "the signal name"));
+    sig = eco_dbc_sig_in_msg(P, eco_dbc_msg_by_raw_id(P, id), name.p, name.len);
+    while (!eco_dbc_is_punct(P, ';')) {
+        ECO_DBC_TRY(
+            eco_dbc_get_int(P, -9007199254740992.0, 9007199254740992.0, &raw, "VAL_ value"));
+        ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_STR, &text, "a value description string"));
         if (P->db) { /* entries of an unknown signal stay, unused, with text "" */
             P->db->values[P->n_values].raw = raw;
-            P->db->values[P->n_values].text = sig >= 0 ? pool_str(P, text.p, text.len, 1) : "";
+            P->db->values[P->n_values].text =
+                sig >= 0 ? eco_dbc_pool_str(P, text.p, text.len, 1) : "";
         }
         P->n_values++;
     }
-    lex(P);
+    eco_dbc_lex(P);
     if (sig >= 0) {
         P->db->signals[sig].first_value = first;
         P->db->signals[sig].n_values = P->n_values - first;
@@ -551,27 +569,27 @@ static int parse_val(parser *P)
     return ECO_OK;
 }
 
-static int parse_valtype(parser *P)
+static int eco_dbc_parse_valtype(eco_dbc_parser *P)
 {
     int line = P->t.line, sig;
     int64_t id, type;
-    tok name;
+    eco_dbc_tok name;
 
-    lex(P);
-    TRY(get_int(P, 0, 4294967295.0, &id, "message id"));
-    TRY(get_tok(P, T_IDENT, &name, "the signal name"));
-    if (is_punct(P, ':'))
-        lex(P);
-    TRY(get_int(P, 0, 2, &type, "value type (0 int, 1 float, 2 double)"));
-    TRY(expect(P, ';', "after SIG_VALTYPE_"));
-    sig = sig_in_msg(P, msg_by_raw_id(P, id), name.p, name.len);
+    eco_dbc_lex(P);
+    ECO_DBC_TRY(eco_dbc_get_int(P, 0, 4294967295.0, &id, "message id"));
+    ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_IDENT, &name, "the signal name"));
+    if (eco_dbc_is_punct(P, ':'))
+        eco_dbc_lex(P);
+    ECO_DBC_TRY(eco_dbc_get_int(P, 0, 2, &type, "value type (0 int, 1 float, 2 double)"));
+    ECO_DBC_TRY(eco_dbc_expect(P, ';', "after SIG_VALTYPE_"));
+    sig = eco_dbc_sig_in_msg(P, eco_dbc_msg_by_raw_id(P, id), name.p, name.len);
     if (sig >= 0) {
         eco_can_signal *s = &P->db->signals[sig];
         s->value_type = (uint8_t)type;
         if (eco_can_signal_init(s, P->db->msgs[s->msg].dlc) != ECO_OK) {
             char why[256];
             snprintf(why, sizeof why, "%s", eco_last_error());
-            return fail(P, line, "%s", why);
+            return ECO_DBC_FAIL(P, line, "%s", why);
         }
     }
     return ECO_OK;
@@ -586,61 +604,61 @@ static const char *const semicolon_kws[] = {
     "EV_DATA_",    "SIGTYPE_VALTYPE_",
 };
 
-static int statement(parser *P)
+static int statement(eco_dbc_parser *P)
 {
     int line = P->t.line;
     size_t i;
     char b[40];
 
-    if (P->t.kind != T_IDENT)
-        return fail(P, line, "expected a keyword, found %s", found(P, b, sizeof b));
-    if (is_kw(P, "BO_"))
-        return parse_bo(P);
-    if (is_kw(P, "SG_"))
-        return parse_sg(P);
-    if (is_kw(P, "CM_"))
-        return parse_cm(P);
-    if (is_kw(P, "BA_DEF_"))
-        return parse_ba_def(P);
-    if (is_kw(P, "BA_DEF_DEF_"))
-        return parse_ba_def_def(P);
-    if (is_kw(P, "BA_"))
-        return parse_ba(P);
-    if (is_kw(P, "VAL_"))
-        return parse_val(P);
-    if (is_kw(P, "SIG_VALTYPE_"))
-        return parse_valtype(P);
+    if (P->t.kind != ECO_DBC_TOK_IDENT)
+        return ECO_DBC_FAIL(P, line, "expected a keyword, found %s", eco_dbc_found(P, b, sizeof b));
+    if (eco_dbc_is_kw(P, "BO_"))
+        return eco_dbc_parse_bo(P);
+    if (eco_dbc_is_kw(P, "SG_"))
+        return eco_dbc_parse_sg(P);
+    if (eco_dbc_is_kw(P, "CM_"))
+        return eco_dbc_parse_cm(P);
+    if (eco_dbc_is_kw(P, "BA_DEF_"))
+        return eco_dbc_parse_ba_def(P);
+    if (eco_dbc_is_kw(P, "BA_DEF_DEF_"))
+        return eco_dbc_parse_ba_def_def(P);
+    if (eco_dbc_is_kw(P, "BA_"))
+        return eco_dbc_parse_ba(P);
+    if (eco_dbc_is_kw(P, "VAL_"))
+        return eco_dbc_parse_val(P);
+    if (eco_dbc_is_kw(P, "SIG_VALTYPE_"))
+        return eco_dbc_parse_valtype(P);
     for (i = 0; i < sizeof semicolon_kws / sizeof semicolon_kws[0]; i++)
-        if (is_kw(P, semicolon_kws[i]))
-            return skip_to_semicolon(P, line, semicolon_kws[i]);
+        if (eco_dbc_is_kw(P, semicolon_kws[i]))
+            return eco_dbc_skip_to_semicolon(P, line, semicolon_kws[i]);
     for (i = 0; i < P->t.len; i++)
         if (!isupper((unsigned char)P->t.p[i]) && !isdigit((unsigned char)P->t.p[i]) &&
             P->t.p[i] != '_')
-            return fail(P, line, "unknown statement '%.*s'", (int)P->t.len, P->t.p);
-    if (is_kw(P, "NS_")) { /* its list of names is indented; it ends at column 0 */
+            return ECO_DBC_FAIL(P, line, "unknown statement '%.*s'", (int)P->t.len, P->t.p);
+    if (eco_dbc_is_kw(P, "NS_")) { /* its list of names is indented; it ends at column 0 */
         do
-            lex(P);
-        while (P->t.kind != T_EOF && !P->t.col0);
+            eco_dbc_lex(P);
+        while (P->t.kind != ECO_DBC_TOK_EOF && !P->t.col0);
         return ECO_OK;
     }
     /* VERSION, BS_, BU_ and unknown upper-case keywords: skip their line */
     do {
-        if (P->t.kind == T_BADSTR)
-            return fail(P, P->t.line, "unterminated string");
-        lex(P);
-    } while (P->t.kind != T_EOF && P->t.line == line);
+        if (P->t.kind == ECO_DBC_TOK_BADSTR)
+            return ECO_DBC_FAIL(P, P->t.line, "unterminated string");
+        eco_dbc_lex(P);
+    } while (P->t.kind != ECO_DBC_TOK_EOF && P->t.line == line);
     return ECO_OK;
 }
 
-static int run(parser *P)
+static int run(eco_dbc_parser *P)
 {
     P->cur = P->src;
     P->line = 1;
     P->cur_msg = -1;
     P->n_msgs = P->n_signals = P->n_values = 0;
-    lex(P);
-    while (P->t.kind != T_EOF)
-        TRY(statement(P));
+    eco_dbc_lex(P);
+    while (P->t.kind != ECO_DBC_TOK_EOF)
+        ECO_DBC_TRY(statement(P));
     return ECO_OK;
 }
 
@@ -648,7 +666,7 @@ static int run(parser *P)
 
 int eco_can_db_parse(const char *text, size_t len, const char *name, eco_can_db **out)
 {
-    parser P = {0};
+    eco_dbc_parser P = {0};
     size_t off_msgs, off_sigs, off_vals, off_byid, off_pool, total;
     char *mem;
     int rc;
@@ -657,7 +675,7 @@ int eco_can_db_parse(const char *text, size_t len, const char *name, eco_can_db 
     P.name = name ? name : "<dbc>";
     P.src = text;
     P.end = text + len;
-    TRY(run(&P)); /* pass 1: syntax and counts */
+    ECO_DBC_TRY(run(&P)); /* pass 1: syntax and counts */
 
     off_msgs = ALIGN8(sizeof(eco_can_db));
     off_sigs = off_msgs + ALIGN8((size_t)P.n_msgs * sizeof(eco_can_message));
