@@ -71,4 +71,19 @@ int eco_dbc_get_int(eco_dbc_parser *P, double lo, double hi, int64_t *v, const c
 /* Skip a statement that began on line up to and including its ';'. */
 int eco_dbc_skip_to_semicolon(eco_dbc_parser *P, int line, const char *what);
 
+/* ---- the database being filled (dbc.c) ---------------------------------------------- */
+
+/* A copy of p[0..n) in the pool, NUL-terminated; "" in pass 1. */
+const char *eco_dbc_pool_str(eco_dbc_parser *P, const char *p, size_t n, int unescape);
+/* Index of the message with this id (as written, EFF flag included); -1 if none or pass 1. */
+int eco_dbc_msg_by_raw_id(const eco_dbc_parser *P, int64_t id);
+/* Index in db->signals of signal p[0..n) of message mi; -1 if none or pass 1. */
+int eco_dbc_sig_in_msg(const eco_dbc_parser *P, int mi, const char *p, size_t n);
+
+/* ---- statements: the current token is their keyword --------------------------------- */
+
+/* BO_ and SG_ (dbc_messages.c). */
+int eco_dbc_parse_bo(eco_dbc_parser *P);
+int eco_dbc_parse_sg(eco_dbc_parser *P);
+
 #endif
