@@ -85,5 +85,12 @@ int eco_dbc_sig_in_msg(const eco_dbc_parser *P, int mi, const char *p, size_t n)
 /* BO_ and SG_ (dbc_messages.c). */
 int eco_dbc_parse_bo(eco_dbc_parser *P);
 int eco_dbc_parse_sg(eco_dbc_parser *P);
+/* CM_, BA_DEF_, BA_DEF_DEF_, BA_, VAL_ and SIG_VALTYPE_ (dbc_annotations.c). */
+int eco_dbc_parse_cm(eco_dbc_parser *P);
+int eco_dbc_parse_ba_def(eco_dbc_parser *P);
+int eco_dbc_parse_ba_def_def(eco_dbc_parser *P);
+int eco_dbc_parse_ba(eco_dbc_parser *P);
+int eco_dbc_parse_val(eco_dbc_parser *P);
+int eco_dbc_parse_valtype(eco_dbc_parser *P);
 
 #endif
