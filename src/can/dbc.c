@@ -1,7 +1,9 @@
 /* DBC parser. Two passes over the text: the first checks the syntax and counts messages,
  * signals and value descriptions, the second fills one allocation sized from those counts.
  * Grammar after the Vector DBC format as cantools and opendbc read it: BO_/SG_ are line
- * statements, CM_, BA_DEF_, BA_, VAL_, SIG_VALTYPE_ and most others end in ';'. */
+ * statements, CM_, BA_DEF_, BA_, VAL_, SIG_VALTYPE_ and most others end in ';'.
+ * This file holds the two passes, the string pool and lookups, and the statement dispatch;
+ * the tokenizer is in dbc_lex.c, the statements in dbc_messages.c and dbc_annotations.c. */
 #include "dbc_internal.h"
 
 #include <ctype.h>
