@@ -195,7 +195,9 @@ Test(mpc, forced_timeout_returns_the_last_safe_setpoint_invalid_and_resets)
     cr_assert_eq(good.valid, 1);
     eco_mpc_stats st;
     eco_mpc_stats_get(ws, &st);
-    double s_nominal = eco_mpc_equivalence_nominal(&v);
+    eco_mpc_weights w;
+    eco_mpc_weights_default(&w);
+    double s_nominal = eco_mpc_equivalence_cost(&v, &w);
     cr_assert(fabs(st.last_s_equiv - s_nominal) > 1e-3, "warm start differs from nominal");
     cr_assert_eq(eco_mpc_deadline_set(ws, 1e-6), ECO_OK);
     cr_assert_eq(ctl->step(ctl, &obs, &pv, &bad), ECO_ESOLVER);
@@ -234,6 +236,31 @@ Test(mpc, fuel_fit_error_within_stated_bound)
      * map's best is 0.40 here), the margin a little below: s in (2, 3.5). */
     double s = eco_mpc_equivalence_nominal(&v);
     cr_assert(s > 2.0 && s < 3.5, "s0 = %g", s);
+    eco_vehicle_free(&v);
+}
+
+/* With a NOx weight a joule from the battery saves NOx as well as fuel: the equivalence
+ * factor is the nominal one without the weight, rises with it, and at the default weight
+ * (NOx about 2 % of the cost, models/weights/balanced.json) moves by a few per cent only. */
+Test(mpc, nox_weight_raises_the_equivalence_factor)
+{
+    eco_vehicle v;
+    load(VEH("toyota_prius_2022"), &v);
+    eco_mpc_weights w;
+    eco_mpc_weights_default(&w);
+    double s0 = eco_mpc_equivalence_nominal(&v);
+    w.nox_per_mg = 0.0;
+    cr_assert_eq(eco_mpc_equivalence_cost(&v, &w), s0);
+    double prev = s0;
+    const double nox[] = {0.001, 0.002, 0.005, 0.02, 0.1};
+    for (int i = 0; i < 5; i++) {
+        w.nox_per_mg = nox[i];
+        double s = eco_mpc_equivalence_cost(&v, &w);
+        cr_assert_gt(s, prev, "nox_per_mg %g: s %g after %g", nox[i], s, prev);
+        if (nox[i] == 0.002)
+            cr_assert(s / s0 > 1.005 && s / s0 < 1.10, "default weights: s/s0 = %g", s / s0);
+        prev = s;
+    }
     eco_vehicle_free(&v);
 }
 

@@ -135,6 +135,13 @@ double eco_mpc_fuel_fit_eval(const eco_mpc_fuel_fit *fit, double power_w);
  * the inverse of the engine's marginal efficiency at its best point, for hybrids. 1 for a
  * BEV, 0 for a conventional car. */
 double eco_mpc_equivalence_nominal(const eco_vehicle *veh);
+/* The same factor priced in the weights' cost units: a joule from the battery stands for
+ * engine work made where it is cheapest, and with a NOx weight that work costs its NOx too.
+ * The nominal factor times (least fuel + NOx cost per J along the best line) / (least fuel
+ * cost per J). Without a NOx weight (or for a BEV or a conventional car) it is the nominal
+ * factor. Without it a NOx weight drains a hybrid's battery until the SOC feedback makes
+ * up the difference (SOC 0.60 -> 0.38 on the Prius over WLTC 3b at nox_per_mg 0.016). */
+double eco_mpc_equivalence_cost(const eco_vehicle *veh, const eco_mpc_weights *w);
 
 /* Present-step allocation: the command that drives from the state to v1_mps in dt_s and,
  * among the discrete and continuous choices, costs least: gear (stepped), or engine off or

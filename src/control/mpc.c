@@ -264,7 +264,7 @@ int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
     ws->dt_s = dt_s;
     ws->hybrid = veh->powertrain == ECO_PT_HEV || veh->powertrain == ECO_PT_PHEV;
     ws->lhv = ws->hybrid ? veh->fuel.lhv_j_per_g : ECO_MPC_LHV_REF_J_PER_G;
-    ws->s0 = eco_mpc_equivalence_nominal(veh);
+    ws->s0 = eco_mpc_equivalence_cost(veh, w);
     ws->m_eff = veh->mass_kg + veh->rotating_mass_kg;
     ws->n_off = ws->tab.off_max - ws->tab.off_min + 1;
     double soc_ref = s->soc_ref >= 0.0 ? s->soc_ref : veh->battery.soc_init;

@@ -242,6 +242,36 @@ double eco_mpc_equivalence_nominal(const eco_vehicle *v)
     return v->fuel.lhv_j_per_g * (fit.a1 + 2.0 * fit.a2 * fit.p_best_w);
 }
 
+/* Least cost per J of engine work along the engine's best line (the line the split runs
+ * it on), sampled at 1 % of rated power: fuel_per_g x fuel + nox_per_mg x NOx per J. */
+static double least_cost_per_j(const eco_vehicle *veh, double fuel_per_g, double nox_per_mg)
+{
+    const eco_engine *e = &veh->engine;
+    double best = INFINITY;
+    for (int i = 1; i <= 100; i++) {
+        double p = e->rated_power_w * i / 100.0;
+        double we = eco_curve_eval(&e->best_speed, p);
+        double te = we > 0.0 ? p / we : 0.0;
+        if (!(te > 0.0) || te > eco_engine_max_torque_nm(e, we) + 1e-9)
+            continue;
+        double fuel = eco_engine_fuel_gps(e, we, te);
+        double nox = eco_engine_nox_gps(e, we, te, fuel);
+        best = fmin(best, (fuel_per_g * fuel + nox_per_mg * 1e3 * nox) / p);
+    }
+    return best;
+}
+
+double eco_mpc_equivalence_cost(const eco_vehicle *veh, const eco_mpc_weights *w)
+{
+    double s0 = eco_mpc_equivalence_nominal(veh);
+    if (!is_hybrid(veh) || !(w->fuel_per_g > 0.0) || !(w->nox_per_mg > 0.0))
+        return s0;
+    double with_nox = least_cost_per_j(veh, w->fuel_per_g, w->nox_per_mg);
+    double fuel_only = least_cost_per_j(veh, w->fuel_per_g, 0.0);
+    return isfinite(with_nox) && isfinite(fuel_only) && fuel_only > 0.0 ? s0 * with_nox / fuel_only
+                                                                        : s0;
+}
+
 /* ---- present-step allocation ------------------------------------------------------- */
 
 typedef struct {
