@@ -39,6 +39,17 @@ int eco_sim_weights_resolve(const char *arg, eco_mpc_weights *w)
     return 0;
 }
 
+eco_controller *eco_sim_mpc_create(const eco_vehicle *veh, double dt_s, const eco_mpc_weights *w)
+{
+    /* The 2 ms deadline guards the car's real-time loop; a simulation must not depend on
+     * how loaded the machine is (DESIGN.md: deterministic), so it gets 100 ms: the
+     * iteration caps bound the work either way. */
+    eco_mpc_settings ms;
+    eco_mpc_settings_default(&ms);
+    ms.deadline_us = ECO_SIM_MPC_DEADLINE_US;
+    return eco_mpc_create(veh, dt_s, &ms, w);
+}
+
 int eco_sim_run_named(const char *name, const char *weights, const eco_vehicle *veh,
                       const eco_sim_cycle *cyc, const eco_sim_options *opt, eco_sim_result *res,
                       eco_sim_summary *sum, int ftp_weighting)
@@ -57,13 +68,7 @@ int eco_sim_run_named(const char *name, const char *weights, const eco_vehicle *
     if (!strcmp(name, "baseline")) {
         ctl = eco_baseline_create(veh, opt->dt_s);
     } else if (!strcmp(name, "mpc")) {
-        /* The 2 ms deadline guards the car's real-time loop; a simulation must not depend
-         * on how loaded the machine is (DESIGN.md: deterministic), so it gets 100 ms: the
-         * iteration caps bound the work either way. */
-        eco_mpc_settings ms;
-        eco_mpc_settings_default(&ms);
-        ms.deadline_us = ECO_SIM_MPC_DEADLINE_US;
-        ctl = eco_mpc_create(veh, opt->dt_s, &ms, &w);
+        ctl = eco_sim_mpc_create(veh, opt->dt_s, &w);
     } else if (!strcmp(name, "dp")) {
         eco_dp_settings ds;
         eco_dp_settings_default(&ds);

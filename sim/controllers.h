@@ -18,6 +18,10 @@ int eco_sim_weights_resolve(const char *arg, eco_mpc_weights *w);
 int eco_sim_dp_solve(const eco_vehicle *veh, const eco_sim_cycle *cyc, const eco_sim_options *opt,
                      const eco_dp_settings *ds, eco_dp_solution **out);
 
+/* The MPC as the simulator runs it (settings by default, the simulation deadline); NULL
+ * with eco_last_error on failure. */
+eco_controller *eco_sim_mpc_create(const eco_vehicle *veh, double dt_s, const eco_mpc_weights *w);
+
 /* Run controller `name` (baseline, mpc, dp) with weights (preset or file; NULL: default)
  * and summarise. Prints a clear message and returns 2 for an unknown name or bad weights,
  * 1 for a failed run. */

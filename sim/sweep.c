@@ -151,12 +151,7 @@ static eco_sim_options run_options(const eco_sim_options *opt)
 int eco_sweep_run_mpc(const eco_vehicle *veh, const eco_sim_cycle *cyc, const eco_sim_options *opt,
                       const eco_mpc_weights *w, eco_sweep_point *p)
 {
-    /* As eco_sim_run_named makes the MPC: the simulation deadline keeps results
-     * independent of machine load. */
-    eco_mpc_settings ms;
-    eco_mpc_settings_default(&ms);
-    ms.deadline_us = ECO_SIM_MPC_DEADLINE_US;
-    eco_controller *ctl = eco_mpc_create(veh, opt->dt_s, &ms, w);
+    eco_controller *ctl = eco_sim_mpc_create(veh, opt->dt_s, w);
     if (!ctl) {
         fprintf(stderr, "ecosim sweep: cannot create the MPC: %s\n", eco_last_error());
         return 1;
