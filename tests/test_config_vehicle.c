@@ -326,3 +326,11 @@ Test(config_vehicle, missing_file_is_enoent)
     cr_assert_eq(eco_cfg_vehicle_load(FIXTURES "/vehicles/no_such.json", MAPS, &v), ECO_ENOENT);
     assert_error_has("no_such.json: cannot open");
 }
+
+/* A directory opens on Linux but has no text: refused by name, never sized by seeking. */
+Test(config_vehicle, directory_is_refused_by_name)
+{
+    eco_vehicle v;
+    cr_assert_eq(eco_cfg_vehicle_load(FIXTURES "/vehicles", MAPS, &v), ECO_EIO);
+    assert_error_has("vehicles: cannot open: is a directory");
+}

@@ -36,4 +36,10 @@ unsigned long eco_alloc_count(void);
 const char *eco_last_error(void);
 void eco_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Read a whole file into *text (eco_malloc'd, NUL-terminated; length to *len if len is not
+ * NULL). Init-time only. ECO_OK, or ECO_ENOENT / ECO_EIO / ECO_ENOMEM with eco_last_error
+ * "PATH: cannot open[ WHAT]: reason" (what: e.g. "DBC"; NULL or "" for none), and a
+ * directory or other non-regular file refused by name rather than read. */
+int eco_read_file(const char *path, const char *what, char **text, size_t *len);
+
 #endif

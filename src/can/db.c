@@ -187,27 +187,13 @@ int eco_can_db_finalize(eco_can_db *db, const char *name)
 
 int eco_can_db_load(const char *path, eco_can_db **db)
 {
-    FILE *fp = fopen(path, "rb");
-    char *buf = NULL;
-    long n;
-    int rc;
-
+    char *buf;
+    size_t n;
     *db = NULL;
-    if (!fp) {
-        int e = errno;
-        eco_set_error("%s: cannot open DBC: %s", path, strerror(e));
-        return e == ENOENT ? ECO_ENOENT : ECO_EIO;
-    }
-    if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0 ||
-        !(buf = eco_malloc((size_t)n + 1)) || fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-        fclose(fp);
-        eco_free(buf);
-        eco_set_error("%s: cannot read DBC", path);
-        return ECO_EIO;
-    }
-    fclose(fp);
-    buf[n] = '\0';
-    rc = eco_can_db_parse(buf, (size_t)n, path, db);
+    int rc = eco_read_file(path, "DBC", &buf, &n);
+    if (rc)
+        return rc;
+    rc = eco_can_db_parse(buf, n, path, db);
     eco_free(buf);
     return rc;
 }

@@ -361,30 +361,10 @@ done:
 
 int eco_can_mapping_load(const char *path, const eco_can_db *db, eco_can_mapping *map)
 {
-    FILE *fp = fopen(path, "rb");
     char *buf;
-    long n;
-    int rc;
-
-    if (!fp) {
-        int e = errno;
-        eco_set_error("%s: cannot open mapping: %s", path, strerror(e));
-        return e == ENOENT ? ECO_ENOENT : ECO_EIO;
-    }
-    if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0 ||
-        !(buf = eco_malloc((size_t)n + 1))) {
-        fclose(fp);
-        eco_set_error("%s: cannot read mapping", path);
-        return ECO_EIO;
-    }
-    if (fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-        fclose(fp);
-        eco_free(buf);
-        eco_set_error("%s: cannot read mapping", path);
-        return ECO_EIO;
-    }
-    fclose(fp);
-    buf[n] = '\0';
+    int rc = eco_read_file(path, "mapping", &buf, NULL);
+    if (rc)
+        return rc;
     rc = eco_can_mapping_parse(buf, path, db, map);
     eco_free(buf);
     return rc;

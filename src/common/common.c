@@ -1,5 +1,8 @@
 #include "ecodrive/common.h"
 
+#include <sys/stat.h>
+#include <string.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,4 +77,53 @@ void eco_set_error(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(last_error, sizeof last_error, fmt, ap);
     va_end(ap);
+}
+
+int eco_read_file(const char *path, const char *what, char **text, size_t *len)
+{
+    const char *sep = what && *what ? " " : "";
+    what = what ? what : "";
+    *text = NULL;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        int e = errno;
+        eco_set_error("%s: cannot open%s%s: %s", path, sep, what, strerror(e));
+        return e == ENOENT ? ECO_ENOENT : ECO_EIO;
+    }
+    struct stat st;
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        eco_set_error("%s: cannot open%s%s: is a directory", path, sep, what);
+        return ECO_EIO;
+    }
+    /* Read in chunks rather than trusting a size: works for pipes and /dev/stdin too. */
+    char *buf = NULL;
+    size_t n = 0, cap = 0, got;
+    do {
+        if (n + 1 >= cap) {
+            char *nb = eco_realloc(buf, cap ? 2 * cap : 65536);
+            if (!nb) {
+                eco_free(buf);
+                fclose(fp);
+                eco_set_error("%s: out of memory", path);
+                return ECO_ENOMEM;
+            }
+            buf = nb;
+            cap = cap ? 2 * cap : 65536;
+        }
+        got = fread(buf + n, 1, cap - 1 - n, fp);
+        n += got;
+    } while (got > 0);
+    int bad = ferror(fp);
+    fclose(fp);
+    if (bad) {
+        eco_free(buf);
+        eco_set_error("%s: read error%s%s", path, sep, what);
+        return ECO_EIO;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    if (len)
+        *len = n;
+    return ECO_OK;
 }

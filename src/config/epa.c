@@ -647,37 +647,6 @@ static int check_rec(const char *path, epa_rec *r, double displacement_l, double
     return ECO_OK;
 }
 
-static int read_file(const char *path, char **text)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        int e = errno;
-        eco_set_error("%s: cannot open: %s", path, strerror(e));
-        return e == ENOENT ? ECO_ENOENT : ECO_EIO;
-    }
-    size_t cap = 1 << 16, len = 0, got;
-    char *buf = eco_malloc(cap);
-    while (buf && (got = fread(buf + len, 1, cap - 1 - len, f)) > 0) {
-        len += got;
-        if (len == cap - 1) {
-            char *nb = eco_realloc(buf, cap * 2);
-            if (!nb) {
-                eco_free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (!buf)
-        return ECO_ENOMEM;
-    buf[len] = '\0';
-    *text = buf;
-    return ECO_OK;
-}
-
 int eco_cfg_vehicle_from_epa(const char *csv_path, const char *model, double displacement_l,
                              double hp, cJSON **out)
 {
@@ -700,7 +669,7 @@ int eco_cfg_vehicle_from_epa(const char *csv_path, const char *model, double dis
     }
     for (char *e = want + strlen(want); e > want && isspace((unsigned char)e[-1]);)
         *--e = '\0';
-    if ((rc = read_file(csv_path, &text)))
+    if ((rc = eco_read_file(csv_path, NULL, &text, NULL)))
         return rc;
     cJSON_Hooks hooks = {eco_malloc, eco_free};
     cJSON_InitHooks(&hooks);

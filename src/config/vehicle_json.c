@@ -348,44 +348,11 @@ int eco_cfg_vehicle_from_json(const cJSON *root, const char *label, const char *
     return rc;
 }
 
-static int read_text(const char *path, char **text)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        int e = errno;
-        eco_set_error("%s: cannot open: %s", path, strerror(e));
-        return e == ENOENT ? ECO_ENOENT : ECO_EIO;
-    }
-    long n = -1;
-    if (fseek(f, 0, SEEK_END) == 0)
-        n = ftell(f);
-    if (n < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        eco_set_error("%s: cannot read (not a regular file?)", path);
-        return ECO_EIO;
-    }
-    char *buf = eco_malloc((size_t)n + 1);
-    if (!buf) {
-        fclose(f);
-        return ECO_ENOMEM;
-    }
-    size_t got = fread(buf, 1, (size_t)n, f);
-    fclose(f);
-    if (got != (size_t)n) {
-        eco_free(buf);
-        eco_set_error("%s: read error", path);
-        return ECO_EIO;
-    }
-    buf[n] = '\0';
-    *text = buf;
-    return ECO_OK;
-}
-
 int eco_cfg_vehicle_load(const char *path, const char *maps_dir, eco_vehicle *out)
 {
     char *text = NULL;
     memset(out, 0, sizeof *out);
-    int rc = read_text(path, &text);
+    int rc = eco_read_file(path, NULL, &text, NULL);
     if (rc)
         return rc;
     use_eco_alloc();

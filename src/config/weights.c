@@ -136,50 +136,10 @@ int eco_cfg_weights_from_json(const cJSON *root, const char *label, eco_mpc_weig
     return ECO_OK;
 }
 
-static int read_text(const char *path, char **text)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        int e = errno;
-        eco_set_error("%s: cannot open: %s", path, strerror(e));
-        return e == ENOENT ? ECO_ENOENT : ECO_EIO;
-    }
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int rc = ECO_OK;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            cap = cap ? 2 * cap : 8192;
-            char *nb = eco_realloc(buf, cap);
-            if (!nb) {
-                rc = ECO_ENOMEM;
-                break;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len - 1, fp);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (rc == ECO_OK && ferror(fp)) {
-        eco_set_error("%s: read error", path);
-        rc = ECO_EIO;
-    }
-    fclose(fp);
-    if (rc) {
-        eco_free(buf);
-        return rc;
-    }
-    buf[len] = '\0';
-    *text = buf;
-    return ECO_OK;
-}
-
 int eco_cfg_weights_load(const char *path, eco_mpc_weights *w)
 {
     char *text = NULL;
-    int rc = read_text(path, &text);
+    int rc = eco_read_file(path, NULL, &text, NULL);
     if (rc)
         return rc;
     const char *end = NULL;
