@@ -67,6 +67,7 @@ static void figures_json(cJSON *o, const eco_sim_figures *f)
     add_num(o, "distance_error_pct", f->distance_error_pct);
     add_num(o, "engine_work_kwh", f->engine_work_kwh);
     add_num(o, "engine_efficiency", f->engine_efficiency);
+    add_num(o, "engine_starts", f->engine_starts);
 }
 
 cJSON *eco_sim_summary_json(const eco_sim_summary *s)

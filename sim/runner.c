@@ -94,6 +94,7 @@ static void accumulate(eco_sim_totals *t, const eco_state *x0, const eco_state *
         t->engine_work_j += pe * dt;
         t->engine_fuel_j += out->energy.fuel_j;
     }
+    t->engine_starts += x1->engine_on && !x0->engine_on;
     t->soc_end = x1->soc;
     double dev = (x1->speed_mps - v_ref) * KMH;
     t->sq_err_kmh2 += dev * dev * dt;

@@ -66,6 +66,7 @@ static void figures_of(const eco_vehicle *v, const eco_sim_totals *t, double cor
     f->distance_error_pct =
         t->ref_distance_m > 0.0 ? 100.0 * (t->distance_m / t->ref_distance_m - 1.0) : 0.0;
     f->engine_work_kwh = t->engine_work_j / 3.6e6;
+    f->engine_starts = t->engine_starts;
     f->engine_efficiency = t->engine_fuel_j > 0.0 ? t->engine_work_j / t->engine_fuel_j : NAN;
 }
 

@@ -16,6 +16,7 @@ typedef struct {
     double distance_error_pct; /* driven vs reference distance */
     double engine_work_kwh;    /* positive engine work; 0 without an engine */
     double engine_efficiency;  /* that work over the fuel energy behind it; NAN if none */
+    int engine_starts;
 } eco_sim_figures;
 
 typedef struct {
