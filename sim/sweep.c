@@ -134,6 +134,7 @@ static void figures_of(const eco_vehicle *veh, const eco_sim_summary *s, const e
     p->distance_error_pct = t->distance_error_pct;
     p->soc_end = t->soc_end;
     p->invalid_setpoints = s->invalid_setpoints;
+    p->engine_starts = t->engine_starts;
     p->saving_pct = 0.0;
     comfort_of(res, dt_s, p);
 }

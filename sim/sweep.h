@@ -34,6 +34,7 @@ typedef struct {
     double jerk_rms_mps3, accel_rms_mps2; /* over the run, from the time series */
     double saving_pct;                    /* of metric against the baseline controller */
     int invalid_setpoints;
+    int engine_starts;
 } eco_sweep_point;
 
 /* A whole sweep: the case, the references and the points in sweep order. */

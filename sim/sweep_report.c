@@ -13,10 +13,10 @@ static const char *spacing_name(eco_sweep_spacing s)
 
 static void table_row(FILE *fp, int width, const eco_sweep_point *p)
 {
-    fprintf(fp, "%-*s %9.4f %9.1f %7.3f %8.3f %8.3f %6.1f %7.3f %7.4f %8.2f%s\n", width, p->label,
-            p->metric, p->nox_mg_per_km, p->trace_rms_kmh, p->jerk_rms_mps3, p->accel_rms_mps2,
-            p->outside_tolerance_s, p->distance_error_pct, p->soc_end, p->saving_pct,
-            p->invalid_setpoints ? "  (invalid setpoints)" : "");
+    fprintf(fp, "%-*s %9.4f %9.1f %7.3f %8.3f %8.3f %6.1f %7.3f %7.4f %6d %8.2f%s\n", width,
+            p->label, p->metric, p->nox_mg_per_km, p->trace_rms_kmh, p->jerk_rms_mps3,
+            p->accel_rms_mps2, p->outside_tolerance_s, p->distance_error_pct, p->soc_end,
+            p->engine_starts, p->saving_pct, p->invalid_setpoints ? "  (invalid setpoints)" : "");
 }
 
 void eco_sweep_print_table(FILE *fp, const eco_sweep_report *r)
@@ -24,9 +24,9 @@ void eco_sweep_print_table(FILE *fp, const eco_sweep_report *r)
     fprintf(fp, "vehicle: %s   cycle: %s   band: +-%g km/h, +-%g s   base weights: %s\n",
             r->vehicle, r->cycle, r->band_kmh, r->band_s, r->base ? r->base : "balanced");
     int width = (int)strlen(r->vary.key) > 12 ? (int)strlen(r->vary.key) : 12; /* key heads it */
-    fprintf(fp, "%-*s %9s %9s %7s %8s %8s %6s %7s %7s %8s\n", width, r->vary.key,
+    fprintf(fp, "%-*s %9s %9s %7s %8s %8s %6s %7s %7s %6s %8s\n", width, r->vary.key,
             r->bev ? "kWh/100" : "L/100km", "mgNOx/km", "rms_kmh", "jerk", "accel", "out_s",
-            "dist_%", "soc_end", "saving_%");
+            "dist_%", "soc_end", "starts", "saving_%");
     for (int i = 0; i < r->vary.n; i++)
         table_row(fp, width, &r->points[i]);
     fprintf(fp, "references:\n");
@@ -63,6 +63,7 @@ static cJSON *point_json(const eco_sweep_report *r, const eco_sweep_point *p, co
     add_num(o, "outside_tolerance_s", p->outside_tolerance_s);
     add_num(o, "distance_error_pct", p->distance_error_pct);
     add_num(o, "soc_end", p->soc_end);
+    add_num(o, "engine_starts", p->engine_starts);
     add_num(o, "saving_vs_baseline_pct", p->saving_pct);
     add_num(o, "invalid_setpoints", p->invalid_setpoints);
     return o;
@@ -100,16 +101,17 @@ int eco_sweep_write_csv(const char *path, const eco_sweep_report *r, const eco_s
         return ECO_EIO;
     fprintf(fp,
             "label,value,%s,nox_mg_per_km,trace_rms_kmh,jerk_rms_mps3,accel_rms_mps2,"
-            "outside_tolerance_s,distance_error_pct,soc_end,saving_vs_baseline_pct\n",
+            "outside_tolerance_s,distance_error_pct,soc_end,engine_starts,saving_vs_baseline_pct\n",
             eco_sweep_metric_name(r));
     for (int i = 0; i < n; i++) {
         const eco_sweep_point *p = &rows[i];
         char value[32] = ""; /* empty for a reference run */
         if (isfinite(p->value))
             snprintf(value, sizeof value, "%.9g", p->value);
-        fprintf(fp, "%s,%s,%.5f,%.3f,%.4f,%.4f,%.4f,%.1f,%.4f,%.5f,%.3f\n", p->label, value,
+        fprintf(fp, "%s,%s,%.5f,%.3f,%.4f,%.4f,%.4f,%.1f,%.4f,%.5f,%d,%.3f\n", p->label, value,
                 p->metric, p->nox_mg_per_km, p->trace_rms_kmh, p->jerk_rms_mps3, p->accel_rms_mps2,
-                p->outside_tolerance_s, p->distance_error_pct, p->soc_end, p->saving_pct);
+                p->outside_tolerance_s, p->distance_error_pct, p->soc_end, p->engine_starts,
+                p->saving_pct);
     }
     return eco_sim_file_end(fp, tmp, path);
 }

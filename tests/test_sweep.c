@@ -34,7 +34,7 @@ TestSuite(sweep, .init = make_cycle, .fini = drop_cycle);
 
 /* 0.002 is the balanced value, so the middle point must be the balanced preset itself: the
  * swept weights reach the MPC as the presets do. More NOx weight, no more NOx. */
-Test(sweep, nox_weight_never_raises_nox_and_json_has_the_keys)
+Test(sweep, nox_weight_trades_nox_for_fuel_and_json_has_the_keys)
 {
     char cmd[4096], out[65536], csv[700], plot[700];
     snprintf(csv, sizeof csv, "%s/points.csv", cli_dir);
@@ -64,15 +64,19 @@ Test(sweep, nox_weight_never_raises_nox_and_json_has_the_keys)
     const cJSON *points = cJSON_GetObjectItemCaseSensitive(o, "points");
     cr_assert(cJSON_IsArray(points) && cJSON_GetArraySize(points) == 3);
     const double values[] = {0.0005, 0.002, 0.05};
-    double nox_prev = INFINITY, fuel_base = num(base, FIGURES[0]);
+    /* While NOx is ~1 % of the cost (0.0005..0.005) the MPC's choices are decided by the
+     * other terms and NOx moves within +-4 % either way on this short cycle; the trade-off
+     * shows where the weight counts. So: no point more than 5 % above the lightest weight's
+     * NOx, and the heaviest weight at least 25 % below it. */
+    double nox_first = num(cJSON_GetArrayItem(points, 0), "nox_mg_per_km");
+    double fuel_base = num(base, FIGURES[0]);
     for (int i = 0; i < 3; i++) {
         const cJSON *p = cJSON_GetArrayItem(points, i);
         has_figures(p);
         cr_assert_float_eq(num(p, "value"), values[i], 1e-15, "points in sweep order");
         double nox = num(p, "nox_mg_per_km"), fuel = num(p, FIGURES[0]);
-        cr_assert_leq(nox, nox_prev * 1.02 + 1.0, "nox_per_mg=%g: NOx %g after %g mg/km", values[i],
-                      nox, nox_prev);
-        nox_prev = nox;
+        cr_assert_leq(nox, nox_first * 1.05, "nox_per_mg=%g: NOx %g against %g mg/km", values[i],
+                      nox, nox_first);
         cr_assert_float_eq(num(p, "saving_vs_baseline_pct"), 100.0 * (1.0 - fuel / fuel_base),
                            1e-9);
         cr_assert_gt(num(p, "jerk_rms_mps3"), 0.0, "jerk from the series");
@@ -81,8 +85,10 @@ Test(sweep, nox_weight_never_raises_nox_and_json_has_the_keys)
     const cJSON *mid = cJSON_GetArrayItem(points, 1);
     for (size_t i = 0; i < N_FIGURES; i++)
         cr_assert_eq(num(mid, FIGURES[i]), num(balanced, FIGURES[i]), "%s", FIGURES[i]);
-    cr_assert_lt(num(cJSON_GetArrayItem(points, 2), "nox_mg_per_km"),
-                 num(cJSON_GetArrayItem(points, 0), "nox_mg_per_km"), "the weight does act");
+    cr_assert_lt(num(cJSON_GetArrayItem(points, 2), "nox_mg_per_km"), 0.75 * nox_first,
+                 "the weight does act");
+    cr_assert_gt(num(cJSON_GetArrayItem(points, 2), FIGURES[0]),
+                 num(cJSON_GetArrayItem(points, 0), FIGURES[0]), "and costs fuel");
     cJSON_Delete(o);
 
     FILE *fp = fopen(csv, "r");
@@ -152,4 +158,26 @@ Test(sweep, weights_set_matches_the_json_loader)
     cr_assert_eq(eco_mpc_weights_set(&w, "nox_per_mg", -1.0), ECO_EINVAL);
     cr_assert_eq(eco_mpc_weights_set(&w, "nox_per_mg", NAN), ECO_EINVAL);
     cr_assert_eq(memcmp(&w, &before, sizeof w), 0, "refused values leave the weights as they were");
+}
+
+/* The model charges nothing for an engine start, so without a price on switching the MPC's
+ * on/off choice flips at near-ties (19 starts in these 120 s of exact trace); the default
+ * 0.002 breaks the ties for next to no fuel. */
+Test(sweep, engine_switch_weight_damps_engine_starts)
+{
+    char cmd[2048], out[65536];
+    snprintf(cmd, sizeof cmd,
+             ECOSIM " sweep --cycle %s --band 0 --vary engine_switch=0,0.002 --json --quiet",
+             cycle_path);
+    cr_assert_eq(run(cmd, out, sizeof out), 0, "%s", out);
+    cJSON *o = cJSON_Parse(out);
+    cr_assert_not_null(o);
+    const cJSON *points = cJSON_GetObjectItemCaseSensitive(o, "points");
+    cr_assert(cJSON_IsArray(points) && cJSON_GetArraySize(points) == 2);
+    const cJSON *free_sw = cJSON_GetArrayItem(points, 0), *priced = cJSON_GetArrayItem(points, 1);
+    double n0 = num(free_sw, "engine_starts"), n1 = num(priced, "engine_starts");
+    cr_assert(n0 >= 6 && n1 <= n0 / 3, "starts %g without the price, %g with it", n0, n1);
+    cr_assert_float_eq(num(priced, FIGURES[0]), num(free_sw, FIGURES[0]),
+                       0.01 * num(free_sw, FIGURES[0]), "for next to no fuel");
+    cJSON_Delete(o);
 }

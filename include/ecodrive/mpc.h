@@ -34,6 +34,7 @@ typedef struct {
     double jerk_per_mps3_2s;      /* per (m/s^3)^2 * s of jerk (comfort) */
     double accel_per_mps2_2s;     /* per (m/s^2)^2 * s of acceleration (comfort) */
     double trip_time_per_s;       /* per s of time lost against the reference */
+    double engine_switch;         /* hybrids: per engine start or stop decided at a step */
 } eco_mpc_weights;
 
 /* The "balanced" preset (equal to models/weights/balanced.json; a test checks it). */
