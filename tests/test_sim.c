@@ -137,6 +137,32 @@ Test(sim, wheel_energy_matches_trace_integral)
     eco_vehicle_free(&v);
 }
 
+/* Engine starts in the totals are the off -> on edges of the engine state, counted here
+ * again from the recorded series (Prius, WLTC 3b, baseline: a start-stop hybrid). */
+Test(sim, engine_starts_are_the_series_on_edges)
+{
+    scenario s = {"toyota_prius_2022", "wltc_class3b"};
+    eco_vehicle v;
+    eco_sim_cycle c;
+    load(&s, &v, &c);
+    eco_sim_options o;
+    eco_sim_options_default(&o);
+    o.quiet = 1;
+    o.engine_hot = 1;
+    o.keep_series = 1;
+    eco_sim_result r;
+    eco_sim_summary sum;
+    cr_assert_eq(eco_sim_run_named("baseline", NULL, &v, &c, &o, &r, &sum, 0), 0);
+    int edges = r.series[0].engine_on; /* on in the first sample: started in the first step */
+    for (int k = 1; k < r.n_series; k++)
+        edges += r.series[k].engine_on && !r.series[k - 1].engine_on;
+    cr_assert_eq(sum.total.engine_starts, edges);
+    cr_assert(edges >= 10 && edges <= 200, "a hybrid stops and starts its engine: %d", edges);
+    eco_sim_result_free(&r);
+    eco_sim_cycle_free(&c);
+    eco_vehicle_free(&v);
+}
+
 /* EPA composite by hand: 0.43 (Y1+Y2)/(D1+D2) + 0.57 (Y3+Y2)/(D3+D2). */
 Test(sim, ftp_composite_weighting_by_hand)
 {
