@@ -56,15 +56,24 @@ static double engine_peak_efficiency(const eco_vehicle *v)
     return best;
 }
 
-static void run(const scenario *s, eco_sim_summary *sum, eco_vehicle *v, eco_sim_cycle *c)
+/* The baseline over a scenario, hot; the result kept (series too if asked) for the caller
+ * to free. */
+static void run_kept(const scenario *s, int keep_series, eco_vehicle *v, eco_sim_cycle *c,
+                     eco_sim_result *r, eco_sim_summary *sum)
 {
     load(s, v, c);
     eco_sim_options o;
     eco_sim_options_default(&o);
     o.quiet = 1;
     o.engine_hot = 1;
+    o.keep_series = keep_series;
+    cr_assert_eq(eco_sim_run_named("baseline", NULL, v, c, &o, r, sum, 0), 0);
+}
+
+static void run(const scenario *s, eco_sim_summary *sum, eco_vehicle *v, eco_sim_cycle *c)
+{
     eco_sim_result r;
-    cr_assert_eq(eco_sim_run_named("baseline", NULL, v, c, &o, &r, sum, 0), 0);
+    run_kept(s, 0, v, c, &r, sum);
     eco_sim_result_free(&r);
 }
 
@@ -114,19 +123,14 @@ Test(sim, wheel_energy_matches_trace_integral)
     scenario s = {"vw_golf_1p5tsi_2020", "wltc_class3b"};
     eco_vehicle v;
     eco_sim_cycle c;
-    load(&s, &v, &c);
+    eco_sim_result r;
+    eco_sim_summary sum;
+    run_kept(&s, 0, &v, &c, &r, &sum);
     double road_j = 0.0;
     for (int i = 1; i < c.n; i++) {
         double va = 0.5 * (c.speed_mps[i] + c.speed_mps[i - 1]);
         road_j += (v.f0_n * (va > 0) + v.f1_n_per_mps * va + v.f2_n_per_mps2 * va * va) * va;
     }
-    eco_sim_options o;
-    eco_sim_options_default(&o);
-    o.quiet = 1;
-    o.engine_hot = 1;
-    eco_sim_result r;
-    eco_sim_summary sum;
-    cr_assert_eq(eco_sim_run_named("baseline", NULL, &v, &c, &o, &r, &sum, 0), 0);
     const eco_energy *e = &r.total.energy;
     double model_road = e->aero_j + e->rolling_j;
     cr_assert_float_eq(model_road / road_j, 1.0, 0.01, "road energy %g J vs trace %g J", model_road,
@@ -144,15 +148,9 @@ Test(sim, engine_starts_are_the_series_on_edges)
     scenario s = {"toyota_prius_2022", "wltc_class3b"};
     eco_vehicle v;
     eco_sim_cycle c;
-    load(&s, &v, &c);
-    eco_sim_options o;
-    eco_sim_options_default(&o);
-    o.quiet = 1;
-    o.engine_hot = 1;
-    o.keep_series = 1;
     eco_sim_result r;
     eco_sim_summary sum;
-    cr_assert_eq(eco_sim_run_named("baseline", NULL, &v, &c, &o, &r, &sum, 0), 0);
+    run_kept(&s, 1, &v, &c, &r, &sum);
     int edges = r.series[0].engine_on; /* on in the first sample: started in the first step */
     for (int k = 1; k < r.n_series; k++)
         edges += r.series[k].engine_on && !r.series[k - 1].engine_on;
