@@ -1,11 +1,11 @@
 #include "ecodrive/common.h"
 
-#include <sys/stat.h>
-#include <string.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 static unsigned long alloc_count;
 static char last_error[512];
