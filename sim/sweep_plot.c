@@ -60,6 +60,7 @@ static int write_script(const char *dir, const eco_sweep_report *r)
             "set multiplot layout 1,2 title '%s on %s: MPC with %s swept (base weights %s, "
             "band +-%g km/h, +-%g s)'\n"
             "set grid\nset key top right\n"
+            "set offsets graph 0.02, graph 0.12, graph 0.05, graph 0.05 # room for the labels\n"
             "set xlabel '%s'\n",
             vehicle, cycle, r->vary.key, base, r->band_kmh, r->band_s,
             r->bev ? "battery energy [kWh/100 km]" : "fuel, SOC-corrected [L/100 km]");
