@@ -48,10 +48,11 @@ static double metric(const eco_vehicle *v, const eco_sim_summary *s)
 
 static void print_row(const eco_sim_summary *s)
 {
-    printf("%-9s %9.4f %9.4f %9.1f %9.3f %8.3f %7.1f %8.3f %9.1f\n", s->controller,
+    printf("%-9s %9.4f %9.4f %9.1f %9.3f %8.3f %7.1f %8.3f %7d %9.1f\n", s->controller,
            s->total.fuel_l_per_100km, s->total.fuel_soc_corrected_l_per_100km,
            s->total.nox_mg_per_km, s->total.energy_kwh_per_100km, s->total.soc_end,
-           s->total.outside_tolerance_s, s->total.distance_error_pct, s->solve_us_p99);
+           s->total.outside_tolerance_s, s->total.distance_error_pct, s->total.engine_starts,
+           s->solve_us_p99);
 }
 
 int eco_cmd_compare(int argc, char **argv)
@@ -91,8 +92,8 @@ int eco_cmd_compare(int argc, char **argv)
         } else {
             printf("vehicle: %s   cycle: %s   band: %g km/h, %g s\n", sum[0].vehicle, sum[0].cycle,
                    a.sim.band_kmh, a.sim.band_s);
-            printf("%-9s %9s %9s %9s %9s %8s %7s %8s %9s\n", "", "L/100km", "corr", "mgNOx/km",
-                   "kWh/100", "soc_end", "out_s", "dist_%", "p99_us");
+            printf("%-9s %9s %9s %9s %9s %8s %7s %8s %7s %9s\n", "", "L/100km", "corr", "mgNOx/km",
+                   "kWh/100", "soc_end", "out_s", "dist_%", "starts", "p99_us");
             for (int i = 0; i < 3; i++)
                 print_row(&sum[i]);
             printf("MPC vs baseline: %.2f %% saving; MPC/DP: %.4f (%s)\n", saving, ratio,
