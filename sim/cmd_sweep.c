@@ -7,14 +7,19 @@
 
 #include "ecodrive/config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define ECO_SWEEP_WORKERS_MAX 16
 
 typedef struct {
     eco_sim_args c;
-    int have_vary;
+    int have_vary, jobs;
     eco_sweep_values vary;
 } sweep_args;
 
@@ -25,7 +30,7 @@ static void sweep_usage(FILE *fp)
     fprintf(fp,
             "usage: ecosim sweep [--vehicle FILE] --cycle NAME|FILE [--band KMH,S]\n"
             "                    [--weights BASE] --vary KEY=V1,V2,...|KEY=LO:HI:N [--json]\n"
-            "                    [--csv OUT.csv] [--plot DIR] [--quiet]\n"
+            "                    [--csv OUT.csv] [--plot DIR] [--jobs N] [--quiet]\n"
             "\n"
             "Runs the MPC once per value of one cost weight (the base weights with KEY set to\n"
             "the value), plus the baseline controller and the eco, balanced and comfort presets\n"
@@ -47,12 +52,20 @@ static void sweep_usage(FILE *fp)
             "  --csv OUT.csv    the points as CSV\n"
             "  --plot DIR       sweep_tradeoff.png (fuel vs NOx, fuel vs rms jerk) and its\n"
             "                   gnuplot script in DIR\n"
+            "  --jobs N         runs at a time, one process each (default: the CPUs)\n"
             "  --quiet          no progress on stderr\n");
 }
 
 static int sweep_option(int ch, const char *arg, void *own)
 {
     sweep_args *a = own;
+    if (ch == 'J') {
+        double n;
+        int rc = eco_sim_number_arg("sweep", "--jobs", arg, 1, ECO_SWEEP_WORKERS_MAX, &n);
+        if (!rc)
+            a->jobs = (int)n;
+        return rc;
+    }
     if (ch != 'V')
         return -1;
     if (a->have_vary) {
@@ -71,6 +84,7 @@ static int parse_sweep_args(int argc, char **argv, sweep_args *a)
                                          ECO_OPT_BAND,
                                          ECO_OPT_WEIGHTS,
                                          {"vary", required_argument, 0, 'V'},
+                                         {"jobs", required_argument, 0, 'J'},
                                          ECO_OPT_JSON,
                                          ECO_OPT_CSV,
                                          ECO_OPT_PLOT,
@@ -78,6 +92,8 @@ static int parse_sweep_args(int argc, char **argv, sweep_args *a)
                                          ECO_OPT_HELP,
                                          {0, 0, 0, 0}};
     a->have_vary = 0;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    a->jobs = cpus < 1 ? 1 : (cpus > ECO_SWEEP_WORKERS_MAX ? ECO_SWEEP_WORKERS_MAX : (int)cpus);
     int rc = eco_sim_parse_args("sweep", argc, argv, opts, sweep_usage, sweep_option, a, &a->c);
     if (rc)
         return rc;
@@ -116,35 +132,102 @@ static void progress(const sweep_args *a, const char *what, int i, int n, const 
         fprintf(stderr, "sweep %s %d/%d %s ...\n", what, i, n, label);
 }
 
-/* The baseline controller, then the three presets; every point. */
-static int run_all(const sweep_args *a, const eco_vehicle *veh, const eco_sim_cycle *cyc,
-                   const eco_mpc_weights *w, eco_sweep_report *r)
+/* Job j of a sweep: 0 the baseline controller, 1..N_PRESETS the presets, then the points. */
+static int run_job(const sweep_args *a, const eco_vehicle *veh, const eco_sim_cycle *cyc,
+                   const eco_mpc_weights *w, int j, eco_sweep_point *p)
 {
     const int n_refs = 1 + ECO_SWEEP_N_PRESETS;
-    int rc;
-    progress(a, "reference", 1, n_refs, "baseline");
-    if ((rc = eco_sweep_run_baseline(veh, cyc, &a->c.sim, &r->refs[0])))
-        return rc;
-    snprintf(r->refs[0].label, sizeof r->refs[0].label, "baseline");
-    for (int i = 0; i < ECO_SWEEP_N_PRESETS; i++) {
-        eco_sweep_point *p = &r->refs[1 + i];
+    memset(p, 0, sizeof *p);
+    if (j == 0) {
+        progress(a, "reference", 1, n_refs, "baseline");
+        snprintf(p->label, sizeof p->label, "baseline");
+        p->value = NAN;
+        return eco_sweep_run_baseline(veh, cyc, &a->c.sim, p);
+    }
+    if (j < n_refs) {
         eco_mpc_weights pw;
-        progress(a, "reference", 2 + i, n_refs, PRESETS[i]);
-        if ((rc = eco_sim_weights_resolve(PRESETS[i], &pw)) ||
-            (rc = eco_sweep_run_mpc(veh, cyc, &a->c.sim, &pw, p)))
-            return rc;
-        snprintf(p->label, sizeof p->label, "%s", PRESETS[i]);
+        progress(a, "reference", j + 1, n_refs, PRESETS[j - 1]);
+        snprintf(p->label, sizeof p->label, "%s", PRESETS[j - 1]);
+        p->value = NAN;
+        int rc = eco_sim_weights_resolve(PRESETS[j - 1], &pw);
+        return rc ? rc : eco_sweep_run_mpc(veh, cyc, &a->c.sim, &pw, p);
     }
-    for (int i = 0; i < a->vary.n; i++) {
-        eco_sweep_point *p = &r->points[i];
-        snprintf(p->label, sizeof p->label, "%.4g", a->vary.value[i]);
-        progress(a, a->vary.key, i + 1, a->vary.n, p->label);
-        if ((rc = eco_sweep_run_mpc(veh, cyc, &a->c.sim, &w[i], p)))
-            return rc;
-        p->value = a->vary.value[i];
+    int i = j - n_refs;
+    snprintf(p->label, sizeof p->label, "%.4g", a->vary.value[i]);
+    progress(a, a->vary.key, i + 1, a->vary.n, p->label);
+    p->value = a->vary.value[i];
+    return eco_sweep_run_mpc(veh, cyc, &a->c.sim, &w[i], p);
+}
+
+/* One result record through a worker's pipe. */
+typedef struct {
+    int job, rc;
+    eco_sweep_point point;
+} job_result;
+
+/* The runs are independent and deterministic, so they go to one worker process per core
+ * (fork: each gets the loaded vehicle and cycle); worker k runs jobs k, k + n, ... and
+ * sends each result back whole. A sweep's records (under 16 kB) fit a pipe's buffer, so
+ * reading the workers one after another cannot block them. */
+static int run_parallel(const sweep_args *a, const eco_vehicle *veh, const eco_sim_cycle *cyc,
+                        const eco_mpc_weights *w, int n_jobs, int n_workers, eco_sweep_point *out)
+{
+    int fds[ECO_SWEEP_WORKERS_MAX][2], started = 0, rc = 0;
+    pid_t pids[ECO_SWEEP_WORKERS_MAX];
+    fflush(stdout);
+    fflush(stderr);
+    for (int k = 0; k < n_workers; k++, started++) {
+        if (pipe(fds[k]) || (pids[k] = fork()) < 0) {
+            fprintf(stderr, "ecosim sweep: cannot start a worker: %s\n", strerror(errno));
+            rc = 1;
+            break;
+        }
+        if (pids[k] == 0) { /* worker: _exit, so no exit handler (or leak check) runs twice */
+            close(fds[k][0]);
+            int bad = 0;
+            for (int j = k; j < n_jobs && !bad; j += n_workers) {
+                job_result r = {.job = j};
+                r.rc = run_job(a, veh, cyc, w, j, &r.point);
+                bad = r.rc || write(fds[k][1], &r, sizeof r) != (ssize_t)sizeof r;
+            }
+            _exit(bad ? 1 : 0);
+        }
+        close(fds[k][1]);
     }
-    for (int i = 0; i < n_refs; i++)
-        r->refs[i].value = NAN;
+    int got = 0;
+    for (int k = 0; k < started; k++) {
+        job_result r;
+        while (read(fds[k][0], &r, sizeof r) == (ssize_t)sizeof r)
+            if (r.job >= 0 && r.job < n_jobs && r.rc == 0) {
+                out[r.job] = r.point;
+                got++;
+            }
+        close(fds[k][0]);
+        int st;
+        if (waitpid(pids[k], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+            rc = 1;
+    }
+    return rc || got != n_jobs ? 1 : 0;
+}
+
+/* The baseline controller, the three presets and every point; savings against the first. */
+static int run_all(const sweep_args *a, const eco_vehicle *veh, const eco_sim_cycle *cyc,
+                   const eco_mpc_weights *w, int n_workers, eco_sweep_report *r)
+{
+    const int n_refs = 1 + ECO_SWEEP_N_PRESETS, n_jobs = n_refs + a->vary.n;
+    eco_sweep_point all[1 + ECO_SWEEP_N_PRESETS + ECO_SWEEP_POINTS_MAX];
+    int rc = 0;
+    n_workers = n_workers < n_jobs ? n_workers : n_jobs;
+    if (n_workers > 1) {
+        rc = run_parallel(a, veh, cyc, w, n_jobs, n_workers, all);
+    } else {
+        for (int j = 0; j < n_jobs && !rc; j++)
+            rc = run_job(a, veh, cyc, w, j, &all[j]);
+    }
+    if (rc)
+        return rc;
+    memcpy(r->refs, all, sizeof r->refs);
+    memcpy(r->points, all + n_refs, (size_t)a->vary.n * sizeof all[0]);
     double b = r->refs[0].metric;
     for (int i = 0; i < n_refs; i++)
         r->refs[i].saving_pct = 100.0 * (1.0 - r->refs[i].metric / b);
@@ -191,7 +274,7 @@ int eco_cmd_sweep(int argc, char **argv)
     r.band_s = a.c.sim.band_s;
     r.bev = veh.powertrain == ECO_PT_BEV;
     r.vary = a.vary;
-    rc = run_all(&a, &veh, &cyc, w, &r);
+    rc = run_all(&a, &veh, &cyc, w, a.jobs, &r);
     if (rc == 0)
         rc = report(&a, &r);
     eco_sim_cycle_free(&cyc);

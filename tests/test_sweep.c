@@ -181,3 +181,16 @@ Test(sweep, engine_switch_weight_damps_engine_starts)
                        0.01 * num(free_sw, FIGURES[0]), "for next to no fuel");
     cJSON_Delete(o);
 }
+
+/* The runs go to worker processes; what comes back is what one process computes alone. */
+Test(sweep, workers_give_the_single_process_result)
+{
+    char cmd[2048], one[65536], two[65536];
+    const char *fmt = ECOSIM " sweep --cycle %s --vary nox_per_mg=0.001,0.01 --json --quiet "
+                             "--jobs %d 2>/dev/null";
+    snprintf(cmd, sizeof cmd, fmt, cycle_path, 1);
+    cr_assert_eq(run(cmd, one, sizeof one), 0, "%s", one);
+    snprintf(cmd, sizeof cmd, fmt, cycle_path, 2);
+    cr_assert_eq(run(cmd, two, sizeof two), 0, "%s", two);
+    cr_assert_str_eq(one, two);
+}
