@@ -39,13 +39,6 @@ static int parse_cmp_args(int argc, char **argv, cmp_args *a)
     return eco_sim_parse_args("compare", argc, argv, opts, cmp_usage, NULL, NULL, a);
 }
 
-/* The figure compared: SOC-corrected fuel, or battery energy for a BEV. */
-static double metric(const eco_vehicle *v, const eco_sim_summary *s)
-{
-    return v->powertrain == ECO_PT_BEV ? s->total.energy_kwh_per_100km
-                                       : s->total.fuel_soc_corrected_l_per_100km;
-}
-
 static void print_row(const eco_sim_summary *s)
 {
     printf("%-9s %9.4f %9.4f %9.1f %9.3f %8.3f %7.1f %8.3f %7d %9.1f\n", s->controller,
@@ -76,16 +69,15 @@ int eco_cmd_compare(int argc, char **argv)
         eco_sim_result_free(&res);
     }
     if (!rc) {
-        double b = metric(&veh, &sum[0]), m = metric(&veh, &sum[1]), d = metric(&veh, &sum[2]);
+        int bev = veh.powertrain == ECO_PT_BEV;
+        double b = eco_sim_metric(bev, &sum[0].total), m = eco_sim_metric(bev, &sum[1].total);
+        double d = eco_sim_metric(bev, &sum[2].total);
         double saving = 100.0 * (1.0 - m / b), ratio = m / d;
         if (a.json) {
             cJSON *o = cJSON_CreateObject();
             for (int i = 0; i < 3; i++)
                 cJSON_AddItemToObject(o, names[i], eco_sim_summary_json(&sum[i]));
-            cJSON_AddStringToObject(o, "metric",
-                                    veh.powertrain == ECO_PT_BEV
-                                        ? "energy_kwh_per_100km"
-                                        : "fuel_soc_corrected_l_per_100km");
+            cJSON_AddStringToObject(o, "metric", eco_sim_metric_key(bev));
             cJSON_AddNumberToObject(o, "mpc_vs_baseline_pct", saving);
             cJSON_AddNumberToObject(o, "mpc_over_dp", ratio);
             eco_sim_print_json(o);
@@ -97,7 +89,7 @@ int eco_cmd_compare(int argc, char **argv)
             for (int i = 0; i < 3; i++)
                 print_row(&sum[i]);
             printf("MPC vs baseline: %.2f %% saving; MPC/DP: %.4f (%s)\n", saving, ratio,
-                   veh.powertrain == ECO_PT_BEV ? "battery energy" : "SOC-corrected fuel");
+                   bev ? "battery energy" : "SOC-corrected fuel");
         }
     }
     eco_sim_cycle_free(&cyc);

@@ -171,3 +171,13 @@ void eco_sim_summarize(const eco_vehicle *v, const eco_sim_cycle *c, const char 
     s->band_s = r->band_s;
     solve_stats(r, s);
 }
+
+double eco_sim_metric(int bev, const eco_sim_figures *f)
+{
+    return bev ? f->energy_kwh_per_100km : f->fuel_soc_corrected_l_per_100km;
+}
+
+const char *eco_sim_metric_key(int bev)
+{
+    return bev ? "energy_kwh_per_100km" : "fuel_soc_corrected_l_per_100km";
+}

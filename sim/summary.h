@@ -34,6 +34,11 @@ typedef struct {
     double band_kmh, band_s; /* offered to the controller (0, 0: exact trace) */
 } eco_sim_summary;
 
+/* The figure controllers are compared on: SOC-corrected fuel (L/100 km), or for a BEV the
+ * battery energy (kWh/100 km); and its JSON key. */
+double eco_sim_metric(int bev, const eco_sim_figures *f);
+const char *eco_sim_metric_key(int bev);
+
 /* ftp_weighting: apply the FTP-75 composite when the cycle has FTP bags. */
 void eco_sim_summarize(const eco_vehicle *veh, const eco_sim_cycle *cyc, const char *controller,
                        const eco_sim_result *res, int ftp_weighting, eco_sim_summary *s);

@@ -126,8 +126,7 @@ static void figures_of(const eco_vehicle *veh, const eco_sim_summary *s, const e
                        double dt_s, eco_sweep_point *p)
 {
     const eco_sim_figures *t = &s->total;
-    p->metric =
-        veh->powertrain == ECO_PT_BEV ? t->energy_kwh_per_100km : t->fuel_soc_corrected_l_per_100km;
+    p->metric = eco_sim_metric(veh->powertrain == ECO_PT_BEV, t);
     p->nox_mg_per_km = t->nox_mg_per_km;
     p->trace_rms_kmh = t->trace_rms_kmh;
     p->outside_tolerance_s = t->outside_tolerance_s;
@@ -188,5 +187,5 @@ int eco_sweep_run_baseline(const eco_vehicle *veh, const eco_sim_cycle *cyc,
 
 const char *eco_sweep_metric_name(const eco_sweep_report *r)
 {
-    return r->bev ? "energy_kwh_per_100km" : "fuel_soc_corrected_l_per_100km";
+    return eco_sim_metric_key(r->bev);
 }
