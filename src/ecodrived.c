@@ -445,8 +445,11 @@ int main(int argc, char **argv)
     rctx.weights_path = w_path[0] ? w_path : NULL;
     rctx.dt_s = cfg.dt_s;
     eco_mpc_settings_default(&rctx.set);
-    if (a.replay)
-        rctx.set.deadline_us = 1e12; /* replay output may not depend on the machine's speed */
+    /* The solver may use the period's solve budget, on the clock the period runs on: the
+     * sim's 2 ms CPU-time default trips at random where the kernel accounts CPU time per tick
+     * (user-mode Linux). Replay output may not depend on the machine's speed. */
+    rctx.set.deadline_wall_clock = 1;
+    rctx.set.deadline_us = a.replay ? 1e12 : (double)cfg.solve_budget_ns * 1e-3;
     eco_controller *ctl = make_controller(&a, &rctx);
     if (!ctl)
         goto out;

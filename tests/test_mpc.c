@@ -170,11 +170,14 @@ Test(mpc, the_step_allocates_nothing)
     cr_assert_eq(allocs_over_steps(VEH("tesla_model3_rwd_2022"), 2.0, 1500), 0);
 }
 
-Test(mpc, forced_timeout_returns_the_last_safe_setpoint_invalid_and_resets)
+static void forced_timeout(int wall_clock)
 {
     eco_vehicle v;
     load(VEH("toyota_prius_2022"), &v);
-    eco_controller *ctl = eco_mpc_create(&v, 0.1, NULL, NULL);
+    eco_mpc_settings set;
+    eco_mpc_settings_default(&set);
+    set.deadline_wall_clock = wall_clock;
+    eco_controller *ctl = eco_mpc_create(&v, 0.1, &set, NULL);
     eco_mpc_ws *ws = eco_mpc_controller_ws(ctl);
     cr_assert_not_null(ws);
     eco_state x;
@@ -212,6 +215,16 @@ Test(mpc, forced_timeout_returns_the_last_safe_setpoint_invalid_and_resets)
     cr_assert_eq(good.valid, 1);
     ctl->destroy(ctl);
     eco_vehicle_free(&v);
+}
+
+Test(mpc, forced_timeout_returns_the_last_safe_setpoint_invalid_and_resets)
+{
+    forced_timeout(0);
+}
+
+Test(mpc, forced_timeout_on_the_wall_clock_as_the_daemon_runs_it)
+{
+    forced_timeout(1);
 }
 
 Test(mpc, fuel_fit_error_within_stated_bound)

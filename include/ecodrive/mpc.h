@@ -61,6 +61,9 @@ typedef struct {
     int n_alloc_levels;          /* hybrid: levels searched at the present step (12) */
     int max_iter;                /* co-state (equivalence factor) iterations per step (8) */
     double deadline_us;          /* solve time beyond which the step falls back (2000) */
+    int deadline_wall_clock;     /* 0: deadline_us is the thread's CPU time (preemption does not
+                                    trip it; needs a fine-grained CPU clock); 1: wall clock
+                                    (CLOCK_MONOTONIC), what a real-time loop's period is in */
     double band_margin_kmh;      /* keep this far inside the band (0.1) */
     double gap_gain_per_m2;      /* distance price per m of distance gap, cost/m^2 (0.0002) */
     double gap_integral_per_m2s; /* its integral action, cost/(m^2 s) (0: off) */

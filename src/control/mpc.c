@@ -82,12 +82,14 @@ static size_t align8(size_t n)
     return (n + 7u) & ~(size_t)7u;
 }
 
-/* The solver's own CPU time: a deadline on work done, which preemption by other
- * processes does not trip (the rt loop counts wall-clock overruns). */
-static double now_us(void)
+/* By default the solver's own CPU time: a deadline on work done, which preemption by other
+ * processes does not trip. Some kernels account CPU time per tick (user-mode Linux: 10 ms
+ * steps, measured), where a 2 ms CPU deadline trips at random; the daemon therefore uses the
+ * wall clock with its period's budget. */
+static double now_us(const eco_mpc_ws *ws)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    clock_gettime(ws->set.deadline_wall_clock ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID, &ts);
     return ts.tv_sec * 1e6 + ts.tv_nsec * 1e-3;
 }
 
@@ -515,7 +517,7 @@ static int costate_exact(eco_mpc_ws *ws, double soc0, double target, double t0)
         else
             lo = s;
         s = 0.5 * (lo + hi);
-        if (now_us() - t0 > ws->set.deadline_us)
+        if (now_us(ws) - t0 > ws->set.deadline_us)
             return ECO_ESOLVER;
     }
     ws->s_equiv = s;
@@ -714,7 +716,7 @@ static int plan_band(eco_mpc_ws *ws, const eco_observation *obs, const eco_previ
     for (int it = 0; it < iters; it++) {
         ws->st.iterations++;
         k = horizon_dp(ws, obs->speed_mps, obs->accel_mps2, price, obs->soc, pe);
-        if (now_us() - t0 > ws->set.deadline_us)
+        if (now_us(ws) - t0 > ws->set.deadline_us)
             return ECO_ESOLVER;
         if (!pe || k < 0)
             break;
@@ -752,7 +754,7 @@ static int plan_band(eco_mpc_ws *ws, const eco_observation *obs, const eco_previ
 int eco_mpc_step(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *pv,
                  eco_setpoint *sp)
 {
-    double t0 = now_us();
+    double t0 = now_us(ws);
     ws->st.steps++;
     if (pv->n < 1 || !(pv->dt_s > 0.0) || !isfinite(obs->speed_mps) || !isfinite(obs->soc))
         return fallback(ws, sp);
@@ -775,7 +777,7 @@ int eco_mpc_step(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *
     memset(sp, 0, sizeof *sp);
     eco_mpc_allocate(ws->veh, &x, v1, pv->dt_s, pv->grade_rad[0], &ws->w, s, ws->set.n_alloc_levels,
                      &sp->cmd, &cost);
-    if (now_us() - t0 > ws->set.deadline_us)
+    if (now_us(ws) - t0 > ws->set.deadline_us)
         return fallback(ws, sp);
     sp->valid = 1;
     ws->last_safe = *sp;
