@@ -1,0 +1,67 @@
+/* The MPC's workspace and what its two files share: mpc.c (create, the step, the co-state)
+ * and mpc_horizon.c (the horizon programme and its pair-cost cache). Not installed. */
+#ifndef ECODRIVE_MPC_INTERNAL_H
+#define ECODRIVE_MPC_INTERNAL_H
+
+#include "ecodrive/mpc.h"
+
+#include <stdint.h>
+
+#define KMH             3.6
+#define V_MAX_MPS       (160.0 / KMH) /* table range: above every shipped cycle's band */
+#define BAND_EPS_MPS    1e-6
+#define BIG             1e30
+#define S_QUANTUM       0.05 /* grid of the equivalence factor the pair costs are cached on */
+#define TRACK_SHAPE_REF 0.01 /* tracking weight at which the stage path is half reference */
+
+struct eco_mpc_ws {
+    eco_controller ctl; /* first: eco_mpc_create hands out &ws->ctl */
+    const eco_vehicle *veh;
+    eco_mpc_settings set;
+    eco_mpc_weights w;
+    eco_mpc_dims dims;
+    eco_mpc_table tab;
+    double dt_s, lhv, s0, m_eff, kin_cost_per_j, soc_gain;
+    double price0, price_int;     /* distance price: nominal, and its integral (warm start) */
+    double regen_share, e_unit_j; /* kinetic energy a stop returns to the battery; J/SOC */
+    int hybrid, n_off;
+    /* horizon scratch */
+    double *vref, *lo, *hi; /* [n_stages + 1] */
+    int *jlo, *jhi;         /* [n_stages + 1] */
+    double *V;              /* [(n_stages + 1) * n_band_max] */
+    double *W;              /* [n_band_max]: next-stage terms of the present stage */
+    double *acc_term;       /* [n_off]: acceleration cost of each offset */
+    float *pair_cost;       /* [n_nodes * n_off]: min over levels at the present s */
+    float *pair_batt;       /* battery energy of that level */
+    uint64_t *pair_levels;  /* [n_nodes * n_off]: levels that can be least for some s */
+    uint32_t *row_stamp;    /* [n_nodes]: row i holds offsets row_lo..row_hi at this stamp */
+    int *row_lo, *row_hi;   /* [n_nodes] */
+    uint32_t stamp;         /* of the present slot; 0: none */
+    double s_cached;        /* equivalence factor the cached pair costs hold, on a S_QUANTUM grid */
+    /* Two cache slots, one per equivalence factor: the relaxed co-state mostly steps back
+     * to the grid point it left, and then finds its pair costs still there. The pointers
+     * above view the present slot. */
+    float *slot_cost[2], *slot_batt[2];
+    uint32_t *slot_rows[2];
+    int *slot_lo[2], *slot_hi[2];
+    double slot_s[2];
+    uint32_t slot_stamp[2], stamp_ctr;
+    int slot;
+    double ref_prev; /* the reference speed now: the last step's first preview entry */
+    int have_ref_prev;
+    /* warm start and fallback */
+    double s_equiv;
+    eco_setpoint last_safe;
+    eco_mpc_stats st;
+};
+
+/* Point the pair-cost cache at slot k. */
+void eco_mpc_slot_view(eco_mpc_ws *ws, int k);
+
+/* The horizon programme: backward pass over the speed nodes from v0 (previous acceleration
+ * a_prev) at distance price `price`; returns the best first-stage node, and with soc_end
+ * the SOC at the horizon's end along the optimal path from soc0. */
+int eco_mpc_horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, double price, double soc0,
+                       double *soc_end);
+
+#endif
