@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
 out=${2:-$(mktemp -d "${TMPDIR:-/tmp}/compare-grid.XXXXXX")}
 ecosim="$build/bin/ecosim"
+mkdir -p "$out"
 [ -x "$ecosim" ] || { echo "compare-grid: no $ecosim (build first)" >&2; exit 2; }
 vehicles="toyota_prius_2022 vw_golf_1p5tsi_2020 toyota_corolla_1p8_cvt tesla_model3_rwd_2022 renault_zoe_ze50"
 cycles="wltc_class1 wltc_class2 wltc_class3a wltc_class3b nedc udds ftp75 hwfet us06"

@@ -5,7 +5,8 @@
  *    on distance that closes the runner's distance gap (equal distance);
  *  - discrete choices by enumeration: the gear of a stepped box, engine on/off and engine
  *    power of a power-split hybrid (ECMS with an equivalence factor s solved over the
- *    horizon so that it equals the co-state of the terminal SOC cost);
+ *    horizon so that it equals the co-state of the terminal SOC cost); in the band a
+ *    hybrid's horizon nodes carry the engine state, and a planned start has a price;
  *  - prediction by a table of one-stage transitions built at create time by
  *    eco_model_step itself (the same physics as the plant), and the present step decided
  *    by eco_model_step directly.
@@ -35,6 +36,7 @@ typedef struct {
     double accel_per_mps2_2s;     /* per (m/s^2)^2 * s of acceleration (comfort) */
     double trip_time_per_s;       /* per s of time lost against the reference */
     double engine_switch;         /* hybrids: per engine start or stop decided at a step */
+    double engine_start_g;        /* hybrids: a start the horizon plans, priced as g of fuel */
 } eco_mpc_weights;
 
 /* The "balanced" preset (equal to models/weights/balanced.json; a test checks it). */
@@ -149,11 +151,13 @@ double eco_mpc_equivalence_cost(const eco_vehicle *veh, const eco_mpc_weights *w
 
 /* Present-step allocation: the command that drives from the state to v1_mps in dt_s and,
  * among the discrete and continuous choices, costs least: gear (stepped), or engine off or
- * on at a power (hybrid) by cost + s * battery energy / LHV. Returns the cost (cost units)
- * and fills cmd; ECO_OK, or ECO_ERANGE if no choice reaches v1 (cmd then the closest). */
+ * on at a power (hybrid) by cost + s * battery energy / LHV. engine: a hybrid's engine state
+ * as planned (0 off, 1 on; the other state only where the planned one cannot reach v1), or
+ * -1 to choose freely. Returns the cost (cost units) and fills cmd; ECO_OK, or ECO_ERANGE if
+ * no choice reaches v1 (cmd then the closest). */
 int eco_mpc_allocate(const eco_vehicle *veh, const eco_state *x, double v1_mps, double dt_s,
                      double grade_rad, const eco_mpc_weights *w, double s_equiv, int n_levels,
-                     eco_command *cmd, double *cost);
+                     int engine, eco_command *cmd, double *cost);
 
 /* Workspace (STYLE.md §3): dims -> memsize -> one allocation -> create. */
 typedef struct {

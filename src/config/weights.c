@@ -24,6 +24,7 @@ static const weight_key KEYS[] = {
     WKEY(tracking_per_kmh2s), WKEY(terminal_soc_per_pct2),
     WKEY(jerk_per_mps3_2s),   WKEY(accel_per_mps2_2s),
     WKEY(trip_time_per_s),    WKEY(engine_switch),
+    WKEY(engine_start_g),
 };
 #define N_KEYS ((int)(sizeof KEYS / sizeof KEYS[0]))
 
@@ -39,6 +40,7 @@ void eco_mpc_weights_default(eco_mpc_weights *w)
     w->accel_per_mps2_2s = 0.002;
     w->trip_time_per_s = 0.0;
     w->engine_switch = 0.002;
+    w->engine_start_g = 0.02;
 }
 
 static int ends_with(const char *s, const char *suffix)

@@ -100,7 +100,7 @@ static int dp_step(eco_controller *c, const eco_observation *obs, const eco_prev
         double s = sol->res.s_equiv;
         double cost;
         eco_mpc_allocate(v, &x, v1, pv->dt_s, pv->grade_rad[0], &sol->set.weights, s,
-                         sol->set.n_engine_levels, &sp->cmd, &cost);
+                         sol->set.n_engine_levels, -1, &sp->cmd, &cost);
     }
     sp->valid = 1;
     return ECO_OK;

@@ -74,8 +74,10 @@ static size_t scratch_bytes(const eco_mpc_dims *d)
     size_t n_off = (size_t)(d->table.off_max - d->table.off_min + 1);
     return 3 * align8(ns * sizeof(double)) + 2 * align8(ns * sizeof(int)) +
            align8((size_t)d->n_band_max * sizeof(double)) + align8(n_off * sizeof(double)) +
-           align8(ns * (size_t)d->n_band_max * sizeof(double)) + align8(pairs * sizeof(uint64_t)) +
-           2 * (2 * align8(pairs * sizeof(float)) +
+           align8((size_t)d->n_band_max * sizeof(double)) +
+           2 * align8(ns * (size_t)d->n_band_max * sizeof(double)) +
+           align8(pairs * sizeof(uint64_t)) +
+           2 * (4 * align8(pairs * sizeof(float)) +
                 align8((size_t)d->table.n_nodes * sizeof(uint32_t)) +
                 2 * align8((size_t)d->table.n_nodes * sizeof(int)));
 }
@@ -162,11 +164,16 @@ static void pair_levels_make(eco_mpc_ws *ws)
         const float *c = t->cost + p * (size_t)t->n_levels;
         const float *b = t->battery_j + p * (size_t)t->n_levels;
         uint64_t mask = 0;
-        for (int l = 0; l < t->n_levels; l++) {
+        /* A hybrid's horizon keeps engine off (level 0) and on apart: off whenever it is
+         * feasible, and the on-levels that can be least among the on-levels. */
+        int first_on = ws->hybrid ? 1 : 0;
+        if (ws->hybrid && isfinite(c[0]) && isfinite(b[0]))
+            mask |= 1u;
+        for (int l = first_on; l < t->n_levels; l++) {
             if (!isfinite(c[l]) || !isfinite(b[l]))
                 continue;
             double a = s_lo, z = s_hi;
-            for (int m = 0; m < t->n_levels && a <= z; m++) {
+            for (int m = first_on; m < t->n_levels && a <= z; m++) {
                 if (m == l || !isfinite(c[m]) || !isfinite(b[m]))
                     continue;
                 double d0 = (double)c[l] - c[m], db = (double)b[l] - b[m];
@@ -216,8 +223,12 @@ int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
     ws->hi = carve(&p, ns * sizeof(double));
     ws->jlo = carve(&p, ns * sizeof(int));
     ws->jhi = carve(&p, ns * sizeof(int));
-    ws->V = carve(&p, ns * (size_t)d->n_band_max * sizeof(double));
-    ws->W = carve(&p, (size_t)d->n_band_max * sizeof(double));
+    ws->n_eng = ws->hybrid ? 2 : 1;
+    ws->start_cost = w->fuel_per_g * w->engine_start_g;
+    for (int e = 0; e < 2; e++) {
+        ws->V[e] = carve(&p, ns * (size_t)d->n_band_max * sizeof(double));
+        ws->W[e] = carve(&p, (size_t)d->n_band_max * sizeof(double));
+    }
     ws->acc_term = carve(&p, (size_t)ws->n_off * sizeof(double));
     for (int o = 0; o < ws->n_off; o++) {
         double a = (o + ws->tab.off_min) * ws->tab.dv_mps / ws->tab.stage_s;
@@ -225,8 +236,10 @@ int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
     }
     ws->pair_levels = carve(&p, pairs * sizeof(uint64_t));
     for (int k = 0; k < 2; k++) {
-        ws->slot_cost[k] = carve(&p, pairs * sizeof(float));
-        ws->slot_batt[k] = carve(&p, pairs * sizeof(float));
+        for (int e = 0; e < 2; e++) {
+            ws->slot_cost[k][e] = carve(&p, pairs * sizeof(float));
+            ws->slot_batt[k][e] = carve(&p, pairs * sizeof(float));
+        }
         ws->slot_rows[k] = carve(&p, (size_t)ws->tab.n_nodes * sizeof(uint32_t));
         ws->slot_lo[k] = carve(&p, (size_t)ws->tab.n_nodes * sizeof(int));
         ws->slot_hi[k] = carve(&p, (size_t)ws->tab.n_nodes * sizeof(int));
@@ -267,6 +280,7 @@ void eco_mpc_reset(eco_mpc_ws *ws)
     eco_mpc_slot_view(ws, 0);
     memset(&ws->last_safe, 0, sizeof ws->last_safe);
     ws->last_safe.cmd.engine_on = -1;
+    ws->plan_engine = -1;
     ws->last_safe.cmd.brake = 0.2; /* never used unless no step ever succeeded */
 }
 
@@ -411,7 +425,8 @@ static int plan_band(eco_mpc_ws *ws, const eco_observation *obs, const eco_previ
     int k = -1;
     for (int it = 0; it < iters; it++) {
         ws->st.iterations++;
-        k = eco_mpc_horizon_dp(ws, obs->speed_mps, obs->accel_mps2, price, obs->soc, pe);
+        k = eco_mpc_horizon_dp(ws, obs->speed_mps, obs->accel_mps2, obs->engine_on, price, obs->soc,
+                               pe);
         if (now_us(ws) - t0 > ws->set.deadline_us)
             return ECO_ESOLVER;
         if (!pe || k < 0)
@@ -455,6 +470,7 @@ int eco_mpc_step(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *
     if (pv->n < 1 || !(pv->dt_s > 0.0) || !isfinite(obs->speed_mps) || !isfinite(obs->soc))
         return fallback(ws, sp);
     int exact;
+    ws->plan_engine = -1;
     horizon_samples(ws, obs, pv, &exact);
     double v1 = pv->speed_ref_mps[0];
     int rc = ECO_OK;
@@ -471,8 +487,10 @@ int eco_mpc_step(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *
     double s = ws->hybrid ? ws->s_equiv : (ws->veh->powertrain == ECO_PT_BEV ? 1.0 : 0.0);
     double cost;
     memset(sp, 0, sizeof *sp);
+    /* In the band the horizon's plan (which prices a start) decides the engine state. */
+    int engine = exact ? -1 : ws->plan_engine;
     eco_mpc_allocate(ws->veh, &x, v1, pv->dt_s, pv->grade_rad[0], &ws->w, s, ws->set.n_alloc_levels,
-                     &sp->cmd, &cost);
+                     engine, &sp->cmd, &cost);
     if (now_us(ws) - t0 > ws->set.deadline_us)
         return fallback(ws, sp);
     sp->valid = 1;

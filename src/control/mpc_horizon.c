@@ -12,8 +12,10 @@
 void eco_mpc_slot_view(eco_mpc_ws *ws, int k)
 {
     ws->slot = k;
-    ws->pair_cost = ws->slot_cost[k];
-    ws->pair_batt = ws->slot_batt[k];
+    for (int e = 0; e < 2; e++) {
+        ws->pair_cost[e] = ws->slot_cost[k][e];
+        ws->pair_batt[e] = ws->slot_batt[k][e];
+    }
     ws->row_stamp = ws->slot_rows[k];
     ws->row_lo = ws->slot_lo[k];
     ws->row_hi = ws->slot_hi[k];
@@ -22,17 +24,19 @@ void eco_mpc_slot_view(eco_mpc_ws *ws, int k)
 }
 
 /* Fill the cached least cost over the engine levels of pairs (i, dlo..dhi), offsets
- * relative to off_min, at the present equivalence factor. */
+ * relative to off_min, at the present equivalence factor: for a hybrid with the engine
+ * off (level 0) and on (the least of the others), else over all levels. */
 static void pair_fill(eco_mpc_ws *ws, int i, int dlo, int dhi)
 {
     const eco_mpc_table *t = &ws->tab;
     double s = ws->s_cached * ws->w.fuel_per_g / ws->lhv;
     size_t p = (size_t)i * (size_t)ws->n_off + (size_t)dlo;
+    uint64_t on_mask = ws->hybrid ? ~(uint64_t)1 : ~(uint64_t)0;
     for (int d = dlo; d <= dhi; d++, p++) {
         double best = INFINITY, bb = 0.0;
         const float *c = t->cost + p * (size_t)t->n_levels;
         const float *b = t->battery_j + p * (size_t)t->n_levels;
-        for (uint64_t m = ws->pair_levels[p]; m; m &= m - 1) {
+        for (uint64_t m = ws->pair_levels[p] & on_mask; m; m &= m - 1) {
             int l = __builtin_ctzll(m);
             double v = c[l] + s * b[l];
             if (v < best) {
@@ -40,8 +44,14 @@ static void pair_fill(eco_mpc_ws *ws, int i, int dlo, int dhi)
                 bb = b[l];
             }
         }
-        ws->pair_cost[p] = (float)best;
-        ws->pair_batt[p] = (float)bb;
+        int e = ws->hybrid ? ENG_ON : 0;
+        ws->pair_cost[e][p] = (float)best;
+        ws->pair_batt[e][p] = (float)bb;
+        if (ws->hybrid) {
+            int off = (ws->pair_levels[p] & 1u) != 0;
+            ws->pair_cost[ENG_OFF][p] = off ? (float)(c[0] + s * b[0]) : INFINITY;
+            ws->pair_batt[ENG_OFF][p] = off ? b[0] : 0.0f;
+        }
     }
 }
 
@@ -66,9 +76,9 @@ static inline void pair_ensure(eco_mpc_ws *ws, int i, int dlo, int dhi)
     }
 }
 
-/* Cost of pair (i, d) at the present equivalence factor: least over the engine levels of
- * cost + s * battery energy. Cached per solve with a stamp. */
-static float pair_cost(eco_mpc_ws *ws, int i, int d, float *batt)
+/* Cost of pair (i, d) with engine state e at the present equivalence factor: least over
+ * the engine levels of cost + s * battery energy. Cached per solve with a stamp. */
+static float pair_cost(eco_mpc_ws *ws, int i, int d, int e, float *batt)
 {
     if (d < ws->tab.off_min || d > ws->tab.off_max || i < 0 || i >= ws->tab.n_nodes) {
         *batt = 0.0f;
@@ -77,8 +87,8 @@ static float pair_cost(eco_mpc_ws *ws, int i, int d, float *batt)
     int o = d - ws->tab.off_min;
     pair_ensure(ws, i, o, o);
     size_t p = (size_t)i * (size_t)ws->n_off + (size_t)o;
-    *batt = ws->pair_batt[p];
-    return ws->pair_cost[p];
+    *batt = ws->pair_batt[e][p];
+    return ws->pair_cost[e][p];
 }
 
 /* Make the cache slot of equivalence factor sq the present one: the other slot if it
@@ -100,16 +110,17 @@ static void slot_select(eco_mpc_ws *ws, double sq)
     eco_mpc_slot_view(ws, o);
 }
 
-/* Stage cost of j -> k between stages i and i + 1 (cost units), battery energy to *batt. */
-static double stage_cost(eco_mpc_ws *ws, int i, int j, int k, double price, float *batt)
+/* Stage cost of j -> k with engine state e between stages i and i + 1 (cost units),
+ * battery energy to *batt. */
+static double stage_cost(eco_mpc_ws *ws, int i, int j, int k, int e, double price, float *batt)
 {
     const eco_mpc_table *t = &ws->tab;
-    double c = pair_cost(ws, j, k - j, batt);
+    double c = pair_cost(ws, j, k - j, e, batt);
     if (!isfinite(c))
         return BIG;
     double vj = j * t->dv_mps, vk = k * t->dv_mps, ts = t->stage_s;
-    double e = (vk - ws->vref[i + 1]) * KMH, a = (vk - vj) / ts;
-    return c - price * 0.5 * (vj + vk) * ts + ws->w.tracking_per_kmh2s * e * e * ts +
+    double e_kmh = (vk - ws->vref[i + 1]) * KMH, a = (vk - vj) / ts;
+    return c - price * 0.5 * (vj + vk) * ts + ws->w.tracking_per_kmh2s * e_kmh * e_kmh * ts +
            ws->w.accel_per_mps2_2s * a * a * ts;
 }
 
@@ -156,16 +167,19 @@ static int first_least_pair_sum(const float *pc, const double *at, const double 
     return bq;
 }
 
-/* What depends on the next node only, once per stage i: W[k - kl] is node k's cost-to-go
- * at stage i + 1, its tracking, and its half of the distance price. */
+/* What depends on the next node only, once per stage i: W[e][k - kl] is node k's
+ * cost-to-go at stage i + 1 after engine state e, its tracking, and its half of the
+ * distance price. */
 static void stage_next_terms(eco_mpc_ws *ws, int i, double half)
 {
     const eco_mpc_table *t = &ws->tab;
     int kl = ws->jlo[i + 1], kh = ws->jhi[i + 1];
-    const double *V1 = ws->V + (size_t)(i + 1) * ws->dims.n_band_max;
+    size_t row = (size_t)(i + 1) * ws->dims.n_band_max;
     for (int k = kl; k <= kh; k++) {
         double e = (k * t->dv_mps - ws->vref[i + 1]) * KMH;
-        ws->W[k - kl] = V1[k - kl] + ws->w.tracking_per_kmh2s * e * e * t->stage_s - half * k;
+        double rest = ws->w.tracking_per_kmh2s * e * e * t->stage_s - half * k;
+        for (int g = 0; g < ws->n_eng; g++)
+            ws->W[g][k - kl] = ws->V[g][row + (k - kl)] + rest;
     }
 }
 
@@ -186,10 +200,55 @@ static int stage_reach(eco_mpc_ws *ws, int i, int j, int *klo, int *o0, int *n)
     return 1;
 }
 
-/* Backward pass over the speed nodes; returns the best first-stage node and its battery
- * energy along the optimal path (*soc_end). */
-int eco_mpc_horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, double price, double soc0,
-                       double *soc_end)
+/* Least cost over the next nodes from node j of stage i with engine state e for the stage
+ * (klo, o0, n from stage_reach); the argument to *q when q is given. */
+static double stage_least(eco_mpc_ws *ws, int i, int j, int e, int klo, int o0, int n, int *q)
+{
+    const float *pc = ws->pair_cost[e] + (size_t)j * (size_t)ws->n_off + (size_t)o0;
+    const double *at = ws->acc_term + o0, *wk = ws->W[e] + (klo - ws->jlo[i + 1]);
+    if (!q)
+        return least_pair_sum(pc, at, wk, n, BIG);
+    *q = first_least_pair_sum(pc, at, wk, n, BIG);
+    return *q < 0 ? BIG : pc[*q] + (at[*q] + wk[*q]);
+}
+
+/* The engine state for a stage after state `prev`, given the least costs with it off and
+ * on: a start costs start_cost, a stop nothing. Ties go to off. */
+static int engine_choice(const eco_mpc_ws *ws, int prev, double c_off, double c_on, double *c)
+{
+    double on = prev == ENG_OFF ? c_on + ws->start_cost : c_on;
+    *c = on < c_off ? on : c_off;
+    return on < c_off ? ENG_ON : ENG_OFF;
+}
+
+/* Backward pass over the nodes (speed, and the engine state of the stage before). */
+static void backward(eco_mpc_ws *ws, double half)
+{
+    int N = ws->dims.n_stages, nb = ws->dims.n_band_max;
+    for (int i = N - 1; i >= 1; i--) {
+        stage_next_terms(ws, i, half);
+        size_t row = (size_t)i * nb;
+        for (int j = ws->jlo[i]; j <= ws->jhi[i]; j++) {
+            double a[2] = {BIG, BIG};
+            int klo, o0, n;
+            if (stage_reach(ws, i, j, &klo, &o0, &n))
+                for (int e = 0; e < ws->n_eng; e++)
+                    a[e] = stage_least(ws, i, j, e, klo, o0, n, NULL);
+            if (!ws->hybrid) {
+                ws->V[0][row + (j - ws->jlo[i])] = a[0] - half * j;
+                continue;
+            }
+            for (int prev = 0; prev < 2; prev++) {
+                double c;
+                engine_choice(ws, prev, a[ENG_OFF], a[ENG_ON], &c);
+                ws->V[prev][row + (j - ws->jlo[i])] = c - half * j;
+            }
+        }
+    }
+}
+
+int eco_mpc_horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, int engine_on, double price,
+                       double soc0, double *soc_end)
 {
     const eco_mpc_table *t = &ws->tab;
     int N = ws->dims.n_stages, nb = ws->dims.n_band_max;
@@ -200,61 +259,63 @@ int eco_mpc_horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, double price, d
         slot_select(ws, sq);
     for (int j = ws->jlo[N]; j <= ws->jhi[N]; j++) {
         double v = j * t->dv_mps;
-        ws->V[(size_t)N * nb + (j - ws->jlo[N])] = -ws->kin_cost_per_j * 0.5 * ws->m_eff * v * v;
+        for (int e = 0; e < ws->n_eng; e++)
+            ws->V[e][(size_t)N * nb + (j - ws->jlo[N])] =
+                -ws->kin_cost_per_j * 0.5 * ws->m_eff * v * v;
     }
     float batt;
     const double half = 0.5 * price * t->stage_s * t->dv_mps;
-    for (int i = N - 1; i >= 1; i--) {
-        stage_next_terms(ws, i, half);
-        for (int j = ws->jlo[i]; j <= ws->jhi[i]; j++) {
-            double best = BIG;
-            int klo, o0, n;
-            if (stage_reach(ws, i, j, &klo, &o0, &n))
-                best = least_pair_sum(ws->pair_cost + (size_t)j * (size_t)ws->n_off + (size_t)o0,
-                                      ws->acc_term + o0, ws->W + (klo - ws->jlo[i + 1]), n, best);
-            ws->V[(size_t)i * nb + (j - ws->jlo[i])] = best - half * j;
-        }
-    }
+    backward(ws, half);
     /* Stage 0 from the measured speed, off the grid: interpolate between its two nodes. */
-    int i0 = (int)floor(v0 / t->dv_mps);
+    int i0 = (int)floor(v0 / t->dv_mps), e_now = ws->hybrid && !engine_on ? ENG_OFF : ENG_ON;
     double th = v0 / t->dv_mps - i0, best = BIG;
-    int kbest = -1;
+    int kbest = -1, ebest = -1;
     for (int k = ws->jlo[1]; k <= ws->jhi[1]; k++) {
-        float b0, b1;
-        double c0 = stage_cost(ws, 0, i0, k, price, &b0);
-        double c1 = stage_cost(ws, 0, i0 + 1, k, price, &b1);
-        if (c0 >= BIG || c1 >= BIG)
-            continue;
         double vk = k * t->dv_mps, a = (vk - v0) / t->stage_s;
         double jerk = (a - a_prev) / t->stage_s;
-        double c = (1.0 - th) * c0 + th * c1 + ws->w.jerk_per_mps3_2s * jerk * jerk * t->stage_s +
-                   ws->V[(size_t)nb + (k - ws->jlo[1])];
-        if (c < best) {
-            best = c;
-            kbest = k;
+        double cj = ws->w.jerk_per_mps3_2s * jerk * jerk * t->stage_s;
+        for (int e = 0; e < ws->n_eng; e++) {
+            float b0, b1;
+            double c0 = stage_cost(ws, 0, i0, k, e, price, &b0);
+            double c1 = stage_cost(ws, 0, i0 + 1, k, e, price, &b1);
+            if (c0 >= BIG || c1 >= BIG)
+                continue;
+            double c = (1.0 - th) * c0 + th * c1 + cj + ws->V[e][(size_t)nb + (k - ws->jlo[1])];
+            if (ws->hybrid && e == ENG_ON && e_now == ENG_OFF)
+                c += ws->start_cost;
+            if (c < best) {
+                best = c;
+                kbest = k;
+                ebest = e;
+            }
         }
     }
+    ws->plan_engine = ws->hybrid ? ebest : -1;
     if (kbest < 0 || !soc_end)
         return kbest;
     /* Forward along the optimal path for the SOC it predicts. */
     const eco_battery *b = &ws->veh->battery;
     double q_as = b->capacity_ah * 3600.0, soc = soc0;
-    pair_cost(ws, i0, kbest - i0, &batt);
+    pair_cost(ws, i0, kbest - i0, ebest, &batt);
     soc -= batt / (eco_curve_eval(&b->ocv_v, soc) * q_as);
-    int j = kbest;
+    int j = kbest, prev = ebest;
     for (int i = 1; i < N && j >= 0; i++) {
-        int klo, o0, n, q = -1;
+        int klo = 0, o0, n, q[2] = {-1, -1};
+        double c[2] = {BIG, BIG};
         if (stage_reach(ws, i, j, &klo, &o0, &n)) {
             stage_next_terms(ws, i, half);
-            q = first_least_pair_sum(ws->pair_cost + (size_t)j * (size_t)ws->n_off + (size_t)o0,
-                                     ws->acc_term + o0, ws->W + (klo - ws->jlo[i + 1]), n, BIG);
+            for (int e = 0; e < ws->n_eng; e++)
+                c[e] = stage_least(ws, i, j, e, klo, o0, n, &q[e]);
         }
-        if (q < 0)
+        double cc;
+        int e = ws->hybrid ? engine_choice(ws, prev, c[ENG_OFF], c[ENG_ON], &cc) : 0;
+        if (q[e] < 0)
             break;
-        int k = klo + q;
-        pair_cost(ws, j, k - j, &batt);
+        int k = klo + q[e];
+        pair_cost(ws, j, k - j, e, &batt);
         soc -= batt / (eco_curve_eval(&b->ocv_v, soc) * q_as);
         j = k;
+        prev = e;
     }
     *soc_end = soc;
     return kbest;

@@ -13,6 +13,8 @@
 #define BIG             1e30
 #define S_QUANTUM       0.05 /* grid of the equivalence factor the pair costs are cached on */
 #define TRACK_SHAPE_REF 0.01 /* tracking weight at which the stage path is half reference */
+#define ENG_OFF         0
+#define ENG_ON          1
 
 struct eco_mpc_ws {
     eco_controller ctl; /* first: eco_mpc_create hands out &ws->ctl */
@@ -28,20 +30,26 @@ struct eco_mpc_ws {
     /* horizon scratch */
     double *vref, *lo, *hi; /* [n_stages + 1] */
     int *jlo, *jhi;         /* [n_stages + 1] */
-    double *V;              /* [(n_stages + 1) * n_band_max] */
-    double *W;              /* [n_band_max]: next-stage terms of the present stage */
-    double *acc_term;       /* [n_off]: acceleration cost of each offset */
-    float *pair_cost;       /* [n_nodes * n_off]: min over levels at the present s */
-    float *pair_batt;       /* battery energy of that level */
-    uint64_t *pair_levels;  /* [n_nodes * n_off]: levels that can be least for some s */
-    uint32_t *row_stamp;    /* [n_nodes]: row i holds offsets row_lo..row_hi at this stamp */
-    int *row_lo, *row_hi;   /* [n_nodes] */
-    uint32_t stamp;         /* of the present slot; 0: none */
-    double s_cached;        /* equivalence factor the cached pair costs hold, on a S_QUANTUM grid */
+    /* Index e: the engine during a stage for hybrids (ENG_OFF, ENG_ON); else only [0]. */
+    int n_eng;
+    double start_cost;     /* a planned engine start, cost units */
+    int plan_engine;       /* the horizon's engine state for its first stage; -1: none */
+    double *V[2];          /* [(n_stages + 1) * n_band_max]: cost-to-go by node and the
+                              engine state of the stage before */
+    double *W[2];          /* [n_band_max]: next-stage terms of the present stage */
+    double *acc_term;      /* [n_off]: acceleration cost of each offset */
+    float *pair_cost[2];   /* [n_nodes * n_off]: min over levels at the present s */
+    float *pair_batt[2];   /* battery energy of that level */
+    uint64_t *pair_levels; /* [n_nodes * n_off]: levels that can be least for some s
+                              (hybrids: engine off, and the on-levels least among on) */
+    uint32_t *row_stamp;   /* [n_nodes]: row i holds offsets row_lo..row_hi at this stamp */
+    int *row_lo, *row_hi;  /* [n_nodes] */
+    uint32_t stamp;        /* of the present slot; 0: none */
+    double s_cached;       /* equivalence factor the cached pair costs hold, on a S_QUANTUM grid */
     /* Two cache slots, one per equivalence factor: the relaxed co-state mostly steps back
      * to the grid point it left, and then finds its pair costs still there. The pointers
      * above view the present slot. */
-    float *slot_cost[2], *slot_batt[2];
+    float *slot_cost[2][2], *slot_batt[2][2]; /* [slot][engine] */
     uint32_t *slot_rows[2];
     int *slot_lo[2], *slot_hi[2];
     double slot_s[2];
@@ -58,10 +66,11 @@ struct eco_mpc_ws {
 /* Point the pair-cost cache at slot k. */
 void eco_mpc_slot_view(eco_mpc_ws *ws, int k);
 
-/* The horizon programme: backward pass over the speed nodes from v0 (previous acceleration
- * a_prev) at distance price `price`; returns the best first-stage node, and with soc_end
- * the SOC at the horizon's end along the optimal path from soc0. */
-int eco_mpc_horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, double price, double soc0,
-                       double *soc_end);
+/* The horizon programme: backward pass over the speed nodes (and, for hybrids, the engine
+ * state, a start priced at start_cost) from v0 (previous acceleration a_prev, engine_on
+ * now) at distance price `price`; returns the best first-stage node and sets plan_engine,
+ * and with soc_end the SOC at the horizon's end along the optimal path from soc0. */
+int eco_mpc_horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, int engine_on, double price,
+                       double soc0, double *soc_end);
 
 #endif

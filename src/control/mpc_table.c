@@ -308,13 +308,14 @@ static double try_power(const alloc_ctx *a, const eco_command *base, double pe, 
     return u.engine_on != (a->x->engine_on != 0) ? c + a->w->engine_switch : c;
 }
 
-static int alloc_hybrid(const alloc_ctx *a, int n_levels, eco_command *cmd, double *cost)
+static int alloc_hybrid(const alloc_ctx *a, int n_levels, int engine, eco_command *cmd,
+                        double *cost)
 {
     eco_command base;
     eco_control_force_to_command(a->v, a->x, 0, a->force, &base);
     double best = INFINITY, best_p = -1.0, miss, best_miss = INFINITY, closest_p = -1.0;
     double p_max = a->v->engine.rated_power_w;
-    for (int l = 0; l <= n_levels; l++) {
+    for (int l = engine == 1 ? 1 : 0; l <= (engine == 0 ? 0 : n_levels); l++) {
         double p = eco_mpc_level_power_w(a->v, l, n_levels);
         double c = try_power(a, &base, p, &miss);
         if (c < best) {
@@ -353,6 +354,8 @@ static int alloc_hybrid(const alloc_ctx *a, int n_levels, eco_command *cmd, doub
             best_p = xm;
         }
     }
+    if (!isfinite(best) && engine >= 0)
+        return alloc_hybrid(a, n_levels, -1, cmd, cost); /* the plan's state cannot do it */
     int rc = ECO_OK;
     if (!isfinite(best)) {
         best_p = closest_p;
@@ -403,7 +406,7 @@ static int alloc_stepped(const alloc_ctx *a, eco_command *cmd, double *cost)
 }
 
 int eco_mpc_allocate(const eco_vehicle *v, const eco_state *x, double v1, double dt, double grade,
-                     const eco_mpc_weights *w, double s, int n_levels, eco_command *cmd,
+                     const eco_mpc_weights *w, double s, int n_levels, int engine, eco_command *cmd,
                      double *cost)
 {
     if (v1 < 1e-3)
@@ -415,7 +418,7 @@ int eco_mpc_allocate(const eco_vehicle *v, const eco_state *x, double v1, double
         a.force = fmin(a.force, 0.0); /* road load does the stopping; never throttle to stop */
     memset(cmd, 0, sizeof *cmd);
     if (is_hybrid(v))
-        return alloc_hybrid(&a, n_levels, cmd, cost);
+        return alloc_hybrid(&a, n_levels, engine, cmd, cost);
     if (v->powertrain == ECO_PT_CONV && v->gearbox.type == ECO_TX_STEPPED)
         return alloc_stepped(&a, cmd, cost);
     eco_control_force_to_command(v, x, 0, a.force, cmd);
