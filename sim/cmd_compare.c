@@ -14,28 +14,27 @@ typedef eco_sim_args cmp_args;
 
 static void cmp_usage(FILE *fp)
 {
-    fprintf(fp,
-            "usage: ecosim compare [--vehicle FILE] --cycle NAME|FILE [--band KMH,S] [--json]\n"
-            "                      [--weights W] [--quiet]\n"
-            "\n"
-            "Runs the baseline, the MPC and the DP optimum on the same case and prints fuel\n"
-            "(SOC-corrected), NOx and energy, the MPC's saving against the baseline in %% and\n"
-            "MPC/DP as a ratio (fuel for cars with an engine, battery energy for a BEV).\n"
-            "\n"
-            "  --vehicle FILE   vehicle JSON (default: the shipped Toyota Prius hybrid)\n"
-            "  --cycle NAME     shipped cycle or a CSV file time_s,speed_kmh[,grade]\n"
-            "  --band KMH,S     speed band (default 2,1: the WLTP tolerance; 0: exact trace)\n"
-            "  --json           one object: baseline, mpc, dp (run summaries),\n"
-            "                   mpc_vs_baseline_pct, mpc_over_dp\n"
-            "  --weights W      MPC and DP weights: eco, balanced (default), comfort or a file\n"
-            "  --quiet          no progress on stderr\n");
+    fprintf(fp, "usage: ecosim compare [--vehicle FILE] --cycle NAME|FILE [--band KMH,S] [--json]\n"
+                "                      [--weights W] [--start-fuel-g G] [--quiet]\n"
+                "\n"
+                "Runs the baseline, the MPC and the DP optimum on the same case and prints fuel\n"
+                "(SOC-corrected), NOx and energy, the MPC's saving against the baseline in %% and\n"
+                "MPC/DP as a ratio (fuel for cars with an engine, battery energy for a BEV).\n"
+                "\n"
+                "  --vehicle FILE   vehicle JSON (default: the shipped Toyota Prius hybrid)\n"
+                "  --cycle NAME     shipped cycle or a CSV file time_s,speed_kmh[,grade]\n"
+                "  --band KMH,S     speed band (default 2,1: the WLTP tolerance; 0: exact trace)\n"
+                "  --json           one object: baseline, mpc, dp (run summaries),\n"
+                "                   mpc_vs_baseline_pct, mpc_over_dp\n"
+                "  --weights W      MPC and DP weights: eco, balanced (default), comfort or a "
+                "file\n" ECO_USAGE_START_FUEL "  --quiet          no progress on stderr\n");
 }
 
 static int parse_cmp_args(int argc, char **argv, cmp_args *a)
 {
-    static const struct option opts[] = {ECO_OPT_VEHICLE, ECO_OPT_CYCLE, ECO_OPT_BAND,
-                                         ECO_OPT_WEIGHTS, ECO_OPT_JSON,  ECO_OPT_QUIET,
-                                         ECO_OPT_HELP,    {0, 0, 0, 0}};
+    static const struct option opts[] = {ECO_OPT_VEHICLE, ECO_OPT_CYCLE,      ECO_OPT_BAND,
+                                         ECO_OPT_WEIGHTS, ECO_OPT_START_FUEL, ECO_OPT_JSON,
+                                         ECO_OPT_QUIET,   ECO_OPT_HELP,       {0, 0, 0, 0}};
     return eco_sim_parse_args("compare", argc, argv, opts, cmp_usage, NULL, NULL, a);
 }
 
@@ -56,7 +55,7 @@ int eco_cmd_compare(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     eco_vehicle veh;
     eco_sim_cycle cyc;
-    if ((rc = eco_sim_load_case(a.vehicle, a.cycle, &veh, &cyc)))
+    if ((rc = eco_sim_load_case(&a, &veh, &cyc)))
         return rc;
     a.sim.engine_hot = !cyc.ftp_bags;
     a.sim.quiet = a.quiet;

@@ -18,26 +18,27 @@ typedef struct {
 
 static void dp_usage(FILE *fp)
 {
-    fprintf(fp, "usage: ecosim dp [--vehicle FILE] --cycle NAME|FILE [--band KMH,S] [--weights W]\n"
-                "                 [--soc-step X] [--levels N] [--grid-kmh X] [--stage S]\n"
-                "                 [--no-check] [--no-replay] [--json] [--quiet]\n"
-                "\n"
-                "The global optimum over the whole known cycle (offline): the speed inside the\n"
-                "band at equal distance (any powertrain; a hybrid's split too); with --band 0,\n"
-                "on the exact trace, the hybrid's engine on/off and power on a SOC grid,\n"
-                "charge-sustaining.\n"
-                "\n"
-                "  --band KMH,S     speed band (default 2,1: the WLTP tolerance; 0: exact trace)\n"
-                "  --weights W      preset (eco, balanced, comfort) or file; fuel and NOx count\n"
-                "  --soc-step X     exact hybrid: SOC grid step (default 0.001)\n"
-                "  --levels N       engine power levels besides off (default 32)\n"
-                "  --grid-kmh X     band: speed grid step, km/h (default 0.25)\n"
-                "  --stage S        band: stage length, s (default 1)\n"
-                "  --no-check       skip the convergence check (solve again on a grid twice as\n"
-                "                   fine and report the change of the optimum)\n"
-                "  --no-replay      skip replaying the optimum through the plant\n"
-                "  --json           one JSON object on stdout\n"
-                "  --quiet          no progress on stderr\n");
+    fprintf(fp,
+            "usage: ecosim dp [--vehicle FILE] --cycle NAME|FILE [--band KMH,S] [--weights W]\n"
+            "                 [--soc-step X] [--levels N] [--grid-kmh X] [--stage S]\n"
+            "                 [--no-check] [--no-replay] [--start-fuel-g G] [--json] [--quiet]\n"
+            "\n"
+            "The global optimum over the whole known cycle (offline): the speed inside the\n"
+            "band at equal distance (any powertrain; a hybrid's split too); with --band 0,\n"
+            "on the exact trace, the hybrid's engine on/off and power on a SOC grid,\n"
+            "charge-sustaining.\n"
+            "\n"
+            "  --band KMH,S     speed band (default 2,1: the WLTP tolerance; 0: exact trace)\n"
+            "  --weights W      preset (eco, balanced, comfort) or file; fuel and NOx count\n"
+            "  --soc-step X     exact hybrid: SOC grid step (default 0.001)\n"
+            "  --levels N       engine power levels besides off (default 32)\n"
+            "  --grid-kmh X     band: speed grid step, km/h (default 0.25)\n"
+            "  --stage S        band: stage length, s (default 1)\n"
+            "  --no-check       skip the convergence check (solve again on a grid twice as\n"
+            "                   fine and report the change of the optimum)\n"
+            "  --no-replay      skip replaying the optimum through the plant\n"
+            "  --json           one JSON object on stdout\n" ECO_USAGE_START_FUEL
+            "  --quiet          no progress on stderr\n");
 }
 
 static int dp_option(int ch, const char *arg, void *own)
@@ -73,6 +74,7 @@ static int parse_dp_args(int argc, char **argv, dp_args *a)
                                          ECO_OPT_CYCLE,
                                          ECO_OPT_BAND,
                                          ECO_OPT_WEIGHTS,
+                                         ECO_OPT_START_FUEL,
                                          {"soc-step", required_argument, 0, 'S'},
                                          {"levels", required_argument, 0, 'L'},
                                          {"grid-kmh", required_argument, 0, 'g'},
@@ -172,7 +174,7 @@ int eco_cmd_dp(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     eco_vehicle veh;
     eco_sim_cycle cyc;
-    if ((rc = eco_sim_load_case(a.c.vehicle, a.c.cycle, &veh, &cyc)))
+    if ((rc = eco_sim_load_case(&a.c, &veh, &cyc)))
         return rc;
     if ((rc = eco_sim_weights_resolve(a.c.weights, &a.dp.weights)))
         goto out;

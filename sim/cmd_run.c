@@ -21,7 +21,7 @@ static void run_usage(FILE *fp)
         fp,
         "usage: ecosim run [--vehicle FILE] --cycle NAME|FILE [--controller baseline|mpc|dp]\n"
         "                  [--weights FILE|PRESET] [--band KMH,S] [--json] [--csv OUT.csv]\n"
-        "                  [--plot DIR] [--hot] [--dt S] [--quiet]\n"
+        "                  [--plot DIR] [--hot] [--dt S] [--start-fuel-g G] [--quiet]\n"
         "\n"
         "  --vehicle FILE   vehicle JSON (default: the shipped Toyota Prius hybrid)\n"
         "  --cycle NAME     shipped cycle (wltc_class3b, ftp75, hwfet, ...) or a CSV file\n"
@@ -35,8 +35,8 @@ static void run_usage(FILE *fp)
         "                   composite (bag 1 cold, weights 0.43/0.57)\n"
         "  --dt S           simulation and control step (default 0.1 s)\n"
         "  --band KMH,S     speed band the controller may use (default 2,1: the WLTP\n"
-        "                   tolerance; 0: exact trace; the baseline follows the trace)\n"
-        "  --quiet          no progress on stderr\n");
+        "                   tolerance; 0: exact trace; the baseline follows the "
+        "trace)\n" ECO_USAGE_START_FUEL "  --quiet          no progress on stderr\n");
 }
 
 static int run_option(int ch, const char *arg, void *own)
@@ -56,11 +56,11 @@ static int run_option(int ch, const char *arg, void *own)
 static int parse_run_args(int argc, char **argv, run_args *a)
 {
     static const struct option opts[] = {
-        ECO_OPT_VEHICLE, ECO_OPT_CYCLE, ECO_OPT_JSON,
-        ECO_OPT_CSV,     ECO_OPT_PLOT,  {"controller", required_argument, 0, 'k'},
-        ECO_OPT_WEIGHTS, ECO_OPT_HOT,   {"dt", required_argument, 0, 'd'},
-        ECO_OPT_BAND,    ECO_OPT_QUIET, ECO_OPT_HELP,
-        {0, 0, 0, 0}};
+        ECO_OPT_VEHICLE,    ECO_OPT_CYCLE, ECO_OPT_JSON,
+        ECO_OPT_CSV,        ECO_OPT_PLOT,  {"controller", required_argument, 0, 'k'},
+        ECO_OPT_WEIGHTS,    ECO_OPT_HOT,   {"dt", required_argument, 0, 'd'},
+        ECO_OPT_BAND,       ECO_OPT_QUIET, ECO_OPT_HELP,
+        ECO_OPT_START_FUEL, {0, 0, 0, 0}};
     a->controller = "baseline";
     return eco_sim_parse_args("run", argc, argv, opts, run_usage, run_option, a, &a->c);
 }
@@ -73,7 +73,7 @@ int eco_cmd_run(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     eco_vehicle veh;
     eco_sim_cycle cyc;
-    if ((rc = eco_sim_load_case(a.c.vehicle, a.c.cycle, &veh, &cyc)))
+    if ((rc = eco_sim_load_case(&a.c, &veh, &cyc)))
         return rc;
     a.c.sim.engine_hot = a.c.hot || !cyc.ftp_bags;
     a.c.sim.quiet = a.c.quiet || a.c.json;

@@ -27,33 +27,34 @@ static const char *const PRESETS[ECO_SWEEP_N_PRESETS] = {"eco", "balanced", "com
 
 static void sweep_usage(FILE *fp)
 {
-    fprintf(fp,
-            "usage: ecosim sweep [--vehicle FILE] --cycle NAME|FILE [--band KMH,S]\n"
-            "                    [--weights BASE] --vary KEY=V1,V2,...|KEY=LO:HI:N [--json]\n"
-            "                    [--csv OUT.csv] [--plot DIR] [--jobs N] [--quiet]\n"
-            "\n"
-            "Runs the MPC once per value of one cost weight (the base weights with KEY set to\n"
-            "the value), plus the baseline controller and the eco, balanced and comfort presets\n"
-            "as references, and prints per run: fuel (SOC-corrected L/100 km; BEV: battery\n"
-            "kWh/100 km), NOx mg/km, trace rms km/h, rms jerk m/s^3, rms acceleration m/s^2,\n"
-            "s outside the WLTP tolerance, distance error %%, end SOC and the saving against\n"
-            "the baseline controller in %%.\n"
-            "\n"
-            "  --vehicle FILE   vehicle JSON (default: the shipped Toyota Prius hybrid)\n"
-            "  --cycle NAME     shipped cycle or a CSV file time_s,speed_kmh[,grade]\n"
-            "  --band KMH,S     speed band (default 2,1: the WLTP tolerance; 0: exact trace)\n"
-            "  --weights BASE   base weights: eco, balanced (default), comfort or a JSON file\n"
-            "  --vary KEY=V1,V2,...  the values of one weight, in the order given (>= 0)\n"
-            "  --vary KEY=LO:HI:N    N values from LO to HI: log-spaced if LO > 0, linear if\n"
-            "                   LO = 0. KEY is a key of the weights JSON, e.g. nox_per_mg\n"
-            "                   (models/weights/README.md; a wrong key is answered with the list)\n"
-            "  --json           one object: vehicle, cycle, band_kmh, band_s, key, baseline,\n"
-            "                   presets, points\n"
-            "  --csv OUT.csv    the points as CSV\n"
-            "  --plot DIR       sweep_tradeoff.png (fuel vs NOx, fuel vs rms jerk) and its\n"
-            "                   gnuplot script in DIR\n"
-            "  --jobs N         runs at a time, one process each (default: the CPUs)\n"
-            "  --quiet          no progress on stderr\n");
+    fprintf(
+        fp,
+        "usage: ecosim sweep [--vehicle FILE] --cycle NAME|FILE [--band KMH,S]\n"
+        "                    [--weights BASE] --vary KEY=V1,V2,...|KEY=LO:HI:N [--json]\n"
+        "                    [--csv OUT.csv] [--plot DIR] [--jobs N] [--start-fuel-g G] [--quiet]\n"
+        "\n"
+        "Runs the MPC once per value of one cost weight (the base weights with KEY set to\n"
+        "the value), plus the baseline controller and the eco, balanced and comfort presets\n"
+        "as references, and prints per run: fuel (SOC-corrected L/100 km; BEV: battery\n"
+        "kWh/100 km), NOx mg/km, trace rms km/h, rms jerk m/s^3, rms acceleration m/s^2,\n"
+        "s outside the WLTP tolerance, distance error %%, end SOC and the saving against\n"
+        "the baseline controller in %%.\n"
+        "\n"
+        "  --vehicle FILE   vehicle JSON (default: the shipped Toyota Prius hybrid)\n"
+        "  --cycle NAME     shipped cycle or a CSV file time_s,speed_kmh[,grade]\n"
+        "  --band KMH,S     speed band (default 2,1: the WLTP tolerance; 0: exact trace)\n"
+        "  --weights BASE   base weights: eco, balanced (default), comfort or a JSON file\n"
+        "  --vary KEY=V1,V2,...  the values of one weight, in the order given (>= 0)\n"
+        "  --vary KEY=LO:HI:N    N values from LO to HI: log-spaced if LO > 0, linear if\n"
+        "                   LO = 0. KEY is a key of the weights JSON, e.g. nox_per_mg\n"
+        "                   (models/weights/README.md; a wrong key is answered with the list)\n"
+        "  --json           one object: vehicle, cycle, band_kmh, band_s, key, baseline,\n"
+        "                   presets, points\n"
+        "  --csv OUT.csv    the points as CSV\n"
+        "  --plot DIR       sweep_tradeoff.png (fuel vs NOx, fuel vs rms jerk) and its\n"
+        "                   gnuplot script in DIR\n"
+        "  --jobs N         runs at a time, one process each (default: the "
+        "CPUs)\n" ECO_USAGE_START_FUEL "  --quiet          no progress on stderr\n");
 }
 
 static int sweep_option(int ch, const char *arg, void *own)
@@ -83,6 +84,7 @@ static int parse_sweep_args(int argc, char **argv, sweep_args *a)
                                          ECO_OPT_CYCLE,
                                          ECO_OPT_BAND,
                                          ECO_OPT_WEIGHTS,
+                                         ECO_OPT_START_FUEL,
                                          {"vary", required_argument, 0, 'V'},
                                          {"jobs", required_argument, 0, 'J'},
                                          ECO_OPT_JSON,
@@ -263,7 +265,7 @@ int eco_cmd_sweep(int argc, char **argv)
         return rc;
     eco_vehicle veh;
     eco_sim_cycle cyc;
-    if ((rc = eco_sim_load_case(a.c.vehicle, a.c.cycle, &veh, &cyc)))
+    if ((rc = eco_sim_load_case(&a.c, &veh, &cyc)))
         return rc;
     a.c.sim.engine_hot = !cyc.ftp_bags; /* as compare: FTP-75 runs its cold-start composite */
     memset(&r, 0, sizeof r);

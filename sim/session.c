@@ -48,12 +48,14 @@ int eco_sim_load_cycle(const char *name, eco_sim_cycle *cyc)
     return 0;
 }
 
-int eco_sim_load_case(const char *vehicle, const char *cycle, eco_vehicle *veh, eco_sim_cycle *cyc)
+int eco_sim_load_case(const eco_sim_args *a, eco_vehicle *veh, eco_sim_cycle *cyc)
 {
-    int rc = eco_sim_load_vehicle(vehicle, veh);
+    int rc = eco_sim_load_vehicle(a->vehicle, veh);
     if (rc)
         return rc;
-    if ((rc = eco_sim_load_cycle(cycle, cyc)))
+    if (a->start_fuel_g >= 0.0)
+        veh->engine.start_fuel_g = a->start_fuel_g;
+    if ((rc = eco_sim_load_cycle(a->cycle, cyc)))
         eco_vehicle_free(veh);
     return rc;
 }
@@ -114,6 +116,8 @@ static int shared_option(const char *cmd, int ch, const char *arg, eco_sim_args 
     case 'H':
         a->hot = 1;
         return 0;
+    case 'F':
+        return eco_sim_number_arg(cmd, "--start-fuel-g", arg, 0.0, 100.0, &a->start_fuel_g);
     case 'b':
         if (eco_sim_options_parse_band(arg, &a->sim)) {
             fprintf(stderr,
@@ -132,6 +136,7 @@ int eco_sim_parse_args(const char *cmd, int argc, char **argv, const struct opti
                        eco_sim_args *a)
 {
     memset(a, 0, sizeof *a);
+    a->start_fuel_g = -1.0;
     eco_sim_options_default(&a->sim);
     eco_sim_options_band_wltp(&a->sim);
     int ch;

@@ -16,9 +16,6 @@
 int eco_sim_load_vehicle(const char *path, eco_vehicle *veh);
 int eco_sim_load_cycle(const char *name_or_path, eco_sim_cycle *cyc);
 
-/* Both of the above; on error nothing is left loaded. Returns 0 or the exit status (2). */
-int eco_sim_load_case(const char *vehicle, const char *cycle, eco_vehicle *veh, eco_sim_cycle *cyc);
-
 /* The checks every case command ends its parsing with: no stray argument, and a --cycle.
  * Prints the message (and usage) as `ecosim CMD: ...`; returns 0 or the exit status 2. */
 int eco_sim_args_done(const char *cmd, int argc, char **argv, const char *cycle,
@@ -28,8 +25,19 @@ int eco_sim_args_done(const char *cmd, int argc, char **argv, const char *cycle,
 typedef struct {
     const char *vehicle, *cycle, *weights, *csv, *plot_dir;
     int json, quiet, hot;
+    double start_fuel_g; /* --start-fuel-g: the engine's start fuel; < 0: the vehicle's own */
     eco_sim_options sim; /* the band is the WLTP tolerance unless --band says otherwise */
 } eco_sim_args;
+
+/* The vehicle and the cycle the arguments name (as eco_sim_load_vehicle and
+ * eco_sim_load_cycle), with --start-fuel-g applied; on error nothing is left loaded.
+ * Returns 0 or the exit status (2). */
+int eco_sim_load_case(const eco_sim_args *a, eco_vehicle *veh, eco_sim_cycle *cyc);
+
+/* The --start-fuel-g line of a command's usage. */
+#define ECO_USAGE_START_FUEL                                                                       \
+    "  --start-fuel-g G fuel an engine start burns, g (default: the vehicle's, 0 for\n"            \
+    "                   the shipped ones: no sourced figure); for a sensitivity study\n"
 
 /* getopt_long entries of the shared options: a command lists those it takes. */
 #define ECO_OPT_VEHICLE                                                                            \
@@ -63,6 +71,10 @@ typedef struct {
 #define ECO_OPT_HOT                                                                                \
     {                                                                                              \
         "hot", no_argument, 0, 'H'                                                                 \
+    }
+#define ECO_OPT_START_FUEL                                                                         \
+    {                                                                                              \
+        "start-fuel-g", required_argument, 0, 'F'                                                  \
     }
 #define ECO_OPT_QUIET                                                                              \
     {                                                                                              \

@@ -43,7 +43,8 @@ static cJSON *at(cJSON *o, const char *key)
 }
 
 /* Write the tree as <tmp>/prius.json and load it from there, as a user's file would be. */
-static int load_tree(cJSON *root, const char *maps_dir)
+/* Load the tree as a file; with out, a loaded vehicle is kept there (the caller frees it). */
+static int load_tree_into(cJSON *root, const char *maps_dir, eco_vehicle *out)
 {
     char dir[64], path[96];
     snprintf(dir, sizeof dir, "%s/eco_cfg_XXXXXX", P_tmpdir);
@@ -57,7 +58,9 @@ static int load_tree(cJSON *root, const char *maps_dir)
     free(text);
     eco_vehicle v;
     int rc = eco_cfg_vehicle_load(path, maps_dir, &v);
-    if (rc == ECO_OK)
+    if (rc == ECO_OK && out)
+        *out = v;
+    else if (rc == ECO_OK)
         eco_vehicle_free(&v);
     else
         cr_assert_eq(v.mass_kg, 0.0, "the output must be zeroed on error");
@@ -65,6 +68,11 @@ static int load_tree(cJSON *root, const char *maps_dir)
     rmdir(dir);
     cJSON_Delete(root);
     return rc;
+}
+
+static int load_tree(cJSON *root, const char *maps_dir)
+{
+    return load_tree_into(root, maps_dir, NULL);
 }
 
 /* ---- the shipped vehicles ---------------------------------------------------------- */
@@ -165,6 +173,20 @@ Test(config_vehicle, negative_mass_is_named)
     cJSON_SetNumberValue(at(j, "mass_kg"), -5);
     cr_assert_eq(load_tree(j, MAPS), ECO_EINVAL);
     assert_error_has("prius.json: $.mass_kg: must be > 0, got -5");
+}
+
+Test(config_vehicle, engine_start_fuel_is_optional_and_never_negative)
+{
+    cJSON *j = prius();
+    cJSON_AddNumberToObject(at(j, "engine"), "start_fuel_g", 0.3);
+    eco_vehicle v;
+    cr_assert_eq(load_tree_into(j, MAPS, &v), ECO_OK, "%s", eco_last_error());
+    cr_assert_float_eq(v.engine.start_fuel_g, 0.3, 1e-12);
+    eco_vehicle_free(&v);
+    j = prius();
+    cJSON_AddNumberToObject(at(j, "engine"), "start_fuel_g", -0.1);
+    cr_assert_eq(load_tree(j, MAPS), ECO_EINVAL);
+    assert_error_has("prius.json: $.engine.start_fuel_g: must be >= 0, got -0.1");
 }
 
 Test(config_vehicle, reversed_soc_limits_are_named)

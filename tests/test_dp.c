@@ -25,7 +25,7 @@ typedef struct {
     double level_w[BF_LEVELS + 1];
 } bf_exact;
 
-static void bf_exact_rec(bf_exact *b, int k, double soc, double cost)
+static void bf_exact_rec(bf_exact *b, int k, double soc, int on, double cost)
 {
     if (k == BF_N) {
         double j = cost + b->penalty * fmax(0.0, b->soc0 - soc);
@@ -39,6 +39,7 @@ static void bf_exact_rec(bf_exact *b, int k, double soc, double cost)
     x.soc = soc;
     x.engine_warm = 1.0;
     x.gear = 1;
+    x.engine_on = on; /* the plant charges a start's fuel from here */
     double f = eco_control_force_for(b->v, b->ref[k], b->ref[k + 1], b->dt, 0.0);
     eco_command u;
     eco_control_force_to_command(b->v, &x, 0, f, &u);
@@ -51,17 +52,17 @@ static void bf_exact_rec(bf_exact *b, int k, double soc, double cost)
             continue;
         /* The DP's cost: balanced weights, fuel g and NOx mg. */
         double c = out.fuel_g + 0.002 * out.nox_g * 1e3;
-        bf_exact_rec(b, k + 1, next.soc, cost + c);
+        bf_exact_rec(b, k + 1, next.soc, l > 0, cost + c);
     }
 }
 
-Test(dp, exact_hybrid_matches_brute_force)
+/* start_g: the engine's start fuel; with it the DP's nodes carry the engine state. */
+static void exact_hybrid_vs_brute_force(const double *ref, double start_g, int *starts)
 {
     eco_vehicle v;
     fix_hybrid(&v);
     cr_assert_eq(eco_vehicle_init(&v), ECO_OK, "%s", eco_last_error());
-    /* A launch, a cruise and a stop in 1 s steps: 4^8 = 65536 sequences. */
-    double ref[BF_N + 1] = {0.0, 1.5, 3.0, 4.5, 6.0, 6.0, 5.0, 3.0, 0.5};
+    v.engine.start_fuel_g = start_g;
     double zero[BF_N + 1] = {0};
     eco_dp_trace tr = {BF_N, 1.0, 0.0, ref, ref, ref, zero, 0.0, v.battery.soc_init};
     eco_dp_settings s;
@@ -80,13 +81,34 @@ Test(dp, exact_hybrid_matches_brute_force)
                   {0}};
     for (int l = 0; l <= BF_LEVELS; l++)
         b.level_w[l] = eco_mpc_level_power_w(&v, l, BF_LEVELS);
-    bf_exact_rec(&b, 0, v.battery.soc_init, 0.0);
+    bf_exact_rec(&b, 0, v.battery.soc_init, 0, 0.0);
     cr_assert(isfinite(b.best));
     double dp_j = r.cost + b.penalty * fmax(0.0, v.battery.soc_init - r.soc_end);
     cr_assert_float_eq(dp_j, b.best, 1e-3 * b.best, "dp %.6f vs brute force %.6f", dp_j, b.best);
     cr_assert(r.soc_end >= v.battery.soc_init - 2e-4, "charge-sustaining: %g", r.soc_end);
+    *starts = r.engine_starts;
     eco_dp_free(sol);
     eco_vehicle_free(&v);
+}
+
+Test(dp, exact_hybrid_matches_brute_force)
+{
+    /* A launch, a cruise and a stop in 1 s steps: 4^8 = 65536 sequences. */
+    double ref[BF_N + 1] = {0.0, 1.5, 3.0, 4.5, 6.0, 6.0, 5.0, 3.0, 0.5};
+    int starts;
+    exact_hybrid_vs_brute_force(ref, 0.0, &starts);
+}
+
+/* Two launches with a stop between: with free starts the optimum stops the engine at the
+ * stop and starts it again; a start dearer than idling through the stop (5 g on this
+ * hand-made car) keeps it running, and the DP (engine state in its nodes) finds that. */
+Test(dp, exact_hybrid_with_a_start_cost_matches_brute_force)
+{
+    double ref[BF_N + 1] = {0.0, 2.0, 4.0, 2.0, 0.0, 2.0, 4.0, 2.0, 0.0};
+    int free_starts, priced_starts;
+    exact_hybrid_vs_brute_force(ref, 0.0, &free_starts);
+    exact_hybrid_vs_brute_force(ref, 5.0, &priced_starts);
+    cr_assert(priced_starts < free_starts, "starts %d free, %d at 5 g", free_starts, priced_starts);
 }
 
 /* ---- band: enumerate every speed path, priced as the DP's Lagrangian --------------- */

@@ -209,6 +209,31 @@ Test(model, energy_book_closes_every_step)
     check_balance(&v);
 }
 
+/* A start's fuel is charged once, on the step the engine starts, as engine loss (its work
+ * is the running engine's): off -> on costs exactly start_fuel_g more than on -> on. */
+Test(model, engine_start_fuel_is_charged_once_per_start)
+{
+    eco_vehicle v;
+    fix_hybrid(&v);
+    cr_assert_eq(eco_vehicle_init(&v), ECO_OK);
+    v.engine.start_fuel_g = 0.25;
+    eco_state x, n;
+    eco_model_state_init(&v, 1, &x);
+    x.speed_mps = 15.0;
+    eco_command u = {.throttle = 0.3, .engine_on = 1, .engine_power_w = 10000.0};
+    eco_step_out running, starting;
+    x.engine_on = 1;
+    cr_assert_eq(eco_model_step(&v, &x, &u, 0.0, 0.1, &n, &running), ECO_OK);
+    x.engine_on = 0;
+    cr_assert_eq(eco_model_step(&v, &x, &u, 0.0, 0.1, &n, &starting), ECO_OK);
+    cr_assert_float_eq(starting.fuel_g - running.fuel_g, 0.25, 1e-12);
+    cr_assert_float_eq(starting.energy.engine_loss_j - running.energy.engine_loss_j,
+                       0.25 * v.fuel.lhv_j_per_g, 1e-6);
+    double in = balance_in(&starting.energy), o = balance_out(&starting.energy);
+    cr_assert(fabs(in - o) <= 1e-6 * in, "the book closes: in %g J, out %g J", in, o);
+    eco_vehicle_free(&v);
+}
+
 Test(model, reversed_soc_window_is_refused)
 {
     eco_vehicle v;

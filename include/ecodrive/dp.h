@@ -52,7 +52,8 @@ typedef struct {
     eco_dp_mode mode;
     double cost; /* weighted fuel + NOx, cost units */
     double fuel_g, nox_g;
-    double battery_j; /* net chemical energy out of the battery */
+    int engine_starts; /* exact hybrid: starts along the optimum (the plant starts it off) */
+    double battery_j;  /* net chemical energy out of the battery */
     double soc_end;
     double distance_m, ref_distance_m;
     double s_equiv;     /* band, hybrid: the battery-energy multiplier (J fuel / J battery) */

@@ -61,6 +61,7 @@ typedef struct {
     eco_curve best_speed;   /* BSFC-optimal speed [rad/s] over output power [W] (made at load) */
     double idle_fuel_gps;   /* fuel at idle, hot, no load */
     int start_stop;         /* 1: engine stops at standstill */
+    double start_fuel_g;    /* fuel a start burns on top of the running engine's (0: none) */
     /* Cold start: fuel multiplier 1 + cold_fuel_extra * (1 - warm) where warm goes
      * 0 -> 1 as the engine has burned warmup_fuel_energy_j of fuel energy. */
     double cold_fuel_extra;

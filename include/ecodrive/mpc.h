@@ -149,15 +149,23 @@ double eco_mpc_equivalence_nominal(const eco_vehicle *veh);
  * up the difference (SOC 0.60 -> 0.38 on the Prius over WLTC 3b at nox_per_mg 0.016). */
 double eco_mpc_equivalence_cost(const eco_vehicle *veh, const eco_mpc_weights *w);
 
+/* What a hybrid's present-step allocation knows of the engine beyond this step. */
+typedef struct {
+    int engine;        /* the planned engine state (0 off, 1 on; the other state only where
+                          the planned one cannot reach v1), or -1: choose freely */
+    double start_cost; /* added to a start now, beyond the fuel the plant burns for it */
+    double stop_cost;  /* added to ending this step with the engine off: the start that will
+                          need later, against being on (cost units) */
+} eco_mpc_engine_terms;
+
 /* Present-step allocation: the command that drives from the state to v1_mps in dt_s and,
  * among the discrete and continuous choices, costs least: gear (stepped), or engine off or
- * on at a power (hybrid) by cost + s * battery energy / LHV. engine: a hybrid's engine state
- * as planned (0 off, 1 on; the other state only where the planned one cannot reach v1), or
- * -1 to choose freely. Returns the cost (cost units) and fills cmd; ECO_OK, or ECO_ERANGE if
- * no choice reaches v1 (cmd then the closest). */
+ * on at a power (hybrid) by cost + s * battery energy / LHV, with the engine terms (NULL:
+ * none). Returns the cost (cost units) and fills cmd; ECO_OK, or ECO_ERANGE if no choice
+ * reaches v1 (cmd then the closest). */
 int eco_mpc_allocate(const eco_vehicle *veh, const eco_state *x, double v1_mps, double dt_s,
                      double grade_rad, const eco_mpc_weights *w, double s_equiv, int n_levels,
-                     int engine, eco_command *cmd, double *cost);
+                     const eco_mpc_engine_terms *eng, eco_command *cmd, double *cost);
 
 /* Workspace (STYLE.md §3): dims -> memsize -> one allocation -> create. */
 typedef struct {

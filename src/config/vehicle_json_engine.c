@@ -109,12 +109,13 @@ int eco_cfg_vehicle_engine_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_eng
                                        "max_speed_rpm",
                                        "idle_fuel_gps",
                                        "start_stop",
+                                       "start_fuel_g",
                                        "nox",
                                        NULL};
     const cJSON *j = NULL;
     const char *stem = NULL;
-    double json_disp = 0.0, disp, p_kw, t_max = 0.0, idle, wmax, idle_fuel = 0.0;
-    int has_disp, has_tmax, has_idle_fuel;
+    double json_disp = 0.0, disp, p_kw, t_max = 0.0, idle, wmax, idle_fuel = 0.0, start_g = 0.0;
+    int has_disp, has_tmax, has_idle_fuel, has_start;
     int rc = eco_cfg_req_obj(c, root, "engine", &j);
     if (rc)
         return rc;
@@ -138,6 +139,8 @@ int eco_cfg_vehicle_engine_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_eng
         (has_idle_fuel &&
          (rc = eco_cfg_want(c, "idle_fuel_gps", idle_fuel, idle_fuel > 0.0, "> 0"))) ||
         (rc = eco_cfg_req_bool(c, j, "start_stop", &e->start_stop)) ||
+        (rc = eco_cfg_opt_num(c, j, "start_fuel_g", &start_g, &has_start)) ||
+        (has_start && (rc = eco_cfg_want(c, "start_fuel_g", start_g, start_g >= 0.0, ">= 0"))) ||
         (rc = eco_cfg_curve(c, j, "nox", "bmep_bar", "g_per_kg_fuel", 1e5, 1.0,
                             &e->nox_g_per_kg_fuel)) ||
         (rc = eco_cfg_opt_num(c, j, "map_displacement_l", &json_disp, &has_disp)) ||
@@ -156,6 +159,7 @@ int eco_cfg_vehicle_engine_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_eng
     e->idle_speed_radps = idle * ECO_CFG_RPM_TO_RADPS;
     e->max_speed_radps = wmax * ECO_CFG_RPM_TO_RADPS;
     e->idle_fuel_gps = idle_fuel; /* 0: eco_vehicle_init takes it from the map */
+    e->start_fuel_g = start_g;
     rc = engine_map(c, stem, has_disp ? json_disp : 0.0, t_max, e);
 done:
     eco_cfg_path_pop(c, m);

@@ -146,6 +146,7 @@ void eco_dp_free(eco_dp_solution *sol)
         return;
     eco_free(sol->V);
     eco_free(sol->plan_mps);
+    eco_free(sol->plan_engine);
     eco_free(sol->speed_ref_mps);
     eco_free(sol->grade_rad);
     eco_free(sol);
@@ -173,6 +174,7 @@ static int tabulate_choices(const eco_vehicle *veh, const eco_dp_trace *tr,
         x.soc = tr->soc_init;
         x.engine_warm = 1.0;
         x.gear = 1;
+        x.engine_on = 1; /* a start's cost is the recursion's, from the engine state */
         double f = eco_control_force_for(veh, x.speed_mps, tr->speed_ref_mps[k + 1], tr->dt_s,
                                          tr->grade_rad[k]);
         eco_command u;
@@ -268,12 +270,33 @@ static void backward_step(const soc_grid *g, const dp_choice *c, int L, const fl
     }
 }
 
+/* The cost-to-go of step k with the engine state e (0 off, 1 on) before it. */
+static float *values(const eco_dp_solution *sol, int k, int e)
+{
+    return sol->V + ((size_t)k * (size_t)sol->n_eng + (size_t)e) * (size_t)sol->n_soc;
+}
+
+/* A step with the engine state: engine off (level 0) reads V1 off, on (the other levels)
+ * reads V1 on; a start from off costs start_cost. */
+static void backward_step_engine(const eco_dp_solution *sol, const soc_grid *g, const dp_choice *c,
+                                 int L, int k)
+{
+    float *off = values(sol, k, 0), *on = values(sol, k, 1);
+    backward_step(g, c, 1, values(sol, k + 1, 0), off, 0, g->ns);
+    backward_step(g, c + 1, L - 1, values(sol, k + 1, 1), on, 0, g->ns);
+    for (int j = 0; j < g->ns; j++) {
+        float a = off[j], b = on[j], bs = (float)(b + sol->start_cost);
+        off[j] = bs < a ? bs : a;
+        on[j] = b < a ? b : a;
+    }
+}
+
 static void backward(const eco_dp_trace *tr, const eco_dp_settings *s, eco_dp_solution *sol,
                      const dp_choice *ch, const soc_grid *g)
 {
     int ns = g->ns, L = sol->n_levels;
     int j0 = (int)lround((tr->soc_init - g->soc_lo) / g->dsoc);
-    float *Vn = sol->V + (size_t)tr->n * (size_t)ns;
+    float *Vn = values(sol, tr->n, 0);
     /* Charge-sustaining end: a deficit costs far more than any engine could charge it for
      * (an equivalence factor of 10), so the optimum ends at the start SOC. A penalty and
      * not a wall: with a wall, grid nodes below the start whose step is shorter than the
@@ -285,10 +308,14 @@ static void backward(const eco_dp_trace *tr, const eco_dp_settings *s, eco_dp_so
         slope = 10.0 * e_unit_j / ECO_MPC_LHV_REF_J_PER_G;
     for (int j = 0; j < ns; j++)
         Vn[j] = j >= j0 ? 0.0f : (float)(slope * (j0 - j) * g->dsoc);
+    if (sol->n_eng == 2)
+        memcpy(values(sol, tr->n, 1), Vn, (size_t)ns * sizeof(float));
     for (int k = tr->n - 1; k >= 0; k--) {
-        const float *V1 = sol->V + (size_t)(k + 1) * (size_t)ns;
-        float *V0 = sol->V + (size_t)k * (size_t)ns;
-        backward_step(g, ch + (size_t)k * (size_t)L, L, V1, V0, 0, ns);
+        if (sol->n_eng == 2)
+            backward_step_engine(sol, g, ch + (size_t)k * (size_t)L, L, k);
+        else
+            backward_step(g, ch + (size_t)k * (size_t)L, L, values(sol, k + 1, 0),
+                          values(sol, k, 0), 0, ns);
         eco_dp_progress(s, "dp: backward", tr->n - k, tr->n);
     }
 }
@@ -299,10 +326,11 @@ static void forward(const eco_dp_trace *tr, eco_dp_solution *sol, const dp_choic
 {
     double soc = tr->soc_init;
     eco_dp_result *r = &sol->res;
-    int L = sol->n_levels;
+    int L = sol->n_levels, on = 0; /* the plant starts with the engine off */
+    double start_g = sol->veh->engine.start_fuel_g;
     r->cost = r->fuel_g = r->nox_g = r->battery_j = 0.0;
+    r->engine_starts = 0;
     for (int k = 0; k < tr->n; k++) {
-        const float *V1 = sol->V + (size_t)(k + 1) * (size_t)g->ns;
         const dp_choice *c = ch + (size_t)k * (size_t)L;
         double xg = (soc - g->soc_lo) / g->dsoc;
         int j = (int)lround(xg);
@@ -316,7 +344,9 @@ static void forward(const eco_dp_trace *tr, eco_dp_solution *sol, const dp_choic
             double sn = soc_next(g, j, c[l].p_batt_w) + (soc - (g->soc_lo + j * g->dsoc));
             if (isnan(sn))
                 continue;
-            double v = c[l].cost + interp_v(g, V1, sn);
+            int e = sol->n_eng == 2 && l > 0;
+            double v = c[l].cost + (l > 0 && !on ? sol->start_cost : 0.0) +
+                       interp_v(g, values(sol, k + 1, e), sn);
             if (v < best) {
                 best = v;
                 bl = l;
@@ -325,8 +355,11 @@ static void forward(const eco_dp_trace *tr, eco_dp_solution *sol, const dp_choic
         }
         if (bl < 0)
             break;
-        r->cost += c[bl].cost;
-        r->fuel_g += c[bl].fuel_g;
+        int start = bl > 0 && !on;
+        r->engine_starts += start;
+        r->cost += c[bl].cost + (start ? sol->start_cost : 0.0);
+        r->fuel_g += c[bl].fuel_g + (start ? start_g : 0.0);
+        on = bl > 0;
         r->nox_g += c[bl].nox_g;
         r->battery_j += g->ocv[j] * (soc - best_sn) * g->q_as;
         soc = best_sn;
@@ -352,7 +385,10 @@ int eco_dp_solve_exact_hybrid(const eco_vehicle *veh, const eco_dp_trace *tr,
     sol->soc_init = tr->soc_init;
     sol->res.n_soc = sol->n_soc;
     sol->res.n_levels = sol->n_levels;
-    size_t nv = (size_t)(tr->n + 1) * (size_t)sol->n_soc;
+    sol->veh = veh;
+    sol->start_cost = s->weights.fuel_per_g * veh->engine.start_fuel_g;
+    sol->n_eng = sol->start_cost > 0.0 ? 2 : 1; /* free starts: one state suffices */
+    size_t nv = (size_t)(tr->n + 1) * (size_t)sol->n_eng * (size_t)sol->n_soc;
     sol->V = eco_malloc(nv * sizeof(float));
     dp_choice *ch = eco_malloc(sizeof(dp_choice) * (size_t)tr->n * (size_t)sol->n_levels);
     double *ocv = eco_malloc(sizeof(double) * (size_t)sol->n_soc);
@@ -370,7 +406,7 @@ int eco_dp_solve_exact_hybrid(const eco_vehicle *veh, const eco_dp_trace *tr,
     backward(tr, s, sol, ch, &g);
     int rc = ECO_OK;
     sol->veh = veh;
-    if (sol->V[(size_t)lround((tr->soc_init - g.soc_lo) / g.dsoc)] >= ECO_DP_BIG) {
+    if (values(sol, 0, 0)[lround((tr->soc_init - g.soc_lo) / g.dsoc)] >= ECO_DP_BIG) {
         eco_set_error("dp: no charge-sustaining trajectory on this grid");
         rc = ECO_ESOLVER;
     } else {

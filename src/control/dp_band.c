@@ -20,31 +20,38 @@ typedef struct {
     double dv, stage_s, lhv;
     int *jlo, *jhi; /* per stage */
     long *base;     /* per stage: offset of its nodes in V / arg */
-    int *kmin, *kmax, *arg;
-    float *V;
-    float *pc, *pb; /* pair cost and battery energy at the present s */
+    int *kmin, *kmax;
+    int *arg; /* per node and engine state before it: next node * n_eng + engine state */
+    float *V; /* per node and engine state before it (n_eng values a node) */
+    float *pc[2], *pb[2]; /* pair cost and battery energy at the present s, per engine state */
+    int n_eng;            /* 2: a start has a cost, the nodes carry the engine state */
+    double start_cost;
     double s_cur;
 } band_dp;
 
-/* Cost of every pair at equivalence factor s: the least over the engine levels. */
+/* Cost of every pair at equivalence factor s: the least over the engine levels; with the
+ * engine state, over engine off (level 0) and over the on-levels apart. */
 static void pair_costs(band_dp *b, double s)
 {
     const eco_mpc_table *t = &b->tab;
     double sc = s * b->set->weights.fuel_per_g / b->lhv;
     size_t pairs = (size_t)t->n_nodes * (size_t)b->n_off;
-    for (size_t p = 0; p < pairs; p++) {
-        double best = INFINITY, bb = 0.0;
-        for (int l = 0; l < t->n_levels; l++) {
-            size_t e = p * (size_t)t->n_levels + (size_t)l;
-            double c = t->cost[e] + sc * t->battery_j[e];
-            if (c < best) {
-                best = c;
-                bb = t->battery_j[e];
+    for (size_t p = 0; p < pairs; p++)
+        for (int g = 0; g < b->n_eng; g++) {
+            int l0 = b->n_eng == 2 && g == 1 ? 1 : 0;
+            int l1 = b->n_eng == 2 && g == 0 ? 1 : t->n_levels;
+            double best = INFINITY, bb = 0.0;
+            for (int l = l0; l < l1; l++) {
+                size_t e = p * (size_t)t->n_levels + (size_t)l;
+                double c = t->cost[e] + sc * t->battery_j[e];
+                if (c < best) {
+                    best = c;
+                    bb = t->battery_j[e];
+                }
             }
+            b->pc[g][p] = isfinite(best) ? (float)best : ECO_DP_BIG;
+            b->pb[g][p] = (float)bb;
         }
-        b->pc[p] = isfinite(best) ? (float)best : ECO_DP_BIG;
-        b->pb[p] = (float)bb;
-    }
     b->s_cur = s;
 }
 
@@ -98,48 +105,73 @@ static void stage_nodes(band_dp *b, const eco_dp_trace *tr)
 typedef struct {
     double cost, distance_m, battery_j;
     int ok, fail_stage; /* fail_stage: where the forward path found no way on */
+    int starts;
 } band_path;
+
+/* The pair (j -> k) in the pair arrays. */
+static size_t pair_at(const band_dp *b, int j, int k)
+{
+    return (size_t)j * (size_t)b->n_off + (size_t)(k - j - b->tab.off_min);
+}
+
+/* Node j of stage t with engine state e before it: its index in V and arg. */
+static long node_at(const band_dp *b, int t, int j, int e)
+{
+    return (b->base[t] + (j - b->jlo[t])) * b->n_eng + e;
+}
 
 /* One backward pass at distance price mu, then forward from the start for the path. */
 static band_path pass(band_dp *b, double mu)
 {
-    const int S = b->S;
+    const int S = b->S, ne = b->n_eng;
     double ts = b->stage_s;
     for (int j = b->jlo[S]; j <= b->jhi[S]; j++)
-        b->V[b->base[S] + (j - b->jlo[S])] = 0.0f;
+        for (int e = 0; e < ne; e++)
+            b->V[node_at(b, S, j, e)] = 0.0f;
     for (int t = S - 1; t >= 0; t--)
         for (int j = b->jlo[t]; j <= b->jhi[t]; j++) {
             long n = b->base[t] + (j - b->jlo[t]);
-            double best = ECO_DP_BIG, vj = j * b->dv;
-            int bk = -1;
-            const float *pc = b->pc + (size_t)j * (size_t)b->n_off;
-            const float *V1 = b->V + b->base[t + 1];
+            double best[2] = {ECO_DP_BIG, ECO_DP_BIG}, vj = j * b->dv;
+            int arg[2] = {-1, -1};
             for (int k = b->kmin[n]; k <= b->kmax[n]; k++) {
-                float c0 = pc[k - j - b->tab.off_min], v1 = V1[k - b->jlo[t + 1]];
-                if (c0 >= ECO_DP_BIG || v1 >= ECO_DP_BIG)
-                    continue;
-                double c = c0 - mu * 0.5 * (vj + k * b->dv) * ts + v1;
-                if (c < best) {
-                    best = c;
-                    bk = k;
+                size_t pr = pair_at(b, j, k);
+                double dist = mu * 0.5 * (vj + k * b->dv) * ts;
+                for (int g = 0; g < ne; g++) {
+                    float c0 = b->pc[g][pr], v1 = b->V[node_at(b, t + 1, k, g)];
+                    if (c0 >= ECO_DP_BIG || v1 >= ECO_DP_BIG)
+                        continue;
+                    double c = c0 - dist + v1;
+                    for (int e = 0; e < ne; e++) { /* e: the state before; a start costs */
+                        double ce = e == 0 && g == 1 ? c + b->start_cost : c;
+                        if (ce < best[e]) {
+                            best[e] = ce;
+                            arg[e] = k * ne + g;
+                        }
+                    }
                 }
             }
-            b->V[n] = (float)best;
-            b->arg[n] = bk;
+            for (int e = 0; e < ne; e++) {
+                b->V[node_at(b, t, j, e)] = (float)best[e];
+                b->arg[node_at(b, t, j, e)] = arg[e];
+            }
         }
-    band_path p = {0.0, 0.0, 0.0, 0, -1};
-    int j = b->jlo[0];
+    band_path p = {0.0, 0.0, 0.0, 0, -1, 0};
+    int j = b->jlo[0], e = 0; /* the plant starts with the engine off */
     for (int t = 0; t < S; t++) {
-        int k = b->arg[b->base[t] + (j - b->jlo[t])];
-        if (k < 0) {
+        int a = b->arg[node_at(b, t, j, e)];
+        if (a < 0) {
             p.fail_stage = t;
             return p;
         }
-        size_t pr = (size_t)j * (size_t)b->n_off + (size_t)(k - j - b->tab.off_min);
-        p.cost += b->pc[pr];
-        p.battery_j += b->pb[pr];
+        int k = a / ne, g = a % ne;
+        size_t pr = pair_at(b, j, k);
+        int start = ne == 2 && e == 0 && g == 1;
+        p.starts += start;
+        p.cost += b->pc[g][pr] + (start ? b->start_cost : 0.0);
+        p.battery_j += b->pb[g][pr];
         p.distance_m += 0.5 * (j + k) * b->dv * ts;
         j = k;
+        e = g;
     }
     p.ok = 1;
     return p;
@@ -184,24 +216,24 @@ static band_path solve_distance(band_dp *b, double d_ref, double *mu_out, long *
 }
 
 /* Forward reachability from the start node: the first stage none of whose nodes can be
- * reached (for the error message). Uses V as scratch. */
+ * reached (for the error message). Uses V as scratch (engine state 0 of each node). */
 static int first_unreachable(band_dp *b)
 {
     for (int t = 0; t <= b->S; t++)
         for (int j = b->jlo[t]; j <= b->jhi[t]; j++)
-            b->V[b->base[t] + (j - b->jlo[t])] = t == 0 ? 1.0f : 0.0f;
+            b->V[node_at(b, t, j, 0)] = t == 0 ? 1.0f : 0.0f;
     for (int t = 0; t < b->S; t++) {
         int any = 0;
         for (int j = b->jlo[t]; j <= b->jhi[t]; j++) {
             long n = b->base[t] + (j - b->jlo[t]);
-            if (b->V[n] == 0.0f)
+            if (b->V[node_at(b, t, j, 0)] == 0.0f)
                 continue;
             for (int k = b->kmin[n]; k <= b->kmax[n]; k++)
-                if (b->pc[(size_t)j * (size_t)b->n_off + (size_t)(k - j - b->tab.off_min)] <
-                    ECO_DP_BIG) {
-                    b->V[b->base[t + 1] + (k - b->jlo[t + 1])] = 1.0f;
-                    any = 1;
-                }
+                for (int g = 0; g < b->n_eng; g++)
+                    if (b->pc[g][pair_at(b, j, k)] < ECO_DP_BIG) {
+                        b->V[node_at(b, t + 1, k, 0)] = 1.0f;
+                        any = 1;
+                    }
         }
         if (!any)
             return t + 1;
@@ -226,14 +258,15 @@ static int alloc_band(band_dp *b, const eco_dp_trace *tr)
     b->base = eco_malloc(nst * sizeof(long));
     b->kmin = eco_malloc(all * sizeof(int));
     b->kmax = eco_malloc(all * sizeof(int));
-    b->arg = eco_malloc(all * sizeof(int));
-    b->V = eco_malloc(all * sizeof(float));
-    b->pc = eco_malloc(pairs * sizeof(float));
-    b->pb = eco_malloc(pairs * sizeof(float));
-    return b->tab_mem && b->jlo && b->jhi && b->base && b->kmin && b->kmax && b->arg && b->V &&
-                   b->pc && b->pb
-               ? ECO_OK
-               : ECO_ENOMEM;
+    b->arg = eco_malloc(all * (size_t)b->n_eng * sizeof(int));
+    b->V = eco_malloc(all * (size_t)b->n_eng * sizeof(float));
+    int ok = b->tab_mem && b->jlo && b->jhi && b->base && b->kmin && b->kmax && b->arg && b->V;
+    for (int g = 0; g < b->n_eng; g++) {
+        b->pc[g] = eco_malloc(pairs * sizeof(float));
+        b->pb[g] = eco_malloc(pairs * sizeof(float));
+        ok = ok && b->pc[g] && b->pb[g];
+    }
+    return ok ? ECO_OK : ECO_ENOMEM;
 }
 
 static void free_band(band_dp *b)
@@ -246,21 +279,29 @@ static void free_band(band_dp *b)
     eco_free(b->kmax);
     eco_free(b->arg);
     eco_free(b->V);
-    eco_free(b->pc);
-    eco_free(b->pb);
+    for (int g = 0; g < 2; g++) {
+        eco_free(b->pc[g]);
+        eco_free(b->pb[g]);
+    }
 }
 
 static int store_plan(band_dp *b, eco_dp_solution *sol, double mu)
 {
     pass(b, mu);
     sol->plan_mps = eco_malloc(sizeof(double) * (size_t)(b->S + 1));
-    if (!sol->plan_mps)
+    if (b->n_eng == 2)
+        sol->plan_engine = eco_malloc((size_t)b->S);
+    if (!sol->plan_mps || (b->n_eng == 2 && !sol->plan_engine))
         return ECO_ENOMEM;
-    int j = b->jlo[0];
+    int j = b->jlo[0], e = 0;
     sol->plan_mps[0] = j * b->dv;
     for (int t = 0; t < b->S; t++) {
-        j = b->arg[b->base[t] + (j - b->jlo[t])];
+        int a = b->arg[node_at(b, t, j, e)];
+        j = a / b->n_eng;
+        e = a % b->n_eng;
         sol->plan_mps[t + 1] = j * b->dv;
+        if (sol->plan_engine)
+            sol->plan_engine[t] = (unsigned char)e;
     }
     sol->n_stages = b->S;
     sol->stage_steps = b->m;
@@ -284,6 +325,8 @@ int eco_dp_solve_band(const eco_vehicle *veh, const eco_dp_trace *tr, const eco_
     b.dv = s->grid_kmh / KMH;
     b.hybrid = veh->powertrain == ECO_PT_HEV || veh->powertrain == ECO_PT_PHEV;
     b.lhv = b.hybrid ? veh->fuel.lhv_j_per_g : ECO_MPC_LHV_REF_J_PER_G;
+    b.start_cost = b.hybrid ? s->weights.fuel_per_g * veh->engine.start_fuel_g : 0.0;
+    b.n_eng = b.start_cost > 0.0 ? 2 : 1; /* free starts: one state suffices */
     int rc = alloc_band(&b, tr);
     if (rc) {
         free_band(&b);
@@ -336,6 +379,7 @@ int eco_dp_solve_band(const eco_vehicle *veh, const eco_dp_trace *tr, const eco_
     sol->res.cost = p.cost;
     sol->res.battery_j = p.battery_j;
     sol->res.distance_m = p.distance_m;
+    sol->res.engine_starts = p.starts;
     sol->res.ref_distance_m = d_ref;
     sol->res.s_equiv = s_eq;
     sol->res.price_per_m = mu;

@@ -9,11 +9,13 @@ typedef struct {
     const eco_dp_solution *sol;
 } dp_ctl;
 
-static double cost_to_go(const eco_dp_solution *sol, int k, double soc)
+/* Cost-to-go of step k at this SOC, with the engine on or not before it. */
+static double cost_to_go(const eco_dp_solution *sol, int k, double soc, int engine_on)
 {
     if (k > sol->n)
         k = sol->n;
-    const float *V = sol->V + (size_t)k * (size_t)sol->n_soc;
+    size_t e = sol->n_eng == 2 && engine_on;
+    const float *V = sol->V + ((size_t)k * (size_t)sol->n_eng + e) * (size_t)sol->n_soc;
     double xg = (soc - sol->soc_lo) / sol->soc_step;
     int i = (int)floor(xg);
     if (i < 0)
@@ -56,7 +58,7 @@ static void step_exact_hybrid(const dp_ctl *c, const eco_state *x, const eco_pre
         if (miss > 1e-4)
             continue;
         double cost = w->fuel_per_g * out.fuel_g + w->nox_per_mg * out.nox_g * 1e3 +
-                      cost_to_go(sol, k + 1, next.soc);
+                      cost_to_go(sol, k + 1, next.soc, next.engine_on);
         if (cost < best) {
             best = cost;
             bl = l;
@@ -99,8 +101,14 @@ static int dp_step(eco_controller *c, const eco_observation *obs, const eco_prev
         double v1 = sol->plan_mps ? plan_speed(sol, obs->time_s + pv->dt_s) : pv->speed_ref_mps[0];
         double s = sol->res.s_equiv;
         double cost;
+        /* With priced starts the plan holds the engine's state per stage too. */
+        eco_mpc_engine_terms eng = {-1, 0.0, 0.0};
+        if (sol->plan_engine) {
+            int i = (int)floor((obs->time_s - sol->t0_s) / (sol->stage_steps * sol->dt_s) + 1e-6);
+            eng.engine = sol->plan_engine[i < 0 ? 0 : (i >= sol->n_stages ? sol->n_stages - 1 : i)];
+        }
         eco_mpc_allocate(v, &x, v1, pv->dt_s, pv->grade_rad[0], &sol->set.weights, s,
-                         sol->set.n_engine_levels, -1, &sp->cmd, &cost);
+                         sol->set.n_engine_levels, &eng, &sp->cmd, &cost);
     }
     sp->valid = 1;
     return ECO_OK;

@@ -18,10 +18,14 @@ struct eco_dp_solution {
     int n_soc, n_levels;
     double soc_lo, soc_step, soc_init;
     double level_power_w[ECO_MPC_LEVELS_MAX];
-    float *V; /* (n + 1) * n_soc */
-    /* band: the speed plan */
+    float *V; /* (n + 1) * n_eng * n_soc: step k, engine state e at V + (k n_eng + e) n_soc */
+    /* Engine starts: with a start cost the nodes carry the engine state (off, on) */
+    int n_eng;
+    double start_cost; /* cost units per start: fuel_per_g * the engine's start_fuel_g */
+    /* band: the speed plan, and the engine's state per stage (NULL unless n_eng is 2) */
     int n_stages, stage_steps;
-    double *plan_mps; /* n_stages + 1 */
+    double *plan_mps;           /* n_stages + 1 */
+    unsigned char *plan_engine; /* n_stages */
 };
 
 /* Progress on stderr, at most every 5 %: "\r<what>: NN %". */

@@ -247,6 +247,31 @@ static void backward(eco_mpc_ws *ws, double half)
     }
 }
 
+/* Exact trace: the speeds are the reference's, so the plan is over the engine state alone,
+ * on the pairs nearest the reference. Returns what stopping the engine now costs later: the
+ * cost-to-go after the first stage with the engine off less with it on (0 up to a start). */
+double eco_mpc_engine_stop_liability(eco_mpc_ws *ws)
+{
+    const eco_mpc_table *t = &ws->tab;
+    int N = ws->dims.n_stages;
+    double sq = floor(ws->s_equiv / S_QUANTUM + 0.5) * S_QUANTUM;
+    if (sq != ws->s_cached || ws->stamp == 0)
+        slot_select(ws, sq);
+    double v_off = 0.0, v_on = 0.0, a[2] = {0.0, 0.0};
+    for (int i = N - 1; i >= 1; i--) {
+        int n0 = (int)lround(ws->vref[i] / t->dv_mps);
+        int d = (int)lround(ws->vref[i + 1] / t->dv_mps) - n0;
+        for (int e = 0; e < 2; e++) {
+            float b;
+            double c = n0 >= 0 && n0 < t->n_nodes ? pair_cost(ws, n0, d, e, &b) : 0.0;
+            a[e] = (isfinite(c) ? c : BIG) + (e ? v_on : v_off);
+        }
+        engine_choice(ws, ENG_OFF, a[ENG_OFF], a[ENG_ON], &v_off);
+        engine_choice(ws, ENG_ON, a[ENG_OFF], a[ENG_ON], &v_on);
+    }
+    return v_off - v_on;
+}
+
 int eco_mpc_horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, int engine_on, double price,
                        double soc0, double *soc_end)
 {

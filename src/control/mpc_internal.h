@@ -32,7 +32,9 @@ struct eco_mpc_ws {
     int *jlo, *jhi;         /* [n_stages + 1] */
     /* Index e: the engine during a stage for hybrids (ENG_OFF, ENG_ON); else only [0]. */
     int n_eng;
-    double start_cost;     /* a planned engine start, cost units */
+    double start_cost; /* a planned engine start, cost units */
+    int engine_hold;   /* the engine state switched to last, held until engine_hold_until */
+    double engine_hold_until;
     int plan_engine;       /* the horizon's engine state for its first stage; -1: none */
     double *V[2];          /* [(n_stages + 1) * n_band_max]: cost-to-go by node and the
                               engine state of the stage before */
@@ -70,6 +72,10 @@ void eco_mpc_slot_view(eco_mpc_ws *ws, int k);
  * state, a start priced at start_cost) from v0 (previous acceleration a_prev, engine_on
  * now) at distance price `price`; returns the best first-stage node and sets plan_engine,
  * and with soc_end the SOC at the horizon's end along the optimal path from soc0. */
+/* Exact trace, hybrids: the engine state over the horizon after its first stage, along the
+ * reference, a start priced at start_cost: what stopping the engine now costs later. */
+double eco_mpc_engine_stop_liability(eco_mpc_ws *ws);
+
 int eco_mpc_horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, int engine_on, double price,
                        double soc0, double *soc_end);
 

@@ -279,6 +279,7 @@ typedef struct {
     const eco_state *x;
     const eco_mpc_weights *w;
     double v1, dt, grade, force, s, lhv;
+    eco_mpc_engine_terms eng;
 } alloc_ctx;
 
 /* Cost of a command, or INFINITY if it misses v1; *miss gets the speed error. */
@@ -305,12 +306,17 @@ static double try_power(const alloc_ctx *a, const eco_command *base, double pe, 
      * cheaper side flips from step to step: without a price on switching the MPC started
      * the engine 548 times on WLTC 3b (the DP 70, the baseline 45). */
     double c = try_cmd(a, &u, miss);
-    return u.engine_on != (a->x->engine_on != 0) ? c + a->w->engine_switch : c;
+    int was_on = a->x->engine_on != 0;
+    if (u.engine_on && !was_on)
+        c += a->eng.start_cost;
+    if (!u.engine_on)
+        c += a->eng.stop_cost; /* stopped after this step: a start later, or not */
+    return u.engine_on != was_on ? c + a->w->engine_switch : c;
 }
 
-static int alloc_hybrid(const alloc_ctx *a, int n_levels, int engine, eco_command *cmd,
-                        double *cost)
+static int alloc_hybrid(alloc_ctx *a, int n_levels, eco_command *cmd, double *cost)
 {
+    int engine = a->eng.engine;
     eco_command base;
     eco_control_force_to_command(a->v, a->x, 0, a->force, &base);
     double best = INFINITY, best_p = -1.0, miss, best_miss = INFINITY, closest_p = -1.0;
@@ -354,8 +360,10 @@ static int alloc_hybrid(const alloc_ctx *a, int n_levels, int engine, eco_comman
             best_p = xm;
         }
     }
-    if (!isfinite(best) && engine >= 0)
-        return alloc_hybrid(a, n_levels, -1, cmd, cost); /* the plan's state cannot do it */
+    if (!isfinite(best) && engine >= 0) {
+        a->eng.engine = -1; /* the plan's state cannot do it */
+        return alloc_hybrid(a, n_levels, cmd, cost);
+    }
     int rc = ECO_OK;
     if (!isfinite(best)) {
         best_p = closest_p;
@@ -406,19 +414,29 @@ static int alloc_stepped(const alloc_ctx *a, eco_command *cmd, double *cost)
 }
 
 int eco_mpc_allocate(const eco_vehicle *v, const eco_state *x, double v1, double dt, double grade,
-                     const eco_mpc_weights *w, double s, int n_levels, int engine, eco_command *cmd,
-                     double *cost)
+                     const eco_mpc_weights *w, double s, int n_levels,
+                     const eco_mpc_engine_terms *eng, eco_command *cmd, double *cost)
 {
     if (v1 < 1e-3)
         v1 = 0.0; /* a stop, not a crawl at a millimetre a second */
     double lhv = is_hybrid(v) ? v->fuel.lhv_j_per_g : ECO_MPC_LHV_REF_J_PER_G;
-    alloc_ctx a = {v, x,  w, v1, dt, grade, eco_control_force_for(v, x->speed_mps, v1, dt, grade),
-                   s, lhv};
+    alloc_ctx a = {v,
+                   x,
+                   w,
+                   v1,
+                   dt,
+                   grade,
+                   eco_control_force_for(v, x->speed_mps, v1, dt, grade),
+                   s,
+                   lhv,
+                   {-1, 0.0, 0.0}};
+    if (eng)
+        a.eng = *eng;
     if (v1 <= 0.0)
         a.force = fmin(a.force, 0.0); /* road load does the stopping; never throttle to stop */
     memset(cmd, 0, sizeof *cmd);
     if (is_hybrid(v))
-        return alloc_hybrid(&a, n_levels, engine, cmd, cost);
+        return alloc_hybrid(&a, n_levels, cmd, cost);
     if (v->powertrain == ECO_PT_CONV && v->gearbox.type == ECO_TX_STEPPED)
         return alloc_stepped(&a, cmd, cost);
     eco_control_force_to_command(v, x, 0, a.force, cmd);

@@ -108,6 +108,8 @@ static void finish(const eco_vehicle *v, const eco_state *x, const eco_pt_ops *o
     out->accel_mps2 = s->accel;
     out->wheel_force_n = f_pt - f_brake;
     out->fuel_g = fuel_gps * dt;
+    if (o->engine_on && !x->engine_on && v->powertrain != ECO_PT_BEV)
+        out->fuel_g += e->start_fuel_g; /* the engine's work is unchanged: a loss */
     out->nox_g =
         v->powertrain == ECO_PT_BEV
             ? 0.0
