@@ -1,5 +1,6 @@
 /* ecosim compare, dp and run --controller mpc|dp: the fixed contract of issue 3. */
 #include "cli_fixture.h"
+#include "ecodrive/config.h"
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <math.h>
@@ -113,4 +114,35 @@ Test(mpc_cli, band_defaults_to_the_wltp_tolerance)
             cr_assert_gt(num(o, "trace_rms_kmh"), 0.2, "the band is used for shaping");
         cJSON_Delete(o);
     }
+}
+
+/* --start-fuel-g: the baseline's decisions do not depend on it, so its fuel rises by exactly
+ * starts x start fuel (in litres: over the fuel's density). */
+static cJSON *baseline_run(const char *extra)
+{
+    char cmd[2048], out[65536];
+    snprintf(cmd, sizeof cmd, ECOSIM " run --cycle %s --json --quiet %s", cycle_path, extra);
+    cr_assert_eq(run(cmd, out, sizeof out), 0, "%s", out);
+    cJSON *o = cJSON_Parse(out);
+    cr_assert_not_null(o, "%s", out);
+    return o;
+}
+
+Test(mpc_cli, start_fuel_is_charged_once_per_start)
+{
+    eco_vehicle v;
+    cr_assert_eq(eco_cfg_vehicle_load(ECO_SOURCE_DIR "/models/vehicles/toyota_prius_2022.json",
+                                      ECO_SOURCE_DIR "/models/maps", &v),
+                 ECO_OK, "%s", eco_last_error());
+    double g_per_l = v.fuel.density_g_per_l;
+    eco_vehicle_free(&v);
+    cJSON *free_st = baseline_run(""), *priced = baseline_run("--start-fuel-g 0.25");
+    double starts = num(free_st, "engine_starts"), km = num(free_st, "distance_km");
+    cr_assert(starts >= 2);
+    cr_assert_eq(num(priced, "engine_starts"), starts);
+    double d_g =
+        (num(priced, "fuel_l_per_100km") - num(free_st, "fuel_l_per_100km")) * km / 100 * g_per_l;
+    cr_assert_float_eq(d_g, starts * 0.25, 1e-9, "+%g g of fuel for %g starts", d_g, starts);
+    cJSON_Delete(free_st);
+    cJSON_Delete(priced);
 }

@@ -132,9 +132,10 @@ static void finish(const eco_vehicle *v, const eco_state *x, const eco_pt_ops *o
         next->soc = x->soc - i * dt / (3600.0 * v->battery.capacity_ah);
     }
     book_energy(v, x, s, f_pt, f_brake, f_grade, out->fuel_g, o, dt, out);
+    /* Warm-up counts the running engine's fuel: a start's fuel stays a plain addition. */
     if (e->warmup_fuel_energy_j > 0.0)
-        next->engine_warm =
-            fmin(1.0, x->engine_warm + out->energy.fuel_j / e->warmup_fuel_energy_j);
+        next->engine_warm = fmin(1.0, x->engine_warm + fuel_gps * dt * v->fuel.lhv_j_per_g /
+                                                           e->warmup_fuel_energy_j);
     next->time_s = x->time_s + dt;
     next->speed_mps = s->v1;
     next->distance_m = x->distance_m + s->v_avg * dt;
