@@ -21,7 +21,7 @@ typedef struct {
     double battery_chem_j;               /* out of the battery, OCV * I (net) */
     double battery_terminal_j;           /* at the terminals (net) */
     double engine_work_j, engine_fuel_j; /* positive engine work and the fuel energy behind it */
-    int engine_starts;                   /* off -> on: the model charges no fuel for them */
+    int engine_starts;                   /* off -> on; each burns engine.start_fuel_g */
     double soc_start, soc_end;
     double sq_err_kmh2, max_dev_kmh, outside_s;
     eco_energy energy;

@@ -52,7 +52,8 @@ typedef struct {
     eco_dp_mode mode;
     double cost; /* weighted fuel + NOx, cost units */
     double fuel_g, nox_g;
-    int engine_starts; /* exact hybrid: starts along the optimum (the plant starts it off) */
+    int engine_starts; /* starts along the optimum (the plant starts it off): exact hybrid,
+                          and band only where starts cost fuel (else 0: not tracked) */
     double battery_j;  /* net chemical energy out of the battery */
     double soc_end;
     double distance_m, ref_distance_m;

@@ -297,6 +297,8 @@ static int store_plan(band_dp *b, eco_dp_solution *sol, double mu)
     sol->plan_mps[0] = j * b->dv;
     for (int t = 0; t < b->S; t++) {
         int a = b->arg[node_at(b, t, j, e)];
+        if (a < 0)
+            return ECO_ESOLVER; /* cannot happen after a pass that found the path */
         j = a / b->n_eng;
         e = a % b->n_eng;
         sol->plan_mps[t + 1] = j * b->dv;

@@ -503,16 +503,18 @@ int eco_mpc_step(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *
      * replanning every step otherwise undid starts it had just paid for (at 0.1 g a start,
      * 150 of 212 engine runs on WLTC 3b lasted one step). */
     eng.engine = ws->plan_engine;
-    if (ws->plan_engine >= 0 && ws->veh->engine.start_fuel_g > 0.0) {
-        if (obs->time_s < ws->engine_hold_until)
-            eng.engine = ws->engine_hold;
-        else if (ws->plan_engine != (obs->engine_on != 0)) {
-            ws->engine_hold = ws->plan_engine;
-            ws->engine_hold_until = obs->time_s + ws->set.stage_s - 1e-6;
-        }
-    }
+    int hold = ws->plan_engine >= 0 && ws->veh->engine.start_fuel_g > 0.0;
+    if (hold && obs->time_s < ws->engine_hold_until - ws->set.stage_s)
+        ws->engine_hold_until = -INFINITY; /* time went back without a reset */
+    if (hold && obs->time_s < ws->engine_hold_until)
+        eng.engine = ws->engine_hold;
     eco_mpc_allocate(ws->veh, &x, v1, pv->dt_s, pv->grade_rad[0], &ws->w, s, ws->set.n_alloc_levels,
                      &eng, &sp->cmd, &cost);
+    if (hold && obs->time_s >= ws->engine_hold_until &&
+        sp->cmd.engine_on != (obs->engine_on != 0)) {
+        ws->engine_hold = sp->cmd.engine_on; /* what was done, not what was planned */
+        ws->engine_hold_until = obs->time_s + ws->set.stage_s - 1e-6;
+    }
     if (now_us(ws) - t0 > ws->set.deadline_us)
         return fallback(ws, sp);
     sp->valid = 1;

@@ -261,11 +261,14 @@ double eco_mpc_engine_stop_liability(eco_mpc_ws *ws)
     for (int i = N - 1; i >= 1; i--) {
         int n0 = (int)lround(ws->vref[i] / t->dv_mps);
         int d = (int)lround(ws->vref[i + 1] / t->dv_mps) - n0;
-        for (int e = 0; e < 2; e++) {
-            float b;
-            double c = n0 >= 0 && n0 < t->n_nodes ? pair_cost(ws, n0, d, e, &b) : 0.0;
-            a[e] = (isfinite(c) ? c : BIG) + (e ? v_on : v_off);
-        }
+        if (n0 < 0 || n0 >= t->n_nodes)
+            continue; /* off the table: the stage adds nothing (as in soc_end_exact) */
+        float b;
+        double c[2] = {pair_cost(ws, n0, d, ENG_OFF, &b), pair_cost(ws, n0, d, ENG_ON, &b)};
+        if (!isfinite(c[0]) && !isfinite(c[1]))
+            continue; /* a pair the table cannot make (US06's steepest steps): no verdict */
+        for (int e = 0; e < 2; e++)
+            a[e] = (isfinite(c[e]) ? c[e] : BIG) + (e ? v_on : v_off);
         engine_choice(ws, ENG_OFF, a[ENG_OFF], a[ENG_ON], &v_off);
         engine_choice(ws, ENG_ON, a[ENG_OFF], a[ENG_ON], &v_on);
     }
