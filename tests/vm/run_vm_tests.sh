@@ -8,7 +8,7 @@
 # if any case failed or the guest did not run them all. See README.md beside this file.
 #
 # Environment:
-#   VM_CASE_TIMEOUT=S     seconds one case may take (default 240)
+#   VM_CASE_TIMEOUT=S     seconds one case may take (default 400)
 #   VM_TESTS_BOOT_EACH=1  boot a guest per case (default: one boot for all cases, ~2 s saved
 #                         per case)
 #   VM_TESTS_VERBOSE=1    print the output of passing cases too
@@ -16,7 +16,7 @@
 
 set -u
 here=$(cd "$(dirname "$0")" && pwd -P)
-case_timeout=${VM_CASE_TIMEOUT:-240}
+case_timeout=${VM_CASE_TIMEOUT:-400}
 
 # --- inside the guest: run_vm_tests.sh --in-guest RESULTS BIN_DIR CASE_FILE... ---------------
 if [ "${1:-}" = --in-guest ]; then
