@@ -3,6 +3,8 @@
 #define ECODRIVE_COMMON_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 /* Status codes: 0 is success, negatives are errors (STYLE.md §4, after osqp/GSL). */
 typedef enum {
@@ -41,5 +43,10 @@ void eco_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * "PATH: cannot open[ WHAT]: reason" (what: e.g. "DBC"; NULL or "" for none), and a
  * directory or other non-regular file refused by name rather than read. */
 int eco_read_file(const char *path, const char *what, char **text, size_t *len);
+
+/* Now on a POSIX clock (CLOCK_MONOTONIC for deadlines and solve times, CLOCK_REALTIME for
+ * log stamps, CLOCK_THREAD_CPUTIME_ID for CPU time), in nanoseconds. The one clock helper:
+ * every module reads time through it. */
+int64_t eco_clock_ns(clockid_t clock);
 
 #endif

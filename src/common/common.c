@@ -127,3 +127,10 @@ int eco_read_file(const char *path, const char *what, char **text, size_t *len)
         *len = n;
     return ECO_OK;
 }
+
+int64_t eco_clock_ns(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# bit-identical.sh BIN_DIR OUT_DIR: writes the outputs that a structural change must leave
+# bit-identical (ecosim compare --json on WLTC 3b for every shipped vehicle, ecosim run --json
+# on every shipped cycle, one sweep, ecodrived --replay of two recorded logs with both
+# controllers). Run it on the build before and after a change and `diff -r` the two folders.
+set -euo pipefail
+bin=${1:?usage: bit-identical.sh BIN_DIR OUT_DIR}
+out=${2:?usage: bit-identical.sh BIN_DIR OUT_DIR}
+here=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$out"
+for v in "$here"/models/vehicles/*.json; do
+    name=$(basename "$v" .json)
+    "$bin/ecosim" compare --vehicle "$v" --cycle wltc_class3b --json >"$out/compare_$name.json"
+done
+for c in wltc_class1 wltc_class2 wltc_class3a wltc_class3b nedc udds ftp75 hwfet us06; do
+    "$bin/ecosim" run --cycle "$c" --json >"$out/run_$c.json"
+done
+"$bin/ecosim" sweep --cycle wltc_class1 --vary nox_per_mg=0,0.5,2 --json --jobs 1 --quiet \
+    >"$out/sweep.json"
+# The logs: the VM suite's generator (tests/vm/case_fault_injection.sh), both scenarios.
+sed -n "/^cat >\"\$tmp\/gen.pl\" <<'PERL'$/,/^PERL$/p" "$here/tests/vm/case_fault_injection.sh" |
+    sed '1d;$d' >"$out/gen.pl"
+perl "$out/gen.pl" 18000 steps >"$out/steps.log"
+perl "$out/gen.pl" 9500 faults >"$out/faults.log"
+for log in steps faults; do
+    for ctl in mpc baseline; do
+        "$bin/ecodrived" --replay "$out/$log.log" --controller "$ctl" --out "$out/replay_${log}_$ctl.log" \
+            2>"$out/replay_${log}_$ctl.err"
+    done
+done
+echo "bit-identical: outputs in $out"
