@@ -113,7 +113,7 @@ static int point_weights(const sweep_args *a, const eco_mpc_weights *base, eco_m
 {
     for (int i = 0; i < a->vary.n; i++) {
         w[i] = *base;
-        if (eco_mpc_weights_set(&w[i], a->vary.key, a->vary.value[i])) {
+        if (eco_cfg_weights_set(&w[i], a->vary.key, a->vary.value[i])) {
             fprintf(stderr, "ecosim sweep: %s\n", eco_last_error());
             return 2;
         }

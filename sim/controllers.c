@@ -1,5 +1,6 @@
 #include "controllers.h"
 
+#include "ecodrive/config.h"
 #include "ecodrive/mpc.h"
 #include "paths.h"
 

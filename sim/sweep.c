@@ -95,7 +95,7 @@ int eco_sweep_parse_vary(const char *arg, eco_sweep_values *out)
     snprintf(out->key, sizeof out->key, "%.*s", (int)(eq - arg), arg);
     eco_mpc_weights probe;
     eco_mpc_weights_default(&probe);
-    if (eco_mpc_weights_set(&probe, out->key, 0.0)) { /* the loader's key table decides */
+    if (eco_cfg_weights_set(&probe, out->key, 0.0)) { /* the loader's key table decides */
         fprintf(stderr, "ecosim sweep: --vary: %s\n", eco_last_error());
         return 2;
     }

@@ -1,4 +1,4 @@
-/* ecosim sweep and eco_mpc_weights_set: the trade-off view of one MPC weight. */
+/* ecosim sweep and eco_cfg_weights_set: the trade-off view of one MPC weight. */
 #include "cli_fixture.h"
 #include "ecodrive/config.h"
 
@@ -147,16 +147,16 @@ Test(sweep, weights_set_matches_the_json_loader)
                      eco_last_error());
         cJSON_Delete(root);
         eco_mpc_weights_default(&set);
-        cr_assert_eq(eco_mpc_weights_set(&set, keys[i], 0.375), ECO_OK);
+        cr_assert_eq(eco_cfg_weights_set(&set, keys[i], 0.375), ECO_OK);
         cr_assert_eq(memcmp(&set, &from_json, sizeof set), 0, "%s sets another field", keys[i]);
     }
     eco_mpc_weights w, before;
     eco_mpc_weights_default(&w);
     before = w;
-    cr_assert_eq(eco_mpc_weights_set(&w, "fule_per_g", 1.0), ECO_EINVAL);
+    cr_assert_eq(eco_cfg_weights_set(&w, "fule_per_g", 1.0), ECO_EINVAL);
     cr_assert(strstr(eco_last_error(), "fuel_per_g, nox_per_mg") != NULL, "%s", eco_last_error());
-    cr_assert_eq(eco_mpc_weights_set(&w, "nox_per_mg", -1.0), ECO_EINVAL);
-    cr_assert_eq(eco_mpc_weights_set(&w, "nox_per_mg", NAN), ECO_EINVAL);
+    cr_assert_eq(eco_cfg_weights_set(&w, "nox_per_mg", -1.0), ECO_EINVAL);
+    cr_assert_eq(eco_cfg_weights_set(&w, "nox_per_mg", NAN), ECO_EINVAL);
     cr_assert_eq(memcmp(&w, &before, sizeof w), 0, "refused values leave the weights as they were");
 }
 

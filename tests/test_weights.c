@@ -1,4 +1,5 @@
 /* MPC weights JSON: the shipped presets, and clear errors that name the JSON path. */
+#include "ecodrive/config.h"
 #include "ecodrive/mpc.h"
 
 #include <criterion/criterion.h>

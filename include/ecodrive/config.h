@@ -62,11 +62,23 @@ int eco_cfg_engine_map_scale(eco_engine *e, double displacement_ratio, double ra
 int eco_cfg_vehicle_from_epa(const char *csv_path, const char *model, double displacement_l,
                              double hp, cJSON **out);
 
+/* MPC cost weights from a parsed JSON object {"fuel_per_g": 1, ...}; "name", "description"
+ * and keys ending in "_note" or "_source" (strings) are allowed too. Missing weights keep
+ * their default (eco_mpc_weights_default, balanced). label names the source in messages.
+ * Returns ECO_OK or ECO_EINVAL with eco_last_error() naming label and the JSON path, e.g.
+ * "eco.json: $.fuel_per_g: must be >= 0, got -1" or "x.json: $.fule_per_g: unknown key
+ * (allowed: ...)". */
+int eco_cfg_weights_from_json(const cJSON *root, const char *label, eco_mpc_weights *w);
+
+/* Read a weights JSON file (models/weights/README.md). Returns ECO_OK, ECO_ENOENT, ECO_EIO,
+ * ECO_EPARSE (file:line:col) or ECO_EINVAL (as eco_cfg_weights_from_json). */
+int eco_cfg_weights_load(const char *path, eco_mpc_weights *w);
+
 /* Set one MPC cost weight by its JSON key (models/weights/README.md: fuel_per_g, nox_per_mg,
  * ...), looked up in the same table eco_cfg_weights_from_json uses, so a key means the same
  * field in a file and on a command line. value is in the key's own unit.
  * Returns ECO_OK; ECO_EINVAL (w unchanged) for an unknown key, with eco_last_error() listing
  * the allowed keys, or for a value that is negative or not finite. */
-int eco_mpc_weights_set(eco_mpc_weights *w, const char *key, double value);
+int eco_cfg_weights_set(eco_mpc_weights *w, const char *key, double value);
 
 #endif

@@ -16,8 +16,6 @@
 
 #include "ecodrive/control.h"
 
-#include <cJSON.h>
-
 /* Chemical energy of gasoline per gram that prices a BEV's battery energy in the same
  * unit as fuel: EPA's 33.705 kWh per gallon (40 CFR 600.002) over 2.819 kg per gallon
  * (3.785 L at 745 g/L, EN 228 mid-range density) = 43.0 kJ/g. */
@@ -39,18 +37,9 @@ typedef struct {
     double engine_start_g;        /* hybrids: a start the horizon plans, priced as g of fuel */
 } eco_mpc_weights;
 
-/* The "balanced" preset (equal to models/weights/balanced.json; a test checks it). */
+/* The "balanced" preset (equal to models/weights/balanced.json; a test checks it). Files
+ * of weights are read by config (eco_cfg_weights_load in ecodrive/config.h). */
 void eco_mpc_weights_default(eco_mpc_weights *w);
-
-/* Weights from a parsed JSON object {"fuel_per_g": 1, ...}; "name", "description" and keys
- * ending in "_note" or "_source" (strings) are allowed too. Missing weights keep their
- * default (balanced). label names the source in messages. Returns ECO_OK or ECO_EINVAL with
- * eco_last_error() naming label and the JSON path, e.g. "eco.json: $.fuel_per_g: must be
- * >= 0, got -1" or "x.json: $.fule_per_g: unknown key (allowed: ...)". */
-int eco_cfg_weights_from_json(const cJSON *root, const char *label, eco_mpc_weights *w);
-
-/* Read a weights JSON file. ECO_ENOENT, ECO_EIO, ECO_EPARSE (file:line:col), ECO_EINVAL. */
-int eco_cfg_weights_load(const char *path, eco_mpc_weights *w);
 
 /* Solver settings (osqp-style: fill with the defaults, then override). */
 typedef struct {

@@ -1,7 +1,6 @@
 /* MPC cost weights from JSON (models/weights/README.md): every key checked, errors name
  * the file and the JSON path. Init time only. */
 #include "ecodrive/config.h"
-#include "ecodrive/mpc.h"
 
 #include <errno.h>
 #include <math.h>
@@ -27,21 +26,6 @@ static const weight_key KEYS[] = {
     WKEY(engine_start_g),
 };
 #define N_KEYS ((int)(sizeof KEYS / sizeof KEYS[0]))
-
-void eco_mpc_weights_default(eco_mpc_weights *w)
-{
-    /* Keep equal to models/weights/balanced.json (tests/test_weights.c checks). */
-    memset(w, 0, sizeof *w);
-    w->fuel_per_g = 1.0;
-    w->nox_per_mg = 0.002;
-    w->tracking_per_kmh2s = 0.0005;
-    w->terminal_soc_per_pct2 = 0.02;
-    w->jerk_per_mps3_2s = 0.002;
-    w->accel_per_mps2_2s = 0.002;
-    w->trip_time_per_s = 0.0;
-    w->engine_switch = 0.002;
-    w->engine_start_g = 0.02;
-}
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -71,7 +55,7 @@ static double *field_of(eco_mpc_weights *w, int index)
     return (double *)((char *)w + KEYS[index].offset);
 }
 
-int eco_mpc_weights_set(eco_mpc_weights *w, const char *key, double value)
+int eco_cfg_weights_set(eco_mpc_weights *w, const char *key, double value)
 {
     int found = key ? key_index(key) : -1;
     if (found < 0) {

@@ -25,6 +25,21 @@ void eco_mpc_settings_default(eco_mpc_settings *s)
     s->soc_ref = -1.0;
 }
 
+void eco_mpc_weights_default(eco_mpc_weights *w)
+{
+    /* Keep equal to models/weights/balanced.json (tests/test_weights.c checks). */
+    memset(w, 0, sizeof *w);
+    w->fuel_per_g = 1.0;
+    w->nox_per_mg = 0.002;
+    w->tracking_per_kmh2s = 0.0005;
+    w->terminal_soc_per_pct2 = 0.02;
+    w->jerk_per_mps3_2s = 0.002;
+    w->accel_per_mps2_2s = 0.002;
+    w->trip_time_per_s = 0.0;
+    w->engine_switch = 0.002;
+    w->engine_start_g = 0.02;
+}
+
 static size_t align8(size_t n)
 {
     return (n + 7u) & ~(size_t)7u;
