@@ -83,11 +83,4 @@ void eco_dp_free(eco_dp_solution *sol);
 eco_controller *eco_dp_controller_create(const eco_vehicle *veh, const eco_dp_solution *sol,
                                          double dt_s);
 
-/* Internal to the DP files, exposed for tests: the exact-trace hybrid recursion and the
- * band recursion. */
-int eco_dp_solve_exact_hybrid(const eco_vehicle *veh, const eco_dp_trace *tr,
-                              const eco_dp_settings *s, eco_dp_solution *sol);
-int eco_dp_solve_band(const eco_vehicle *veh, const eco_dp_trace *tr, const eco_dp_settings *s,
-                      eco_dp_solution *sol);
-
 #endif

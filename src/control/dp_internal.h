@@ -28,6 +28,14 @@ struct eco_dp_solution {
     unsigned char *plan_engine; /* n_stages */
 };
 
+/* The exact-trace hybrid recursion on the SOC grid (dp.c) and the band programme
+ * (dp_band.c): they fill sol; ECO_OK, ECO_EINVAL, ECO_ENOMEM or ECO_ESOLVER (eco_last_error
+ * says why). */
+int eco_dp_solve_exact_hybrid(const eco_vehicle *veh, const eco_dp_trace *tr,
+                              const eco_dp_settings *s, eco_dp_solution *sol);
+int eco_dp_solve_band(const eco_vehicle *veh, const eco_dp_trace *tr, const eco_dp_settings *s,
+                      eco_dp_solution *sol);
+
 /* Progress on stderr, at most every 5 %: "\r<what>: NN %". */
 void eco_dp_progress(const eco_dp_settings *s, const char *what, long done, long total);
 
