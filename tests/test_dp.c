@@ -1,6 +1,7 @@
 /* The DP against brute force on problems small enough to enumerate, its determinism, its
  * grid convergence and its errors. Hand-made vehicles (vehicle_fixture.h) and a shipped
  * one. */
+#include "../src/control/transition.h" /* private: the transition model */
 #include "ecodrive/config.h"
 #include "ecodrive/dp.h"
 #include "vehicle_fixture.h"

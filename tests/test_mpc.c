@@ -1,5 +1,6 @@
 /* The eco MPC: tracking, the fuel trade-off, no allocation in the step, the fallback on a
  * forced timeout, and the GSL fit it predicts with. Shipped vehicles and cycles. */
+#include "../src/control/transition.h" /* private: the transition model */
 #include "cycle.h"
 #include "ecodrive/config.h"
 #include "ecodrive/mpc.h"

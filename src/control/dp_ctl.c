@@ -107,8 +107,9 @@ static int dp_step(eco_controller *c, const eco_observation *obs, const eco_prev
             int i = (int)floor((obs->time_s - sol->t0_s) / (sol->stage_steps * sol->dt_s) + 1e-6);
             eng.engine = sol->plan_engine[i < 0 ? 0 : (i >= sol->n_stages ? sol->n_stages - 1 : i)];
         }
-        eco_mpc_allocate(v, &x, v1, pv->dt_s, pv->grade_rad[0], &sol->set.weights, s,
-                         sol->set.n_engine_levels, &eng, &sp->cmd, &cost);
+        eco_mpc_alloc_context ctx = {v, &sol->set.weights, s, sol->set.n_engine_levels, eng};
+        eco_mpc_alloc_request req = {&x, v1, pv->dt_s, pv->grade_rad[0]};
+        eco_mpc_allocate(&ctx, &req, &sp->cmd, &cost);
     }
     sp->valid = 1;
     return ECO_OK;

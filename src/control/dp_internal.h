@@ -3,6 +3,7 @@
 #define ECODRIVE_DP_INTERNAL_H
 
 #include "ecodrive/dp.h"
+#include "transition.h"
 
 #define ECO_DP_BIG 1e30f
 

@@ -56,6 +56,13 @@ static double now_us(const eco_mpc_ws *ws)
     return ts.tv_sec * 1e6 + ts.tv_nsec * 1e-3;
 }
 
+/* The table the settings ask for: speeds up to V_MAX_MPS on the settings' grid. */
+static void table_dims(const eco_vehicle *veh, const eco_mpc_settings *s, eco_mpc_table *t)
+{
+    eco_mpc_table_dims(veh, V_MAX_MPS, s->grid_kmh / KMH, s->stage_s, s->accel_max_mps2,
+                       s->decel_max_mps2, s->n_engine_levels, t);
+}
+
 int eco_mpc_dims_make(const eco_vehicle *veh, double dt_s, const eco_mpc_settings *s,
                       eco_mpc_dims *d)
 {
@@ -74,27 +81,29 @@ int eco_mpc_dims_make(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
                       d->preview_n, ECO_PREVIEW_MAX);
         return ECO_EINVAL;
     }
-    eco_mpc_table_dims(veh, V_MAX_MPS, s->grid_kmh / KMH, s->stage_s, s->accel_max_mps2,
-                       s->decel_max_mps2, s->n_engine_levels, &d->table);
+    eco_mpc_table t;
+    table_dims(veh, s, &t);
     /* The WLTP band is 4 km/h plus what the trace changes in 2 s; 40 km/h is ample. */
     d->n_band_max = (int)ceil(40.0 / s->grid_kmh) + 1;
-    d->table_bytes = eco_mpc_table_memsize(&d->table);
+    d->n_nodes = t.n_nodes;
+    d->n_offsets = t.off_max - t.off_min + 1;
+    d->n_levels = t.n_levels;
+    d->table_bytes = eco_mpc_table_memsize(&t);
     return ECO_OK;
 }
 
 static size_t scratch_bytes(const eco_mpc_dims *d)
 {
     size_t ns = (size_t)d->n_stages + 1;
-    size_t pairs = (size_t)d->table.n_nodes * (size_t)(d->table.off_max - d->table.off_min + 1);
-    size_t n_off = (size_t)(d->table.off_max - d->table.off_min + 1);
+    size_t pairs = (size_t)d->n_nodes * (size_t)d->n_offsets;
+    size_t n_off = (size_t)d->n_offsets;
     return 3 * align8(ns * sizeof(double)) + 2 * align8(ns * sizeof(int)) +
            align8((size_t)d->n_band_max * sizeof(double)) + align8(n_off * sizeof(double)) +
            align8((size_t)d->n_band_max * sizeof(double)) +
            2 * align8(ns * (size_t)d->n_band_max * sizeof(double)) +
            align8(pairs * sizeof(uint64_t)) +
-           2 * (4 * align8(pairs * sizeof(float)) +
-                align8((size_t)d->table.n_nodes * sizeof(uint32_t)) +
-                2 * align8((size_t)d->table.n_nodes * sizeof(int)));
+           2 * (4 * align8(pairs * sizeof(float)) + align8((size_t)d->n_nodes * sizeof(uint32_t)) +
+                2 * align8((size_t)d->n_nodes * sizeof(int)));
 }
 
 size_t eco_mpc_ws_memsize(const eco_mpc_dims *d)
@@ -219,7 +228,12 @@ int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
     ws->set = *s;
     ws->w = *w;
     ws->dims = *d;
-    ws->tab = d->table;
+    table_dims(veh, s, &ws->tab);
+    if (ws->tab.n_nodes != d->n_nodes || ws->tab.off_max - ws->tab.off_min + 1 != d->n_offsets ||
+        ws->tab.n_levels != d->n_levels) {
+        eco_set_error("mpc: the dims were made for another vehicle or other settings");
+        return ECO_EINVAL;
+    }
     ws->dt_s = dt_s;
     ws->hybrid = veh->powertrain == ECO_PT_HEV || veh->powertrain == ECO_PT_PHEV;
     ws->lhv = ws->hybrid ? veh->fuel.lhv_j_per_g : ECO_MPC_LHV_REF_J_PER_G;
@@ -524,8 +538,9 @@ int eco_mpc_step(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *
         ws->engine_hold_until = -INFINITY; /* time went back without a reset */
     if (hold && obs->time_s < ws->engine_hold_until)
         eng.engine = ws->engine_hold;
-    eco_mpc_allocate(ws->veh, &x, v1, pv->dt_s, pv->grade_rad[0], &ws->w, s, ws->set.n_alloc_levels,
-                     &eng, &sp->cmd, &cost);
+    eco_mpc_alloc_context ctx = {ws->veh, &ws->w, s, ws->set.n_alloc_levels, eng};
+    eco_mpc_alloc_request req = {&x, v1, pv->dt_s, pv->grade_rad[0]};
+    eco_mpc_allocate(&ctx, &req, &sp->cmd, &cost);
     if (hold && obs->time_s >= ws->engine_hold_until &&
         sp->cmd.engine_on != (obs->engine_on != 0)) {
         ws->engine_hold = sp->cmd.engine_on; /* what was done, not what was planned */

@@ -3,7 +3,7 @@
 #ifndef ECODRIVE_MPC_INTERNAL_H
 #define ECODRIVE_MPC_INTERNAL_H
 
-#include "ecodrive/mpc.h"
+#include "transition.h"
 
 #include <stdint.h>
 

@@ -1,7 +1,7 @@
 /* What the MPC and the DP predict with: one-stage transitions realised by eco_model_step,
  * tabulated over a speed grid at init, a GSL fit of the fuel rate on the best-efficiency
  * line, and the present-step allocation (gear, engine on/off and power). */
-#include "ecodrive/mpc.h"
+#include "transition.h"
 
 #include <gsl/gsl_multifit.h>
 #include <math.h>
@@ -413,30 +413,30 @@ static int alloc_stepped(const alloc_ctx *a, eco_command *cmd, double *cost)
     return rc;
 }
 
-int eco_mpc_allocate(const eco_vehicle *v, const eco_state *x, double v1, double dt, double grade,
-                     const eco_mpc_weights *w, double s, int n_levels,
-                     const eco_mpc_engine_terms *eng, eco_command *cmd, double *cost)
+int eco_mpc_allocate(const eco_mpc_alloc_context *ctx, const eco_mpc_alloc_request *req,
+                     eco_command *cmd, double *cost)
 {
+    const eco_vehicle *v = ctx->veh;
+    const eco_state *x = req->x;
+    double v1 = req->v1_mps, dt = req->dt_s, grade = req->grade_rad;
     if (v1 < 1e-3)
         v1 = 0.0; /* a stop, not a crawl at a millimetre a second */
     double lhv = is_hybrid(v) ? v->fuel.lhv_j_per_g : ECO_MPC_LHV_REF_J_PER_G;
-    alloc_ctx a = {v,
-                   x,
-                   w,
-                   v1,
-                   dt,
-                   grade,
-                   eco_control_force_for(v, x->speed_mps, v1, dt, grade),
-                   s,
-                   lhv,
-                   {-1, 0.0, 0.0}};
-    if (eng)
-        a.eng = *eng;
+    alloc_ctx a = {.v = v,
+                   .x = x,
+                   .w = ctx->w,
+                   .v1 = v1,
+                   .dt = dt,
+                   .grade = grade,
+                   .s = ctx->s_equiv,
+                   .lhv = lhv,
+                   .eng = ctx->eng};
+    a.force = eco_control_force_for(v, x->speed_mps, v1, dt, grade);
     if (v1 <= 0.0)
         a.force = fmin(a.force, 0.0); /* road load does the stopping; never throttle to stop */
     memset(cmd, 0, sizeof *cmd);
     if (is_hybrid(v))
-        return alloc_hybrid(&a, n_levels, cmd, cost);
+        return alloc_hybrid(&a, ctx->n_levels, cmd, cost);
     if (v->powertrain == ECO_PT_CONV && v->gearbox.type == ECO_TX_STEPPED)
         return alloc_stepped(&a, cmd, cost);
     eco_control_force_to_command(v, x, 0, a.force, cmd);
