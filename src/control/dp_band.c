@@ -336,7 +336,11 @@ int eco_dp_solve_band(const eco_vehicle *veh, const eco_dp_trace *tr, const eco_
     }
     if (s->progress)
         eco_dp_progress(s, "dp: tabulating", 0, 1);
-    eco_mpc_table_build(veh, &s->weights, tr->soc_init, &b.tab, b.tab_mem);
+    rc = eco_mpc_table_build(veh, &s->weights, tr->soc_init, &b.tab, b.tab_mem);
+    if (rc) {
+        free_band(&b);
+        return rc;
+    }
     if (s->progress)
         eco_dp_progress(s, "dp: tabulating", 1, 1);
     stage_nodes(&b, tr);

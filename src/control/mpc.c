@@ -40,11 +40,6 @@ void eco_mpc_weights_default(eco_mpc_weights *w)
     w->engine_start_g = 0.02;
 }
 
-static size_t align8(size_t n)
-{
-    return (n + 7u) & ~(size_t)7u;
-}
-
 /* By default the solver's own CPU time: a deadline on work done, which preemption by other
  * processes does not trip. Some kernels account CPU time per tick (user-mode Linux: 10 ms
  * steps, measured), where a 2 ms CPU deadline trips at random; the daemon therefore uses the
@@ -92,30 +87,46 @@ int eco_mpc_dims_make(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
     return ECO_OK;
 }
 
-static size_t scratch_bytes(const eco_mpc_dims *d)
+/* The workspace's block, in order: the struct, the table's arrays, the horizon scratch and
+ * the pair-cost cache (two slots). One list for both uses: with mem NULL it only counts
+ * the bytes (eco_mpc_ws_memsize; ws a stand-in), with the block it carves it into ws, the
+ * block's start (eco_mpc_ws_create), so the size and the carve cannot disagree. The
+ * table's arrays to *table_mem. Returns the bytes used. */
+static size_t ws_layout(const eco_mpc_dims *d, char *mem, eco_mpc_ws *ws, void **table_mem)
 {
-    size_t ns = (size_t)d->n_stages + 1;
-    size_t pairs = (size_t)d->n_nodes * (size_t)d->n_offsets;
-    size_t n_off = (size_t)d->n_offsets;
-    return 3 * align8(ns * sizeof(double)) + 2 * align8(ns * sizeof(int)) +
-           align8((size_t)d->n_band_max * sizeof(double)) + align8(n_off * sizeof(double)) +
-           align8((size_t)d->n_band_max * sizeof(double)) +
-           2 * align8(ns * (size_t)d->n_band_max * sizeof(double)) +
-           align8(pairs * sizeof(uint64_t)) +
-           2 * (4 * align8(pairs * sizeof(float)) + align8((size_t)d->n_nodes * sizeof(uint32_t)) +
-                2 * align8((size_t)d->n_nodes * sizeof(int)));
+    eco_mpc_carver c = {mem, 0};
+    eco_mpc_carve(&c, sizeof *ws); /* ws itself when carving */
+    *table_mem = eco_mpc_carve(&c, d->table_bytes);
+    size_t ns = (size_t)d->n_stages + 1, nb = (size_t)d->n_band_max;
+    size_t nodes = (size_t)d->n_nodes, pairs = nodes * (size_t)d->n_offsets;
+    ws->vref = eco_mpc_carve(&c, ns * sizeof(double));
+    ws->lo = eco_mpc_carve(&c, ns * sizeof(double));
+    ws->hi = eco_mpc_carve(&c, ns * sizeof(double));
+    ws->jlo = eco_mpc_carve(&c, ns * sizeof(int));
+    ws->jhi = eco_mpc_carve(&c, ns * sizeof(int));
+    for (int e = 0; e < 2; e++) {
+        ws->V[e] = eco_mpc_carve(&c, ns * nb * sizeof(double));
+        ws->W[e] = eco_mpc_carve(&c, nb * sizeof(double));
+    }
+    ws->acc_term = eco_mpc_carve(&c, (size_t)d->n_offsets * sizeof(double));
+    ws->pair_levels = eco_mpc_carve(&c, pairs * sizeof(uint64_t));
+    for (int k = 0; k < 2; k++) {
+        for (int e = 0; e < 2; e++) {
+            ws->slot_cost[k][e] = eco_mpc_carve(&c, pairs * sizeof(float));
+            ws->slot_batt[k][e] = eco_mpc_carve(&c, pairs * sizeof(float));
+        }
+        ws->slot_rows[k] = eco_mpc_carve(&c, nodes * sizeof(uint32_t));
+        ws->slot_lo[k] = eco_mpc_carve(&c, nodes * sizeof(int));
+        ws->slot_hi[k] = eco_mpc_carve(&c, nodes * sizeof(int));
+    }
+    return c.used;
 }
 
 size_t eco_mpc_ws_memsize(const eco_mpc_dims *d)
 {
-    return align8(sizeof(eco_mpc_ws)) + d->table_bytes + scratch_bytes(d);
-}
-
-static void *carve(char **p, size_t bytes)
-{
-    void *r = *p;
-    *p += align8(bytes);
-    return r;
+    eco_mpc_ws counting;
+    void *table_mem;
+    return ws_layout(d, NULL, &counting, &table_mem);
 }
 
 /* Marginal cost of kinetic energy at 50 km/h from the table: the terminal value of speed. */
@@ -218,19 +229,61 @@ static void pair_levels_make(eco_mpc_ws *ws)
     }
 }
 
+/* The hybrid's SOC terms: d(cost)/d(battery J) of the terminal SOC cost per unit of SOC
+ * error, turned into an equivalence factor: s = s0 + soc_gain * (target - SOC at the
+ * horizon end); and the share of kinetic energy a stop returns (soc_aim). */
+static void hybrid_terms(eco_mpc_ws *ws, double soc_ref)
+{
+    const eco_battery *b = &ws->veh->battery;
+    const eco_mpc_weights *w = &ws->w;
+    double ocv = eco_curve_eval(&b->ocv_v, soc_ref);
+    double q_as = b->capacity_ah * 3600.0;
+    ws->e_unit_j = ocv * q_as;
+    ws->regen_share = regen_share(ws);
+    ws->soc_gain = w->fuel_per_g > 0.0 ? 2.0 * w->terminal_soc_per_pct2 * 1e4 * ws->lhv /
+                                             (w->fuel_per_g * ocv * q_as)
+                                       : 0.0;
+}
+
+/* What the table, the weights and the vehicle fix for the workspace's life. */
+static void ws_terms(eco_mpc_ws *ws, double soc_ref)
+{
+    const eco_vehicle *veh = ws->veh;
+    const eco_mpc_weights *w = &ws->w;
+    ws->n_eng = ws->hybrid ? 2 : 1;
+    /* A start costs the fuel the plant burns for it, and the calibration's price on top. */
+    ws->start_cost = w->fuel_per_g * (veh->engine.start_fuel_g + w->engine_start_g);
+    for (int o = 0; o < ws->n_off; o++) {
+        double a = (o + ws->tab.off_min) * ws->tab.dv_mps / ws->tab.stage_s;
+        ws->acc_term[o] = w->accel_per_mps2_2s * a * a * ws->tab.stage_s;
+    }
+    eco_mpc_slot_view(ws, 0);
+    if (ws->hybrid)
+        hybrid_terms(ws, soc_ref);
+    ws->kin_cost_per_j = kinetic_cost_per_j(ws);
+    ws->price0 = nominal_price(ws);
+    pair_levels_make(ws);
+}
+
 int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_settings *s,
                       const eco_mpc_weights *w, const eco_mpc_dims *d, eco_mpc_ws **out, void *mem)
 {
-    char *p = mem;
-    eco_mpc_ws *ws = carve(&p, sizeof(eco_mpc_ws));
+    eco_mpc_ws *ws = mem;
     memset(ws, 0, sizeof *ws);
+    void *table_mem;
+    size_t used = ws_layout(d, mem, ws, &table_mem);
+    if (used != eco_mpc_ws_memsize(d)) {
+        eco_set_error("mpc: the workspace carve used %zu bytes, its memsize is %zu", used,
+                      eco_mpc_ws_memsize(d));
+        return ECO_EINVAL;
+    }
     ws->veh = veh;
     ws->set = *s;
     ws->w = *w;
     ws->dims = *d;
     table_dims(veh, s, &ws->tab);
     if (ws->tab.n_nodes != d->n_nodes || ws->tab.off_max - ws->tab.off_min + 1 != d->n_offsets ||
-        ws->tab.n_levels != d->n_levels) {
+        ws->tab.n_levels != d->n_levels || eco_mpc_table_memsize(&ws->tab) != d->table_bytes) {
         eco_set_error("mpc: the dims were made for another vehicle or other settings");
         return ECO_EINVAL;
     }
@@ -239,56 +292,12 @@ int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
     ws->lhv = ws->hybrid ? veh->fuel.lhv_j_per_g : ECO_MPC_LHV_REF_J_PER_G;
     ws->s0 = eco_mpc_equivalence_cost(veh, w);
     ws->m_eff = veh->mass_kg + veh->rotating_mass_kg;
-    ws->n_off = ws->tab.off_max - ws->tab.off_min + 1;
+    ws->n_off = d->n_offsets;
     double soc_ref = s->soc_ref >= 0.0 ? s->soc_ref : veh->battery.soc_init;
-    void *tmem = carve(&p, d->table_bytes);
-    int rc = eco_mpc_table_build(veh, w, soc_ref, &ws->tab, tmem);
+    int rc = eco_mpc_table_build(veh, w, soc_ref, &ws->tab, table_mem);
     if (rc)
         return rc;
-    size_t ns = (size_t)d->n_stages + 1;
-    size_t pairs = (size_t)ws->tab.n_nodes * (size_t)ws->n_off;
-    ws->vref = carve(&p, ns * sizeof(double));
-    ws->lo = carve(&p, ns * sizeof(double));
-    ws->hi = carve(&p, ns * sizeof(double));
-    ws->jlo = carve(&p, ns * sizeof(int));
-    ws->jhi = carve(&p, ns * sizeof(int));
-    ws->n_eng = ws->hybrid ? 2 : 1;
-    /* A start costs the fuel the plant burns for it, and the calibration's price on top. */
-    ws->start_cost = w->fuel_per_g * (veh->engine.start_fuel_g + w->engine_start_g);
-    for (int e = 0; e < 2; e++) {
-        ws->V[e] = carve(&p, ns * (size_t)d->n_band_max * sizeof(double));
-        ws->W[e] = carve(&p, (size_t)d->n_band_max * sizeof(double));
-    }
-    ws->acc_term = carve(&p, (size_t)ws->n_off * sizeof(double));
-    for (int o = 0; o < ws->n_off; o++) {
-        double a = (o + ws->tab.off_min) * ws->tab.dv_mps / ws->tab.stage_s;
-        ws->acc_term[o] = w->accel_per_mps2_2s * a * a * ws->tab.stage_s;
-    }
-    ws->pair_levels = carve(&p, pairs * sizeof(uint64_t));
-    for (int k = 0; k < 2; k++) {
-        for (int e = 0; e < 2; e++) {
-            ws->slot_cost[k][e] = carve(&p, pairs * sizeof(float));
-            ws->slot_batt[k][e] = carve(&p, pairs * sizeof(float));
-        }
-        ws->slot_rows[k] = carve(&p, (size_t)ws->tab.n_nodes * sizeof(uint32_t));
-        ws->slot_lo[k] = carve(&p, (size_t)ws->tab.n_nodes * sizeof(int));
-        ws->slot_hi[k] = carve(&p, (size_t)ws->tab.n_nodes * sizeof(int));
-    }
-    eco_mpc_slot_view(ws, 0);
-    if (ws->hybrid) {
-        /* d(cost)/d(battery J) of the terminal SOC cost per unit of SOC error, turned into
-         * an equivalence factor: s = s0 + soc_gain * (target - SOC at the horizon end). */
-        double ocv = eco_curve_eval(&veh->battery.ocv_v, soc_ref);
-        double q_as = veh->battery.capacity_ah * 3600.0;
-        ws->e_unit_j = ocv * q_as;
-        ws->regen_share = regen_share(ws);
-        ws->soc_gain = w->fuel_per_g > 0.0 ? 2.0 * w->terminal_soc_per_pct2 * 1e4 * ws->lhv /
-                                                 (w->fuel_per_g * ocv * q_as)
-                                           : 0.0;
-    }
-    ws->kin_cost_per_j = kinetic_cost_per_j(ws);
-    ws->price0 = nominal_price(ws);
-    pair_levels_make(ws);
+    ws_terms(ws, soc_ref);
     eco_mpc_reset(ws);
     *out = ws;
     return ECO_OK;

@@ -106,16 +106,23 @@ static size_t n_entries(const eco_mpc_table *t)
     return (size_t)t->n_nodes * (size_t)(t->off_max - t->off_min + 1) * (size_t)t->n_levels;
 }
 
-static size_t align8(size_t n)
+/* The table's arrays in one block: cost, battery energy, gear. One list for both uses:
+ * with mem NULL it only counts (eco_mpc_table_memsize), with the block it carves it
+ * (eco_mpc_table_build). Returns the bytes used. */
+static size_t table_layout(eco_mpc_table *t, char *mem)
 {
-    return (n + 7u) & ~(size_t)7u;
+    size_t n = n_entries(t), pairs = n / (size_t)t->n_levels;
+    eco_mpc_carver c = {mem, 0};
+    t->cost = eco_mpc_carve(&c, n * sizeof(float));
+    t->battery_j = eco_mpc_carve(&c, n * sizeof(float));
+    t->gear = eco_mpc_carve(&c, pairs);
+    return c.used;
 }
 
 size_t eco_mpc_table_memsize(const eco_mpc_table *t)
 {
-    size_t n = n_entries(t);
-    size_t pairs = n / (size_t)t->n_levels;
-    return 2 * align8(n * sizeof(float)) + align8(pairs);
+    eco_mpc_table counting = *t;
+    return table_layout(&counting, NULL);
 }
 
 /* Best gear of a stepped box for one transition, by weighted cost. */
@@ -138,10 +145,12 @@ static void best_gear(const eco_vehicle *v, const eco_mpc_weights *w, double v0,
 int eco_mpc_table_build(const eco_vehicle *v, const eco_mpc_weights *w, double soc_ref,
                         eco_mpc_table *t, void *mem)
 {
-    size_t n = n_entries(t);
-    t->cost = mem;
-    t->battery_j = (float *)((char *)mem + align8(n * sizeof(float)));
-    t->gear = (unsigned char *)((char *)mem + 2 * align8(n * sizeof(float)));
+    size_t used = table_layout(t, mem);
+    if (used != eco_mpc_table_memsize(t)) {
+        eco_set_error("mpc table: the carve used %zu bytes, its memsize is %zu", used,
+                      eco_mpc_table_memsize(t));
+        return ECO_EINVAL;
+    }
     t->soc_ref = soc_ref;
     int stepped = v->powertrain != ECO_PT_BEV && v->gearbox.type == ECO_TX_STEPPED;
     for (int i = 0; i < t->n_nodes; i++)

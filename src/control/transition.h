@@ -70,8 +70,9 @@ void eco_mpc_table_dims(const eco_vehicle *veh, double v_max_mps, double dv_mps,
                         eco_mpc_table *t);
 /* Bytes the arrays of a sized table need. */
 size_t eco_mpc_table_memsize(const eco_mpc_table *t);
-/* Fill a sized table, its arrays carved from mem (eco_mpc_table_memsize bytes). Calls
- * eco_mpc_eval for every entry (init time). Returns ECO_OK. */
+/* Fill a sized table, its arrays carved from mem (eco_mpc_table_memsize bytes, 8-aligned).
+ * Calls eco_mpc_eval for every entry (init time). Returns ECO_OK, or ECO_EINVAL if the
+ * carve used other than memsize bytes. */
 int eco_mpc_table_build(const eco_vehicle *veh, const eco_mpc_weights *w, double soc_ref,
                         eco_mpc_table *t, void *mem);
 /* Index of entry (i, d, l). */
