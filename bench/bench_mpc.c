@@ -20,6 +20,7 @@
 #include "controllers.h"
 #include "ecodrive/dp.h"
 #include "ecodrive/mpc.h"
+#include "ecodrive/units.h"
 #include "runner.h"
 #include "session.h"
 
@@ -34,9 +35,7 @@
 
 static double clock_us(clockid_t id)
 {
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return ts.tv_sec * 1e6 + ts.tv_nsec * 1e-3;
+    return (double)eco_clock_ns(id) / (double)ECO_NS_PER_US;
 }
 
 static int cmp(const void *a, const void *b)
@@ -100,7 +99,7 @@ static int closed_loop(const eco_vehicle *veh, const eco_sim_cycle *cyc, double 
     s.deadline_us = 1e6; /* measure, never fall back */
     double t0 = clock_us(CLOCK_MONOTONIC);
     eco_controller *mpc = eco_mpc_create(veh, 0.1, &s, NULL);
-    f->create_s = (clock_us(CLOCK_MONOTONIC) - t0) * 1e-6;
+    f->create_s = (clock_us(CLOCK_MONOTONIC) - t0) / (double)ECO_US_PER_S;
     if (!mpc) {
         fprintf(stderr, "bench_mpc: %s\n", eco_last_error());
         return 1;
@@ -122,7 +121,7 @@ static int closed_loop(const eco_vehicle *veh, const eco_sim_cycle *cyc, double 
     unsigned long a0 = eco_alloc_count();
     t0 = clock_us(CLOCK_MONOTONIC);
     rc = rc || eco_sim_run(veh, cyc, &t.ctl, &o, &r);
-    f->run_s = (clock_us(CLOCK_MONOTONIC) - t0) * 1e-6;
+    f->run_s = (clock_us(CLOCK_MONOTONIC) - t0) / (double)ECO_US_PER_S;
     /* The runner allocates its per-step solve times once (and the series if kept); the
      * rest would be the steps'. */
     f->allocs = (long)(eco_alloc_count() - a0) - 1 - (o.keep_series ? 1 : 0);
@@ -237,7 +236,7 @@ static int dp_time(const eco_vehicle *veh, const eco_sim_cycle *cyc)
     double t0 = clock_us(CLOCK_MONOTONIC);
     if (eco_sim_dp_solve(veh, cyc, &o, &ds, &sol))
         return 1;
-    double t = (clock_us(CLOCK_MONOTONIC) - t0) * 1e-6;
+    double t = (clock_us(CLOCK_MONOTONIC) - t0) / (double)ECO_US_PER_S;
     eco_dp_result r;
     eco_dp_result_get(sol, &r);
     printf("{\"figure\":\"dp_solve_s\",\"case\":\"wltc_class3b_exact\",\"vehicle\":\"%s\","

@@ -4,14 +4,13 @@
 #include "../src/control/transition.h" /* private: the transition model */
 #include "ecodrive/config.h"
 #include "ecodrive/dp.h"
+#include "ecodrive/units.h"
 #include "vehicle_fixture.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-#define KMH 3.6
 
 /* ---- exact trace, hybrid: enumerate every engine choice sequence ------------------- */
 
@@ -189,7 +188,7 @@ Test(dp, band_matches_brute_force_of_its_lagrangian)
     tr.ref_distance_m = d_ref;
     eco_dp_settings s;
     eco_dp_settings_default(&s);
-    s.grid_kmh = 0.5 * KMH; /* 0.5 m/s: 4 or 5 nodes a stage */
+    s.grid_kmh = 0.5 * ECO_KMH_PER_MPS; /* 0.5 m/s: 4 or 5 nodes a stage */
     s.band_margin_kmh = 0.0;
     eco_dp_solution *sol;
     cr_assert_eq(eco_dp_solve(&v, &tr, &s, &sol), ECO_OK, "%s", eco_last_error());
@@ -242,7 +241,7 @@ static void wltc_head(double *ref, int n, double dt)
         double t = k * dt;
         int i = (int)floor(t);
         double th = t - i;
-        ref[k] = (kmh[i] + th * (kmh[i + 1] - kmh[i])) / KMH;
+        ref[k] = (kmh[i] + th * (kmh[i + 1] - kmh[i])) / ECO_KMH_PER_MPS;
     }
 }
 
@@ -293,8 +292,8 @@ Test(dp, band_keeps_distance_and_band)
     wltc_head(ref, N, 0.1);
     for (int k = 0; k <= N; k++) {
         /* A +-2 km/h band with no time shift. */
-        lo[k] = fmax(0.0, ref[k] - 2.0 / KMH);
-        hi[k] = ref[k] + 2.0 / KMH;
+        lo[k] = fmax(0.0, ref[k] - 2.0 / ECO_KMH_PER_MPS);
+        hi[k] = ref[k] + 2.0 / ECO_KMH_PER_MPS;
     }
     eco_dp_trace tr = {N, 0.1, 0.0, ref, lo, hi, zero, 0.0, v.battery.soc_init};
     for (int k = 0; k < N; k++)

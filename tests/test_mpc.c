@@ -4,6 +4,7 @@
 #include "cycle.h"
 #include "ecodrive/config.h"
 #include "ecodrive/mpc.h"
+#include "ecodrive/units.h"
 #include "runner.h"
 #include "summary.h"
 
@@ -14,7 +15,6 @@
 
 #define VEH(name) ECO_SOURCE_DIR "/models/vehicles/" name ".json"
 #define MAPS      ECO_SOURCE_DIR "/models/maps"
-#define KMH       3.6
 
 static void load(const char *path, eco_vehicle *v)
 {
@@ -144,7 +144,7 @@ static unsigned long allocs_over_steps(const char *vehicle, double band_kmh, int
             eco_sim_cycle_sample(&c, t, &pv.speed_ref_mps[i], &pv.grade_rad[i], NULL);
             pv.speed_lo_mps[i] = pv.speed_hi_mps[i] = pv.speed_ref_mps[i];
             if (band_kmh > 0.0)
-                eco_sim_cycle_band(&c, t, band_kmh / KMH, 1.0, &pv.speed_lo_mps[i],
+                eco_sim_cycle_band(&c, t, band_kmh / ECO_KMH_PER_MPS, 1.0, &pv.speed_lo_mps[i],
                                    &pv.speed_hi_mps[i]);
         }
         double d_ref;
@@ -183,7 +183,7 @@ static void forced_timeout(int wall_clock)
     cr_assert_not_null(ws);
     eco_state x;
     eco_model_state_init(&v, 1, &x);
-    x.speed_mps = 50.0 / KMH;
+    x.speed_mps = 50.0 / ECO_KMH_PER_MPS;
     x.soc = 0.5; /* below target: the co-state moves off its nominal value */
     eco_observation obs;
     eco_observation_from_plant(&v, &x, NULL, 0.0, &obs);

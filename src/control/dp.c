@@ -1,10 +1,10 @@
 /* DP: settings, dispatch, and the exact-trace hybrid recursion on a SOC grid. */
 #include "dp_internal.h"
+#include "ecodrive/units.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 void eco_dp_settings_default(eco_dp_settings *s)
 {
@@ -26,13 +26,6 @@ void eco_dp_progress(const eco_dp_settings *s, const char *what, long done, long
     long step = total / 20 > 0 ? total / 20 : 1;
     if (done % step == 0 || done == total)
         fprintf(stderr, "\r%s: %3ld %%%s", what, 100 * done / total, done == total ? "\n" : "");
-}
-
-static double wall_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 static int is_hybrid(const eco_vehicle *v)
@@ -110,14 +103,14 @@ int eco_dp_solve(const eco_vehicle *veh, const eco_dp_trace *tr, const eco_dp_se
     memcpy(sol->grade_rad, tr->grade_rad, sizeof(double) * (size_t)(tr->n + 1));
     sol->res.ref_distance_m = tr->ref_distance_m;
     sol->res.soc_end = tr->soc_init;
-    double t0 = wall_s();
+    int64_t t0_ns = eco_clock_ns(CLOCK_MONOTONIC);
     if (has_band(tr))
         rc = eco_dp_solve_band(veh, tr, s, sol);
     else if (is_hybrid(veh))
         rc = eco_dp_solve_exact_hybrid(veh, tr, s, sol);
     else
         rc = solve_exact_plain(tr, sol);
-    sol->res.seconds = wall_s() - t0;
+    sol->res.seconds = (double)(eco_clock_ns(CLOCK_MONOTONIC) - t0_ns) / (double)ECO_NS_PER_S;
     if (rc) {
         eco_dp_free(sol);
         return rc;

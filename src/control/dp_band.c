@@ -2,11 +2,11 @@
  * distance by a Lagrange multiplier on distance, and for hybrids a multiplier on battery
  * energy for a charge-sustaining end; both found by bisection. */
 #include "dp_internal.h"
+#include "ecodrive/units.h"
 
 #include <math.h>
 #include <string.h>
 
-#define KMH            3.6
 #define ACCEL_MAX_MPS2 3.0
 #define DECEL_MAX_MPS2 4.0
 #define BAND_LEVELS    16 /* hybrid engine levels in the band programme's table */
@@ -64,7 +64,7 @@ static int clampi(int v, int lo, int hi)
  * checked at every trace step inside the stage (a linear speed inside a stage). */
 static void stage_nodes(band_dp *b, const eco_dp_trace *tr)
 {
-    double mg = b->set->band_margin_kmh / KMH;
+    double mg = b->set->band_margin_kmh / ECO_KMH_PER_MPS;
     int top = b->tab.n_nodes - 1;
     long tot = 0;
     for (int t = 0; t <= b->S; t++) {
@@ -324,7 +324,7 @@ int eco_dp_solve_band(const eco_vehicle *veh, const eco_dp_trace *tr, const eco_
     }
     b.S = tr->n / b.m;
     b.stage_s = s->stage_s;
-    b.dv = s->grid_kmh / KMH;
+    b.dv = s->grid_kmh / ECO_KMH_PER_MPS;
     b.hybrid = veh->powertrain == ECO_PT_HEV || veh->powertrain == ECO_PT_PHEV;
     b.lhv = b.hybrid ? veh->fuel.lhv_j_per_g : ECO_MPC_LHV_REF_J_PER_G;
     b.start_cost = b.hybrid ? s->weights.fuel_per_g * veh->engine.start_fuel_g : 0.0;

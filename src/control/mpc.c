@@ -4,7 +4,6 @@
 
 #include <math.h>
 #include <string.h>
-#include <time.h>
 
 void eco_mpc_settings_default(eco_mpc_settings *s)
 {
@@ -46,15 +45,14 @@ void eco_mpc_weights_default(eco_mpc_weights *w)
  * wall clock with its period's budget. */
 static double now_us(const eco_mpc_ws *ws)
 {
-    struct timespec ts;
-    clock_gettime(ws->set.deadline_wall_clock ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1e6 + ts.tv_nsec * 1e-3;
+    clockid_t clock = ws->set.deadline_wall_clock ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID;
+    return (double)eco_clock_ns(clock) / (double)ECO_NS_PER_US;
 }
 
 /* The table the settings ask for: speeds up to V_MAX_MPS on the settings' grid. */
 static void table_dims(const eco_vehicle *veh, const eco_mpc_settings *s, eco_mpc_table *t)
 {
-    eco_mpc_table_dims(veh, V_MAX_MPS, s->grid_kmh / KMH, s->stage_s, s->accel_max_mps2,
+    eco_mpc_table_dims(veh, V_MAX_MPS, s->grid_kmh / ECO_KMH_PER_MPS, s->stage_s, s->accel_max_mps2,
                        s->decel_max_mps2, s->n_engine_levels, t);
 }
 
@@ -133,7 +131,8 @@ size_t eco_mpc_ws_memsize(const eco_mpc_dims *d)
 static double kinetic_cost_per_j(const eco_mpc_ws *ws)
 {
     const eco_mpc_table *t = &ws->tab;
-    int i = (int)lround(50.0 / KMH / t->dv_mps), k = t->off_max / 2 > 0 ? t->off_max / 2 : 1;
+    int i = (int)lround(50.0 / ECO_KMH_PER_MPS / t->dv_mps),
+        k = t->off_max / 2 > 0 ? t->off_max / 2 : 1;
     double c[2];
     for (int m = 0; m < 2; m++) {
         c[m] = INFINITY;
@@ -158,7 +157,7 @@ static double regen_share(const eco_mpc_ws *ws)
     int d = -(int)lround(1.0 * t->stage_s / t->dv_mps);
     if (d == 0 || d < t->off_min)
         return 0.0;
-    int i = (int)lround(100.0 / KMH / t->dv_mps);
+    int i = (int)lround(100.0 / ECO_KMH_PER_MPS / t->dv_mps);
     double v0 = i * t->dv_mps, e = 0.0;
     for (; i + d >= 0; i += d)
         e -= t->battery_j[eco_mpc_table_at(t, i, d, 0)];
@@ -171,7 +170,7 @@ static double regen_share(const eco_mpc_ws *ws)
 static double nominal_price(const eco_mpc_ws *ws)
 {
     const eco_mpc_table *t = &ws->tab;
-    int i = (int)lround(50.0 / KMH / t->dv_mps), k = 4;
+    int i = (int)lround(50.0 / ECO_KMH_PER_MPS / t->dv_mps), k = 4;
     double c[2], s = ws->s0 * ws->w.fuel_per_g / ws->lhv;
     for (int m = 0; m < 2; m++) {
         c[m] = INFINITY;
@@ -344,7 +343,7 @@ static void horizon_samples(eco_mpc_ws *ws, const eco_observation *obs, const ec
                             int *exact)
 {
     int N = ws->dims.n_stages;
-    double m = ws->set.band_margin_kmh / KMH;
+    double m = ws->set.band_margin_kmh / ECO_KMH_PER_MPS;
     *exact = 1;
     for (int k = 0; k < pv->n; k++)
         if (pv->speed_hi_mps[k] - pv->speed_lo_mps[k] > BAND_EPS_MPS)
@@ -491,7 +490,8 @@ static int plan_band(eco_mpc_ws *ws, const eco_observation *obs, const eco_previ
     double v_line = v0 + (target - v0) * u;
     double v_shape = pv->speed_ref_mps[0] + off0 + (off1 - off0) * u;
     double v = k >= 0 ? (1.0 - beta) * v_line + beta * v_shape : target;
-    double m = ws->set.band_margin_kmh / KMH, lo = pv->speed_lo_mps[0], hi = pv->speed_hi_mps[0];
+    double m = ws->set.band_margin_kmh / ECO_KMH_PER_MPS, lo = pv->speed_lo_mps[0],
+           hi = pv->speed_hi_mps[0];
     if (hi - lo > 2.0 * m) {
         lo += lo > 0.0 ? m : 0.0;
         hi -= m;

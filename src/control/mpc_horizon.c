@@ -119,7 +119,7 @@ static double stage_cost(eco_mpc_ws *ws, int i, int j, int k, int e, double pric
     if (!isfinite(c))
         return BIG;
     double vj = j * t->dv_mps, vk = k * t->dv_mps, ts = t->stage_s;
-    double e_kmh = (vk - ws->vref[i + 1]) * KMH, a = (vk - vj) / ts;
+    double e_kmh = (vk - ws->vref[i + 1]) * ECO_KMH_PER_MPS, a = (vk - vj) / ts;
     return c - price * 0.5 * (vj + vk) * ts + ws->w.tracking_per_kmh2s * e_kmh * e_kmh * ts +
            ws->w.accel_per_mps2_2s * a * a * ts;
 }
@@ -176,7 +176,7 @@ static void stage_next_terms(eco_mpc_ws *ws, int i, double half)
     int kl = ws->jlo[i + 1], kh = ws->jhi[i + 1];
     size_t row = (size_t)(i + 1) * ws->dims.n_band_max;
     for (int k = kl; k <= kh; k++) {
-        double e = (k * t->dv_mps - ws->vref[i + 1]) * KMH;
+        double e = (k * t->dv_mps - ws->vref[i + 1]) * ECO_KMH_PER_MPS;
         double rest = ws->w.tracking_per_kmh2s * e * e * t->stage_s - half * k;
         for (int g = 0; g < ws->n_eng; g++)
             ws->W[g][k - kl] = ws->V[g][row + (k - kl)] + rest;

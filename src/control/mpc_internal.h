@@ -3,12 +3,12 @@
 #ifndef ECODRIVE_MPC_INTERNAL_H
 #define ECODRIVE_MPC_INTERNAL_H
 
+#include "ecodrive/units.h"
 #include "transition.h"
 
 #include <stdint.h>
 
-#define KMH             3.6
-#define V_MAX_MPS       (160.0 / KMH) /* table range: above every shipped cycle's band */
+#define V_MAX_MPS       (160.0 / ECO_KMH_PER_MPS) /* table range: above every shipped cycle's band */
 #define BAND_EPS_MPS    1e-6
 #define BIG             1e30
 #define S_QUANTUM       0.05 /* grid of the equivalence factor the pair costs are cached on */
