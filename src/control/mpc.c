@@ -40,9 +40,9 @@ void eco_mpc_weights_default(eco_mpc_weights *w)
 }
 
 /* By default the solver's own CPU time: a deadline on work done, which preemption by other
- * processes does not trip. Some kernels account CPU time per tick (user-mode Linux: 10 ms
- * steps, measured), where a 2 ms CPU deadline trips at random; the daemon therefore uses the
- * wall clock with its period's budget. */
+ * processes does not trip. Some kernels account CPU time per tick (user-mode Linux; figures
+ * in docs/mpc.md, "Bounded"), where a CPU deadline shorter than the tick trips at random;
+ * the daemon therefore uses the wall clock with its period's budget. */
 static double now_us(const eco_mpc_ws *ws)
 {
     clockid_t clock = ws->set.deadline_wall_clock ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID;
@@ -520,10 +520,9 @@ int eco_mpc_step(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *
             rc = costate_exact(ws, obs->soc, pv->soc_target, t0);
         if (ws->hybrid && ws->veh->engine.start_fuel_g > 0.0 && rc == ECO_OK) {
             /* Where a start costs fuel: the plant charges its own start fuel, and the
-             * liability prices the start that stopping now will need within the horizon
-             * (with free starts the engine_switch tie-breaker does better: on FTP-75 the
-             * MPC is 0.8 % below the baseline, with the liability at the calibration's
-             * 0.02 g 0.3 % above). */
+             * liability prices the start that stopping now will need within the horizon.
+             * With free starts the engine_switch tie-breaker does better (docs/mpc.md,
+             * "What a start costing fuel does"). */
             eng.start_cost = ws->w.fuel_per_g * ws->w.engine_start_g;
             eng.stop_cost = eco_mpc_engine_stop_liability(ws);
         }
@@ -539,8 +538,8 @@ int eco_mpc_step(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *
     memset(sp, 0, sizeof *sp);
     /* In the band the horizon's plan, which prices a start, decides the engine state. Where
      * the plant charges for a start, a switch holds for the stage the plan costed it over:
-     * replanning every step otherwise undid starts it had just paid for (at 0.1 g a start,
-     * 150 of 212 engine runs on WLTC 3b lasted one step). */
+     * replanning every step otherwise undid starts it had just paid for, most engine runs
+     * lasting one step (docs/mpc.md, "What a start costing fuel does"). */
     eng.engine = ws->plan_engine;
     int hold = ws->plan_engine >= 0 && ws->veh->engine.start_fuel_g > 0.0;
     if (hold && obs->time_s < ws->engine_hold_until - ws->set.stage_s)

@@ -280,14 +280,13 @@ int eco_mpc_horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, int engine_on, 
 {
     const eco_mpc_table *t = &ws->tab;
     int N = ws->dims.n_stages, nb = ws->dims.n_band_max;
-    /* The pair costs depend on s only: keep them while s stays on its 0.01 grid point,
-     * which spares the minimum over the engine levels on most steps. */
+    /* The pair costs depend on s only: keep them while s stays on its S_QUANTUM grid
+     * point, which spares the minimum over the engine levels on most steps. */
     double sq = floor(ws->s_equiv / S_QUANTUM + 0.5) * S_QUANTUM;
     if (sq != ws->s_cached || ws->stamp == 0)
         slot_select(ws, sq);
     /* A charge-sustaining hybrid runs its engine again sooner or later: an engine off at
-     * the horizon's end owes a start (WLTC 3b band: 0.1 g start fuel, 3.305 -> 3.297 L/100
-     * km; free starts, 3.2165 -> 3.2161). */
+     * the horizon's end owes a start (docs/mpc.md, "Engine state in the horizon"). */
     for (int j = ws->jlo[N]; j <= ws->jhi[N]; j++) {
         double v = j * t->dv_mps;
         for (int e = 0; e < ws->n_eng; e++)

@@ -68,14 +68,14 @@ struct eco_mpc_ws {
 /* Point the pair-cost cache at slot k. */
 void eco_mpc_slot_view(eco_mpc_ws *ws, int k);
 
-/* The horizon programme: backward pass over the speed nodes (and, for hybrids, the engine
- * state, a start priced at start_cost) from v0 (previous acceleration a_prev, engine_on
- * now) at distance price `price`; returns the best first-stage node and sets plan_engine,
- * and with soc_end the SOC at the horizon's end along the optimal path from soc0. */
 /* Exact trace, hybrids: the engine state over the horizon after its first stage, along the
  * reference, a start priced at start_cost: what stopping the engine now costs later. */
 double eco_mpc_engine_stop_liability(eco_mpc_ws *ws);
 
+/* The horizon programme: backward pass over the speed nodes (and, for hybrids, the engine
+ * state, a start priced at start_cost) from v0 (previous acceleration a_prev, engine_on
+ * now) at distance price `price`; returns the best first-stage node and sets plan_engine,
+ * and with soc_end the SOC at the horizon's end along the optimal path from soc0. */
 int eco_mpc_horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, int engine_on, double price,
                        double soc0, double *soc_end);
 

@@ -63,8 +63,8 @@ void eco_mpc_eval(const eco_vehicle *v, double v0, double v1, double dt, double 
     if (!(fabs(vn - v1) <= tol) && v->powertrain == ECO_PT_CONV && v->gearbox.type == ECO_TX_CVT &&
         f > 0.0) {
         /* The CVT realisation has isolated points where a force within the limits is not
-         * delivered (see docs/mpc.md, "model notes"); a force 0.2 % to 1 % lower is, and
-         * the transition then counts, to 1 cm/s. */
+         * delivered (see docs/mpc.md, "model notes"): try forces 0.2 % to 1 % lower, and
+         * count the transition to CVT_RETRY_TOL_MPS. */
         for (int i = 1; i <= 5 && !(fabs(vn - v1) <= tol); i++) {
             vn = eval_force(v, &x, f * (1.0 - 0.002 * i), dt, grade, gear, pe, &out);
             tol = CVT_RETRY_TOL_MPS;
@@ -311,9 +311,9 @@ static double try_power(const alloc_ctx *a, const eco_command *base, double pe, 
     eco_command u = *base;
     u.engine_on = pe >= 0.0;
     u.engine_power_w = fmax(pe, 0.0);
-    /* The model charges nothing for a start, and near a tie between engine on and off the
-     * cheaper side flips from step to step: without a price on switching the MPC started
-     * the engine 548 times on WLTC 3b (the DP 70, the baseline 45). */
+    /* Near a tie between engine on and off the cheaper side flips from step to step: without
+     * a price on switching the MPC started the engine many times more often than the DP or
+     * the baseline (docs/mpc.md, "Engine starts are free in the model"). */
     double c = try_cmd(a, &u, miss);
     int was_on = a->x->engine_on != 0;
     if (u.engine_on && !was_on)
