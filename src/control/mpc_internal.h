@@ -1,5 +1,6 @@
-/* The MPC's workspace and what its two files share: mpc.c (create, the step, the co-state)
- * and mpc_horizon.c (the horizon programme and its pair-cost cache). Not installed. */
+/* The MPC's workspace and what its files share: mpc_ws.c (dims, layout, create), mpc.c (the
+ * step, the co-state, the controller) and mpc_horizon.c (the horizon programme and its
+ * pair-cost cache). Not installed. */
 #ifndef ECODRIVE_MPC_INTERNAL_H
 #define ECODRIVE_MPC_INTERNAL_H
 
