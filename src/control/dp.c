@@ -65,16 +65,21 @@ static int has_band(const eco_dp_trace *tr)
     return 0;
 }
 
+double eco_dp_ref_distance_m(const eco_dp_trace *tr, int n_steps)
+{
+    double d = 0.0;
+    for (int k = 0; k < n_steps; k++)
+        d += 0.5 * (tr->speed_ref_mps[k] + tr->speed_ref_mps[k + 1]) * tr->dt_s;
+    return d;
+}
+
 /* Exact trace without a battery to manage: nothing couples the steps, so the controller's
  * per-step least-cost allocation is the optimum; the DP only reports the trace. */
 static int solve_exact_plain(const eco_dp_trace *tr, eco_dp_solution *sol)
 {
     sol->res.mode = ECO_DP_EXACT;
     sol->res.s_equiv = eco_mpc_equivalence_nominal(sol->veh);
-    double d = 0.0;
-    for (int k = 0; k < tr->n; k++)
-        d += 0.5 * (tr->speed_ref_mps[k] + tr->speed_ref_mps[k + 1]) * tr->dt_s;
-    sol->res.distance_m = d;
+    sol->res.distance_m = eco_dp_ref_distance_m(tr, tr->n);
     return ECO_OK;
 }
 
@@ -406,10 +411,7 @@ int eco_dp_solve_exact_hybrid(const eco_vehicle *veh, const eco_dp_trace *tr,
         forward(tr, sol, ch, &g);
         sol->res.passes = 1;
     }
-    double d = 0.0;
-    for (int k = 0; k < tr->n; k++)
-        d += 0.5 * (tr->speed_ref_mps[k] + tr->speed_ref_mps[k + 1]) * tr->dt_s;
-    sol->res.distance_m = d;
+    sol->res.distance_m = eco_dp_ref_distance_m(tr, tr->n);
     eco_free(ch);
     eco_free(ocv);
     return rc;

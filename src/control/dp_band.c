@@ -310,67 +310,78 @@ static int store_plan(band_dp *b, eco_dp_solution *sol, double mu)
     return ECO_OK;
 }
 
+/* Sizes, arrays, the transition table and the stage nodes of the band programme. On error
+ * the caller frees what was allocated (free_band). */
+static int band_setup(band_dp *b, const eco_vehicle *veh, const eco_dp_trace *tr,
+                      const eco_dp_settings *s)
+{
+    memset(b, 0, sizeof *b);
+    b->veh = veh;
+    b->set = s;
+    b->m = (int)lround(s->stage_s / tr->dt_s);
+    if (b->m < 1 || fabs(b->m * tr->dt_s - s->stage_s) > 1e-9) {
+        eco_set_error("dp: stage_s %g s is not a multiple of the step %g s", s->stage_s, tr->dt_s);
+        return ECO_EINVAL;
+    }
+    b->S = tr->n / b->m;
+    b->stage_s = s->stage_s;
+    b->dv = s->grid_kmh / ECO_KMH_PER_MPS;
+    b->hybrid = veh->powertrain == ECO_PT_HEV || veh->powertrain == ECO_PT_PHEV;
+    b->lhv = b->hybrid ? veh->fuel.lhv_j_per_g : ECO_MPC_LHV_REF_J_PER_G;
+    b->start_cost = b->hybrid ? s->weights.fuel_per_g * veh->engine.start_fuel_g : 0.0;
+    b->n_eng = b->start_cost > 0.0 ? 2 : 1; /* free starts: one state suffices */
+    int rc = alloc_band(b, tr);
+    if (rc)
+        return rc;
+    if (s->progress)
+        eco_dp_progress(s, "dp: tabulating", 0, 1);
+    rc = eco_mpc_table_build(veh, &s->weights, tr->soc_init, &b->tab, b->tab_mem);
+    if (rc)
+        return rc;
+    if (s->progress)
+        eco_dp_progress(s, "dp: tabulating", 1, 1);
+    stage_nodes(b, tr);
+    return ECO_OK;
+}
+
+/* The optimum at equal distance; for hybrids with the battery-energy multiplier *s_eq found
+ * by bisection so that the battery's net energy over the trace is zero (charge-sustaining). */
+static band_path solve_multipliers(band_dp *b, double d_ref, double *s_eq, double *mu, long *passes)
+{
+    pair_costs(b, *s_eq);
+    band_path p = solve_distance(b, d_ref, mu, passes);
+    if (!b->hybrid)
+        return p;
+    double lo = 0.2 * *s_eq, hi = 4.0 * *s_eq;
+    int n_outer = b->set->max_bisect < 24 ? b->set->max_bisect : 24;
+    for (int it = 0; it < n_outer; it++) {
+        double mid = 0.5 * (lo + hi);
+        pair_costs(b, mid);
+        p = solve_distance(b, d_ref, mu, passes);
+        if (p.ok && p.battery_j > 0.0)
+            lo = mid;
+        else
+            hi = mid;
+        eco_dp_progress(b->set, "dp: co-state", it + 1, n_outer);
+    }
+    *s_eq = hi; /* the side that ends at or above the starting SOC */
+    pair_costs(b, *s_eq);
+    return solve_distance(b, d_ref, mu, passes);
+}
+
 int eco_dp_solve_band(const eco_vehicle *veh, const eco_dp_trace *tr, const eco_dp_settings *s,
                       eco_dp_solution *sol)
 {
     band_dp b;
-    memset(&b, 0, sizeof b);
-    b.veh = veh;
-    b.set = s;
-    b.m = (int)lround(s->stage_s / tr->dt_s);
-    if (b.m < 1 || fabs(b.m * tr->dt_s - s->stage_s) > 1e-9) {
-        eco_set_error("dp: stage_s %g s is not a multiple of the step %g s", s->stage_s, tr->dt_s);
-        return ECO_EINVAL;
-    }
-    b.S = tr->n / b.m;
-    b.stage_s = s->stage_s;
-    b.dv = s->grid_kmh / ECO_KMH_PER_MPS;
-    b.hybrid = veh->powertrain == ECO_PT_HEV || veh->powertrain == ECO_PT_PHEV;
-    b.lhv = b.hybrid ? veh->fuel.lhv_j_per_g : ECO_MPC_LHV_REF_J_PER_G;
-    b.start_cost = b.hybrid ? s->weights.fuel_per_g * veh->engine.start_fuel_g : 0.0;
-    b.n_eng = b.start_cost > 0.0 ? 2 : 1; /* free starts: one state suffices */
-    int rc = alloc_band(&b, tr);
+    int rc = band_setup(&b, veh, tr, s);
     if (rc) {
         free_band(&b);
         return rc;
     }
-    if (s->progress)
-        eco_dp_progress(s, "dp: tabulating", 0, 1);
-    rc = eco_mpc_table_build(veh, &s->weights, tr->soc_init, &b.tab, b.tab_mem);
-    if (rc) {
-        free_band(&b);
-        return rc;
-    }
-    if (s->progress)
-        eco_dp_progress(s, "dp: tabulating", 1, 1);
-    stage_nodes(&b, tr);
-    double d_ref = 0.0;
-    for (int k = 0; k < b.S * b.m; k++)
-        d_ref += 0.5 * (tr->speed_ref_mps[k] + tr->speed_ref_mps[k + 1]) * tr->dt_s;
+    double d_ref = eco_dp_ref_distance_m(tr, b.S * b.m);
     double s_eq = eco_mpc_equivalence_nominal(veh), mu = 0.0;
     long passes = 0;
-    band_path p;
-    pair_costs(&b, s_eq);
-    p = solve_distance(&b, d_ref, &mu, &passes);
-    if (b.hybrid) {
-        /* Charge-sustaining: the battery's net energy over the trace is zero. */
-        double lo = 0.2 * s_eq, hi = 4.0 * s_eq;
-        int n_outer = s->max_bisect < 24 ? s->max_bisect : 24;
-        for (int it = 0; it < n_outer; it++) {
-            double mid = 0.5 * (lo + hi);
-            pair_costs(&b, mid);
-            p = solve_distance(&b, d_ref, &mu, &passes);
-            s_eq = mid;
-            if (p.ok && p.battery_j > 0.0)
-                lo = mid;
-            else
-                hi = mid;
-            eco_dp_progress(s, "dp: co-state", it + 1, n_outer);
-        }
-        s_eq = hi; /* the side that ends at or above the starting SOC */
-        pair_costs(&b, s_eq);
-        p = solve_distance(&b, d_ref, &mu, &passes);
-    }
+    band_path p = solve_multipliers(&b, d_ref, &s_eq, &mu, &passes);
     if (!p.ok) {
         int t_fail = first_unreachable(&b);
         eco_set_error("dp: no trajectory stays inside the band: no speed at %.1f s can be "

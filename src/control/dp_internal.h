@@ -37,6 +37,9 @@ int eco_dp_solve_exact_hybrid(const eco_vehicle *veh, const eco_dp_trace *tr,
 int eco_dp_solve_band(const eco_vehicle *veh, const eco_dp_trace *tr, const eco_dp_settings *s,
                       eco_dp_solution *sol);
 
+/* Distance of the reference over the first n_steps steps of the trace (trapezoids), m. */
+double eco_dp_ref_distance_m(const eco_dp_trace *tr, int n_steps);
+
 /* Progress on stderr, at most every 5 %: "\r<what>: NN %". */
 void eco_dp_progress(const eco_dp_settings *s, const char *what, long done, long total);
 

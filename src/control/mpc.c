@@ -58,8 +58,7 @@ static double soc_end_exact(eco_mpc_ws *ws, double soc0, double s)
 {
     const eco_mpc_table *t = &ws->tab;
     const eco_battery *b = &ws->veh->battery;
-    double q_as = b->capacity_ah * 3600.0, soc = soc0;
-    double sc = s * ws->w.fuel_per_g / ws->lhv;
+    double soc = soc0, sc = s * ws->w.fuel_per_g / ws->lhv;
     for (int i = 0; i < ws->dims.n_stages; i++) {
         int n0 = (int)lround(ws->vref[i] / t->dv_mps);
         int d = (int)lround(ws->vref[i + 1] / t->dv_mps) - n0;
@@ -75,7 +74,7 @@ static double soc_end_exact(eco_mpc_ws *ws, double soc0, double s)
                 bb = t->battery_j[e];
             }
         }
-        soc -= bb / (eco_curve_eval(&b->ocv_v, soc) * q_as);
+        soc = eco_mpc_soc_after(b, soc, bb);
     }
     return soc;
 }

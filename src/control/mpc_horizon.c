@@ -110,6 +110,16 @@ static void slot_select(eco_mpc_ws *ws, double sq)
     eco_mpc_slot_view(ws, o);
 }
 
+/* Make the pair-cost cache hold the present equivalence factor, rounded to its S_QUANTUM
+ * grid: the pair costs depend on s only, so they are kept while s stays on its grid point,
+ * which spares the minimum over the engine levels on most steps. */
+static void slot_for_s(eco_mpc_ws *ws)
+{
+    double sq = floor(ws->s_equiv / S_QUANTUM + 0.5) * S_QUANTUM;
+    if (sq != ws->s_cached || ws->stamp == 0)
+        slot_select(ws, sq);
+}
+
 /* Stage cost of j -> k with engine state e between stages i and i + 1 (cost units),
  * battery energy to *batt. */
 static double stage_cost(eco_mpc_ws *ws, int i, int j, int k, int e, double price, float *batt)
@@ -254,9 +264,7 @@ double eco_mpc_engine_stop_liability(eco_mpc_ws *ws)
 {
     const eco_mpc_table *t = &ws->tab;
     int N = ws->dims.n_stages;
-    double sq = floor(ws->s_equiv / S_QUANTUM + 0.5) * S_QUANTUM;
-    if (sq != ws->s_cached || ws->stamp == 0)
-        slot_select(ws, sq);
+    slot_for_s(ws);
     double v_off = 0.0, v_on = 0.0, a[2] = {0.0, 0.0};
     for (int i = N - 1; i >= 1; i--) {
         int n0 = (int)lround(ws->vref[i] / t->dv_mps);
@@ -275,18 +283,13 @@ double eco_mpc_engine_stop_liability(eco_mpc_ws *ws)
     return v_off - v_on;
 }
 
-int eco_mpc_horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, int engine_on, double price,
-                       double soc0, double *soc_end)
+/* Node values at the horizon's end: the kinetic energy's worth, and for a hybrid an engine
+ * off owes a start, since a charge-sustaining hybrid runs its engine again sooner or later
+ * (docs/mpc.md, "Engine state in the horizon"). */
+static void terminal_values(eco_mpc_ws *ws)
 {
     const eco_mpc_table *t = &ws->tab;
     int N = ws->dims.n_stages, nb = ws->dims.n_band_max;
-    /* The pair costs depend on s only: keep them while s stays on its S_QUANTUM grid
-     * point, which spares the minimum over the engine levels on most steps. */
-    double sq = floor(ws->s_equiv / S_QUANTUM + 0.5) * S_QUANTUM;
-    if (sq != ws->s_cached || ws->stamp == 0)
-        slot_select(ws, sq);
-    /* A charge-sustaining hybrid runs its engine again sooner or later: an engine off at
-     * the horizon's end owes a start (docs/mpc.md, "Engine state in the horizon"). */
     for (int j = ws->jlo[N]; j <= ws->jhi[N]; j++) {
         double v = j * t->dv_mps;
         for (int e = 0; e < ws->n_eng; e++)
@@ -294,13 +297,20 @@ int eco_mpc_horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, int engine_on, 
                 -ws->kin_cost_per_j * 0.5 * ws->m_eff * v * v +
                 (ws->hybrid && e == ENG_OFF ? ws->start_cost : 0.0);
     }
-    float batt;
-    const double half = 0.5 * price * t->stage_s * t->dv_mps;
-    backward(ws, half);
-    /* Stage 0 from the measured speed, off the grid: interpolate between its two nodes. */
+}
+
+/* Stage 0 from the measured speed v0, off the grid: the costs interpolated between its two
+ * nodes, with jerk against a_prev and a start from the engine state now. Returns the best
+ * first-stage node (-1: none) and its engine state to *e_best. */
+static int first_stage(eco_mpc_ws *ws, double v0, double a_prev, int engine_on, double price,
+                       int *e_best)
+{
+    const eco_mpc_table *t = &ws->tab;
+    int nb = ws->dims.n_band_max;
     int i0 = (int)floor(v0 / t->dv_mps), e_now = ws->hybrid && !engine_on ? ENG_OFF : ENG_ON;
     double th = v0 / t->dv_mps - i0, best = BIG;
-    int kbest = -1, ebest = -1;
+    int kbest = -1;
+    *e_best = -1;
     for (int k = ws->jlo[1]; k <= ws->jhi[1]; k++) {
         double vk = k * t->dv_mps, a = (vk - v0) / t->stage_s;
         double jerk = (a - a_prev) / t->stage_s;
@@ -317,20 +327,24 @@ int eco_mpc_horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, int engine_on, 
             if (c < best) {
                 best = c;
                 kbest = k;
-                ebest = e;
+                *e_best = e;
             }
         }
     }
-    ws->plan_engine = ws->hybrid ? ebest : -1;
-    if (kbest < 0 || !soc_end)
-        return kbest;
-    /* Forward along the optimal path for the SOC it predicts. */
+    return kbest;
+}
+
+/* Forward along the optimal path from (v0's lower node, soc0) through first-stage node k1
+ * with engine state e1: the SOC it predicts at the horizon's end. */
+static double forward_soc(eco_mpc_ws *ws, double v0, int k1, int e1, double half, double soc0)
+{
     const eco_battery *b = &ws->veh->battery;
-    double q_as = b->capacity_ah * 3600.0, soc = soc0;
-    pair_cost(ws, i0, kbest - i0, ebest, &batt);
-    soc -= batt / (eco_curve_eval(&b->ocv_v, soc) * q_as);
-    int j = kbest, prev = ebest;
-    for (int i = 1; i < N && j >= 0; i++) {
+    int i0 = (int)floor(v0 / ws->tab.dv_mps);
+    float batt;
+    pair_cost(ws, i0, k1 - i0, e1, &batt);
+    double soc = eco_mpc_soc_after(b, soc0, batt);
+    int j = k1, prev = e1;
+    for (int i = 1; i < ws->dims.n_stages && j >= 0; i++) {
         int klo = 0, o0, n, q[2] = {-1, -1};
         double c[2] = {BIG, BIG};
         if (stage_reach(ws, i, j, &klo, &o0, &n)) {
@@ -344,10 +358,24 @@ int eco_mpc_horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, int engine_on, 
             break;
         int k = klo + q[e];
         pair_cost(ws, j, k - j, e, &batt);
-        soc -= batt / (eco_curve_eval(&b->ocv_v, soc) * q_as);
+        soc = eco_mpc_soc_after(b, soc, batt);
         j = k;
         prev = e;
     }
-    *soc_end = soc;
-    return kbest;
+    return soc;
+}
+
+int eco_mpc_horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, int engine_on, double price,
+                       double soc0, double *soc_end)
+{
+    slot_for_s(ws);
+    terminal_values(ws);
+    const double half = 0.5 * price * ws->tab.stage_s * ws->tab.dv_mps;
+    backward(ws, half);
+    int e1;
+    int k1 = first_stage(ws, v0, a_prev, engine_on, price, &e1);
+    ws->plan_engine = ws->hybrid ? e1 : -1;
+    if (k1 >= 0 && soc_end)
+        *soc_end = forward_soc(ws, v0, k1, e1, half, soc0);
+    return k1;
 }
