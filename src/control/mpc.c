@@ -180,44 +180,39 @@ static int plan_band(eco_mpc_ws *ws, const eco_observation *obs, const eco_previ
     return ECO_OK;
 }
 
-int eco_mpc_step(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *pv,
-                 eco_setpoint *sp)
+/* The horizon's plan: the speed to aim at this step (*v1) and what is known of the engine
+ * beyond it (*eng). ECO_OK, or ECO_ESOLVER past the deadline. */
+static int plan(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *pv, double t0,
+                double *v1, eco_mpc_engine_terms *eng)
 {
-    double t0 = now_us(ws);
-    ws->st.steps++;
-    if (pv->n < 1 || !(pv->dt_s > 0.0) || !isfinite(obs->speed_mps) || !isfinite(obs->soc))
-        return fallback(ws, sp);
     int exact;
-    eco_mpc_engine_terms eng = {-1, 0.0, 0.0};
-    ws->plan_engine = -1;
     horizon_samples(ws, obs, pv, &exact);
-    double v1 = pv->speed_ref_mps[0];
-    int rc = ECO_OK;
-    if (exact) {
-        if (ws->hybrid)
-            rc = costate_exact(ws, obs->soc, pv->soc_target, t0);
-        if (ws->hybrid && ws->veh->engine.start_fuel_g > 0.0 && rc == ECO_OK) {
-            /* Where a start costs fuel: the plant charges its own start fuel, and the
-             * liability prices the start that stopping now will need within the horizon.
-             * With free starts the engine_switch tie-breaker does better (docs/mpc.md,
-             * "What a start costing fuel does"). */
-            eng.start_cost = ws->w.fuel_per_g * ws->w.engine_start_g;
-            eng.stop_cost = eco_mpc_engine_stop_liability(ws);
-        }
-    } else {
-        rc = plan_band(ws, obs, pv, t0, &v1);
+    *v1 = pv->speed_ref_mps[0];
+    if (!exact)
+        return plan_band(ws, obs, pv, t0, v1);
+    int rc = ws->hybrid ? costate_exact(ws, obs->soc, pv->soc_target, t0) : ECO_OK;
+    if (ws->hybrid && ws->veh->engine.start_fuel_g > 0.0 && rc == ECO_OK) {
+        /* Where a start costs fuel: the plant charges its own start fuel, and the liability
+         * prices the start that stopping now will need within the horizon. With free starts
+         * the engine_switch tie-breaker does better (docs/mpc.md, "What a start costing fuel
+         * does"). */
+        eng->start_cost = ws->w.fuel_per_g * ws->w.engine_start_g;
+        eng->stop_cost = eco_mpc_engine_stop_liability(ws);
     }
-    if (rc)
-        return fallback(ws, sp);
+    return rc;
+}
+
+/* The present step's command toward v1. In the band the horizon's plan, which prices a
+ * start, decides the engine state. Where the plant charges for a start, a switch holds for
+ * the stage the plan costed it over: replanning every step otherwise undid starts it had
+ * just paid for, most engine runs lasting one step (docs/mpc.md, "What a start costing
+ * fuel does"). */
+static void allocate(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *pv, double v1,
+                     eco_mpc_engine_terms eng, eco_command *cmd)
+{
     eco_state x;
     eco_state_from_observation(obs, &x);
     double s = ws->hybrid ? ws->s_equiv : (ws->veh->powertrain == ECO_PT_BEV ? 1.0 : 0.0);
-    double cost;
-    memset(sp, 0, sizeof *sp);
-    /* In the band the horizon's plan, which prices a start, decides the engine state. Where
-     * the plant charges for a start, a switch holds for the stage the plan costed it over:
-     * replanning every step otherwise undid starts it had just paid for, most engine runs
-     * lasting one step (docs/mpc.md, "What a start costing fuel does"). */
     eng.engine = ws->plan_engine;
     int hold = ws->plan_engine >= 0 && ws->veh->engine.start_fuel_g > 0.0;
     if (hold && obs->time_s < ws->engine_hold_until - ws->set.stage_s)
@@ -226,12 +221,28 @@ int eco_mpc_step(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *
         eng.engine = ws->engine_hold;
     eco_mpc_alloc_context ctx = {ws->veh, &ws->w, s, ws->set.n_alloc_levels, eng};
     eco_mpc_alloc_request req = {&x, v1, pv->dt_s, pv->grade_rad[0]};
-    eco_mpc_allocate(&ctx, &req, &sp->cmd, &cost);
-    if (hold && obs->time_s >= ws->engine_hold_until &&
-        sp->cmd.engine_on != (obs->engine_on != 0)) {
-        ws->engine_hold = sp->cmd.engine_on; /* what was done, not what was planned */
+    double cost;
+    eco_mpc_allocate(&ctx, &req, cmd, &cost);
+    if (hold && obs->time_s >= ws->engine_hold_until && cmd->engine_on != (obs->engine_on != 0)) {
+        ws->engine_hold = cmd->engine_on; /* what was done, not what was planned */
         ws->engine_hold_until = obs->time_s + ws->set.stage_s - 1e-6;
     }
+}
+
+int eco_mpc_step(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *pv,
+                 eco_setpoint *sp)
+{
+    double t0 = now_us(ws);
+    ws->st.steps++;
+    if (pv->n < 1 || !(pv->dt_s > 0.0) || !isfinite(obs->speed_mps) || !isfinite(obs->soc))
+        return fallback(ws, sp);
+    eco_mpc_engine_terms eng = {-1, 0.0, 0.0};
+    ws->plan_engine = -1;
+    double v1;
+    if (plan(ws, obs, pv, t0, &v1, &eng))
+        return fallback(ws, sp);
+    memset(sp, 0, sizeof *sp);
+    allocate(ws, obs, pv, v1, eng, &sp->cmd);
     if (now_us(ws) - t0 > ws->set.deadline_us)
         return fallback(ws, sp);
     sp->valid = 1;

@@ -323,100 +323,112 @@ static double try_power(const alloc_ctx *a, const eco_command *base, double pe, 
     return u.engine_on != was_on ? c + a->w->engine_switch : c;
 }
 
+/* The least cost and the least speed miss over the choices tried, and the choice that gave
+ * each: an engine power (W, -1 off) for a hybrid, a gear for a stepped box. */
+typedef struct {
+    double cost, miss;
+    double best, closest;
+} alloc_pick;
+
+static void pick(alloc_pick *p, double choice, double cost, double miss)
+{
+    if (cost < p->cost) {
+        p->cost = cost;
+        p->best = choice;
+    }
+    if (miss < p->miss) {
+        p->miss = miss;
+        p->closest = choice;
+    }
+}
+
+/* Golden section on the engine power between the neighbouring levels of power p_level (the
+ * cost is smooth in power): the least cost of the last bracket, its power to *p_best. */
+static double golden_power(const alloc_ctx *a, const eco_command *base, double p_level,
+                           double *p_best)
+{
+    const double g = 0.6180339887498949;
+    double lo = fmax(1.0, p_level * 0.6), hi = fmin(a->v->engine.rated_power_w, p_level * 1.4);
+    double x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo), miss;
+    double c1 = try_power(a, base, x1, &miss), c2 = try_power(a, base, x2, &miss);
+    for (int it = 0; it < 4; it++) {
+        if (c1 <= c2) {
+            hi = x2;
+            x2 = x1;
+            c2 = c1;
+            x1 = hi - g * (hi - lo);
+            c1 = try_power(a, base, x1, &miss);
+        } else {
+            lo = x1;
+            x1 = x2;
+            c1 = c2;
+            x2 = lo + g * (hi - lo);
+            c2 = try_power(a, base, x2, &miss);
+        }
+    }
+    *p_best = c1 <= c2 ? x1 : x2;
+    return fmin(c1, c2);
+}
+
 static int alloc_hybrid(alloc_ctx *a, int n_levels, eco_command *cmd, double *cost)
 {
     int engine = a->eng.engine;
     eco_command base;
     eco_control_force_to_command(a->v, a->x, 0, a->force, &base);
-    double best = INFINITY, best_p = -1.0, miss, best_miss = INFINITY, closest_p = -1.0;
-    double p_max = a->v->engine.rated_power_w;
+    alloc_pick pk = {INFINITY, INFINITY, -1.0, -1.0};
     for (int l = engine == 1 ? 1 : 0; l <= (engine == 0 ? 0 : n_levels); l++) {
-        double p = eco_mpc_level_power_w(a->v, l, n_levels);
+        double p = eco_mpc_level_power_w(a->v, l, n_levels), miss;
         double c = try_power(a, &base, p, &miss);
-        if (c < best) {
-            best = c;
-            best_p = p;
-        }
-        if (miss < best_miss) {
-            best_miss = miss;
-            closest_p = p;
-        }
+        pick(&pk, p, c, miss);
     }
-    if (best_p > 0.0) {
-        /* Golden section between the neighbouring levels: the cost is smooth in power. */
-        double lo = fmax(1.0, best_p * 0.6), hi = fmin(p_max, best_p * 1.4);
-        const double g = 0.6180339887498949;
-        double x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
-        double c1 = try_power(a, &base, x1, &miss), c2 = try_power(a, &base, x2, &miss);
-        for (int it = 0; it < 4; it++) {
-            if (c1 <= c2) {
-                hi = x2;
-                x2 = x1;
-                c2 = c1;
-                x1 = hi - g * (hi - lo);
-                c1 = try_power(a, &base, x1, &miss);
-            } else {
-                lo = x1;
-                x1 = x2;
-                c1 = c2;
-                x2 = lo + g * (hi - lo);
-                c2 = try_power(a, &base, x2, &miss);
-            }
-        }
-        double xm = c1 <= c2 ? x1 : x2, cm = fmin(c1, c2);
-        if (cm < best) {
-            best = cm;
-            best_p = xm;
-        }
+    if (pk.best > 0.0) {
+        double p;
+        double c = golden_power(a, &base, pk.best, &p);
+        pick(&pk, p, c, INFINITY);
     }
-    if (!isfinite(best) && engine >= 0) {
+    if (!isfinite(pk.cost) && engine >= 0) {
         a->eng.engine = -1; /* the plan's state cannot do it */
         return alloc_hybrid(a, n_levels, cmd, cost);
     }
     int rc = ECO_OK;
-    if (!isfinite(best)) {
-        best_p = closest_p;
+    double p = pk.best;
+    if (!isfinite(pk.cost)) {
+        p = pk.closest;
         rc = ECO_ERANGE;
     }
     *cmd = base;
-    cmd->engine_on = best_p >= 0.0;
-    cmd->engine_power_w = fmax(best_p, 0.0);
-    *cost = best;
+    cmd->engine_on = p >= 0.0;
+    cmd->engine_power_w = fmax(p, 0.0);
+    *cost = pk.cost;
     return rc;
 }
 
 static int alloc_stepped(const alloc_ctx *a, eco_command *cmd, double *cost)
 {
     const eco_vehicle *v = a->v;
-    double best = INFINITY, cur = INFINITY, miss, best_miss = INFINITY;
-    int best_k = 0, closest_k = a->x->gear;
+    double cur = INFINITY;
+    alloc_pick pk = {INFINITY, INFINITY, 0.0, a->x->gear};
     eco_command u;
     for (int k = 1; k <= v->gearbox.n_gears; k++) {
         eco_control_force_to_command(v, a->x, k, a->force, &u);
         u.engine_on = 1;
-        double c = try_cmd(a, &u, &miss);
+        double miss, c = try_cmd(a, &u, &miss);
         if (k == a->x->gear)
             cur = c;
-        if (c < best) {
-            best = c;
-            best_k = k;
-        }
-        if (miss < best_miss) {
-            best_miss = miss;
-            closest_k = k;
-        }
+        pick(&pk, k, c, miss);
     }
-    int rc = ECO_OK;
+    int rc = ECO_OK, gear = (int)pk.best;
+    double best = pk.cost;
     /* Hold the gear unless a shift saves 1 %: no hunting between near-equal gears. */
     if (isfinite(cur) && cur <= best * 1.01 + 1e-9) {
-        best_k = a->x->gear;
+        gear = a->x->gear;
         best = cur;
     }
-    if (!best_k) {
-        best_k = closest_k;
+    if (!gear) {
+        gear = (int)pk.closest;
         rc = ECO_ERANGE;
     }
-    eco_control_force_to_command(v, a->x, best_k, a->force, cmd);
+    eco_control_force_to_command(v, a->x, gear, a->force, cmd);
     cmd->engine_on = 1;
     *cost = best;
     return rc;
