@@ -1,7 +1,7 @@
 /* The baseline: a competent driver and a rule-based hybrid strategy. It is the reference
  * the MPC is measured against, so it is given the same model for feedforward and a
  * fuel-seeking gear choice, as a modern ECU has. */
-#include "ecodrive/control.h"
+#include "control_internal.h"
 
 #include <math.h>
 #include <string.h>
@@ -154,22 +154,14 @@ static void baseline_reset(eco_controller *c)
     b->switched_at_s = -HEV_MIN_HOLD_S;
 }
 
-static void baseline_destroy(eco_controller *c)
-{
-    eco_free(c);
-}
+static const eco_control_kind BASELINE = {"baseline", baseline_step, baseline_reset,
+                                          eco_control_free};
 
 eco_controller *eco_baseline_create(const eco_vehicle *veh, double dt_s)
 {
     baseline *b = eco_calloc(1, sizeof *b);
     if (!b)
         return NULL;
-    b->base.name = "baseline";
-    b->base.step = baseline_step;
-    b->base.reset = baseline_reset;
-    b->base.destroy = baseline_destroy;
-    b->base.veh = veh;
-    b->base.dt_s = dt_s;
-    b->base.preview_n = 1;
+    eco_control_init(&b->base, &BASELINE, veh, dt_s, 1);
     return &b->base;
 }

@@ -1,5 +1,6 @@
-/* From a wanted wheel force to a command, and the observation a plant reports. */
-#include "ecodrive/control.h"
+/* What the controllers share: from a wanted wheel force to a command, the observation a
+ * plant reports and the state it tells of, and the controllers' interface record. */
+#include "control_internal.h"
 
 #include <math.h>
 #include <string.h>
@@ -31,17 +32,18 @@ void eco_control_force_to_command(const eco_vehicle *veh, const eco_state *x, in
     cmd->brake = fmin(1.0, (need - regen) / lim.brake_max_n);
 }
 
+/* The fields a plant state and an observation share, by name: what the car reports of the
+ * state, and all a controller learns of it. One list for both directions. */
+#define STATE_OBSERVED(X) X(time_s) X(speed_mps) X(gear) X(engine_on) X(soc) X(engine_warm)
+
 void eco_observation_from_plant(const eco_vehicle *veh, const eco_state *x,
                                 const eco_step_out *last, double grade_rad, eco_observation *obs)
 {
     memset(obs, 0, sizeof *obs);
-    obs->time_s = x->time_s;
-    obs->speed_mps = x->speed_mps;
-    obs->gear = x->gear;
-    obs->engine_on = x->engine_on;
-    obs->soc = x->soc;
+#define FROM_STATE(field) obs->field = x->field;
+    STATE_OBSERVED(FROM_STATE)
+#undef FROM_STATE
     obs->grade_rad = grade_rad;
-    obs->engine_warm = x->engine_warm;
     if (last) {
         obs->accel_mps2 = last->accel_mps2;
         obs->engine_speed_radps = last->engine_speed_radps;
@@ -56,10 +58,24 @@ void eco_observation_from_plant(const eco_vehicle *veh, const eco_state *x,
 void eco_state_from_observation(const eco_observation *o, eco_state *x)
 {
     memset(x, 0, sizeof *x);
-    x->time_s = o->time_s;
-    x->speed_mps = o->speed_mps;
-    x->soc = o->soc;
-    x->engine_warm = o->engine_warm;
-    x->gear = o->gear;
-    x->engine_on = o->engine_on;
+#define TO_STATE(field) x->field = o->field;
+    STATE_OBSERVED(TO_STATE)
+#undef TO_STATE
+}
+
+void eco_control_init(eco_controller *c, const eco_control_kind *kind, const eco_vehicle *veh,
+                      double dt_s, int preview_n)
+{
+    c->name = kind->name;
+    c->step = kind->step;
+    c->reset = kind->reset;
+    c->destroy = kind->destroy;
+    c->veh = veh;
+    c->dt_s = dt_s;
+    c->preview_n = preview_n;
+}
+
+void eco_control_free(eco_controller *c)
+{
+    eco_free(c);
 }

@@ -225,15 +225,17 @@ static double soc_next(const soc_grid *g, int j, double p)
     return sn < g->soc_min - 1e-12 ? NAN : sn;
 }
 
-static double interp_v(const soc_grid *g, const float *V, double sn)
+double eco_dp_value_at(const eco_dp_solution *sol, const float *V, double soc, int lenient)
 {
-    double xg = (sn - g->soc_lo) / g->dsoc;
+    double xg = (soc - sol->soc_lo) / sol->soc_step;
     int i = (int)floor(xg);
     if (i < 0)
         return ECO_DP_BIG;
-    if (i >= g->ns - 1)
-        return V[g->ns - 1];
+    if (i >= sol->n_soc - 1)
+        return V[sol->n_soc - 1];
     double th = xg - i, a = V[i], b = V[i + 1];
+    if ((a >= ECO_DP_BIG || b >= ECO_DP_BIG) && lenient)
+        return a >= ECO_DP_BIG && b >= ECO_DP_BIG ? ECO_DP_BIG : (a < b ? a : b) + 1e6;
     if (a >= ECO_DP_BIG || b >= ECO_DP_BIG)
         return th < 1e-9 ? a : (th > 1.0 - 1e-9 ? b : ECO_DP_BIG);
     return a + th * (b - a);
@@ -268,20 +270,14 @@ static void backward_step(const soc_grid *g, const dp_choice *c, int L, const fl
     }
 }
 
-/* The cost-to-go of step k with the engine state e (0 off, 1 on) before it. */
-static float *values(const eco_dp_solution *sol, int k, int e)
-{
-    return sol->V + ((size_t)k * (size_t)sol->n_eng + (size_t)e) * (size_t)sol->n_soc;
-}
-
 /* A step with the engine state: engine off (level 0) reads V1 off, on (the other levels)
  * reads V1 on; a start from off costs start_cost. */
 static void backward_step_engine(const eco_dp_solution *sol, const soc_grid *g, const dp_choice *c,
                                  int L, int k)
 {
-    float *off = values(sol, k, 0), *on = values(sol, k, 1);
-    backward_step(g, c, 1, values(sol, k + 1, 0), off, 0, g->ns);
-    backward_step(g, c + 1, L - 1, values(sol, k + 1, 1), on, 0, g->ns);
+    float *off = eco_dp_values(sol, k, 0), *on = eco_dp_values(sol, k, 1);
+    backward_step(g, c, 1, eco_dp_values(sol, k + 1, 0), off, 0, g->ns);
+    backward_step(g, c + 1, L - 1, eco_dp_values(sol, k + 1, 1), on, 0, g->ns);
     for (int j = 0; j < g->ns; j++) {
         float a = off[j], b = on[j], bs = (float)(b + sol->start_cost);
         off[j] = bs < a ? bs : a;
@@ -294,7 +290,7 @@ static void backward(const eco_dp_trace *tr, const eco_dp_settings *s, eco_dp_so
 {
     int ns = g->ns, L = sol->n_levels;
     int j0 = (int)lround((tr->soc_init - g->soc_lo) / g->dsoc);
-    float *Vn = values(sol, tr->n, 0);
+    float *Vn = eco_dp_values(sol, tr->n, 0);
     /* Charge-sustaining end: a deficit costs far more than any engine could charge it for
      * (an equivalence factor of 10), so the optimum ends at the start SOC. A penalty and
      * not a wall: with a wall, grid nodes below the start whose step is shorter than the
@@ -307,13 +303,13 @@ static void backward(const eco_dp_trace *tr, const eco_dp_settings *s, eco_dp_so
     for (int j = 0; j < ns; j++)
         Vn[j] = j >= j0 ? 0.0f : (float)(slope * (j0 - j) * g->dsoc);
     if (sol->n_eng == 2)
-        memcpy(values(sol, tr->n, 1), Vn, (size_t)ns * sizeof(float));
+        memcpy(eco_dp_values(sol, tr->n, 1), Vn, (size_t)ns * sizeof(float));
     for (int k = tr->n - 1; k >= 0; k--) {
         if (sol->n_eng == 2)
             backward_step_engine(sol, g, ch + (size_t)k * (size_t)L, L, k);
         else
-            backward_step(g, ch + (size_t)k * (size_t)L, L, values(sol, k + 1, 0),
-                          values(sol, k, 0), 0, ns);
+            backward_step(g, ch + (size_t)k * (size_t)L, L, eco_dp_values(sol, k + 1, 0),
+                          eco_dp_values(sol, k, 0), 0, ns);
         eco_dp_progress(s, "dp: backward", tr->n - k, tr->n);
     }
 }
@@ -344,7 +340,7 @@ static void forward(const eco_dp_trace *tr, eco_dp_solution *sol, const dp_choic
                 continue;
             int e = sol->n_eng == 2 && l > 0;
             double v = c[l].cost + (l > 0 && !on ? sol->start_cost : 0.0) +
-                       interp_v(g, values(sol, k + 1, e), sn);
+                       eco_dp_value_at(sol, eco_dp_values(sol, k + 1, e), sn, 0);
             if (v < best) {
                 best = v;
                 bl = l;
@@ -404,7 +400,7 @@ int eco_dp_solve_exact_hybrid(const eco_vehicle *veh, const eco_dp_trace *tr,
     backward(tr, s, sol, ch, &g);
     int rc = ECO_OK;
     sol->veh = veh;
-    if (values(sol, 0, 0)[lround((tr->soc_init - g.soc_lo) / g.dsoc)] >= ECO_DP_BIG) {
+    if (eco_dp_values(sol, 0, 0)[lround((tr->soc_init - g.soc_lo) / g.dsoc)] >= ECO_DP_BIG) {
         eco_set_error("dp: no charge-sustaining trajectory on this grid");
         rc = ECO_ESOLVER;
     } else {

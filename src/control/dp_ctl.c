@@ -1,4 +1,5 @@
 /* The DP as a controller: it replays the optimum through the same plant. */
+#include "control_internal.h"
 #include "dp_internal.h"
 
 #include <math.h>
@@ -14,18 +15,8 @@ static double cost_to_go(const eco_dp_solution *sol, int k, double soc, int engi
 {
     if (k > sol->n)
         k = sol->n;
-    size_t e = sol->n_eng == 2 && engine_on;
-    const float *V = sol->V + ((size_t)k * (size_t)sol->n_eng + e) * (size_t)sol->n_soc;
-    double xg = (soc - sol->soc_lo) / sol->soc_step;
-    int i = (int)floor(xg);
-    if (i < 0)
-        return ECO_DP_BIG;
-    if (i >= sol->n_soc - 1)
-        return V[sol->n_soc - 1];
-    double th = xg - i, a = V[i], b = V[i + 1];
-    if (a >= ECO_DP_BIG || b >= ECO_DP_BIG)
-        return a >= ECO_DP_BIG && b >= ECO_DP_BIG ? ECO_DP_BIG : (a < b ? a : b) + 1e6;
-    return a + th * (b - a);
+    int e = sol->n_eng == 2 && engine_on;
+    return eco_dp_value_at(sol, eco_dp_values(sol, k, e), soc, 1);
 }
 
 /* Exact hybrid: least cost now plus cost-to-go at the SOC the plant reaches. */
@@ -120,10 +111,7 @@ static void dp_reset(eco_controller *c)
     (void)c;
 }
 
-static void dp_destroy(eco_controller *c)
-{
-    eco_free(c);
-}
+static const eco_control_kind DP = {"dp", dp_step, dp_reset, eco_control_free};
 
 eco_controller *eco_dp_controller_create(const eco_vehicle *veh, const eco_dp_solution *sol,
                                          double dt_s)
@@ -138,12 +126,6 @@ eco_controller *eco_dp_controller_create(const eco_vehicle *veh, const eco_dp_so
         return NULL;
     }
     d->sol = sol;
-    d->base.name = "dp";
-    d->base.step = dp_step;
-    d->base.reset = dp_reset;
-    d->base.destroy = dp_destroy;
-    d->base.veh = veh;
-    d->base.dt_s = dt_s;
-    d->base.preview_n = 1;
+    eco_control_init(&d->base, &DP, veh, dt_s, 1);
     return &d->base;
 }

@@ -37,6 +37,19 @@ int eco_dp_solve_exact_hybrid(const eco_vehicle *veh, const eco_dp_trace *tr,
 int eco_dp_solve_band(const eco_vehicle *veh, const eco_dp_trace *tr, const eco_dp_settings *s,
                       eco_dp_solution *sol);
 
+/* The cost-to-go of step k with the engine state e (0 off, 1 on) before it: n_soc values on
+ * the SOC grid. */
+static inline float *eco_dp_values(const eco_dp_solution *sol, int k, int e)
+{
+    return sol->V + ((size_t)k * (size_t)sol->n_eng + (size_t)e) * (size_t)sol->n_soc;
+}
+
+/* A cost-to-go V on the SOC grid at soc, interpolated linearly: ECO_DP_BIG below the grid,
+ * the top node's value above it. Where a cell has an infeasible end: strict (lenient 0),
+ * the feasible end only within 1e-9 of it (the recursion's own forward pass); lenient, the
+ * lesser end plus 1e6 (the controller, whose plant may land beside an infeasible node). */
+double eco_dp_value_at(const eco_dp_solution *sol, const float *V, double soc, int lenient);
+
 /* Distance of the reference over the first n_steps steps of the trace (trapezoids), m. */
 double eco_dp_ref_distance_m(const eco_dp_trace *tr, int n_steps);
 

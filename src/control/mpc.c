@@ -1,6 +1,7 @@
 /* The eco MPC's step: the horizon samples, the SOC co-state, the bounded step with its
  * fallback, and the MPC as a controller (the horizon programme is in mpc_horizon.c, the
  * workspace in mpc_ws.c). See include/ecodrive/mpc.h and docs/mpc.md. */
+#include "control_internal.h"
 #include "mpc_internal.h"
 
 #include <math.h>
@@ -267,10 +268,7 @@ static void ctl_reset(eco_controller *c)
     memset(&ws->st, 0, sizeof ws->st);
 }
 
-static void ctl_destroy(eco_controller *c)
-{
-    eco_free(c);
-}
+static const eco_control_kind MPC = {"mpc", ctl_step, ctl_reset, eco_control_free};
 
 eco_controller *eco_mpc_create(const eco_vehicle *veh, double dt_s, const eco_mpc_settings *s,
                                const eco_mpc_weights *w)
@@ -298,13 +296,7 @@ eco_controller *eco_mpc_create(const eco_vehicle *veh, double dt_s, const eco_mp
         eco_free(mem);
         return NULL;
     }
-    ws->ctl.name = "mpc";
-    ws->ctl.step = ctl_step;
-    ws->ctl.reset = ctl_reset;
-    ws->ctl.destroy = ctl_destroy;
-    ws->ctl.veh = veh;
-    ws->ctl.dt_s = dt_s;
-    ws->ctl.preview_n = d.preview_n;
+    eco_control_init(&ws->ctl, &MPC, veh, dt_s, d.preview_n);
     return &ws->ctl;
 }
 

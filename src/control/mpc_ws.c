@@ -6,38 +6,46 @@
 #include <math.h>
 #include <string.h>
 
+/* The defaults documented in include/ecodrive/mpc.h. */
+static const eco_mpc_settings SETTINGS_DEFAULT = {
+    .horizon_s = 12.0,
+    .stage_s = 1.0,
+    .grid_kmh = 0.25,
+    .accel_max_mps2 = 2.5,
+    .decel_max_mps2 = 3.5,
+    .n_engine_levels = 12,
+    .n_alloc_levels = 12,
+    .max_iter = 8,
+    .deadline_us = 2000.0,
+    .band_margin_kmh = 0.1,
+    .gap_gain_per_m2 = 0.0002,
+    .gap_integral_per_m2s = 0.0,
+    .gap_cubic_per_m4 = 5e-7,
+    .soc_ref = -1.0,
+};
+
+/* The balanced preset: keep equal to models/weights/balanced.json (tests/test_weights.c
+ * checks). */
+static const eco_mpc_weights WEIGHTS_BALANCED = {
+    .fuel_per_g = 1.0,
+    .nox_per_mg = 0.002,
+    .tracking_per_kmh2s = 0.0005,
+    .terminal_soc_per_pct2 = 0.02,
+    .jerk_per_mps3_2s = 0.002,
+    .accel_per_mps2_2s = 0.002,
+    .trip_time_per_s = 0.0,
+    .engine_switch = 0.002,
+    .engine_start_g = 0.02,
+};
+
 void eco_mpc_settings_default(eco_mpc_settings *s)
 {
-    memset(s, 0, sizeof *s);
-    s->horizon_s = 12.0;
-    s->stage_s = 1.0;
-    s->grid_kmh = 0.25;
-    s->accel_max_mps2 = 2.5;
-    s->decel_max_mps2 = 3.5;
-    s->n_engine_levels = 12;
-    s->n_alloc_levels = 12;
-    s->max_iter = 8;
-    s->deadline_us = 2000.0;
-    s->band_margin_kmh = 0.1;
-    s->gap_gain_per_m2 = 0.0002;
-    s->gap_integral_per_m2s = 0.0;
-    s->gap_cubic_per_m4 = 5e-7;
-    s->soc_ref = -1.0;
+    *s = SETTINGS_DEFAULT;
 }
 
 void eco_mpc_weights_default(eco_mpc_weights *w)
 {
-    /* Keep equal to models/weights/balanced.json (tests/test_weights.c checks). */
-    memset(w, 0, sizeof *w);
-    w->fuel_per_g = 1.0;
-    w->nox_per_mg = 0.002;
-    w->tracking_per_kmh2s = 0.0005;
-    w->terminal_soc_per_pct2 = 0.02;
-    w->jerk_per_mps3_2s = 0.002;
-    w->accel_per_mps2_2s = 0.002;
-    w->trip_time_per_s = 0.0;
-    w->engine_switch = 0.002;
-    w->engine_start_g = 0.02;
+    *w = WEIGHTS_BALANCED;
 }
 
 /* The table the settings ask for: speeds up to V_MAX_MPS on the settings' grid. */
