@@ -191,7 +191,7 @@ static int tabulate_choices(const eco_vehicle *veh, const eco_dp_trace *tr,
                 continue;
             miss[l] = fabs(next.speed_mps - tr->speed_ref_mps[k + 1]);
             best_miss = fmin(best_miss, miss[l]);
-            c->cost = (float)(w->fuel_per_g * out.fuel_g + w->nox_per_mg * out.nox_g * 1e3);
+            c->cost = (float)eco_mpc_fuel_nox_cost(w, out.fuel_g, out.nox_g);
             c->p_batt_w = (float)out.battery_power_w;
             c->fuel_g = (float)out.fuel_g;
             c->nox_g = (float)out.nox_g;

@@ -48,7 +48,7 @@ static void step_exact_hybrid(const dp_ctl *c, const eco_state *x, const eco_pre
         }
         if (miss > 1e-4)
             continue;
-        double cost = w->fuel_per_g * out.fuel_g + w->nox_per_mg * out.nox_g * 1e3 +
+        double cost = eco_mpc_fuel_nox_cost(w, out.fuel_g, out.nox_g) +
                       cost_to_go(sol, k + 1, next.soc, next.engine_on);
         if (cost < best) {
             best = cost;

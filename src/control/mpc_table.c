@@ -134,7 +134,7 @@ static void best_gear(const eco_vehicle *v, const eco_mpc_weights *w, double v0,
     for (int k = 1; k <= v->gearbox.n_gears; k++) {
         eco_mpc_eval_out o;
         eco_mpc_eval(v, v0, v1, dt, 0.0, 0.0, k, 0.0, &o);
-        double c = w->fuel_per_g * o.fuel_g + w->nox_per_mg * o.nox_g * 1e3;
+        double c = eco_mpc_fuel_nox_cost(w, o.fuel_g, o.nox_g);
         if (o.feasible && c < best_cost) {
             best_cost = c;
             *best = o;
@@ -172,7 +172,7 @@ int eco_mpc_table_build(const eco_vehicle *v, const eco_mpc_weights *w, double s
                     eco_mpc_eval(v, v0, v1, t->stage_s, 0.0, soc_ref, 0, t->level_power_w[l], &o);
                 if (!o.feasible)
                     continue;
-                t->cost[k] = (float)(w->fuel_per_g * o.fuel_g + w->nox_per_mg * o.nox_g * 1e3);
+                t->cost[k] = (float)eco_mpc_fuel_nox_cost(w, o.fuel_g, o.nox_g);
                 t->battery_j[k] = (float)o.battery_j;
                 t->gear[pair] = (unsigned char)o.gear;
             }
@@ -301,8 +301,8 @@ static double try_cmd(const alloc_ctx *a, const eco_command *u, double *miss)
         return INFINITY;
     }
     *miss = fabs(next.speed_mps - a->v1);
-    double c = a->w->fuel_per_g * (out.fuel_g + a->s * out.energy.battery_j / a->lhv) +
-               a->w->nox_per_mg * out.nox_g * 1e3;
+    double c =
+        eco_mpc_fuel_nox_cost(a->w, out.fuel_g + a->s * out.energy.battery_j / a->lhv, out.nox_g);
     return *miss <= 1e-4 ? c : INFINITY;
 }
 

@@ -35,6 +35,12 @@ static inline void *eco_mpc_carve(eco_mpc_carver *c, size_t bytes)
     return p;
 }
 
+/* Weighted cost of fuel and engine-out NOx, cost units (NOx is weighed per mg: 1e3 mg/g). */
+static inline double eco_mpc_fuel_nox_cost(const eco_mpc_weights *w, double fuel_g, double nox_g)
+{
+    return w->fuel_per_g * fuel_g + w->nox_per_mg * nox_g * 1e3;
+}
+
 /* ---- one-stage transitions ---------------------------------------------------------- */
 
 /* One-stage transition v0 -> v1 in dt at constant acceleration, realised by the model. */
