@@ -171,6 +171,38 @@ Test(mpc, the_step_allocates_nothing)
     cr_assert_eq(allocs_over_steps(VEH("tesla_model3_rwd_2022"), 2.0, 1500), 0);
 }
 
+/* The workspace pattern: a hybrid's table holds the engine off and every engine level per
+ * transition, a conventional car's one entry (its best gear), so their dims differ; create
+ * refuses dims made for another vehicle instead of carving past the block it was given. */
+Test(mpc, workspace_refuses_dims_made_for_another_vehicle)
+{
+    eco_vehicle prius, golf;
+    load(VEH("toyota_prius_2022"), &prius);
+    load(VEH("vw_golf_1p5tsi_2020"), &golf);
+    eco_mpc_settings s;
+    eco_mpc_settings_default(&s);
+    s.grid_kmh = 2.0; /* a coarse table: quick to build */
+    eco_mpc_weights w;
+    eco_mpc_weights_default(&w);
+    eco_mpc_dims dp, dg;
+    cr_assert_eq(eco_mpc_dims_make(&prius, 0.1, &s, &dp), ECO_OK);
+    cr_assert_eq(eco_mpc_dims_make(&golf, 0.1, &s, &dg), ECO_OK);
+    cr_assert_eq(dp.n_levels, 1 + s.n_engine_levels);
+    cr_assert_eq(dg.n_levels, 1);
+    cr_assert_gt(eco_mpc_ws_memsize(&dp), eco_mpc_ws_memsize(&dg));
+    void *mem = eco_malloc(eco_mpc_ws_memsize(&dg));
+    eco_mpc_ws *ws = NULL;
+    cr_assert_eq(eco_mpc_ws_create(&prius, 0.1, &s, &w, &dg, &ws, mem), ECO_EINVAL);
+    cr_assert(strstr(eco_last_error(), "dims were made for another vehicle") != NULL, "%s",
+              eco_last_error());
+    cr_assert_eq(eco_mpc_ws_create(&golf, 0.1, &s, &w, &dg, &ws, mem), ECO_OK, "%s",
+                 eco_last_error());
+    cr_assert_eq((void *)ws, mem, "the workspace starts the block");
+    eco_free(mem);
+    eco_vehicle_free(&golf);
+    eco_vehicle_free(&prius);
+}
+
 static void forced_timeout(int wall_clock)
 {
     eco_vehicle v;

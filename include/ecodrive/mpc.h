@@ -35,7 +35,7 @@ typedef struct {
 } eco_mpc_weights;
 
 /* The "balanced" preset (equal to models/weights/balanced.json; a test checks it). Files
- * of weights are read by config (eco_cfg_weights_load in ecodrive/config.h). */
+ * of weights are read by the config module (eco_cfg_weights_load). */
 void eco_mpc_weights_default(eco_mpc_weights *w);
 
 /* Solver settings (osqp-style: fill with the defaults, then override). */
