@@ -1,4 +1,4 @@
-/* What the MPC and the DP predict and decide with, private to src/control (mpc_table.c):
+/* What the MPC and the DP predict and decide with, private to src/control (transition.c):
  * one-stage transitions realised by eco_model_step, tabulated over a speed grid at init;
  * a GSL fit of the fuel rate on the engine's best-efficiency line and the equivalence
  * factors it gives; and the present-step allocation (gear, engine on/off and power).
