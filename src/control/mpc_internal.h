@@ -9,7 +9,8 @@
 
 #include <stdint.h>
 
-#define V_MAX_MPS       (160.0 / ECO_KMH_PER_MPS) /* table range: above every shipped cycle's band */
+/* The table's speed range: above every shipped cycle's band. */
+#define V_MAX_MPS       (160.0 / ECO_KMH_PER_MPS)
 #define BAND_EPS_MPS    1e-6
 #define BIG             1e30
 #define S_QUANTUM       0.05 /* grid of the equivalence factor the pair costs are cached on */
