@@ -85,7 +85,8 @@ static uint16_t crc16_skip_field(const eco_can_checksum_config *cfg, uint16_t re
 /* Sum of bytes 0..n-1, the checksum field's bits taken as 0. */
 static unsigned byte_sum(const eco_can_checksum_config *cfg, const uint8_t *data, size_t n)
 {
-    unsigned s = 0, i;
+    unsigned s = 0;
+    size_t i; /* of the type of n, so that the compiler knows the trip count (vectorises) */
     for (i = 0; i < n; i++)
         s += data[i];
     for (i = 0; i < cfg->field_n_bytes; i++)
@@ -101,7 +102,8 @@ static unsigned nibbles(unsigned b)
 /* Sum of the nibbles of bytes 0..n-1, the checksum field's bits taken as 0. */
 static unsigned nibble_sum(const eco_can_checksum_config *cfg, const uint8_t *data, size_t n)
 {
-    unsigned s = 0, i;
+    unsigned s = 0;
+    size_t i;
     for (i = 0; i < n; i++)
         s += nibbles(data[i]);
     for (i = 0; i < cfg->field_n_bytes; i++) {
@@ -207,9 +209,8 @@ static uint8_t xor_bytes(const eco_can_checksum_config *cfg, const uint8_t *data
     uint8_t x = (uint8_t)cfg->data_id; /* start value: 0 for VW PQ, per message for VW MLB */
     size_t i;
     for (i = 0; i < n; i++)
-        if (i < cfg->field_first_byte || i >= (size_t)cfg->field_first_byte + cfg->field_n_bytes)
-            x ^= data[i];
-    return x;
+        x ^= data[i];
+    return x ^ data[cfg->field_first_byte]; /* XOR-ing the checksum byte again takes it out */
 }
 
 uint32_t eco_can_checksum_compute(const eco_can_checksum_config *cfg, const uint8_t *data,
@@ -250,15 +251,33 @@ uint32_t eco_can_checksum_compute(const eco_can_checksum_config *cfg, const uint
     }
 }
 
+/* The checksum field's value from the byte masks setup found: the field is one run of bits
+ * (a nibble, a byte or two whole bytes), so its masked bytes, joined in the field's byte
+ * order and shifted down to the lowest bit, are the value, without a loop over bits. */
+static uint32_t field_value(const eco_can_checksum_config *cfg, const uint8_t *data)
+{
+    const uint8_t *p = data + cfg->field_first_byte;
+    unsigned n = cfg->field_n_bytes, i, low = cfg->checksum.byte_order == 1 ? 0 : n - 1;
+    uint32_t v = 0;
+    uint8_t m = cfg->field_mask[low];
+    for (i = 0; i < n; i++) {
+        unsigned at = cfg->checksum.byte_order == 1 ? i : n - 1 - i; /* byte significance */
+        v |= (uint32_t)(p[i] & cfg->field_mask[i]) << (8 * at);
+    }
+    while (!(m & 1u)) { /* the field's lowest bit is the lowest set bit of its lowest byte */
+        m >>= 1;
+        v >>= 1;
+    }
+    return v;
+}
+
 int eco_can_checksum_check(const eco_can_checksum_config *cfg, const uint8_t *data, size_t len)
 {
     if (!cfg->ready || len < cfg->min_len)
         return ECO_EINVAL;
     if (cfg->algorithm == ECO_CAN_CHECKSUM_NONE)
         return ECO_OK;
-    return eco_can_bitfield_get(&cfg->checksum, data) == eco_can_checksum_compute(cfg, data, len)
-               ? ECO_OK
-               : ECO_ECRC;
+    return field_value(cfg, data) == eco_can_checksum_compute(cfg, data, len) ? ECO_OK : ECO_ECRC;
 }
 
 int eco_can_checksum_write(const eco_can_checksum_config *cfg, uint8_t *data, size_t len)
