@@ -2,12 +2,13 @@
  * (AUTOSAR 8H2F) and CRC-16 with 0x1021 (CCITT), MSB first, no reflection (the forms the
  * CRC RevEng catalogue lists as CRC-8/SAE-J1850, CRC-8/AUTOSAR and CRC-16/XMODEM).
  *
- * Byte at a time, a table CRC is a chain of dependent loads, one per byte: a 64-byte CAN FD
- * payload would cost most of the 200 ns decode budget (issue 11). Slicing by 8 breaks the
- * chain: T[k][x] is the register after the byte x followed by k zero bytes, so by linearity
- * the register after 8 bytes is the XOR of eight independent look-ups (Kounavis & Berry,
- * "Novel table lookup-based algorithms for high-performance CRC generation", IEEE Trans.
- * Computers 57(11), 2008). The tables are built once, from the polynomial alone. */
+ * Byte at a time, a table CRC is a chain of dependent loads, one per byte, 64 for a CAN FD
+ * payload, against a decode budget of 200 ns per frame (issue 11; figures in
+ * docs/checksums.md). Slicing by 8 breaks the chain: T[k][x] is the register after the byte x
+ * followed by k zero bytes, so by linearity the register after 8 bytes is the XOR of eight
+ * independent look-ups (Kounavis & Berry, "Novel table lookup-based algorithms for
+ * high-performance CRC generation", IEEE Trans. Computers 57(11), 2008). The tables are
+ * built once, from the polynomial alone. */
 #include "checksum.h"
 
 #include <stdbool.h>
