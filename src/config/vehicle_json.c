@@ -44,8 +44,8 @@ static int parse_road_load(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *
             (rc = eco_cfg_req_pos(c, r, "f2_n_per_kmh2", &f2)))
             goto done;
         v->f0_n = f0;
-        v->f1_n_per_mps = f1 * 3.6;    /* N/(km/h) -> N/(m/s) */
-        v->f2_n_per_mps2 = f2 * 12.96; /* N/(km/h)^2 -> N/(m/s)^2 */
+        v->f1_n_per_mps = f1 * ECO_KMH_PER_MPS;                      /* N/(km/h) -> N/(m/s) */
+        v->f2_n_per_mps2 = f2 * (ECO_KMH_PER_MPS * ECO_KMH_PER_MPS); /* 3.6^2 = 12.96 */
     } else {
         double cd = 0, a = 0, crr = 0;
         if ((rc = eco_cfg_req_num(c, r, "cd", &cd)) ||
@@ -224,8 +224,8 @@ static int parse_parts(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *v, c
         snprintf(cond, sizeof cond, ">= regen_fade_low_kmh = %g and < 180", lo);
         if ((rc = eco_cfg_want(c, "regen_fade_high_kmh", hi, hi >= lo && hi < 180.0, cond)))
             return rc;
-        v->regen_fade_low_mps = lo * ECO_CFG_KMH_TO_MPS;
-        v->regen_fade_high_mps = hi * ECO_CFG_KMH_TO_MPS;
+        v->regen_fade_low_mps = lo * ECO_MPS_PER_KMH;
+        v->regen_fade_high_mps = hi * ECO_MPS_PER_KMH;
     } else if ((rc = eco_cfg_forbid(c, root, "motor", why)) ||
                (rc = eco_cfg_forbid(c, root, "battery", why)) ||
                (rc = eco_cfg_forbid(c, root, "regen_fade_low_kmh", why)) ||

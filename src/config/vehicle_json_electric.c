@@ -24,8 +24,8 @@ int eco_cfg_vehicle_machine_parse(eco_cfg_json_ctx *c, const cJSON *root, const 
         (rc = eco_cfg_curve(c, j, "efficiency", "power_fraction", "efficiency", 1.0, 1.0,
                             &mc->efficiency)))
         goto done;
-    mc->max_power_w = p_kw * 1e3;
-    mc->max_speed_radps = rpm * ECO_CFG_RPM_TO_RADPS;
+    mc->max_power_w = p_kw * ECO_W_PER_KW;
+    mc->max_speed_radps = rpm * ECO_RADPS_PER_RPM;
     for (int i = 0; i < mc->efficiency.n; i++) {
         double x = mc->efficiency.x[i], y = mc->efficiency.y[i];
         size_t m2 = eco_cfg_path_push(c, "efficiency");
@@ -140,7 +140,7 @@ int eco_cfg_vehicle_battery_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_ba
     } else {
         if ((rc = eco_cfg_req_pos(c, j, "energy_kwh", &e_kwh)))
             goto done;
-        bat->capacity_ah = e_kwh * 1e3 / mean_ocv(&bat->ocv_v);
+        bat->capacity_ah = e_kwh * 1e3 / mean_ocv(&bat->ocv_v); /* Wh / V */
     }
     if ((rc = eco_cfg_req_num(c, j, "r_internal_ohm", &bat->r_internal_ohm)) ||
         (rc = eco_cfg_want(c, "r_internal_ohm", bat->r_internal_ohm,
@@ -163,8 +163,8 @@ int eco_cfg_vehicle_battery_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_ba
     if ((rc = eco_cfg_want(c, "soc_init", bat->soc_init,
                            bat->soc_init >= bat->soc_min && bat->soc_init <= bat->soc_max, cond)))
         goto done;
-    bat->max_discharge_w = dis_kw * 1e3;
-    bat->max_charge_w = chg_kw * 1e3;
+    bat->max_discharge_w = dis_kw * ECO_W_PER_KW;
+    bat->max_charge_w = chg_kw * ECO_W_PER_KW;
 done:
     eco_cfg_path_pop(c, m);
     return rc;

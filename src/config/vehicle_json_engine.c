@@ -155,9 +155,9 @@ int eco_cfg_vehicle_engine_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_eng
             goto done;
         }
     e->displacement_l = disp;
-    e->rated_power_w = p_kw * 1e3;
-    e->idle_speed_radps = idle * ECO_CFG_RPM_TO_RADPS;
-    e->max_speed_radps = wmax * ECO_CFG_RPM_TO_RADPS;
+    e->rated_power_w = p_kw * ECO_W_PER_KW;
+    e->idle_speed_radps = idle * ECO_RADPS_PER_RPM;
+    e->max_speed_radps = wmax * ECO_RADPS_PER_RPM;
     e->idle_fuel_gps = idle_fuel; /* 0: eco_vehicle_init takes it from the map */
     e->start_fuel_g = start_g;
     rc = engine_map(c, stem, has_disp ? json_disp : 0.0, t_max, e);

@@ -35,8 +35,8 @@ static int parse_shifts(eco_cfg_json_ctx *c, const cJSON *g, eco_gearbox *gb)
             snprintf(cond, sizeof cond, "> 0 and below upshift_kmh[%d] = %g", i, up[i]);
             return eco_cfg_elem_err(c, "downshift_kmh", i, cond, dn[i]);
         }
-        gb->upshift_speed_mps[i] = up[i] * ECO_CFG_KMH_TO_MPS;
-        gb->downshift_speed_mps[i] = dn[i] * ECO_CFG_KMH_TO_MPS;
+        gb->upshift_speed_mps[i] = up[i] * ECO_MPS_PER_KMH;
+        gb->downshift_speed_mps[i] = dn[i] * ECO_MPS_PER_KMH;
     }
     return ECO_OK;
 }
@@ -56,7 +56,7 @@ static int parse_stepped(eco_cfg_json_ctx *c, const cJSON *g, eco_gearbox *gb)
         (rc = eco_cfg_want(c, "launch_speed_kmh", launch, launch >= 0.0 && launch < 50.0,
                            "in [0, 50)")))
         return rc;
-    gb->launch_speed_mps = launch * ECO_CFG_KMH_TO_MPS;
+    gb->launch_speed_mps = launch * ECO_MPS_PER_KMH;
     return ECO_OK;
 }
 
@@ -72,7 +72,7 @@ static int parse_cvt(eco_cfg_json_ctx *c, const cJSON *g, eco_gearbox *gb)
         (rc = eco_cfg_want(c, "min_drive_rpm", min_rpm, min_rpm >= 0.0 && min_rpm < 4000.0,
                            "in [0, 4000)")))
         return rc;
-    gb->cvt_min_drive_radps = min_rpm * M_PI / 30.0;
+    gb->cvt_min_drive_radps = min_rpm * ECO_RAD_PER_REV / ECO_S_PER_MIN;
     snprintf(cond, sizeof cond, "> ratio_min = %g", gb->cvt_ratio_min);
     return eco_cfg_want(c, "ratio_max", gb->cvt_ratio_max, gb->cvt_ratio_max > gb->cvt_ratio_min,
                         cond);

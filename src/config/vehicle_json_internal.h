@@ -6,12 +6,10 @@
 #define ECODRIVE_VEHICLE_JSON_INTERNAL_H
 
 #include "ecodrive/config.h"
+#include "ecodrive/units.h"
 
 #include <math.h>
 #include <stddef.h>
-
-#define ECO_CFG_KMH_TO_MPS   (1.0 / 3.6)
-#define ECO_CFG_RPM_TO_RADPS (M_PI / 30.0)
 
 typedef struct {
     const char *file; /* label in messages */

@@ -1,11 +1,10 @@
 /* Vehicle parameter checks and the derived data made once at load. */
 #include "ecodrive/model.h"
+#include "ecodrive/units.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-#define RPM_TO_RADPS (M_PI / 30.0)
 
 static int check_positive(const char *field, double v)
 {
@@ -280,8 +279,8 @@ static void make_default_schedule(eco_vehicle *v)
     for (int i = 0; i + 1 < g->n_gears; i++) {
         if (g->upshift_speed_mps[i] > 0.0)
             continue;
-        g->upshift_speed_mps[i] = 1600.0 * RPM_TO_RADPS * k / g->ratio[i + 1];
-        g->downshift_speed_mps[i] = 1100.0 * RPM_TO_RADPS * k / g->ratio[i + 1];
+        g->upshift_speed_mps[i] = 1600.0 * ECO_RADPS_PER_RPM * k / g->ratio[i + 1];
+        g->downshift_speed_mps[i] = 1100.0 * ECO_RADPS_PER_RPM * k / g->ratio[i + 1];
     }
 }
 
