@@ -2,6 +2,7 @@
 #ifndef ECODRIVE_COMMON_H
 #define ECODRIVE_COMMON_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -37,6 +38,9 @@ unsigned long eco_alloc_count(void);
  * wrong). Set by init-time code only; not thread-safe by design. */
 const char *eco_last_error(void);
 void eco_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Set "FILE:LINE: <message>": the one form of a message about a line of a file. */
+void eco_vset_error_at(const char *file, int line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* Read a whole file into *text (eco_malloc'd, NUL-terminated; length to *len if len is not
  * NULL). Init-time only. ECO_OK, or ECO_ENOENT / ECO_EIO / ECO_ENOMEM with eco_last_error

@@ -72,6 +72,13 @@ void eco_set_error(const char *fmt, ...)
     va_end(ap);
 }
 
+void eco_vset_error_at(const char *file, int line, const char *fmt, va_list ap)
+{
+    char msg[sizeof last_error];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    eco_set_error("%s:%d: %s", file, line, msg);
+}
+
 int eco_read_file(const char *path, const char *what, char **text, size_t *len)
 {
     const char *sep = what && *what ? " " : "";

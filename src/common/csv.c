@@ -154,11 +154,9 @@ eco_csv_num eco_csv_number(const char *field, double *v)
 
 int eco_csv_error(const eco_csv *f, int rc, const char *fmt, ...)
 {
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    eco_vset_error_at(f->path, f->line, fmt, ap);
     va_end(ap);
-    eco_set_error("%s:%d: %s", f->path, f->line, msg);
     return rc;
 }
