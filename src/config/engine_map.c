@@ -83,9 +83,22 @@ static int speed_order(const eco_csv *f, double rpm, double radps, const double 
     return ECO_OK;
 }
 
+/* What a map file is read into: the fuel grid (with its rows as read) or the limit curves;
+ * n counts the speed rows read. */
+typedef struct {
+    eco_map *m;
+    double (*rows)[ECO_MAP_MAX]; /* [speed][torque] */
+    eco_curve *full, *fric;
+    int n;
+} map_read;
+
+/* Reads the header line (NULL: none) or one data line into r. */
+typedef int (*line_reader)(const eco_csv *f, char *s, map_read *r);
+
 /* The header "speed_rpm,<torque_nm>..." gives the torque axis. */
-static int fuel_header(const eco_csv *f, char *s, eco_map *m)
+static int fuel_header(const eco_csv *f, char *s, map_read *r)
 {
+    eco_map *m = r->m;
     char *cells[MAX_COLS];
     char what[64];
     int rc;
@@ -110,12 +123,14 @@ static int fuel_header(const eco_csv *f, char *s, eco_map *m)
             return eco_csv_error(f, ECO_EPARSE, "%s: torque axis must increase, %g after %g", what,
                                  m->y[j], m->y[j - 1]);
     }
+    m->nx = 0;
     return ECO_OK;
 }
 
 /* One speed row of the fuel map: its speed into m->x, its fuel rates into rows[m->nx]. */
-static int fuel_row(const eco_csv *f, char *s, eco_map *m, double rows[][ECO_MAP_MAX])
+static int fuel_row(const eco_csv *f, char *s, map_read *r)
 {
+    eco_map *m = r->m;
     char *cells[MAX_COLS];
     char what[96];
     double rpm;
@@ -134,44 +149,31 @@ static int fuel_row(const eco_csv *f, char *s, eco_map *m, double rows[][ECO_MAP
             return rc;
         if (z < 0.0)
             return eco_csv_error(f, ECO_EPARSE, "%s: fuel rate must be >= 0, got %g", what, z);
-        rows[i][j] = z;
+        r->rows[i][j] = z;
     }
-    m->nx++;
+    r->n = ++m->nx;
     return ECO_OK;
-}
-
-static int load_fuel(const char *path, eco_map *m, double *disp)
-{
-    double rows[ECO_MAP_MAX][ECO_MAP_MAX]; /* [speed][torque], as read */
-    eco_csv f;
-    char *s;
-    int rc = eco_csv_open(&f, path, ECO_CSV_SKIP_BLANK);
-    if (rc)
-        return rc;
-    if ((rc = fuel_header(&f, next_data(&f, disp), m)))
-        goto done;
-    m->nx = 0;
-    while ((s = next_data(&f, disp)))
-        if ((rc = fuel_row(&f, s, m, rows)))
-            goto done;
-    if (m->nx < 2) {
-        eco_set_error("%s: needs at least 2 speed rows, has %d", path, m->nx);
-        rc = ECO_EPARSE;
-        goto done;
-    }
-    for (int i = 0; i < m->nx; i++)
-        for (int j = 0; j < m->ny; j++)
-            m->z[j * m->nx + i] = rows[i][j]; /* GSL layout: x (speed) varies fastest */
-done:
-    eco_csv_close(&f);
-    return rc;
 }
 
 static const char *const limits_names[3] = {"speed_rpm", "full_load_nm", "friction_nm"};
 
-/* One row of the limits file: speed, full-load and friction torque. */
-static int limits_row(const eco_csv *f, char *s, eco_curve *full, eco_curve *fric)
+static int limits_header(const eco_csv *f, char *s, map_read *r)
 {
+    const char *const *names = limits_names;
+    char *cells[MAX_COLS];
+    int nc = s ? eco_csv_split(f, s, cells, MAX_COLS) : 0;
+    if (nc != 3 || strcmp(cells[0], names[0]) || strcmp(cells[1], names[1]) ||
+        strcmp(cells[2], names[2]))
+        return eco_csv_error(f, ECO_EPARSE,
+                             "header must be \"speed_rpm,full_load_nm,friction_nm\"");
+    r->full->n = r->fric->n = 0;
+    return ECO_OK;
+}
+
+/* One row of the limits file: speed, full-load and friction torque. */
+static int limits_row(const eco_csv *f, char *s, map_read *r)
+{
+    eco_curve *full = r->full, *fric = r->fric;
     char *cells[MAX_COLS];
     char what[64];
     double v[3];
@@ -193,36 +195,50 @@ static int limits_row(const eco_csv *f, char *s, eco_curve *full, eco_curve *fri
     full->x[i] = fric->x[i] = w;
     full->y[i] = v[1];
     fric->y[i] = v[2];
-    full->n = fric->n = i + 1;
+    r->n = full->n = fric->n = i + 1;
     return ECO_OK;
 }
 
-static int load_limits(const char *path, eco_curve *full, eco_curve *fric, double *disp)
+/* A map file: its header, then its data lines, at least two (comments noted in *disp). */
+static int read_map_file(const char *path, double *disp, line_reader header, line_reader row,
+                         map_read *r)
 {
-    const char *const *names = limits_names;
     eco_csv f;
-    char *cells[MAX_COLS];
+    char *s;
     int rc = eco_csv_open(&f, path, ECO_CSV_SKIP_BLANK);
     if (rc)
         return rc;
-    char *s = next_data(&f, disp);
-    int nc = s ? eco_csv_split(&f, s, cells, MAX_COLS) : 0;
-    if (nc != 3 || strcmp(cells[0], names[0]) || strcmp(cells[1], names[1]) ||
-        strcmp(cells[2], names[2])) {
-        rc = eco_csv_error(&f, ECO_EPARSE, "header must be \"speed_rpm,full_load_nm,friction_nm\"");
+    if ((rc = header(&f, next_data(&f, disp), r)))
         goto done;
-    }
-    full->n = fric->n = 0;
     while ((s = next_data(&f, disp)))
-        if ((rc = limits_row(&f, s, full, fric)))
+        if ((rc = row(&f, s, r)))
             goto done;
-    if (full->n < 2) {
-        eco_set_error("%s: needs at least 2 speed rows, has %d", path, full->n);
+    if (r->n < 2) {
+        eco_set_error("%s: needs at least 2 speed rows, has %d", path, r->n);
         rc = ECO_EPARSE;
     }
 done:
     eco_csv_close(&f);
     return rc;
+}
+
+static int load_fuel(const char *path, eco_map *m, double *disp)
+{
+    double rows[ECO_MAP_MAX][ECO_MAP_MAX];
+    map_read r = {.m = m, .rows = rows};
+    int rc = read_map_file(path, disp, fuel_header, fuel_row, &r);
+    if (rc)
+        return rc;
+    for (int i = 0; i < m->nx; i++)
+        for (int j = 0; j < m->ny; j++)
+            m->z[j * m->nx + i] = rows[i][j]; /* x (speed) varies fastest, as eco_map keeps it */
+    return ECO_OK;
+}
+
+static int load_limits(const char *path, eco_curve *full, eco_curve *fric, double *disp)
+{
+    map_read r = {.full = full, .fric = fric};
+    return read_map_file(path, disp, limits_header, limits_row, &r);
 }
 
 int eco_cfg_engine_map_load(const char *maps_dir, const char *stem, eco_engine *e,
