@@ -35,6 +35,7 @@
 
 /* Time. */
 #define ECO_S_PER_MIN 60.0
+#define ECO_S_PER_H   3600.0
 #define ECO_NS_PER_S  1000000000LL
 #define ECO_US_PER_S  1000000LL
 #define ECO_NS_PER_US 1000LL
