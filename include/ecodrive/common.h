@@ -1,4 +1,5 @@
-/* Shared status codes and the allocation hook used by every module. */
+/* What every module shares: status codes, the allocation hooks, error messages, reading a file
+ * and a CSV text, and the clock. */
 #ifndef ECODRIVE_COMMON_H
 #define ECODRIVE_COMMON_H
 
