@@ -6,15 +6,15 @@
 #include "session.h"
 
 #include <gsl/gsl_errno.h>
+#include "ecodrive/common.h"
+#include "ecodrive/units.h"
+
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 static double now_s(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
+    return (double)eco_clock_ns(CLOCK_MONOTONIC) / ECO_NS_PER_S;
 }
 
 static int cmp(const void *a, const void *b)

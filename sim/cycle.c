@@ -1,14 +1,11 @@
 #include "cycle.h"
 
 #include "ecodrive/common.h"
+#include "ecodrive/units.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-#define KMH (1.0 / 3.6)
 
 /* Phase boundaries: WLTC per UN GTR 15 Annex 1 (class 3: 589/1022/1477 s; class 1 is
  * Low1, Medium1, Low1); NEDC per UNECE R83 (ECE-15 x 4 to 780 s, then EUDC); FTP-75 bags
@@ -73,29 +70,19 @@ static int grow(eco_sim_cycle *c, int cap)
     return ECO_OK;
 }
 
-/* Parse one data line; returns the number of fields or -1. */
-static int parse_row(char *line, double f[3])
+/* Parse one data line into up to three numbers; returns how many, or -1 for a field that is
+ * not a number (or out of a double's range) or a fourth field. "inf" and "nan" pass, for
+ * check_row to name the column. */
+static int parse_row(const eco_csv *f, char *line, double v[3])
 {
-    int k = 0;
-    char *s = line;
-    while (k < 3) {
-        char *end;
-        errno = 0;
-        f[k] = strtod(s, &end);
-        if (end == s || errno)
+    char *fields[3];
+    int n = eco_csv_split(f, line, fields, 3);
+    for (int k = 0; k < n; k++) {
+        eco_csv_num r = eco_csv_number(fields[k], &v[k]);
+        if (r == ECO_CSV_NUM_NONE || r == ECO_CSV_NUM_RANGE)
             return -1;
-        k++;
-        while (*end == ' ' || *end == '\t')
-            end++;
-        if (*end == ',') {
-            s = end + 1;
-            continue;
-        }
-        if (*end == '\0' || *end == '\n' || *end == '\r')
-            return k;
-        return -1;
     }
-    return -1;
+    return n < 0 ? -1 : n;
 }
 
 static void base_name(const char *path, char *out, size_t n)
@@ -131,29 +118,27 @@ static int check_row(const char *path, int line, const eco_sim_cycle *c, const d
     return ECO_OK;
 }
 
-static int read_rows(FILE *fp, const char *path, eco_sim_cycle *c)
+static int read_rows(eco_csv *f, eco_sim_cycle *c)
 {
-    char buf[512];
-    int line = 0, cap = 0, rc;
-    while (fgets(buf, sizeof buf, fp)) {
-        line++;
-        if (buf[0] == '#' || buf[strspn(buf, " \t\r\n")] == '\0')
+    int cap = 0, rc;
+    char *s;
+    while ((s = eco_csv_next(f))) {
+        int header = f->line == 1 && strstr(s, "time"); /* looked for before the cut */
+        double v[3] = {0, 0, 0};
+        int nf = parse_row(f, s, v);
+        if (nf < 0 && header)
             continue;
-        double f[3] = {0, 0, 0};
-        int nf = parse_row(buf, f);
-        if (nf < 0 && c->n == 0 && line == 1 && strstr(buf, "time"))
-            continue; /* header */
-        if ((rc = check_row(path, line, c, f, nf)))
+        if ((rc = check_row(f->path, f->line, c, v, nf)))
             return rc;
         if (c->n == cap && (rc = grow(c, cap = cap ? 2 * cap : 2048)))
             return rc;
-        c->time_s[c->n] = f[0];
-        c->speed_mps[c->n] = f[1] * KMH;
-        c->grade_rad[c->n] = atan(f[2]);
+        c->time_s[c->n] = v[0];
+        c->speed_mps[c->n] = v[1] * ECO_MPS_PER_KMH;
+        c->grade_rad[c->n] = atan(v[2]);
         c->n++;
     }
     if (c->n < 2) {
-        eco_set_error("%s: needs at least two rows of time_s,speed_kmh", path);
+        eco_set_error("%s: needs at least two rows of time_s,speed_kmh", f->path);
         return ECO_EPARSE;
     }
     return ECO_OK;
@@ -162,13 +147,12 @@ static int read_rows(FILE *fp, const char *path, eco_sim_cycle *c)
 int eco_sim_cycle_load(const char *path, const char *name, eco_sim_cycle *c)
 {
     memset(c, 0, sizeof *c);
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        eco_set_error("%s: cannot open: %s", path, strerror(errno));
-        return ECO_ENOENT;
-    }
-    int rc = read_rows(fp, path, c);
-    fclose(fp);
+    eco_csv f;
+    int rc = eco_csv_open(&f, path, ECO_CSV_SKIP_BLANK | ECO_CSV_SKIP_COMMENTS);
+    if (rc)
+        return rc;
+    rc = read_rows(&f, c);
+    eco_csv_close(&f);
     if (rc) {
         eco_sim_cycle_free(c);
         return rc;

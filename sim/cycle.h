@@ -21,9 +21,10 @@ typedef struct {
     int ftp_bags; /* 1: phases are the FTP-75 bags, weighted 0.43 / 0.57 */
 } eco_sim_cycle;
 
-/* Load `time_s,speed_kmh[,grade]` (grade as rise/run); a header line is optional. Errors
- * name FILE:LINE (ECO_EPARSE, ECO_ENOENT). `name` picks the standard phases, or NULL to
- * take it from the file name. */
+/* Load `time_s,speed_kmh[,grade]` (grade as rise/run); a header line is optional, lines
+ * starting with '#' and blank lines are skipped. Errors name FILE:LINE (ECO_EPARSE), or
+ * the file (ECO_ENOENT, ECO_EIO: eco_read_file). `name` picks the standard phases, or NULL
+ * to take it from the file name. */
 int eco_sim_cycle_load(const char *path, const char *name, eco_sim_cycle *c);
 void eco_sim_cycle_free(eco_sim_cycle *c);
 /* Reference speed, grade and distance at time t (linear between samples). */

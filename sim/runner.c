@@ -1,13 +1,15 @@
 #include "runner.h"
 
+#include "ecodrive/common.h"
+#include "ecodrive/units.h"
+
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#define KMH          3.6
 #define WLTP_TOL_KMH 2.0 /* UN GTR 15 Annex 6 §2.6.8.3: +-2 km/h, +-1 s */
 #define WLTP_TOL_S   1.0
 
@@ -53,9 +55,7 @@ int eco_sim_options_parse_band(const char *s, eco_sim_options *o)
 
 static double now_us(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e6 + ts.tv_nsec * 1e-3;
+    return (double)eco_clock_ns(CLOCK_MONOTONIC) / ECO_NS_PER_US;
 }
 
 static void fill_preview(const eco_sim_cycle *c, const eco_sim_options *o, const eco_state *x,
@@ -69,7 +69,7 @@ static void fill_preview(const eco_sim_cycle *c, const eco_sim_options *o, const
         double t = x->time_s + (k + 1) * o->dt_s;
         eco_sim_cycle_sample(c, t, &pv->speed_ref_mps[k], &pv->grade_rad[k], NULL);
         if (o->band_kmh > 0.0 || o->band_s > 0.0)
-            eco_sim_cycle_band(c, t, o->band_kmh / KMH, o->band_s, &pv->speed_lo_mps[k],
+            eco_sim_cycle_band(c, t, o->band_kmh / ECO_KMH_PER_MPS, o->band_s, &pv->speed_lo_mps[k],
                                &pv->speed_hi_mps[k]);
         else
             pv->speed_lo_mps[k] = pv->speed_hi_mps[k] = pv->speed_ref_mps[k];
@@ -77,6 +77,23 @@ static void fill_preview(const eco_sim_cycle *c, const eco_sim_options *o, const
     double d_ref;
     eco_sim_cycle_sample(c, x->time_s, NULL, NULL, &d_ref);
     pv->distance_gap_m = d_ref - x->distance_m;
+}
+
+#define ENERGY_TERM(f) offsetof(eco_energy, f)
+
+/* Every term of an energy book, so that a sum over steps adds them all. */
+static const size_t energy_terms[] = {
+    ENERGY_TERM(fuel_j),         ENERGY_TERM(battery_j),      ENERGY_TERM(aero_j),
+    ENERGY_TERM(rolling_j),      ENERGY_TERM(grade_j),        ENERGY_TERM(kinetic_j),
+    ENERGY_TERM(brake_j),        ENERGY_TERM(engine_loss_j),  ENERGY_TERM(driveline_loss_j),
+    ENERGY_TERM(machine_loss_j), ENERGY_TERM(battery_loss_j), ENERGY_TERM(aux_j),
+};
+
+static void add_energy(eco_energy *sum, const eco_energy *step)
+{
+    for (size_t k = 0; k < sizeof energy_terms / sizeof energy_terms[0]; k++)
+        *(double *)((char *)sum + energy_terms[k]) +=
+            *(const double *)((const char *)step + energy_terms[k]);
 }
 
 static void accumulate(eco_sim_totals *t, const eco_state *x0, const eco_state *x1,
@@ -96,25 +113,12 @@ static void accumulate(eco_sim_totals *t, const eco_state *x0, const eco_state *
     }
     t->engine_starts += x1->engine_on && !x0->engine_on;
     t->soc_end = x1->soc;
-    double dev = (x1->speed_mps - v_ref) * KMH;
+    double dev = (x1->speed_mps - v_ref) * ECO_KMH_PER_MPS;
     t->sq_err_kmh2 += dev * dev * dt;
     t->max_dev_kmh = fmax(t->max_dev_kmh, fabs(dev));
     if (x1->speed_mps < lo - 1e-9 || x1->speed_mps > hi + 1e-9)
         t->outside_s += dt;
-    eco_energy *e = &t->energy;
-    const eco_energy *a = &out->energy;
-    e->fuel_j += a->fuel_j;
-    e->battery_j += a->battery_j;
-    e->aero_j += a->aero_j;
-    e->rolling_j += a->rolling_j;
-    e->grade_j += a->grade_j;
-    e->kinetic_j += a->kinetic_j;
-    e->brake_j += a->brake_j;
-    e->engine_loss_j += a->engine_loss_j;
-    e->driveline_loss_j += a->driveline_loss_j;
-    e->machine_loss_j += a->machine_loss_j;
-    e->battery_loss_j += a->battery_loss_j;
-    e->aux_j += a->aux_j;
+    add_energy(&t->energy, &out->energy);
 }
 
 static void record(eco_sim_result *r, const eco_state *x, const eco_step_out *out,
@@ -123,10 +127,10 @@ static void record(eco_sim_result *r, const eco_state *x, const eco_step_out *ou
     eco_sim_sample *s = &r->series[r->n_series++];
     const eco_sim_sample *prev = r->n_series > 1 ? s - 1 : NULL;
     s->time_s = x->time_s;
-    s->speed_ref_kmh = v_ref * KMH;
-    s->speed_kmh = x->speed_mps * KMH;
-    s->band_lo_kmh = lo * KMH;
-    s->band_hi_kmh = hi * KMH;
+    s->speed_ref_kmh = v_ref * ECO_KMH_PER_MPS;
+    s->speed_kmh = x->speed_mps * ECO_KMH_PER_MPS;
+    s->band_lo_kmh = lo * ECO_KMH_PER_MPS;
+    s->band_hi_kmh = hi * ECO_KMH_PER_MPS;
     s->accel_mps2 = out->accel_mps2;
     s->fuel_g_cum = (prev ? prev->fuel_g_cum : 0.0) + out->fuel_g;
     s->nox_mg_cum = (prev ? prev->nox_mg_cum : 0.0) + out->nox_g * 1e3;
@@ -134,7 +138,7 @@ static void record(eco_sim_result *r, const eco_state *x, const eco_step_out *ou
     s->throttle = u->throttle;
     s->regen = u->regen;
     s->brake = u->brake;
-    s->engine_speed_rpm = out->engine_speed_radps * 30.0 / M_PI;
+    s->engine_speed_rpm = out->engine_speed_radps * ECO_S_PER_MIN / ECO_RAD_PER_REV;
     s->engine_torque_nm = out->engine_torque_nm;
     s->motor_torque_nm = out->motor_torque_nm;
     s->battery_power_kw = out->battery_power_w * 1e-3;
@@ -191,7 +195,7 @@ int eco_sim_run(const eco_vehicle *veh, const eco_sim_cycle *c, eco_controller *
         if ((rc = eco_model_step(veh, &x, &sp.cmd, grade, o->dt_s, &next, &out)))
             return rc;
         eco_sim_cycle_sample(c, next.time_s, &v_ref, NULL, NULL);
-        eco_sim_cycle_band(c, next.time_s, WLTP_TOL_KMH / KMH, WLTP_TOL_S, &lo, &hi);
+        eco_sim_cycle_band(c, next.time_s, WLTP_TOL_KMH / ECO_KMH_PER_MPS, WLTP_TOL_S, &lo, &hi);
         while (phase < r->n_phases - 1 && x.time_s >= r->phase_def[phase].t1_s - 1e-9) {
             phase++;
             r->phase[phase].soc_start = x.soc;

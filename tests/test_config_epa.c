@@ -4,7 +4,9 @@
 
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAPS ECO_SOURCE_DIR "/models/maps"
 #define CSV  ECO_SOURCE_DIR "/tests/data/epa_testcars_calibration.csv"
@@ -151,4 +153,57 @@ Test(config_epa, bad_input_is_named)
     assert_error_has("epa_missing_column.csv:1: missing column \"N/V Ratio\"");
     cr_expect_eq(eco_cfg_vehicle_from_epa(ECO_SOURCE_DIR "/tests/data/none.csv", "PRIUS", 0, 0, &j),
                  ECO_ENOENT);
+}
+
+/* The header and the PRIUS HWFE row of the calibration file (after its displacement). */
+#define EPA_HEADER                                                                                 \
+    "Represented Test Veh Make,Represented Test Veh Model,Test Veh Displacement (L),Rated "        \
+    "Horsepower,Tested Transmission Type,# of Gears,Equivalent Test Weight (lbs.),Axle Ratio,N/V " \
+    "Ratio,Test Procedure Description,Test Fuel Type Description,ETW_kg,F0_N,F1_N_per_kmh,"        \
+    "F2_N_per_kmh2"
+#define PRIUS_TAIL                                                                                 \
+    "96,Continuously Variable,1,3375,2.83,20.0,HWFE,Tier 2 Cert Gasoline,1531,81.28,0.8166,"       \
+    "0.02369"
+
+static int from_text(const char *text, const char *model, cJSON **j, char *path, size_t n)
+{
+    snprintf(path, n, "%s/eco_epa_XXXXXX", P_tmpdir);
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    int rc = eco_cfg_vehicle_from_epa(path, model, 0, 0, j);
+    unlink(path);
+    return rc;
+}
+
+Test(config_epa, quoted_fields_keep_their_commas_and_crlf_ends_are_dropped)
+{
+    cJSON *j = NULL;
+    char path[64];
+    const char *csv =
+        EPA_HEADER "\r\n\r\n\"TOYOTA, Motor\" , \"PRI\"\"US\",1.798," PRIUS_TAIL "\r\n";
+    cr_assert_eq(from_text(csv, "PRI\"US", &j, path, sizeof path), ECO_OK, "%s", eco_last_error());
+    cr_expect_str_eq(text(j, "name"), "TOYOTA, Motor PRI\"US (EPA test car record)");
+    cr_expect(strstr(text(cJSON_GetObjectItem(j, "sources"), "record"), "line 3: TOYOTA, Motor"));
+    const cJSON *rl = cJSON_GetObjectItem(j, "road_load");
+    cr_expect_float_eq(cJSON_GetObjectItem(rl, "f2_n_per_kmh2")->valuedouble, 0.02369, 1e-12,
+                       "the last field, before the CR");
+    cJSON_Delete(j);
+}
+
+Test(config_epa, malformed_csv_is_named_by_line)
+{
+    cJSON *j = NULL;
+    char path[64], want[160];
+    cr_expect_eq(from_text(EPA_HEADER "\nTOYOTA,\"PRIUS,1.798," PRIUS_TAIL "\n", "PRIUS", &j, path,
+                           sizeof path),
+                 ECO_EPARSE);
+    snprintf(want, sizeof want, "%s:2: malformed CSV (unterminated quote)", path);
+    assert_error_has(want);
+    cr_expect_eq(from_text(EPA_HEADER "\nTOYOTA,PRIUS,x1.798," PRIUS_TAIL "\n", "PRIUS", &j, path,
+                           sizeof path),
+                 ECO_EPARSE);
+    assert_error_has(":2: column \"Test Veh Displacement (L)\": not a number: \"x1.798\"");
+    cr_expect_null(j);
 }

@@ -1,7 +1,9 @@
-/* Shared status codes and the allocation hook used by every module. */
+/* What every module shares: status codes, the allocation hooks, error messages, reading a file
+ * and a CSV text, and the clock. */
 #ifndef ECODRIVE_COMMON_H
 #define ECODRIVE_COMMON_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -37,6 +39,9 @@ unsigned long eco_alloc_count(void);
  * wrong). Set by init-time code only; not thread-safe by design. */
 const char *eco_last_error(void);
 void eco_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Set "FILE:LINE: <message>": the one form of a message about a line of a file. */
+void eco_vset_error_at(const char *file, int line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* Read a whole file into *text (eco_malloc'd, NUL-terminated; length to *len if len is not
  * NULL). Init-time only. ECO_OK, or ECO_ENOENT / ECO_EIO / ECO_ENOMEM with eco_last_error
@@ -48,5 +53,53 @@ int eco_read_file(const char *path, const char *what, char **text, size_t *len);
  * log stamps, CLOCK_THREAD_CPUTIME_ID for CPU time), in nanoseconds. The one clock helper:
  * every module reads time through it. */
 int64_t eco_clock_ns(clockid_t clock);
+
+/* ---- CSV: the one line reader of the engine maps, the EPA records and the drive cycles ---- */
+
+/* Flags of eco_csv_open and eco_csv_init_text. */
+#define ECO_CSV_SKIP_BLANK    1 /* eco_csv_next passes over lines of white space only */
+#define ECO_CSV_SKIP_COMMENTS 2 /* eco_csv_next passes over lines whose first character is '#' */
+#define ECO_CSV_QUOTES        4 /* eco_csv_split reads "..." fields ("" inside is one quote) */
+
+/* A CSV text read a line at a time. The whole text is held, so a line has no length limit;
+ * lines and fields are cut in place. Init-time only. */
+typedef struct {
+    const char *path; /* names the file in messages */
+    char *text;       /* the whole text, NUL-terminated */
+    char *next;       /* where the next line starts; NULL at the end */
+    int line;         /* number of the last line eco_csv_next read (skipped ones count), from 1 */
+    int flags;
+    int owned; /* 1: eco_csv_close frees text */
+} eco_csv;
+
+/* Read the file at path (eco_read_file: its codes and messages). A NUL byte in it is
+ * ECO_EPARSE "PATH:LINE: a NUL byte (not a text file)": no line is cut short unseen. */
+int eco_csv_open(eco_csv *f, const char *path, int flags);
+/* Read text (NUL-terminated, cut in place, still the caller's); label names it in messages. */
+void eco_csv_init_text(eco_csv *f, const char *label, char *text, int flags);
+/* Free what eco_csv_open read; safe on a zeroed or closed reader. */
+void eco_csv_close(eco_csv *f);
+/* The next line without its "\n" or "\r\n", lines the flags skip passed over; f->line is
+ * its number. NULL at the end (a last empty line after the final newline is no line). */
+char *eco_csv_next(eco_csv *f);
+/* Cut line at its commas into at most max fields, each trimmed of white space (a quoted
+ * field keeps what is inside its quotes, and anything between its closing quote and the
+ * next comma is dropped). Returns the number of fields, ECO_ERANGE for more than max, or
+ * ECO_EPARSE for a quote left open (ECO_CSV_QUOTES). Sets no message: callers word it. */
+int eco_csv_split(const eco_csv *f, char *line, char **fields, int max);
+
+/* What eco_csv_number found in a field. */
+typedef enum {
+    ECO_CSV_NUM_OK = 0,    /* a finite number and nothing after it */
+    ECO_CSV_NUM_NONE,      /* empty, not a number, or characters after the number */
+    ECO_CSV_NUM_NONFINITE, /* "inf" or "nan" as written: *v holds it */
+    ECO_CSV_NUM_RANGE,     /* beyond a double (overflow, or underflow): *v holds strtod's value */
+} eco_csv_num;
+/* A field as a number (strtod syntax; white space before it is skipped, none may follow). */
+eco_csv_num eco_csv_number(const char *field, double *v);
+
+/* Set "PATH:LINE: <message>" for the current line (eco_set_error) and return rc. */
+int eco_csv_error(const eco_csv *f, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

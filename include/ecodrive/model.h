@@ -34,14 +34,17 @@ typedef struct {
     double y[ECO_CURVE_MAX];
 } eco_curve;
 
-/* A regular grid z(x, y) evaluated bilinearly with GSL interp2d. z is stored GSL-style:
+/* The interpolation object of a map: opaque, private to the model (src/model/curve.c). */
+struct eco_map_interp;
+
+/* A regular grid z(x, y) evaluated bilinearly. x varies fastest in z:
  * z[j * nx + i] is the value at (x[i], y[j]). */
 typedef struct {
     int nx, ny;
     double x[ECO_MAP_MAX];
     double y[ECO_MAP_MAX];
     double z[ECO_MAP_MAX * ECO_MAP_MAX];
-    void *interp; /* gsl_interp2d *, made by eco_map_init */
+    struct eco_map_interp *interp; /* made by eco_map_init, NULL before and after eco_map_free */
 } eco_map;
 
 typedef struct {
@@ -179,7 +182,7 @@ typedef struct {
     eco_energy energy;
 } eco_step_out;
 
-/* Build GSL interpolation objects and derived curves (best-efficiency line). Call once after
+/* Build the maps' interpolation objects and derived curves (best-efficiency line). Call once after
  * filling the parameters; returns ECO_OK or ECO_EINVAL with eco_last_error() set. */
 int eco_vehicle_init(eco_vehicle *veh);
 /* Release what eco_vehicle_init made. */

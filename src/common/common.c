@@ -1,4 +1,5 @@
 #include "ecodrive/common.h"
+#include "ecodrive/units.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -10,32 +11,24 @@
 static unsigned long alloc_count;
 static char last_error[512];
 
+/* Indexed by -status (STYLE.md §4, after osqp OSQP_ERROR_MESSAGE[]). */
+static const char *const status_text[] = {
+    [-ECO_OK] = "ok",
+    [-ECO_EINVAL] = "invalid value",
+    [-ECO_ENOMEM] = "out of memory",
+    [-ECO_EIO] = "I/O error",
+    [-ECO_EPARSE] = "parse error",
+    [-ECO_ERANGE] = "out of range",
+    [-ECO_ESOLVER] = "solver failed or timed out",
+    [-ECO_ESTALE] = "stale input",
+    [-ECO_ENOENT] = "not found",
+    [-ECO_ECRC] = "counter or CRC mismatch",
+};
+
 const char *eco_strerror(int status)
 {
-    switch (status) {
-    case ECO_OK:
-        return "ok";
-    case ECO_EINVAL:
-        return "invalid value";
-    case ECO_ENOMEM:
-        return "out of memory";
-    case ECO_EIO:
-        return "I/O error";
-    case ECO_EPARSE:
-        return "parse error";
-    case ECO_ERANGE:
-        return "out of range";
-    case ECO_ESOLVER:
-        return "solver failed or timed out";
-    case ECO_ESTALE:
-        return "stale input";
-    case ECO_ENOENT:
-        return "not found";
-    case ECO_ECRC:
-        return "counter or CRC mismatch";
-    default:
-        return "unknown error";
-    }
+    int n = (int)(sizeof status_text / sizeof status_text[0]);
+    return status <= 0 && status > -n ? status_text[-status] : "unknown error";
 }
 
 void *eco_malloc(size_t size)
@@ -77,6 +70,13 @@ void eco_set_error(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(last_error, sizeof last_error, fmt, ap);
     va_end(ap);
+}
+
+void eco_vset_error_at(const char *file, int line, const char *fmt, va_list ap)
+{
+    char msg[sizeof last_error];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    eco_set_error("%s:%d: %s", file, line, msg);
 }
 
 int eco_read_file(const char *path, const char *what, char **text, size_t *len)
@@ -132,5 +132,5 @@ int64_t eco_clock_ns(clockid_t clock)
 {
     struct timespec ts;
     clock_gettime(clock, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    return (int64_t)ts.tv_sec * ECO_NS_PER_S + ts.tv_nsec;
 }

@@ -15,26 +15,20 @@
 
 static int parse_road_load(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *v)
 {
-    static const char *const keys[] = {
-        "f0_n", "f1_n_per_kmh", "f2_n_per_kmh2", "cd", "frontal_area_m2", "crr", NULL};
+    static const char keys[] = "f0_n f1_n_per_kmh f2_n_per_kmh2 cd frontal_area_m2 crr";
     const cJSON *r = NULL;
-    int rc = eco_cfg_req_obj(c, root, "road_load", &r);
+    size_t m;
+    int rc = eco_cfg_section(c, root, "road_load", keys, &r, &m);
     if (rc)
         return rc;
-    size_t m = eco_cfg_path_push(c, "road_load");
-    if ((rc = eco_cfg_check_keys(c, r, keys)))
-        goto done;
     int coast = eco_cfg_item(r, "f0_n") || eco_cfg_item(r, "f1_n_per_kmh") ||
                 eco_cfg_item(r, "f2_n_per_kmh2");
     int aero =
         eco_cfg_item(r, "cd") || eco_cfg_item(r, "frontal_area_m2") || eco_cfg_item(r, "crr");
-    if (coast == aero) {
-        rc = eco_cfg_json_err(c, ECO_EINVAL, NULL,
-                              "give either coast-down f0_n, f1_n_per_kmh, f2_n_per_kmh2 or cd, "
-                              "frontal_area_m2, crr%s",
-                              coast ? ", not both" : "");
+    if ((rc = eco_cfg_either(c, coast, aero,
+                             "coast-down f0_n, f1_n_per_kmh, f2_n_per_kmh2 or cd, "
+                             "frontal_area_m2, crr")))
         goto done;
-    }
     if (coast) {
         double f0, f1, f2;
         if ((rc = eco_cfg_req_num(c, r, "f0_n", &f0)) ||
@@ -44,8 +38,8 @@ static int parse_road_load(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *
             (rc = eco_cfg_req_pos(c, r, "f2_n_per_kmh2", &f2)))
             goto done;
         v->f0_n = f0;
-        v->f1_n_per_mps = f1 * 3.6;    /* N/(km/h) -> N/(m/s) */
-        v->f2_n_per_mps2 = f2 * 12.96; /* N/(km/h)^2 -> N/(m/s)^2 */
+        v->f1_n_per_mps = f1 * ECO_KMH_PER_MPS;                      /* N/(km/h) -> N/(m/s) */
+        v->f2_n_per_mps2 = f2 * (ECO_KMH_PER_MPS * ECO_KMH_PER_MPS); /* 3.6^2 = 12.96 */
     } else {
         double cd = 0, a = 0, crr = 0;
         if ((rc = eco_cfg_req_num(c, r, "cd", &cd)) ||
@@ -66,31 +60,56 @@ done:
 
 /* ---- calibration -------------------------------------------------------------------- */
 
+/* The calibration keys that depend on the parts: gearbox efficiency with a gearbox, cold
+ * start with an engine, the charger with a plug. */
+static int parse_calibration_parts(eco_cfg_json_ctx *c, const cJSON *j, eco_vehicle *v)
+{
+    int geared = v->gearbox.type == ECO_TX_STEPPED || v->gearbox.type == ECO_TX_CVT;
+    int plug = v->powertrain == ECO_PT_BEV || v->powertrain == ECO_PT_PHEV;
+    double mj = 0;
+    int rc;
+    if (geared) {
+        if ((rc = eco_cfg_req_frac(c, j, "gearbox_efficiency", &v->gearbox.efficiency)))
+            return rc;
+    } else {
+        /* The model uses final_drive_efficiency alone for a single ratio or a split. */
+        if ((rc = eco_cfg_forbid(c, j, "gearbox_efficiency",
+                                 "by a single-ratio or split gearbox (put the whole gear train in "
+                                 "final_drive_efficiency)")))
+            return rc;
+        v->gearbox.efficiency = 1.0;
+    }
+    if (v->powertrain != ECO_PT_BEV) {
+        if ((rc = eco_cfg_req_num(c, j, "cold_fuel_extra", &v->engine.cold_fuel_extra)) ||
+            (rc = eco_cfg_want(c, "cold_fuel_extra", v->engine.cold_fuel_extra,
+                               v->engine.cold_fuel_extra >= 0.0 && v->engine.cold_fuel_extra <= 2.0,
+                               "in [0, 2]")) ||
+            (rc = eco_cfg_req_pos(c, j, "warmup_fuel_energy_mj", &mj)))
+            return rc;
+        v->engine.warmup_fuel_energy_j = mj * 1e6;
+    } else if ((rc = eco_cfg_forbid(c, j, "cold_fuel_extra", "without an engine")) ||
+               (rc = eco_cfg_forbid(c, j, "warmup_fuel_energy_mj", "without an engine"))) {
+        return rc;
+    }
+    if (plug)
+        return eco_cfg_req_frac(c, j, "charger_efficiency", &v->charger_efficiency);
+    return eco_cfg_forbid(c, j, "charger_efficiency", "without a plug");
+}
+
 /* The few physical parameters a maintainer may tune per car, kept together so that a tuned
  * value is never hidden among measured ones. */
 static int parse_calibration(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *v)
 {
-    static const char *const keys[] = {"rotating_mass_kg",
-                                       "aux_power_w",
-                                       "gearbox_efficiency",
-                                       "final_drive_efficiency",
-                                       "cold_fuel_extra",
-                                       "warmup_fuel_energy_mj",
-                                       "charger_efficiency",
-                                       "note",
-                                       NULL};
+    static const char keys[] =
+        "rotating_mass_kg aux_power_w gearbox_efficiency final_drive_efficiency cold_fuel_extra "
+        "warmup_fuel_energy_mj charger_efficiency note";
     const cJSON *j = NULL;
-    int rc = eco_cfg_req_obj(c, root, "calibration", &j);
+    double rot = 0;
+    size_t m;
+    int rc = eco_cfg_section(c, root, "calibration", keys, &j, &m);
     if (rc)
         return rc;
-    size_t m = eco_cfg_path_push(c, "calibration");
-    int engine = v->powertrain != ECO_PT_BEV;
-    int plug = v->powertrain == ECO_PT_BEV || v->powertrain == ECO_PT_PHEV;
-    int geared = v->gearbox.type == ECO_TX_STEPPED || v->gearbox.type == ECO_TX_CVT;
     const cJSON *note = eco_cfg_item(j, "note");
-    double rot = 0, mj = 0;
-    if ((rc = eco_cfg_check_keys(c, j, keys)))
-        goto done;
     if (note && !cJSON_IsString(note)) {
         rc = eco_cfg_json_err(c, ECO_EINVAL, "note", "must be a string, got %s",
                               eco_cfg_json_type_name(note));
@@ -105,35 +124,7 @@ static int parse_calibration(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle
         (rc = eco_cfg_req_frac(c, j, "final_drive_efficiency", &v->gearbox.final_drive_efficiency)))
         goto done;
     v->rotating_mass_kg = rot;
-    if (geared) {
-        if ((rc = eco_cfg_req_frac(c, j, "gearbox_efficiency", &v->gearbox.efficiency)))
-            goto done;
-    } else {
-        /* The model uses final_drive_efficiency alone for a single ratio or a split. */
-        if ((rc = eco_cfg_forbid(c, j, "gearbox_efficiency",
-                                 "by a single-ratio or split gearbox (put the whole gear train in "
-                                 "final_drive_efficiency)")))
-            goto done;
-        v->gearbox.efficiency = 1.0;
-    }
-    if (engine) {
-        if ((rc = eco_cfg_req_num(c, j, "cold_fuel_extra", &v->engine.cold_fuel_extra)) ||
-            (rc = eco_cfg_want(c, "cold_fuel_extra", v->engine.cold_fuel_extra,
-                               v->engine.cold_fuel_extra >= 0.0 && v->engine.cold_fuel_extra <= 2.0,
-                               "in [0, 2]")) ||
-            (rc = eco_cfg_req_pos(c, j, "warmup_fuel_energy_mj", &mj)))
-            goto done;
-        v->engine.warmup_fuel_energy_j = mj * 1e6;
-    } else if ((rc = eco_cfg_forbid(c, j, "cold_fuel_extra", "without an engine")) ||
-               (rc = eco_cfg_forbid(c, j, "warmup_fuel_energy_mj", "without an engine"))) {
-        goto done;
-    }
-    if (plug) {
-        if ((rc = eco_cfg_req_frac(c, j, "charger_efficiency", &v->charger_efficiency)))
-            goto done;
-    } else if ((rc = eco_cfg_forbid(c, j, "charger_efficiency", "without a plug"))) {
-        goto done;
-    }
+    rc = parse_calibration_parts(c, j, v);
 done:
     eco_cfg_path_pop(c, m);
     return rc;
@@ -224,8 +215,8 @@ static int parse_parts(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *v, c
         snprintf(cond, sizeof cond, ">= regen_fade_low_kmh = %g and < 180", lo);
         if ((rc = eco_cfg_want(c, "regen_fade_high_kmh", hi, hi >= lo && hi < 180.0, cond)))
             return rc;
-        v->regen_fade_low_mps = lo * ECO_CFG_KMH_TO_MPS;
-        v->regen_fade_high_mps = hi * ECO_CFG_KMH_TO_MPS;
+        v->regen_fade_low_mps = lo * ECO_MPS_PER_KMH;
+        v->regen_fade_high_mps = hi * ECO_MPS_PER_KMH;
     } else if ((rc = eco_cfg_forbid(c, root, "motor", why)) ||
                (rc = eco_cfg_forbid(c, root, "battery", why)) ||
                (rc = eco_cfg_forbid(c, root, "regen_fade_low_kmh", why)) ||
@@ -243,25 +234,9 @@ static int parse_parts(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *v, c
 
 static int parse_vehicle(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *v)
 {
-    static const char *const keys[] = {"name",
-                                       "description",
-                                       "powertrain",
-                                       "sources",
-                                       "calibration",
-                                       "mass_kg",
-                                       "road_load",
-                                       "wheel_radius_m",
-                                       "brake_max_n",
-                                       "regen_fade_low_kmh",
-                                       "regen_fade_high_kmh",
-                                       "alternator_efficiency",
-                                       "fuel",
-                                       "gearbox",
-                                       "engine",
-                                       "motor",
-                                       "generator",
-                                       "battery",
-                                       NULL};
+    static const char keys[] = "name description powertrain sources calibration mass_kg road_load "
+                               "wheel_radius_m brake_max_n regen_fade_low_kmh regen_fade_high_kmh "
+                               "alternator_efficiency fuel gearbox engine motor generator battery";
     const char *name = NULL, *pt = NULL;
     const cJSON *d = eco_cfg_item(root, "description");
     int rc;

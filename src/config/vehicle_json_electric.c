@@ -8,24 +8,22 @@
 int eco_cfg_vehicle_machine_parse(eco_cfg_json_ctx *c, const cJSON *root, const char *key,
                                   eco_machine *mc)
 {
-    static const char *const keys[] = {"max_power_kw", "max_torque_nm", "max_speed_rpm",
-                                       "gear_ratio",   "efficiency",    NULL};
+    static const char keys[] = "max_power_kw max_torque_nm max_speed_rpm gear_ratio efficiency";
     const cJSON *j = NULL;
     double p_kw = 0, rpm = 0;
-    int rc = eco_cfg_req_obj(c, root, key, &j);
+    size_t m;
+    int rc = eco_cfg_section(c, root, key, keys, &j, &m);
     if (rc)
         return rc;
-    size_t m = eco_cfg_path_push(c, key);
-    if ((rc = eco_cfg_check_keys(c, j, keys)) ||
-        (rc = eco_cfg_req_pos(c, j, "max_power_kw", &p_kw)) ||
+    if ((rc = eco_cfg_req_pos(c, j, "max_power_kw", &p_kw)) ||
         (rc = eco_cfg_req_pos(c, j, "max_torque_nm", &mc->max_torque_nm)) ||
         (rc = eco_cfg_req_pos(c, j, "max_speed_rpm", &rpm)) ||
         (rc = eco_cfg_req_pos(c, j, "gear_ratio", &mc->gear_ratio)) ||
         (rc = eco_cfg_curve(c, j, "efficiency", "power_fraction", "efficiency", 1.0, 1.0,
                             &mc->efficiency)))
         goto done;
-    mc->max_power_w = p_kw * 1e3;
-    mc->max_speed_radps = rpm * ECO_CFG_RPM_TO_RADPS;
+    mc->max_power_w = p_kw * ECO_W_PER_KW;
+    mc->max_speed_radps = rpm * ECO_RADPS_PER_RPM;
     for (int i = 0; i < mc->efficiency.n; i++) {
         double x = mc->efficiency.x[i], y = mc->efficiency.y[i];
         size_t m2 = eco_cfg_path_push(c, "efficiency");
@@ -54,24 +52,18 @@ static double mean_ocv(const eco_curve *o)
 
 static int parse_ocv(eco_cfg_json_ctx *c, const cJSON *b, eco_battery *bat)
 {
-    static const char *const keys[] = {"soc", "voltage_v", "cell_voltage_v", "cells_series", NULL};
+    static const char keys[] = "soc voltage_v cell_voltage_v cells_series";
     const cJSON *j = NULL;
-    int rc = eco_cfg_req_obj(c, b, "ocv", &j);
+    size_t m;
+    int rc = eco_cfg_section(c, b, "ocv", keys, &j, &m);
     if (rc)
         return rc;
-    size_t m = eco_cfg_path_push(c, "ocv");
     int cell = eco_cfg_item(j, "cell_voltage_v") != NULL;
     double series = 1.0;
     int n_soc = 0, n_v = 0;
-    if ((rc = eco_cfg_check_keys(c, j, keys)))
+    if ((rc = eco_cfg_either(c, eco_cfg_item(j, "voltage_v") != NULL, cell,
+                             "voltage_v (pack) or cell_voltage_v with cells_series")))
         goto done;
-    if (cell == (eco_cfg_item(j, "voltage_v") != NULL)) {
-        rc = eco_cfg_json_err(c, ECO_EINVAL, NULL,
-                              "give either voltage_v (pack) or cell_voltage_v with "
-                              "cells_series%s",
-                              cell ? ", not both" : "");
-        goto done;
-    }
     if (cell) {
         if ((rc = eco_cfg_req_num(c, j, "cells_series", &series)) ||
             (rc = eco_cfg_want(c, "cells_series", series, series >= 1.0 && series == floor(series),
@@ -108,39 +100,28 @@ done:
 
 int eco_cfg_vehicle_battery_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_battery *bat)
 {
-    static const char *const keys[] = {"capacity_ah",
-                                       "energy_kwh",
-                                       "ocv",
-                                       "r_internal_ohm",
-                                       "max_discharge_kw",
-                                       "max_charge_kw",
-                                       "max_current_a",
-                                       "soc_min",
-                                       "soc_max",
-                                       "soc_init",
-                                       NULL};
+    static const char keys[] = "capacity_ah energy_kwh ocv r_internal_ohm max_discharge_kw "
+                               "max_charge_kw max_current_a soc_min soc_max soc_init";
     const cJSON *j = NULL;
     double dis_kw = 0, chg_kw = 0, e_kwh = 0;
     char cond[64];
-    int rc = eco_cfg_req_obj(c, root, "battery", &j);
+    size_t m;
+    int rc = eco_cfg_section(c, root, "battery", keys, &j, &m);
     if (rc)
         return rc;
-    size_t m = eco_cfg_path_push(c, "battery");
-    if ((rc = eco_cfg_check_keys(c, j, keys)) || (rc = parse_ocv(c, j, bat)))
+    if ((rc = parse_ocv(c, j, bat)))
         goto done;
     int by_ah = eco_cfg_item(j, "capacity_ah") != NULL;
-    if (by_ah == (eco_cfg_item(j, "energy_kwh") != NULL)) {
-        rc = eco_cfg_json_err(c, ECO_EINVAL, NULL, "give either capacity_ah or energy_kwh%s",
-                              by_ah ? ", not both" : "");
+    if ((rc = eco_cfg_either(c, by_ah, eco_cfg_item(j, "energy_kwh") != NULL,
+                             "capacity_ah or energy_kwh")))
         goto done;
-    }
     if (by_ah) {
         if ((rc = eco_cfg_req_pos(c, j, "capacity_ah", &bat->capacity_ah)))
             goto done;
     } else {
         if ((rc = eco_cfg_req_pos(c, j, "energy_kwh", &e_kwh)))
             goto done;
-        bat->capacity_ah = e_kwh * 1e3 / mean_ocv(&bat->ocv_v);
+        bat->capacity_ah = e_kwh * 1e3 / mean_ocv(&bat->ocv_v); /* Wh / V */
     }
     if ((rc = eco_cfg_req_num(c, j, "r_internal_ohm", &bat->r_internal_ohm)) ||
         (rc = eco_cfg_want(c, "r_internal_ohm", bat->r_internal_ohm,
@@ -163,8 +144,8 @@ int eco_cfg_vehicle_battery_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_ba
     if ((rc = eco_cfg_want(c, "soc_init", bat->soc_init,
                            bat->soc_init >= bat->soc_min && bat->soc_init <= bat->soc_max, cond)))
         goto done;
-    bat->max_discharge_w = dis_kw * 1e3;
-    bat->max_charge_w = chg_kw * 1e3;
+    bat->max_discharge_w = dis_kw * ECO_W_PER_KW;
+    bat->max_charge_w = chg_kw * ECO_W_PER_KW;
 done:
     eco_cfg_path_pop(c, m);
     return rc;

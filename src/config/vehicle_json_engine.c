@@ -20,8 +20,7 @@ static const struct {
 
 int eco_cfg_vehicle_fuel_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_fuel *f)
 {
-    static const char *const keys[] = {"name", "lhv_mj_per_kg", "density_kg_per_l",
-                                       "carbon_fraction", NULL};
+    static const char keys[] = "name lhv_mj_per_kg density_kg_per_l carbon_fraction";
     const cJSON *j = eco_cfg_item(root, "fuel");
     double lhv = 0, rho = 0, cf = 0;
     int rc;
@@ -100,27 +99,18 @@ static int engine_map(eco_cfg_json_ctx *c, const char *stem, double json_disp, d
 
 int eco_cfg_vehicle_engine_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_engine *e)
 {
-    static const char *const keys[] = {"map",
-                                       "map_displacement_l",
-                                       "displacement_l",
-                                       "rated_power_kw",
-                                       "max_torque_nm",
-                                       "idle_speed_rpm",
-                                       "max_speed_rpm",
-                                       "idle_fuel_gps",
-                                       "start_stop",
-                                       "start_fuel_g",
-                                       "nox",
-                                       NULL};
+    static const char keys[] =
+        "map map_displacement_l displacement_l rated_power_kw max_torque_nm idle_speed_rpm "
+        "max_speed_rpm idle_fuel_gps start_stop start_fuel_g nox";
     const cJSON *j = NULL;
     const char *stem = NULL;
     double json_disp = 0.0, disp, p_kw, t_max = 0.0, idle, wmax, idle_fuel = 0.0, start_g = 0.0;
     int has_disp, has_tmax, has_idle_fuel, has_start;
-    int rc = eco_cfg_req_obj(c, root, "engine", &j);
+    size_t m;
+    int rc = eco_cfg_section(c, root, "engine", keys, &j, &m);
     if (rc)
         return rc;
-    size_t m = eco_cfg_path_push(c, "engine");
-    if ((rc = eco_cfg_check_keys(c, j, keys)) || (rc = eco_cfg_req_string(c, j, "map", &stem)) ||
+    if ((rc = eco_cfg_req_string(c, j, "map", &stem)) ||
         (rc = eco_cfg_req_num(c, j, "displacement_l", &disp)) ||
         (rc = eco_cfg_want(c, "displacement_l", disp, disp > 0.0 && disp < 20.0, "in (0, 20)")) ||
         (rc = eco_cfg_req_pos(c, j, "rated_power_kw", &p_kw)) ||
@@ -155,9 +145,9 @@ int eco_cfg_vehicle_engine_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_eng
             goto done;
         }
     e->displacement_l = disp;
-    e->rated_power_w = p_kw * 1e3;
-    e->idle_speed_radps = idle * ECO_CFG_RPM_TO_RADPS;
-    e->max_speed_radps = wmax * ECO_CFG_RPM_TO_RADPS;
+    e->rated_power_w = p_kw * ECO_W_PER_KW;
+    e->idle_speed_radps = idle * ECO_RADPS_PER_RPM;
+    e->max_speed_radps = wmax * ECO_RADPS_PER_RPM;
     e->idle_fuel_gps = idle_fuel; /* 0: eco_vehicle_init takes it from the map */
     e->start_fuel_g = start_g;
     rc = engine_map(c, stem, has_disp ? json_disp : 0.0, t_max, e);

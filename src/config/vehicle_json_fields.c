@@ -46,16 +46,30 @@ const char *eco_cfg_json_type_name(const cJSON *j)
     return "an object";
 }
 
-int eco_cfg_in_list(const char *const *list, const char *k)
+const char *eco_cfg_next_word(const char *p, char *word, size_t n)
 {
-    for (; *list; list++)
-        if (strcmp(*list, k) == 0)
+    p += strspn(p, " ");
+    if (!*p)
+        return NULL;
+    size_t w = strcspn(p, " ");
+    snprintf(word, n, "%.*s", (int)w, p);
+    return p + w;
+}
+
+int eco_cfg_in_list(const char *list, const char *k)
+{
+    size_t n = strlen(k);
+    for (const char *p = list; *(p += strspn(p, " "));) {
+        size_t w = strcspn(p, " ");
+        if (w == n && strncmp(p, k, n) == 0)
             return 1;
+        p += w;
+    }
     return 0;
 }
 
 /* Every key must be allowed, or "<allowed>_source", "_source", "_note" (strings). */
-int eco_cfg_check_keys(eco_cfg_json_ctx *c, const cJSON *obj, const char *const *allowed)
+int eco_cfg_check_keys(eco_cfg_json_ctx *c, const cJSON *obj, const char *allowed)
 {
     for (const cJSON *it = obj->child; it; it = it->next) {
         const char *k = it->string;
@@ -73,10 +87,10 @@ int eco_cfg_check_keys(eco_cfg_json_ctx *c, const cJSON *obj, const char *const 
             doc = eco_cfg_in_list(allowed, base);
         }
         if (!doc) {
-            char list[256] = "";
-            for (const char *const *a = allowed; *a; a++) {
+            char list[256] = "", word[64];
+            for (const char *a = allowed; (a = eco_cfg_next_word(a, word, sizeof word));) {
                 size_t l = strlen(list);
-                snprintf(list + l, sizeof list - l, "%s%s", l ? ", " : "", *a);
+                snprintf(list + l, sizeof list - l, "%s%s", l ? ", " : "", word);
             }
             return eco_cfg_json_err(c, ECO_EINVAL, k, "unknown key (allowed here: %s)", list);
         }
@@ -132,16 +146,37 @@ int eco_cfg_req_frac(eco_cfg_json_ctx *c, const cJSON *o, const char *key, doubl
     return rc ? rc : eco_cfg_want(c, key, *v, *v > 0.0 && *v <= 1.0, "in (0, 1]");
 }
 
-int eco_cfg_req_obj(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const cJSON **out)
+/* The required member key of o, of the type is() accepts: else "missing required field
+ * (<missing>)" or "must be <must>, got <type>". */
+static int req_typed(eco_cfg_json_ctx *c, const cJSON *o, const char *key,
+                     cJSON_bool (*is)(const cJSON *), const char *missing, const char *must,
+                     const cJSON **out)
 {
     const cJSON *j = eco_cfg_item(o, key);
     if (!j)
-        return eco_cfg_json_err(c, ECO_EINVAL, key, "missing required field (an object)");
-    if (!cJSON_IsObject(j))
-        return eco_cfg_json_err(c, ECO_EINVAL, key, "must be an object, got %s",
+        return eco_cfg_json_err(c, ECO_EINVAL, key, "missing required field (%s)", missing);
+    if (!is(j))
+        return eco_cfg_json_err(c, ECO_EINVAL, key, "must be %s, got %s", must,
                                 eco_cfg_json_type_name(j));
     *out = j;
     return ECO_OK;
+}
+
+int eco_cfg_req_obj(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const cJSON **out)
+{
+    return req_typed(c, o, key, cJSON_IsObject, "an object", "an object", out);
+}
+
+int eco_cfg_section(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const char *allowed,
+                    const cJSON **out, size_t *mark)
+{
+    int rc = eco_cfg_req_obj(c, o, key, out);
+    if (rc)
+        return rc;
+    *mark = eco_cfg_path_push(c, key);
+    if ((rc = eco_cfg_check_keys(c, *out, allowed)))
+        eco_cfg_path_pop(c, *mark);
+    return rc;
 }
 
 int eco_cfg_forbid(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const char *why)
@@ -151,28 +186,33 @@ int eco_cfg_forbid(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const c
                : ECO_OK;
 }
 
+/* Error msg at element i of array key: "$.path.key[i]: msg". */
+static int elem_msg(eco_cfg_json_ctx *c, const char *key, int i, const char *msg)
+{
+    size_t m = eco_cfg_path_push(c, key);
+    char idx[16];
+    snprintf(idx, sizeof idx, "[%d]", i);
+    int rc = eco_cfg_json_err(c, ECO_EINVAL, idx, "%s", msg);
+    eco_cfg_path_pop(c, m);
+    return rc;
+}
+
 int eco_cfg_num_array(eco_cfg_json_ctx *c, const cJSON *o, const char *key, int nmin, int nmax,
                       double *out, int *n)
 {
-    const cJSON *a = eco_cfg_item(o, key);
-    if (!a)
-        return eco_cfg_json_err(c, ECO_EINVAL, key, "missing required field (an array of numbers)");
-    if (!cJSON_IsArray(a))
-        return eco_cfg_json_err(c, ECO_EINVAL, key, "must be an array of numbers, got %s",
-                                eco_cfg_json_type_name(a));
+    const cJSON *a = NULL;
+    int rc = req_typed(c, o, key, cJSON_IsArray, "an array of numbers", "an array of numbers", &a);
+    if (rc)
+        return rc;
     int k = cJSON_GetArraySize(a);
     if (k < nmin || k > nmax)
         return eco_cfg_json_err(c, ECO_EINVAL, key, "needs %d..%d numbers, has %d", nmin, nmax, k);
     int i = 0;
     for (const cJSON *e = a->child; e; e = e->next, i++) {
         if (!cJSON_IsNumber(e) || !isfinite(e->valuedouble)) {
-            size_t m = eco_cfg_path_push(c, key);
-            char idx[16];
-            snprintf(idx, sizeof idx, "[%d]", i);
-            int rc = eco_cfg_json_err(c, ECO_EINVAL, idx, "must be a number, got %s",
-                                      eco_cfg_json_type_name(e));
-            eco_cfg_path_pop(c, m);
-            return rc;
+            char msg[64];
+            snprintf(msg, sizeof msg, "must be a number, got %s", eco_cfg_json_type_name(e));
+            return elem_msg(c, key, i, msg);
         }
         out[i] = e->valuedouble;
     }
@@ -180,15 +220,11 @@ int eco_cfg_num_array(eco_cfg_json_ctx *c, const cJSON *o, const char *key, int 
     return ECO_OK;
 }
 
-/* Error at element i of array key. */
 int eco_cfg_elem_err(eco_cfg_json_ctx *c, const char *key, int i, const char *cond, double v)
 {
-    size_t m = eco_cfg_path_push(c, key);
-    char idx[16];
-    snprintf(idx, sizeof idx, "[%d]", i);
-    int rc = eco_cfg_json_err(c, ECO_EINVAL, idx, "must be %s, got %g", cond, v);
-    eco_cfg_path_pop(c, m);
-    return rc;
+    char msg[384];
+    snprintf(msg, sizeof msg, "must be %s, got %g", cond, v);
+    return elem_msg(c, key, i, msg);
 }
 
 /* {"<xk>": [...], "<yk>": [...]} with x strictly increasing; scaled to SI. */
@@ -196,14 +232,13 @@ int eco_cfg_curve(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const ch
                   const char *yk, double xs, double ys, eco_curve *out)
 {
     const cJSON *j = NULL;
-    int rc = eco_cfg_req_obj(c, o, key, &j);
+    char keys[128];
+    size_t m;
+    snprintf(keys, sizeof keys, "%s %s", xk, yk);
+    int rc = eco_cfg_section(c, o, key, keys, &j, &m), nx = 0, ny = 0;
     if (rc)
         return rc;
-    size_t m = eco_cfg_path_push(c, key);
-    const char *const keys[] = {xk, yk, NULL};
-    int nx = 0, ny = 0;
-    if ((rc = eco_cfg_check_keys(c, j, keys)) ||
-        (rc = eco_cfg_num_array(c, j, xk, 1, ECO_CURVE_MAX, out->x, &nx)) ||
+    if ((rc = eco_cfg_num_array(c, j, xk, 1, ECO_CURVE_MAX, out->x, &nx)) ||
         (rc = eco_cfg_num_array(c, j, yk, 1, ECO_CURVE_MAX, out->y, &ny)))
         goto done;
     if (nx != ny) {
@@ -227,26 +262,33 @@ done:
     return rc;
 }
 
+int eco_cfg_either(eco_cfg_json_ctx *c, int first, int second, const char *what)
+{
+    if (first != second)
+        return ECO_OK;
+    return eco_cfg_json_err(c, ECO_EINVAL, NULL, "give either %s%s", what,
+                            first ? ", not both" : "");
+}
+
+static cJSON_bool is_nonempty_string(const cJSON *j)
+{
+    return cJSON_IsString(j) && j->valuestring[0];
+}
+
 int eco_cfg_req_string(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const char **s)
 {
-    const cJSON *j = eco_cfg_item(o, key);
-    if (!j)
-        return eco_cfg_json_err(c, ECO_EINVAL, key, "missing required field (a string)");
-    if (!cJSON_IsString(j) || !j->valuestring[0])
-        return eco_cfg_json_err(c, ECO_EINVAL, key, "must be a non-empty string, got %s",
-                                eco_cfg_json_type_name(j));
-    *s = j->valuestring;
-    return ECO_OK;
+    const cJSON *j = NULL;
+    int rc = req_typed(c, o, key, is_nonempty_string, "a string", "a non-empty string", &j);
+    if (!rc)
+        *s = j->valuestring;
+    return rc;
 }
 
 int eco_cfg_req_bool(eco_cfg_json_ctx *c, const cJSON *o, const char *key, int *v)
 {
-    const cJSON *j = eco_cfg_item(o, key);
-    if (!j)
-        return eco_cfg_json_err(c, ECO_EINVAL, key, "missing required field (true or false)");
-    if (!cJSON_IsBool(j))
-        return eco_cfg_json_err(c, ECO_EINVAL, key, "must be true or false, got %s",
-                                eco_cfg_json_type_name(j));
-    *v = cJSON_IsTrue(j);
-    return ECO_OK;
+    const cJSON *j = NULL;
+    int rc = req_typed(c, o, key, cJSON_IsBool, "true or false", "true or false", &j);
+    if (!rc)
+        *v = cJSON_IsTrue(j);
+    return rc;
 }

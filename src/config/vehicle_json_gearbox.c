@@ -35,8 +35,8 @@ static int parse_shifts(eco_cfg_json_ctx *c, const cJSON *g, eco_gearbox *gb)
             snprintf(cond, sizeof cond, "> 0 and below upshift_kmh[%d] = %g", i, up[i]);
             return eco_cfg_elem_err(c, "downshift_kmh", i, cond, dn[i]);
         }
-        gb->upshift_speed_mps[i] = up[i] * ECO_CFG_KMH_TO_MPS;
-        gb->downshift_speed_mps[i] = dn[i] * ECO_CFG_KMH_TO_MPS;
+        gb->upshift_speed_mps[i] = up[i] * ECO_MPS_PER_KMH;
+        gb->downshift_speed_mps[i] = dn[i] * ECO_MPS_PER_KMH;
     }
     return ECO_OK;
 }
@@ -56,7 +56,7 @@ static int parse_stepped(eco_cfg_json_ctx *c, const cJSON *g, eco_gearbox *gb)
         (rc = eco_cfg_want(c, "launch_speed_kmh", launch, launch >= 0.0 && launch < 50.0,
                            "in [0, 50)")))
         return rc;
-    gb->launch_speed_mps = launch * ECO_CFG_KMH_TO_MPS;
+    gb->launch_speed_mps = launch * ECO_MPS_PER_KMH;
     return ECO_OK;
 }
 
@@ -72,7 +72,7 @@ static int parse_cvt(eco_cfg_json_ctx *c, const cJSON *g, eco_gearbox *gb)
         (rc = eco_cfg_want(c, "min_drive_rpm", min_rpm, min_rpm >= 0.0 && min_rpm < 4000.0,
                            "in [0, 4000)")))
         return rc;
-    gb->cvt_min_drive_radps = min_rpm * M_PI / 30.0;
+    gb->cvt_min_drive_radps = min_rpm * ECO_RAD_PER_REV / ECO_S_PER_MIN;
     snprintf(cond, sizeof cond, "> ratio_min = %g", gb->cvt_ratio_min);
     return eco_cfg_want(c, "ratio_max", gb->cvt_ratio_max, gb->cvt_ratio_max > gb->cvt_ratio_min,
                         cond);
@@ -81,10 +81,9 @@ static int parse_cvt(eco_cfg_json_ctx *c, const cJSON *g, eco_gearbox *gb)
 static int parse_split(eco_cfg_json_ctx *c, const cJSON *g, eco_gearbox *gb)
 {
     int teeth = eco_cfg_item(g, "sun_teeth") || eco_cfg_item(g, "ring_teeth"), rc;
-    if (teeth == (eco_cfg_item(g, "rho") != NULL))
-        return eco_cfg_json_err(c, ECO_EINVAL, NULL,
-                                "give either sun_teeth and ring_teeth, or rho%s",
-                                teeth ? ", not both" : "");
+    if ((rc = eco_cfg_either(c, teeth, eco_cfg_item(g, "rho") != NULL,
+                             "sun_teeth and ring_teeth, or rho")))
+        return rc;
     if (!teeth) {
         if ((rc = eco_cfg_req_num(c, g, "rho", &gb->split_rho)))
             return rc;
@@ -104,24 +103,22 @@ static int parse_split(eco_cfg_json_ctx *c, const cJSON *g, eco_gearbox *gb)
 
 int eco_cfg_vehicle_gearbox_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *v)
 {
-    static const char *const keys[] = {
-        "type",      "final_drive", "ratios",    "upshift_kmh", "downshift_kmh", "launch_speed_kmh",
-        "ratio_min", "ratio_max",   "sun_teeth", "ring_teeth",  "rho",           "min_drive_rpm",
-        NULL};
-    static const char *const per_type[4][6] = {
-        {"ratios", "upshift_kmh", "downshift_kmh", "launch_speed_kmh", NULL},
-        {"ratio_min", "ratio_max", "min_drive_rpm", NULL},
-        {NULL},
-        {"sun_teeth", "ring_teeth", "rho", NULL},
+    static const char keys[] = "type final_drive ratios upshift_kmh downshift_kmh launch_speed_kmh "
+                               "ratio_min ratio_max sun_teeth ring_teeth rho min_drive_rpm";
+    static const char *const per_type[4] = {
+        "ratios upshift_kmh downshift_kmh launch_speed_kmh", /* indexed by eco_transmission */
+        "ratio_min ratio_max min_drive_rpm",
+        "",
+        "sun_teeth ring_teeth rho",
     };
     eco_gearbox *gb = &v->gearbox;
     const cJSON *g = NULL;
     const char *type = NULL;
-    int rc = eco_cfg_req_obj(c, root, "gearbox", &g);
+    size_t m;
+    int rc = eco_cfg_section(c, root, "gearbox", keys, &g, &m);
     if (rc)
         return rc;
-    size_t m = eco_cfg_path_push(c, "gearbox");
-    if ((rc = eco_cfg_check_keys(c, g, keys)) || (rc = eco_cfg_req_string(c, g, "type", &type)))
+    if ((rc = eco_cfg_req_string(c, g, "type", &type)))
         goto done;
     int t = 0;
     while (eco_cfg_vehicle_tx_names[t] && strcmp(eco_cfg_vehicle_tx_names[t], type) != 0)
@@ -134,12 +131,13 @@ int eco_cfg_vehicle_gearbox_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_ve
         goto done;
     }
     gb->type = (eco_transmission)t;
+    char key[64];
     for (int o = 0; o < 4; o++)
-        for (int k = 0; o != t && per_type[o][k]; k++)
-            if (!eco_cfg_in_list(per_type[t], per_type[o][k]) && eco_cfg_item(g, per_type[o][k])) {
+        for (const char *p = per_type[o]; o != t && (p = eco_cfg_next_word(p, key, sizeof key));)
+            if (!eco_cfg_in_list(per_type[t], key) && eco_cfg_item(g, key)) {
                 char why[48];
                 snprintf(why, sizeof why, "by a \"%s\" gearbox", type);
-                rc = eco_cfg_forbid(c, g, per_type[o][k], why);
+                rc = eco_cfg_forbid(c, g, key, why);
                 goto done;
             }
     if ((rc = eco_cfg_req_pos(c, g, "final_drive", &gb->final_drive)))

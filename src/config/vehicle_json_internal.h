@@ -6,12 +6,10 @@
 #define ECODRIVE_VEHICLE_JSON_INTERNAL_H
 
 #include "ecodrive/config.h"
+#include "ecodrive/units.h"
 
 #include <math.h>
 #include <stddef.h>
-
-#define ECO_CFG_KMH_TO_MPS   (1.0 / 3.6)
-#define ECO_CFG_RPM_TO_RADPS (M_PI / 30.0)
 
 typedef struct {
     const char *file; /* label in messages */
@@ -29,10 +27,14 @@ size_t eco_cfg_path_push(eco_cfg_json_ctx *c, const char *key);
 void eco_cfg_path_pop(eco_cfg_json_ctx *c, size_t n);
 /* "a number", "a string", ..., for "got ..." in messages. */
 const char *eco_cfg_json_type_name(const cJSON *j);
-/* 1 when k is in the NULL-terminated list. */
-int eco_cfg_in_list(const char *const *list, const char *k);
-/* Refuse duplicate and unknown keys of obj; allowed is NULL-terminated. */
-int eco_cfg_check_keys(eco_cfg_json_ctx *c, const cJSON *obj, const char *const *allowed);
+/* Key lists are words separated by spaces: "f0_n f1_n_per_kmh crr". */
+/* 1 when k is one of the words of list. */
+int eco_cfg_in_list(const char *list, const char *k);
+/* The next word of a list from p into word (cut to n - 1 characters); returns where the
+ * list goes on, or NULL when no word is left. */
+const char *eco_cfg_next_word(const char *p, char *word, size_t n);
+/* Refuse duplicate and unknown keys of obj; allowed is a key list. */
+int eco_cfg_check_keys(eco_cfg_json_ctx *c, const cJSON *obj, const char *allowed);
 /* The member key of o, or NULL. */
 const cJSON *eco_cfg_item(const cJSON *o, const char *key);
 
@@ -48,6 +50,10 @@ int eco_cfg_req_pos(eco_cfg_json_ctx *c, const cJSON *o, const char *key, double
 /* A required number in (0, 1]. */
 int eco_cfg_req_frac(eco_cfg_json_ctx *c, const cJSON *o, const char *key, double *v);
 int eco_cfg_req_obj(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const cJSON **out);
+/* Enter the section key of o: a required object with only allowed keys. On ECO_OK the
+ * path names the section until eco_cfg_path_pop(c, *mark); on error it is as it was. */
+int eco_cfg_section(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const char *allowed,
+                    const cJSON **out, size_t *mark);
 /* An error if key is present: "not used <why>; remove it". */
 int eco_cfg_forbid(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const char *why);
 /* nmin..nmax finite numbers into out[], their count in *n. */
@@ -58,6 +64,9 @@ int eco_cfg_elem_err(eco_cfg_json_ctx *c, const char *key, int i, const char *co
 /* Object key {"<xk>": [...], "<yk>": [...]}, x strictly increasing, scaled by xs and ys. */
 int eco_cfg_curve(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const char *xk,
                   const char *yk, double xs, double ys, eco_curve *out);
+/* ECO_OK when exactly one of two alternatives is given (first, second: 0 or 1), else
+ * "give either <what>" (", not both" when both are) at the path itself. */
+int eco_cfg_either(eco_cfg_json_ctx *c, int first, int second, const char *what);
 /* A required non-empty string, owned by the tree. */
 int eco_cfg_req_string(eco_cfg_json_ctx *c, const cJSON *o, const char *key, const char **s);
 int eco_cfg_req_bool(eco_cfg_json_ctx *c, const cJSON *o, const char *key, int *v);

@@ -1,5 +1,6 @@
 /* Engine, emissions, electric machine and battery: pure functions of their parameters. */
 #include "ecodrive/model.h"
+#include "ecodrive/units.h"
 
 #include <math.h>
 
@@ -30,7 +31,7 @@ double eco_engine_nox_gps(const eco_engine *e, double speed_radps, double torque
     if (fuel_gps <= 0.0 || e->displacement_l <= 0.0)
         return 0.0;
     /* Four-stroke BMEP = 4 pi T / Vd. */
-    double bmep_pa = 4.0 * M_PI * fmax(torque_nm, 0.0) / (e->displacement_l * 1e-3);
+    double bmep_pa = 4.0 * ECO_PI * fmax(torque_nm, 0.0) / (e->displacement_l * 1e-3);
     double ei_g_per_kg = eco_curve_eval(&e->nox_g_per_kg_fuel, bmep_pa);
     return fuel_gps * 1e-3 * ei_g_per_kg;
 }

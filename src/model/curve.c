@@ -5,6 +5,11 @@
 #include <gsl/gsl_interp2d.h>
 #include <math.h>
 
+/* What eco_map.interp points to: the GSL object stays inside the model. */
+struct eco_map_interp {
+    gsl_interp2d *bilinear;
+};
+
 double eco_curve_eval(const eco_curve *c, double x)
 {
     if (c->n <= 0)
@@ -36,22 +41,31 @@ int eco_map_init(eco_map *m)
                       m->ny);
         return ECO_EINVAL;
     }
+    struct eco_map_interp *in = eco_malloc(sizeof *in);
     gsl_interp2d *g = gsl_interp2d_alloc(gsl_interp2d_bilinear, (size_t)m->nx, (size_t)m->ny);
-    if (!g)
+    if (!in || !g) {
+        eco_free(in);
+        if (g)
+            gsl_interp2d_free(g);
         return ECO_ENOMEM;
+    }
     if (gsl_interp2d_init(g, m->x, m->y, m->z, (size_t)m->nx, (size_t)m->ny) != GSL_SUCCESS) {
         gsl_interp2d_free(g);
+        eco_free(in);
         eco_set_error("map axes must be strictly increasing");
         return ECO_EINVAL;
     }
-    m->interp = g;
+    in->bilinear = g;
+    m->interp = in;
     return ECO_OK;
 }
 
 void eco_map_free(eco_map *m)
 {
-    if (m->interp)
-        gsl_interp2d_free(m->interp);
+    if (m->interp) {
+        gsl_interp2d_free(m->interp->bilinear);
+        eco_free(m->interp);
+    }
     m->interp = NULL;
 }
 
@@ -61,6 +75,6 @@ double eco_map_eval(const eco_map *m, double x, double y)
     double yc = fmin(fmax(y, m->y[0]), m->y[m->ny - 1]);
     double z = 0.0;
     /* NULL accelerators keep the evaluation pure (no mutable cache in const params). */
-    gsl_interp2d_eval_e(m->interp, m->x, m->y, m->z, xc, yc, NULL, NULL, &z);
+    gsl_interp2d_eval_e(m->interp->bilinear, m->x, m->y, m->z, xc, yc, NULL, NULL, &z);
     return z;
 }

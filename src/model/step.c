@@ -1,5 +1,6 @@
 /* One plant step at constant acceleration, and its energy book. */
 #include "powertrain.h"
+#include "ecodrive/units.h"
 
 #include <math.h>
 #include <string.h>
@@ -129,7 +130,7 @@ static void finish(const eco_vehicle *v, const eco_state *x, const eco_pt_ops *o
         double i = 0.0;
         eco_battery_current(&v->battery, x->soc, o->p_batt_w, &i);
         out->battery_current_a = i;
-        next->soc = x->soc - i * dt / (3600.0 * v->battery.capacity_ah);
+        next->soc = x->soc - i * dt / (ECO_S_PER_H * v->battery.capacity_ah);
     }
     book_energy(v, x, s, f_pt, f_brake, f_grade, out->fuel_g, o, dt, out);
     /* Warm-up counts the running engine's fuel: a start's fuel stays a plain addition. */

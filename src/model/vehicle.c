@@ -1,11 +1,11 @@
 /* Vehicle parameter checks and the derived data made once at load. */
 #include "ecodrive/model.h"
+#include "ecodrive/units.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-
-#define RPM_TO_RADPS (M_PI / 30.0)
 
 static int check_positive(const char *field, double v)
 {
@@ -72,20 +72,22 @@ static int check_map(const char *field, const eco_map *m)
 
 static int check_machine(const char *field, const eco_machine *m)
 {
+    static const struct {
+        const char *name;
+        size_t offset;
+    } positive[] = {
+        {"max_power_w", offsetof(eco_machine, max_power_w)},
+        {"max_torque_nm", offsetof(eco_machine, max_torque_nm)},
+        {"max_speed_radps", offsetof(eco_machine, max_speed_radps)},
+        {"gear_ratio", offsetof(eco_machine, gear_ratio)},
+    };
     char f[128];
     int rc;
-    snprintf(f, sizeof f, "%s.max_power_w", field);
-    if ((rc = check_positive(f, m->max_power_w)))
-        return rc;
-    snprintf(f, sizeof f, "%s.max_torque_nm", field);
-    if ((rc = check_positive(f, m->max_torque_nm)))
-        return rc;
-    snprintf(f, sizeof f, "%s.max_speed_radps", field);
-    if ((rc = check_positive(f, m->max_speed_radps)))
-        return rc;
-    snprintf(f, sizeof f, "%s.gear_ratio", field);
-    if ((rc = check_positive(f, m->gear_ratio)))
-        return rc;
+    for (size_t i = 0; i < sizeof positive / sizeof positive[0]; i++) {
+        snprintf(f, sizeof f, "%s.%s", field, positive[i].name);
+        if ((rc = check_positive(f, *(const double *)((const char *)m + positive[i].offset))))
+            return rc;
+    }
     snprintf(f, sizeof f, "%s.efficiency", field);
     if ((rc = check_curve(f, &m->efficiency)))
         return rc;
@@ -280,8 +282,8 @@ static void make_default_schedule(eco_vehicle *v)
     for (int i = 0; i + 1 < g->n_gears; i++) {
         if (g->upshift_speed_mps[i] > 0.0)
             continue;
-        g->upshift_speed_mps[i] = 1600.0 * RPM_TO_RADPS * k / g->ratio[i + 1];
-        g->downshift_speed_mps[i] = 1100.0 * RPM_TO_RADPS * k / g->ratio[i + 1];
+        g->upshift_speed_mps[i] = 1600.0 * ECO_RADPS_PER_RPM * k / g->ratio[i + 1];
+        g->downshift_speed_mps[i] = 1100.0 * ECO_RADPS_PER_RPM * k / g->ratio[i + 1];
     }
 }
 
