@@ -76,7 +76,7 @@ static void exact_hybrid_vs_brute_force(const double *ref, double start_g, int *
     /* The DP's end condition (dp.h): a deficit of SOC costs fuel at an equivalence factor
      * of 10, fuel_per_g * 10 * OCV(soc0) * Q / LHV per unit SOC. */
     double e_unit =
-        eco_curve_eval(&v.battery.ocv_v, v.battery.soc_init) * v.battery.capacity_ah * 3600.0;
+        eco_curve_eval(&v.battery.ocv_v, v.battery.soc_init) * v.battery.capacity_ah * ECO_S_PER_H;
     bf_exact b = {&v, ref, 1.0, v.battery.soc_init, INFINITY, 10.0 * e_unit / v.fuel.lhv_j_per_g,
                   {0}};
     for (int l = 0; l <= BF_LEVELS; l++)

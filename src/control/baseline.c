@@ -2,6 +2,7 @@
  * the MPC is measured against, so it is given the same model for feedforward and a
  * fuel-seeking gear choice, as a modern ECU has. */
 #include "control_internal.h"
+#include "ecodrive/units.h"
 
 #include <math.h>
 #include <string.h>
@@ -105,7 +106,7 @@ static void hybrid_split(baseline *b, const eco_vehicle *v, const eco_state *x,
     double p_wheel = force_n * x->speed_mps;
     /* Room for the regen the car's kinetic energy will bring: aim lower at speed. */
     const eco_battery *bat = &v->battery;
-    double e_batt_j = bat->capacity_ah * 3600.0 * eco_curve_eval(&bat->ocv_v, pv->soc_target);
+    double e_batt_j = bat->capacity_ah * ECO_S_PER_H * eco_curve_eval(&bat->ocv_v, pv->soc_target);
     double kinetic_j = 0.5 * (v->mass_kg + v->rotating_mass_kg) * x->speed_mps * x->speed_mps;
     double soc_aim = pv->soc_target + HEV_REGEN_SHARE * (HEV_KINETIC_REF_J - kinetic_j) / e_batt_j;
     double p_charge = HEV_SOC_GAIN_W * (soc_aim - x->soc);

@@ -393,9 +393,15 @@ int eco_dp_solve_exact_hybrid(const eco_vehicle *veh, const eco_dp_trace *tr,
     }
     for (int j = 0; j < sol->n_soc; j++)
         ocv[j] = eco_curve_eval(&b->ocv_v, sol->soc_lo + j * s->soc_step);
-    soc_grid g = {
-        sol->soc_lo, s->soc_step, tr->dt_s, b->capacity_ah * 3600.0, b->r_internal_ohm, b->soc_min,
-        b->soc_max,  sol->n_soc,  ocv};
+    soc_grid g = {sol->soc_lo,
+                  s->soc_step,
+                  tr->dt_s,
+                  b->capacity_ah * ECO_S_PER_H,
+                  b->r_internal_ohm,
+                  b->soc_min,
+                  b->soc_max,
+                  sol->n_soc,
+                  ocv};
     tabulate_choices(veh, tr, s, sol, ch);
     backward(tr, s, sol, ch, &g);
     int rc = ECO_OK;

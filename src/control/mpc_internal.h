@@ -70,7 +70,7 @@ struct eco_mpc_ws {
 /* SOC after drawing battery_j of chemical energy from the battery at soc (OCV at soc). */
 static inline double eco_mpc_soc_after(const eco_battery *b, double soc, double battery_j)
 {
-    return soc - battery_j / (eco_curve_eval(&b->ocv_v, soc) * (b->capacity_ah * 3600.0));
+    return soc - battery_j / (eco_curve_eval(&b->ocv_v, soc) * (b->capacity_ah * ECO_S_PER_H));
 }
 
 /* Point the pair-cost cache at slot k. */

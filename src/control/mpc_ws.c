@@ -235,7 +235,7 @@ static void hybrid_terms(eco_mpc_ws *ws, double soc_ref)
     const eco_battery *b = &ws->veh->battery;
     const eco_mpc_weights *w = &ws->w;
     double ocv = eco_curve_eval(&b->ocv_v, soc_ref);
-    double q_as = b->capacity_ah * 3600.0;
+    double q_as = b->capacity_ah * ECO_S_PER_H;
     ws->e_unit_j = ocv * q_as;
     ws->regen_share = regen_share(ws);
     ws->soc_gain = w->fuel_per_g > 0.0 ? 2.0 * w->terminal_soc_per_pct2 * 1e4 * ws->lhv /
