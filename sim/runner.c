@@ -145,8 +145,9 @@ static void record(eco_sim_result *r, const eco_state *x, const eco_step_out *ou
 static int alloc_result(eco_sim_result *r, int steps, int keep_series)
 {
     r->solve_us = eco_calloc((size_t)steps, sizeof(double));
-    r->series = keep_series ? eco_calloc((size_t)steps, sizeof(eco_sim_sample)) : NULL;
-    return r->solve_us && (!keep_series || r->series) ? ECO_OK : ECO_ENOMEM;
+    (void)keep_series; /* every run keeps it: the summary's drive quality reads it */
+    r->series = eco_calloc((size_t)steps, sizeof(eco_sim_sample));
+    return r->solve_us && r->series ? ECO_OK : ECO_ENOMEM;
 }
 
 int eco_sim_run(const eco_vehicle *veh, const eco_sim_cycle *c, eco_controller *ctl,
