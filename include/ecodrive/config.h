@@ -72,6 +72,8 @@ int eco_mpc_weights_set(eco_mpc_weights *w, const char *key, double value);
 /* ---- Routes (issue 9): the road ahead by distance, see include/ecodrive/route.h ---- */
 #include "ecodrive/route.h"
 
+#include <stdio.h>
+
 /* Load a route CSV: a header `distance_m,speed_limit_kmh,grade[,stop_s]` (grade as
  * rise/run), then rows that apply from their distance onward; '#' lines are comments.
  * Checked as eco_route_row_check: distance increasing from 0, limit finite and > 0, grade
@@ -89,5 +91,7 @@ int eco_cfg_route_limits_load(const char *path, eco_route_row **rows, int *n);
 /* Write a route as eco_cfg_route_load reads it (with the stop_s column), whole or not at
  * all (PATH.part renamed). ECO_OK or ECO_EIO with eco_last_error. */
 int eco_cfg_route_save(const char *path, const eco_route *r);
+/* The same to an open stream (e.g. stdout); ECO_EIO if a write failed. */
+int eco_cfg_route_write(FILE *fp, const eco_route *r);
 
 #endif

@@ -211,6 +211,17 @@ int eco_cfg_route_limits_load(const char *path, eco_route_row **rows, int *n)
     return rc;
 }
 
+int eco_cfg_route_write(FILE *fp, const eco_route *r)
+{
+    fprintf(fp, "distance_m,speed_limit_kmh,grade,stop_s\n");
+    for (int i = 0; i < r->n; i++) {
+        const eco_route_row *w = &r->row[i];
+        fprintf(fp, "%.3f,%.6g,%.6g,%.6g\n", w->distance_m, w->limit_mps * ECO_KMH_PER_MPS,
+                tan(w->grade_rad), w->stop_s);
+    }
+    return ferror(fp) ? ECO_EIO : ECO_OK;
+}
+
 int eco_cfg_route_save(const char *path, const eco_route *r)
 {
     char tmp[4096];
@@ -220,13 +231,7 @@ int eco_cfg_route_save(const char *path, const eco_route *r)
         eco_set_error("%s: cannot write: %s", path, strerror(errno));
         return ECO_EIO;
     }
-    fprintf(fp, "distance_m,speed_limit_kmh,grade,stop_s\n");
-    for (int i = 0; i < r->n; i++) {
-        const eco_route_row *w = &r->row[i];
-        fprintf(fp, "%.3f,%.6g,%.6g,%.6g\n", w->distance_m, w->limit_mps * ECO_KMH_PER_MPS,
-                tan(w->grade_rad), w->stop_s);
-    }
-    int bad = ferror(fp);
+    int bad = eco_cfg_route_write(fp, r);
     if (fclose(fp) || bad || rename(tmp, path)) {
         remove(tmp);
         eco_set_error("%s: write failed: %s", path, strerror(errno));
