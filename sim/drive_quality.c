@@ -19,13 +19,15 @@
 #define J2951_INERTIA     1.015
 
 /* Ours (docs/route.md): steady reference = within +-1 km/h over +-5 s and at least
- * 10 km/h, in stretches of at least 10 s; creep = above 0.5 km/h. */
-#define STEADY_HALF_S      5.0
-#define STEADY_BAND_MPS    (1.0 * ECO_MPS_PER_KMH)
-#define STEADY_MIN_MPS     (10.0 * ECO_MPS_PER_KMH)
-#define STEADY_MIN_STRETCH 10.0
-#define CREEP_MPS          (0.5 * ECO_MPS_PER_KMH)
-#define REF_STILL_MPS      1e-9
+ * 10 km/h, in stretches of at least 10 s; a swing counts from 0.5 km/h; creep = above
+ * 0.5 km/h. */
+#define STEADY_HALF_S        5.0
+#define STEADY_BAND_MPS      (1.0 * ECO_MPS_PER_KMH)
+#define STEADY_MIN_MPS       (10.0 * ECO_MPS_PER_KMH)
+#define STEADY_MIN_STRETCH   10.0
+#define CREEP_MPS            (0.5 * ECO_MPS_PER_KMH)
+#define SWING_HYSTERESIS_MPS (0.5 * ECO_MPS_PER_KMH)
+#define REF_STILL_MPS        1e-9
 
 /* One pass of the centred moving average; near the ends the window shrinks symmetrically,
  * so a straight line stays straight. */
@@ -107,32 +109,62 @@ static void mark_steady(const eco_sim_dq_input *in, unsigned char *steady)
     }
 }
 
-/* sqrt(2) x the RMS of the speed error less its mean over each steady stretch: the
- * amplitude of a sinusoidal pulse and glide; a steady offset is not an oscillation. */
+/* The swings of the speed error e = v - v_ref between its turning points in one steady
+ * stretch [i, j): a turning point is confirmed once e has come back HYSTERESIS from it (so
+ * noise and a slow approach to the reference make none); the stretch's first extreme is its
+ * start, not a turning point, and opens no swing. Adds the swings and their count. */
+static void swings(const eco_sim_dq_input *in, int i, int j, double *sum, int *count)
+{
+    int dir = 0, confirmed = 0;
+    double hi = -INFINITY, lo = INFINITY, ext = 0.0, last_tp = 0.0;
+    for (int k = i; k < j; k++) {
+        double e = in->speed_mps[k] - in->ref_mps[k];
+        if (dir == 0) {
+            hi = fmax(hi, e);
+            lo = fmin(lo, e);
+            if (e - lo >= SWING_HYSTERESIS_MPS || hi - e >= SWING_HYSTERESIS_MPS) {
+                dir = e - lo >= SWING_HYSTERESIS_MPS ? 1 : -1;
+                ext = e;
+            }
+            continue;
+        }
+        if ((dir > 0 && e > ext) || (dir < 0 && e < ext)) {
+            ext = e;
+            continue;
+        }
+        if (fabs(e - ext) < SWING_HYSTERESIS_MPS)
+            continue;
+        if (confirmed++) { /* a swing from the last turning point to this one */
+            *sum += fabs(ext - last_tp);
+            ++*count;
+        }
+        last_tp = ext;
+        dir = -dir;
+        ext = e;
+    }
+}
+
+/* Half the mean swing between successive turning points of the speed error over every
+ * steady stretch: the amplitude of a pulse and glide (a sine of amplitude A swings 2A). */
 static void oscillation(const eco_sim_dq_input *in, const unsigned char *steady,
                         eco_sim_drive_quality *q)
 {
-    int min_len = (int)lround(STEADY_MIN_STRETCH / in->dt_s), counted = 0;
-    double sq = 0.0;
+    int min_len = (int)lround(STEADY_MIN_STRETCH / in->dt_s), counted = 0, n_swings = 0;
+    double swing_sum = 0.0;
     for (int i = 0; i < in->n;) {
         int j = i;
         while (j < in->n && steady[j] == steady[i])
             j++;
         if (steady[i] && j - i >= min_len) {
-            double mean = 0.0;
-            for (int k = i; k < j; k++)
-                mean += in->speed_mps[k] - in->ref_mps[k];
-            mean /= j - i;
-            for (int k = i; k < j; k++) {
-                double e = in->speed_mps[k] - in->ref_mps[k] - mean;
-                sq += e * e;
-            }
+            swings(in, i, j, &swing_sum, &n_swings);
             counted += j - i;
         }
         i = j;
     }
     q->steady_s = counted * in->dt_s;
-    q->oscillation_kmh = counted ? sqrt(2.0 * sq / counted) * ECO_KMH_PER_MPS : NAN;
+    q->oscillation_kmh = !counted   ? NAN
+                         : n_swings ? 0.5 * swing_sum / n_swings * ECO_KMH_PER_MPS
+                                    : 0.0;
 }
 
 /* Seconds above the creep speed while the reference has stood still longer than band_s

@@ -229,3 +229,16 @@ void eco_sim_result_free(eco_sim_result *r)
     eco_free(r->solve_us);
     memset(r, 0, sizeof *r);
 }
+
+/* For other runners (the route runner): the same sums and samples as a cycle run's. */
+void eco_sim_totals_add(eco_sim_totals *t, const eco_state *x0, const eco_state *x1,
+                        const eco_step_out *out, double v_ref, double lo, double hi, double dt)
+{
+    accumulate(t, x0, x1, out, v_ref, lo, hi, dt);
+}
+
+void eco_sim_series_add(eco_sim_result *r, const eco_state *x, const eco_step_out *out,
+                        const eco_command *u, double v_ref, double lo, double hi)
+{
+    record(r, x, out, u, v_ref, lo, hi);
+}

@@ -99,7 +99,9 @@ double eco_idm_accel_mps2(const eco_idm_params *p, double speed_mps, double desi
 /* The speed the driver aims at dt_s from now at distance_m on the route, driving to the stop
  * at stop_at_m (a standing obstacle there: the gap is measured to s0 past it, so the car
  * comes to rest at the stop point, not s0 short of it). Desired speed: the limit ahead.
- * Never negative; 0 once arrived. */
+ * Capped at the comfortable braking curve sqrt(2 b gap) to the stop and at the limit ahead
+ * (the IDM alone overshoots a stop a little and a lowered limit by a lot). Never negative;
+ * 0 once arrived. */
 double eco_idm_target_mps(const eco_idm_params *p, const eco_route *r, double distance_m,
                           double speed_mps, double stop_at_m, double dt_s);
 

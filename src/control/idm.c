@@ -44,5 +44,12 @@ double eco_idm_target_mps(const eco_idm_params *p, const eco_route *r, double di
     double v0 = eco_route_limit_ahead_mps(r, distance_m, p->decel_mps2);
     /* The obstacle stands s0 past the stop point, so the IDM's rest gap s0 ends there. */
     double a = eco_idm_accel_mps2(p, speed_mps, v0, gap + p->gap_min_m, speed_mps);
-    return fmax(0.0, speed_mps + a * dt_s);
+    /* Two caps of ours. Near a standing obstacle the IDM is underdamped and would roll a
+     * little past the point: no faster than the comfortable braking curve to it, it stops
+     * there. Above a lowered desired speed its free-road term brakes only gently (at
+     * 1.05 v0 by 0.22 a), so a driver would pass a lower limit's sign too fast: no faster
+     * than the limit ahead, whose curve brakes at b to the sign. */
+    double v_brake = sqrt(2.0 * p->decel_mps2 * fmax(gap, 0.0));
+    double v_limit = eco_route_limit_ahead_mps(r, distance_m + speed_mps * dt_s, p->decel_mps2);
+    return fmax(0.0, fmin(speed_mps + a * dt_s, fmin(v_brake, v_limit)));
 }
