@@ -165,14 +165,16 @@ static void print(const route_run_args *a, const eco_sim_summary *sum,
             cJSON_AddNumberToObject(o, "trip_time_s", res->trip_time_s);
             cJSON_AddNumberToObject(o, "stops", res->stops);
             cJSON_AddNumberToObject(o, "over_limit_s", res->over_limit_s);
+            cJSON_AddNumberToObject(o, "over_limit_max_kmh", res->over_limit_max_kmh);
         }
         eco_sim_print_json(o);
         return;
     }
     eco_sim_print_table(stdout, sum);
     printf("route: %.3f km, trip %.1f s (%.0f s of it standing), %d stops, %.1f s over the "
-           "limit\n",
-           res->route_m / 1000.0, res->trip_time_s, res->dwell_s, res->stops, res->over_limit_s);
+           "limit (by at most %.3f km/h)\n",
+           res->route_m / 1000.0, res->trip_time_s, res->dwell_s, res->stops, res->over_limit_s,
+           res->over_limit_max_kmh);
 }
 
 int eco_cmd_run_route(int argc, char **argv)

@@ -160,6 +160,8 @@ int eco_sim_route_run(const eco_vehicle *veh, const eco_route *route, eco_contro
             return rc;
         double limit = eco_route_limit_mps(route, next.distance_m);
         r->over_limit_s += next.speed_mps > limit + 1e-9 ? dt : 0.0;
+        r->over_limit_max_kmh =
+            fmax(r->over_limit_max_kmh, (next.speed_mps - limit) * ECO_KMH_PER_MPS);
         done = advance(route, &next, dt, &st, r);
         /* The reference stands still exactly while the car must: from its arrival at a
          * stop for the dwell. Otherwise it is the legal limit-following speed at the car's

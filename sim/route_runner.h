@@ -52,8 +52,9 @@ typedef struct {
     double *distance_m; /* per series sample */
     double *limit_kmh;  /* the limit there */
     double route_m, trip_time_s, dwell_s;
-    int stops;           /* made, the end included */
-    double over_limit_s; /* above the limit */
+    int stops;                 /* made, the end included */
+    double over_limit_s;       /* above the limit */
+    double over_limit_max_kmh; /* by at most this */
 } eco_sim_route_result;
 
 /* Drive the route with ctl and planner at opt->dt_s (opt's band is not used). Returns ECO_OK,
