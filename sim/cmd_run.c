@@ -22,7 +22,7 @@ static void run_usage(FILE *fp)
         "usage: ecosim run [--vehicle FILE] --cycle NAME|FILE [--controller baseline|mpc|dp]\n"
         "                  [--weights FILE|PRESET] [--band KMH,S] [--json] [--csv OUT.csv]\n"
         "                  [--plot DIR] [--hot] [--dt S] [--start-fuel-g G] [--quiet]\n"
-        "       ecosim run --route FILE ...   (a route: ecosim run --route - --help)\n"
+        "       ecosim run --route FILE ...   (a route; its options: ecosim run --route F --help)\n"
         "\n"
         "  --vehicle FILE   vehicle JSON (default: the shipped Toyota Prius hybrid)\n"
         "  --cycle NAME     shipped cycle (wltc_class3b, ftp75, hwfet, ...) or a CSV file\n"

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The rule issue 9 proposes (reasoning in docs/route.md): a stop from 2 s standing; the
+ * 95th-percentile speed, rounded up to 10 km/h steps, at least 30 km/h. */
 void eco_sim_route_rule_default(eco_sim_route_rule *rule)
 {
     rule->min_stop_s = 2.0;

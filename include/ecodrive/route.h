@@ -9,8 +9,7 @@
 
 #include <stddef.h>
 
-/* Largest grade a route may carry, as rise/run (issue 9: +-0.3, steeper than any public
- * road; the steepest signed streets are about 0.35 only over a few metres). */
+/* Largest grade a route may carry, as rise/run (issue 9's check: +-0.3). */
 #define ECO_ROUTE_GRADE_MAX 0.3
 
 /* One row: from distance_m onward (until the next row) the limit and the grade apply.
