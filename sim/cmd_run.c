@@ -22,6 +22,7 @@ static void run_usage(FILE *fp)
         "usage: ecosim run [--vehicle FILE] --cycle NAME|FILE [--controller baseline|mpc|dp]\n"
         "                  [--weights FILE|PRESET] [--band KMH,S] [--json] [--csv OUT.csv]\n"
         "                  [--plot DIR] [--hot] [--dt S] [--start-fuel-g G] [--quiet]\n"
+        "       ecosim run --route FILE ...   (a route; its options: ecosim run --route F --help)\n"
         "\n"
         "  --vehicle FILE   vehicle JSON (default: the shipped Toyota Prius hybrid)\n"
         "  --cycle NAME     shipped cycle (wltc_class3b, ftp75, hwfet, ...) or a CSV file\n"
@@ -67,6 +68,9 @@ static int parse_run_args(int argc, char **argv, run_args *a)
 
 int eco_cmd_run(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++) /* a route, not a cycle: sim/cmd_run_route.c */
+        if (!strcmp(argv[i], "--route") || !strncmp(argv[i], "--route=", 8))
+            return eco_cmd_run_route(argc, argv);
     run_args a;
     int rc = parse_run_args(argc, argv, &a);
     if (rc)

@@ -18,6 +18,7 @@ static void usage(FILE *fp)
             "  sweep    vary one MPC cost weight and show what it trades (fuel, NOx, comfort)\n"
             "  bus      play the vehicle on a CAN bus against ecodrived\n"
             "  fidelity the EPA calibration cars against their EPA test results\n"
+            "  route    make a route (limits, grade, stops by distance) from a recorded drive\n"
             "\n"
             "ecosim COMMAND --help shows the options of a command.\n"
             "Shipped cycles: wltc_class1 wltc_class2 wltc_class3a wltc_class3b nedc udds ftp75\n"
@@ -48,6 +49,8 @@ int main(int argc, char **argv)
         return eco_cmd_sweep(argc - 1, argv + 1);
     if (!strcmp(cmd, "bus"))
         return eco_cmd_bus(argc - 1, argv + 1);
+    if (!strcmp(cmd, "route"))
+        return eco_cmd_route(argc - 1, argv + 1);
     if (!strcmp(cmd, "fidelity"))
         return eco_cmd_fidelity(argc - 1, argv + 1);
     fprintf(stderr, "ecosim: unknown command '%s'\n", cmd);

@@ -39,6 +39,7 @@ void eco_sim_print_table(FILE *fp, const eco_sim_summary *s)
             "energy balance residual %.4f %%\n",
             s->total.trace_rms_kmh, s->total.trace_max_dev_kmh, s->total.outside_tolerance_s,
             s->energy_balance_residual_pct);
+    eco_sim_drive_quality_print(fp, &s->quality);
 }
 
 static void add_num(cJSON *o, const char *k, double v)
@@ -86,6 +87,8 @@ cJSON *eco_sim_summary_json(const eco_sim_summary *s)
     add_num(o, "invalid_setpoints", s->invalid_setpoints);
     add_num(o, "band_kmh", s->band_kmh);
     add_num(o, "band_s", s->band_s);
+    add_num(o, "creep_s", s->quality.creep_s);
+    eco_sim_drive_quality_json(o, &s->quality);
     cJSON *us = cJSON_AddObjectToObject(o, "mpc_solve_us");
     add_num(us, "p50", s->solve_us_p50);
     add_num(us, "p99", s->solve_us_p99);

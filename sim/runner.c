@@ -149,8 +149,9 @@ static void record(eco_sim_result *r, const eco_state *x, const eco_step_out *ou
 static int alloc_result(eco_sim_result *r, int steps, int keep_series)
 {
     r->solve_us = eco_calloc((size_t)steps, sizeof(double));
-    r->series = keep_series ? eco_calloc((size_t)steps, sizeof(eco_sim_sample)) : NULL;
-    return r->solve_us && (!keep_series || r->series) ? ECO_OK : ECO_ENOMEM;
+    (void)keep_series; /* every run keeps it: the summary's drive quality reads it */
+    r->series = eco_calloc((size_t)steps, sizeof(eco_sim_sample));
+    return r->solve_us && r->series ? ECO_OK : ECO_ENOMEM;
 }
 
 int eco_sim_run(const eco_vehicle *veh, const eco_sim_cycle *c, eco_controller *ctl,
@@ -231,4 +232,17 @@ void eco_sim_result_free(eco_sim_result *r)
     eco_free(r->series);
     eco_free(r->solve_us);
     memset(r, 0, sizeof *r);
+}
+
+/* For other runners (the route runner): the same sums and samples as a cycle run's. */
+void eco_sim_totals_add(eco_sim_totals *t, const eco_state *x0, const eco_state *x1,
+                        const eco_step_out *out, double v_ref, double lo, double hi, double dt)
+{
+    accumulate(t, x0, x1, out, v_ref, lo, hi, dt);
+}
+
+void eco_sim_series_add(eco_sim_result *r, const eco_state *x, const eco_step_out *out,
+                        const eco_command *u, double v_ref, double lo, double hi)
+{
+    record(r, x, out, u, v_ref, lo, hi);
 }

@@ -60,4 +60,11 @@ int eco_sim_run(const eco_vehicle *veh, const eco_sim_cycle *cyc, eco_controller
                 const eco_sim_options *opt, eco_sim_result *res);
 void eco_sim_result_free(eco_sim_result *res);
 
+/* One step into the totals, and one sample appended to r->series (room for it is the
+ * caller's), as eco_sim_run does: for runners other than the cycle's (sim/route_runner.c). */
+void eco_sim_totals_add(eco_sim_totals *t, const eco_state *x0, const eco_state *x1,
+                        const eco_step_out *out, double v_ref, double lo, double hi, double dt);
+void eco_sim_series_add(eco_sim_result *r, const eco_state *x, const eco_step_out *out,
+                        const eco_command *u, double v_ref, double lo, double hi);
+
 #endif

@@ -143,6 +143,21 @@ static double balance_residual_pct(const eco_energy *e)
     return fabs(in) > 0.0 ? 100.0 * (in - out) / fabs(in) : 0.0;
 }
 
+/* Over the recorded series (the runner keeps it for every run); NAN when there is none. */
+static void drive_quality(const eco_vehicle *v, const eco_sim_result *r, eco_sim_summary *s)
+{
+    int n = r->n_series;
+    double dt = n > 1 ? (r->series[n - 1].time_s - r->series[0].time_s) / (n - 1) : 0.0;
+    if (n < 2 ||
+        eco_sim_drive_quality_kmh(v, &r->series[0].speed_kmh, &r->series[0].speed_ref_kmh, n,
+                                  sizeof r->series[0], dt, r->band_s, r->total.engine_starts,
+                                  r->total.distance_m, &s->quality)) {
+        eco_sim_drive_quality *q = &s->quality;
+        q->er_pct = q->dr_pct = q->eer_pct = q->ascr_pct = q->iwr_pct = q->rmsse_kmh = NAN;
+        q->engine_starts_per_km = q->oscillation_kmh = q->steady_s = q->creep_s = NAN;
+    }
+}
+
 void eco_sim_summarize(const eco_vehicle *v, const eco_sim_cycle *c, const char *controller,
                        const eco_sim_result *r, int ftp_weighting, eco_sim_summary *s)
 {
@@ -170,6 +185,7 @@ void eco_sim_summarize(const eco_vehicle *v, const eco_sim_cycle *c, const char 
     s->band_kmh = r->band_kmh;
     s->band_s = r->band_s;
     solve_stats(r, s);
+    drive_quality(v, r, s);
 }
 
 double eco_sim_metric(int bev, const eco_sim_figures *f)

@@ -81,4 +81,29 @@ int eco_cfg_weights_load(const char *path, eco_mpc_weights *w);
  * the allowed keys, or for a value that is negative or not finite. */
 int eco_cfg_weights_set(eco_mpc_weights *w, const char *key, double value);
 
+/* ---- Routes (issue 9): the road ahead by distance, see include/ecodrive/route.h ---- */
+#include "ecodrive/route.h"
+
+#include <stdio.h>
+
+/* Load a route CSV: a header `distance_m,speed_limit_kmh,grade[,stop_s]` (grade as
+ * rise/run), then rows that apply from their distance onward; '#' lines are comments.
+ * Checked as eco_route_row_check: distance increasing from 0, limit finite and > 0, grade
+ * finite within +-0.3, stop_s >= 0; at least two rows. The route is named after the file.
+ * On success the caller releases *out with eco_route_free; on error *out is zeroed.
+ * Returns ECO_OK; ECO_ENOENT / ECO_EIO (cannot open); ECO_EPARSE with "file:line: what"
+ * (bad header, not a number, a wrong field count, a value out of range); ECO_ENOMEM. */
+int eco_cfg_route_load(const char *path, eco_route *out);
+
+/* Load a limits file `distance_m,speed_limit_kmh` (each row from its distance onward,
+ * increasing from 0) into *rows (eco_malloc'd, grade and stop_s 0; caller frees with
+ * eco_free) and *n. Same return codes and messages as eco_cfg_route_load. */
+int eco_cfg_route_limits_load(const char *path, eco_route_row **rows, int *n);
+
+/* Write a route as eco_cfg_route_load reads it (with the stop_s column), whole or not at
+ * all (PATH.part renamed). ECO_OK or ECO_EIO with eco_last_error. */
+int eco_cfg_route_save(const char *path, const eco_route *r);
+/* The same to an open stream (e.g. stdout); ECO_EIO if a write failed. */
+int eco_cfg_route_write(FILE *fp, const eco_route *r);
+
 #endif

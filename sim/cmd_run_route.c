@@ -1,0 +1,206 @@
+/* ecosim run --route: one controller along a route. */
+#include "commands.h"
+#include "ecodrive/config.h"
+#include "plot.h"
+#include "report.h"
+#include "route_plot.h"
+#include "route_runner.h"
+#include "session.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    const char *route, *vehicle, *controller, *csv, *plot_dir;
+    int json, quiet;
+    double dt_s;
+} route_run_args;
+
+static void route_run_usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: ecosim run --route FILE [--vehicle FILE] [--controller baseline] [--json]\n"
+            "                  [--csv OUT.csv] [--plot DIR] [--dt S] [--quiet]\n"
+            "\n"
+            "Drives a route (distance_m,speed_limit_kmh,grade[,stop_s]; see ecosim route) from\n"
+            "rest to rest, standing still at each stop for its stop_s, hot engine.\n"
+            "  --route FILE     the route CSV\n"
+            "  --vehicle FILE   vehicle JSON (default: the shipped Toyota Prius hybrid)\n"
+            "  --controller C   baseline: the IDM driver (Treiber et al. 2000) at the limit,\n"
+            "                   with the baseline's gears and hybrid rules (mpc and dp: not yet)\n"
+            "  --json           print one JSON object on stdout instead of the table\n"
+            "  --csv OUT.csv    write the time series at the simulation step\n"
+            "  --plot DIR       gnuplot scripts and PNGs: speed and limit against distance with\n"
+            "                   the stops, the elevation profile, and the time plots of a run\n"
+            "  --dt S           simulation and control step (default 0.1 s)\n"
+            "  --quiet          no progress on stderr\n");
+}
+
+static int parse(int argc, char **argv, route_run_args *a)
+{
+    static const struct option opts[] = {{"route", required_argument, 0, 'r'},
+                                         {"vehicle", required_argument, 0, 'v'},
+                                         {"controller", required_argument, 0, 'k'},
+                                         {"json", no_argument, 0, 'j'},
+                                         {"csv", required_argument, 0, 's'},
+                                         {"plot", required_argument, 0, 'p'},
+                                         {"dt", required_argument, 0, 'd'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    memset(a, 0, sizeof *a);
+    a->controller = "baseline";
+    a->dt_s = 0.1;
+    optind = 1;
+    int ch, rc;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'h':
+            route_run_usage(stdout);
+            return 1;
+        case 'r':
+            a->route = optarg;
+            break;
+        case 'v':
+            a->vehicle = optarg;
+            break;
+        case 'k':
+            a->controller = optarg;
+            break;
+        case 'j':
+            a->json = 1;
+            break;
+        case 's':
+            a->csv = optarg;
+            break;
+        case 'p':
+            a->plot_dir = optarg;
+            break;
+        case 'q':
+            a->quiet = 1;
+            break;
+        case 'd':
+            if ((rc = eco_sim_number_arg("run", "--dt", optarg, 0.01, 1.0, &a->dt_s)))
+                return rc;
+            break;
+        default:
+            route_run_usage(stderr);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "ecosim run: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    if (!a->route) {
+        fprintf(stderr, "ecosim run: --route needs a file\n");
+        return 2;
+    }
+    if (strcmp(a->controller, "baseline")) {
+        fprintf(stderr,
+                "ecosim run: --route drives the baseline only for now (got '%s'; the MPC and "
+                "the DP on routes come with the route horizon)\n",
+                a->controller);
+        return 2;
+    }
+    return 0;
+}
+
+static int load(const route_run_args *a, eco_vehicle *veh, eco_route *route)
+{
+    int rc = eco_sim_load_vehicle(a->vehicle, veh);
+    if (rc)
+        return rc;
+    if (eco_cfg_route_load(a->route, route)) {
+        fprintf(stderr, "ecosim: %s\n", eco_last_error());
+        eco_vehicle_free(veh);
+        return 2;
+    }
+    if (eco_route_check_stops(route, veh)) {
+        fprintf(stderr, "ecosim: %s: %s\n", a->route, eco_last_error());
+        eco_route_free(route);
+        eco_vehicle_free(veh);
+        return 2;
+    }
+    return 0;
+}
+
+static int drive(const route_run_args *a, const eco_vehicle *veh, const eco_route *route,
+                 eco_sim_route_result *res, eco_sim_summary *sum)
+{
+    eco_controller *ctl = eco_baseline_create(veh, a->dt_s);
+    if (!ctl) {
+        fprintf(stderr, "ecosim: out of memory\n");
+        return 1;
+    }
+    eco_sim_idm_driver idm;
+    eco_sim_route_planner planner;
+    eco_sim_route_planner_idm(&planner, &idm);
+    eco_sim_options opt;
+    eco_sim_options_default(&opt);
+    opt.dt_s = a->dt_s;
+    opt.engine_hot = 1;
+    opt.quiet = a->quiet || a->json;
+    int rc = eco_sim_route_run(veh, route, ctl, &planner, &opt, res);
+    ctl->destroy(ctl);
+    if (rc) {
+        fprintf(stderr, "ecosim: route run failed: %s (%s)\n", eco_strerror(rc),
+                rc == ECO_ESOLVER ? eco_last_error() : "");
+        return 1;
+    }
+    eco_sim_route_summarize(veh, route, a->controller, res, sum);
+    return 0;
+}
+
+static void print(const route_run_args *a, const eco_sim_summary *sum,
+                  const eco_sim_route_result *res)
+{
+    if (a->json) {
+        cJSON *o = eco_sim_summary_json(sum);
+        if (o) {
+            cJSON_DeleteItemFromObject(o, "cycle");
+            cJSON_AddStringToObject(o, "route", sum->cycle);
+            cJSON_AddNumberToObject(o, "route_km", res->route_m / 1000.0);
+            cJSON_AddNumberToObject(o, "trip_time_s", res->trip_time_s);
+            cJSON_AddNumberToObject(o, "stops", res->stops);
+            cJSON_AddNumberToObject(o, "over_limit_s", res->over_limit_s);
+            cJSON_AddNumberToObject(o, "over_limit_max_kmh", res->over_limit_max_kmh);
+        }
+        eco_sim_print_json(o);
+        return;
+    }
+    eco_sim_print_table(stdout, sum);
+    printf("route: %.3f km, trip %.1f s (%.0f s of it standing), %d stops, %.1f s over the "
+           "limit (by at most %.3f km/h)\n",
+           res->route_m / 1000.0, res->trip_time_s, res->dwell_s, res->stops, res->over_limit_s,
+           res->over_limit_max_kmh);
+}
+
+int eco_cmd_run_route(int argc, char **argv)
+{
+    route_run_args a;
+    int rc = parse(argc, argv, &a);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    eco_vehicle veh;
+    eco_route route;
+    if ((rc = load(&a, &veh, &route)))
+        return rc;
+    eco_sim_route_result res;
+    eco_sim_summary sum;
+    memset(&res, 0, sizeof res);
+    rc = drive(&a, &veh, &route, &res, &sum);
+    if (rc == 0 && a.csv && eco_sim_write_csv(a.csv, &res.run)) {
+        fprintf(stderr, "ecosim: %s\n", eco_last_error());
+        rc = 1;
+    }
+    if (rc == 0 && a.plot_dir && eco_sim_route_plot(a.plot_dir, &veh, &route, &res, &sum))
+        rc = 1;
+    if (rc == 0)
+        print(&a, &sum, &res);
+    eco_sim_route_result_free(&res);
+    eco_route_free(&route);
+    eco_vehicle_free(&veh);
+    return rc;
+}

@@ -1,0 +1,109 @@
+#include "route_plot.h"
+
+#include "plot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static FILE *open_in(const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *fp = fopen(path, "w");
+    if (!fp)
+        fprintf(stderr, "ecosim: cannot write %s: %s\n", path, strerror(errno));
+    return fp;
+}
+
+static int write_data(const char *dir, const eco_route *route, const eco_sim_route_result *r)
+{
+    FILE *s = open_in(dir, "route_series.csv"), *p = open_in(dir, "route_profile.csv"),
+         *st = open_in(dir, "route_stops.csv");
+    int rc = s && p && st ? 0 : -1;
+    if (!rc) {
+        fprintf(s, "distance_km,speed_kmh,limit_kmh,reference_kmh\n");
+        for (int i = 0; i < r->run.n_series; i++)
+            fprintf(s, "%.5f,%.3f,%.2f,%.3f\n", r->distance_m[i] / 1000.0,
+                    r->run.series[i].speed_kmh, r->limit_kmh[i], r->run.series[i].speed_ref_kmh);
+        fprintf(p, "distance_km,elevation_m,grade_pct\n");
+        fprintf(st, "distance_km,stop_s\n");
+        for (int i = 0; i < route->n; i++) {
+            fprintf(p, "%.5f,%.3f,%.3f\n", route->row[i].distance_m / 1000.0, route->elevation_m[i],
+                    100.0 * tan(route->row[i].grade_rad));
+            if (route->row[i].stop_s > 0.0 || i == route->n - 1)
+                fprintf(st, "%.5f,%.1f\n", route->row[i].distance_m / 1000.0, route->row[i].stop_s);
+        }
+    }
+    int bad = 0;
+    FILE *all[] = {s, p, st};
+    for (int i = 0; i < 3; i++)
+        if (all[i])
+            bad |= fclose(all[i]) != 0;
+    return rc || bad ? -1 : 0;
+}
+
+static int write_script(const char *dir, const char *name, const eco_sim_summary *sum,
+                        const char *body)
+{
+    char file[128];
+    snprintf(file, sizeof file, "%s.gp", name);
+    FILE *fp = open_in(dir, file);
+    if (!fp)
+        return -1;
+    fprintf(fp,
+            "# Made by ecosim run --route --plot; edit and re-run with: gnuplot %s\n"
+            "set datafile separator ','\n"
+            "set terminal pngcairo size 1200,600 noenhanced\n"
+            "set output '%s.png'\n"
+            "set grid\nset key top left\n"
+            "set title '%s on %s (%s)'\n",
+            file, name, sum->vehicle, sum->cycle, sum->controller);
+    fputs(body, fp);
+    return fclose(fp);
+}
+
+static const char *SPEED =
+    "set xlabel 'distance [km]'\nset ylabel 'speed [km/h]'\nset yrange [0:*]\n"
+    "plot 'route_series.csv' skip 1 using 1:3 with steps lw 2 lc rgb '#999999' title 'limit', \\\n"
+    "     '' skip 1 using 1:4 with lines lw 1 dt 2 lc rgb 'black' title 'limit-following "
+    "reference', \\\n"
+    "     '' skip 1 using 1:2 with lines lw 1 lc rgb 'red' title 'vehicle', \\\n"
+    "     'route_stops.csv' skip 1 using 1:(0) with points pt 9 ps 2 lc rgb 'blue' "
+    "title 'stops'\n";
+
+static const char *ELEVATION =
+    "set xlabel 'distance [km]'\nset ylabel 'elevation above the start [m]'\n"
+    "set y2label 'grade [%]'\nset y2tics\n"
+    "plot 'route_profile.csv' skip 1 using 1:2 with lines lw 2 title 'elevation', \\\n"
+    "     '' skip 1 using 1:3 axes x1y2 with steps lw 1 lc rgb '#999999' title 'grade'\n";
+
+static int gnuplot(const char *dir, const char *name)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot %s.gp 2>&1", dir, name);
+    if (system(cmd) == 0)
+        return 0;
+    fprintf(stderr,
+            "ecosim: gnuplot failed on %s/%s.gp (is gnuplot-nox installed?); "
+            "the scripts are written\n",
+            dir, name);
+    return -1;
+}
+
+int eco_sim_route_plot(const char *dir, const eco_vehicle *veh, const eco_route *route,
+                       const eco_sim_route_result *res, const eco_sim_summary *sum)
+{
+    eco_sim_cycle none; /* eco_sim_plot takes a cycle but reads nothing of it */
+    memset(&none, 0, sizeof none);
+    int rc = eco_sim_plot(dir, veh, &none, &res->run, sum);
+    if (rc)
+        return rc;
+    if (write_data(dir, route, res) || write_script(dir, "route_speed", sum, SPEED) ||
+        write_script(dir, "elevation", sum, ELEVATION))
+        return 1;
+    return gnuplot(dir, "route_speed") || gnuplot(dir, "elevation") ? 1 : 0;
+}
