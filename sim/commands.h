@@ -11,4 +11,10 @@ int eco_cmd_bus(int argc, char **argv);   /* the vehicle on a CAN bus, against e
 
 int eco_cmd_fidelity(int argc, char **argv);
 
+/* Calibration at fleet scale (docs/campaign.md). */
+int eco_cmd_campaign(int argc, char **argv); /* every case of a campaign file, as JSONL */
+int eco_cmd_merge(int argc, char **argv);    /* shards' JSONL into the unsharded file */
+int eco_cmd_pareto(int argc, char **argv);   /* the non-dominated cases of a JSONL */
+int eco_cmd_tune(int argc, char **argv);     /* weights minimising one figure under limits */
+
 #endif

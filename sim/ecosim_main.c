@@ -18,6 +18,10 @@ static void usage(FILE *fp)
             "  sweep    vary one MPC cost weight and show what it trades (fuel, NOx, comfort)\n"
             "  bus      play the vehicle on a CAN bus against ecodrived\n"
             "  fidelity the EPA calibration cars against their EPA test results\n"
+            "  campaign run every case of a campaign file (cars x cycles x weights) as JSONL\n"
+            "  merge    join a campaign's shards into the unsharded file\n"
+            "  pareto   the non-dominated cases of a campaign over chosen objectives\n"
+            "  tune     the MPC weights that minimise fuel or energy under constraints\n"
             "\n"
             "ecosim COMMAND --help shows the options of a command.\n"
             "Shipped cycles: wltc_class1 wltc_class2 wltc_class3a wltc_class3b nedc udds ftp75\n"
@@ -50,6 +54,14 @@ int main(int argc, char **argv)
         return eco_cmd_bus(argc - 1, argv + 1);
     if (!strcmp(cmd, "fidelity"))
         return eco_cmd_fidelity(argc - 1, argv + 1);
+    if (!strcmp(cmd, "campaign"))
+        return eco_cmd_campaign(argc - 1, argv + 1);
+    if (!strcmp(cmd, "merge"))
+        return eco_cmd_merge(argc - 1, argv + 1);
+    if (!strcmp(cmd, "pareto"))
+        return eco_cmd_pareto(argc - 1, argv + 1);
+    if (!strcmp(cmd, "tune"))
+        return eco_cmd_tune(argc - 1, argv + 1);
     fprintf(stderr, "ecosim: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;
