@@ -49,7 +49,7 @@ typedef struct {
     eco_campaign_point *points; /* may hold more than n_points: those past it have no case
                                  * and are not hashed (ecosim sweep's presets, run beside) */
     int n_keys;                 /* the weights the points vary, in the order first met */
-    char keys[ECO_CAMPAIGN_KEYS_MAX][32];
+    char keys[ECO_CAMPAIGN_KEYS_MAX][64];
     eco_sim_options sim; /* band and step; keep_series and quiet are set per run */
     double start_fuel_g; /* the engines' start fuel as set for every vehicle; < 0: their own */
     int n_cases;
