@@ -1,81 +1,111 @@
-/* ecosim sweep: one MPC cost weight over a range of values, for the calibration engineer
- * who wants to see what each weight trades (docs/sweep.md). */
+/* ecosim sweep: MPC cost weights over ranges of values, one or a grid of several, for the
+ * calibration engineer who wants to see what each weight trades (docs/sweep.md). A sweep is
+ * the one-vehicle, one-cycle campaign and runs through the campaign's code (campaign_exec.h). */
+#include "campaign_exec.h"
+#include "campaign_pool.h"
+#include "campaign_spec.h"
 #include "commands.h"
 #include "controllers.h"
+#include "paths.h"
 #include "session.h"
 #include "sweep.h"
 
 #include "ecodrive/config.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#define ECO_SWEEP_WORKERS_MAX 16
 
 typedef struct {
     eco_sim_args c;
-    int have_vary, jobs;
-    eco_sweep_values vary;
+    int n_vary, jobs, sharded;
+    eco_sweep_values vary[ECO_SWEEP_GRID_MAX];
+    eco_campaign_shard shard;
+    const char *out;
 } sweep_args;
 
 static const char *const PRESETS[ECO_SWEEP_N_PRESETS] = {"eco", "balanced", "comfort"};
 
 static void sweep_usage(FILE *fp)
 {
-    fprintf(
-        fp,
-        "usage: ecosim sweep [--vehicle FILE] --cycle NAME|FILE [--band KMH,S]\n"
-        "                    [--weights BASE] --vary KEY=V1,V2,...|KEY=LO:HI:N [--json]\n"
-        "                    [--csv OUT.csv] [--plot DIR] [--jobs N] [--start-fuel-g G] [--quiet]\n"
-        "\n"
-        "Runs the MPC once per value of one cost weight (the base weights with KEY set to\n"
-        "the value), plus the baseline controller and the eco, balanced and comfort presets\n"
-        "as references, and prints per run: fuel (SOC-corrected L/100 km; BEV: battery\n"
-        "kWh/100 km), NOx mg/km, trace rms km/h, rms jerk m/s^3, rms acceleration m/s^2,\n"
-        "s outside the WLTP tolerance, distance error %%, end SOC and the saving against\n"
-        "the baseline controller in %%.\n"
-        "\n"
-        "  --vehicle FILE   vehicle JSON (default: the shipped Toyota Prius hybrid)\n"
-        "  --cycle NAME     shipped cycle or a CSV file time_s,speed_kmh[,grade]\n"
-        "  --band KMH,S     speed band (default 2,1: the WLTP tolerance; 0: exact trace)\n"
-        "  --weights BASE   base weights: eco, balanced (default), comfort or a JSON file\n"
-        "  --vary KEY=V1,V2,...  the values of one weight, in the order given (>= 0)\n"
-        "  --vary KEY=LO:HI:N    N values from LO to HI: log-spaced if LO > 0, linear if\n"
-        "                   LO = 0. KEY is a key of the weights JSON, e.g. nox_per_mg\n"
-        "                   (models/weights/README.md; a wrong key is answered with the list)\n"
-        "  --json           one object: vehicle, cycle, band_kmh, band_s, key, baseline,\n"
-        "                   presets, points\n"
-        "  --csv OUT.csv    the points as CSV\n"
-        "  --plot DIR       sweep_tradeoff.png (fuel vs NOx, fuel vs rms jerk) and its\n"
-        "                   gnuplot script in DIR\n"
-        "  --jobs N         runs at a time, one process each (default: the "
-        "CPUs)\n" ECO_USAGE_START_FUEL "  --quiet          no progress on stderr\n");
+    fprintf(fp,
+            "usage: ecosim sweep [--vehicle FILE] --cycle NAME|FILE [--band KMH,S]\n"
+            "                    [--weights BASE] --vary KEY=V1,V2,...|KEY=LO:HI:N [--vary ...]\n"
+            "                    [--json] [--csv OUT.csv] [--plot DIR] [--jobs N] [--shard K/N]\n"
+            "                    [--out FILE.jsonl] [--start-fuel-g G] [--quiet]\n"
+            "\n"
+            "Runs the MPC once per value of one cost weight (the base weights with KEY set to\n"
+            "the value), or per point of the grid of several --vary, plus the baseline\n"
+            "controller and the eco, balanced and comfort presets\n"
+            "as references, and prints per run: fuel (SOC-corrected L/100 km; BEV: battery\n"
+            "kWh/100 km), NOx mg/km, trace rms km/h, rms jerk m/s^3, rms acceleration m/s^2,\n"
+            "s outside the WLTP tolerance, distance error %%, end SOC and the saving against\n"
+            "the baseline controller in %%.\n"
+            "\n"
+            "  --vehicle FILE   vehicle JSON (default: the shipped Toyota Prius hybrid)\n"
+            "  --cycle NAME     shipped cycle or a CSV file time_s,speed_kmh[,grade]\n"
+            "  --band KMH,S     speed band (default 2,1: the WLTP tolerance; 0: exact trace)\n"
+            "  --weights BASE   base weights: eco, balanced (default), comfort or a JSON file\n"
+            "  --vary KEY=V1,V2,...  the values of one weight, in the order given (>= 0)\n"
+            "  --vary KEY=LO:HI:N    N values from LO to HI: log-spaced if LO > 0, linear if\n"
+            "                   LO = 0. KEY is a key of the weights JSON, e.g. nox_per_mg\n"
+            "                   (models/weights/README.md; a wrong key is answered with the list)\n"
+            "                   Several --vary (different keys) make a grid, the first varying\n"
+            "                   slowest\n"
+            "  --json           one object: vehicle, cycle, band_kmh, band_s, key, baseline,\n"
+            "                   presets, points\n"
+            "  --csv OUT.csv    the points as CSV\n"
+            "  --plot DIR       sweep_tradeoff.png (fuel vs NOx, fuel vs rms jerk) and its\n"
+            "                   gnuplot script in DIR\n"
+            "  --jobs N         runs at a time, one process each (default: the CPUs)\n"
+            "  --out FILE.jsonl one JSON line per point: its weights under \"weights\", the\n"
+            "                   figures under the keys of --json's points, the campaign's summary\n"
+            "  --shard K/N      only every N-th point from the K-th (0 <= K < N), into --out\n"
+            "                   (no table); `ecosim merge` joins the shards\n" ECO_USAGE_START_FUEL
+            "  --quiet          no progress on stderr\n");
+}
+
+static int add_vary(sweep_args *a, const char *arg)
+{
+    if (a->n_vary == ECO_SWEEP_GRID_MAX) {
+        fprintf(stderr, "ecosim sweep: --vary: at most %d keys in a grid\n", ECO_SWEEP_GRID_MAX);
+        return 2;
+    }
+    eco_sweep_values *v = &a->vary[a->n_vary];
+    int rc = eco_sweep_parse_vary(arg, v);
+    for (int k = 0; !rc && k < a->n_vary; k++)
+        if (!strcmp(a->vary[k].key, v->key)) {
+            fprintf(stderr, "ecosim sweep: --vary %s is given twice (one --vary per key)\n",
+                    v->key);
+            rc = 2;
+        }
+    a->n_vary += !rc;
+    return rc;
 }
 
 static int sweep_option(int ch, const char *arg, void *own)
 {
     sweep_args *a = own;
-    if (ch == 'J') {
-        double n;
-        int rc = eco_sim_number_arg("sweep", "--jobs", arg, 1, ECO_SWEEP_WORKERS_MAX, &n);
+    double n;
+    int rc;
+    switch (ch) {
+    case 'J':
+        rc = eco_sim_number_arg("sweep", "--jobs", arg, 1, ECO_POOL_WORKERS_MAX, &n);
         if (!rc)
             a->jobs = (int)n;
         return rc;
-    }
-    if (ch != 'V')
+    case 'S':
+        a->sharded = 1;
+        return eco_campaign_parse_shard("sweep", arg, &a->shard);
+    case 'o':
+        a->out = arg;
+        return 0;
+    case 'V':
+        return add_vary(a, arg);
+    default:
         return -1;
-    if (a->have_vary) {
-        fprintf(stderr, "ecosim sweep: --vary is given once (one weight per sweep)\n");
-        return 2;
     }
-    int rc = eco_sweep_parse_vary(arg, &a->vary);
-    a->have_vary = !rc;
-    return rc;
 }
 
 static int parse_sweep_args(int argc, char **argv, sweep_args *a)
@@ -87,160 +117,195 @@ static int parse_sweep_args(int argc, char **argv, sweep_args *a)
                                          ECO_OPT_START_FUEL,
                                          {"vary", required_argument, 0, 'V'},
                                          {"jobs", required_argument, 0, 'J'},
+                                         {"shard", required_argument, 0, 'S'},
+                                         {"out", required_argument, 0, 'o'},
                                          ECO_OPT_JSON,
                                          ECO_OPT_CSV,
                                          ECO_OPT_PLOT,
                                          ECO_OPT_QUIET,
                                          ECO_OPT_HELP,
                                          {0, 0, 0, 0}};
-    a->have_vary = 0;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    a->jobs = cpus < 1 ? 1 : (cpus > ECO_SWEEP_WORKERS_MAX ? ECO_SWEEP_WORKERS_MAX : (int)cpus);
+    a->n_vary = a->sharded = 0;
+    a->shard = (eco_campaign_shard){0, 1};
+    a->out = NULL;
+    a->jobs = eco_campaign_default_jobs();
     int rc = eco_sim_parse_args("sweep", argc, argv, opts, sweep_usage, sweep_option, a, &a->c);
     if (rc)
         return rc;
-    if (!a->have_vary) {
+    if (!a->n_vary) {
         fprintf(stderr, "ecosim sweep: --vary KEY=... is required\n");
         sweep_usage(stderr);
+        return 2;
+    }
+    if (a->sharded && (!a->out || a->c.json || a->c.csv || a->c.plot_dir)) {
+        fprintf(stderr, "ecosim sweep: --shard writes its points to --out FILE.jsonl only (no "
+                        "--json, --csv or --plot: merge the shards first)\n");
         return 2;
     }
     return 0;
 }
 
-/* The weights of every point, checked before the first (slow) run: a value that leaves
- * nothing to optimise is refused as the JSON loader refuses it. */
-static int point_weights(const sweep_args *a, const eco_mpc_weights *base, eco_mpc_weights *w)
+/* The grid's point i: its values, its label ("0.001/0.05") and its weights, checked before
+ * the first (slow) run: a point that leaves nothing to optimise is refused as the JSON
+ * loader refuses it. */
+static int grid_point(const sweep_args *a, const eco_mpc_weights *base, long i, eco_sweep_point *p,
+                      eco_mpc_weights *w)
 {
-    for (int i = 0; i < a->vary.n; i++) {
-        w[i] = *base;
-        if (eco_cfg_weights_set(&w[i], a->vary.key, a->vary.value[i])) {
+    *w = *base;
+    for (int k = a->n_vary - 1; k >= 0; k--) { /* the first --vary varies slowest */
+        p->values[k] = a->vary[k].value[i % a->vary[k].n];
+        i /= a->vary[k].n;
+        if (eco_cfg_weights_set(w, a->vary[k].key, p->values[k])) {
             fprintf(stderr, "ecosim sweep: %s\n", eco_last_error());
             return 2;
         }
-        if (!(w[i].fuel_per_g > 0.0 || w[i].tracking_per_kmh2s > 0.0)) {
-            fprintf(stderr,
-                    "ecosim sweep: %s = %g: fuel_per_g and tracking_per_kmh2s are both zero: "
-                    "nothing to optimise\n",
-                    a->vary.key, a->vary.value[i]);
-            return 2;
-        }
+    }
+    p->value = p->values[0];
+    size_t used = 0;
+    for (int k = 0; k < a->n_vary && used < sizeof p->label; k++)
+        used += (size_t)snprintf(p->label + used, sizeof p->label - used, "%s%.4g", k ? "/" : "",
+                                 p->values[k]);
+    if (!(w->fuel_per_g > 0.0 || w->tracking_per_kmh2s > 0.0)) {
+        fprintf(stderr,
+                "ecosim sweep: %s = %s: fuel_per_g and tracking_per_kmh2s are both zero: "
+                "nothing to optimise\n",
+                a->n_vary == 1 ? a->vary[0].key : "the grid point", p->label);
+        return 2;
     }
     return 0;
 }
 
-static void progress(const sweep_args *a, const char *what, int i, int n, const char *label)
+/* The campaign's points: the grid, then the presets past n_points (run beside, no case). */
+static int sweep_points(const sweep_args *a, eco_campaign *c, eco_sweep_report *r)
 {
-    if (!a->c.quiet)
-        fprintf(stderr, "sweep %s %d/%d %s ...\n", what, i, n, label);
-}
-
-/* Job j of a sweep: 0 the baseline controller, 1..N_PRESETS the presets, then the points. */
-static int run_job(const sweep_args *a, const eco_vehicle *veh, const eco_sim_cycle *cyc,
-                   const eco_mpc_weights *w, int j, eco_sweep_point *p)
-{
-    const int n_refs = 1 + ECO_SWEEP_N_PRESETS;
-    memset(p, 0, sizeof *p);
-    if (j == 0) {
-        progress(a, "reference", 1, n_refs, "baseline");
-        snprintf(p->label, sizeof p->label, "baseline");
-        p->value = NAN;
-        return eco_sweep_run_baseline(veh, cyc, &a->c.sim, p);
+    eco_mpc_weights base;
+    long n = 1;
+    int rc;
+    for (int k = 0; k < a->n_vary; k++)
+        n *= a->vary[k].n;
+    if (n > ECO_CAMPAIGN_POINTS_MAX) {
+        fprintf(stderr, "ecosim sweep: a grid of %ld points (at most %d)\n", n,
+                ECO_CAMPAIGN_POINTS_MAX);
+        return 2;
     }
-    if (j < n_refs) {
-        eco_mpc_weights pw;
-        progress(a, "reference", j + 1, n_refs, PRESETS[j - 1]);
-        snprintf(p->label, sizeof p->label, "%s", PRESETS[j - 1]);
-        p->value = NAN;
-        int rc = eco_sim_weights_resolve(PRESETS[j - 1], &pw);
-        return rc ? rc : eco_sweep_run_mpc(veh, cyc, &a->c.sim, &pw, p);
-    }
-    int i = j - n_refs;
-    snprintf(p->label, sizeof p->label, "%.4g", a->vary.value[i]);
-    progress(a, a->vary.key, i + 1, a->vary.n, p->label);
-    p->value = a->vary.value[i];
-    return eco_sweep_run_mpc(veh, cyc, &a->c.sim, &w[i], p);
-}
-
-/* One result record through a worker's pipe. */
-typedef struct {
-    int job, rc;
-    eco_sweep_point point;
-} job_result;
-
-/* The runs are independent and deterministic, so they go to one worker process per core
- * (fork: each gets the loaded vehicle and cycle); worker k runs jobs k, k + n, ... and
- * sends each result back whole. A sweep's records (under 16 kB) fit a pipe's buffer, so
- * reading the workers one after another cannot block them. */
-static int run_parallel(const sweep_args *a, const eco_vehicle *veh, const eco_sim_cycle *cyc,
-                        const eco_mpc_weights *w, int n_jobs, int n_workers, eco_sweep_point *out)
-{
-    int fds[ECO_SWEEP_WORKERS_MAX][2], started = 0, rc = 0;
-    pid_t pids[ECO_SWEEP_WORKERS_MAX];
-    fflush(stdout);
-    fflush(stderr);
-    for (int k = 0; k < n_workers; k++, started++) {
-        if (pipe(fds[k]) || (pids[k] = fork()) < 0) {
-            fprintf(stderr, "ecosim sweep: cannot start a worker: %s\n", strerror(errno));
-            rc = 1;
-            break;
-        }
-        if (pids[k] == 0) { /* worker: _exit, so no exit handler (or leak check) runs twice */
-            close(fds[k][0]);
-            int bad = 0;
-            for (int j = k; j < n_jobs && !bad; j += n_workers) {
-                job_result r = {.job = j};
-                r.rc = run_job(a, veh, cyc, w, j, &r.point);
-                bad = r.rc || write(fds[k][1], &r, sizeof r) != (ssize_t)sizeof r;
-            }
-            _exit(bad ? 1 : 0);
-        }
-        close(fds[k][1]);
-    }
-    int got = 0;
-    for (int k = 0; k < started; k++) {
-        job_result r;
-        while (read(fds[k][0], &r, sizeof r) == (ssize_t)sizeof r)
-            if (r.job >= 0 && r.job < n_jobs && r.rc == 0) {
-                out[r.job] = r.point;
-                got++;
-            }
-        close(fds[k][0]);
-        int st;
-        if (waitpid(pids[k], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
-            rc = 1;
-    }
-    return rc || got != n_jobs ? 1 : 0;
-}
-
-/* The baseline controller, the three presets and every point; savings against the first. */
-static int run_all(const sweep_args *a, const eco_vehicle *veh, const eco_sim_cycle *cyc,
-                   const eco_mpc_weights *w, int n_workers, eco_sweep_report *r)
-{
-    const int n_refs = 1 + ECO_SWEEP_N_PRESETS, n_jobs = n_refs + a->vary.n;
-    eco_sweep_point all[1 + ECO_SWEEP_N_PRESETS + ECO_SWEEP_POINTS_MAX];
-    int rc = 0;
-    n_workers = n_workers < n_jobs ? n_workers : n_jobs;
-    if (n_workers > 1) {
-        rc = run_parallel(a, veh, cyc, w, n_jobs, n_workers, all);
-    } else {
-        for (int j = 0; j < n_jobs && !rc; j++)
-            rc = run_job(a, veh, cyc, w, j, &all[j]);
-    }
-    if (rc)
+    if ((rc = eco_sim_weights_resolve(a->c.weights, &base)))
         return rc;
-    memcpy(r->refs, all, sizeof r->refs);
-    memcpy(r->points, all + n_refs, (size_t)a->vary.n * sizeof all[0]);
+    c->points = eco_calloc((size_t)n + ECO_SWEEP_N_PRESETS, sizeof c->points[0]);
+    r->points = eco_calloc((size_t)n, sizeof r->points[0]);
+    if (!c->points || !r->points) {
+        fprintf(stderr, "ecosim sweep: out of memory\n");
+        return 1;
+    }
+    for (long i = 0; i < n; i++) {
+        if ((rc = grid_point(a, &base, i, &r->points[i], &c->points[i].w)))
+            return rc;
+        snprintf(c->points[i].label, sizeof c->points[i].label, "p%ld", i);
+    }
+    c->n_points = r->n_points = (int)n;
+    for (int k = 0; k < ECO_SWEEP_N_PRESETS; k++) {
+        snprintf(c->points[n + k].label, sizeof c->points[0].label, "%s", PRESETS[k]);
+        if ((rc = eco_sim_weights_resolve(PRESETS[k], &c->points[n + k].w)))
+            return rc;
+    }
+    c->n_keys = a->n_vary;
+    for (int k = 0; k < a->n_vary; k++)
+        snprintf(c->keys[k], sizeof c->keys[k], "%s", a->vary[k].key);
+    c->sweep_value = a->n_vary == 1;
+    return 0;
+}
+
+/* The one vehicle and cycle, loaded as every command loads them, and their hashes. */
+static int sweep_case(const sweep_args *a, eco_campaign *c)
+{
+    char vehicle[4096], cycle[4096];
+    int shipped, rc;
+    c->vehicles = eco_calloc(1, sizeof c->vehicles[0]);
+    c->vehicle_source = eco_calloc(1, sizeof c->vehicle_source[0]);
+    c->vehicle_content = eco_calloc(1, sizeof c->vehicle_content[0]);
+    c->cycles = eco_calloc(1, sizeof c->cycles[0]);
+    c->cycle_content = eco_calloc(1, sizeof c->cycle_content[0]);
+    if (!c->vehicles || !c->vehicle_source || !c->vehicle_content || !c->cycles ||
+        !c->cycle_content)
+        return 1;
+    if ((rc = eco_sim_load_case(&a->c, &c->vehicles[0], &c->cycles[0])))
+        return rc;
+    c->n_vehicles = c->n_cycles = 1;
+    if (a->c.vehicle)
+        snprintf(vehicle, sizeof vehicle, "%s", a->c.vehicle);
+    else if (eco_sim_data_path(ECO_DEFAULT_VEHICLE, vehicle, sizeof vehicle))
+        return 2;
+    snprintf(c->vehicle_source[0], sizeof c->vehicle_source[0], "%s",
+             a->c.vehicle ? a->c.vehicle : "toyota_prius_2022");
+    if (eco_campaign_hash_vehicle(vehicle, &c->vehicle_content[0]) ||
+        eco_sim_resolve_cycle(a->c.cycle, cycle, sizeof cycle, &shipped)) {
+        fprintf(stderr, "ecosim sweep: %s\n", eco_last_error());
+        return 2;
+    }
+    c->cycle_content[0] = eco_campaign_hash_cycle(cycle, &c->cycles[0]);
+    c->sim = a->c.sim;
+    c->start_fuel_g = a->c.start_fuel_g;
+    c->n_controllers = 1;
+    c->controller[0] = ECO_CAMPAIGN_MPC;
+    return 0;
+}
+
+static void take_point(void *ctx, int i, const eco_campaign_result *res,
+                       const eco_campaign_result *baseline)
+{
+    eco_sweep_report *r = ctx;
+    eco_sweep_point *p = &r->points[i];
+    char label[sizeof p->label];
+    double values[ECO_SWEEP_GRID_MAX], value = p->value;
+    memcpy(label, p->label, sizeof label);
+    memcpy(values, p->values, sizeof values);
+    eco_sweep_point_of(res, r->bev, p);
+    memcpy(p->label, label, sizeof label);
+    memcpy(p->values, values, sizeof values);
+    p->value = value;
+    eco_sweep_point_of(baseline, r->bev, &r->refs[0]);
+    snprintf(r->refs[0].label, sizeof r->refs[0].label, "baseline");
+    r->refs[0].value = NAN;
+}
+
+/* The grid's points (the shard's), the presets beside unless sharded; savings against the
+ * baseline controller. */
+static int run_all(const sweep_args *a, const eco_campaign *c, eco_sweep_report *r)
+{
+    eco_campaign_case extra[ECO_SWEEP_N_PRESETS];
+    eco_campaign_result presets[ECO_SWEEP_N_PRESETS];
+    for (int k = 0; k < ECO_SWEEP_N_PRESETS; k++)
+        extra[k] = (eco_campaign_case){0, 0, ECO_CAMPAIGN_MPC, c->n_points + k};
+    eco_campaign_exec x = {.c = c,
+                           .what = "sweep",
+                           .shard = a->shard,
+                           .jobs = a->jobs,
+                           .out_path = a->out,
+                           .no_lines = !a->out,
+                           .quiet = a->c.quiet,
+                           .n_extra = a->sharded ? 0 : ECO_SWEEP_N_PRESETS,
+                           .extra = extra,
+                           .extra_results = presets,
+                           .on_case = take_point,
+                           .on_case_ctx = r};
+    int rc = eco_campaign_execute(&x);
+    if (rc || a->sharded)
+        return rc;
+    for (int k = 0; k < ECO_SWEEP_N_PRESETS; k++) {
+        eco_sweep_point_of(&presets[k], r->bev, &r->refs[1 + k]);
+        snprintf(r->refs[1 + k].label, sizeof r->refs[0].label, "%s", PRESETS[k]);
+        r->refs[1 + k].value = NAN;
+    }
     double b = r->refs[0].metric;
-    for (int i = 0; i < n_refs; i++)
+    for (int i = 0; i < 1 + ECO_SWEEP_N_PRESETS; i++)
         r->refs[i].saving_pct = 100.0 * (1.0 - r->refs[i].metric / b);
-    for (int i = 0; i < a->vary.n; i++)
+    for (int i = 0; i < r->n_points; i++)
         r->points[i].saving_pct = 100.0 * (1.0 - r->points[i].metric / b);
     return 0;
 }
 
 static int report(const sweep_args *a, const eco_sweep_report *r)
 {
-    if (a->c.csv && eco_sweep_write_csv(a->c.csv, r, r->points, r->vary.n)) {
+    if (a->c.csv && eco_sweep_write_csv(a->c.csv, r, r->points, r->n_points)) {
         fprintf(stderr, "ecosim sweep: %s\n", eco_last_error());
         return 1;
     }
@@ -256,30 +321,27 @@ int eco_cmd_sweep(int argc, char **argv)
 {
     sweep_args a;
     eco_sweep_report r;
-    eco_mpc_weights w[ECO_SWEEP_POINTS_MAX];
+    eco_campaign c;
+    memset(&r, 0, sizeof r);
+    memset(&c, 0, sizeof c);
     int rc = parse_sweep_args(argc, argv, &a);
     if (rc)
         return rc == 1 ? 0 : rc;
-    eco_mpc_weights base;
-    if ((rc = eco_sim_weights_resolve(a.c.weights, &base)) || (rc = point_weights(&a, &base, w)))
-        return rc;
-    eco_vehicle veh;
-    eco_sim_cycle cyc;
-    if ((rc = eco_sim_load_case(&a.c, &veh, &cyc)))
-        return rc;
-    a.c.sim.engine_hot = !cyc.ftp_bags; /* as compare: FTP-75 runs its cold-start composite */
-    memset(&r, 0, sizeof r);
-    snprintf(r.vehicle, sizeof r.vehicle, "%s", veh.name);
-    snprintf(r.cycle, sizeof r.cycle, "%s", cyc.name);
-    r.base = a.c.weights;
-    r.band_kmh = a.c.sim.band_kmh;
-    r.band_s = a.c.sim.band_s;
-    r.bev = veh.powertrain == ECO_PT_BEV;
-    r.vary = a.vary;
-    rc = run_all(&a, &veh, &cyc, w, a.jobs, &r);
-    if (rc == 0)
-        rc = report(&a, &r);
-    eco_sim_cycle_free(&cyc);
-    eco_vehicle_free(&veh);
+    r.n_vary = a.n_vary;
+    memcpy(r.vary, a.vary, sizeof r.vary);
+    if (!(rc = sweep_points(&a, &c, &r)) && !(rc = sweep_case(&a, &c)) &&
+        !(rc = eco_campaign_finish(&c))) {
+        snprintf(r.vehicle, sizeof r.vehicle, "%s", c.vehicles[0].name);
+        snprintf(r.cycle, sizeof r.cycle, "%s", c.cycles[0].name);
+        r.base = a.c.weights;
+        r.band_kmh = a.c.sim.band_kmh;
+        r.band_s = a.c.sim.band_s;
+        r.bev = c.vehicles[0].powertrain == ECO_PT_BEV;
+        rc = run_all(&a, &c, &r);
+        if (rc == 0 && !a.sharded)
+            rc = report(&a, &r);
+    }
+    eco_free(r.points);
+    eco_campaign_free(&c);
     return rc;
 }

@@ -13,4 +13,10 @@ int eco_cmd_fidelity(int argc, char **argv);
 int eco_cmd_route(int argc, char **argv);     /* a route (road by distance) from a drive */
 int eco_cmd_run_route(int argc, char **argv); /* ecosim run --route: drive a route */
 
+/* Calibration at fleet scale (docs/campaign.md). */
+int eco_cmd_campaign(int argc, char **argv); /* every case of a campaign file, as JSONL */
+int eco_cmd_merge(int argc, char **argv);    /* shards' JSONL into the unsharded file */
+int eco_cmd_pareto(int argc, char **argv);   /* the non-dominated cases of a JSONL */
+int eco_cmd_tune(int argc, char **argv);     /* weights minimising one figure under limits */
+
 #endif

@@ -1,7 +1,6 @@
 /* ecosim sweep: the --vary parser and one run per point with its trade-off figures. */
 #include "sweep.h"
 
-#include "controllers.h"
 #include "ecodrive/config.h"
 
 #include <errno.h>
@@ -106,83 +105,20 @@ int eco_sweep_parse_vary(const char *arg, eco_sweep_values *out)
     return strchr(eq + 1, ':') ? parse_range(eq + 1, out) : parse_list(eq + 1, out);
 }
 
-/* rms acceleration and rms jerk (from successive accelerations over dt) of a run. */
-static void comfort_of(const eco_sim_result *res, double dt_s, eco_sweep_point *p)
+void eco_sweep_point_of(const eco_campaign_result *r, int bev, eco_sweep_point *p)
 {
-    double a2 = 0.0, j2 = 0.0;
-    for (int k = 0; k < res->n_series; k++) {
-        double a = res->series[k].accel_mps2;
-        a2 += a * a;
-        if (k > 0) {
-            double jerk = (a - res->series[k - 1].accel_mps2) / dt_s;
-            j2 += jerk * jerk;
-        }
-    }
-    p->accel_rms_mps2 = res->n_series > 0 ? sqrt(a2 / res->n_series) : 0.0;
-    p->jerk_rms_mps3 = res->n_series > 1 ? sqrt(j2 / (res->n_series - 1)) : 0.0;
-}
-
-static void figures_of(const eco_vehicle *veh, const eco_sim_summary *s, const eco_sim_result *res,
-                       double dt_s, eco_sweep_point *p)
-{
-    const eco_sim_figures *t = &s->total;
-    p->metric = eco_sim_metric(veh->powertrain == ECO_PT_BEV, t);
+    const eco_sim_figures *t = &r->sum.total;
+    p->metric = eco_sim_metric(bev, t);
     p->nox_mg_per_km = t->nox_mg_per_km;
     p->trace_rms_kmh = t->trace_rms_kmh;
     p->outside_tolerance_s = t->outside_tolerance_s;
     p->distance_error_pct = t->distance_error_pct;
     p->soc_end = t->soc_end;
-    p->invalid_setpoints = s->invalid_setpoints;
+    p->invalid_setpoints = r->sum.invalid_setpoints;
     p->engine_starts = t->engine_starts;
     p->saving_pct = 0.0;
-    comfort_of(res, dt_s, p);
-}
-
-/* Every run keeps the series (for jerk and acceleration) and stays silent: the sweep
- * reports its own progress, one line per run. */
-static eco_sim_options run_options(const eco_sim_options *opt)
-{
-    eco_sim_options o = *opt;
-    o.keep_series = 1;
-    o.quiet = 1;
-    return o;
-}
-
-int eco_sweep_run_mpc(const eco_vehicle *veh, const eco_sim_cycle *cyc, const eco_sim_options *opt,
-                      const eco_mpc_weights *w, eco_sweep_point *p)
-{
-    eco_controller *ctl = eco_sim_mpc_create(veh, opt->dt_s, w);
-    if (!ctl) {
-        fprintf(stderr, "ecosim sweep: cannot create the MPC: %s\n", eco_last_error());
-        return 1;
-    }
-    eco_sim_options o = run_options(opt);
-    eco_sim_result res;
-    int rc = eco_sim_run(veh, cyc, ctl, &o, &res);
-    ctl->destroy(ctl);
-    if (rc) {
-        fprintf(stderr, "ecosim sweep: simulation failed: %s\n", eco_strerror(rc));
-        eco_sim_result_free(&res);
-        return 1;
-    }
-    eco_sim_summary sum;
-    eco_sim_summarize(veh, cyc, "mpc", &res, 1, &sum);
-    figures_of(veh, &sum, &res, o.dt_s, p);
-    eco_sim_result_free(&res);
-    return 0;
-}
-
-int eco_sweep_run_baseline(const eco_vehicle *veh, const eco_sim_cycle *cyc,
-                           const eco_sim_options *opt, eco_sweep_point *p)
-{
-    eco_sim_options o = run_options(opt);
-    eco_sim_result res;
-    eco_sim_summary sum;
-    int rc = eco_sim_run_named("baseline", NULL, veh, cyc, &o, &res, &sum, 1);
-    if (rc == 0)
-        figures_of(veh, &sum, &res, o.dt_s, p);
-    eco_sim_result_free(&res);
-    return rc;
+    p->jerk_rms_mps3 = r->jerk_rms_mps3;
+    p->accel_rms_mps2 = r->accel_rms_mps2;
 }
 
 const char *eco_sweep_metric_name(const eco_sweep_report *r)

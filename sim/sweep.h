@@ -1,15 +1,19 @@
-/* ecosim sweep: one MPC cost weight varied over a list of values, the MPC run at each, and
- * the trade-off figures of every run beside the baseline controller and the three presets. */
+/* ecosim sweep: MPC cost weights varied over lists of values (one, or a grid of several),
+ * the MPC run at each point, and the trade-off figures of every run beside the baseline
+ * controller and the three presets. A sweep is the one-vehicle, one-cycle campaign
+ * (campaign.h) and runs through the same code. */
 #ifndef ECOSIM_SWEEP_H
 #define ECOSIM_SWEEP_H
 
+#include "campaign.h"
 #include "ecodrive/mpc.h"
 #include "runner.h"
 
 #include <stdio.h>
 
-#define ECO_SWEEP_POINTS_MAX 64
+#define ECO_SWEEP_POINTS_MAX 64 /* values of one --vary */
 #define ECO_SWEEP_N_PRESETS  3
+#define ECO_SWEEP_GRID_MAX   ECO_CAMPAIGN_KEYS_MAX /* --vary options */
 
 typedef enum {
     ECO_SWEEP_LIST,   /* KEY=V1,V2,...: the values as given */
@@ -27,9 +31,10 @@ typedef struct {
 
 /* The figures of one run, at the edges' units. */
 typedef struct {
-    char label[32]; /* "baseline", a preset name, or the swept value as text */
-    double value;   /* the swept value; NAN for a reference run */
-    double metric;  /* SOC-corrected fuel L/100 km; BEV: battery energy kWh/100 km */
+    char label[96]; /* "baseline", a preset name, or the swept values as text, "/" between */
+    double value;   /* the (first) swept value; NAN for a reference run */
+    double values[ECO_SWEEP_GRID_MAX]; /* every swept key's value, in --vary order */
+    double metric; /* SOC-corrected fuel L/100 km; BEV: battery energy kWh/100 km */
     double nox_mg_per_km, trace_rms_kmh, outside_tolerance_s, distance_error_pct, soc_end;
     double jerk_rms_mps3, accel_rms_mps2; /* over the run, from the time series */
     double saving_pct;                    /* of metric against the baseline controller */
@@ -37,15 +42,18 @@ typedef struct {
     int engine_starts;
 } eco_sweep_point;
 
-/* A whole sweep: the case, the references and the points in sweep order. */
+/* A whole sweep: the case, the references and the points in sweep order (the grid's first
+ * --vary varying slowest). */
 typedef struct {
     char vehicle[ECO_NAME_MAX], cycle[64];
     const char *base; /* --weights as given (NULL: balanced) */
     double band_kmh, band_s;
     int bev; /* the metric is battery energy, not fuel */
-    eco_sweep_values vary;
+    int n_vary;
+    eco_sweep_values vary[ECO_SWEEP_GRID_MAX];
     eco_sweep_point refs[1 + ECO_SWEEP_N_PRESETS]; /* the baseline controller, then presets */
-    eco_sweep_point points[ECO_SWEEP_POINTS_MAX];
+    int n_points;
+    eco_sweep_point *points; /* eco_malloc'd, n_points */
 } eco_sweep_report;
 
 /* Parse --vary "KEY=V1,V2,..." or "KEY=LO:HI:N" (N >= 2; log-spaced if LO > 0, linear if
@@ -53,14 +61,8 @@ typedef struct {
  * message naming the problem (the allowed keys for an unknown key) and returns 2, or 0. */
 int eco_sweep_parse_vary(const char *arg, eco_sweep_values *out);
 
-/* The MPC with weights w over the cycle (as `ecosim run --controller mpc`, but with a
- * weights struct rather than a preset), its figures into *p (saving_pct left 0).
- * Prints a clear message and returns 1 on failure, else 0. */
-int eco_sweep_run_mpc(const eco_vehicle *veh, const eco_sim_cycle *cyc, const eco_sim_options *opt,
-                      const eco_mpc_weights *w, eco_sweep_point *p);
-/* The same for the rule-based baseline controller. */
-int eco_sweep_run_baseline(const eco_vehicle *veh, const eco_sim_cycle *cyc,
-                           const eco_sim_options *opt, eco_sweep_point *p);
+/* A sweep point's figures from a campaign case's result (saving_pct left 0). */
+void eco_sweep_point_of(const eco_campaign_result *r, int bev, eco_sweep_point *p);
 
 /* The metric's JSON and CSV name: fuel_soc_corrected_l_per_100km or energy_kwh_per_100km. */
 const char *eco_sweep_metric_name(const eco_sweep_report *r);
@@ -69,10 +71,13 @@ const char *eco_sweep_metric_name(const eco_sweep_report *r);
 void eco_sweep_print_table(FILE *fp, const eco_sweep_report *r);
 int eco_sweep_print_json(const eco_sweep_report *r);
 /* n rows (r's points, or its references) as CSV with a header, one row each: label, value
- * (empty for a reference), then the figures. Written to PATH.part and renamed, so a failure
- * leaves no half-written file. ECO_OK, or ECO_EIO with eco_last_error(). */
+ * (empty for a reference; a grid has one column per key, named by it), then the figures. Written to
+ * PATH.part and renamed, so a failure leaves no half-written file. ECO_OK, or ECO_EIO with
+ * eco_last_error(). */
 int eco_sweep_write_csv(const char *path, const eco_sweep_report *r, const eco_sweep_point *rows,
                         int n);
+/* The CSV's column (from 1) of the metric: the figures follow it. */
+int eco_sweep_csv_metric_column(const eco_sweep_report *r);
 
 /* Write DIR/sweep_points.csv, DIR/sweep_refs.csv and DIR/sweep_tradeoff.gp, then run
  * gnuplot there to make sweep_tradeoff.png. Prints a clear message and returns 1 on

@@ -12,6 +12,9 @@ PACKAGES=(
     iproute2          # ip link add ... type vcan
     user-mode-linux   # a Linux kernel with CAN modules, run as a process (tests/vm)
     gnuplot-nox       # ecosim --plot
+    libnlopt-dev      # ecosim tune: COBYLA, a derivative-free optimiser with constraints
+    parallel          # tests/scale: GNU parallel runs campaign shards
+    slurm-wlm munge   # tests/scale: a one-node Slurm cluster runs a shard job array
 )
 if [ "$(id -u)" -ne 0 ]; then
     exec sudo "$0" "$@"

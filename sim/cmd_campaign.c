@@ -1,0 +1,86 @@
+/* ecosim campaign FILE.json: every case of a campaign, one JSON line each (docs/campaign.md). */
+#include "campaign_exec.h"
+#include "campaign_pool.h"
+#include "commands.h"
+#include "session.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static void campaign_usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: ecosim campaign FILE.json [--shard K/N] [--jobs N] [--out FILE.jsonl]\n"
+            "                       [--resume] [--quiet]\n"
+            "\n"
+            "Runs every combination of the campaign's vehicles, cycles, controllers and MPC\n"
+            "weight points (a grid, a list or a Sobol / Latin hypercube sample) and writes one\n"
+            "JSON line per case, in case order: the campaign's hash, the case, its weights and\n"
+            "the summary of `ecosim run --json` with rms jerk and acceleration and the saving\n"
+            "against the baseline controller. The file's schema is in docs/campaign.md.\n"
+            "\n"
+            "  --shard K/N      only every N-th case from the K-th (0 <= K < N); the shards'\n"
+            "                   files join with `ecosim merge` into the unsharded file\n"
+            "  --jobs N         runs at a time, one process each (default: the CPUs); the\n"
+            "                   output is the same for any N\n"
+            "  --out FILE.jsonl the lines (default: stdout)\n"
+            "  --resume         keep the cases FILE.jsonl already holds and run the rest (a\n"
+            "                   last line cut short is run again)\n"
+            "  --quiet          no progress on stderr\n");
+}
+
+int eco_cmd_campaign(int argc, char **argv)
+{
+    static const struct option opts[] = {{"shard", required_argument, 0, 'S'},
+                                         {"jobs", required_argument, 0, 'J'},
+                                         {"out", required_argument, 0, 'o'},
+                                         {"resume", no_argument, 0, 'r'},
+                                         ECO_OPT_QUIET,
+                                         ECO_OPT_HELP,
+                                         {0, 0, 0, 0}};
+    eco_campaign_exec x = {.what = "campaign", .shard = {0, 1}};
+    x.jobs = eco_campaign_default_jobs();
+    int ch;
+    double jobs;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (ch == 'h') {
+            campaign_usage(stdout);
+            return 0;
+        } else if (ch == 'S') {
+            if (eco_campaign_parse_shard("campaign", optarg, &x.shard))
+                return 2;
+        } else if (ch == 'J') {
+            if (eco_sim_number_arg("campaign", "--jobs", optarg, 1, ECO_POOL_WORKERS_MAX, &jobs))
+                return 2;
+            x.jobs = (int)jobs;
+        } else if (ch == 'o') {
+            x.out_path = optarg;
+        } else if (ch == 'r') {
+            x.resume = 1;
+        } else if (ch == 'q') {
+            x.quiet = 1;
+        } else {
+            campaign_usage(stderr);
+            return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "ecosim campaign: one campaign file is required\n");
+        campaign_usage(stderr);
+        return 2;
+    }
+    if (x.resume && !x.out_path) {
+        fprintf(stderr, "ecosim campaign: --resume needs --out FILE.jsonl\n");
+        return 2;
+    }
+    eco_campaign c;
+    int rc = eco_campaign_load(argv[optind], &c);
+    if (rc)
+        return rc;
+    x.c = &c;
+    rc = eco_campaign_execute(&x);
+    eco_campaign_free(&c);
+    return rc;
+}
