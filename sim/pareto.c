@@ -4,6 +4,8 @@
 #include "campaign_weights.h"
 #include "jsonl.h"
 
+#include "ecodrive/config.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
