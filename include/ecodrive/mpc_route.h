@@ -32,6 +32,7 @@ typedef struct {
     int n_engine_levels;     /* hybrids: engine power levels, off excluded (12) */
     double soc_gain;         /* hybrids: relative change of s per unit of SOC error (10) */
     double time_price_per_s; /* cost units (g of fuel) per second of trip time (0.3) */
+    double lo_scale;         /* the lower bound times this (1); lowered for a slow trip time */
 } eco_mpc_route_settings;
 
 void eco_mpc_route_settings_default(eco_mpc_route_settings *s);
@@ -75,7 +76,9 @@ typedef struct {
 
 int eco_mpc_route_dp(eco_mpc_route_ws *ws, double time_price_per_s, int follow,
                      eco_mpc_route_plan_info *info);
-/* The DP at the trip time target_s (dwell included): the time price by bisection. ECO_OK,
+/* The DP at the trip time target_s (dwell included): the time price by bisection; when even
+ * a price of 0 arrives sooner (the lower bound sets the pace), the lower bound is scaled down
+ * (lo_scale, by bisection) until the trip can take target_s. ECO_OK,
  * ECO_ERANGE when target_s is below the shortest feasible time (*min_time_s says it). */
 int eco_mpc_route_dp_at_time(eco_mpc_route_ws *ws, double target_s, int follow,
                              eco_mpc_route_plan_info *info, double *min_time_s);

@@ -102,16 +102,56 @@ double eco_mpc_route_min_time_s(eco_mpc_route_ws *ws)
     return rc ? INFINITY : in.trip_time_s;
 }
 
+/* Trip time of the plan at price 0 (the factor as it is). */
+static int slowest(eco_mpc_route_ws *ws, double *t)
+{
+    double keep = ws->price_s;
+    ws->price_s = 0.0;
+    eco_mpc_route_plan_info in;
+    int rc = plan_all(ws, &in);
+    ws->price_s = keep;
+    *t = in.trip_time_s;
+    return rc;
+}
+
+/* Scale the lower bound down until a price of 0 takes at least target (the bound, not the
+ * fuel, set the pace), by bisection on lo_scale. */
+static int relax_floor(eco_mpc_route_ws *ws, double target)
+{
+    double t;
+    int rc;
+    ws->set.lo_scale = 1.0;
+    eco_route_grid_fill(ws);
+    if ((rc = slowest(ws, &t)) || t >= target)
+        return rc;
+    double lo = 0.0, hi = 1.0; /* lo: slow enough */
+    for (int it = 0; it < 14; it++) {
+        ws->set.lo_scale = 0.5 * (lo + hi);
+        eco_route_grid_fill(ws);
+        if ((rc = slowest(ws, &t)))
+            return rc;
+        if (t >= target)
+            lo = ws->set.lo_scale;
+        else
+            hi = ws->set.lo_scale;
+    }
+    ws->set.lo_scale = lo;
+    eco_route_grid_fill(ws);
+    return ECO_OK;
+}
+
 int eco_mpc_route_dp_at_time(eco_mpc_route_ws *ws, double target, int follow,
                              eco_mpc_route_plan_info *in, double *min_time_s)
 {
     *min_time_s = eco_mpc_route_min_time_s(ws);
     if (!(target >= *min_time_s))
         return ECO_ERANGE;
+    int rc = relax_floor(ws, target);
+    if (rc)
+        return rc;
     /* The factor first at a rough price, then the price at that factor (the trip time
      * depends little on the factor), then both once more. */
     double lo = 0.0, hi = 1.0, p = 0.3;
-    int rc;
     for (int pass = 0; pass < 2; pass++) {
         if ((rc = eco_mpc_route_dp(ws, p, 0, in)))
             return rc;

@@ -31,6 +31,7 @@ void eco_mpc_route_settings_default(eco_mpc_route_settings *s)
     s->n_engine_levels = 12;
     s->soc_gain = 10.0;
     s->time_price_per_s = 0.3;
+    s->lo_scale = 1.0;
 }
 
 static int settings_check(const eco_mpc_route_settings *s)
@@ -40,7 +41,8 @@ static int settings_check(const eco_mpc_route_settings *s)
         !(s->lo_frac >= 0.0 && s->lo_frac <= 1.0) || !(s->lo_drop_kmh >= 0.0) ||
         !(s->lo_launch_mps2 > 0.0) || !(s->lo_brake_mps2 > 0.0) || !(s->accel_max_mps2 > 0.0) ||
         !(s->decel_max_mps2 > 0.0) || !(s->margin_kmh >= 0.0) || s->n_engine_levels < 1 ||
-        !(s->soc_gain >= 0.0) || !(s->time_price_per_s >= 0.0)) {
+        !(s->soc_gain >= 0.0) || !(s->time_price_per_s >= 0.0) ||
+        !(s->lo_scale >= 0.0 && s->lo_scale <= 1.0)) {
         eco_set_error("mpc route: settings out of range");
         return ECO_EINVAL;
     }

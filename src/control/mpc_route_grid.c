@@ -49,7 +49,7 @@ static double limit_over(const eco_route *r, double a, double b)
  * envelopes sqrt(2 a d). */
 static double lower_bound(const eco_mpc_route_settings *s, double L, double d_prev, double d_next)
 {
-    double lo = fmin(L - s->lo_drop_kmh / ECO_KMH_PER_MPS, s->lo_frac * L);
+    double lo = s->lo_scale * fmin(L - s->lo_drop_kmh / ECO_KMH_PER_MPS, s->lo_frac * L);
     lo = fmin(lo, sqrt(2.0 * s->lo_launch_mps2 * fmax(d_prev, 0.0)));
     lo = fmin(lo, sqrt(2.0 * s->lo_brake_mps2 * fmax(d_next, 0.0)));
     return fmax(lo, 0.0);
