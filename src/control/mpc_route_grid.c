@@ -5,7 +5,8 @@
 
 #include <math.h>
 
-/* The breakpoints: the start, each stop, the end. Calls f(ctx, d) for each in order. */
+/* The points: the start, each stop, the end, and the stage boundaries between; counts them,
+ * and with pos fills them. */
 static int segment_points(const eco_route *r, double stage_m, double *pos)
 {
     int n = 0;
@@ -19,7 +20,9 @@ static int segment_points(const eco_route *r, double stage_m, double *pos)
         double d = r->row[i].distance_m, len = d - prev;
         if (len <= 0.0)
             continue;
+        /* at least two stages: from rest to rest needs a point in between to move at */
         int m = (int)ceil(len / stage_m - 1e-9);
+        m = m < 2 ? 2 : m;
         for (int k = 1; k <= m; k++, n++)
             if (pos)
                 pos[n] = k == m ? d : prev + len * k / m;
