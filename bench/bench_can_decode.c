@@ -4,7 +4,7 @@
  * a batch of frames; prints one JSON line per case with the median and p99 over samples.
  * Usage: bench_can_decode [DBC] [SAMPLES] (default: the shipped models/ecodrive.dbc, 2000). */
 #include "ecodrive/can.h"
-#include "paths.h"
+#include "ecodrive/datadir.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,7 +74,7 @@ int main(int argc, char **argv)
         return 2;
     if (argc > 1)
         snprintf(path, sizeof path, "%s", argv[1]);
-    else if (eco_sim_data_path("models/ecodrive.dbc", path, sizeof path))
+    else if (eco_data_path("models/ecodrive.dbc", path, sizeof path))
         return 2;
     if (eco_can_db_load(path, &db) != ECO_OK || eco_can_rx_create(db, &rx) != ECO_OK) {
         fprintf(stderr, "bench_can_decode: %s\n", eco_last_error());

@@ -9,7 +9,7 @@
 #include "ecodrive/config.h"
 #include "ecodrive/mpc.h"
 #include "ecodrive/rt.h"
-#include "paths.h"
+#include "ecodrive/datadir.h"
 
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
@@ -129,10 +129,10 @@ int main(int argc, char **argv)
         }
     }
     char dbc[4096], map_path[4096], veh_path[4096], maps[4096];
-    if (eco_sim_data_path("models/ecodrive.dbc", dbc, sizeof dbc) ||
-        eco_sim_data_path("models/mappings/ecodrive.json", map_path, sizeof map_path) ||
-        eco_sim_data_path("models/vehicles/toyota_prius_2022.json", veh_path, sizeof veh_path) ||
-        eco_sim_data_path("models/maps", maps, sizeof maps))
+    if (eco_data_path("models/ecodrive.dbc", dbc, sizeof dbc) ||
+        eco_data_path("models/mappings/ecodrive.json", map_path, sizeof map_path) ||
+        eco_data_path("models/vehicles/toyota_prius_2022.json", veh_path, sizeof veh_path) ||
+        eco_data_path("models/maps", maps, sizeof maps))
         return 2;
     eco_can_db *db;
     eco_can_mapping map;

@@ -11,7 +11,7 @@
 #include "commands.h"
 #include "controllers.h"
 #include "ecodrive/can.h"
-#include "paths.h"
+#include "ecodrive/config.h"
 #include "report.h"
 #include "session.h"
 
@@ -340,16 +340,17 @@ static int parse_bus_args(int argc, char **argv, bus_args *a)
     return 0;
 }
 
+/* The DBC (the shipped one by default) and its mapping: --mapping, else the DBC's shipped
+ * one, found as ecodrived finds it. */
 static int load_can(const bus_args *a, eco_can_db **db, eco_can_mapping *map)
 {
     char dbc[4096], mp[4096];
-    if ((!a->dbc && eco_sim_data_path("models/ecodrive.dbc", dbc, sizeof dbc)) ||
-        (!a->mapping && eco_sim_data_path("models/mappings/ecodrive.json", mp, sizeof mp))) {
-        fprintf(stderr, "ecosim: cannot locate the shipped data directory\n");
-        return 2;
-    }
-    if (eco_can_db_load(a->dbc ? a->dbc : dbc, db) != ECO_OK ||
-        eco_can_mapping_load(a->mapping ? a->mapping : mp, *db, map) != ECO_OK) {
+    int rc = eco_cfg_dbc_find(a->dbc, dbc, sizeof dbc);
+    if (rc == ECO_OK && !a->mapping)
+        rc = eco_cfg_mapping_find(dbc, mp, sizeof mp);
+    if (rc == ECO_OK && (rc = eco_can_db_load(dbc, db)) == ECO_OK)
+        rc = eco_can_mapping_load(a->mapping ? a->mapping : mp, *db, map);
+    if (rc != ECO_OK) {
         fprintf(stderr, "ecosim bus: %s\n", eco_last_error());
         return 2;
     }

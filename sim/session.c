@@ -10,20 +10,9 @@
 
 int eco_sim_load_vehicle(const char *path, eco_vehicle *veh)
 {
-    char def[4096], maps[4096];
-    if (!path) {
-        if (eco_sim_data_path(ECO_DEFAULT_VEHICLE, def, sizeof def)) {
-            fprintf(stderr, "ecosim: cannot locate the shipped data directory\n");
-            return 2;
-        }
-        path = def;
-    }
-    if (eco_sim_data_path("models/maps", maps, sizeof maps)) {
-        fprintf(stderr, "ecosim: cannot locate the shipped data directory\n");
-        return 2;
-    }
-    int rc = eco_cfg_vehicle_load(path, maps, veh);
-    if (rc) {
+    char file[4096], maps[4096];
+    if (eco_cfg_vehicle_find(path, file, sizeof file, maps, sizeof maps) != ECO_OK ||
+        eco_cfg_vehicle_load(file, maps, veh) != ECO_OK) {
         fprintf(stderr, "ecosim: %s\n", eco_last_error());
         return 2;
     }

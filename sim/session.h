@@ -9,8 +9,6 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#define ECO_DEFAULT_VEHICLE "models/vehicles/toyota_prius_2022.json"
-
 /* Load the vehicle (NULL: the shipped default) and the cycle (shipped name or CSV path).
  * On error prints one clear message to stderr and returns non-zero. */
 int eco_sim_load_vehicle(const char *path, eco_vehicle *veh);

@@ -3,7 +3,6 @@
 #include "ecodrive/config.h"
 #include "ecodrive/mpc.h"
 #include "ecodrive/rt.h"
-#include "paths.h"
 
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
@@ -12,9 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define DEFAULT_VEHICLE "models/vehicles/toyota_prius_2022.json"
-#define DEFAULT_DBC     "models/ecodrive.dbc"
 
 typedef struct {
     const char *iface, *vehicle, *dbc, *mapping, *weights, *log, *replay, *out, *controller;
@@ -208,58 +204,30 @@ static int parse_args(int argc, char **argv, args *a)
     return 0;
 }
 
-/* A shipped file (relative to the data directory) or the user's path. */
-static int data_file(const char *rel, char *out, size_t n)
+/* The files to load: each one given, else the shipped default (found as ecosim finds it). */
+typedef struct {
+    char dbc[4096], mapping[4096], vehicle[4096], maps[4096], weights[4096];
+} files;
+
+static int resolve_files(const args *a, files *f)
 {
-    if (eco_sim_data_path(rel, out, n)) {
-        fprintf(stderr, "ecodrived: cannot locate the shipped data directory "
-                        "(<exe>/../share/ecodrive or $ECODRIVE_DATA_DIR)\n");
+    int rc = eco_cfg_dbc_find(a->dbc, f->dbc, sizeof f->dbc);
+    if (a->mapping)
+        snprintf(f->mapping, sizeof f->mapping, "%s", a->mapping);
+    else if (rc == ECO_OK)
+        rc = eco_cfg_mapping_find(f->dbc, f->mapping, sizeof f->mapping);
+    if (rc == ECO_OK)
+        rc = eco_cfg_vehicle_find(a->vehicle, f->vehicle, sizeof f->vehicle, f->maps,
+                                  sizeof f->maps);
+    f->weights[0] = '\0';
+    if (rc == ECO_OK && a->weights &&
+        eco_cfg_weights_find(a->weights, f->weights, sizeof f->weights) != ECO_OK) {
+        fprintf(stderr, "ecodrived: --weights %s\n", eco_last_error());
         return 2;
     }
-    return 0;
-}
-
-static int resolve_paths(args *a, char *dbc, char *map, char *veh, char *w, size_t n)
-{
-    int rc;
-    if (!a->dbc && (rc = data_file(DEFAULT_DBC, dbc, n)))
-        return rc;
-    if (a->dbc)
-        snprintf(dbc, n, "%s", a->dbc);
-    if (a->mapping) {
-        snprintf(map, n, "%s", a->mapping);
-    } else {
-        const char *base = strrchr(dbc, '/') ? strrchr(dbc, '/') + 1 : dbc;
-        char rel[512];
-        snprintf(rel, sizeof rel, "models/mappings/%.*s.json",
-                 (int)(strstr(base, ".dbc") ? strstr(base, ".dbc") - base : (long)strlen(base)),
-                 base);
-        if ((rc = data_file(rel, map, n)))
-            return rc;
-        FILE *fp = fopen(map, "r");
-        if (!fp) {
-            fprintf(stderr,
-                    "ecodrived: no shipped mapping for %s (looked for %s): give "
-                    "--mapping FILE\n",
-                    dbc, map);
-            return 2;
-        }
-        fclose(fp);
-    }
-    if (!a->vehicle && (rc = data_file(DEFAULT_VEHICLE, veh, n)))
-        return rc;
-    if (a->vehicle)
-        snprintf(veh, n, "%s", a->vehicle);
-    w[0] = '\0';
-    if (a->weights && !strchr(a->weights, '/') && !strstr(a->weights, ".json")) {
-        char rel[512];
-        snprintf(rel, sizeof rel, "models/weights/%s.json", a->weights);
-        if ((rc = data_file(rel, w, n)))
-            return rc;
-    } else if (a->weights) {
-        snprintf(w, n, "%s", a->weights);
-    }
-    return 0;
+    if (rc != ECO_OK)
+        fprintf(stderr, "ecodrived: %s\n", eco_last_error());
+    return rc == ECO_OK ? 0 : 2;
 }
 
 static int reload_weights(void *p, eco_controller **out, char *err, size_t n)
@@ -412,9 +380,8 @@ int main(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc)
         return rc == 1 ? 0 : rc;
-    static char dbc[4096], map_path[4096], veh_path[4096], w_path[4096], maps[4096];
-    if ((rc = resolve_paths(&a, dbc, map_path, veh_path, w_path, sizeof dbc)) ||
-        (rc = data_file("models/maps", maps, sizeof maps)))
+    static files f;
+    if ((rc = resolve_files(&a, &f)))
         return rc;
     eco_can_db *db = NULL;
     eco_can_mapping map;
@@ -423,14 +390,15 @@ int main(int argc, char **argv)
     eco_rt *rt = NULL;
     int have_veh = 0;
     rc = 2;
-    if (eco_can_db_load(dbc, &db) != ECO_OK || eco_can_mapping_load(map_path, db, &map) != ECO_OK) {
+    if (eco_can_db_load(f.dbc, &db) != ECO_OK ||
+        eco_can_mapping_load(f.mapping, db, &map) != ECO_OK) {
         fprintf(stderr, "ecodrived: %s\n", eco_last_error());
         goto out;
     }
     if (a.iface && (rc = open_bus(&a, db, &map, &sock)))
         goto out;
     rc = 2;
-    if (eco_cfg_vehicle_load(veh_path, maps, &veh) != ECO_OK) {
+    if (eco_cfg_vehicle_load(f.vehicle, f.maps, &veh) != ECO_OK) {
         fprintf(stderr, "ecodrived: %s\n", eco_last_error());
         goto out;
     }
@@ -442,7 +410,7 @@ int main(int argc, char **argv)
     reload_ctx rctx;
     memset(&rctx, 0, sizeof rctx);
     rctx.veh = &veh;
-    rctx.weights_path = w_path[0] ? w_path : NULL;
+    rctx.weights_path = f.weights[0] ? f.weights : NULL;
     rctx.dt_s = cfg.dt_s;
     eco_mpc_settings_default(&rctx.set);
     /* The solver may use the period's solve budget, on the clock the period runs on: the

@@ -69,4 +69,29 @@ int eco_cfg_vehicle_from_epa(const char *csv_path, const char *model, double dis
  * the allowed keys, or for a value that is negative or not finite. */
 int eco_mpc_weights_set(eco_mpc_weights *w, const char *key, double value);
 
+/* ---------------------------------------------------------------------------------------
+ * Shipped data, found the same way by ecosim and ecodrived: in the data directory of
+ * eco_data_path (<exe>/../share/ecodrive or $ECODRIVE_DATA_DIR). Each writes a path of at
+ * most n bytes to out and returns ECO_OK, or an error with eco_last_error() saying what is
+ * missing (the data directory itself: ECO_ENOENT; a path longer than n: ECO_EINVAL).
+ * ------------------------------------------------------------------------------------- */
+
+/* The CAN database: dbc_path as given, or NULL for the shipped models/ecodrive.dbc. */
+int eco_cfg_dbc_find(const char *dbc_path, char *out, size_t n);
+
+/* The shipped mapping of a DBC: models/mappings/<file name of dbc_path less ".dbc">.json.
+ * ECO_ENOENT "no shipped mapping for DBC (looked for PATH): give --mapping FILE" when that
+ * file cannot be read. */
+int eco_cfg_mapping_find(const char *dbc_path, char *out, size_t n);
+
+/* A vehicle JSON into veh: vehicle_path as given, or NULL for the shipped default (the
+ * Toyota Prius, models/vehicles/toyota_prius_2022.json); and the engine maps directory
+ * eco_cfg_vehicle_load wants into maps (the shipped models/maps). */
+int eco_cfg_vehicle_find(const char *vehicle_path, char *veh, size_t vn, char *maps, size_t mn);
+
+/* MPC weights: a preset name (no '/', no ".json") is models/weights/NAME.json, which must be
+ * readable (ECO_ENOENT "'NAME': no such preset (eco, balanced, comfort) or file"); anything
+ * else is a path, as given. */
+int eco_cfg_weights_find(const char *preset_or_path, char *out, size_t n);
+
 #endif
