@@ -19,21 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int cur_msg; /* message being built */
-
-static void put(const eco_can_db *db, const eco_can_mapping *m, eco_can_in_field f, double si,
-                eco_can_frame *fr)
-{
-    int s = m->in[f].signal;
-    if (s >= 0 && db->signals[s].msg == cur_msg) {
-        const eco_can_signal *sig = &db->signals[s];
-        double v = si / m->in[f].scale;
-        if (sig->has_range)
-            v = fmin(fmax(v, sig->min), sig->max);
-        eco_can_signal_encode(sig, v, fr->data);
-    }
-}
-
 /* Inputs at their DBC cycle times for `minutes`: a car cruising between 30 and 90 km/h. */
 static int write_log(const char *path, const eco_can_db *db, const eco_can_mapping *m,
                      double minutes, long *frames)
@@ -41,17 +26,9 @@ static int write_log(const char *path, const eco_can_db *db, const eco_can_mappi
     FILE *fp = fopen(path, "w");
     if (!fp)
         return -1;
-    int msgs[ECO_CAN_IN_COUNT], n = 0;
+    int msgs[ECO_CAN_IN_COUNT];
+    int n = eco_can_mapping_input_messages(m, db, msgs, ECO_CAN_IN_COUNT);
     uint8_t ctr[ECO_CAN_IN_COUNT] = {0};
-    for (int f = 0; f < ECO_CAN_IN_COUNT; f++) {
-        if (m->in[f].signal < 0)
-            continue;
-        int msg = db->signals[m->in[f].signal].msg, dup = 0;
-        for (int i = 0; i < n; i++)
-            dup |= msgs[i] == msg;
-        if (!dup)
-            msgs[n++] = msg;
-    }
     long t_end_ms = (long)(minutes * 60000.0);
     *frames = 0;
     for (long t = 0; t < t_end_ms; t++) {
@@ -64,18 +41,17 @@ static int write_log(const char *path, const eco_can_db *db, const eco_can_mappi
             memset(&e, 0, sizeof e);
             e.t_us = 1700000000000000LL + t * 1000;
             strcpy(e.iface, "vcan0");
-            cur_msg = msgs[i];
             e.frame.id = msg->id;
             e.frame.dlc = msg->dlc;
-            put(db, m, ECO_CAN_IN_VEHICLE_SPEED_MPS, v, &e.frame);
-            put(db, m, ECO_CAN_IN_SET_SPEED_MPS, v + 0.5, &e.frame);
-            put(db, m, ECO_CAN_IN_ENGINE_SPEED_RADPS, 180.0, &e.frame);
-            put(db, m, ECO_CAN_IN_ENGINE_TORQUE_NM, 60.0, &e.frame);
-            put(db, m, ECO_CAN_IN_ACCEL_PEDAL, 0.2, &e.frame);
-            put(db, m, ECO_CAN_IN_GEAR, 1, &e.frame);
-            put(db, m, ECO_CAN_IN_BATTERY_SOC, 0.6, &e.frame);
-            put(db, m, ECO_CAN_IN_BATTERY_VOLTAGE_V, 201.6, &e.frame);
-            put(db, m, ECO_CAN_IN_BATTERY_CURRENT_A, 3.0, &e.frame);
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_VEHICLE_SPEED_MPS, v, &e.frame);
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_SET_SPEED_MPS, v + 0.5, &e.frame);
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_ENGINE_SPEED_RADPS, 180.0, &e.frame);
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_ENGINE_TORQUE_NM, 60.0, &e.frame);
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_ACCEL_PEDAL, 0.2, &e.frame);
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_GEAR, 1, &e.frame);
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_BATTERY_SOC, 0.6, &e.frame);
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_BATTERY_VOLTAGE_V, 201.6, &e.frame);
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_BATTERY_CURRENT_A, 3.0, &e.frame);
             if (msg->e2e_crc >= 0)
                 eco_can_e2e_protect(db, msgs[i], e.frame.data, &ctr[i]);
             eco_can_log_write(fp, &e);
@@ -137,7 +113,7 @@ int main(int argc, char **argv)
     eco_can_db *db;
     eco_can_mapping map;
     eco_vehicle veh;
-    if (eco_can_db_load(dbc, &db) || eco_can_mapping_load(map_path, db, &map) ||
+    if (eco_can_db_load(dbc, &db) || eco_cfg_mapping_load(map_path, db, &map) ||
         eco_cfg_vehicle_load(veh_path, maps, &veh)) {
         fprintf(stderr, "bench_rt: %s\n", eco_last_error());
         return 2;

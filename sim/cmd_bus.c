@@ -62,13 +62,6 @@ static void on_signal(int sig)
     bus_stop = 1;
 }
 
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static void send_msg(bus_ctl *b, bus_msg *m)
 {
     if (b->db->msgs[m->msg].e2e_crc >= 0)
@@ -79,37 +72,24 @@ static void send_msg(bus_ctl *b, bus_msg *m)
         b->send_errors++;
 }
 
-/* Put one SI value into its message's payload, saturated to the DBC range as a car's ECU
- * would report it. */
-static void put_signal(bus_ctl *b, eco_can_in_field f, double si)
-{
-    const eco_can_map_entry *e = &b->map->in[f];
-    if (e->signal < 0)
-        return;
-    const eco_can_signal *s = &b->db->signals[e->signal];
-    double v = si / e->scale;
-    if (s->has_range)
-        v = fmin(fmax(v, s->min), s->max);
-    for (int i = 0; i < b->n_msgs; i++)
-        if (b->msgs[i].msg == s->msg)
-            eco_can_signal_encode(s, v, b->msgs[i].frame.data);
-}
-
-static void publish(bus_ctl *b, const eco_observation *o, const eco_preview *pv,
+/* The plant's signals into the input frames, each limited to its DBC range as a car's ECU
+ * would report it. The pedals are the driver's (the baseline's command); the set speed and
+ * the grade are the cycle's, from the preview. */
+static void publish(bus_ctl *b, const eco_observation *obs, const eco_preview *pv,
                     const eco_command *driver)
 {
-    put_signal(b, ECO_CAN_IN_VEHICLE_SPEED_MPS, o->speed_mps);
-    put_signal(b, ECO_CAN_IN_ENGINE_SPEED_RADPS, o->engine_speed_radps);
-    put_signal(b, ECO_CAN_IN_ENGINE_TORQUE_NM, o->engine_torque_nm);
-    put_signal(b, ECO_CAN_IN_ACCEL_PEDAL, driver->throttle);
-    put_signal(b, ECO_CAN_IN_BRAKE_PEDAL, driver->brake);
-    put_signal(b, ECO_CAN_IN_GEAR, o->gear);
-    put_signal(b, ECO_CAN_IN_BATTERY_SOC, o->soc);
-    put_signal(b, ECO_CAN_IN_BATTERY_VOLTAGE_V, o->battery_voltage_v);
-    put_signal(b, ECO_CAN_IN_BATTERY_CURRENT_A, o->battery_current_a);
-    put_signal(b, ECO_CAN_IN_SET_SPEED_MPS, pv->speed_ref_mps[0]);
-    put_signal(b, ECO_CAN_IN_ROAD_GRADE_RAD, pv->grade_rad[0]);
-    int64_t now = mono_ns();
+    eco_observation o = *obs;
+    o.accel_pedal = driver->throttle;
+    o.brake_pedal = driver->brake;
+    o.set_speed_mps = pv->speed_ref_mps[0];
+    o.grade_rad = pv->grade_rad[0];
+    for (int i = 0; i < b->n_msgs; i++) {
+        eco_can_frame *f = &b->msgs[i].frame;
+#define ECO_OBS_BUS(member, NAME, key, unit, type, need)                                           \
+    eco_can_mapping_encode_input(b->map, b->db, ECO_CAN_IN_##NAME, o.member, f);
+#include "ecodrive/observation.def"
+    }
+    int64_t now = eco_clock_ns(CLOCK_MONOTONIC);
     for (int i = 0; i < b->n_msgs; i++) {
         send_msg(b, &b->msgs[i]);
         b->msgs[i].next_ns = now + b->msgs[i].period_ns;
@@ -147,11 +127,12 @@ static void arm(bus_ctl *b, int64_t t_ns)
  * Returns as take_setpoint, -1 on timeout. */
 static int wait_setpoint(bus_ctl *b, eco_can_setpoint *sp)
 {
-    int64_t deadline = mono_ns() + (b->started ? b->wait_ns : (int64_t)(START_TIMEOUT_S * 1e9));
+    int64_t deadline = eco_clock_ns(CLOCK_MONOTONIC) +
+                       (b->started ? b->wait_ns : (int64_t)(START_TIMEOUT_S * 1e9));
     for (;;) {
         if (bus_stop)
             return -1;
-        int64_t now = mono_ns(), wake = deadline;
+        int64_t now = eco_clock_ns(CLOCK_MONOTONIC), wake = deadline;
         for (int i = 0; i < b->n_msgs; i++) {
             if (b->msgs[i].next_ns <= now) {
                 send_msg(b, &b->msgs[i]);
@@ -231,27 +212,33 @@ static void bus_destroy(eco_controller *c)
     (void)c;
 }
 
-static int add_input_messages(bus_ctl *b, double speedup)
+/* A message's send period: the mapping's cycle_ms of the first input it carries, else the
+ * DBC's cycle time. */
+static int cycle_ms(const bus_ctl *b, int msg)
 {
     for (int f = 0; f < ECO_CAN_IN_COUNT; f++) {
         const eco_can_map_entry *e = &b->map->in[f];
-        if (e->signal < 0)
-            continue;
-        int msg = b->db->signals[e->signal].msg, dup = 0;
-        for (int i = 0; i < b->n_msgs; i++)
-            dup |= b->msgs[i].msg == msg;
-        if (dup)
-            continue;
-        if (b->n_msgs == BUS_MSGS_MAX) {
-            fprintf(stderr, "ecosim bus: more than %d input messages\n", BUS_MSGS_MAX);
-            return 2;
-        }
-        bus_msg *m = &b->msgs[b->n_msgs++];
-        int cycle_ms = e->cycle_ms > 0 ? e->cycle_ms : b->db->msgs[msg].cycle_time_ms;
-        m->msg = msg;
-        m->period_ns = (int64_t)llround(cycle_ms * 1e6 / speedup);
-        m->frame.id = b->db->msgs[msg].id;
-        m->frame.dlc = b->db->msgs[msg].dlc;
+        if (e->signal >= 0 && b->db->signals[e->signal].msg == msg)
+            return e->cycle_ms > 0 ? e->cycle_ms : b->db->msgs[msg].cycle_time_ms;
+    }
+    return b->db->msgs[msg].cycle_time_ms;
+}
+
+static int add_input_messages(bus_ctl *b, double speedup)
+{
+    int msgs[BUS_MSGS_MAX + 1];
+    b->n_msgs = eco_can_mapping_input_messages(b->map, b->db, msgs, BUS_MSGS_MAX + 1);
+    if (b->n_msgs > BUS_MSGS_MAX) {
+        fprintf(stderr, "ecosim bus: more than %d input messages\n", BUS_MSGS_MAX);
+        return 2;
+    }
+    for (int i = 0; i < b->n_msgs; i++) {
+        bus_msg *m = &b->msgs[i];
+        const eco_can_message *dm = &b->db->msgs[msgs[i]];
+        m->msg = msgs[i];
+        m->period_ns = (int64_t)llround(cycle_ms(b, msgs[i]) * 1e6 / speedup);
+        m->frame.id = dm->id;
+        m->frame.dlc = dm->dlc;
     }
     return 0;
 }
@@ -349,7 +336,7 @@ static int load_can(const bus_args *a, eco_can_db **db, eco_can_mapping *map)
     if (rc == ECO_OK && !a->mapping)
         rc = eco_cfg_mapping_find(dbc, mp, sizeof mp);
     if (rc == ECO_OK && (rc = eco_can_db_load(dbc, db)) == ECO_OK)
-        rc = eco_can_mapping_load(a->mapping ? a->mapping : mp, *db, map);
+        rc = eco_cfg_mapping_load(a->mapping ? a->mapping : mp, *db, map);
     if (rc != ECO_OK) {
         fprintf(stderr, "ecosim bus: %s\n", eco_last_error());
         return 2;

@@ -349,18 +349,11 @@ static int open_bus(const args *a, const eco_can_db *db, const eco_can_mapping *
         fprintf(stderr, "ecodrived: %s\n", eco_last_error());
         return 2;
     }
-    uint32_t ids[64];
-    int n = 0;
-    for (int f = 0; f < ECO_CAN_IN_COUNT && n < 64; f++) {
-        if (map->in[f].signal < 0)
-            continue;
-        uint32_t id = db->msgs[db->signals[map->in[f].signal].msg].id;
-        int dup = 0;
-        for (int i = 0; i < n; i++)
-            dup |= ids[i] == id;
-        if (!dup)
-            ids[n++] = id;
-    }
+    int msgs[ECO_CAN_IN_COUNT];
+    uint32_t ids[ECO_CAN_IN_COUNT];
+    int n = eco_can_mapping_input_messages(map, db, msgs, ECO_CAN_IN_COUNT);
+    for (int i = 0; i < n; i++)
+        ids[i] = db->msgs[msgs[i]].id;
     if (eco_can_sock_set_filter(sock, ids, n) != ECO_OK) {
         fprintf(stderr, "ecodrived: %s\n", eco_last_error());
         return 1;
@@ -391,7 +384,7 @@ int main(int argc, char **argv)
     int have_veh = 0;
     rc = 2;
     if (eco_can_db_load(f.dbc, &db) != ECO_OK ||
-        eco_can_mapping_load(f.mapping, db, &map) != ECO_OK) {
+        eco_cfg_mapping_load(f.mapping, db, &map) != ECO_OK) {
         fprintf(stderr, "ecodrived: %s\n", eco_last_error());
         goto out;
     }

@@ -6,6 +6,7 @@
 #ifndef ECODRIVE_CONFIG_H
 #define ECODRIVE_CONFIG_H
 
+#include "ecodrive/can.h"
 #include "ecodrive/model.h"
 #include "ecodrive/mpc.h"
 
@@ -68,6 +69,41 @@ int eco_cfg_vehicle_from_epa(const char *csv_path, const char *model, double dis
  * Returns ECO_OK; ECO_EINVAL (w unchanged) for an unknown key, with eco_last_error() listing
  * the allowed keys, or for a value that is negative or not finite. */
 int eco_mpc_weights_set(eco_mpc_weights *w, const char *key, double value);
+
+/* ---------------------------------------------------------------------------------------
+ * Mapping file: observation fields, outputs and status counters <-> DBC signals
+ *
+ * {
+ *   "comment": "free text",
+ *   "inputs":  { "vehicle_speed_mps": "VehicleSpeed",
+ *                "engine_speed_radps": { "signal": "EngRpm", "scale": 0.10471975511965977,
+ *                                        "cycle_ms": 20 }, ... },
+ *   "outputs": { "throttle": "EcoThrottle", "regen": ..., "valid": ..., "counter": ...,
+ *                "crc": ..., "engine_request": ..., "engine_power_w": ... },
+ *   "status":  { "frames_received": ..., "frames_stale": ..., "frames_rejected": ...,
+ *                "deadline_overruns": ..., "solve_time_us": ... }      (optional)
+ * }
+ * The input keys, their SI units and which are required are observation.def's. A signal is
+ * "Name" or "Message.Name". SI value = DBC physical value * scale. Without "scale" the
+ * factor comes from the DBC unit (km/h, mph, m/s, rpm, rad/s, deg, rad, %, Nm, V, A, ...)
+ * and must match the field's unit. "cycle_ms" overrides the message cycle time for
+ * staleness. The outputs live in one message whose E2E counter and CRC are "counter" and
+ * "crc"; all are required but the hybrid engine request: "engine_request" (an integer
+ * signal, factor 1, offset 0, holding eco_can_engine_request) and "engine_power_w" (only
+ * with engine_request). A DBC without them carries throttle and regen only, and a
+ * hybrid's engine stays with the car.
+ * ------------------------------------------------------------------------------------- */
+
+/* Load a mapping for db into *map. Returns ECO_OK; ECO_ENOENT/ECO_EIO for the file;
+ * ECO_EPARSE for bad JSON, an unknown key (named by its JSON path) or a wrong type;
+ * ECO_ENOENT for a signal missing from the DBC (named); ECO_EINVAL for a unit that cannot be
+ * converted, a missing required field, outputs spread over several messages or an input
+ * without a cycle time. eco_last_error() says "FILE: PATH: what is wrong". */
+int eco_cfg_mapping_load(const char *path, const eco_can_db *db, eco_can_mapping *map);
+
+/* The same from JSON text; name stands for FILE in messages. */
+int eco_cfg_mapping_parse(const char *json, const char *name, const eco_can_db *db,
+                          eco_can_mapping *map);
 
 /* ---------------------------------------------------------------------------------------
  * Shipped data, found the same way by ecosim and ecodrived: in the data directory of

@@ -320,18 +320,9 @@ static void stop_threads(log_queue *q, reloader *r)
 static void push_inputs(log_queue *q, const eco_rt *rt, unsigned faults)
 {
     const eco_observation *o = eco_rt_last_observation(rt);
-    const eco_preview *pv = eco_rt_last_preview(rt);
-    const double v[ECO_CAN_IN_COUNT] = {o->speed_mps,
-                                        o->engine_speed_radps,
-                                        o->engine_torque_nm,
-                                        o->accel_pedal,
-                                        o->brake_pedal,
-                                        o->gear,
-                                        o->soc,
-                                        o->battery_voltage_v,
-                                        o->battery_current_a,
-                                        pv->speed_ref_mps[0],
-                                        o->grade_rad};
+    double v[ECO_CAN_IN_COUNT];
+#define ECO_OBS_BUS(member, NAME, key, unit, type, need) v[ECO_CAN_IN_##NAME] = o->member;
+#include "ecodrive/observation.def"
     push_v(q, REC_EVENT, EV_INPUTS, NULL, faults, 0, v);
 }
 
