@@ -97,14 +97,7 @@ static int parse_sweep_args(int argc, char **argv, sweep_args *a)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     a->jobs = cpus < 1 ? 1 : (cpus > ECO_SWEEP_WORKERS_MAX ? ECO_SWEEP_WORKERS_MAX : (int)cpus);
     int rc = eco_sim_parse_args("sweep", argc, argv, opts, sweep_usage, sweep_option, a, &a->c);
-    if (rc)
-        return rc;
-    if (!a->have_vary) {
-        fprintf(stderr, "ecosim sweep: --vary KEY=... is required\n");
-        sweep_usage(stderr);
-        return 2;
-    }
-    return 0;
+    return rc ? rc : eco_sim_require("sweep", a->have_vary, "--vary KEY=...", sweep_usage);
 }
 
 /* The weights of every point, checked before the first (slow) run: a value that leaves

@@ -49,6 +49,15 @@ int eco_sim_load_case(const eco_sim_args *a, eco_vehicle *veh, eco_sim_cycle *cy
     return rc;
 }
 
+int eco_sim_require(const char *cmd, int given, const char *what, void (*usage)(FILE *))
+{
+    if (given)
+        return 0;
+    fprintf(stderr, "ecosim %s: %s is required\n", cmd, what);
+    usage(stderr);
+    return 2;
+}
+
 int eco_sim_args_done(const char *cmd, int argc, char **argv, const char *cycle,
                       void (*usage)(FILE *))
 {
@@ -56,12 +65,7 @@ int eco_sim_args_done(const char *cmd, int argc, char **argv, const char *cycle,
         fprintf(stderr, "ecosim %s: unexpected argument '%s'\n", cmd, argv[optind]);
         return 2;
     }
-    if (!cycle) {
-        fprintf(stderr, "ecosim %s: --cycle is required\n", cmd);
-        usage(stderr);
-        return 2;
-    }
-    return 0;
+    return eco_sim_require(cmd, cycle != NULL, "--cycle", usage);
 }
 
 int eco_sim_number_arg(const char *cmd, const char *opt, const char *s, double lo, double hi,

@@ -14,6 +14,10 @@
 int eco_sim_load_vehicle(const char *path, eco_vehicle *veh);
 int eco_sim_load_cycle(const char *name_or_path, eco_sim_cycle *cyc);
 
+/* An option a command cannot do without: 0 if given, else 2 after printing `ecosim CMD: WHAT
+ * is required` and the usage. */
+int eco_sim_require(const char *cmd, int given, const char *what, void (*usage)(FILE *));
+
 /* The checks every case command ends its parsing with: no stray argument, and a --cycle.
  * Prints the message (and usage) as `ecosim CMD: ...`; returns 0 or the exit status 2. */
 int eco_sim_args_done(const char *cmd, int argc, char **argv, const char *cycle,
