@@ -369,22 +369,13 @@ const eco_rt_config *eco_rt_config_get(const eco_rt *rt)
 
 const char *eco_rt_fault_name(unsigned bit)
 {
-    switch (bit) {
-    case ECO_RT_FAULT_STALE:
-        return "stale input";
-    case ECO_RT_FAULT_RANGE:
-        return "input out of its DBC range";
-    case ECO_RT_FAULT_GARBAGE:
-        return "rejected or garbage input frame";
-    case ECO_RT_FAULT_SOLVER:
-        return "controller failed";
-    case ECO_RT_FAULT_OVERRUN:
-        return "solve overran its budget";
-    case ECO_RT_FAULT_ENCODE:
-        return "setpoint outside the DBC range";
-    case ECO_RT_FAULT_SHUTDOWN:
-        return "shutdown";
-    default:
-        return "";
-    }
+    /* name i is bit i's, in the order of the ECO_RT_FAULT_* bits */
+    static const char *const names[] = {
+        "stale input",       "input out of its DBC range", "rejected or garbage input frame",
+        "controller failed", "solve overran its budget",   "setpoint outside the DBC range",
+        "shutdown"};
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (bit == 1u << i)
+            return names[i];
+    return "";
 }
