@@ -135,38 +135,39 @@ Test(can_mapping, unit_factors)
     unload(&b);
 }
 
+/* Field f of a frame received at t is fresh until t + timeout_ns and stale 1 ns later;
+ * its age is the time since t either way. */
+static void expect_stale_after(const setup *s, eco_can_in_field f, int64_t t, int64_t timeout_ns)
+{
+    double v;
+    int64_t age;
+    cr_expect_eq(eco_can_mapping_read(&s->map, s->rx, f, t + timeout_ns, &v, &age), ECO_OK,
+                 "%s fresh", eco_can_in_field_name(f));
+    cr_expect_eq(age, timeout_ns);
+    cr_expect_eq(eco_can_mapping_read(&s->map, s->rx, f, t + timeout_ns + 1, &v, &age), ECO_ESTALE,
+                 "%s stale", eco_can_in_field_name(f));
+    cr_expect_eq(age, timeout_ns + 1, "the age goes on past the timeout");
+}
+
 Test(can_mapping, staleness_from_cycle_time_and_mapping_override)
 {
     setup a, b;
     const int64_t t = 1000000000;
     double v;
+    int64_t age;
 
     load(&a, DBC_DEFAULT, MAP_DEFAULT);
     cr_assert_eq(eco_can_rx_frame(a.rx, &intel_frames[1], t), ECO_OK);
     /* EcoEngine cycles at 10 ms (GenMsgCycleTime): stale after 30 ms */
-    cr_assert_eq(
-        eco_can_mapping_read(&a.map, a.rx, ECO_CAN_IN_ENGINE_TORQUE_NM, t + 30000000, &v, NULL),
-        ECO_OK);
-    cr_assert_eq(
-        eco_can_mapping_read(&a.map, a.rx, ECO_CAN_IN_ENGINE_TORQUE_NM, t + 30000001, &v, NULL),
-        ECO_ESTALE);
-    cr_assert_eq(eco_can_mapping_read(&a.map, a.rx, ECO_CAN_IN_BATTERY_SOC, t, &v, NULL),
+    expect_stale_after(&a, ECO_CAN_IN_ENGINE_TORQUE_NM, t, 30000000);
+    cr_expect_eq(eco_can_mapping_read(&a.map, a.rx, ECO_CAN_IN_BATTERY_SOC, t, &v, &age),
                  ECO_ESTALE, "never received");
-    int64_t age;
-    eco_can_mapping_read(&a.map, a.rx, ECO_CAN_IN_ENGINE_TORQUE_NM, t + 30000001, &v, &age);
-    cr_expect_eq(age, 30000001, "the age goes on past the timeout");
-    eco_can_mapping_read(&a.map, a.rx, ECO_CAN_IN_BATTERY_SOC, t, &v, &age);
     cr_expect_eq(age, INT64_MAX, "never received: no age");
 
     /* BMS_Status has no cycle time in the DBC; the mapping says 100 ms */
     load(&b, DBC_MOTOROLA, MAP_MOTOROLA);
     cr_assert_eq(eco_can_rx_frame(b.rx, &motorola_frames[3], t), ECO_OK);
-    cr_assert_eq(
-        eco_can_mapping_read(&b.map, b.rx, ECO_CAN_IN_BATTERY_SOC, t + 300000000, &v, NULL),
-        ECO_OK);
-    cr_assert_eq(
-        eco_can_mapping_read(&b.map, b.rx, ECO_CAN_IN_BATTERY_SOC, t + 300000001, &v, NULL),
-        ECO_ESTALE);
+    expect_stale_after(&b, ECO_CAN_IN_BATTERY_SOC, t, 300000000);
     unload(&a);
     unload(&b);
 }

@@ -39,22 +39,30 @@ static eco_evloop *make(void)
     return el;
 }
 
-Test(evloop, periodic_timer_fires_on_its_absolute_grid)
+/* A 20 ms timer calling fn from 20 ms on, run until fn stops the loop; returns its first
+ * deadline. */
+static int64_t run_every_20_ms(eco_evloop_timer_fn fn, ticks *k)
 {
     eco_evloop *el = make();
-    ticks k = {.stop_after = 5};
     int t;
-    cr_assert_eq(eco_evloop_add_timer(el, on_tick, &k, &t), ECO_OK);
+    cr_assert_eq(eco_evloop_add_timer(el, fn, k, &t), ECO_OK);
     int64_t first = eco_clock_ns(CLOCK_MONOTONIC) + 20 * MS;
     cr_assert_eq(eco_evloop_timer_arm(el, t, first, 20 * MS), ECO_OK);
     cr_assert_eq(eco_evloop_run(el, NULL), ECO_OK);
+    eco_evloop_free(el);
+    return first;
+}
+
+Test(evloop, periodic_timer_fires_on_its_absolute_grid)
+{
+    ticks k = {.stop_after = 5};
+    int64_t first = run_every_20_ms(on_tick, &k);
     cr_expect_eq(k.calls, 5);
     for (int i = 0; i < 5; i++) {
         cr_expect_eq(k.deadline[i], first + i * 20 * MS, "tick %d on the grid: no drift", i);
         cr_expect_geq(k.woke[i], k.deadline[i], "tick %d never early", i);
         cr_expect_geq(k.expirations[i], 1u);
     }
-    eco_evloop_free(el);
 }
 
 static void on_slow_tick(eco_evloop *el, int timer, const eco_evloop_tick *t, void *ctx)
@@ -69,20 +77,14 @@ static void on_slow_tick(eco_evloop *el, int timer, const eco_evloop_tick *t, vo
 
 Test(evloop, a_late_callback_is_told_the_deadlines_it_missed)
 {
-    eco_evloop *el = make();
     ticks k = {.stop_after = 3};
-    int t;
-    cr_assert_eq(eco_evloop_add_timer(el, on_slow_tick, &k, &t), ECO_OK);
-    int64_t first = eco_clock_ns(CLOCK_MONOTONIC) + 20 * MS;
-    cr_assert_eq(eco_evloop_timer_arm(el, t, first, 20 * MS), ECO_OK);
-    cr_assert_eq(eco_evloop_run(el, NULL), ECO_OK);
+    int64_t first = run_every_20_ms(on_slow_tick, &k);
     /* the first call ends 50 ms after it began: the deadlines at +20 and +40 ms passed */
     cr_expect_geq(k.expirations[1], 2u, "missed deadlines counted: %lu",
                   (unsigned long)k.expirations[1]);
     cr_expect_eq(k.deadline[1], first + (int64_t)k.expirations[1] * 20 * MS,
                  "told the latest of them");
     cr_expect_eq(k.deadline[2], k.deadline[1] + 20 * MS, "then back on the grid");
-    eco_evloop_free(el);
 }
 
 Test(evloop, one_shot_timer_and_rearming)

@@ -283,11 +283,9 @@ static int fake_step(eco_controller *c, const eco_observation *o, const eco_prev
     (void)p;
     fake_ctl *f = (fake_ctl *)c;
     memset(sp, 0, sizeof *sp);
-    struct timespec t0, t;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    do
-        clock_gettime(CLOCK_MONOTONIC, &t);
-    while ((t.tv_sec - t0.tv_sec) * 1000000L + (t.tv_nsec - t0.tv_nsec) / 1000 < f->busy_us);
+    int64_t t0 = eco_clock_ns(CLOCK_MONOTONIC);
+    while ((eco_clock_ns(CLOCK_MONOTONIC) - t0) / 1000 < f->busy_us)
+        ;
     sp->cmd.throttle = 0.3;
     sp->cmd.engine_on = f->engine_on;
     sp->cmd.engine_power_w = f->engine_power_w;
