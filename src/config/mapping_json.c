@@ -11,10 +11,27 @@
 #include <strings.h>
 
 /* The SI unit a field is in: observation.def's unit tokens, then the outputs' and status'. */
-typedef enum { D_MPS, D_RADPS, D_NM, D_FRACTION, D_COUNT, D_V, D_A, D_RAD, D_US, D_W, D_RAW } dim;
+typedef enum {
+    D_MPS,
+    D_RADPS,
+    D_NM,
+    D_FRACTION,
+    D_COUNT,
+    D_V,
+    D_A,
+    D_RAD,
+    D_US,
+    D_W,
+    D_RAW,
+    D_N
+} dim;
 
-static const char *const dim_si[] = {
-    "m/s", "rad/s", "Nm", "fraction 0..1", "a count", "V", "A", "rad", "us", "W", "raw"};
+/* How the unit is named in messages. */
+static const char *const dim_si[D_N] = {
+    [D_MPS] = "m/s",       [D_RADPS] = "rad/s", [D_NM] = "Nm",   [D_FRACTION] = "fraction 0..1",
+    [D_COUNT] = "a count", [D_V] = "V",         [D_A] = "A",     [D_RAD] = "rad",
+    [D_US] = "us",         [D_W] = "W",         [D_RAW] = "raw",
+};
 
 typedef struct {
     const char *key;
