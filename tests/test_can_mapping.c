@@ -3,6 +3,7 @@
  * bad mappings are refused with the name or the JSON path. */
 #include "ecodrive/can.h"
 #include "ecodrive/config.h"
+#include "tmpfile_fixture.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -413,17 +414,11 @@ Test(can_mapping, bad_mappings_refused_with_name_or_path)
 Test(can_mapping, missing_signal_refused_from_file_with_its_name)
 {
     char *base = slurp(MAP_DEFAULT), *text = replace(base, "\"EcoRegen\"", "\"EcoRegenTorque\"");
-    const char *dir = getenv("TMPDIR");
     char path[256];
     eco_can_db *db;
     eco_can_mapping map;
-    int fd;
 
-    snprintf(path, sizeof path, "%s/eco_can_map_XXXXXX", dir && *dir ? dir : P_tmpdir);
-    fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
+    write_tmp(path, "can_map", text);
     cr_assert_eq(eco_can_db_load(DBC_DEFAULT, &db), ECO_OK);
     cr_assert_eq(eco_cfg_mapping_load(path, db, &map), ECO_ENOENT);
     cr_assert(strstr(eco_last_error(), path), "%s", eco_last_error());
