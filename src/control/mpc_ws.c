@@ -2,6 +2,7 @@
  * and what the table fixes for the workspace's life (the kinetic-energy and distance
  * prices, the regen share, the levels each pair can use). See include/ecodrive/mpc.h. */
 #include "mpc_internal.h"
+#include "table_cache.h"
 
 #include <math.h>
 #include <string.h>
@@ -263,8 +264,22 @@ static void ws_terms(eco_mpc_ws *ws, double soc_ref)
     pair_levels_make(ws);
 }
 
+void eco_mpc_ws_table_dims(const eco_vehicle *veh, const eco_mpc_settings *s, eco_mpc_table *t,
+                           double *soc_ref)
+{
+    table_dims(veh, s, t);
+    *soc_ref = s->soc_ref >= 0.0 ? s->soc_ref : veh->battery.soc_init;
+}
+
 int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_settings *s,
                       const eco_mpc_weights *w, const eco_mpc_dims *d, eco_mpc_ws **out, void *mem)
+{
+    return eco_mpc_ws_create_from(veh, dt_s, s, w, d, NULL, out, mem);
+}
+
+int eco_mpc_ws_create_from(const eco_vehicle *veh, double dt_s, const eco_mpc_settings *s,
+                           const eco_mpc_weights *w, const eco_mpc_dims *d,
+                           const eco_mpc_transitions *tr, eco_mpc_ws **out, void *mem)
 {
     eco_mpc_ws *ws = mem;
     memset(ws, 0, sizeof *ws);
@@ -292,7 +307,12 @@ int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
     ws->m_eff = veh->mass_kg + veh->rotating_mass_kg;
     ws->n_off = d->n_offsets;
     double soc_ref = s->soc_ref >= 0.0 ? s->soc_ref : veh->battery.soc_init;
-    int rc = eco_mpc_table_build(veh, w, soc_ref, &ws->tab, table_mem);
+    if (tr && memcmp(&tr->tab.soc_ref, &soc_ref, sizeof soc_ref)) {
+        eco_set_error("mpc: the transitions were made at another SOC");
+        return ECO_EINVAL;
+    }
+    int rc = tr ? eco_mpc_table_from_transitions(tr, w, &ws->tab, table_mem)
+                : eco_mpc_table_build(veh, w, soc_ref, &ws->tab, table_mem);
     if (rc)
         return rc;
     ws_terms(ws, soc_ref);
