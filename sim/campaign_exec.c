@@ -2,6 +2,7 @@
 #include "campaign_exec.h"
 
 #include "campaign_pool.h"
+#include "controllers.h"
 #include "jsonl.h"
 
 #include <errno.h>
@@ -285,8 +286,24 @@ static int read_old(exec_state *s, eco_sim_jsonl *old)
     return 0;
 }
 
+/* With workers, this process makes each vehicle's MPC table before they start: they fork
+ * with it in the process's table cache (its pages shared) rather than each building it. */
+static void warm_tables(const exec_state *s)
+{
+    const eco_campaign *c = s->x->c;
+    for (int v = 0; v < c->n_vehicles && s->x->jobs > 1; v++) {
+        int mpc = 0;
+        for (int j = 0; j < s->n_jobs && !mpc; j++)
+            mpc = s->job_case[j].vehicle == v && s->job_case[j].controller == ECO_CAMPAIGN_MPC;
+        eco_controller *ctl = mpc ? eco_sim_mpc_create(&c->vehicles[v], c->sim.dt_s, NULL) : NULL;
+        if (ctl)
+            ctl->destroy(ctl);
+    }
+}
+
 static int run_planned(exec_state *s)
 {
+    warm_tables(s);
     eco_sim_progress progress;
     eco_sim_progress_begin(&progress, s->x->what, s->n_jobs, s->x->quiet);
     eco_sim_pool pool = {s->n_jobs, s->x->jobs, sizeof(eco_campaign_result), run_job, take_job,
