@@ -184,6 +184,30 @@ static double nominal_price(const eco_mpc_ws *ws)
                : 0.0;
 }
 
+/* The range [*a, *z] of scaled equivalence factors over which level l of a pair is not above
+ * level m (cost + s x battery energy, within tol), narrowed. The values are the table's
+ * floats as doubles with their magnitudes; s_abs the largest |s| of the range. The bounds
+ * never are NaN (they start finite and only take finite values or a - 1), so a comparison
+ * does what fmin and fmax would, inline. */
+typedef struct {
+    double c, b, abs_c, abs_b;
+} level_values;
+
+static void narrow(const level_values *l, const level_values *m, double s_abs, double *a, double *z)
+{
+    double d0 = l->c - m->c, db = l->b - m->b;
+    double tol = 1e-6 * (l->abs_c + m->abs_c + s_abs * (l->abs_b + m->abs_b)) + 1e-12;
+    if (db > 0.0) {
+        double x = (tol - d0) / db;
+        *z = x < *z ? x : *z;
+    } else if (db < 0.0) {
+        double x = (tol - d0) / db;
+        *a = x > *a ? x : *a;
+    } else if (d0 > tol) {
+        *z = *a - 1.0;
+    }
+}
+
 /* For every pair, the engine levels that can be least (cost + s x battery energy) for some
  * equivalence factor the step can use, [0.2 s0, 4 s0] rounded to S_QUANTUM: a level above
  * another over that whole range never wins, so the minimum skips it. A small tolerance
@@ -193,34 +217,30 @@ static void pair_levels_make(eco_mpc_ws *ws)
     const eco_mpc_table *t = &ws->tab;
     double f = ws->w.fuel_per_g / ws->lhv;
     double s_lo = (0.2 * ws->s0 - 2.0 * S_QUANTUM) * f, s_hi = (4.0 * ws->s0 + 2.0 * S_QUANTUM) * f;
+    double s_abs = fmax(fabs(s_lo), fabs(s_hi));
     size_t pairs = (size_t)t->n_nodes * (size_t)ws->n_off;
+    /* A hybrid's horizon keeps engine off (level 0) and on apart: off whenever it is
+     * feasible, and the on-levels that can be least among the on-levels. */
+    int first_on = ws->hybrid ? 1 : 0;
+    level_values v[ECO_MPC_LEVELS_MAX];
+    int ok[ECO_MPC_LEVELS_MAX];
     for (size_t p = 0; p < pairs; p++) {
         const float *c = t->cost + p * (size_t)t->n_levels;
         const float *b = t->battery_j + p * (size_t)t->n_levels;
         uint64_t mask = 0;
-        /* A hybrid's horizon keeps engine off (level 0) and on apart: off whenever it is
-         * feasible, and the on-levels that can be least among the on-levels. */
-        int first_on = ws->hybrid ? 1 : 0;
-        if (ws->hybrid && isfinite(c[0]) && isfinite(b[0]))
+        for (int l = 0; l < t->n_levels; l++) {
+            ok[l] = isfinite(c[l]) && isfinite(b[l]);
+            v[l] = (level_values){c[l], b[l], fabs(c[l]), fabs(b[l])};
+        }
+        if (ws->hybrid && ok[0])
             mask |= 1u;
         for (int l = first_on; l < t->n_levels; l++) {
-            if (!isfinite(c[l]) || !isfinite(b[l]))
+            if (!ok[l])
                 continue;
             double a = s_lo, z = s_hi;
-            for (int m = first_on; m < t->n_levels && a <= z; m++) {
-                if (m == l || !isfinite(c[m]) || !isfinite(b[m]))
-                    continue;
-                double d0 = (double)c[l] - c[m], db = (double)b[l] - b[m];
-                double tol = 1e-6 * (fabs(c[l]) + fabs(c[m]) +
-                                     fmax(fabs(s_lo), fabs(s_hi)) * (fabs(b[l]) + fabs(b[m]))) +
-                             1e-12;
-                if (db > 0.0)
-                    z = fmin(z, (tol - d0) / db);
-                else if (db < 0.0)
-                    a = fmax(a, (tol - d0) / db);
-                else if (d0 > tol)
-                    z = a - 1.0;
-            }
+            for (int m = first_on; m < t->n_levels && a <= z; m++)
+                if (m != l && ok[m])
+                    narrow(&v[l], &v[m], s_abs, &a, &z);
             if (a <= z)
                 mask |= (uint64_t)1 << l;
         }
