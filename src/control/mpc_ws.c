@@ -208,6 +208,27 @@ static void narrow(const level_values *l, const level_values *m, double s_abs, d
     }
 }
 
+/* Whether level l can be least for some scaled factor in [s_lo, s_hi]: no other feasible
+ * level m is below it over the whole range. The verdict does not depend on the order the
+ * levels m are tried in (the range only narrows, and an empty range stays empty), so the
+ * one that ruled out the last level is tried first: it mostly rules this one out too. */
+static int can_be_least(const level_values *v, const int *ok, int first_on, int n, int l,
+                        const double s_range[3], int *killer)
+{
+    double a = s_range[0], z = s_range[1];
+    int k = *killer;
+    if (k != l && k >= first_on && ok[k])
+        narrow(&v[l], &v[k], s_range[2], &a, &z);
+    for (int m = first_on; m < n && a <= z; m++) {
+        if (m == l || m == k || !ok[m])
+            continue;
+        narrow(&v[l], &v[m], s_range[2], &a, &z);
+        if (!(a <= z))
+            *killer = m;
+    }
+    return a <= z;
+}
+
 /* For every pair, the engine levels that can be least (cost + s x battery energy) for some
  * equivalence factor the step can use, [0.2 s0, 4 s0] rounded to S_QUANTUM: a level above
  * another over that whole range never wins, so the minimum skips it. A small tolerance
@@ -217,11 +238,11 @@ static void pair_levels_make(eco_mpc_ws *ws)
     const eco_mpc_table *t = &ws->tab;
     double f = ws->w.fuel_per_g / ws->lhv;
     double s_lo = (0.2 * ws->s0 - 2.0 * S_QUANTUM) * f, s_hi = (4.0 * ws->s0 + 2.0 * S_QUANTUM) * f;
-    double s_abs = fmax(fabs(s_lo), fabs(s_hi));
+    const double s_range[3] = {s_lo, s_hi, fmax(fabs(s_lo), fabs(s_hi))};
     size_t pairs = (size_t)t->n_nodes * (size_t)ws->n_off;
     /* A hybrid's horizon keeps engine off (level 0) and on apart: off whenever it is
      * feasible, and the on-levels that can be least among the on-levels. */
-    int first_on = ws->hybrid ? 1 : 0;
+    int first_on = ws->hybrid ? 1 : 0, killer = -1;
     level_values v[ECO_MPC_LEVELS_MAX];
     int ok[ECO_MPC_LEVELS_MAX];
     for (size_t p = 0; p < pairs; p++) {
@@ -234,16 +255,9 @@ static void pair_levels_make(eco_mpc_ws *ws)
         }
         if (ws->hybrid && ok[0])
             mask |= 1u;
-        for (int l = first_on; l < t->n_levels; l++) {
-            if (!ok[l])
-                continue;
-            double a = s_lo, z = s_hi;
-            for (int m = first_on; m < t->n_levels && a <= z; m++)
-                if (m != l && ok[m])
-                    narrow(&v[l], &v[m], s_abs, &a, &z);
-            if (a <= z)
+        for (int l = first_on; l < t->n_levels; l++)
+            if (ok[l] && can_be_least(v, ok, first_on, t->n_levels, l, s_range, &killer))
                 mask |= (uint64_t)1 << l;
-        }
         ws->pair_levels[p] = mask;
     }
 }

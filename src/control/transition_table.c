@@ -1,7 +1,8 @@
 /* The transition table over a speed grid (transition.h): its sizes and one-block layout,
  * the weight-free transitions eco_mpc_eval gives for every entry, and the table priced from
  * them by the weights. eco_mpc_table_build and eco_mpc_table_from_transitions price a pair
- * by the same code, so a table made from cached transitions is the one built afresh. */
+ * by the same code from the same stored form, so a table made from cached transitions is
+ * the one built afresh. */
 #include "transition.h"
 
 #include <math.h>
@@ -98,52 +99,51 @@ static int in_reach(const eco_mpc_table *t, int i, int d)
     return i + d >= 0 && i + d < t->n_nodes;
 }
 
+/* One pair's candidates in the form the transitions keep them: battery energy as the float
+ * the table holds, the gear as its byte. */
+typedef struct {
+    double fuel_g[VAR_MAX], nox_g[VAR_MAX];
+    float battery_j[VAR_MAX];
+    unsigned char gear[VAR_MAX], feasible[VAR_MAX];
+} pair_scratch;
+
+/* A pair's candidates to price, in the transitions or in a scratch. */
+typedef struct {
+    const double *fuel_g, *nox_g;
+    const float *battery_j;
+    const unsigned char *gear, *feasible;
+} pair_view;
+
+static pair_view view_of(const eco_mpc_transitions *tr, size_t pair)
+{
+    size_t e = pair * (size_t)tr->n_var;
+    return (pair_view){tr->fuel_g + e, tr->nox_g + e, tr->battery_j + e, tr->gear + e,
+                       tr->feasible + e};
+}
+
+static pair_view view_of_scratch(const pair_scratch *s)
+{
+    return (pair_view){s->fuel_g, s->nox_g, s->battery_j, s->gear, s->feasible};
+}
+
 /* eco_mpc_eval of every candidate of pair (i, d): the engine levels at soc_ref, or the
  * gears of a stepped box (at SOC 0, engine power 0, as the gear choice has always been). */
 static void pair_eval(const eco_vehicle *v, const eco_mpc_transitions *tr, int i, int d,
-                      eco_mpc_eval_out *o)
+                      pair_scratch *s)
 {
     const eco_mpc_table *t = &tr->tab;
     double v0 = i * t->dv_mps, v1 = (i + d) * t->dv_mps;
     for (int c = 0; c < tr->n_var; c++) {
+        eco_mpc_eval_out o;
         if (tr->stepped)
-            eco_mpc_eval(v, v0, v1, t->stage_s, 0.0, 0.0, c + 1, 0.0, &o[c]);
+            eco_mpc_eval(v, v0, v1, t->stage_s, 0.0, 0.0, c + 1, 0.0, &o);
         else
-            eco_mpc_eval(v, v0, v1, t->stage_s, 0.0, t->soc_ref, 0, t->level_power_w[c], &o[c]);
-    }
-}
-
-static void pair_store(eco_mpc_transitions *tr, size_t pair, const eco_mpc_eval_out *o)
-{
-    for (int c = 0; c < tr->n_var; c++) {
-        size_t e = pair * (size_t)tr->n_var + (size_t)c;
-        tr->fuel_g[e] = o[c].fuel_g;
-        tr->nox_g[e] = o[c].nox_g;
-        tr->battery_j[e] = (float)o[c].battery_j;
-        tr->gear[e] = (unsigned char)o[c].gear;
-        tr->feasible[e] = o[c].feasible != 0;
-    }
-}
-
-/* An evaluation as pair_store keeps it. */
-static void kept_form(eco_mpc_eval_out *o)
-{
-    o->battery_j = (float)o->battery_j;
-    o->gear = (unsigned char)o->gear;
-    o->feasible = o->feasible != 0;
-}
-
-/* What pair_store kept, as eco_mpc_eval gave it: the table keeps battery energy and the
- * gear in float and a byte, so these round trips are exact for it. */
-static void pair_load(const eco_mpc_transitions *tr, size_t pair, eco_mpc_eval_out *o)
-{
-    for (int c = 0; c < tr->n_var; c++) {
-        size_t e = pair * (size_t)tr->n_var + (size_t)c;
-        o[c].fuel_g = tr->fuel_g[e];
-        o[c].nox_g = tr->nox_g[e];
-        o[c].battery_j = tr->battery_j[e];
-        o[c].gear = tr->gear[e];
-        o[c].feasible = tr->feasible[e];
+            eco_mpc_eval(v, v0, v1, t->stage_s, 0.0, t->soc_ref, 0, t->level_power_w[c], &o);
+        s->fuel_g[c] = o.fuel_g;
+        s->nox_g[c] = o.nox_g;
+        s->battery_j[c] = (float)o.battery_j;
+        s->gear[c] = (unsigned char)o.gear;
+        s->feasible[c] = o.feasible != 0;
     }
 }
 
@@ -152,15 +152,20 @@ void eco_mpc_transitions_build(const eco_vehicle *v, eco_mpc_transitions *tr, vo
     memset(mem, 0, eco_mpc_transitions_memsize(tr));
     transitions_layout(tr, mem);
     const eco_mpc_table *t = &tr->tab;
-    eco_mpc_eval_out o[VAR_MAX];
+    size_t n = (size_t)tr->n_var;
+    pair_scratch s;
     for (int i = 0; i < t->n_nodes; i++)
         for (int d = t->off_min; d <= t->off_max; d++) {
             if (!in_reach(t, i, d))
                 continue;
-            pair_eval(v, tr, i, d, o);
-            pair_store(tr,
-                       (size_t)i * (size_t)(t->off_max - t->off_min + 1) + (size_t)(d - t->off_min),
-                       o);
+            pair_eval(v, tr, i, d, &s);
+            size_t e =
+                ((size_t)i * (size_t)(t->off_max - t->off_min + 1) + (size_t)(d - t->off_min)) * n;
+            memcpy(tr->fuel_g + e, s.fuel_g, n * sizeof s.fuel_g[0]);
+            memcpy(tr->nox_g + e, s.nox_g, n * sizeof s.nox_g[0]);
+            memcpy(tr->battery_j + e, s.battery_j, n * sizeof s.battery_j[0]);
+            memcpy(tr->gear + e, s.gear, n);
+            memcpy(tr->feasible + e, s.feasible, n);
         }
 }
 
@@ -176,66 +181,59 @@ int eco_mpc_transitions_spot_check(const eco_vehicle *v, const eco_mpc_transitio
 {
     const eco_mpc_table *t = &tr->tab;
     int n_off = t->off_max - t->off_min + 1;
-    size_t pairs = n_pairs(t);
-    eco_mpc_eval_out o[VAR_MAX], kept[VAR_MAX];
+    size_t pairs = n_pairs(t), n = (size_t)tr->n_var;
+    pair_scratch s;
     for (int k = 0; k < n_check && pairs > 0; k++) {
         size_t p = spot_pair(k, pairs);
         int i = (int)(p / (size_t)n_off), d = (int)(p % (size_t)n_off) + t->off_min;
-        memset(o, 0, sizeof o);
+        memset(&s, 0, sizeof s); /* out of reach: the zeros the build leaves */
         if (in_reach(t, i, d))
-            pair_eval(v, tr, i, d, o);
-        for (int c = 0; c < tr->n_var; c++)
-            kept_form(&o[c]);
-        pair_load(tr, p, kept);
-        for (int c = 0; c < tr->n_var; c++)
-            if (memcmp(&o[c].fuel_g, &kept[c].fuel_g, sizeof(double)) ||
-                memcmp(&o[c].nox_g, &kept[c].nox_g, sizeof(double)) ||
-                memcmp(&o[c].battery_j, &kept[c].battery_j, sizeof(double)) ||
-                o[c].gear != kept[c].gear || o[c].feasible != kept[c].feasible)
-                return 0;
+            pair_eval(v, tr, i, d, &s);
+        pair_view kept = view_of(tr, p);
+        if (memcmp(s.fuel_g, kept.fuel_g, n * sizeof s.fuel_g[0]) ||
+            memcmp(s.nox_g, kept.nox_g, n * sizeof s.nox_g[0]) ||
+            memcmp(s.battery_j, kept.battery_j, n * sizeof s.battery_j[0]) ||
+            memcmp(s.gear, kept.gear, n) || memcmp(s.feasible, kept.feasible, n))
+            return 0;
     }
     return 1;
 }
 
 /* ---- the table priced by the weights ------------------------------------------------ */
 
-/* Best gear of a stepped box for one transition, by weighted cost (the first of equal cost);
- * all zero (infeasible) when no gear makes it. */
-static void best_gear(const eco_mpc_weights *w, const eco_mpc_eval_out *o, int n_gears,
-                      eco_mpc_eval_out *best)
+/* Best gear of a stepped box for one transition, by weighted cost (the first of equal
+ * cost): its candidate, or -1 when no gear makes it. */
+static int best_gear(const eco_mpc_weights *w, const pair_view *o, int n_gears)
 {
     double best_cost = INFINITY;
-    memset(best, 0, sizeof *best);
+    int best = -1;
     for (int k = 0; k < n_gears; k++) {
-        double c = eco_mpc_fuel_nox_cost(w, o[k].fuel_g, o[k].nox_g);
-        if (o[k].feasible && c < best_cost) {
+        double c = eco_mpc_fuel_nox_cost(w, o->fuel_g[k], o->nox_g[k]);
+        if (o->feasible[k] && c < best_cost) {
             best_cost = c;
-            *best = o[k];
+            best = k;
         }
     }
+    return best;
 }
 
 /* Entries (i, d, *) of the table from the candidates o (NULL: out of reach). */
-static void pair_price(const eco_mpc_weights *w, const eco_mpc_transitions *tr,
-                       const eco_mpc_eval_out *o, eco_mpc_table *t, int i, int d)
+static void pair_price(const eco_mpc_weights *w, const eco_mpc_transitions *tr, const pair_view *o,
+                       eco_mpc_table *t, int i, int d)
 {
     size_t pair = (size_t)i * (size_t)(t->off_max - t->off_min + 1) + (size_t)(d - t->off_min);
-    eco_mpc_eval_out best;
-    if (o && tr->stepped)
-        best_gear(w, o, tr->n_var, &best);
+    int best = o && tr->stepped ? best_gear(w, o, tr->n_var) : -1;
     t->gear[pair] = 0;
     for (int l = 0; l < t->n_levels; l++) {
         size_t k = eco_mpc_table_at(t, i, d, l);
         t->cost[k] = INFINITY;
         t->battery_j[k] = 0.0f;
-        if (!o)
+        int e = tr->stepped ? best : l;
+        if (!o || e < 0 || !o->feasible[e])
             continue;
-        const eco_mpc_eval_out *e = tr->stepped ? &best : &o[l];
-        if (!e->feasible)
-            continue;
-        t->cost[k] = (float)eco_mpc_fuel_nox_cost(w, e->fuel_g, e->nox_g);
-        t->battery_j[k] = (float)e->battery_j;
-        t->gear[pair] = (unsigned char)e->gear;
+        t->cost[k] = (float)eco_mpc_fuel_nox_cost(w, o->fuel_g[e], o->nox_g[e]);
+        t->battery_j[k] = o->battery_j[e];
+        t->gear[pair] = o->gear[e];
     }
 }
 
@@ -259,13 +257,14 @@ int eco_mpc_table_build(const eco_vehicle *v, const eco_mpc_weights *w, double s
     t->soc_ref = soc_ref;
     eco_mpc_transitions tr;
     eco_mpc_transitions_dims(v, t, soc_ref, &tr);
-    eco_mpc_eval_out o[VAR_MAX];
+    pair_scratch s;
+    pair_view o = view_of_scratch(&s);
     for (int i = 0; i < t->n_nodes; i++)
         for (int d = t->off_min; d <= t->off_max; d++) {
             int reach = in_reach(t, i, d);
             if (reach)
-                pair_eval(v, &tr, i, d, o);
-            pair_price(w, &tr, reach ? o : NULL, t, i, d);
+                pair_eval(v, &tr, i, d, &s);
+            pair_price(w, &tr, reach ? &o : NULL, t, i, d);
         }
     return ECO_OK;
 }
@@ -290,14 +289,10 @@ int eco_mpc_table_from_transitions(const eco_mpc_transitions *tr, const eco_mpc_
         return rc;
     t->soc_ref = tr->tab.soc_ref;
     int n_off = t->off_max - t->off_min + 1;
-    eco_mpc_eval_out o[VAR_MAX];
-    memset(o, 0, sizeof o);
     for (int i = 0; i < t->n_nodes; i++)
         for (int d = t->off_min; d <= t->off_max; d++) {
-            int reach = in_reach(t, i, d);
-            if (reach)
-                pair_load(tr, (size_t)i * (size_t)n_off + (size_t)(d - t->off_min), o);
-            pair_price(w, tr, reach ? o : NULL, t, i, d);
+            pair_view o = view_of(tr, (size_t)i * (size_t)n_off + (size_t)(d - t->off_min));
+            pair_price(w, tr, in_reach(t, i, d) ? &o : NULL, t, i, d);
         }
     return ECO_OK;
 }
