@@ -286,15 +286,13 @@ static int read_old(exec_state *s, eco_sim_jsonl *old)
     return 0;
 }
 
-/* With workers, this process makes each vehicle's MPC table before they start: they fork
- * with it in the process's table cache (its pages shared) rather than each building it. */
-static void warm_tables(const exec_state *s)
+void eco_campaign_warm_tables(const eco_campaign *c, const eco_campaign_case *cases, int n,
+                              int jobs)
 {
-    const eco_campaign *c = s->x->c;
-    for (int v = 0; v < c->n_vehicles && s->x->jobs > 1; v++) {
+    for (int v = 0; v < c->n_vehicles && jobs > 1; v++) {
         int mpc = 0;
-        for (int j = 0; j < s->n_jobs && !mpc; j++)
-            mpc = s->job_case[j].vehicle == v && s->job_case[j].controller == ECO_CAMPAIGN_MPC;
+        for (int j = 0; j < n && !mpc; j++)
+            mpc = cases[j].vehicle == v && cases[j].controller == ECO_CAMPAIGN_MPC;
         eco_controller *ctl = mpc ? eco_sim_mpc_create(&c->vehicles[v], c->sim.dt_s, NULL) : NULL;
         if (ctl)
             ctl->destroy(ctl);
@@ -303,7 +301,7 @@ static void warm_tables(const exec_state *s)
 
 static int run_planned(exec_state *s)
 {
-    warm_tables(s);
+    eco_campaign_warm_tables(s->x->c, s->job_case, s->n_jobs, s->x->jobs);
     eco_sim_progress progress;
     eco_sim_progress_begin(&progress, s->x->what, s->n_jobs, s->x->quiet);
     eco_sim_pool pool = {s->n_jobs, s->x->jobs, sizeof(eco_campaign_result), run_job, take_job,
