@@ -14,8 +14,8 @@
 #define BLOB_VERSION 1
 #define BLOB_MAGIC   "ECOMPCTT"
 /* Pairs a stored table must match the model on when it is loaded: a stale table (from a
- * build whose model gives other values) fails it, at the cost of about as many pairs'
- * evaluations as a build does in a few milliseconds. */
+ * build whose model gives other values) fails it. A small part of the table's tens of
+ * thousands of pairs, so the check costs little beside the build it saves. */
 #define SPOT_PAIRS 64
 
 /* The grid part of the key: fixed-width fields only, so it has no padding. */
