@@ -7,16 +7,23 @@
  *  - mpc_allocs: allocations made inside the steps (target 0);
  *  - closed_loop: WLTC 3b at 10 Hz with the MPC, seconds and times real time (target
  *    2000x, under 0.9 s); the one-off create (table build) is reported apart;
- *  - dp_solve_s: the hybrid DP over WLTC 3b at the default grid (target 10 s).
+ *  - dp_solve_s: the hybrid DP over WLTC 3b at the default grid (target 10 s);
+ *  - mpc_create_ms: eco_mpc_create's wall time, median, p99 and max (target 50 ms), and
+ *    the median of its thread CPU time (what a loaded machine inflates less):
+ *    fresh (the table built), cached (from the transitions in an eco_mpc_cache, a new
+ *    weight point each time, as a campaign makes them) and from a folder (a new process
+ *    cache over a --cache-dir folder each time: a campaign shard's first MPC).
  * Every figure is the median over --runs runs (default 3), with the range; allocations
  * are the most any run made. The runs are
  * deterministic, so the least time each step took over the runs is its work without the
  * machine's interruptions; max_of_step_minima is the largest of those.
  *
- * usage: bench_mpc [--runs N] [--no-dp] [VEHICLE.json]. Never asserts.
+ * usage: bench_mpc [--runs N] [--no-dp] [--creates N] [--create-only] [VEHICLE.json].
+ * Never asserts.
  * Not offered: SCHED_FIFO. Running flat out at real-time priority trips the kernel's RT
  * throttling (sched_rt_runtime_us: 0.95 s per 1 s), which stalls the bench ~50 ms; the
  * daemon's 10 Hz loop sleeps between steps and never meets it (bench_rt measures that). */
+#include "campaign_cache.h"
 #include "controllers.h"
 #include "ecodrive/dp.h"
 #include "ecodrive/mpc.h"
@@ -24,14 +31,17 @@
 #include "runner.h"
 #include "session.h"
 
+#include <dirent.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#define MAX_RUNS 15
+#define MAX_RUNS    15
+#define MAX_CREATES 200
 
 static double clock_us(clockid_t id)
 {
@@ -246,34 +256,115 @@ static int dp_time(const eco_vehicle *veh, const eco_sim_cycle *cyc)
     return 0;
 }
 
+/* ---- create time ------------------------------------------------------------------ */
+
+typedef enum { CREATE_FRESH, CREATE_CACHED, CREATE_FOLDER } create_kind;
+
+static const char *const CREATE_NAMES[] = {"fresh", "cached", "folder"};
+
+/* One eco_mpc_create of kind k at weight point i (NOx weight over two decades): wall ms,
+ * and the thread's CPU ms to *cpu_ms. */
+static double create_ms(const eco_vehicle *veh, create_kind k, int i, const char *dir,
+                        double *cpu_ms)
+{
+    eco_mpc_settings s;
+    eco_mpc_settings_default(&s);
+    eco_mpc_weights w;
+    eco_mpc_weights_default(&w);
+    w.nox_per_mg = 0.0005 * pow(100.0, (i % 16) / 15.0);
+    if (k == CREATE_FOLDER && eco_sim_mpc_cache_dir_set("bench_mpc", dir))
+        return NAN;
+    eco_mpc_cache *c = k == CREATE_FRESH ? NULL : eco_sim_mpc_cache();
+    double t0 = clock_us(CLOCK_MONOTONIC), c0 = clock_us(CLOCK_THREAD_CPUTIME_ID);
+    eco_controller *mpc = eco_mpc_create_cached(c, veh, 0.1, &s, &w);
+    *cpu_ms = (clock_us(CLOCK_THREAD_CPUTIME_ID) - c0) / 1e3;
+    double t = (clock_us(CLOCK_MONOTONIC) - t0) / 1e3;
+    if (!mpc) {
+        fprintf(stderr, "bench_mpc: %s\n", eco_last_error());
+        return NAN;
+    }
+    mpc->destroy(mpc);
+    return t;
+}
+
+static void remove_folder(const char *dir)
+{
+    DIR *d = opendir(dir);
+    char path[4200];
+    for (struct dirent *e; d && (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
+            unlink(path);
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+/* n creates of each kind (fresh: at most 5, each builds the table); one JSON line. */
+static int create_times(const eco_vehicle *veh, int n)
+{
+    const char *env = getenv("TMPDIR");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/bench_mpc_XXXXXX", env && *env ? env : "/tmp");
+    if (!mkdtemp(dir))
+        return 1;
+    double v[3][MAX_CREATES], cpu[3][MAX_CREATES], unused;
+    int count[3] = {n < 5 ? n : 5, n, n}, rc = 0;
+    eco_sim_mpc_cache_dir_set("bench_mpc", dir); /* the first cached create fills the folder */
+    for (int k = CREATE_CACHED; k <= CREATE_FOLDER && !rc; k++)
+        rc = isnan(create_ms(veh, (create_kind)k, -1, dir, &unused)); /* warm-up */
+    for (int k = 0; k < 3 && !rc; k++)
+        for (int i = 0; i < count[k] && !rc; i++)
+            rc = isnan(v[k][i] = create_ms(veh, (create_kind)k, i, dir, &cpu[k][i]));
+    remove_folder(dir);
+    if (rc)
+        return 1;
+    printf("{\"figure\":\"mpc_create_ms\",\"vehicle\":\"%s\",", veh->name);
+    for (int k = 0; k < 3; k++) {
+        double p50 = pct(v[k], count[k], 0.5), p99 = pct(v[k], count[k], 0.99);
+        printf("\"%s\":{\"n\":%d,\"p50\":%.2f,\"p99\":%.2f,\"max\":%.2f,\"cpu_p50\":%.2f},",
+               CREATE_NAMES[k], count[k], p50, p99, v[k][count[k] - 1], pct(cpu[k], count[k], 0.5));
+    }
+    printf("\"target_ms\":50}\n");
+    fflush(stdout);
+    return 0;
+}
+
 static void usage(FILE *fp)
 {
     fprintf(fp,
             "usage: bench_mpc [--runs N] [--no-dp] [VEHICLE.json]\n"
             "  --runs N          closed-loop runs per case, medians reported (1..%d, "
             "default 3)\n"
-            "  --no-dp           skip the DP timing\n",
-            MAX_RUNS);
+            "  --no-dp           skip the DP timing\n"
+            "  --creates N       eco_mpc_create timings per kind (1..%d, default 40; fresh\n"
+            "                    at most 5)\n"
+            "  --create-only     only the create timings\n",
+            MAX_RUNS, MAX_CREATES);
 }
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {{"runs", required_argument, 0, 'r'},
-                                         {"no-dp", no_argument, 0, 'n'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    int runs = 3, no_dp = 0, c;
+    static const struct option opts[] = {
+        {"runs", required_argument, 0, 'r'},    {"no-dp", no_argument, 0, 'n'},
+        {"creates", required_argument, 0, 'C'}, {"create-only", no_argument, 0, 'O'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+    int runs = 3, no_dp = 0, creates = 40, create_only = 0, c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'r')
             runs = atoi(optarg);
         else if (c == 'n')
             no_dp = 1;
+        else if (c == 'C')
+            creates = atoi(optarg);
+        else if (c == 'O')
+            create_only = 1;
         else {
             usage(c == 'h' ? stdout : stderr);
             return c == 'h' ? 0 : 2;
         }
     }
-    if (runs < 1 || runs > MAX_RUNS || argc - optind > 1) {
+    if (runs < 1 || runs > MAX_RUNS || creates < 1 || creates > MAX_CREATES || argc - optind > 1) {
         usage(stderr);
         return 2;
     }
@@ -283,7 +374,9 @@ int main(int argc, char **argv)
         return 2;
     if (eco_sim_load_cycle("wltc_class3b", &cyc))
         return 2;
-    int rc = bench_case(&veh, &cyc, 0.0, 0.0, "wltc_class3b_exact", runs) ||
+    int rc = create_times(&veh, creates);
+    if (!rc && !create_only)
+        rc = bench_case(&veh, &cyc, 0.0, 0.0, "wltc_class3b_exact", runs) ||
              bench_case(&veh, &cyc, 2.0, 1.0, "wltc_class3b_band_2kmh_1s", runs) ||
              (!no_dp && dp_time(&veh, &cyc));
     eco_sim_cycle_free(&cyc);

@@ -2,6 +2,7 @@
 #include "campaign_exec.h"
 
 #include "campaign_pool.h"
+#include "controllers.h"
 #include "jsonl.h"
 
 #include <errno.h>
@@ -285,8 +286,22 @@ static int read_old(exec_state *s, eco_sim_jsonl *old)
     return 0;
 }
 
+void eco_campaign_warm_tables(const eco_campaign *c, const eco_campaign_case *cases, int n,
+                              int jobs)
+{
+    for (int v = 0; v < c->n_vehicles && jobs > 1; v++) {
+        int mpc = 0;
+        for (int j = 0; j < n && !mpc; j++)
+            mpc = cases[j].vehicle == v && cases[j].controller == ECO_CAMPAIGN_MPC;
+        eco_controller *ctl = mpc ? eco_sim_mpc_create(&c->vehicles[v], c->sim.dt_s, NULL) : NULL;
+        if (ctl)
+            ctl->destroy(ctl);
+    }
+}
+
 static int run_planned(exec_state *s)
 {
+    eco_campaign_warm_tables(s->x->c, s->job_case, s->n_jobs, s->x->jobs);
     eco_sim_progress progress;
     eco_sim_progress_begin(&progress, s->x->what, s->n_jobs, s->x->quiet);
     eco_sim_pool pool = {s->n_jobs, s->x->jobs, sizeof(eco_campaign_result), run_job, take_job,

@@ -35,6 +35,12 @@ typedef struct {
  * Returns 0, 1 (a run or a write failed) or 2 (out_path of another campaign). */
 int eco_campaign_execute(const eco_campaign_exec *x);
 
+/* With jobs > 1 worker processes to come: make the MPC's table of every vehicle the n
+ * cases run the MPC on, in this process's table cache (campaign_cache.h), so that the
+ * workers fork with it (its pages shared) rather than each building it. */
+void eco_campaign_warm_tables(const eco_campaign *c, const eco_campaign_case *cases, int n,
+                              int jobs);
+
 /* The CPUs online, at most the pool's limit: the default --jobs. */
 int eco_campaign_default_jobs(void);
 

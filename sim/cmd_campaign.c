@@ -1,4 +1,5 @@
 /* ecosim campaign FILE.json: every case of a campaign, one JSON line each (docs/campaign.md). */
+#include "campaign_cache.h"
 #include "campaign_exec.h"
 #include "campaign_pool.h"
 #include "commands.h"
@@ -12,7 +13,7 @@ static void campaign_usage(FILE *fp)
 {
     fprintf(fp,
             "usage: ecosim campaign FILE.json [--shard K/N] [--jobs N] [--out FILE.jsonl]\n"
-            "                       [--resume] [--quiet]\n"
+            "                       [--resume] [--cache-dir DIR] [--quiet]\n"
             "\n"
             "Runs every combination of the campaign's vehicles, cycles, controllers and MPC\n"
             "weight points (a grid, a list or a Sobol / Latin hypercube sample) and writes one\n"
@@ -26,7 +27,7 @@ static void campaign_usage(FILE *fp)
             "                   output is the same for any N\n"
             "  --out FILE.jsonl the lines (default: stdout)\n"
             "  --resume         keep the cases FILE.jsonl already holds and run the rest (a\n"
-            "                   last line cut short is run again)\n"
+            "                   last line cut short is run again)\n" ECO_USAGE_CACHE_DIR
             "  --quiet          no progress on stderr\n");
 }
 
@@ -36,6 +37,7 @@ int eco_cmd_campaign(int argc, char **argv)
                                          {"jobs", required_argument, 0, 'J'},
                                          {"out", required_argument, 0, 'o'},
                                          {"resume", no_argument, 0, 'r'},
+                                         ECO_OPT_CACHE_DIR,
                                          ECO_OPT_QUIET,
                                          ECO_OPT_HELP,
                                          {0, 0, 0, 0}};
@@ -59,6 +61,9 @@ int eco_cmd_campaign(int argc, char **argv)
             x.out_path = optarg;
         } else if (ch == 'r') {
             x.resume = 1;
+        } else if (ch == 'K') {
+            if (eco_sim_mpc_cache_dir_set("campaign", optarg))
+                return 2;
         } else if (ch == 'q') {
             x.quiet = 1;
         } else {

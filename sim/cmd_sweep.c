@@ -1,6 +1,7 @@
 /* ecosim sweep: MPC cost weights over ranges of values, one or a grid of several, for the
  * calibration engineer who wants to see what each weight trades (docs/sweep.md). A sweep is
  * the one-vehicle, one-cycle campaign and runs through the campaign's code (campaign_exec.h). */
+#include "campaign_cache.h"
 #include "campaign_exec.h"
 #include "campaign_pool.h"
 #include "campaign_spec.h"
@@ -33,7 +34,8 @@ static void sweep_usage(FILE *fp)
             "usage: ecosim sweep [--vehicle FILE] --cycle NAME|FILE [--band KMH,S]\n"
             "                    [--weights BASE] --vary KEY=V1,V2,...|KEY=LO:HI:N [--vary ...]\n"
             "                    [--json] [--csv OUT.csv] [--plot DIR] [--jobs N] [--shard K/N]\n"
-            "                    [--out FILE.jsonl] [--start-fuel-g G] [--quiet]\n"
+            "                    [--out FILE.jsonl] [--start-fuel-g G] [--cache-dir DIR]\n"
+            "                    [--quiet]\n"
             "\n"
             "Runs the MPC once per value of one cost weight (the base weights with KEY set to\n"
             "the value), or per point of the grid of several --vary, plus the baseline\n"
@@ -63,7 +65,7 @@ static void sweep_usage(FILE *fp)
             "                   figures under the keys of --json's points, the campaign's summary\n"
             "  --shard K/N      only every N-th point from the K-th (0 <= K < N), into --out\n"
             "                   (no table); `ecosim merge` joins the shards\n" ECO_USAGE_START_FUEL
-            "  --quiet          no progress on stderr\n");
+                ECO_USAGE_CACHE_DIR "  --quiet          no progress on stderr\n");
 }
 
 static int add_vary(sweep_args *a, const char *arg)
@@ -103,6 +105,8 @@ static int sweep_option(int ch, const char *arg, void *own)
         return 0;
     case 'V':
         return add_vary(a, arg);
+    case 'K':
+        return eco_sim_mpc_cache_dir_set("sweep", arg);
     default:
         return -1;
     }
@@ -119,6 +123,7 @@ static int parse_sweep_args(int argc, char **argv, sweep_args *a)
                                          {"jobs", required_argument, 0, 'J'},
                                          {"shard", required_argument, 0, 'S'},
                                          {"out", required_argument, 0, 'o'},
+                                         ECO_OPT_CACHE_DIR,
                                          ECO_OPT_JSON,
                                          ECO_OPT_CSV,
                                          ECO_OPT_PLOT,

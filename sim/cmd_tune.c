@@ -1,5 +1,6 @@
 /* ecosim tune: MPC weights that minimise fuel or energy over cycles under constraints on
  * other figures, written as a weights file ecodrived --weights reads (docs/campaign.md). */
+#include "campaign_cache.h"
 #include "campaign_exec.h"
 #include "campaign_pool.h"
 #include "campaign_weights.h"
@@ -32,7 +33,8 @@ static void tune_usage(FILE *fp)
             "                   --objective fuel|energy [--constraint 'KEY<=X' ...]\n"
             "                   [--tune KEY,KEY...] --out WEIGHTS.json [--report FILE.json]\n"
             "                   [--weights START] [--case-weights W,W,...] [--max-runs N]\n"
-            "                   [--band KMH,S] [--jobs N] [--json] [--start-fuel-g G] [--quiet]\n"
+            "                   [--band KMH,S] [--jobs N] [--json] [--start-fuel-g G]\n"
+            "                   [--cache-dir DIR] [--quiet]\n"
             "\n"
             "Finds the MPC weights that minimise the objective, a weighted mean over the\n"
             "cycles, with each constraint's weighted mean at or below its limit: NLopt's\n"
@@ -53,7 +55,7 @@ static void tune_usage(FILE *fp)
             "                   cases, the number of runs (the table goes to stdout; --json\n"
             "                   prints the JSON there instead)\n"
             "  --jobs N         cycles run at a time (default: the CPUs)\n" ECO_USAGE_START_FUEL
-            "  --quiet          no progress on stderr\n");
+                ECO_USAGE_CACHE_DIR "  --quiet          no progress on stderr\n");
 }
 
 static int tune_option(int ch, const char *arg, void *own)
@@ -103,6 +105,8 @@ static int tune_option(int ch, const char *arg, void *own)
     case 'W':
         a->case_weights = arg;
         return 0;
+    case 'K':
+        return eco_sim_mpc_cache_dir_set("tune", arg);
     default:
         return -1;
     }
@@ -126,6 +130,7 @@ static int parse_tune_args(int argc, char **argv, tune_args *a)
                                          {"out", required_argument, 0, 'o'},
                                          {"report", required_argument, 0, 'R'},
                                          {"case-weights", required_argument, 0, 'W'},
+                                         ECO_OPT_CACHE_DIR,
                                          {0, 0, 0, 0}};
     a->t.max_evals = 40;
     a->t.jobs = eco_campaign_default_jobs();

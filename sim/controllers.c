@@ -1,5 +1,6 @@
 #include "controllers.h"
 
+#include "campaign_cache.h"
 #include "ecodrive/config.h"
 #include "ecodrive/mpc.h"
 #include "ecodrive/config.h"
@@ -34,7 +35,9 @@ eco_controller *eco_sim_mpc_create(const eco_vehicle *veh, double dt_s, const ec
     eco_mpc_settings ms;
     eco_mpc_settings_default(&ms);
     ms.deadline_us = ECO_SIM_MPC_DEADLINE_US;
-    return eco_mpc_create(veh, dt_s, &ms, w);
+    /* The process's cache: the transitions are the vehicle's whatever the weights, so a
+     * campaign, a sweep or a tuning builds them once (the same controller, bit for bit). */
+    return eco_mpc_create_cached(eco_sim_mpc_cache(), veh, dt_s, &ms, w);
 }
 
 int eco_sim_run_named(const char *name, const char *weights, const eco_vehicle *veh,

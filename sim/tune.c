@@ -4,6 +4,7 @@
  * exists to use. */
 #include "tune.h"
 
+#include "campaign_exec.h"
 #include "campaign_pool.h"
 #include "campaign_weights.h"
 #include "jsonl.h"
@@ -259,6 +260,8 @@ int eco_tune_run(eco_tune *t)
         fprintf(stderr, "ecosim tune: out of memory\n");
         return 1;
     }
+    /* every evaluation forks its workers: they take the table from here */
+    eco_campaign_warm_tables(&t->c, t->c.cases, t->c.n_cases, t->jobs);
     eco_sim_progress_begin(&t->progress, "tune: evaluations (at most)", t->max_evals, t->quiet);
     t->nlopt_result = nlopt_optimize(opt, x, &f);
     eco_sim_progress_end(&t->progress);

@@ -3,6 +3,7 @@
  * workspace in mpc_ws.c). See include/ecodrive/mpc.h and docs/mpc.md. */
 #include "control_internal.h"
 #include "mpc_internal.h"
+#include "table_cache.h"
 
 #include <math.h>
 #include <string.h>
@@ -310,6 +311,12 @@ eco_controller *eco_mpc_create(const eco_vehicle *veh, double dt_s, const eco_mp
         eco_mpc_weights_default(&wdef);
         w = &wdef;
     }
+    return eco_mpc_create_from(veh, dt_s, s, w, NULL);
+}
+
+eco_controller *eco_mpc_create_from(const eco_vehicle *veh, double dt_s, const eco_mpc_settings *s,
+                                    const eco_mpc_weights *w, const eco_mpc_transitions *tr)
+{
     eco_mpc_dims d;
     if (eco_mpc_dims_make(veh, dt_s, s, &d))
         return NULL;
@@ -319,7 +326,7 @@ eco_controller *eco_mpc_create(const eco_vehicle *veh, double dt_s, const eco_mp
         return NULL;
     }
     eco_mpc_ws *ws;
-    if (eco_mpc_ws_create(veh, dt_s, s, w, &d, &ws, mem)) {
+    if (eco_mpc_ws_create_from(veh, dt_s, s, w, &d, tr, &ws, mem)) {
         eco_free(mem);
         return NULL;
     }

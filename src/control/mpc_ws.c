@@ -2,6 +2,7 @@
  * and what the table fixes for the workspace's life (the kinetic-energy and distance
  * prices, the regen share, the levels each pair can use). See include/ecodrive/mpc.h. */
 #include "mpc_internal.h"
+#include "table_cache.h"
 
 #include <math.h>
 #include <string.h>
@@ -183,6 +184,51 @@ static double nominal_price(const eco_mpc_ws *ws)
                : 0.0;
 }
 
+/* The range [*a, *z] of scaled equivalence factors over which level l of a pair is not above
+ * level m (cost + s x battery energy, within tol), narrowed. The values are the table's
+ * floats as doubles with their magnitudes; s_abs the largest |s| of the range. The bounds
+ * never are NaN (they start finite and only take finite values or a - 1), so a comparison
+ * does what fmin and fmax would, inline. */
+typedef struct {
+    double c, b, abs_c, abs_b;
+} level_values;
+
+static void narrow(const level_values *l, const level_values *m, double s_abs, double *a, double *z)
+{
+    double d0 = l->c - m->c, db = l->b - m->b;
+    double tol = 1e-6 * (l->abs_c + m->abs_c + s_abs * (l->abs_b + m->abs_b)) + 1e-12;
+    if (db > 0.0) {
+        double x = (tol - d0) / db;
+        *z = x < *z ? x : *z;
+    } else if (db < 0.0) {
+        double x = (tol - d0) / db;
+        *a = x > *a ? x : *a;
+    } else if (d0 > tol) {
+        *z = *a - 1.0;
+    }
+}
+
+/* Whether level l can be least for some scaled factor in [s_lo, s_hi]: no other feasible
+ * level m is below it over the whole range. The verdict does not depend on the order the
+ * levels m are tried in (the range only narrows, and an empty range stays empty), so the
+ * one that ruled out the last level is tried first: it mostly rules this one out too. */
+static int can_be_least(const level_values *v, const int *ok, int first_on, int n, int l,
+                        const double s_range[3], int *killer)
+{
+    double a = s_range[0], z = s_range[1];
+    int k = *killer;
+    if (k != l && k >= first_on && ok[k])
+        narrow(&v[l], &v[k], s_range[2], &a, &z);
+    for (int m = first_on; m < n && a <= z; m++) {
+        if (m == l || m == k || !ok[m])
+            continue;
+        narrow(&v[l], &v[m], s_range[2], &a, &z);
+        if (!(a <= z))
+            *killer = m;
+    }
+    return a <= z;
+}
+
 /* For every pair, the engine levels that can be least (cost + s x battery energy) for some
  * equivalence factor the step can use, [0.2 s0, 4 s0] rounded to S_QUANTUM: a level above
  * another over that whole range never wins, so the minimum skips it. A small tolerance
@@ -192,37 +238,26 @@ static void pair_levels_make(eco_mpc_ws *ws)
     const eco_mpc_table *t = &ws->tab;
     double f = ws->w.fuel_per_g / ws->lhv;
     double s_lo = (0.2 * ws->s0 - 2.0 * S_QUANTUM) * f, s_hi = (4.0 * ws->s0 + 2.0 * S_QUANTUM) * f;
+    const double s_range[3] = {s_lo, s_hi, fmax(fabs(s_lo), fabs(s_hi))};
     size_t pairs = (size_t)t->n_nodes * (size_t)ws->n_off;
+    /* A hybrid's horizon keeps engine off (level 0) and on apart: off whenever it is
+     * feasible, and the on-levels that can be least among the on-levels. */
+    int first_on = ws->hybrid ? 1 : 0, killer = -1;
+    level_values v[ECO_MPC_LEVELS_MAX];
+    int ok[ECO_MPC_LEVELS_MAX];
     for (size_t p = 0; p < pairs; p++) {
         const float *c = t->cost + p * (size_t)t->n_levels;
         const float *b = t->battery_j + p * (size_t)t->n_levels;
         uint64_t mask = 0;
-        /* A hybrid's horizon keeps engine off (level 0) and on apart: off whenever it is
-         * feasible, and the on-levels that can be least among the on-levels. */
-        int first_on = ws->hybrid ? 1 : 0;
-        if (ws->hybrid && isfinite(c[0]) && isfinite(b[0]))
-            mask |= 1u;
-        for (int l = first_on; l < t->n_levels; l++) {
-            if (!isfinite(c[l]) || !isfinite(b[l]))
-                continue;
-            double a = s_lo, z = s_hi;
-            for (int m = first_on; m < t->n_levels && a <= z; m++) {
-                if (m == l || !isfinite(c[m]) || !isfinite(b[m]))
-                    continue;
-                double d0 = (double)c[l] - c[m], db = (double)b[l] - b[m];
-                double tol = 1e-6 * (fabs(c[l]) + fabs(c[m]) +
-                                     fmax(fabs(s_lo), fabs(s_hi)) * (fabs(b[l]) + fabs(b[m]))) +
-                             1e-12;
-                if (db > 0.0)
-                    z = fmin(z, (tol - d0) / db);
-                else if (db < 0.0)
-                    a = fmax(a, (tol - d0) / db);
-                else if (d0 > tol)
-                    z = a - 1.0;
-            }
-            if (a <= z)
-                mask |= (uint64_t)1 << l;
+        for (int l = 0; l < t->n_levels; l++) {
+            ok[l] = isfinite(c[l]) && isfinite(b[l]);
+            v[l] = (level_values){c[l], b[l], fabs(c[l]), fabs(b[l])};
         }
+        if (ws->hybrid && ok[0])
+            mask |= 1u;
+        for (int l = first_on; l < t->n_levels; l++)
+            if (ok[l] && can_be_least(v, ok, first_on, t->n_levels, l, s_range, &killer))
+                mask |= (uint64_t)1 << l;
         ws->pair_levels[p] = mask;
     }
 }
@@ -263,8 +298,22 @@ static void ws_terms(eco_mpc_ws *ws, double soc_ref)
     pair_levels_make(ws);
 }
 
+void eco_mpc_ws_table_dims(const eco_vehicle *veh, const eco_mpc_settings *s, eco_mpc_table *t,
+                           double *soc_ref)
+{
+    table_dims(veh, s, t);
+    *soc_ref = s->soc_ref >= 0.0 ? s->soc_ref : veh->battery.soc_init;
+}
+
 int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_settings *s,
                       const eco_mpc_weights *w, const eco_mpc_dims *d, eco_mpc_ws **out, void *mem)
+{
+    return eco_mpc_ws_create_from(veh, dt_s, s, w, d, NULL, out, mem);
+}
+
+int eco_mpc_ws_create_from(const eco_vehicle *veh, double dt_s, const eco_mpc_settings *s,
+                           const eco_mpc_weights *w, const eco_mpc_dims *d,
+                           const eco_mpc_transitions *tr, eco_mpc_ws **out, void *mem)
 {
     eco_mpc_ws *ws = mem;
     memset(ws, 0, sizeof *ws);
@@ -292,7 +341,12 @@ int eco_mpc_ws_create(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
     ws->m_eff = veh->mass_kg + veh->rotating_mass_kg;
     ws->n_off = d->n_offsets;
     double soc_ref = s->soc_ref >= 0.0 ? s->soc_ref : veh->battery.soc_init;
-    int rc = eco_mpc_table_build(veh, w, soc_ref, &ws->tab, table_mem);
+    if (tr && memcmp(&tr->tab.soc_ref, &soc_ref, sizeof soc_ref)) {
+        eco_set_error("mpc: the transitions were made at another SOC");
+        return ECO_EINVAL;
+    }
+    int rc = tr ? eco_mpc_table_from_transitions(tr, w, &ws->tab, table_mem)
+                : eco_mpc_table_build(veh, w, soc_ref, &ws->tab, table_mem);
     if (rc)
         return rc;
     ws_terms(ws, soc_ref);

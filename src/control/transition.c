@@ -1,6 +1,6 @@
-/* What the MPC and the DP predict with: one-stage transitions realised by eco_model_step,
- * tabulated over a speed grid at init, a GSL fit of the fuel rate on the best-efficiency
- * line, and the present-step allocation (gear, engine on/off and power). */
+/* What the MPC and the DP predict with: one-stage transitions realised by eco_model_step
+ * (tabulated over a speed grid in transition_table.c), a GSL fit of the fuel rate on the
+ * best-efficiency line, and the present-step allocation (gear, engine on/off and power). */
 #include "transition.h"
 
 #include <gsl/gsl_multifit.h>
@@ -83,101 +83,6 @@ void eco_mpc_eval(const eco_vehicle *v, double v0, double v1, double dt, double 
 double eco_mpc_level_power_w(const eco_vehicle *v, int l, int n)
 {
     return l <= 0 ? -1.0 : v->engine.rated_power_w * pow((double)l / n, 1.5);
-}
-
-void eco_mpc_table_dims(const eco_vehicle *v, double v_max, double dv, double stage_s,
-                        double acc_max, double dec_max, int n_levels, eco_mpc_table *t)
-{
-    memset(t, 0, sizeof *t);
-    t->dv_mps = dv;
-    t->stage_s = stage_s;
-    t->n_nodes = (int)ceil(v_max / dv) + 1;
-    t->off_max = (int)ceil(acc_max * stage_s / dv);
-    t->off_min = -(int)ceil(dec_max * stage_s / dv);
-    if (n_levels > ECO_MPC_LEVELS_MAX - 1)
-        n_levels = ECO_MPC_LEVELS_MAX - 1;
-    t->n_levels = is_hybrid(v) ? 1 + n_levels : 1;
-    for (int l = 0; l < t->n_levels; l++)
-        t->level_power_w[l] = is_hybrid(v) ? eco_mpc_level_power_w(v, l, n_levels) : 0.0;
-}
-
-static size_t n_entries(const eco_mpc_table *t)
-{
-    return (size_t)t->n_nodes * (size_t)(t->off_max - t->off_min + 1) * (size_t)t->n_levels;
-}
-
-/* The table's arrays in one block: cost, battery energy, gear. One list for both uses:
- * with mem NULL it only counts (eco_mpc_table_memsize), with the block it carves it
- * (eco_mpc_table_build). Returns the bytes used. */
-static size_t table_layout(eco_mpc_table *t, char *mem)
-{
-    size_t n = n_entries(t), pairs = n / (size_t)t->n_levels;
-    eco_mpc_carver c = {mem, 0};
-    t->cost = eco_mpc_carve(&c, n * sizeof(float));
-    t->battery_j = eco_mpc_carve(&c, n * sizeof(float));
-    t->gear = eco_mpc_carve(&c, pairs);
-    return c.used;
-}
-
-size_t eco_mpc_table_memsize(const eco_mpc_table *t)
-{
-    eco_mpc_table counting = *t;
-    return table_layout(&counting, NULL);
-}
-
-/* Best gear of a stepped box for one transition, by weighted cost. */
-static void best_gear(const eco_vehicle *v, const eco_mpc_weights *w, double v0, double v1,
-                      double dt, eco_mpc_eval_out *best)
-{
-    double best_cost = INFINITY;
-    memset(best, 0, sizeof *best);
-    for (int k = 1; k <= v->gearbox.n_gears; k++) {
-        eco_mpc_eval_out o;
-        eco_mpc_eval(v, v0, v1, dt, 0.0, 0.0, k, 0.0, &o);
-        double c = eco_mpc_fuel_nox_cost(w, o.fuel_g, o.nox_g);
-        if (o.feasible && c < best_cost) {
-            best_cost = c;
-            *best = o;
-        }
-    }
-}
-
-int eco_mpc_table_build(const eco_vehicle *v, const eco_mpc_weights *w, double soc_ref,
-                        eco_mpc_table *t, void *mem)
-{
-    size_t used = table_layout(t, mem);
-    if (used != eco_mpc_table_memsize(t)) {
-        eco_set_error("mpc table: the carve used %zu bytes, its memsize is %zu", used,
-                      eco_mpc_table_memsize(t));
-        return ECO_EINVAL;
-    }
-    t->soc_ref = soc_ref;
-    int stepped = v->powertrain != ECO_PT_BEV && v->gearbox.type == ECO_TX_STEPPED;
-    for (int i = 0; i < t->n_nodes; i++)
-        for (int d = t->off_min; d <= t->off_max; d++) {
-            size_t pair =
-                (size_t)i * (size_t)(t->off_max - t->off_min + 1) + (size_t)(d - t->off_min);
-            t->gear[pair] = 0;
-            for (int l = 0; l < t->n_levels; l++) {
-                size_t k = eco_mpc_table_at(t, i, d, l);
-                t->cost[k] = INFINITY;
-                t->battery_j[k] = 0.0f;
-                if (i + d < 0 || i + d >= t->n_nodes)
-                    continue;
-                double v0 = i * t->dv_mps, v1 = (i + d) * t->dv_mps;
-                eco_mpc_eval_out o;
-                if (stepped)
-                    best_gear(v, w, v0, v1, t->stage_s, &o);
-                else
-                    eco_mpc_eval(v, v0, v1, t->stage_s, 0.0, soc_ref, 0, t->level_power_w[l], &o);
-                if (!o.feasible)
-                    continue;
-                t->cost[k] = (float)eco_mpc_fuel_nox_cost(w, o.fuel_g, o.nox_g);
-                t->battery_j[k] = (float)o.battery_j;
-                t->gear[pair] = (unsigned char)o.gear;
-            }
-        }
-    return ECO_OK;
 }
 
 static double best_line_fuel(const eco_engine *e, double p)

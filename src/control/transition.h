@@ -70,6 +70,35 @@ typedef struct {
     unsigned char *gear;
 } eco_mpc_table;
 
+/* What a table holds before the weights price it: for every pair (i, d) in reach and
+ * every candidate c, eco_mpc_eval's fuel, NOx, battery energy, gear and feasibility. The
+ * candidates are the engine levels (n_var = tab.n_levels), or for a stepped box the gears
+ * (n_var = n_gears; the table keeps the one of least weighted cost). Every weight point of
+ * a vehicle prices the same transitions: they are built once and cached (table_cache.c). */
+typedef struct {
+    eco_mpc_table tab; /* the table it serves: sizes, grid and soc_ref (arrays unused) */
+    int stepped, n_var;
+    double *fuel_g, *nox_g; /* [pairs * n_var], pair-major */
+    float *battery_j;
+    unsigned char *gear, *feasible;
+} eco_mpc_transitions;
+
+/* Size the transitions of a sized table t for a vehicle, at soc_ref. */
+void eco_mpc_transitions_dims(const eco_vehicle *veh, const eco_mpc_table *t, double soc_ref,
+                              eco_mpc_transitions *tr);
+/* Bytes the arrays of sized transitions need. */
+size_t eco_mpc_transitions_memsize(const eco_mpc_transitions *tr);
+/* Carve the arrays of sized transitions from mem (eco_mpc_transitions_memsize bytes,
+ * 8-aligned), contents untouched. */
+void eco_mpc_transitions_carve(eco_mpc_transitions *tr, void *mem);
+/* Carve and evaluate every entry with eco_mpc_eval (init time); the alignment gaps of the
+ * block are zeroed, so equal transitions are equal bytes. */
+void eco_mpc_transitions_build(const eco_vehicle *veh, eco_mpc_transitions *tr, void *mem);
+/* Evaluate n_pairs pairs spread over the table again and compare them bit for bit with tr:
+ * 1 if they all agree (tr was made by this model for this vehicle), else 0. */
+int eco_mpc_transitions_spot_check(const eco_vehicle *veh, const eco_mpc_transitions *tr,
+                                   int n_pairs);
+
 /* Size the table for a vehicle: speeds up to v_max_mps. */
 void eco_mpc_table_dims(const eco_vehicle *veh, double v_max_mps, double dv_mps, double stage_s,
                         double accel_max_mps2, double decel_max_mps2, int n_engine_levels,
@@ -81,6 +110,12 @@ size_t eco_mpc_table_memsize(const eco_mpc_table *t);
  * carve used other than memsize bytes. */
 int eco_mpc_table_build(const eco_vehicle *veh, const eco_mpc_weights *w, double soc_ref,
                         eco_mpc_table *t, void *mem);
+/* Fill a table sized like tr->tab from weight-free transitions (its arrays carved from mem
+ * as in eco_mpc_table_build): the same table, bit for bit, as eco_mpc_table_build gives
+ * for tr's vehicle with weights w. Returns ECO_OK, or ECO_EINVAL if t is not sized like
+ * tr->tab. */
+int eco_mpc_table_from_transitions(const eco_mpc_transitions *tr, const eco_mpc_weights *w,
+                                   eco_mpc_table *t, void *mem);
 /* Index of entry (i, d, l). */
 static inline size_t eco_mpc_table_at(const eco_mpc_table *t, int i, int d, int l)
 {
