@@ -3,6 +3,7 @@
 
 #include "campaign_weights.h"
 #include "controllers.h"
+#include "json_number.h"
 #include "report.h"
 
 #include <math.h>
@@ -222,14 +223,6 @@ int eco_campaign_run_case(const eco_campaign *c, const eco_campaign_case *cs,
     return rc ? 1 : 0;
 }
 
-static void add_num(cJSON *o, const char *k, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, k, v);
-    else
-        cJSON_AddNullToObject(o, k);
-}
-
 /* The head every line starts with, in a fixed order that ecosim merge relies on. */
 static cJSON *line_head(const eco_campaign *c, const eco_campaign_shard *shard, int i)
 {
@@ -250,8 +243,9 @@ static cJSON *line_head(const eco_campaign *c, const eco_campaign_shard *shard, 
     else
         cJSON_AddItemToObject(o, "weights", eco_campaign_weights_json(&c->points[cs->point].w));
     if (c->sweep_value)
-        add_num(o, "value",
-                cs->point < 0 ? NAN : eco_campaign_weight_get(&c->points[cs->point].w, c->keys[0]));
+        eco_sim_json_add_number(
+            o, "value",
+            cs->point < 0 ? NAN : eco_campaign_weight_get(&c->points[cs->point].w, c->keys[0]));
     return o;
 }
 
@@ -271,12 +265,12 @@ char *eco_campaign_line(const eco_campaign *c, const eco_campaign_shard *shard, 
     }
     cJSON_Delete(sum);
     int bev = c->vehicles[c->cases[i].vehicle].powertrain == ECO_PT_BEV;
-    add_num(o, "jerk_rms_mps3", r->jerk_rms_mps3);
-    add_num(o, "accel_rms_mps2", r->accel_rms_mps2);
-    add_num(o, "saving_vs_baseline_pct",
-            baseline ? 100.0 * (1.0 - eco_sim_metric(bev, &r->sum.total) /
-                                          eco_sim_metric(bev, &baseline->sum.total))
-                     : NAN);
+    eco_sim_json_add_number(o, "jerk_rms_mps3", r->jerk_rms_mps3);
+    eco_sim_json_add_number(o, "accel_rms_mps2", r->accel_rms_mps2);
+    eco_sim_json_add_number(o, "saving_vs_baseline_pct",
+                            baseline ? 100.0 * (1.0 - eco_sim_metric(bev, &r->sum.total) /
+                                                          eco_sim_metric(bev, &baseline->sum.total))
+                                     : NAN);
     char *text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     if (!text)

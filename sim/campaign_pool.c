@@ -34,34 +34,30 @@ typedef struct {
     int next_job, next_take;
 } pool_state;
 
-static int write_all(int fd, const void *buf, size_t n)
+/* All N bytes of BUF written to FD (WRITING) or read from it, through interruptions and short
+ * transfers: 0, or -1 on an error or the end of the pipe. */
+static int transfer_all(int fd, char *buf, size_t n, int writing)
 {
-    const char *c = buf;
     while (n > 0) {
-        ssize_t k = write(fd, c, n);
+        ssize_t k = writing ? write(fd, buf, n) : read(fd, buf, n);
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
             return -1;
-        c += k;
+        buf += k;
         n -= (size_t)k;
     }
     return 0;
 }
 
+static int write_all(int fd, const void *buf, size_t n)
+{
+    return transfer_all(fd, (char *)buf, n, 1); /* write() only reads buf */
+}
+
 static int read_all(int fd, void *buf, size_t n)
 {
-    char *c = buf;
-    while (n > 0) {
-        ssize_t k = read(fd, c, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        c += k;
-        n -= (size_t)k;
-    }
-    return 0;
+    return transfer_all(fd, buf, n, 0);
 }
 
 /* A worker: job numbers in, records out, until the caller closes its end. _exit, so that

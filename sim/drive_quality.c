@@ -1,5 +1,7 @@
 #include "drive_quality.h"
 
+#include "json_number.h"
+
 #include "ecodrive/common.h"
 #include "ecodrive/units.h"
 
@@ -249,28 +251,20 @@ int eco_sim_drive_quality_kmh(const eco_vehicle *veh, const double *speed_kmh,
     return rc;
 }
 
-static void put(cJSON *o, const char *k, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, k, v);
-    else
-        cJSON_AddNullToObject(o, k);
-}
-
 void eco_sim_drive_quality_json(cJSON *o, const eco_sim_drive_quality *q)
 {
     cJSON *d = cJSON_AddObjectToObject(o, "drive_quality");
     if (!d)
         return;
-    put(d, "er_pct", q->er_pct);
-    put(d, "dr_pct", q->dr_pct);
-    put(d, "eer_pct", q->eer_pct);
-    put(d, "ascr_pct", q->ascr_pct);
-    put(d, "iwr_pct", q->iwr_pct);
-    put(d, "rmsse_kmh", q->rmsse_kmh);
-    put(d, "engine_starts_per_km", q->engine_starts_per_km);
-    put(d, "oscillation_kmh", q->oscillation_kmh);
-    put(d, "steady_s", q->steady_s);
+    eco_sim_json_add_number(d, "er_pct", q->er_pct);
+    eco_sim_json_add_number(d, "dr_pct", q->dr_pct);
+    eco_sim_json_add_number(d, "eer_pct", q->eer_pct);
+    eco_sim_json_add_number(d, "ascr_pct", q->ascr_pct);
+    eco_sim_json_add_number(d, "iwr_pct", q->iwr_pct);
+    eco_sim_json_add_number(d, "rmsse_kmh", q->rmsse_kmh);
+    eco_sim_json_add_number(d, "engine_starts_per_km", q->engine_starts_per_km);
+    eco_sim_json_add_number(d, "oscillation_kmh", q->oscillation_kmh);
+    eco_sim_json_add_number(d, "steady_s", q->steady_s);
 }
 
 void eco_sim_drive_quality_print(FILE *fp, const eco_sim_drive_quality *q)

@@ -4,12 +4,12 @@
  * other plots (sim/plot.c, sim/sweep_plot.c). */
 #include "pareto.h"
 
+#include "gnuplot.h"
+
 #include <errno.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 /* The canvas and the plot area, fixed so that data map to pixels exactly (labels are placed
  * in pixels). The font's box per character is a generous estimate for pngcairo's sans at
@@ -131,30 +131,11 @@ static frame frame_of(const eco_pareto_set *s, int g, int kx, int ky)
     return (frame){f.x0 - 0.08 * dx, f.x1 + 0.08 * dx, f.y0 - 0.08 * dy, f.y1 + 0.08 * dy};
 }
 
-static FILE *open_in(const char *dir, const char *name)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *fp = fopen(path, "w");
-    if (!fp)
-        fprintf(stderr, "ecosim pareto: cannot write %s: %s\n", path, strerror(errno));
-    return fp;
-}
-
-/* gnuplot strings here are single-quoted; a quote in a name would end one. */
-static void unquote(char *out, size_t n, const char *in)
-{
-    snprintf(out, n, "%s", in);
-    for (char *c = out; *c; c++)
-        if (*c == '\'')
-            *c = '"';
-}
-
 static void script_head(FILE *fp, const eco_pareto_set *s, int g, const char *what)
 {
     char vehicle[128], cycle[64];
-    unquote(vehicle, sizeof vehicle, s->groups[g].vehicle);
-    unquote(cycle, sizeof cycle, s->groups[g].cycle);
+    eco_sim_gnuplot_unquote(vehicle, sizeof vehicle, s->groups[g].vehicle);
+    eco_sim_gnuplot_unquote(cycle, sizeof cycle, s->groups[g].cycle);
     fprintf(fp,
             "# Made by ecosim pareto --plot; edit and re-run with: gnuplot pareto_%d.gp\n"
             "set terminal pngcairo size %d,%d noenhanced font 'sans,9'\n"
@@ -350,31 +331,12 @@ static void plot_parallel(FILE *fp, const eco_pareto_set *s, int g)
     fprintf(fp, "\n");
 }
 
-/* gnuplot in DIR without a shell, so that no directory name needs quoting. */
-static int run_gnuplot(const char *dir, const char *script)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        if (chdir(dir) == 0)
-            execlp("gnuplot", "gnuplot", script, (char *)NULL);
-        _exit(127);
-    }
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
 static int plot_group(const char *dir, const eco_pareto_set *s, int g, int *front)
 {
     char name[64];
     int n_front = eco_pareto_group_front(s, g, front), two = s->n_objectives == 2;
     snprintf(name, sizeof name, "pareto_%d.dat", g);
-    FILE *data = open_in(dir, name);
+    FILE *data = eco_sim_gnuplot_open(dir, name, "ecosim pareto");
     if (!data)
         return 1;
     if (two) {
@@ -386,14 +348,14 @@ static int plot_group(const char *dir, const eco_pareto_set *s, int g, int *fron
     }
     int bad = ferror(data) | fclose(data);
     snprintf(name, sizeof name, "pareto_%d.gp", g);
-    FILE *fp = bad ? NULL : open_in(dir, name);
+    FILE *fp = bad ? NULL : eco_sim_gnuplot_open(dir, name, "ecosim pareto");
     if (!fp)
         return 1;
     if (two)
         plot_2d(fp, s, g, front, n_front);
     else
         plot_parallel(fp, s, g);
-    if ((ferror(fp) | fclose(fp)) || run_gnuplot(dir, name)) {
+    if ((ferror(fp) | fclose(fp)) || eco_sim_gnuplot_run(dir, name)) {
         fprintf(stderr, "ecosim pareto: gnuplot failed on %s/%s (is gnuplot-nox installed?)\n", dir,
                 name);
         return 1;

@@ -1,9 +1,9 @@
 /* ecosim pareto output: the table and the JSON of each group's front (pareto.h). */
 #include "campaign_weights.h"
+#include "json_number.h"
 #include "pareto.h"
 #include "report.h"
 
-#include <math.h>
 #include <string.h>
 
 static const char *kind_name(eco_pareto_kind k)
@@ -60,14 +60,6 @@ void eco_pareto_print_table(FILE *fp, const eco_pareto_set *s)
     }
 }
 
-static void add_num(cJSON *o, const char *k, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, k, v);
-    else
-        cJSON_AddNullToObject(o, k);
-}
-
 static cJSON *case_json(const eco_pareto_set *s, const eco_pareto_case *c)
 {
     cJSON *o = cJSON_CreateObject();
@@ -78,7 +70,7 @@ static cJSON *case_json(const eco_pareto_set *s, const eco_pareto_case *c)
     cJSON_AddBoolToObject(o, "on_front", c->on_front);
     cJSON *f = cJSON_AddObjectToObject(o, "objectives");
     for (int k = 0; f && k < s->n_objectives; k++)
-        add_num(f, s->objective[k].name, c->f[k]);
+        eco_sim_json_add_number(f, s->objective[k].name, c->f[k]);
     if (c->has_weights)
         cJSON_AddItemToObject(o, "weights", eco_campaign_weights_json(&c->w));
     else

@@ -1,5 +1,7 @@
 #include "plot.h"
 
+#include "gnuplot.h"
+
 #include "report.h"
 
 #include <errno.h>
@@ -9,16 +11,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-
-static FILE *open_in(const char *dir, const char *name)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *fp = fopen(path, "w");
-    if (!fp)
-        fprintf(stderr, "ecosim: cannot write %s: %s\n", path, strerror(errno));
-    return fp;
-}
 
 static const char *HEADER = "# Made by ecosim --plot; edit and re-run with: gnuplot %s\n"
                             "set datafile separator ','\n"
@@ -32,7 +24,7 @@ static int write_script(const char *dir, const char *name, const eco_sim_summary
 {
     char file[128];
     snprintf(file, sizeof file, "%s.gp", name);
-    FILE *fp = open_in(dir, file);
+    FILE *fp = eco_sim_gnuplot_open(dir, file, "ecosim");
     if (!fp)
         return -1;
     fprintf(fp, HEADER, file, name, s->vehicle, s->cycle, s->controller);
@@ -44,7 +36,8 @@ static int write_script(const char *dir, const char *name, const eco_sim_summary
  * and the full-load curve. */
 static int write_bsfc_map(const char *dir, const eco_vehicle *v)
 {
-    FILE *fp = open_in(dir, "bsfc_map.dat"), *fl = open_in(dir, "full_load.dat");
+    FILE *fp = eco_sim_gnuplot_open(dir, "bsfc_map.dat", "ecosim"),
+         *fl = eco_sim_gnuplot_open(dir, "full_load.dat", "ecosim");
     if (!fp || !fl) {
         if (fp)
             fclose(fp);

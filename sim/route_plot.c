@@ -1,5 +1,6 @@
 #include "route_plot.h"
 
+#include "gnuplot.h"
 #include "plot.h"
 
 #include <errno.h>
@@ -9,20 +10,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static FILE *open_in(const char *dir, const char *name)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *fp = fopen(path, "w");
-    if (!fp)
-        fprintf(stderr, "ecosim: cannot write %s: %s\n", path, strerror(errno));
-    return fp;
-}
-
 static int write_data(const char *dir, const eco_route *route, const eco_sim_route_result *r)
 {
-    FILE *s = open_in(dir, "route_series.csv"), *p = open_in(dir, "route_profile.csv"),
-         *st = open_in(dir, "route_stops.csv");
+    FILE *s = eco_sim_gnuplot_open(dir, "route_series.csv", "ecosim"),
+         *p = eco_sim_gnuplot_open(dir, "route_profile.csv", "ecosim"),
+         *st = eco_sim_gnuplot_open(dir, "route_stops.csv", "ecosim");
     int rc = s && p && st ? 0 : -1;
     if (!rc) {
         fprintf(s, "distance_km,speed_kmh,limit_kmh,reference_kmh\n");
@@ -51,7 +43,7 @@ static int write_script(const char *dir, const char *name, const eco_sim_summary
 {
     char file[128];
     snprintf(file, sizeof file, "%s.gp", name);
-    FILE *fp = open_in(dir, file);
+    FILE *fp = eco_sim_gnuplot_open(dir, file, "ecosim");
     if (!fp)
         return -1;
     fprintf(fp,

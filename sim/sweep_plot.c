@@ -1,24 +1,15 @@
 /* ecosim sweep --plot: the trade-off figure as a gnuplot script the user can edit and re-run,
- * in the manner of sim/plot.c (whose helpers are private to it). */
+ * with the helpers of sim/gnuplot.c. */
 #include "sweep.h"
+
+#include "gnuplot.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #define SCRIPT "sweep_tradeoff.gp"
-
-/* gnuplot strings here are single-quoted; a quote in a vehicle name would end one. */
-static void unquote(char *out, size_t n, const char *in)
-{
-    snprintf(out, n, "%s", in);
-    for (char *c = out; *c; c++)
-        if (*c == '\'')
-            *c = '"';
-}
 
 /* One panel: the sweep joined in order and labelled with its values, the presets and the
  * baseline controller as marked points. x is the metric's CSV column, y a figure's
@@ -58,9 +49,9 @@ static int write_script(const char *dir, const eco_sweep_report *r)
         fprintf(stderr, "ecosim sweep: cannot write %s: %s\n", path, strerror(errno));
         return 1;
     }
-    unquote(vehicle, sizeof vehicle, r->vehicle);
-    unquote(cycle, sizeof cycle, r->cycle);
-    unquote(base, sizeof base, r->base ? r->base : "balanced");
+    eco_sim_gnuplot_unquote(vehicle, sizeof vehicle, r->vehicle);
+    eco_sim_gnuplot_unquote(cycle, sizeof cycle, r->cycle);
+    eco_sim_gnuplot_unquote(base, sizeof base, r->base ? r->base : "balanced");
     size_t used = 0;
     keys[0] = '\0';
     for (int k = 0; k < r->n_vary && used < sizeof keys; k++)
@@ -90,25 +81,6 @@ static int write_script(const char *dir, const eco_sweep_report *r)
     return 0;
 }
 
-/* gnuplot in DIR without a shell, so that no directory name needs quoting. */
-static int run_gnuplot(const char *dir)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        if (chdir(dir) == 0)
-            execlp("gnuplot", "gnuplot", SCRIPT, (char *)NULL);
-        _exit(127);
-    }
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
 int eco_sweep_plot(const char *dir, const eco_sweep_report *r)
 {
     if (mkdir(dir, 0777) && errno != EEXIST) {
@@ -125,7 +97,7 @@ int eco_sweep_plot(const char *dir, const eco_sweep_report *r)
     }
     if (write_script(dir, r))
         return 1;
-    if (run_gnuplot(dir)) {
+    if (eco_sim_gnuplot_run(dir, SCRIPT)) {
         fprintf(stderr,
                 "ecosim sweep: gnuplot failed on %s/" SCRIPT " (is gnuplot-nox installed?); "
                 "the script and data are written\n",

@@ -1,5 +1,6 @@
 /* ecosim sweep output: the table, the JSON object and the CSV rows. */
 #include "report.h"
+#include "json_number.h"
 #include "sweep.h"
 
 #include <errno.h>
@@ -54,14 +55,6 @@ void eco_sweep_print_table(FILE *fp, const eco_sweep_report *r)
             r->n_vary > 1 ? "their values" : "its value");
 }
 
-static void add_num(cJSON *o, const char *k, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, k, v);
-    else
-        cJSON_AddNullToObject(o, k);
-}
-
 static cJSON *point_json(const eco_sweep_report *r, const eco_sweep_point *p, const char *name_key)
 {
     cJSON *o = cJSON_CreateObject();
@@ -70,23 +63,23 @@ static cJSON *point_json(const eco_sweep_report *r, const eco_sweep_point *p, co
     if (name_key) {
         cJSON_AddStringToObject(o, name_key, p->label);
     } else if (r->n_vary == 1) {
-        add_num(o, "value", p->value);
+        eco_sim_json_add_number(o, "value", p->value);
     } else {
         cJSON *values = cJSON_AddArrayToObject(o, "values");
         for (int k = 0; values && k < r->n_vary; k++)
             cJSON_AddItemToArray(values, cJSON_CreateNumber(p->values[k]));
     }
-    add_num(o, eco_sweep_metric_name(r), p->metric);
-    add_num(o, "nox_mg_per_km", p->nox_mg_per_km);
-    add_num(o, "trace_rms_kmh", p->trace_rms_kmh);
-    add_num(o, "jerk_rms_mps3", p->jerk_rms_mps3);
-    add_num(o, "accel_rms_mps2", p->accel_rms_mps2);
-    add_num(o, "outside_tolerance_s", p->outside_tolerance_s);
-    add_num(o, "distance_error_pct", p->distance_error_pct);
-    add_num(o, "soc_end", p->soc_end);
-    add_num(o, "engine_starts", p->engine_starts);
-    add_num(o, "saving_vs_baseline_pct", p->saving_pct);
-    add_num(o, "invalid_setpoints", p->invalid_setpoints);
+    eco_sim_json_add_number(o, eco_sweep_metric_name(r), p->metric);
+    eco_sim_json_add_number(o, "nox_mg_per_km", p->nox_mg_per_km);
+    eco_sim_json_add_number(o, "trace_rms_kmh", p->trace_rms_kmh);
+    eco_sim_json_add_number(o, "jerk_rms_mps3", p->jerk_rms_mps3);
+    eco_sim_json_add_number(o, "accel_rms_mps2", p->accel_rms_mps2);
+    eco_sim_json_add_number(o, "outside_tolerance_s", p->outside_tolerance_s);
+    eco_sim_json_add_number(o, "distance_error_pct", p->distance_error_pct);
+    eco_sim_json_add_number(o, "soc_end", p->soc_end);
+    eco_sim_json_add_number(o, "engine_starts", p->engine_starts);
+    eco_sim_json_add_number(o, "saving_vs_baseline_pct", p->saving_pct);
+    eco_sim_json_add_number(o, "invalid_setpoints", p->invalid_setpoints);
     return o;
 }
 
@@ -97,8 +90,8 @@ int eco_sweep_print_json(const eco_sweep_report *r)
         return ECO_ENOMEM;
     cJSON_AddStringToObject(o, "vehicle", r->vehicle);
     cJSON_AddStringToObject(o, "cycle", r->cycle);
-    add_num(o, "band_kmh", r->band_kmh);
-    add_num(o, "band_s", r->band_s);
+    eco_sim_json_add_number(o, "band_kmh", r->band_kmh);
+    eco_sim_json_add_number(o, "band_s", r->band_s);
     cJSON_AddStringToObject(o, "weights", r->base ? r->base : "balanced");
     if (r->n_vary == 1) {
         cJSON_AddStringToObject(o, "key", r->vary[0].key);

@@ -1,9 +1,9 @@
 /* ecosim tune's output: the weights file and the report of the search (tune.h). */
 #include "campaign_weights.h"
+#include "json_number.h"
 #include "report.h"
 #include "tune.h"
 
-#include <math.h>
 #include <nlopt.h>
 #include <string.h>
 
@@ -35,21 +35,14 @@ int eco_tune_write_weights(const eco_tune *t, const char *path)
     return 0;
 }
 
-static void add_num(cJSON *o, const char *k, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, k, v);
-    else
-        cJSON_AddNullToObject(o, k);
-}
-
 static cJSON *tuned_weights(const eco_tune *t, const eco_mpc_weights *w)
 {
     int n;
     const eco_campaign_range *r = eco_campaign_weight_ranges(&n);
     cJSON *o = cJSON_CreateObject();
     for (int k = 0; k < t->n_tune; k++)
-        add_num(o, r[t->tune[k]].key, eco_campaign_weight_get(w, r[t->tune[k]].key));
+        eco_sim_json_add_number(o, r[t->tune[k]].key,
+                                eco_campaign_weight_get(w, r[t->tune[k]].key));
     return o;
 }
 
@@ -61,10 +54,10 @@ static cJSON *cases_json(const eco_tune *t, int eval)
     for (int i = 0; i < t->c.n_cycles; i++) {
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "cycle", t->c.cycles[i].name);
-        add_num(e, "weight", t->case_weight[i]);
-        add_num(e, t->objective_key, v[i * per]);
+        eco_sim_json_add_number(e, "weight", t->case_weight[i]);
+        eco_sim_json_add_number(e, t->objective_key, v[i * per]);
         for (int k = 0; k < t->n_constraints; k++)
-            add_num(e, t->constraint[k].key, v[i * per + 1 + k]);
+            eco_sim_json_add_number(e, t->constraint[k].key, v[i * per + 1 + k]);
         cJSON_AddItemToArray(a, e);
     }
     return a;
@@ -80,7 +73,7 @@ cJSON *eco_tune_report_json(const eco_tune *t)
     for (int k = 0; k < t->n_constraints; k++) {
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "key", t->constraint[k].key);
-        add_num(e, "max", t->constraint[k].max);
+        eco_sim_json_add_number(e, "max", t->constraint[k].max);
         cJSON_AddItemToArray(cons, e);
     }
     cJSON_AddNumberToObject(o, "evaluations", t->n_evals);
@@ -95,10 +88,10 @@ cJSON *eco_tune_report_json(const eco_tune *t)
         cJSON *e = cJSON_CreateObject();
         cJSON_AddNumberToObject(e, "evaluation", i + 1);
         cJSON_AddItemToObject(e, "weights", tuned_weights(t, &ev->w));
-        add_num(e, "objective", ev->objective);
+        eco_sim_json_add_number(e, "objective", ev->objective);
         cJSON *c = cJSON_AddObjectToObject(e, "constraints");
         for (int k = 0; k < t->n_constraints; k++)
-            add_num(c, t->constraint[k].key, ev->constraint[k]);
+            eco_sim_json_add_number(c, t->constraint[k].key, ev->constraint[k]);
         cJSON_AddBoolToObject(e, "feasible", ev->feasible);
         cJSON_AddItemToArray(path, e);
     }
@@ -106,7 +99,7 @@ cJSON *eco_tune_report_json(const eco_tune *t)
         cJSON *b = cJSON_AddObjectToObject(o, "best");
         cJSON_AddNumberToObject(b, "evaluation", t->best + 1);
         cJSON_AddItemToObject(b, "weights", eco_campaign_weights_json(&t->evals[t->best].w));
-        add_num(b, "objective", t->evals[t->best].objective);
+        eco_sim_json_add_number(b, "objective", t->evals[t->best].objective);
         cJSON_AddItemToObject(b, "cases", cases_json(t, t->best));
     }
     return o;

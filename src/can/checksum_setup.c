@@ -118,22 +118,34 @@ static int fail(const char *where, const char *what, const char *algo)
     return ECO_EINVAL;
 }
 
+/* The field's bits marked in MASK (field_bits); the bytes up to its end, or 0 after the error
+ * (NAME: "checksum", "counter") when it is malformed or leaves the MSG_LEN-byte message. */
+static size_t field_in_message(const eco_can_bitfield *f, const char *name, size_t msg_len,
+                               uint8_t *mask, const char *where, const char *algo)
+{
+    char msg[160];
+    size_t end = field_bits(f, mask);
+    if (end == 0 || end > msg_len) {
+        snprintf(msg, sizeof msg, "%s field (start bit %u, %u bits) outside the %zu-byte message",
+                 name, f->start_bit, f->length_bits, msg_len);
+        fail(where, msg, algo);
+        return 0;
+    }
+    return end;
+}
+
 /* The checksum field: in the payload and the covered bytes, of the algorithm's shape; its
  * position goes into cfg. */
 static int setup_checksum_field(eco_can_checksum_config *cfg, size_t msg_len, size_t covered,
                                 uint8_t *mask, const char *where, const char *algo)
 {
     char msg[160];
-    size_t end = field_bits(&cfg->checksum, mask), first = 0;
+    size_t end = field_in_message(&cfg->checksum, "checksum", msg_len, mask, where, algo),
+           first = 0;
     field_shape s = shape_of(cfg->algorithm);
 
-    if (end == 0 || end > msg_len) {
-        snprintf(msg, sizeof msg,
-                 "checksum field (start bit %u, %u bits) outside the %zu-byte "
-                 "message",
-                 cfg->checksum.start_bit, cfg->checksum.length_bits, msg_len);
-        return fail(where, msg, algo);
-    }
+    if (end == 0)
+        return ECO_EINVAL;
     while (mask[first] == 0)
         first++;
     if (!shape_ok(s, &cfg->checksum, mask, first, end - first)) {
@@ -158,7 +170,6 @@ static int setup_counter(const eco_can_checksum_config *cfg, size_t msg_len,
 {
     uint8_t mask[ECO_CAN_CHECKSUM_MAX_LEN + 3] = {0};
     eco_can_data_id_kind kind = eco_can_checksum_data_id_kind(cfg->algorithm);
-    char msg[160];
     size_t end, i;
 
     if (cfg->counter.length_bits == 0) {
@@ -166,14 +177,9 @@ static int setup_counter(const eco_can_checksum_config *cfg, size_t msg_len,
             return fail(where, "the counter field is needed: the data id depends on it", algo);
         return ECO_OK;
     }
-    end = field_bits(&cfg->counter, mask);
-    if (end == 0 || end > msg_len) {
-        snprintf(msg, sizeof msg,
-                 "counter field (start bit %u, %u bits) outside the %zu-byte "
-                 "message",
-                 cfg->counter.start_bit, cfg->counter.length_bits, msg_len);
-        return fail(where, msg, algo);
-    }
+    end = field_in_message(&cfg->counter, "counter", msg_len, mask, where, algo);
+    if (end == 0)
+        return ECO_EINVAL;
     for (i = 0; i < end; i++)
         if (mask[i] & cks_mask[i])
             return fail(where, "the counter field overlaps the checksum field", algo);

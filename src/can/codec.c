@@ -100,31 +100,27 @@ void eco_can_signal_set_raw(const eco_can_signal *s, uint64_t raw, uint8_t data[
     store_le(data, s->byte_order == ECO_CAN_INTEL ? w : __builtin_bswap64(w));
 }
 
-/* The raw bits of an IEEE float signal as a number, and back (SIG_VALTYPE_ 1 and 2). */
+/* The raw bits of an IEEE float signal as a number, and back (SIG_VALTYPE_ 1 and 2). A union
+ * member read gives the bytes of the member last stored (C11 6.5.2.3, footnote 95). */
+typedef union {
+    uint32_t bits;
+    float value;
+} float32_bits;
+typedef union {
+    uint64_t bits;
+    double value;
+} float64_bits;
+
 static inline double float_of_bits(unsigned value_type, uint64_t raw)
 {
-    if (value_type == ECO_CAN_VT_FLOAT32) {
-        uint32_t u = (uint32_t)raw;
-        float f;
-        memcpy(&f, &u, sizeof f);
-        return f;
-    }
-    double d;
-    memcpy(&d, &raw, sizeof d);
-    return d;
+    return value_type == ECO_CAN_VT_FLOAT32 ? (float32_bits){.bits = (uint32_t)raw}.value
+                                            : (float64_bits){.bits = raw}.value;
 }
 
 static inline uint64_t bits_of_float(unsigned value_type, double r)
 {
-    if (value_type == ECO_CAN_VT_FLOAT32) {
-        float f = (float)r;
-        uint32_t u;
-        memcpy(&u, &f, sizeof u);
-        return u;
-    }
-    uint64_t raw;
-    memcpy(&raw, &r, sizeof raw);
-    return raw;
+    return value_type == ECO_CAN_VT_FLOAT32 ? (float32_bits){.value = (float)r}.bits
+                                            : (float64_bits){.value = r}.bits;
 }
 
 static inline int is_float(const eco_can_signal *s)

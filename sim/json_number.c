@@ -1,0 +1,11 @@
+#include "json_number.h"
+
+#include <math.h>
+
+void eco_sim_json_add_number(cJSON *o, const char *key, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}

@@ -1,0 +1,11 @@
+/* A number in the JSON that ecosim writes: JSON has no NaN or infinity. */
+#ifndef ECOSIM_JSON_NUMBER_H
+#define ECOSIM_JSON_NUMBER_H
+
+#include <cjson/cJSON.h>
+
+/* O[KEY] = V, or null when V is not finite (a figure that does not exist, such as a ratio
+ * of nothing). */
+void eco_sim_json_add_number(cJSON *o, const char *key, double v);
+
+#endif
