@@ -74,6 +74,43 @@ static int run_once(eco_mpc_route_ws *ws, int dp, double p, const eco_vehicle *v
     return eco_sim_route_run(veh, route, eco_mpc_route_controller(ws), &planner, opt, res);
 }
 
+/* Too fast at a price of about 0: the lower bound sets the pace, so lower it (lo_scale) by
+ * whole runs, interpolating the trip time linearly in the scale within a bracket. The plant
+ * arrives sooner than the DP's model (the last metre before each stop counts as arrived),
+ * so the scale the DP chose on its model is not slow enough by itself. */
+static int match_floor(eco_mpc_route_ws *ws, int dp, const eco_vehicle *veh, const eco_route *route,
+                       const eco_sim_options *opt, double target, eco_sim_route_result *res,
+                       eco_sim_route_match *m)
+{
+    double s_hi = eco_mpc_route_lo_scale(ws), t_hi = res->trip_time_s, s_lo = 0.0, t_lo = NAN;
+    double s = 0.8 * s_hi;
+    m->time_price = 0.0;
+    for (int it = 0; it < MATCH_RUNS && t_hi < target * (1.0 - TIME_AIM_REL); it++) {
+        eco_mpc_route_lo_scale_set(ws, s);
+        int rc = run_once(ws, dp, 0.0, veh, route, opt, res, m);
+        if (rc)
+            return rc;
+        double t = res->trip_time_s;
+        if (fabs(t - target) <= TIME_AIM_REL * target)
+            break;
+        if (t > target) {
+            s_lo = s;
+            t_lo = t;
+        } else {
+            s_hi = s;
+            t_hi = t;
+        }
+        if (isnan(t_lo)) {
+            s = 0.6 * s_hi;
+        } else { /* interpolate, but keep off the bracket's ends */
+            double u = (t_lo - target) / (t_lo - t_hi);
+            s = s_lo + (s_hi - s_lo) * fmin(fmax(u, 0.1), 0.9);
+        }
+    }
+    m->met = fabs(res->trip_time_s - target) <= 0.01 * target;
+    return ECO_OK;
+}
+
 /* The price by whole runs: bracket, then interpolate the trip time in log price. */
 static int match(eco_mpc_route_ws *ws, int dp, double p, const eco_vehicle *veh,
                  const eco_route *route, const eco_sim_options *opt, double target,
@@ -102,7 +139,7 @@ static int match(eco_mpc_route_ws *ws, int dp, double p, const eco_vehicle *veh,
         else
             p = p_lo * 2.0;
         if (p < 1e-6) /* the lower bound, not the price, sets the time now */
-            break;
+            return match_floor(ws, dp, veh, route, opt, target, res, m);
         (void)t_hi;
     }
     m->met = fabs(res->trip_time_s - target) <= 0.01 * target;

@@ -55,6 +55,10 @@ void eco_mpc_route_time_price_set(eco_mpc_route_ws *ws, double price_per_s);
 void eco_mpc_route_soc_target_set(eco_mpc_route_ws *ws, double soc);
 /* Nominal equivalence factor of the next run (hybrids; the DP's multiplier); <= 0: keep. */
 void eco_mpc_route_equivalence_set(eco_mpc_route_ws *ws, double s_equiv);
+/* The lower bound's scale (lo_scale, clamped to [0, 1]; the band is made again: not for the
+ * real-time step) and its present value. */
+void eco_mpc_route_lo_scale_set(eco_mpc_route_ws *ws, double lo_scale);
+double eco_mpc_route_lo_scale(const eco_mpc_route_ws *ws);
 /* One control step (real time: no allocation): the plan (re-planned at a stage boundary)
  * and the present step's command. ECO_OK, or ECO_ESOLVER with sp->valid = 0. */
 int eco_mpc_route_step(eco_mpc_route_ws *ws, const eco_observation *obs, eco_setpoint *sp);

@@ -172,11 +172,25 @@ void eco_mpc_route_equivalence_set(eco_mpc_route_ws *ws, double s)
         ws->s_nom = s;
 }
 
+void eco_mpc_route_lo_scale_set(eco_mpc_route_ws *ws, double scale)
+{
+    ws->set.lo_scale = scale > 1.0 ? 1.0 : (scale > 0.0 ? scale : 0.0);
+    eco_route_grid_fill(ws);
+    ws->follow = 0;
+    ws->have_plan = 0;
+}
+
+double eco_mpc_route_lo_scale(const eco_mpc_route_ws *ws)
+{
+    return ws->set.lo_scale;
+}
+
 void eco_mpc_route_reset(eco_mpc_route_ws *ws)
 {
     if (!ws->follow)
         ws->have_plan = 0;
     ws->was_dwelling = 0;
+    ws->left_stop_m = 0.0;
     ws->replans = 0;
     ws->s_equiv = ws->s_nom;
     memset(&ws->last_safe, 0, sizeof ws->last_safe);

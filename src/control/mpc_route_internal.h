@@ -47,6 +47,7 @@ struct eco_mpc_route_ws {
     int plan_k0, plan_k1, have_plan, follow;
     /* where the car is */
     double x_m, stop_at_m;
+    double left_stop_m; /* the stop stood at last (0 before any): behind the car from now on */
     int dwelling, was_dwelling;
     long replans;
     eco_setpoint last_safe;

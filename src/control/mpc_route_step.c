@@ -7,7 +7,8 @@
 #include <math.h>
 #include <string.h>
 
-#define MERGE_M 0.5 /* a first stage shorter than this merges into the next */
+#define MERGE_M    0.5  /* a first stage shorter than this merges into the next */
+#define STOP_EPS_M 0.01 /* a grid point this near a stop's distance is the stop's */
 
 /* The grid point at the stop the car drives to. */
 static int stop_point(const eco_mpc_route_ws *ws)
@@ -20,6 +21,12 @@ static int replan(eco_mpc_route_ws *ws, double x, double v0)
 {
     int ks = stop_point(ws);
     int k0 = eco_route_point_after(ws, x, MERGE_M);
+    /* A stop counts as made within the runner's arrival radius, so the car may have stood
+     * short of its point; that point (a rest node) is behind it now, or the plan would hold
+     * the car at rest before it for good. */
+    int k_left = eco_route_point_after(ws, ws->left_stop_m, STOP_EPS_M);
+    if (k0 < k_left)
+        k0 = k_left;
     if (k0 > ks)
         k0 = ks;
     int k1 = eco_route_point_after(ws, x, ws->set.horizon_m);
@@ -103,6 +110,8 @@ int eco_mpc_route_step(eco_mpc_route_ws *ws, const eco_observation *obs, eco_set
                      0.5 * ws->set.margin_kmh / ECO_KMH_PER_MPS;
         v1 = fmin(v1, lim);
     }
+    if (ws->dwelling)
+        ws->left_stop_m = ws->stop_at_m;
     ws->was_dwelling = ws->dwelling;
     eco_state st;
     eco_state_from_observation(obs, &st);
