@@ -8,9 +8,11 @@
  *    acceleration, built at create time by eco_model_step; the grade enters as a shift
  *    of the acceleration; hybrids by the ECMS equivalence factor over engine levels;
  *  - cost = fuel (+ s x battery energy, + NOx by weight) + time_price x time;
- *  - the MPC plans from the car's place up to the next stop or horizon_m ahead, re-plans
- *    when the car crosses a stage boundary, follows the plan between, and allocates the
- *    present step by eco_mpc_allocate; the DP plans the whole route once.
+ *  - the MPC plans from the car's place up to the next stop or horizon_m ahead (the end
+ *    anchored, moved on by up to block_m when it comes nearer than horizon_m, so most
+ *    re-plans reuse the cost to go), re-plans when the car crosses a stage boundary,
+ *    follows the plan between, and allocates the present step by eco_mpc_allocate; the DP
+ *    plans the whole route once.
  * Allocation at create only; eco_mpc_route_step allocates nothing. */
 #ifndef ECODRIVE_MPC_ROUTE_H
 #define ECODRIVE_MPC_ROUTE_H
@@ -22,6 +24,7 @@ typedef struct {
     double stage_m;          /* distance stage (default 20 m) */
     double grid_kmh;         /* speed grid (default 1.8 km/h = 0.5 m/s) */
     double horizon_m;        /* MPC horizon beyond the car, unless a stop is nearer (2000 m) */
+    double block_m;          /* its end moves on in blocks of up to this (500 m) */
     double lo_drop_kmh;      /* lower bound: limit - lo_drop_kmh ... (20) */
     double lo_frac;          /* ... or lo_frac x limit, the smaller (0.7) */
     double lo_launch_mps2;   /* the lower bound rises from 0 at a start along this (0.5) */

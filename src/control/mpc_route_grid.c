@@ -18,8 +18,8 @@ static int segment_points(const eco_route *r, double stage_m, double *pos)
         if (!(r->row[i].stop_s > 0.0) && i != r->n - 1)
             continue;
         double d = r->row[i].distance_m, len = d - prev;
-        if (len <= 0.0)
-            continue;
+        if (len < ECO_ROUTE_MERGE_STOP_M)
+            continue; /* one with the stop before it (see the header) */
         /* at least two stages: from rest to rest needs a point in between to move at */
         int m = (int)ceil(len / stage_m - 1e-9);
         m = m < 2 ? 2 : m;
