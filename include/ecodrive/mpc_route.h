@@ -21,7 +21,8 @@
 #include "ecodrive/route.h"
 
 typedef struct {
-    double stage_m;          /* distance stage (default 20 m) */
+    double stage_m;          /* distance stage (default 20 m) ... */
+    double stage_s;          /* ... or this many seconds at the stretch's top limit (1.8) */
     double grid_kmh;         /* speed grid (default 1.8 km/h = 0.5 m/s) */
     double horizon_m;        /* MPC horizon beyond the car, unless a stop is nearer (2000 m) */
     double block_m;          /* its end moves on in blocks of up to this (500 m) */

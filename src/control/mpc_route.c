@@ -19,6 +19,7 @@
 void eco_mpc_route_settings_default(eco_mpc_route_settings *s)
 {
     s->stage_m = 20.0;
+    s->stage_s = 1.8;
     s->grid_kmh = 1.8;
     s->horizon_m = 2000.0;
     s->block_m = 500.0;
@@ -37,7 +38,7 @@ void eco_mpc_route_settings_default(eco_mpc_route_settings *s)
 
 static int settings_check(const eco_mpc_route_settings *s)
 {
-    if (!(s->stage_m >= 1.0 && s->stage_m <= 200.0) ||
+    if (!(s->stage_m >= 1.0 && s->stage_m <= 200.0) || !(s->stage_s >= 0.0 && s->stage_s <= 10.0) ||
         !(s->grid_kmh >= 0.1 && s->grid_kmh <= 10.0) || !(s->horizon_m >= s->stage_m) ||
         !(s->block_m >= 0.0) || !(s->lo_frac >= 0.0 && s->lo_frac <= 1.0) ||
         !(s->lo_drop_kmh >= 0.0) || !(s->lo_launch_mps2 > 0.0) || !(s->lo_brake_mps2 > 0.0) ||
@@ -118,7 +119,7 @@ eco_mpc_route_ws *eco_mpc_route_create(const eco_vehicle *veh, const eco_route *
     tmp.set = *s;
     tmp.dv_mps = s->grid_kmh / ECO_KMH_PER_MPS;
     tmp.n_nodes = (int)ceil(route->limit_max_mps / tmp.dv_mps) + 2;
-    tmp.n_pts = eco_route_grid_count(route, s->stage_m);
+    tmp.n_pts = eco_route_grid_count(route, s);
     eco_route_rates_count(veh, s, route->limit_max_mps + 2.0 * tmp.dv_mps, &tmp.rt);
     size_t bytes = layout(&tmp, NULL);
     char *mem = eco_malloc(bytes);

@@ -74,7 +74,7 @@ double eco_route_rate(const eco_route_rates *rt, double v_mps, double a_mps2, do
  * 2.5 m/s^2, two stages of at least 0.05 m. */
 #define ECO_ROUTE_MERGE_STOP_M 0.2
 /* Points of the grid for a route (count only). */
-int eco_route_grid_count(const eco_route *r, double stage_m);
+int eco_route_grid_count(const eco_route *r, const eco_mpc_route_settings *s);
 /* Fill pos, shift, stop, jlo, jhi. */
 void eco_route_grid_fill(eco_mpc_route_ws *ws);
 
