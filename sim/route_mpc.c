@@ -9,6 +9,8 @@
 /* The trip time a run must meet (issue 9: within 1 %); the match aims inside it. */
 #define TIME_AIM_REL 0.004
 #define MATCH_RUNS   12
+#define PRICE_NIL    1e-6 /* g/s: a price this low is 0 (the bisections leave crumbs) */
+#define PRICE_FIRST  0.05 /* g/s: a first price above 0 (ours; the DP's are about 1 on highways) */
 
 static void mpc_fill(eco_sim_route_planner *p, const eco_sim_route_status *st,
                      const eco_observation *obs, double dt, int n, eco_preview *pv)
@@ -132,13 +134,13 @@ static int match(eco_mpc_route_ws *ws, int dp, double p, const eco_vehicle *veh,
             p_hi = p;
             t_hi = t;
         }
-        if (isfinite(p_hi) && p_lo > 0.0)
+        if (isfinite(p_hi) && p_lo > PRICE_NIL)
             p = exp(log(p_lo) + (log(p_hi) - log(p_lo)) * (t_lo - target) / (t_lo - t_hi));
         else if (isfinite(p_hi))
             p = p_hi / (isnan(t_lo) ? 2.0 : 1.5);
-        else
-            p = p_lo * 2.0;
-        if (p < 1e-6) /* the lower bound, not the price, sets the time now */
+        else /* too slow: a dearer time; from a price of 0 (the floor's pace), a small one */
+            p = p_lo > PRICE_NIL ? p_lo * 2.0 : PRICE_FIRST;
+        if (p < PRICE_NIL) /* the lower bound, not the price, sets the time now */
             return match_floor(ws, dp, veh, route, opt, target, res, m);
         (void)t_hi;
     }
