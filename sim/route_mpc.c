@@ -9,6 +9,8 @@
 /* The trip time a run must meet (issue 9: within 1 %); the match aims inside it. */
 #define TIME_AIM_REL 0.004
 #define MATCH_RUNS   12
+#define PRICE_NIL    1e-6 /* g/s: a price this low is 0 (the bisections leave crumbs) */
+#define PRICE_FIRST  0.05 /* g/s: a first price above 0 (ours; the DP's are about 1 on highways) */
 
 static void mpc_fill(eco_sim_route_planner *p, const eco_sim_route_status *st,
                      const eco_observation *obs, double dt, int n, eco_preview *pv)
@@ -74,6 +76,43 @@ static int run_once(eco_mpc_route_ws *ws, int dp, double p, const eco_vehicle *v
     return eco_sim_route_run(veh, route, eco_mpc_route_controller(ws), &planner, opt, res);
 }
 
+/* Too fast at a price of about 0: the lower bound sets the pace, so lower it (lo_scale) by
+ * whole runs, interpolating the trip time linearly in the scale within a bracket. The plant
+ * arrives sooner than the DP's model (the last metre before each stop counts as arrived),
+ * so the scale the DP chose on its model is not slow enough by itself. */
+static int match_floor(eco_mpc_route_ws *ws, int dp, const eco_vehicle *veh, const eco_route *route,
+                       const eco_sim_options *opt, double target, eco_sim_route_result *res,
+                       eco_sim_route_match *m)
+{
+    double s_hi = eco_mpc_route_lo_scale(ws), t_hi = res->trip_time_s, s_lo = 0.0, t_lo = NAN;
+    double s = 0.8 * s_hi;
+    m->time_price = 0.0;
+    for (int it = 0; it < MATCH_RUNS && t_hi < target * (1.0 - TIME_AIM_REL); it++) {
+        eco_mpc_route_lo_scale_set(ws, s);
+        int rc = run_once(ws, dp, 0.0, veh, route, opt, res, m);
+        if (rc)
+            return rc;
+        double t = res->trip_time_s;
+        if (fabs(t - target) <= TIME_AIM_REL * target)
+            break;
+        if (t > target) {
+            s_lo = s;
+            t_lo = t;
+        } else {
+            s_hi = s;
+            t_hi = t;
+        }
+        if (isnan(t_lo)) {
+            s = 0.6 * s_hi;
+        } else { /* interpolate, but keep off the bracket's ends */
+            double u = (t_lo - target) / (t_lo - t_hi);
+            s = s_lo + (s_hi - s_lo) * fmin(fmax(u, 0.1), 0.9);
+        }
+    }
+    m->met = fabs(res->trip_time_s - target) <= 0.01 * target;
+    return ECO_OK;
+}
+
 /* The price by whole runs: bracket, then interpolate the trip time in log price. */
 static int match(eco_mpc_route_ws *ws, int dp, double p, const eco_vehicle *veh,
                  const eco_route *route, const eco_sim_options *opt, double target,
@@ -95,14 +134,14 @@ static int match(eco_mpc_route_ws *ws, int dp, double p, const eco_vehicle *veh,
             p_hi = p;
             t_hi = t;
         }
-        if (isfinite(p_hi) && p_lo > 0.0)
+        if (isfinite(p_hi) && p_lo > PRICE_NIL)
             p = exp(log(p_lo) + (log(p_hi) - log(p_lo)) * (t_lo - target) / (t_lo - t_hi));
         else if (isfinite(p_hi))
             p = p_hi / (isnan(t_lo) ? 2.0 : 1.5);
-        else
-            p = p_lo * 2.0;
-        if (p < 1e-6) /* the lower bound, not the price, sets the time now */
-            break;
+        else /* too slow: a dearer time; from a price of 0 (the floor's pace), a small one */
+            p = p_lo > PRICE_NIL ? p_lo * 2.0 : PRICE_FIRST;
+        if (p < PRICE_NIL) /* the lower bound, not the price, sets the time now */
+            return match_floor(ws, dp, veh, route, opt, target, res, m);
         (void)t_hi;
     }
     m->met = fabs(res->trip_time_s - target) <= 0.01 * target;

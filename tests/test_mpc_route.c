@@ -75,6 +75,59 @@ Test(mpc_route, below_the_limit_and_stands_at_each_stop, .init = setup, .fini = 
     eco_vehicle_free(&veh);
 }
 
+/* Drive rows with the MPC or the DP at trip time t_s on the default Prius: rests at the end,
+ * makes every stop, the route's distance, never over the limit. */
+static void drive_rows(const char *ctl, const eco_route_row *rows, int n, int stops, double t_s)
+{
+    eco_vehicle veh;
+    eco_route r;
+    load("toyota_prius_2022", &veh, &r);
+    eco_route_free(&r);
+    cr_assert_eq(eco_route_init(&r, "rows", rows, n), ECO_OK, "%s", eco_last_error());
+    eco_sim_options opt;
+    options(&opt);
+    eco_sim_route_result res;
+    eco_sim_route_match m;
+    cr_assert_eq(eco_sim_route_run_at_time(&veh, &r, ctl, NULL, NULL, &opt, t_s, &res, &m), ECO_OK,
+                 "%s: %s", ctl, eco_last_error());
+    double len = rows[n - 1].distance_m;
+    cr_expect_eq(res.stops, stops, "%s", ctl);
+    cr_expect_lt(fabs(res.run.total.distance_m - len), 1.0, "%s: driven %.2f m of %.2f", ctl,
+                 res.run.total.distance_m, len);
+    cr_expect_eq(res.over_limit_s, 0.0, "%s", ctl);
+    eco_sim_route_result_free(&res);
+    eco_route_free(&r);
+    eco_vehicle_free(&veh);
+}
+
+/* Two stops 1.005 m apart (a recorded driver who stood, rolled a metre and stood again, as
+ * on cmap_4113492_1 at 18050 m). Leaving the first, the car is within the runner's arrival
+ * radius (1 m) of the second at once and stands there short of its point; the MPC then must
+ * not plan a rest at that point, now behind it in the route's terms, and hold the car for
+ * good. */
+Test(mpc_route, leaves_a_stop_made_short_of_its_point, .init = setup, .fini = drop_cycle)
+{
+    eco_route_row rows[4] = {{0, 30 / 3.6, 0, 0, 0},
+                             {300, 30 / 3.6, 0, 10, 0},
+                             {301.005, 40 / 3.6, 0, 10, 0},
+                             {600, 40 / 3.6, 0, 5, 0}};
+    drive_rows("mpc", rows, 4, 3, 110.0);
+}
+
+/* Stops 3.8 cm apart (cmap_4116361_1 at 10706.7 m): rest to rest over 3.8 cm needs more
+ * than the acceleration limits allow on the speed grid, so the two share a grid point;
+ * the MPC and the DP drive the route (the shortest trip was infinite before). */
+Test(mpc_route, stops_centimetres_apart, .init = setup, .fini = drop_cycle)
+{
+    eco_route_row rows[5] = {{0, 30 / 3.6, 0, 0, 0},
+                             {300, 30 / 3.6, 0, 10, 0},
+                             {300.038, 30 / 3.6, 0, 10, 0},
+                             {500, 40 / 3.6, 0, 0, 0},
+                             {700, 40 / 3.6, 0, 5, 0}};
+    drive_rows("mpc", rows, 5, 3, 130.0);
+    drive_rows("dp", rows, 5, 3, 130.0);
+}
+
 Test(mpc_route, the_step_allocates_nothing, .init = setup, .fini = drop_cycle)
 {
     eco_vehicle veh;

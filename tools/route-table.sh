@@ -17,15 +17,23 @@ for veh in $vehicles; do
     v=$(basename "$veh" .json)
     for f in "$here"/sim/drives/*.csv; do
         n=$(basename "$f" .csv)
+        t0=$(date +%s)
         "$bin/ecosim" route --from-drive "$f" -o "$tmp/$n.csv" >/dev/null 2>&1
         "$bin/ecosim" run --cycle "$f" --vehicle "$veh" --controller baseline --band 0 --json \
             >"$tmp/h.json"
         key=$(num "$tmp/h.json" "'energy_kwh_per_100km' if d['fuel_l_per_100km']==0 else 'fuel_soc_corrected_l_per_100km'")
         t=$(num "$tmp/h.json" "d['duration_s']")
+        failed=
         for c in mpc dp; do
-            "$bin/ecosim" run --route "$tmp/$n.csv" --vehicle "$veh" --controller $c \
-                --trip-time "$t" --json --quiet >"$tmp/$c.json"
+            if ! "$bin/ecosim" run --route "$tmp/$n.csv" --vehicle "$veh" --controller $c \
+                --trip-time "$t" --json --quiet >"$tmp/$c.json" 2>"$tmp/$c.err"; then
+                failed="$failed $c: $(tr '\n' ' ' <"$tmp/$c.err")"
+            fi
         done
+        if [ -n "$failed" ]; then # a row that says so, and on to the next drive
+            echo "| $v | $n | failed:$failed |"
+            continue
+        fi
         python3 - "$tmp" "$key" "$v" "$n" <<'PY'
 import json, sys
 d, key, v, n = sys.argv[1:]
@@ -34,5 +42,6 @@ print(f"| {v} | {n} | {h[key]:.3f} | {m[key]:.3f} | {p[key]:.3f} | {100*(1-m[key
       f"| {m[key]/p[key]:.3f} | {h['duration_s']:.0f} | {m['trip_time_s']:.0f} | {p['trip_time_s']:.0f} "
       f"| {m['over_limit_s']:.1f}/{p['over_limit_s']:.1f} | {m['distance_error_pct']:.4f} |")
 PY
+        echo "route-table: $v $n: $(($(date +%s) - t0)) s" >&2
     done
 done

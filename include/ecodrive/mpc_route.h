@@ -8,9 +8,11 @@
  *    acceleration, built at create time by eco_model_step; the grade enters as a shift
  *    of the acceleration; hybrids by the ECMS equivalence factor over engine levels;
  *  - cost = fuel (+ s x battery energy, + NOx by weight) + time_price x time;
- *  - the MPC plans from the car's place up to the next stop or horizon_m ahead, re-plans
- *    when the car crosses a stage boundary, follows the plan between, and allocates the
- *    present step by eco_mpc_allocate; the DP plans the whole route once.
+ *  - the MPC plans from the car's place up to the next stop or horizon_m ahead (the end
+ *    anchored, moved on by up to block_m when it comes nearer than horizon_m, so most
+ *    re-plans reuse the cost to go), re-plans when the car crosses a stage boundary,
+ *    follows the plan between, and allocates the present step by eco_mpc_allocate; the DP
+ *    plans the whole route once.
  * Allocation at create only; eco_mpc_route_step allocates nothing. */
 #ifndef ECODRIVE_MPC_ROUTE_H
 #define ECODRIVE_MPC_ROUTE_H
@@ -19,9 +21,11 @@
 #include "ecodrive/route.h"
 
 typedef struct {
-    double stage_m;          /* distance stage (default 20 m) */
+    double stage_m;          /* distance stage (default 20 m) ... */
+    double stage_s;          /* ... or this many seconds at the stretch's top limit (1.8) */
     double grid_kmh;         /* speed grid (default 1.8 km/h = 0.5 m/s) */
     double horizon_m;        /* MPC horizon beyond the car, unless a stop is nearer (2000 m) */
+    double block_m;          /* its end moves on in blocks of up to this (500 m) */
     double lo_drop_kmh;      /* lower bound: limit - lo_drop_kmh ... (20) */
     double lo_frac;          /* ... or lo_frac x limit, the smaller (0.7) */
     double lo_launch_mps2;   /* the lower bound rises from 0 at a start along this (0.5) */
@@ -55,6 +59,10 @@ void eco_mpc_route_time_price_set(eco_mpc_route_ws *ws, double price_per_s);
 void eco_mpc_route_soc_target_set(eco_mpc_route_ws *ws, double soc);
 /* Nominal equivalence factor of the next run (hybrids; the DP's multiplier); <= 0: keep. */
 void eco_mpc_route_equivalence_set(eco_mpc_route_ws *ws, double s_equiv);
+/* The lower bound's scale (lo_scale, clamped to [0, 1]; the band is made again: not for the
+ * real-time step) and its present value. */
+void eco_mpc_route_lo_scale_set(eco_mpc_route_ws *ws, double lo_scale);
+double eco_mpc_route_lo_scale(const eco_mpc_route_ws *ws);
 /* One control step (real time: no allocation): the plan (re-planned at a stage boundary)
  * and the present step's command. ECO_OK, or ECO_ESOLVER with sp->valid = 0. */
 int eco_mpc_route_step(eco_mpc_route_ws *ws, const eco_observation *obs, eco_setpoint *sp);

@@ -19,8 +19,10 @@
 void eco_mpc_route_settings_default(eco_mpc_route_settings *s)
 {
     s->stage_m = 20.0;
+    s->stage_s = 1.8;
     s->grid_kmh = 1.8;
     s->horizon_m = 2000.0;
+    s->block_m = 500.0;
     s->lo_drop_kmh = 20.0;
     s->lo_frac = 0.7;
     s->lo_launch_mps2 = 0.5;
@@ -36,12 +38,12 @@ void eco_mpc_route_settings_default(eco_mpc_route_settings *s)
 
 static int settings_check(const eco_mpc_route_settings *s)
 {
-    if (!(s->stage_m >= 1.0 && s->stage_m <= 200.0) ||
+    if (!(s->stage_m >= 1.0 && s->stage_m <= 200.0) || !(s->stage_s >= 0.0 && s->stage_s <= 10.0) ||
         !(s->grid_kmh >= 0.1 && s->grid_kmh <= 10.0) || !(s->horizon_m >= s->stage_m) ||
-        !(s->lo_frac >= 0.0 && s->lo_frac <= 1.0) || !(s->lo_drop_kmh >= 0.0) ||
-        !(s->lo_launch_mps2 > 0.0) || !(s->lo_brake_mps2 > 0.0) || !(s->accel_max_mps2 > 0.0) ||
-        !(s->decel_max_mps2 > 0.0) || !(s->margin_kmh >= 0.0) || s->n_engine_levels < 1 ||
-        !(s->soc_gain >= 0.0) || !(s->time_price_per_s >= 0.0) ||
+        !(s->block_m >= 0.0) || !(s->lo_frac >= 0.0 && s->lo_frac <= 1.0) ||
+        !(s->lo_drop_kmh >= 0.0) || !(s->lo_launch_mps2 > 0.0) || !(s->lo_brake_mps2 > 0.0) ||
+        !(s->accel_max_mps2 > 0.0) || !(s->decel_max_mps2 > 0.0) || !(s->margin_kmh >= 0.0) ||
+        s->n_engine_levels < 1 || !(s->soc_gain >= 0.0) || !(s->time_price_per_s >= 0.0) ||
         !(s->lo_scale >= 0.0 && s->lo_scale <= 1.0)) {
         eco_set_error("mpc route: settings out of range");
         return ECO_EINVAL;
@@ -71,12 +73,17 @@ static size_t layout(eco_mpc_route_ws *ws, char *base)
     return c.used;
 }
 
-static void collapse_at(eco_mpc_route_ws *ws, double s)
+double eco_route_collapse_value(const eco_mpc_route_ws *ws, double s)
 {
     double q = S_STEP_REL * ws->s_nom;
     if (ws->hybrid && q > 0.0)
         s = q * round(s / q);
-    double sc = s * ws->w.fuel_per_g / ws->lhv;
+    return s * ws->w.fuel_per_g / ws->lhv;
+}
+
+void eco_route_collapse_at(eco_mpc_route_ws *ws, double s)
+{
+    double sc = eco_route_collapse_value(ws, s);
     if (!(ws->rt.s_coll == sc))
         eco_route_rates_collapse(&ws->rt, sc);
 }
@@ -112,7 +119,7 @@ eco_mpc_route_ws *eco_mpc_route_create(const eco_vehicle *veh, const eco_route *
     tmp.set = *s;
     tmp.dv_mps = s->grid_kmh / ECO_KMH_PER_MPS;
     tmp.n_nodes = (int)ceil(route->limit_max_mps / tmp.dv_mps) + 2;
-    tmp.n_pts = eco_route_grid_count(route, s->stage_m);
+    tmp.n_pts = eco_route_grid_count(route, s);
     eco_route_rates_count(veh, s, route->limit_max_mps + 2.0 * tmp.dv_mps, &tmp.rt);
     size_t bytes = layout(&tmp, NULL);
     char *mem = eco_malloc(bytes);
@@ -136,7 +143,7 @@ eco_mpc_route_ws *eco_mpc_route_create(const eco_vehicle *veh, const eco_route *
     ws->price_s = s->time_price_per_s;
     ws->soc_target = veh->battery.soc_init;
     eco_route_rates_build(veh, w, veh->battery.soc_init, &ws->rt);
-    collapse_at(ws, ws->s_nom);
+    eco_route_collapse_at(ws, ws->s_nom);
     ws->kin_cost_per_j = kinetic_cost_per_j(ws);
     eco_route_grid_fill(ws);
     eco_control_init(&ws->ctl, &ROUTE_MPC, veh, dt_s, 1);
@@ -172,12 +179,26 @@ void eco_mpc_route_equivalence_set(eco_mpc_route_ws *ws, double s)
         ws->s_nom = s;
 }
 
+void eco_mpc_route_lo_scale_set(eco_mpc_route_ws *ws, double scale)
+{
+    ws->set.lo_scale = scale > 1.0 ? 1.0 : (scale > 0.0 ? scale : 0.0);
+    eco_route_grid_fill(ws);
+    ws->follow = 0;
+    ws->have_plan = 0;
+}
+
+double eco_mpc_route_lo_scale(const eco_mpc_route_ws *ws)
+{
+    return ws->set.lo_scale;
+}
+
 void eco_mpc_route_reset(eco_mpc_route_ws *ws)
 {
     if (!ws->follow)
         ws->have_plan = 0;
     ws->was_dwelling = 0;
-    ws->replans = 0;
+    ws->left_stop_m = 0.0;
+    ws->replans = ws->full_replans = 0;
     ws->s_equiv = ws->s_nom;
     memset(&ws->last_safe, 0, sizeof ws->last_safe);
 }
@@ -217,5 +238,4 @@ void eco_route_equivalence_update(eco_mpc_route_ws *ws, double soc)
         return;
     double s = ws->s_nom * (1.0 + ws->set.soc_gain * (ws->soc_target - soc));
     ws->s_equiv = fmin(fmax(s, 0.2 * ws->s_nom), 4.0 * ws->s_nom);
-    collapse_at(ws, ws->s_equiv);
 }

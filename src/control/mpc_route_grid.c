@@ -6,34 +6,41 @@
 #include <math.h>
 
 /* The points: the start, each stop, the end, and the stage boundaries between; counts them,
- * and with pos fills them. */
-static int segment_points(const eco_route *r, double stage_m, double *pos)
+ * and with pos fills them. A stretch between stops gets stages of stage_m, or of stage_s
+ * at its highest limit if longer: a stage from node to node changes the speed squared by
+ * at least 2 v dv, so the gentlest acceleration it can plan is about v dv / ds, and at
+ * highway speed 20 m stages could only cruise or change speed hard (about 0.7 m/s^2 at
+ * 100 km/h). */
+static int segment_points(const eco_route *r, const eco_mpc_route_settings *s, double *pos)
 {
     int n = 0;
-    double prev = 0.0;
+    double prev = 0.0, lmax = 0.0;
     if (pos)
         pos[0] = 0.0;
     n = 1;
     for (int i = 1; i < r->n; i++) {
+        lmax = fmax(lmax, r->row[i - 1].limit_mps);
         if (!(r->row[i].stop_s > 0.0) && i != r->n - 1)
             continue;
         double d = r->row[i].distance_m, len = d - prev;
-        if (len <= 0.0)
-            continue;
+        if (len < ECO_ROUTE_MERGE_STOP_M)
+            continue; /* one with the stop before it (see the header) */
+        double stage = fmax(s->stage_m, s->stage_s * lmax);
         /* at least two stages: from rest to rest needs a point in between to move at */
-        int m = (int)ceil(len / stage_m - 1e-9);
+        int m = (int)ceil(len / stage - 1e-9);
         m = m < 2 ? 2 : m;
         for (int k = 1; k <= m; k++, n++)
             if (pos)
                 pos[n] = k == m ? d : prev + len * k / m;
         prev = d;
+        lmax = 0.0;
     }
     return n;
 }
 
-int eco_route_grid_count(const eco_route *r, double stage_m)
+int eco_route_grid_count(const eco_route *r, const eco_mpc_route_settings *s)
 {
-    return segment_points(r, stage_m, NULL);
+    return segment_points(r, s, NULL);
 }
 
 /* The least limit over [a, b]. */
@@ -61,7 +68,7 @@ static double lower_bound(const eco_mpc_route_settings *s, double L, double d_pr
 void eco_route_grid_fill(eco_mpc_route_ws *ws)
 {
     const eco_route *r = ws->route;
-    int n = segment_points(r, ws->set.stage_m, ws->pos_m);
+    int n = segment_points(r, &ws->set, ws->pos_m);
     for (int k = 0; k < n; k++) {
         double d = ws->pos_m[k];
         int row = eco_route_row_at(r, d);

@@ -45,10 +45,14 @@ struct eco_mpc_route_ws {
     double *plan_v; /* [n_pts]: planned speed at each point */
     double plan_x0, plan_v0, plan_stop_m;
     int plan_k0, plan_k1, have_plan, follow;
+    /* what the cost to go V holds: its end point, and the price and factor it was made at */
+    int vk1;
+    double v_price, v_s_coll;
     /* where the car is */
     double x_m, stop_at_m;
+    double left_stop_m; /* the stop stood at last (0 before any): behind the car from now on */
     int dwelling, was_dwelling;
-    long replans;
+    long replans, full_replans; /* all, and those with the backward pass */
     eco_setpoint last_safe;
 };
 
@@ -64,14 +68,24 @@ void eco_route_rates_collapse(eco_route_rates *rt, double s_cost_per_j);
 double eco_route_rate(const eco_route_rates *rt, double v_mps, double a_mps2, double *batt_w);
 
 /* ---- mpc_route_grid.c --------------------------------------------------------------- */
+/* A stop nearer than this to the one before it has no point of its own: it is that one's
+ * (a recorded driver who stood, rolled a few centimetres and stood again). Rest to rest
+ * over a stretch needs a node between, 0.5 m/s, within the acceleration limits: at
+ * 2.5 m/s^2, two stages of at least 0.05 m. */
+#define ECO_ROUTE_MERGE_STOP_M 0.2
 /* Points of the grid for a route (count only). */
-int eco_route_grid_count(const eco_route *r, double stage_m);
+int eco_route_grid_count(const eco_route *r, const eco_mpc_route_settings *s);
 /* Fill pos, shift, stop, jlo, jhi. */
 void eco_route_grid_fill(eco_mpc_route_ws *ws);
 
 /* ---- mpc_route.c -------------------------------------------------------------------- */
-/* The equivalence factor from the SOC (hybrids), and the rate table collapsed at it. */
+/* The equivalence factor from the SOC (hybrids; the allocation uses it at once, the rate
+ * table is collapsed at it when the programme is made again). */
 void eco_route_equivalence_update(eco_mpc_route_ws *ws, double soc);
+/* The rate table's factor (cost units per J) for the equivalence factor s, on its 2 % grid,
+ * and the table collapsed at it. */
+double eco_route_collapse_value(const eco_mpc_route_ws *ws, double s);
+void eco_route_collapse_at(eco_mpc_route_ws *ws, double s);
 
 /* ---- mpc_route_plan.c --------------------------------------------------------------- */
 /* One stage's cost (cost units, time priced) from vi to vj over ds with the grade shift;
@@ -81,6 +95,9 @@ double eco_route_stage_cost(const eco_mpc_route_ws *ws, double vi, double vj, do
 /* Plan from (x0, v0) through points k0..k1 (v = 0 at k1 when it is a stop, else the
  * kinetic energy's value): fills plan_v[k0..k1]. ECO_OK or ECO_ERANGE (nothing feasible). */
 int eco_route_plan(eco_mpc_route_ws *ws, double x0, double v0, int k0, int k1);
+/* The same from the cost to go already held for the horizon's end k1 (eco_route_plan made
+ * it): the first stage from (x0, v0) and the plan forward only. */
+int eco_route_plan_from(eco_mpc_route_ws *ws, double x0, double v0, int k0, int k1);
 /* First grid point strictly after x + eps. */
 int eco_route_point_after(const eco_mpc_route_ws *ws, double x_m, double eps_m);
 

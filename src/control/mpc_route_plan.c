@@ -98,6 +98,14 @@ int eco_route_plan(eco_mpc_route_ws *ws, double x0, double v0, int k0, int k1)
 {
     terminal(ws, k1);
     backward(ws, k0, k1);
+    ws->vk1 = k1;
+    ws->v_price = ws->price_s;
+    ws->v_s_coll = ws->rt.s_coll;
+    return eco_route_plan_from(ws, x0, v0, k0, k1);
+}
+
+int eco_route_plan_from(eco_mpc_route_ws *ws, double x0, double v0, int k0, int k1)
+{
     size_t nn = (size_t)ws->n_nodes;
     const double *V0 = ws->V + (size_t)k0 * nn;
     double ds = ws->pos_m[k0] - x0, shift = ws->shift_mps2[k0 > 0 ? k0 - 1 : 0];

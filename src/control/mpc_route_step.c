@@ -7,28 +7,57 @@
 #include <math.h>
 #include <string.h>
 
-#define MERGE_M 0.5 /* a first stage shorter than this merges into the next */
+#define MERGE_M    0.5  /* a first stage shorter than this merges into the next */
+#define STOP_EPS_M 0.01 /* a grid point this near a stop's distance is the stop's */
+/* The cost to go is kept while the equivalence factor (which follows the SOC in steps of
+ * 2 %) stays within this share of the one it was made at (ours: five steps; the block
+ * renews it anyway). */
+#define S_REUSE_REL 0.1
 
-/* The grid point at the stop the car drives to. */
+/* The grid point of the stop the car drives to: the last point at or before it (a stop
+ * merged into the one before it has that one's point). */
 static int stop_point(const eco_mpc_route_ws *ws)
 {
-    int k = eco_route_point_after(ws, ws->stop_at_m, -0.01);
-    return k;
+    int k = eco_route_point_after(ws, ws->stop_at_m, STOP_EPS_M);
+    return ws->pos_m[k] <= ws->stop_at_m + STOP_EPS_M ? k : k - 1;
 }
 
+/* The horizon's end is anchored: the cost to go is made to a point between horizon_m and
+ * horizon_m + block_m ahead and kept while that point is still horizon_m ahead (and the
+ * price is the one it was made at, the factor near it), so a re-plan at a stage boundary is
+ * mostly the first stage and the plan forward; the backward pass over the horizon comes
+ * once per block. */
 static int replan(eco_mpc_route_ws *ws, double x, double v0)
 {
     int ks = stop_point(ws);
     int k0 = eco_route_point_after(ws, x, MERGE_M);
+    /* A stop counts as made within the runner's arrival radius, so the car may have stood
+     * short of its point; that point (a rest node) is behind it now, or the plan would hold
+     * the car at rest before it for good. */
+    int k_left = eco_route_point_after(ws, ws->left_stop_m, STOP_EPS_M);
+    if (k0 < k_left)
+        k0 = k_left;
     if (k0 > ks)
         k0 = ks;
-    int k1 = eco_route_point_after(ws, x, ws->set.horizon_m);
+    int k_need = eco_route_point_after(ws, x, ws->set.horizon_m);
+    if (k_need > ks)
+        k_need = ks;
+    ws->replans++;
+    int keep = ws->have_plan && !ws->was_dwelling && ws->vk1 >= k_need && ws->vk1 <= ks &&
+               k0 <= ws->vk1 && fabs(ws->plan_stop_m - ws->stop_at_m) <= 0.01 &&
+               ws->v_price == ws->price_s &&
+               fabs(eco_route_collapse_value(ws, ws->s_equiv) - ws->v_s_coll) <=
+                   S_REUSE_REL * fabs(ws->v_s_coll);
+    ws->plan_stop_m = ws->stop_at_m;
+    if (keep)
+        return eco_route_plan_from(ws, x, v0, k0, ws->vk1);
+    int k1 = eco_route_point_after(ws, x, ws->set.horizon_m + ws->set.block_m);
     if (k1 > ks)
         k1 = ks;
     if (k1 < k0)
         k1 = k0;
-    ws->replans++;
-    ws->plan_stop_m = ws->stop_at_m;
+    ws->full_replans++;
+    eco_route_collapse_at(ws, ws->s_equiv);
     return eco_route_plan(ws, x, v0, k0, k1);
 }
 
@@ -103,6 +132,8 @@ int eco_mpc_route_step(eco_mpc_route_ws *ws, const eco_observation *obs, eco_set
                      0.5 * ws->set.margin_kmh / ECO_KMH_PER_MPS;
         v1 = fmin(v1, lim);
     }
+    if (ws->dwelling)
+        ws->left_stop_m = ws->stop_at_m;
     ws->was_dwelling = ws->dwelling;
     eco_state st;
     eco_state_from_observation(obs, &st);
