@@ -149,3 +149,34 @@ Test(cycle, missing_file)
     cr_assert_eq(eco_sim_cycle_load("/nonexistent/cycle.csv", NULL, &c), ECO_ENOENT);
     cr_assert(strstr(eco_last_error(), "/nonexistent/cycle.csv") != NULL);
 }
+
+/* Issue 14 (found by fuzzing): the span of a cycle. 1e308 s used to reach the runner, whose
+ * step count overflowed (exit 1, "out of memory"); 1e-300 s ran no step and printed a
+ * summary of nothing. Both are refused at load, by name, as is a speed that made the
+ * distance infinite; the limits are those of cycle.h. */
+Test(cycle, span_and_step_limits)
+{
+    expect_error("0,0\n1e308,0\n", ":2: the cycle would last 1e+308 s, more than 86400 s");
+    expect_error("0,0\n1e-300,0\n", ":2: time_s must rise by at least 0.01 s a row");
+    expect_error("0,0\n0.5,0\n", "lasts 0.5 s: a cycle must last at least 1 s");
+    expect_error("-86400,0\n0,0\n0.5,1\n", ":3: the cycle would last 86400.5 s");
+    expect_error("\n0,0\n\n37,1e308\n", ":4: speed_kmh must be at most 500, got 1e+308");
+}
+
+Test(cycle, limits_let_fine_and_long_cycles_through)
+{
+    /* 100 Hz rows written in decimals (steps of 0.01 s to rounding), and a day to the second */
+    char text[4096] = "time_s,speed_kmh\n";
+    for (int i = 0; i <= 120; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%.2f,%d\n",
+                 86399.0 - 1.2 + i * 0.01, i % 7);
+    eco_sim_cycle c;
+    char path[64];
+    cr_assert_eq(load_text(text, &c, path, sizeof path), ECO_OK, "%s", eco_last_error());
+    cr_expect_eq(c.n, 121);
+    eco_sim_cycle_free(&c);
+    cr_assert_eq(load_text("0,0\n1,500\n86400,0\n", &c, path, sizeof path), ECO_OK, "%s",
+                 eco_last_error());
+    cr_expect_float_eq(eco_sim_cycle_duration_s(&c), ECO_SIM_CYCLE_MAX_DURATION_S, 0.0);
+    eco_sim_cycle_free(&c);
+}
