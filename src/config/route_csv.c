@@ -131,6 +131,17 @@ static void route_name(const char *path, char *out, size_t n)
         *dot = '\0';
 }
 
+/* The route file keeps distances to the millimetre (eco_cfg_route_write's "%.3f"): a row
+ * must still come after the one before once both are written so, or the route could not
+ * be read back. Compares what the writer writes, rounding and all. */
+static int distinct_when_written(double prev_m, double d_m)
+{
+    char a[512], b[512];
+    snprintf(a, sizeof a, "%.3f", prev_m);
+    snprintf(b, sizeof b, "%.3f", d_m);
+    return strtod(b, NULL) > strtod(a, NULL);
+}
+
 /* Read and check every row; min_fields..max_fields numbers a line. */
 static int read_rows(reader *rd, int min_fields, int max_fields, const char *columns,
                      eco_route_row **rows, int *n)
@@ -155,6 +166,12 @@ static int read_rows(reader *rd, int min_fields, int max_fields, const char *col
         r->source_line = rd->line;
         if (eco_route_row_check(*n ? r - 1 : NULL, r, why, sizeof why)) {
             eco_set_error("%s:%d: %s", rd->path, rd->line, why);
+            return ECO_EPARSE;
+        }
+        if (*n && !distinct_when_written(r[-1].distance_m, r->distance_m)) {
+            eco_set_error("%s:%d: distance_m %g is less than a millimetre after %g (routes "
+                          "are kept to the millimetre)",
+                          rd->path, rd->line, r->distance_m, r[-1].distance_m);
             return ECO_EPARSE;
         }
         ++*n;
