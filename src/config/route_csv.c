@@ -72,8 +72,9 @@ static int reader_open(reader *rd, const char *path, const char *const *headers,
     rd->path = path;
     rd->fp = fopen(path, "r");
     if (!rd->fp) {
-        eco_set_error("%s: cannot open: %s", path, strerror(errno));
-        return errno == ENOENT ? ECO_ENOENT : ECO_EIO;
+        int e = errno; /* eco_set_error may change errno */
+        eco_set_error("%s: cannot open: %s", path, strerror(e));
+        return e == ENOENT ? ECO_ENOENT : ECO_EIO;
     }
     while (fgets(rd->buf, sizeof rd->buf, rd->fp)) {
         rd->line++;
@@ -241,18 +242,14 @@ int eco_cfg_route_write(FILE *fp, const eco_route *r)
 
 int eco_cfg_route_save(const char *path, const eco_route *r)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.part", path);
-    FILE *fp = fopen(tmp, "w");
-    if (!fp) {
-        eco_set_error("%s: cannot write: %s", path, strerror(errno));
+    char tmp[4200];
+    FILE *fp = eco_out_begin(path, tmp, sizeof tmp);
+    if (!fp)
+        return ECO_EIO;
+    if (eco_cfg_route_write(fp, r)) {
+        eco_out_discard(fp, tmp);
+        eco_set_error("%s: write failed", path);
         return ECO_EIO;
     }
-    int bad = eco_cfg_route_write(fp, r);
-    if (fclose(fp) || bad || rename(tmp, path)) {
-        remove(tmp);
-        eco_set_error("%s: write failed: %s", path, strerror(errno));
-        return ECO_EIO;
-    }
-    return ECO_OK;
+    return eco_out_end(fp, tmp, path);
 }
