@@ -4,7 +4,7 @@
  * a batch of frames; prints one JSON line per case with the median and p99 over samples.
  * Usage: bench_can_decode [DBC] [SAMPLES] (default: the shipped models/ecodrive.dbc, 2000). */
 #include "ecodrive/can.h"
-#include "paths.h"
+#include "ecodrive/config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +14,7 @@
 
 static double now_ns(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
+    return (double)eco_clock_ns(CLOCK_MONOTONIC);
 }
 
 static int cmp(const void *a, const void *b)
@@ -58,43 +56,16 @@ static void report(const char *what, double *ns, int samples, unsigned long allo
            what, BATCH, samples, ns[samples / 2], ns[(int)(0.99 * (samples - 1))], ns[0], allocs);
 }
 
-int main(int argc, char **argv)
+/* rx_frame: the E2E state must see the counters in order, so reset it per sample (outside
+ * the timed region) and replay the same batch. Returns 0, or 1 if a frame was refused. */
+static int time_rx_frame(eco_can_rx *rx, const eco_can_frame *batch, double *ns, int samples)
 {
-    char path[4096];
-    int samples = argc > 2 ? atoi(argv[2]) : 2000, s, i, rc = 0;
-    eco_can_frame *batch = calloc(BATCH, sizeof *batch);
-    double *ns = calloc((size_t)(samples > 0 ? samples : 1), sizeof *ns), vals[16], sink = 0;
-    uint8_t st[16];
-    eco_can_db *db;
-    eco_can_rx *rx;
-    unsigned long a0;
-    int idx[BATCH];
-
-    if (samples < 1 || !batch || !ns)
-        return 2;
-    if (argc > 1)
-        snprintf(path, sizeof path, "%s", argv[1]);
-    else if (eco_sim_data_path("models/ecodrive.dbc", path, sizeof path))
-        return 2;
-    if (eco_can_db_load(path, &db) != ECO_OK || eco_can_rx_create(db, &rx) != ECO_OK) {
-        fprintf(stderr, "bench_can_decode: %s\n", eco_last_error());
-        return 1;
-    }
-    if (build(db, batch) != 0) {
-        fprintf(stderr, "bench_can_decode: %s lacks the ecodrive.dbc input frames\n", path);
-        return 1;
-    }
-    for (i = 0; i < BATCH; i++)
-        eco_can_db_message_by_id(db, batch[i].id, &idx[i]);
-
-    /* rx_frame: the E2E state must see the counters in order, so reset it per sample
-     * (outside the timed region) and replay the same batch. */
-    a0 = eco_alloc_count();
-    for (s = -samples / 10; s < samples; s++) { /* the first tenth warms up */
-        double t0;
+    int rc = 0;
+    unsigned long a0 = eco_alloc_count();
+    for (int s = -samples / 10; s < samples; s++) { /* the first tenth warms up */
         eco_can_rx_reset(rx);
-        t0 = now_ns();
-        for (i = 0; i < BATCH; i++)
+        double t0 = now_ns();
+        for (int i = 0; i < BATCH; i++)
             rc |= eco_can_rx_frame(rx, &batch[i], (int64_t)i * 1000);
         if (s >= 0)
             ns[s] = (now_ns() - t0) / BATCH;
@@ -104,11 +75,20 @@ int main(int argc, char **argv)
         return 1;
     }
     report("rx_frame", ns, samples, eco_alloc_count() - a0);
+    return 0;
+}
 
-    a0 = eco_alloc_count();
-    for (s = -samples / 10; s < samples; s++) {
+static void time_decode(const eco_can_db *db, const eco_can_frame *batch, double *ns, int samples)
+{
+    static int idx[BATCH];
+    double vals[16], sink = 0;
+    uint8_t st[16];
+    for (int i = 0; i < BATCH; i++)
+        eco_can_db_message_by_id(db, batch[i].id, &idx[i]);
+    unsigned long a0 = eco_alloc_count();
+    for (int s = -samples / 10; s < samples; s++) {
         double t0 = now_ns();
-        for (i = 0; i < BATCH; i++) {
+        for (int i = 0; i < BATCH; i++) {
             eco_can_message_decode(db, idx[i], &batch[i], vals, st);
             sink += vals[0];
         }
@@ -118,6 +98,32 @@ int main(int argc, char **argv)
     report("decode", ns, samples, eco_alloc_count() - a0);
     if (sink == 42.4242)
         puts(""); /* keep the decode loop from being optimised away */
+}
+
+int main(int argc, char **argv)
+{
+    char path[4096];
+    int samples = argc > 2 ? atoi(argv[2]) : 2000;
+    eco_can_frame *batch = calloc(BATCH, sizeof *batch);
+    double *ns = calloc((size_t)(samples > 0 ? samples : 1), sizeof *ns);
+    eco_can_db *db;
+    eco_can_rx *rx;
+
+    if (samples < 1 || !batch || !ns)
+        return 2;
+    if (eco_cfg_dbc_find(argc > 1 ? argv[1] : NULL, path, sizeof path))
+        return 2;
+    if (eco_can_db_load(path, &db) != ECO_OK || eco_can_rx_create(db, &rx) != ECO_OK) {
+        fprintf(stderr, "bench_can_decode: %s\n", eco_last_error());
+        return 1;
+    }
+    if (build(db, batch) != 0) {
+        fprintf(stderr, "bench_can_decode: %s lacks the ecodrive.dbc input frames\n", path);
+        return 1;
+    }
+    if (time_rx_frame(rx, batch, ns, samples))
+        return 1;
+    time_decode(db, batch, ns, samples);
     eco_can_rx_free(rx);
     eco_can_db_free(db);
     free(batch);

@@ -2,7 +2,7 @@
  * Prints one JSON line per vehicle: median and percentiles over repeated runs, and the
  * multiple of real time. Usage: bench_sim [RUNS] (default 50). */
 #include "controllers.h"
-#include "paths.h"
+#include "ecodrive/datadir.h"
 #include "session.h"
 
 #include <gsl/gsl_errno.h>
@@ -75,7 +75,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof vehicles / sizeof *vehicles; i++) {
         char rel[256];
         snprintf(rel, sizeof rel, "models/vehicles/%s", vehicles[i]);
-        if (eco_sim_data_path(rel, dir, sizeof dir))
+        if (eco_data_path(rel, dir, sizeof dir))
             return 1;
         /* the 10 Hz step that the controllers use, and the cycles' own 1 Hz */
         rc |= bench_one(dir, &cyc, 0.1, runs);

@@ -4,6 +4,8 @@
 
 #include "paths.h"
 
+#include "ecodrive/datadir.h"
+
 #include "ecodrive/config.h"
 
 #include <stdio.h>
@@ -39,7 +41,7 @@ static uint64_t hash_maps(uint64_t h, const cJSON *root, const char *maps_dir)
 
 static int maps_dir_of(char *maps, size_t n)
 {
-    if (eco_sim_data_path("models/maps", maps, n)) {
+    if (eco_data_path("models/maps", maps, n)) {
         eco_set_error("cannot locate the shipped data directory");
         return ECO_ENOENT;
     }
@@ -174,7 +176,7 @@ static int load_file(const eco_campaign_spec *s, const char *entry, const char *
     eco_campaign_spec_path(s, entry, file, sizeof file);
     if (!strchr(entry, '/') && !strstr(entry, ".json")) {
         snprintf(rel, sizeof rel, "models/vehicles/%s.json", entry);
-        if (eco_sim_data_path(rel, file, sizeof file))
+        if (eco_data_path(rel, file, sizeof file))
             snprintf(file, sizeof file, "%s", entry);
     }
     if (eco_campaign_content_vehicle(file, c->start_fuel_g, &c->vehicles[v],

@@ -11,21 +11,19 @@
 #include "commands.h"
 #include "controllers.h"
 #include "ecodrive/can.h"
-#include "paths.h"
+#include "ecodrive/config.h"
+#include "ecodrive/evloop.h"
+#include "ecodrive/units.h"
 #include "report.h"
 #include "session.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/timerfd.h>
 #include <time.h>
-#include <unistd.h>
 
 #define BUS_MSGS_MAX    16
 #define SETPOINT_WAIT   1.5  /* periods to wait for a setpoint before the driver steps in */
@@ -33,7 +31,8 @@
 
 typedef struct {
     int msg;
-    int64_t period_ns, next_ns;
+    int64_t period_ns;
+    int timer; /* its event loop timer */
     uint8_t counter;
     eco_can_frame frame;
 } bus_msg;
@@ -44,11 +43,14 @@ typedef struct {
     const eco_can_db *db;
     const eco_can_mapping *map;
     eco_can_sock sock;
-    int ep, tfd;
+    eco_evloop *el;
+    int wait_timer;
     bus_msg msgs[BUS_MSGS_MAX];
     int n_msgs;
     int64_t wait_ns;
     int started;
+    int result;           /* of the wait: as take_setpoint, -1 on timeout */
+    eco_can_setpoint *rx; /* where the wait puts a setpoint */
     eco_can_e2e_state sp_e2e;
     long applied, invalid, timeouts, e2e_errors, sent, send_errors;
     long engine_requests; /* valid setpoints that carried a hybrid engine request */
@@ -62,13 +64,6 @@ static void on_signal(int sig)
     bus_stop = 1;
 }
 
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static void send_msg(bus_ctl *b, bus_msg *m)
 {
     if (b->db->msgs[m->msg].e2e_crc >= 0)
@@ -79,40 +74,28 @@ static void send_msg(bus_ctl *b, bus_msg *m)
         b->send_errors++;
 }
 
-/* Put one SI value into its message's payload, saturated to the DBC range as a car's ECU
- * would report it. */
-static void put_signal(bus_ctl *b, eco_can_in_field f, double si)
-{
-    const eco_can_map_entry *e = &b->map->in[f];
-    if (e->signal < 0)
-        return;
-    const eco_can_signal *s = &b->db->signals[e->signal];
-    double v = si / e->scale;
-    if (s->has_range)
-        v = fmin(fmax(v, s->min), s->max);
-    for (int i = 0; i < b->n_msgs; i++)
-        if (b->msgs[i].msg == s->msg)
-            eco_can_signal_encode(s, v, b->msgs[i].frame.data);
-}
-
-static void publish(bus_ctl *b, const eco_observation *o, const eco_preview *pv,
+/* The plant's signals into the input frames, each limited to its DBC range as a car's ECU
+ * would report it. The pedals are the driver's (the baseline's command); the set speed and
+ * the grade are the cycle's, from the preview. */
+static void publish(bus_ctl *b, const eco_observation *obs, const eco_preview *pv,
                     const eco_command *driver)
 {
-    put_signal(b, ECO_CAN_IN_VEHICLE_SPEED_MPS, o->speed_mps);
-    put_signal(b, ECO_CAN_IN_ENGINE_SPEED_RADPS, o->engine_speed_radps);
-    put_signal(b, ECO_CAN_IN_ENGINE_TORQUE_NM, o->engine_torque_nm);
-    put_signal(b, ECO_CAN_IN_ACCEL_PEDAL, driver->throttle);
-    put_signal(b, ECO_CAN_IN_BRAKE_PEDAL, driver->brake);
-    put_signal(b, ECO_CAN_IN_GEAR, o->gear);
-    put_signal(b, ECO_CAN_IN_BATTERY_SOC, o->soc);
-    put_signal(b, ECO_CAN_IN_BATTERY_VOLTAGE_V, o->battery_voltage_v);
-    put_signal(b, ECO_CAN_IN_BATTERY_CURRENT_A, o->battery_current_a);
-    put_signal(b, ECO_CAN_IN_SET_SPEED_MPS, pv->speed_ref_mps[0]);
-    put_signal(b, ECO_CAN_IN_ROAD_GRADE_RAD, pv->grade_rad[0]);
-    int64_t now = mono_ns();
+    eco_observation o = *obs;
+    o.accel_pedal = driver->throttle;
+    o.brake_pedal = driver->brake;
+    o.set_speed_mps = pv->speed_ref_mps[0];
+    o.grade_rad = pv->grade_rad[0];
     for (int i = 0; i < b->n_msgs; i++) {
+        eco_can_frame *f = &b->msgs[i].frame;
+#define ECO_OBS_BUS(member, NAME, key, unit, type, need)                                           \
+    eco_can_mapping_encode_input(b->map, b->db, ECO_CAN_IN_##NAME, o.member, f);
+#include "ecodrive/observation.def"
+    }
+    int64_t now = eco_clock_ns(CLOCK_MONOTONIC);
+    for (int i = 0; i < b->n_msgs; i++) { /* now, then at their cycle times from now */
         send_msg(b, &b->msgs[i]);
-        b->msgs[i].next_ns = now + b->msgs[i].period_ns;
+        eco_evloop_timer_arm(b->el, b->msgs[i].timer, now + b->msgs[i].period_ns,
+                             b->msgs[i].period_ns);
     }
 }
 
@@ -134,56 +117,52 @@ static int take_setpoint(bus_ctl *b, const eco_can_frame *f, eco_can_setpoint *s
     return sp->valid ? 1 : 0;
 }
 
-static void arm(bus_ctl *b, int64_t t_ns)
+/* An input message is due: send it once however many periods passed (no burst). */
+static void on_message_due(eco_evloop *el, int timer, const eco_evloop_tick *t, void *ctx)
 {
-    struct itimerspec its;
-    memset(&its, 0, sizeof its);
-    its.it_value.tv_sec = (time_t)(t_ns / 1000000000LL);
-    its.it_value.tv_nsec = (long)(t_ns % 1000000000LL);
-    timerfd_settime(b->tfd, TFD_TIMER_ABSTIME, &its, NULL);
+    (void)el;
+    (void)t;
+    bus_ctl *b = ctx;
+    for (int i = 0; i < b->n_msgs; i++)
+        if (b->msgs[i].timer == timer)
+            send_msg(b, &b->msgs[i]);
+}
+
+static void on_wait_over(eco_evloop *el, int timer, const eco_evloop_tick *t, void *ctx)
+{
+    (void)timer;
+    (void)t;
+    ((bus_ctl *)ctx)->result = -1;
+    eco_evloop_stop(el);
+}
+
+static void on_frames(eco_evloop *el, int fd, void *ctx)
+{
+    (void)fd;
+    bus_ctl *b = ctx;
+    eco_can_frame f;
+    int got = 1;
+    while (eco_can_sock_read(&b->sock, &f, &got) == ECO_OK && got) {
+        int r = take_setpoint(b, &f, b->rx);
+        if (r == 1 || (r == 0 && b->started)) {
+            b->result = r;
+            eco_evloop_stop(el);
+            return;
+        }
+    }
 }
 
 /* Keep the inputs flowing at their cycle times until a setpoint comes or the wait ends.
- * Returns as take_setpoint, -1 on timeout. */
+ * Returns as take_setpoint, -1 on timeout or a stop signal. */
 static int wait_setpoint(bus_ctl *b, eco_can_setpoint *sp)
 {
-    int64_t deadline = mono_ns() + (b->started ? b->wait_ns : (int64_t)(START_TIMEOUT_S * 1e9));
-    for (;;) {
-        if (bus_stop)
-            return -1;
-        int64_t now = mono_ns(), wake = deadline;
-        for (int i = 0; i < b->n_msgs; i++) {
-            if (b->msgs[i].next_ns <= now) {
-                send_msg(b, &b->msgs[i]);
-                b->msgs[i].next_ns += b->msgs[i].period_ns;
-                if (b->msgs[i].next_ns <= now) /* fell behind: no burst to catch up */
-                    b->msgs[i].next_ns = now + b->msgs[i].period_ns;
-            }
-            if (b->msgs[i].next_ns < wake)
-                wake = b->msgs[i].next_ns;
-        }
-        if (now >= deadline)
-            return -1;
-        arm(b, wake);
-        struct epoll_event ev[2];
-        int n = epoll_wait(b->ep, ev, 2, -1);
-        for (int k = 0; k < n; k++) {
-            if (ev[k].data.fd == b->tfd) {
-                uint64_t ticks;
-                if (read(b->tfd, &ticks, sizeof ticks) < 0) {
-                    /* EAGAIN: nothing to do */
-                }
-                continue;
-            }
-            eco_can_frame f;
-            int got = 1;
-            while (eco_can_sock_read(&b->sock, &f, &got) == ECO_OK && got) {
-                int r = take_setpoint(b, &f, sp);
-                if (r == 1 || (r == 0 && b->started))
-                    return r;
-            }
-        }
-    }
+    int64_t wait = b->started ? b->wait_ns : (int64_t)(START_TIMEOUT_S * ECO_NS_PER_S);
+    b->result = -1;
+    b->rx = sp;
+    eco_evloop_timer_arm(b->el, b->wait_timer, eco_clock_ns(CLOCK_MONOTONIC) + wait, 0);
+    eco_evloop_run(b->el, &bus_stop);
+    eco_evloop_timer_disarm(b->el, b->wait_timer);
+    return bus_stop ? -1 : b->result;
 }
 
 static int bus_step(eco_controller *c, const eco_observation *obs, const eco_preview *pv,
@@ -231,31 +210,39 @@ static void bus_destroy(eco_controller *c)
     (void)c;
 }
 
-static int add_input_messages(bus_ctl *b, double speedup)
+/* A message's send period: the mapping's cycle_ms of the first input it carries, else the
+ * DBC's cycle time. */
+static int cycle_ms(const bus_ctl *b, int msg)
 {
     for (int f = 0; f < ECO_CAN_IN_COUNT; f++) {
         const eco_can_map_entry *e = &b->map->in[f];
-        if (e->signal < 0)
-            continue;
-        int msg = b->db->signals[e->signal].msg, dup = 0;
-        for (int i = 0; i < b->n_msgs; i++)
-            dup |= b->msgs[i].msg == msg;
-        if (dup)
-            continue;
-        if (b->n_msgs == BUS_MSGS_MAX) {
-            fprintf(stderr, "ecosim bus: more than %d input messages\n", BUS_MSGS_MAX);
-            return 2;
-        }
-        bus_msg *m = &b->msgs[b->n_msgs++];
-        int cycle_ms = e->cycle_ms > 0 ? e->cycle_ms : b->db->msgs[msg].cycle_time_ms;
-        m->msg = msg;
-        m->period_ns = (int64_t)llround(cycle_ms * 1e6 / speedup);
-        m->frame.id = b->db->msgs[msg].id;
-        m->frame.dlc = b->db->msgs[msg].dlc;
+        if (e->signal >= 0 && b->db->signals[e->signal].msg == msg)
+            return e->cycle_ms > 0 ? e->cycle_ms : b->db->msgs[msg].cycle_time_ms;
+    }
+    return b->db->msgs[msg].cycle_time_ms;
+}
+
+static int add_input_messages(bus_ctl *b, double speedup)
+{
+    int msgs[BUS_MSGS_MAX + 1];
+    b->n_msgs = eco_can_mapping_input_messages(b->map, b->db, msgs, BUS_MSGS_MAX + 1);
+    if (b->n_msgs > BUS_MSGS_MAX) {
+        fprintf(stderr, "ecosim bus: more than %d input messages\n", BUS_MSGS_MAX);
+        return 2;
+    }
+    for (int i = 0; i < b->n_msgs; i++) {
+        bus_msg *m = &b->msgs[i];
+        const eco_can_message *dm = &b->db->msgs[msgs[i]];
+        m->msg = msgs[i];
+        m->period_ns = (int64_t)llround(cycle_ms(b, msgs[i]) * 1e6 / speedup);
+        m->frame.id = dm->id;
+        m->frame.dlc = dm->dlc;
     }
     return 0;
 }
 
+/* The socket, receiving only the setpoint, and an event loop over it with a timer per
+ * input message and one for the wait. */
 static int open_bus(bus_ctl *b, const char *iface)
 {
     if (eco_can_sock_open(&b->sock, iface) != ECO_OK) {
@@ -263,14 +250,17 @@ static int open_bus(bus_ctl *b, const char *iface)
         return 2;
     }
     uint32_t id = b->db->msgs[b->map->setpoint_msg].id;
-    b->ep = epoll_create1(EPOLL_CLOEXEC);
-    b->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    struct epoll_event e1 = {.events = EPOLLIN, .data.fd = b->sock.fd};
-    struct epoll_event e2 = {.events = EPOLLIN, .data.fd = b->tfd};
-    if (eco_can_sock_set_filter(&b->sock, &id, 1) != ECO_OK || b->ep < 0 || b->tfd < 0 ||
-        epoll_ctl(b->ep, EPOLL_CTL_ADD, b->sock.fd, &e1) < 0 ||
-        epoll_ctl(b->ep, EPOLL_CTL_ADD, b->tfd, &e2) < 0) {
-        fprintf(stderr, "ecosim bus: %s: cannot set up the socket: %s\n", iface, strerror(errno));
+    int rc = eco_can_sock_set_filter(&b->sock, &id, 1);
+    if (rc == ECO_OK)
+        rc = eco_evloop_create(&b->el);
+    if (rc == ECO_OK)
+        rc = eco_evloop_add_fd(b->el, b->sock.fd, on_frames, b);
+    if (rc == ECO_OK)
+        rc = eco_evloop_add_timer(b->el, on_wait_over, b, &b->wait_timer);
+    for (int i = 0; rc == ECO_OK && i < b->n_msgs; i++)
+        rc = eco_evloop_add_timer(b->el, on_message_due, b, &b->msgs[i].timer);
+    if (rc != ECO_OK) {
+        fprintf(stderr, "ecosim bus: %s: cannot set up the socket: %s\n", iface, eco_last_error());
         return 1;
     }
     return 0;
@@ -298,21 +288,12 @@ static void bus_usage(FILE *fp)
 static int bus_option(int ch, const char *arg, void *own)
 {
     bus_args *a = own;
-    switch (ch) {
-    case 'i':
-        a->iface = arg;
+    const char **text = ch == 'i' ? &a->iface : ch == 'd' ? &a->dbc : ch == 'm' ? &a->mapping : 0;
+    if (text) {
+        *text = arg;
         return 0;
-    case 'd':
-        a->dbc = arg;
-        return 0;
-    case 'm':
-        a->mapping = arg;
-        return 0;
-    case 'x':
-        return eco_sim_number_arg("bus", "--speedup", arg, 1.0, 100.0, &a->speedup);
-    default:
-        return -1;
     }
+    return ch == 'x' ? eco_sim_number_arg("bus", "--speedup", arg, 1.0, 100.0, &a->speedup) : -1;
 }
 
 static int parse_bus_args(int argc, char **argv, bus_args *a)
@@ -330,26 +311,20 @@ static int parse_bus_args(int argc, char **argv, bus_args *a)
     a->iface = a->dbc = a->mapping = NULL;
     a->speedup = 1.0;
     int rc = eco_sim_parse_args("bus", argc, argv, opts, bus_usage, bus_option, a, &a->c);
-    if (rc)
-        return rc;
-    if (!a->iface) {
-        fprintf(stderr, "ecosim bus: --iface is required\n");
-        bus_usage(stderr);
-        return 2;
-    }
-    return 0;
+    return rc ? rc : eco_sim_require("bus", a->iface != NULL, "--iface", bus_usage);
 }
 
+/* The DBC (the shipped one by default) and its mapping: --mapping, else the DBC's shipped
+ * one, found as ecodrived finds it. */
 static int load_can(const bus_args *a, eco_can_db **db, eco_can_mapping *map)
 {
     char dbc[4096], mp[4096];
-    if ((!a->dbc && eco_sim_data_path("models/ecodrive.dbc", dbc, sizeof dbc)) ||
-        (!a->mapping && eco_sim_data_path("models/mappings/ecodrive.json", mp, sizeof mp))) {
-        fprintf(stderr, "ecosim: cannot locate the shipped data directory\n");
-        return 2;
-    }
-    if (eco_can_db_load(a->dbc ? a->dbc : dbc, db) != ECO_OK ||
-        eco_can_mapping_load(a->mapping ? a->mapping : mp, *db, map) != ECO_OK) {
+    int rc = eco_cfg_dbc_find(a->dbc, dbc, sizeof dbc);
+    if (rc == ECO_OK && !a->mapping)
+        rc = eco_cfg_mapping_find(dbc, mp, sizeof mp);
+    if (rc == ECO_OK && (rc = eco_can_db_load(dbc, db)) == ECO_OK)
+        rc = eco_cfg_mapping_load(a->mapping ? a->mapping : mp, *db, map);
+    if (rc != ECO_OK) {
         fprintf(stderr, "ecosim bus: %s\n", eco_last_error());
         return 2;
     }
@@ -412,10 +387,7 @@ static int bus_run(const bus_args *a, bus_ctl *b, eco_vehicle *veh, eco_sim_cycl
     }
     eco_sim_result_free(&res);
     b->driver->destroy(b->driver);
-    if (b->ep >= 0)
-        close(b->ep);
-    if (b->tfd >= 0)
-        close(b->tfd);
+    eco_evloop_free(b->el);
     eco_can_sock_close(&b->sock);
     return rc;
 }
@@ -428,7 +400,6 @@ int eco_cmd_bus(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     static bus_ctl b; /* zeroed; holds the frames */
     memset(&b, 0, sizeof b);
-    b.ep = b.tfd = -1;
     b.sock.fd = -1;
     eco_can_db *db = NULL;
     eco_can_mapping map;

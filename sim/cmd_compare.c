@@ -49,6 +49,9 @@ static void print_row(const eco_sim_summary *s)
 
 int eco_cmd_compare(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++) /* a route: sim/cmd_compare_route.c */
+        if (!strcmp(argv[i], "--route") || !strncmp(argv[i], "--route=", 8))
+            return eco_cmd_compare_route(argc, argv);
     cmp_args a;
     int rc = parse_cmp_args(argc, argv, &a);
     if (rc)

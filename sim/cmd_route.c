@@ -3,6 +3,8 @@
 #include "cycle.h"
 #include "ecodrive/config.h"
 #include "paths.h"
+
+#include "ecodrive/datadir.h"
 #include "route_build.h"
 
 #include <getopt.h>
@@ -33,7 +35,7 @@ static int resolve_drive(const char *name, char *out, size_t n)
     if (!strchr(name, '/') && !strstr(name, ".csv")) {
         char rel[256];
         snprintf(rel, sizeof rel, "drives/%s.csv", name);
-        if (eco_sim_data_path(rel, out, n) == 0 && access(out, R_OK) == 0)
+        if (eco_data_path(rel, out, n) == 0 && access(out, R_OK) == 0)
             return 0;
     }
     snprintf(out, n, "%s", name);

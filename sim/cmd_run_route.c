@@ -4,6 +4,7 @@
 #include "plot.h"
 #include "report.h"
 #include "route_plot.h"
+#include "route_mpc.h"
 #include "route_runner.h"
 #include "session.h"
 
@@ -14,21 +15,25 @@
 typedef struct {
     const char *route, *vehicle, *controller, *csv, *plot_dir;
     int json, quiet;
-    double dt_s;
+    double dt_s, trip_time_s;
 } route_run_args;
 
 static void route_run_usage(FILE *fp)
 {
     fprintf(fp,
-            "usage: ecosim run --route FILE [--vehicle FILE] [--controller baseline] [--json]\n"
-            "                  [--csv OUT.csv] [--plot DIR] [--dt S] [--quiet]\n"
+            "usage: ecosim run --route FILE [--vehicle FILE] [--controller baseline|mpc|dp]\n"
+            "                  [--trip-time S] [--json] [--csv OUT.csv] [--plot DIR] [--dt S]\n"
+            "                  [--quiet]\n"
             "\n"
             "Drives a route (distance_m,speed_limit_kmh,grade[,stop_s]; see ecosim route) from\n"
             "rest to rest, standing still at each stop for its stop_s, hot engine.\n"
             "  --route FILE     the route CSV\n"
             "  --vehicle FILE   vehicle JSON (default: the shipped Toyota Prius hybrid)\n"
             "  --controller C   baseline: the IDM driver (Treiber et al. 2000) at the limit,\n"
-            "                   with the baseline's gears and hybrid rules (mpc and dp: not yet)\n"
+            "                   with the baseline's gears and hybrid rules; mpc: the route MPC\n"
+            "                   (distance-indexed horizon); dp: the optimum over the whole route\n"
+            "  --trip-time S    mpc, dp: arrive within 1 %% of S (dwell included); default: the\n"
+            "                   baseline driver's trip time on the route\n"
             "  --json           print one JSON object on stdout instead of the table\n"
             "  --csv OUT.csv    write the time series at the simulation step\n"
             "  --plot DIR       gnuplot scripts and PNGs: speed and limit against distance with\n"
@@ -46,6 +51,7 @@ static int parse(int argc, char **argv, route_run_args *a)
                                          {"csv", required_argument, 0, 's'},
                                          {"plot", required_argument, 0, 'p'},
                                          {"dt", required_argument, 0, 'd'},
+                                         {"trip-time", required_argument, 0, 't'},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
@@ -84,6 +90,10 @@ static int parse(int argc, char **argv, route_run_args *a)
             if ((rc = eco_sim_number_arg("run", "--dt", optarg, 0.01, 1.0, &a->dt_s)))
                 return rc;
             break;
+        case 't':
+            if ((rc = eco_sim_number_arg("run", "--trip-time", optarg, 1.0, 1e6, &a->trip_time_s)))
+                return rc;
+            break;
         default:
             route_run_usage(stderr);
             return 2;
@@ -97,11 +107,15 @@ static int parse(int argc, char **argv, route_run_args *a)
         fprintf(stderr, "ecosim run: --route needs a file\n");
         return 2;
     }
-    if (strcmp(a->controller, "baseline")) {
-        fprintf(stderr,
-                "ecosim run: --route drives the baseline only for now (got '%s'; the MPC and "
-                "the DP on routes come with the route horizon)\n",
+    if (strcmp(a->controller, "baseline") && strcmp(a->controller, "mpc") &&
+        strcmp(a->controller, "dp")) {
+        fprintf(stderr, "ecosim run: --controller on a route is baseline, mpc or dp (got '%s')\n",
                 a->controller);
+        return 2;
+    }
+    if (a->trip_time_s > 0.0 && !strcmp(a->controller, "baseline")) {
+        fprintf(stderr, "ecosim run: --trip-time is for --controller mpc or dp (the baseline "
+                        "drives at the limit)\n");
         return 2;
     }
     return 0;
@@ -127,26 +141,30 @@ static int load(const route_run_args *a, eco_vehicle *veh, eco_route *route)
 }
 
 static int drive(const route_run_args *a, const eco_vehicle *veh, const eco_route *route,
-                 eco_sim_route_result *res, eco_sim_summary *sum)
+                 eco_sim_route_result *res, eco_sim_summary *sum, eco_sim_route_match *m)
 {
-    eco_controller *ctl = eco_baseline_create(veh, a->dt_s);
-    if (!ctl) {
-        fprintf(stderr, "ecosim: out of memory\n");
-        return 1;
-    }
-    eco_sim_idm_driver idm;
-    eco_sim_route_planner planner;
-    eco_sim_route_planner_idm(&planner, &idm);
     eco_sim_options opt;
     eco_sim_options_default(&opt);
     opt.dt_s = a->dt_s;
     opt.engine_hot = 1;
     opt.quiet = a->quiet || a->json;
-    int rc = eco_sim_route_run(veh, route, ctl, &planner, &opt, res);
-    ctl->destroy(ctl);
+    int rc = eco_sim_route_run_baseline(veh, route, &opt, res);
+    double target = a->trip_time_s > 0.0 ? a->trip_time_s : res->trip_time_s;
+    if (rc == ECO_OK && strcmp(a->controller, "baseline")) {
+        eco_sim_route_result_free(res);
+        rc = eco_sim_route_run_at_time(veh, route, a->controller, NULL, NULL, &opt, target, res, m);
+        if (rc == ECO_ERANGE && m->min_time_s > target) {
+            fprintf(stderr, "ecosim run: --trip-time: %s\n", eco_last_error());
+            return 2;
+        }
+        if (rc == ECO_OK && !m->met && !a->quiet)
+            fprintf(stderr,
+                    "ecosim run: %s arrives in %.1f s, not within 1 %% of %.1f s (its "
+                    "lower bound sets the pace)\n",
+                    a->controller, res->trip_time_s, target);
+    }
     if (rc) {
-        fprintf(stderr, "ecosim: route run failed: %s (%s)\n", eco_strerror(rc),
-                rc == ECO_ESOLVER ? eco_last_error() : "");
+        fprintf(stderr, "ecosim: route run failed: %s (%s)\n", eco_strerror(rc), eco_last_error());
         return 1;
     }
     eco_sim_route_summarize(veh, route, a->controller, res, sum);
@@ -154,7 +172,7 @@ static int drive(const route_run_args *a, const eco_vehicle *veh, const eco_rout
 }
 
 static void print(const route_run_args *a, const eco_sim_summary *sum,
-                  const eco_sim_route_result *res)
+                  const eco_sim_route_result *res, const eco_sim_route_match *m)
 {
     if (a->json) {
         cJSON *o = eco_sim_summary_json(sum);
@@ -166,6 +184,12 @@ static void print(const route_run_args *a, const eco_sim_summary *sum,
             cJSON_AddNumberToObject(o, "stops", res->stops);
             cJSON_AddNumberToObject(o, "over_limit_s", res->over_limit_s);
             cJSON_AddNumberToObject(o, "over_limit_max_kmh", res->over_limit_max_kmh);
+            if (m->trip_time_s > 0.0) {
+                cJSON_AddNumberToObject(o, "trip_time_target_s", m->trip_time_s);
+                cJSON_AddNumberToObject(o, "trip_time_min_s", m->min_time_s);
+                cJSON_AddNumberToObject(o, "time_price_per_s", m->time_price);
+                cJSON_AddNumberToObject(o, "match_runs", m->runs);
+            }
         }
         eco_sim_print_json(o);
         return;
@@ -190,7 +214,9 @@ int eco_cmd_run_route(int argc, char **argv)
     eco_sim_route_result res;
     eco_sim_summary sum;
     memset(&res, 0, sizeof res);
-    rc = drive(&a, &veh, &route, &res, &sum);
+    eco_sim_route_match m;
+    memset(&m, 0, sizeof m);
+    rc = drive(&a, &veh, &route, &res, &sum, &m);
     if (rc == 0 && a.csv && eco_sim_write_csv(a.csv, &res.run)) {
         fprintf(stderr, "ecosim: %s\n", eco_last_error());
         rc = 1;
@@ -198,7 +224,7 @@ int eco_cmd_run_route(int argc, char **argv)
     if (rc == 0 && a.plot_dir && eco_sim_route_plot(a.plot_dir, &veh, &route, &res, &sum))
         rc = 1;
     if (rc == 0)
-        print(&a, &sum, &res);
+        print(&a, &sum, &res, &m);
     eco_sim_route_result_free(&res);
     eco_route_free(&route);
     eco_vehicle_free(&veh);

@@ -131,13 +131,8 @@ static int parse_sweep_args(int argc, char **argv, sweep_args *a)
     a->out = NULL;
     a->jobs = eco_campaign_default_jobs();
     int rc = eco_sim_parse_args("sweep", argc, argv, opts, sweep_usage, sweep_option, a, &a->c);
-    if (rc)
+    if (rc || (rc = eco_sim_require("sweep", a->n_vary, "--vary KEY=...", sweep_usage)))
         return rc;
-    if (!a->n_vary) {
-        fprintf(stderr, "ecosim sweep: --vary KEY=... is required\n");
-        sweep_usage(stderr);
-        return 2;
-    }
     if (a->sharded && (!a->out || a->c.json || a->c.csv || a->c.plot_dir)) {
         fprintf(stderr, "ecosim sweep: --shard writes its points to --out FILE.jsonl only (no "
                         "--json, --csv or --plot: merge the shards first)\n");
@@ -231,9 +226,8 @@ static int sweep_case(const sweep_args *a, eco_campaign *c)
     if ((rc = eco_sim_load_case(&a->c, &c->vehicles[0], &c->cycles[0])))
         return rc;
     c->n_vehicles = c->n_cycles = 1;
-    if (a->c.vehicle)
-        snprintf(vehicle, sizeof vehicle, "%s", a->c.vehicle);
-    else if (eco_sim_data_path(ECO_DEFAULT_VEHICLE, vehicle, sizeof vehicle))
+    char maps[4096];
+    if (eco_cfg_vehicle_find(a->c.vehicle, vehicle, sizeof vehicle, maps, sizeof maps))
         return 2;
     snprintf(c->vehicle_source[0], sizeof c->vehicle_source[0], "%s",
              a->c.vehicle ? a->c.vehicle : "toyota_prius_2022");

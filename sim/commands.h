@@ -12,8 +12,9 @@ int eco_cmd_sweep(int argc, char **argv); /* one MPC weight over a range: the tr
 int eco_cmd_bus(int argc, char **argv);   /* the vehicle on a CAN bus, against ecodrived */
 
 int eco_cmd_fidelity(int argc, char **argv);
-int eco_cmd_route(int argc, char **argv);     /* a route (road by distance) from a drive */
-int eco_cmd_run_route(int argc, char **argv); /* ecosim run --route: drive a route */
+int eco_cmd_route(int argc, char **argv);         /* a route (road by distance) from a drive */
+int eco_cmd_run_route(int argc, char **argv);     /* ecosim run --route: drive a route */
+int eco_cmd_compare_route(int argc, char **argv); /* ecosim compare --route */
 
 /* Calibration at fleet scale (docs/campaign.md). */
 int eco_cmd_campaign(int argc, char **argv); /* every case of a campaign file, as JSONL */

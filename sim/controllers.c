@@ -2,7 +2,7 @@
 
 #include "ecodrive/config.h"
 #include "ecodrive/mpc.h"
-#include "paths.h"
+#include "ecodrive/config.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,24 +14,10 @@ int eco_sim_weights_resolve(const char *arg, eco_mpc_weights *w)
         eco_mpc_weights_default(w);
         return 0;
     }
-    char path[4096];
-    const char *file = arg;
-    if (!strchr(arg, '/') && !strstr(arg, ".json")) {
-        char rel[256];
-        snprintf(rel, sizeof rel, "models/weights/%s.json", arg);
-        if (eco_sim_data_path(rel, path, sizeof path)) {
-            fprintf(stderr, "ecosim: cannot locate the shipped data directory\n");
-            return 2;
-        }
-        FILE *fp = fopen(path, "r");
-        if (!fp) {
-            fprintf(stderr,
-                    "ecosim: --weights '%s': no such preset (eco, balanced, comfort) or file\n",
-                    arg);
-            return 2;
-        }
-        fclose(fp);
-        file = path;
+    char file[4096];
+    if (eco_cfg_weights_find(arg, file, sizeof file) != ECO_OK) {
+        fprintf(stderr, "ecosim: --weights %s\n", eco_last_error());
+        return 2;
     }
     if (eco_cfg_weights_load(file, w)) {
         fprintf(stderr, "ecosim: %s\n", eco_last_error());

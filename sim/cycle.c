@@ -239,9 +239,39 @@ void eco_sim_cycle_sample(const eco_sim_cycle *c, double t, double *v, double *g
         *d = c->distance_m[i] + (v0 * w + 0.5 * (v1 - v0) * w * w) * h;
 }
 
+/* How far the stand-still test's window is drawn in from each end: the runner's clock adds
+ * dt every step, so a sample meant for second T lands a fraction of a nanosecond either side
+ * of it, and that fraction must not decide whether the window reaches the moving trace. */
+#define STILL_WINDOW_SLACK_S 1e-6
+
+/* Is the reference at rest (ECO_SIM_STILL_MPS or less) all over [t0, t1]? The trace is
+ * piecewise linear, so its ends and the samples between them decide. */
+static int still_over(const eco_sim_cycle *c, double t0, double t1)
+{
+    double v;
+    eco_sim_cycle_sample(c, t0, &v, NULL, NULL);
+    if (v > ECO_SIM_STILL_MPS)
+        return 0;
+    eco_sim_cycle_sample(c, t1, &v, NULL, NULL);
+    if (v > ECO_SIM_STILL_MPS)
+        return 0;
+    for (int i = locate(c, t0); i < c->n && c->time_s[i] <= t1; i++)
+        if (c->time_s[i] >= t0 && c->speed_mps[i] > ECO_SIM_STILL_MPS)
+            return 0;
+    return 1;
+}
+
 void eco_sim_cycle_band(const eco_sim_cycle *c, double t, double dv, double dt, double *lo,
                         double *hi)
 {
+    /* No creep: where the reference stands still over the whole window, so does the car.
+     * Only the window's length at each end of a stop stays free (issue 9; docs/mpc.md,
+     * "Stops in the band"). */
+    double half = fmax(dt - STILL_WINDOW_SLACK_S, 0.0);
+    if (still_over(c, t - half, t + half)) {
+        *lo = *hi = 0.0;
+        return;
+    }
     double vmin, vmax, s;
     eco_sim_cycle_sample(c, t - dt, &vmin, NULL, NULL);
     vmax = vmin;

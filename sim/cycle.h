@@ -43,8 +43,15 @@ void eco_sim_cycle_free(eco_sim_cycle *c);
 /* Reference speed, grade and distance at time t (linear between samples). */
 void eco_sim_cycle_sample(const eco_sim_cycle *c, double t_s, double *speed_mps, double *grade_rad,
                           double *distance_m);
+/* A reference speed at or below this stands still (the trace's zeros, and what a time a
+ * fraction of a nanosecond off a stop's edge makes of them). */
+#define ECO_SIM_STILL_MPS 1e-9
+
 /* Speed band at t: min and max of the reference over [t - dt_band, t + dt_band], widened
- * by dv_band. The WLTP trace tolerance is dv 2 km/h, dt 1 s. */
+ * by dv_band; but 0 and 0 where the reference stands still over the whole window, so that
+ * the car stands still at a stop but for dt_band at each end (no creep). The WLTP trace
+ * tolerance is dv 2 km/h, dt 1 s. The one place the band is made: the runner's preview
+ * (MPC), the DP's trace and the tolerance check all take it from here. */
 void eco_sim_cycle_band(const eco_sim_cycle *c, double t_s, double dv_mps, double dt_s,
                         double *lo_mps, double *hi_mps);
 double eco_sim_cycle_duration_s(const eco_sim_cycle *c);

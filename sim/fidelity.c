@@ -2,7 +2,7 @@
 
 #include "commands.h"
 #include "controllers.h"
-#include "paths.h"
+#include "ecodrive/datadir.h"
 #include "session.h"
 
 #include <math.h>
@@ -25,7 +25,7 @@ static int simulate(eco_sim_fidelity_row *row)
 {
     char rel[256], path[4096];
     snprintf(rel, sizeof rel, "models/vehicles/%s.json", row->vehicle);
-    if (eco_sim_data_path(rel, path, sizeof path))
+    if (eco_data_path(rel, path, sizeof path))
         return -1;
     eco_vehicle veh;
     eco_sim_cycle cyc;

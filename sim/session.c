@@ -11,20 +11,9 @@
 
 int eco_sim_load_vehicle(const char *path, eco_vehicle *veh)
 {
-    char def[4096], maps[4096];
-    if (!path) {
-        if (eco_sim_data_path(ECO_DEFAULT_VEHICLE, def, sizeof def)) {
-            fprintf(stderr, "ecosim: cannot locate the shipped data directory\n");
-            return 2;
-        }
-        path = def;
-    }
-    if (eco_sim_data_path("models/maps", maps, sizeof maps)) {
-        fprintf(stderr, "ecosim: cannot locate the shipped data directory\n");
-        return 2;
-    }
-    int rc = eco_cfg_vehicle_load(path, maps, veh);
-    if (rc) {
+    char file[4096], maps[4096];
+    if (eco_cfg_vehicle_find(path, file, sizeof file, maps, sizeof maps) != ECO_OK ||
+        eco_cfg_vehicle_load(file, maps, veh) != ECO_OK) {
         fprintf(stderr, "ecosim: %s\n", eco_last_error());
         return 2;
     }
@@ -61,6 +50,15 @@ int eco_sim_load_case(const eco_sim_args *a, eco_vehicle *veh, eco_sim_cycle *cy
     return rc;
 }
 
+int eco_sim_require(const char *cmd, int given, const char *what, void (*usage)(FILE *))
+{
+    if (given)
+        return 0;
+    fprintf(stderr, "ecosim %s: %s is required\n", cmd, what);
+    usage(stderr);
+    return 2;
+}
+
 int eco_sim_args_done(const char *cmd, int argc, char **argv, const char *cycle,
                       void (*usage)(FILE *))
 {
@@ -68,12 +66,7 @@ int eco_sim_args_done(const char *cmd, int argc, char **argv, const char *cycle,
         fprintf(stderr, "ecosim %s: unexpected argument '%s'\n", cmd, argv[optind]);
         return 2;
     }
-    if (!cycle) {
-        fprintf(stderr, "ecosim %s: --cycle is required\n", cmd);
-        usage(stderr);
-        return 2;
-    }
-    return 0;
+    return eco_sim_require(cmd, cycle != NULL, "--cycle", usage);
 }
 
 int eco_sim_number_arg(const char *cmd, const char *opt, const char *s, double lo, double hi,

@@ -9,12 +9,14 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#define ECO_DEFAULT_VEHICLE "models/vehicles/toyota_prius_2022.json"
-
 /* Load the vehicle (NULL: the shipped default) and the cycle (shipped name or CSV path).
  * On error prints one clear message to stderr and returns non-zero. */
 int eco_sim_load_vehicle(const char *path, eco_vehicle *veh);
 int eco_sim_load_cycle(const char *name_or_path, eco_sim_cycle *cyc);
+
+/* An option a command cannot do without: 0 if given, else 2 after printing `ecosim CMD: WHAT
+ * is required` and the usage. */
+int eco_sim_require(const char *cmd, int given, const char *what, void (*usage)(FILE *));
 
 /* The checks every case command ends its parsing with: no stray argument, and a --cycle.
  * Prints the message (and usage) as `ecosim CMD: ...`; returns 0 or the exit status 2. */

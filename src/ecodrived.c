@@ -3,18 +3,15 @@
 #include "ecodrive/config.h"
 #include "ecodrive/mpc.h"
 #include "ecodrive/rt.h"
-#include "paths.h"
 
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define DEFAULT_VEHICLE "models/vehicles/toyota_prius_2022.json"
-#define DEFAULT_DBC     "models/ecodrive.dbc"
 
 typedef struct {
     const char *iface, *vehicle, *dbc, *mapping, *weights, *log, *replay, *out, *controller;
@@ -76,114 +73,70 @@ static void usage(FILE *fp)
             "Exit status: 0 after SIGTERM, 2 bad input (flag, file, interface), 1 failure.\n");
 }
 
-static int parse_int(const char *s, const char *flag, int lo, int hi, int *out)
+/* The options: a path or name kept as given, a flag set to 1, or a number in [lo, hi]. */
+enum { OPT_TEXT, OPT_FLAG, OPT_INT, OPT_NUMBER };
+static const struct {
+    const char *name;
+    int kind;
+    size_t field; /* offset in args */
+    double lo, hi;
+} OPTIONS[] = {
+    {"iface", OPT_TEXT, offsetof(args, iface), 0, 0},
+    {"vehicle", OPT_TEXT, offsetof(args, vehicle), 0, 0},
+    {"dbc", OPT_TEXT, offsetof(args, dbc), 0, 0},
+    {"mapping", OPT_TEXT, offsetof(args, mapping), 0, 0},
+    {"weights", OPT_TEXT, offsetof(args, weights), 0, 0},
+    {"log", OPT_TEXT, offsetof(args, log), 0, 0},
+    {"replay", OPT_TEXT, offsetof(args, replay), 0, 0},
+    {"out", OPT_TEXT, offsetof(args, out), 0, 0},
+    {"controller", OPT_TEXT, offsetof(args, controller), 0, 0},
+    {"realtime", OPT_FLAG, offsetof(args, realtime), 0, 0},
+    {"mlockall", OPT_FLAG, offsetof(args, mlock), 0, 0},
+    {"restart-bus-off", OPT_FLAG, offsetof(args, restart_bus_off), 0, 0},
+    {"quiet", OPT_FLAG, offsetof(args, quiet), 0, 0},
+    {"verbose", OPT_FLAG, offsetof(args, verbose), 0, 0},
+    {"sched-fifo", OPT_INT, offsetof(args, fifo_prio), 1, 99}, /* SCHED_FIFO's range */
+    {"cpu", OPT_INT, offsetof(args, cpu), 0, 1023},
+    {"speedup", OPT_NUMBER, offsetof(args, speedup), 1, 100},
+};
+#define N_OPTIONS ((int)(sizeof OPTIONS / sizeof OPTIONS[0]))
+#define OPT_HELP  N_OPTIONS
+
+/* Option i with its argument into *a: 0, or 2 after saying why the value is bad. */
+static int set_option(args *a, int i, const char *arg)
 {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end || v < lo || v > hi) {
-        fprintf(stderr, "ecodrived: %s takes an integer in %d..%d, got '%s'\n", flag, lo, hi, s);
+    char *field = (char *)a + OPTIONS[i].field, *end;
+    if (OPTIONS[i].kind == OPT_TEXT) {
+        memcpy(field, &arg, sizeof arg);
+        return 0;
+    }
+    if (OPTIONS[i].kind == OPT_FLAG) {
+        *(int *)(void *)field = 1;
+        return 0;
+    }
+    if (OPTIONS[i].kind == OPT_INT) {
+        long v = strtol(arg, &end, 10);
+        if (*arg && !*end && v >= OPTIONS[i].lo && v <= OPTIONS[i].hi) {
+            *(int *)(void *)field = (int)v;
+            return 0;
+        }
+        fprintf(stderr, "ecodrived: --%s takes an integer in %d..%d, got '%s'\n", OPTIONS[i].name,
+                (int)OPTIONS[i].lo, (int)OPTIONS[i].hi, arg);
         return 2;
     }
-    *out = (int)v;
-    return 0;
+    double v = strtod(arg, &end);
+    if (!*end && v >= OPTIONS[i].lo && v <= OPTIONS[i].hi) {
+        *(double *)(void *)field = v;
+        return 0;
+    }
+    fprintf(stderr, "ecodrived: --%s takes a number in [%g, %g], got '%s'\n", OPTIONS[i].name,
+            OPTIONS[i].lo, OPTIONS[i].hi, arg);
+    return 2;
 }
 
-static int parse_args(int argc, char **argv, args *a)
+/* The combinations that make no sense. */
+static int check_args(int argc, char **argv, const args *a)
 {
-    enum { O_REALTIME = 256, O_MLOCK, O_RESTART, O_QUIET, O_VERBOSE, O_FIFO, O_CPU, O_SPEEDUP };
-    static const struct option opts[] = {{"iface", 1, 0, 'i'},
-                                         {"vehicle", 1, 0, 'v'},
-                                         {"dbc", 1, 0, 'd'},
-                                         {"mapping", 1, 0, 'm'},
-                                         {"weights", 1, 0, 'w'},
-                                         {"log", 1, 0, 'l'},
-                                         {"replay", 1, 0, 'r'},
-                                         {"out", 1, 0, 'o'},
-                                         {"controller", 1, 0, 'c'},
-                                         {"realtime", 0, 0, O_REALTIME},
-                                         {"mlockall", 0, 0, O_MLOCK},
-                                         {"restart-bus-off", 0, 0, O_RESTART},
-                                         {"quiet", 0, 0, O_QUIET},
-                                         {"verbose", 0, 0, O_VERBOSE},
-                                         {"sched-fifo", 1, 0, O_FIFO},
-                                         {"cpu", 1, 0, O_CPU},
-                                         {"speedup", 1, 0, O_SPEEDUP},
-                                         {"help", 0, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    memset(a, 0, sizeof *a);
-    a->controller = "mpc";
-    a->cpu = -1;
-    a->speedup = 1.0;
-    int ch, rc;
-    char *end;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'i':
-            a->iface = optarg;
-            break;
-        case 'v':
-            a->vehicle = optarg;
-            break;
-        case 'd':
-            a->dbc = optarg;
-            break;
-        case 'm':
-            a->mapping = optarg;
-            break;
-        case 'w':
-            a->weights = optarg;
-            break;
-        case 'l':
-            a->log = optarg;
-            break;
-        case 'r':
-            a->replay = optarg;
-            break;
-        case 'o':
-            a->out = optarg;
-            break;
-        case 'c':
-            a->controller = optarg;
-            break;
-        case O_REALTIME:
-            a->realtime = 1;
-            break;
-        case O_MLOCK:
-            a->mlock = 1;
-            break;
-        case O_RESTART:
-            a->restart_bus_off = 1;
-            break;
-        case O_QUIET:
-            a->quiet = 1;
-            break;
-        case O_VERBOSE:
-            a->verbose = 1;
-            break;
-        case O_FIFO:
-            if ((rc = parse_int(optarg, "--sched-fifo", 1, 99, &a->fifo_prio)))
-                return rc;
-            break;
-        case O_CPU:
-            if ((rc = parse_int(optarg, "--cpu", 0, 1023, &a->cpu)))
-                return rc;
-            break;
-        case O_SPEEDUP:
-            a->speedup = strtod(optarg, &end);
-            if (*end || !(a->speedup >= 1.0 && a->speedup <= 100.0)) {
-                fprintf(stderr, "ecodrived: --speedup takes a number in [1, 100], got '%s'\n",
-                        optarg);
-                return 2;
-            }
-            break;
-        case 'h':
-            usage(stdout);
-            return 1;
-        default:
-            usage(stderr);
-            return 2;
-        }
-    }
     if (optind < argc) {
         fprintf(stderr, "ecodrived: unexpected argument '%s'\n", argv[optind]);
         return 2;
@@ -208,58 +161,60 @@ static int parse_args(int argc, char **argv, args *a)
     return 0;
 }
 
-/* A shipped file (relative to the data directory) or the user's path. */
-static int data_file(const char *rel, char *out, size_t n)
+/* 0 to go on, 1 after --help, 2 on bad input (said on stderr). */
+static int parse_args(int argc, char **argv, args *a)
 {
-    if (eco_sim_data_path(rel, out, n)) {
-        fprintf(stderr, "ecodrived: cannot locate the shipped data directory "
-                        "(<exe>/../share/ecodrive or $ECODRIVE_DATA_DIR)\n");
-        return 2;
-    }
-    return 0;
-}
-
-static int resolve_paths(args *a, char *dbc, char *map, char *veh, char *w, size_t n)
-{
-    int rc;
-    if (!a->dbc && (rc = data_file(DEFAULT_DBC, dbc, n)))
-        return rc;
-    if (a->dbc)
-        snprintf(dbc, n, "%s", a->dbc);
-    if (a->mapping) {
-        snprintf(map, n, "%s", a->mapping);
-    } else {
-        const char *base = strrchr(dbc, '/') ? strrchr(dbc, '/') + 1 : dbc;
-        char rel[512];
-        snprintf(rel, sizeof rel, "models/mappings/%.*s.json",
-                 (int)(strstr(base, ".dbc") ? strstr(base, ".dbc") - base : (long)strlen(base)),
-                 base);
-        if ((rc = data_file(rel, map, n)))
-            return rc;
-        FILE *fp = fopen(map, "r");
-        if (!fp) {
-            fprintf(stderr,
-                    "ecodrived: no shipped mapping for %s (looked for %s): give "
-                    "--mapping FILE\n",
-                    dbc, map);
+    struct option opts[N_OPTIONS + 2];
+    for (int i = 0; i < N_OPTIONS; i++)
+        opts[i] =
+            (struct option){OPTIONS[i].name,
+                            OPTIONS[i].kind == OPT_FLAG ? no_argument : required_argument, NULL, i};
+    opts[N_OPTIONS] = (struct option){"help", no_argument, NULL, OPT_HELP};
+    opts[N_OPTIONS + 1] = (struct option){0, 0, 0, 0};
+    memset(a, 0, sizeof *a);
+    a->controller = "mpc";
+    a->cpu = -1;
+    a->speedup = 1.0;
+    int ch, rc;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (ch == OPT_HELP) {
+            usage(stdout);
+            return 1;
+        }
+        if (ch < 0 || ch >= N_OPTIONS) {
+            usage(stderr);
             return 2;
         }
-        fclose(fp);
-    }
-    if (!a->vehicle && (rc = data_file(DEFAULT_VEHICLE, veh, n)))
-        return rc;
-    if (a->vehicle)
-        snprintf(veh, n, "%s", a->vehicle);
-    w[0] = '\0';
-    if (a->weights && !strchr(a->weights, '/') && !strstr(a->weights, ".json")) {
-        char rel[512];
-        snprintf(rel, sizeof rel, "models/weights/%s.json", a->weights);
-        if ((rc = data_file(rel, w, n)))
+        if ((rc = set_option(a, ch, optarg)))
             return rc;
-    } else if (a->weights) {
-        snprintf(w, n, "%s", a->weights);
     }
-    return 0;
+    return check_args(argc, argv, a);
+}
+
+/* The files to load: each one given, else the shipped default (found as ecosim finds it). */
+typedef struct {
+    char dbc[4096], mapping[4096], vehicle[4096], maps[4096], weights[4096];
+} files;
+
+static int resolve_files(const args *a, files *f)
+{
+    int rc = eco_cfg_dbc_find(a->dbc, f->dbc, sizeof f->dbc);
+    if (a->mapping)
+        snprintf(f->mapping, sizeof f->mapping, "%s", a->mapping);
+    else if (rc == ECO_OK)
+        rc = eco_cfg_mapping_find(f->dbc, f->mapping, sizeof f->mapping);
+    if (rc == ECO_OK)
+        rc = eco_cfg_vehicle_find(a->vehicle, f->vehicle, sizeof f->vehicle, f->maps,
+                                  sizeof f->maps);
+    f->weights[0] = '\0';
+    if (rc == ECO_OK && a->weights &&
+        eco_cfg_weights_find(a->weights, f->weights, sizeof f->weights) != ECO_OK) {
+        fprintf(stderr, "ecodrived: --weights %s\n", eco_last_error());
+        return 2;
+    }
+    if (rc != ECO_OK)
+        fprintf(stderr, "ecodrived: %s\n", eco_last_error());
+    return rc == ECO_OK ? 0 : 2;
 }
 
 static int reload_weights(void *p, eco_controller **out, char *err, size_t n)
@@ -381,18 +336,11 @@ static int open_bus(const args *a, const eco_can_db *db, const eco_can_mapping *
         fprintf(stderr, "ecodrived: %s\n", eco_last_error());
         return 2;
     }
-    uint32_t ids[64];
-    int n = 0;
-    for (int f = 0; f < ECO_CAN_IN_COUNT && n < 64; f++) {
-        if (map->in[f].signal < 0)
-            continue;
-        uint32_t id = db->msgs[db->signals[map->in[f].signal].msg].id;
-        int dup = 0;
-        for (int i = 0; i < n; i++)
-            dup |= ids[i] == id;
-        if (!dup)
-            ids[n++] = id;
-    }
+    int msgs[ECO_CAN_IN_COUNT];
+    uint32_t ids[ECO_CAN_IN_COUNT];
+    int n = eco_can_mapping_input_messages(map, db, msgs, ECO_CAN_IN_COUNT);
+    for (int i = 0; i < n; i++)
+        ids[i] = db->msgs[msgs[i]].id;
     if (eco_can_sock_set_filter(sock, ids, n) != ECO_OK) {
         fprintf(stderr, "ecodrived: %s\n", eco_last_error());
         return 1;
@@ -405,6 +353,73 @@ static int open_bus(const args *a, const eco_can_db *db, const eco_can_mapping *
     return 0;
 }
 
+/* Everything the daemon loads, released by unload(). */
+typedef struct {
+    eco_can_db *db;
+    eco_can_mapping map;
+    eco_vehicle veh;
+    int have_veh;
+    eco_can_sock sock;
+    reload_ctx rctx;
+    eco_rt *rt;
+} daemon_state;
+
+/* The DBC, its mapping, the bus (live) and the vehicle. Returns 0 or the exit status. */
+static int load(const args *a, const files *f, daemon_state *d)
+{
+    if (eco_can_db_load(f->dbc, &d->db) != ECO_OK ||
+        eco_cfg_mapping_load(f->mapping, d->db, &d->map) != ECO_OK) {
+        fprintf(stderr, "ecodrived: %s\n", eco_last_error());
+        return 2;
+    }
+    int rc = a->iface ? open_bus(a, d->db, &d->map, &d->sock) : 0;
+    if (rc)
+        return rc;
+    if (eco_cfg_vehicle_load(f->vehicle, f->maps, &d->veh) != ECO_OK) {
+        fprintf(stderr, "ecodrived: %s\n", eco_last_error());
+        return 2;
+    }
+    d->have_veh = 1;
+    return 0;
+}
+
+/* The controller and the core that runs it. Returns 0 or the exit status. */
+static int make_core(const args *a, const files *f, daemon_state *d)
+{
+    eco_rt_config cfg;
+    eco_rt_config_default(&cfg, d->db, &d->map, &d->veh);
+    cfg.speedup = a->speedup;
+    cfg.solve_budget_ns = a->replay ? 0 : eco_rt_period_ns(&cfg) / 2;
+    reload_ctx *r = &d->rctx;
+    r->veh = &d->veh;
+    r->weights_path = f->weights[0] ? f->weights : NULL;
+    r->dt_s = cfg.dt_s;
+    eco_mpc_settings_default(&r->set);
+    /* The solver may use the period's solve budget, on the clock the period runs on: the
+     * sim's 2 ms CPU-time default trips at random where the kernel accounts CPU time per tick
+     * (user-mode Linux). Replay output may not depend on the machine's speed. */
+    r->set.deadline_wall_clock = 1;
+    r->set.deadline_us = a->replay ? 1e12 : (double)cfg.solve_budget_ns * 1e-3;
+    eco_controller *ctl = make_controller(a, r);
+    if (!ctl)
+        return 2;
+    if (eco_rt_create(&cfg, ctl, &d->rt) != ECO_OK) {
+        ctl->destroy(ctl);
+        fprintf(stderr, "ecodrived: %s\n", eco_last_error());
+        return 1;
+    }
+    return 0;
+}
+
+static void unload(daemon_state *d)
+{
+    eco_rt_free(d->rt);
+    eco_can_sock_close(&d->sock);
+    if (d->have_veh)
+        eco_vehicle_free(&d->veh);
+    eco_can_db_free(d->db);
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* GSL's default handler aborts; we check return codes */
@@ -412,59 +427,12 @@ int main(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc)
         return rc == 1 ? 0 : rc;
-    static char dbc[4096], map_path[4096], veh_path[4096], w_path[4096], maps[4096];
-    if ((rc = resolve_paths(&a, dbc, map_path, veh_path, w_path, sizeof dbc)) ||
-        (rc = data_file("models/maps", maps, sizeof maps)))
-        return rc;
-    eco_can_db *db = NULL;
-    eco_can_mapping map;
-    eco_vehicle veh;
-    eco_can_sock sock = {.fd = -1};
-    eco_rt *rt = NULL;
-    int have_veh = 0;
-    rc = 2;
-    if (eco_can_db_load(dbc, &db) != ECO_OK || eco_can_mapping_load(map_path, db, &map) != ECO_OK) {
-        fprintf(stderr, "ecodrived: %s\n", eco_last_error());
-        goto out;
-    }
-    if (a.iface && (rc = open_bus(&a, db, &map, &sock)))
-        goto out;
-    rc = 2;
-    if (eco_cfg_vehicle_load(veh_path, maps, &veh) != ECO_OK) {
-        fprintf(stderr, "ecodrived: %s\n", eco_last_error());
-        goto out;
-    }
-    have_veh = 1;
-    eco_rt_config cfg;
-    eco_rt_config_default(&cfg, db, &map, &veh);
-    cfg.speedup = a.speedup;
-    cfg.solve_budget_ns = a.replay ? 0 : eco_rt_period_ns(&cfg) / 2;
-    reload_ctx rctx;
-    memset(&rctx, 0, sizeof rctx);
-    rctx.veh = &veh;
-    rctx.weights_path = w_path[0] ? w_path : NULL;
-    rctx.dt_s = cfg.dt_s;
-    eco_mpc_settings_default(&rctx.set);
-    /* The solver may use the period's solve budget, on the clock the period runs on: the
-     * sim's 2 ms CPU-time default trips at random where the kernel accounts CPU time per tick
-     * (user-mode Linux). Replay output may not depend on the machine's speed. */
-    rctx.set.deadline_wall_clock = 1;
-    rctx.set.deadline_us = a.replay ? 1e12 : (double)cfg.solve_budget_ns * 1e-3;
-    eco_controller *ctl = make_controller(&a, &rctx);
-    if (!ctl)
-        goto out;
-    if (eco_rt_create(&cfg, ctl, &rt) != ECO_OK) {
-        ctl->destroy(ctl);
-        fprintf(stderr, "ecodrived: %s\n", eco_last_error());
-        rc = 1;
-        goto out;
-    }
-    rc = run(&a, rt, &sock, &rctx);
-out:
-    eco_rt_free(rt);
-    eco_can_sock_close(&sock);
-    if (have_veh)
-        eco_vehicle_free(&veh);
-    eco_can_db_free(db);
+    static files f;
+    static daemon_state d; /* zeroed: nothing loaded */
+    d.sock.fd = -1;
+    if ((rc = resolve_files(&a, &f)) == 0 && (rc = load(&a, &f, &d)) == 0 &&
+        (rc = make_core(&a, &f, &d)) == 0)
+        rc = run(&a, d.rt, &d.sock, &d.rctx);
+    unload(&d);
     return rc;
 }

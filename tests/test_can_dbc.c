@@ -2,6 +2,7 @@
  * multi-line comments, attributes, 29-bit ids, multiplexing) and syntax errors that name
  * the line. */
 #include "ecodrive/can.h"
+#include "tmpfile_fixture.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -11,18 +12,6 @@
 
 #define DBC_DEFAULT  ECO_SOURCE_DIR "/models/ecodrive.dbc"
 #define DBC_MOTOROLA ECO_SOURCE_DIR "/models/example_motorola.dbc"
-
-/* Write text to a fresh temporary file under $TMPDIR (else P_tmpdir); path gets its name. */
-static void write_tmp(char path[256], const char *text)
-{
-    const char *dir = getenv("TMPDIR");
-    int fd;
-    snprintf(path, 256, "%s/eco_can_dbc_XXXXXX", dir && *dir ? dir : P_tmpdir);
-    fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
-}
 
 static const eco_can_signal *sig(const eco_can_db *db, const char *name)
 {
@@ -259,7 +248,7 @@ Test(can_dbc, syntax_errors_name_file_and_line)
     for (i = 0; i < sizeof broken / sizeof *broken; i++) {
         char path[256], want[300];
         eco_can_db *db = (eco_can_db *)1;
-        write_tmp(path, broken[i].text);
+        write_tmp(path, "can_dbc", broken[i].text);
         cr_assert_eq(eco_can_db_load(path, &db), ECO_EPARSE, "case %zu parsed", i);
         cr_assert_null(db);
         snprintf(want, sizeof want, "%s:%d: ", path, broken[i].line);

@@ -215,3 +215,39 @@ Test(can_e2e, rx_counts_e2e_rejects)
     eco_can_rx_free(rx);
     eco_can_db_free(db);
 }
+
+Test(can_e2e, rx_setters_for_the_counter_step_and_timeouts)
+{
+    eco_can_db *db;
+    eco_can_rx *rx;
+    int speed, mi;
+    uint8_t counter = 0;
+    double v;
+
+    cr_assert_eq(eco_can_db_load(DBC_DEFAULT, &db), ECO_OK);
+    cr_assert_eq(eco_can_rx_create(db, &rx), ECO_OK);
+    cr_assert_eq(eco_can_db_signal_find(db, "VehicleSpeed", &speed), ECO_OK);
+    cr_assert_eq(eco_can_db_message_find(db, "EcoVehicleMotion", &mi), ECO_OK);
+    cr_expect_eq(eco_can_rx_set_e2e_max_delta(rx, 0), ECO_EINVAL);
+    cr_expect_eq(eco_can_rx_set_e2e_max_delta(rx, 256), ECO_EINVAL);
+    cr_assert_eq(eco_can_rx_set_e2e_max_delta(rx, 2), ECO_OK);
+    eco_can_frame f = {db->msgs[mi].id, 8, {0}};
+    eco_can_e2e_protect(db, mi, f.data, &counter); /* counter 0 */
+    cr_assert_eq(eco_can_rx_frame(rx, &f, 100), ECO_OK);
+    counter = 2; /* one frame lost: a step of 2 */
+    eco_can_e2e_protect(db, mi, f.data, &counter);
+    cr_expect_eq(eco_can_rx_frame(rx, &f, 200), ECO_OK, "max_delta 2 accepts a skipped value");
+
+    /* EcoVehicleMotion cycles at 20 ms: 60 ms until set otherwise */
+    cr_expect_eq(eco_can_rx_timeout_ns(rx, speed), 60000000);
+    cr_assert_eq(eco_can_rx_set_timeout_ns(rx, speed, 1000), ECO_OK);
+    cr_expect_eq(eco_can_rx_timeout_ns(rx, speed), 1000);
+    cr_expect_eq(eco_can_rx_get(rx, speed, 1200, &v), ECO_OK);
+    cr_expect_eq(eco_can_rx_get(rx, speed, 1201, &v), ECO_ESTALE);
+    cr_expect_eq(eco_can_rx_age_ns(rx, speed, 1201), 1001);
+    cr_expect_eq(eco_can_rx_set_timeout_ns(rx, speed, -1), ECO_EINVAL);
+    cr_expect_eq(eco_can_rx_set_timeout_ns(rx, db->n_signals, 0), ECO_EINVAL);
+    cr_expect_eq(eco_can_rx_timeout_ns(rx, -1), 0);
+    eco_can_rx_free(rx);
+    eco_can_db_free(db);
+}

@@ -1,24 +1,13 @@
 /* candump log format (as can-utils candump -l writes it and canplayer reads it) and the
  * clear-error paths of the SocketCAN layer that need no bus. */
 #include "ecodrive/can.h"
+#include "tmpfile_fixture.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Write text to a fresh temporary file under $TMPDIR (else P_tmpdir); path gets its name. */
-static void write_tmp(char path[256], const char *text)
-{
-    const char *dir = getenv("TMPDIR");
-    int fd;
-    snprintf(path, 256, "%s/eco_can_log_XXXXXX", dir && *dir ? dir : P_tmpdir);
-    fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
-}
 
 static eco_can_log_entry entry(int64_t t_us, const char *iface, uint32_t id, int dlc,
                                const char *hex)
@@ -143,12 +132,13 @@ Test(can_log, reader_skips_comments_counts_fd_and_names_lines)
     char path[256], want[300];
     eco_can_log_reader r;
     eco_can_log_entry e;
-    write_tmp(path, "# header comment\n"
-                    "(0000000001.000000) vcan0 100#D007C409A3FE057C\n"
-                    "(0000000001.010000) vcan0 123##0112233\n"
-                    "\n"
-                    "(0000000001.020000) vcan0 98FEF1FE#00\n"
-                    "(0000000001.030000) vcan0 101#E8\n");
+    write_tmp(path, "can_log",
+              "# header comment\n"
+              "(0000000001.000000) vcan0 100#D007C409A3FE057C\n"
+              "(0000000001.010000) vcan0 123##0112233\n"
+              "\n"
+              "(0000000001.020000) vcan0 98FEF1FE#00\n"
+              "(0000000001.030000) vcan0 101#E8\n");
     cr_assert_eq(eco_can_log_open(&r, path), ECO_OK);
     cr_assert_eq(eco_can_log_next(&r, &e), ECO_OK);
     cr_assert_eq(e.frame.id, 0x100u);
@@ -179,7 +169,7 @@ Test(can_log, roundtrip_and_log2asc_accepts_it)
     in[0] = entry(1700000000000123, "vcan0", 0x123, 4, "DEADBEEF");
     in[1] = entry(1700000000010000, "vcan0", ECO_CAN_EFF_FLAG | 0x18FF0A80, 8, "5DC7D8000000006B");
     in[2] = entry(1700000000020000, "vcan0", 0x7FF, 0, NULL);
-    write_tmp(path, "");
+    write_tmp(path, "can_log", "");
     fp = fopen(path, "w");
     cr_assert_not_null(fp);
     for (i = 0; i < 3; i++)

@@ -2,6 +2,8 @@
  * observation from hand-worked frames; setpoint and status frames are encoded bit-exact;
  * bad mappings are refused with the name or the JSON path. */
 #include "ecodrive/can.h"
+#include "ecodrive/config.h"
+#include "tmpfile_fixture.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -52,7 +54,7 @@ typedef struct {
 static void load(setup *s, const char *dbc, const char *mapping)
 {
     cr_assert_eq(eco_can_db_load(dbc, &s->db), ECO_OK, "%s", eco_last_error());
-    cr_assert_eq(eco_can_mapping_load(mapping, s->db, &s->map), ECO_OK, "%s", eco_last_error());
+    cr_assert_eq(eco_cfg_mapping_load(mapping, s->db, &s->map), ECO_OK, "%s", eco_last_error());
     cr_assert_eq(eco_can_rx_create(s->db, &s->rx), ECO_OK);
     cr_assert_eq(eco_can_mapping_apply(&s->map, s->rx), ECO_OK);
 }
@@ -103,9 +105,9 @@ Test(can_mapping, both_layouts_give_the_same_observation)
     allocs = eco_alloc_count();
     for (f = 0; f < ECO_CAN_IN_COUNT; f++) {
         double va, vb;
-        cr_assert_eq(eco_can_mapping_read(&a.map, a.rx, f, t, &va), ECO_OK, "%s",
+        cr_assert_eq(eco_can_mapping_read(&a.map, a.rx, f, t, &va, NULL), ECO_OK, "%s",
                      eco_can_in_field_name(f));
-        cr_assert_eq(eco_can_mapping_read(&b.map, b.rx, f, t, &vb), ECO_OK, "%s",
+        cr_assert_eq(eco_can_mapping_read(&b.map, b.rx, f, t, &vb, NULL), ECO_OK, "%s",
                      eco_can_in_field_name(f));
         cr_assert_float_eq(va, want[f].si, want[f].tol, "intel %s = %.9g", eco_can_in_field_name(f),
                            va);
@@ -134,29 +136,39 @@ Test(can_mapping, unit_factors)
     unload(&b);
 }
 
+/* Field f of a frame received at t is fresh until t + timeout_ns and stale 1 ns later;
+ * its age is the time since t either way. */
+static void expect_stale_after(const setup *s, eco_can_in_field f, int64_t t, int64_t timeout_ns)
+{
+    double v;
+    int64_t age;
+    cr_expect_eq(eco_can_mapping_read(&s->map, s->rx, f, t + timeout_ns, &v, &age), ECO_OK,
+                 "%s fresh", eco_can_in_field_name(f));
+    cr_expect_eq(age, timeout_ns);
+    cr_expect_eq(eco_can_mapping_read(&s->map, s->rx, f, t + timeout_ns + 1, &v, &age), ECO_ESTALE,
+                 "%s stale", eco_can_in_field_name(f));
+    cr_expect_eq(age, timeout_ns + 1, "the age goes on past the timeout");
+}
+
 Test(can_mapping, staleness_from_cycle_time_and_mapping_override)
 {
     setup a, b;
     const int64_t t = 1000000000;
     double v;
+    int64_t age;
 
     load(&a, DBC_DEFAULT, MAP_DEFAULT);
     cr_assert_eq(eco_can_rx_frame(a.rx, &intel_frames[1], t), ECO_OK);
     /* EcoEngine cycles at 10 ms (GenMsgCycleTime): stale after 30 ms */
-    cr_assert_eq(eco_can_mapping_read(&a.map, a.rx, ECO_CAN_IN_ENGINE_TORQUE_NM, t + 30000000, &v),
-                 ECO_OK);
-    cr_assert_eq(eco_can_mapping_read(&a.map, a.rx, ECO_CAN_IN_ENGINE_TORQUE_NM, t + 30000001, &v),
-                 ECO_ESTALE);
-    cr_assert_eq(eco_can_mapping_read(&a.map, a.rx, ECO_CAN_IN_BATTERY_SOC, t, &v), ECO_ESTALE,
-                 "never received");
+    expect_stale_after(&a, ECO_CAN_IN_ENGINE_TORQUE_NM, t, 30000000);
+    cr_expect_eq(eco_can_mapping_read(&a.map, a.rx, ECO_CAN_IN_BATTERY_SOC, t, &v, &age),
+                 ECO_ESTALE, "never received");
+    cr_expect_eq(age, INT64_MAX, "never received: no age");
 
     /* BMS_Status has no cycle time in the DBC; the mapping says 100 ms */
     load(&b, DBC_MOTOROLA, MAP_MOTOROLA);
     cr_assert_eq(eco_can_rx_frame(b.rx, &motorola_frames[3], t), ECO_OK);
-    cr_assert_eq(eco_can_mapping_read(&b.map, b.rx, ECO_CAN_IN_BATTERY_SOC, t + 300000000, &v),
-                 ECO_OK);
-    cr_assert_eq(eco_can_mapping_read(&b.map, b.rx, ECO_CAN_IN_BATTERY_SOC, t + 300000001, &v),
-                 ECO_ESTALE);
+    expect_stale_after(&b, ECO_CAN_IN_BATTERY_SOC, t, 300000000);
     unload(&a);
     unload(&b);
 }
@@ -171,7 +183,8 @@ Test(can_mapping, out_of_range_input_is_reported)
     f.data[0] = 0x11;
     f.data[1] = 0x27;
     cr_assert_eq(eco_can_rx_frame(a.rx, &f, 0), ECO_OK);
-    cr_assert_eq(eco_can_mapping_read(&a.map, a.rx, ECO_CAN_IN_BATTERY_SOC, 0, &v), ECO_ERANGE);
+    cr_assert_eq(eco_can_mapping_read(&a.map, a.rx, ECO_CAN_IN_BATTERY_SOC, 0, &v, NULL),
+                 ECO_ERANGE);
     cr_assert_float_eq(v, 1.0001, 1e-12, "unclamped");
     unload(&a);
 }
@@ -378,22 +391,22 @@ Test(can_mapping, bad_mappings_refused_with_name_or_path)
     size_t i;
 
     cr_assert_eq(eco_can_db_load(DBC_DEFAULT, &db), ECO_OK);
-    cr_assert_eq(eco_can_mapping_parse(base, "m.json", db, &map), ECO_OK, "%s", eco_last_error());
+    cr_assert_eq(eco_cfg_mapping_parse(base, "m.json", db, &map), ECO_OK, "%s", eco_last_error());
     for (i = 0; i < sizeof bad / sizeof *bad; i++) {
         char *text = replace(base, bad[i].from, bad[i].to);
-        int rc = eco_can_mapping_parse(text, "m.json", db, &map);
+        int rc = eco_cfg_mapping_parse(text, "m.json", db, &map);
         cr_assert_eq(rc, bad[i].rc, "case %zu: rc %d: %s", i, rc, eco_last_error());
         cr_assert(strstr(eco_last_error(), bad[i].w1) && strstr(eco_last_error(), bad[i].w2),
                   "case %zu: '%s'/'%s' not in '%s'", i, bad[i].w1, bad[i].w2, eco_last_error());
         cr_assert(strncmp(eco_last_error(), "m.json", 6) == 0, "names the file");
         free(text);
     }
-    cr_assert_eq(eco_can_mapping_parse("[]", "m.json", db, &map), ECO_EPARSE);
-    cr_assert_eq(eco_can_mapping_parse("{\"inputs\": [], \"outputs\": {}}", "m.json", db, &map),
+    cr_assert_eq(eco_cfg_mapping_parse("[]", "m.json", db, &map), ECO_EPARSE);
+    cr_assert_eq(eco_cfg_mapping_parse("{\"inputs\": [], \"outputs\": {}}", "m.json", db, &map),
                  ECO_EPARSE);
     cr_assert(strstr(eco_last_error(), "inputs: expected an object"), "%s", eco_last_error());
-    cr_assert_eq(eco_can_mapping_parse("{\"inputs\": {}}", "m.json", db, &map), ECO_EINVAL);
-    cr_assert_eq(eco_can_mapping_load("nonexistent-dir/m.json", db, &map), ECO_ENOENT);
+    cr_assert_eq(eco_cfg_mapping_parse("{\"inputs\": {}}", "m.json", db, &map), ECO_EINVAL);
+    cr_assert_eq(eco_cfg_mapping_load("nonexistent-dir/m.json", db, &map), ECO_ENOENT);
     free(base);
     eco_can_db_free(db);
 }
@@ -401,19 +414,13 @@ Test(can_mapping, bad_mappings_refused_with_name_or_path)
 Test(can_mapping, missing_signal_refused_from_file_with_its_name)
 {
     char *base = slurp(MAP_DEFAULT), *text = replace(base, "\"EcoRegen\"", "\"EcoRegenTorque\"");
-    const char *dir = getenv("TMPDIR");
     char path[256];
     eco_can_db *db;
     eco_can_mapping map;
-    int fd;
 
-    snprintf(path, sizeof path, "%s/eco_can_map_XXXXXX", dir && *dir ? dir : P_tmpdir);
-    fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
+    write_tmp(path, "can_map", text);
     cr_assert_eq(eco_can_db_load(DBC_DEFAULT, &db), ECO_OK);
-    cr_assert_eq(eco_can_mapping_load(path, db, &map), ECO_ENOENT);
+    cr_assert_eq(eco_cfg_mapping_load(path, db, &map), ECO_ENOENT);
     cr_assert(strstr(eco_last_error(), path), "%s", eco_last_error());
     cr_assert(strstr(eco_last_error(), "EcoRegenTorque"), "%s", eco_last_error());
     cr_assert(strstr(eco_last_error(), "outputs.regen"), "%s", eco_last_error());
@@ -438,17 +445,18 @@ Test(can_mapping, optional_fields_and_explicit_scale)
     double v;
 
     cr_assert_eq(eco_can_db_load(DBC_DEFAULT, &db), ECO_OK);
-    cr_assert_eq(eco_can_mapping_parse(t1, "m.json", db, &map), ECO_OK, "%s", eco_last_error());
+    cr_assert_eq(eco_cfg_mapping_parse(t1, "m.json", db, &map), ECO_OK, "%s", eco_last_error());
     cr_assert_eq(map.in[ECO_CAN_IN_ROAD_GRADE_RAD].signal, -1);
     cr_assert_eq(eco_can_rx_create(db, &rx), ECO_OK);
-    cr_assert_eq(eco_can_mapping_read(&map, rx, ECO_CAN_IN_ROAD_GRADE_RAD, 0, &v), ECO_ENOENT);
-    cr_assert_eq(eco_can_mapping_parse(t2, "m.json", db, &map), ECO_OK, "%s", eco_last_error());
+    cr_assert_eq(eco_can_mapping_read(&map, rx, ECO_CAN_IN_ROAD_GRADE_RAD, 0, &v, NULL),
+                 ECO_ENOENT);
+    cr_assert_eq(eco_cfg_mapping_parse(t2, "m.json", db, &map), ECO_OK, "%s", eco_last_error());
     cr_assert_float_eq(map.in[ECO_CAN_IN_ENGINE_SPEED_RADPS].scale, 0.5, 0);
     cr_assert_eq(map.in[ECO_CAN_IN_ENGINE_SPEED_RADPS].cycle_ms, 50);
 
     /* an input without GenMsgCycleTime needs cycle_ms */
     cr_assert_eq(eco_can_db_load(DBC_MOTOROLA, &dbm), ECO_OK);
-    cr_assert_eq(eco_can_mapping_parse(t3, "m.json", dbm, &map), ECO_EINVAL);
+    cr_assert_eq(eco_cfg_mapping_parse(t3, "m.json", dbm, &map), ECO_EINVAL);
     cr_assert(strstr(eco_last_error(), "inputs.battery_soc") &&
                   strstr(eco_last_error(), "BMS_Status") && strstr(eco_last_error(), "cycle_ms"),
               "%s", eco_last_error());

@@ -123,7 +123,7 @@ Test(route_runner, run_route_command, .init = setup, .fini = drop_cycle)
         cr_assert(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(q, keys[i])), "%s", keys[i]);
     cr_assert(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "route")));
     cJSON_Delete(o);
-    snprintf(cmd, sizeof cmd, "%s run --route %s --controller mpc 2>&1", ECOSIM, route_path);
+    snprintf(cmd, sizeof cmd, "%s run --route %s --controller nonsense 2>&1", ECOSIM, route_path);
     cr_assert_eq(run(cmd, out, sizeof out), 2, "%s", out);
     cr_assert_eq(run(ECOSIM " run --route /nonexistent.csv 2>&1", out, sizeof out), 2);
     cr_assert(strstr(out, "/nonexistent.csv: cannot open"), "%s", out);

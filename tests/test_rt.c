@@ -37,7 +37,7 @@ static void load(void)
 {
     memset(&fx, 0, sizeof fx);
     cr_assert_eq(eco_can_db_load(DBC, &fx.db), ECO_OK, "%s", eco_last_error());
-    cr_assert_eq(eco_can_mapping_load(MAPPING, fx.db, &fx.map), ECO_OK, "%s", eco_last_error());
+    cr_assert_eq(eco_cfg_mapping_load(MAPPING, fx.db, &fx.map), ECO_OK, "%s", eco_last_error());
     cr_assert_eq(eco_cfg_vehicle_load(VEHICLE, MAPS, &fx.veh), ECO_OK, "%s", eco_last_error());
     fx.speed_mps = fx.set_mps = 10.0;
     fx.eng_radps = 150.0;
@@ -225,6 +225,28 @@ Test(rt, corrupted_crc_rejected_counted_and_invalid)
     cr_expect_eq(get(&st, "EcoFramesReceived"), (double)eco_rt_rx_stats(fx.rt)->frames);
 }
 
+Test(rt, each_field_carries_its_age_and_goes_stale_alone)
+{
+    eco_can_frame sp;
+    const eco_observation *o = eco_rt_last_observation(fx.rt);
+    cr_expect_eq(eco_rt_step(fx.rt, 100 * MS, &sp), (unsigned)ECO_RT_FAULT_STALE);
+    for (int f = 0; f < ECO_OBS_COUNT; f++)
+        cr_expect(isinf(o->age_s[f]), "field %d never came: infinitely old", f);
+    /* Only EcoVehicleMotion (every 20 ms at 5, 25, ...): at the step at 900 ms its fields
+     * are 15 ms old, the engine's and battery's never came. */
+    cr_expect_eq(run_ms(100, 1000, 1, NULL), (unsigned)ECO_RT_FAULT_STALE);
+    cr_expect_float_eq(o->age_s[ECO_OBS_VEHICLE_SPEED_MPS], 0.015, 1e-12);
+    cr_expect_float_eq(o->age_s[ECO_OBS_SET_SPEED_MPS], 0.015, 1e-12);
+    cr_expect_float_eq(o->age_s[ECO_OBS_ROAD_GRADE_RAD], 0.015, 1e-12);
+    cr_expect(isinf(o->age_s[ECO_OBS_ENGINE_SPEED_RADPS]));
+    cr_expect_eq(eco_rt_stats_get(fx.rt)->first_fault_field, ECO_CAN_IN_ENGINE_SPEED_RADPS,
+                 "the first stale field in the list's order");
+    /* All three: the engine (10 ms) 5 ms old, the battery (100 ms) 95 ms old. */
+    cr_expect_eq(run_ms(1000, 2000, 7, NULL), 0u);
+    cr_expect_float_eq(o->age_s[ECO_OBS_ENGINE_TORQUE_NM], 0.005, 1e-12);
+    cr_expect_float_eq(o->age_s[ECO_OBS_BATTERY_SOC], 0.095, 1e-12);
+}
+
 Test(rt, unknown_and_own_frames_are_ignored)
 {
     eco_can_frame f = {0x7FF, 8, {1, 2, 3, 4, 5, 6, 7, 8}};
@@ -261,11 +283,9 @@ static int fake_step(eco_controller *c, const eco_observation *o, const eco_prev
     (void)p;
     fake_ctl *f = (fake_ctl *)c;
     memset(sp, 0, sizeof *sp);
-    struct timespec t0, t;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    do
-        clock_gettime(CLOCK_MONOTONIC, &t);
-    while ((t.tv_sec - t0.tv_sec) * 1000000L + (t.tv_nsec - t0.tv_nsec) / 1000 < f->busy_us);
+    int64_t t0 = eco_clock_ns(CLOCK_MONOTONIC);
+    while ((eco_clock_ns(CLOCK_MONOTONIC) - t0) / 1000 < f->busy_us)
+        ;
     sp->cmd.throttle = 0.3;
     sp->cmd.engine_on = f->engine_on;
     sp->cmd.engine_power_w = f->engine_power_w;
@@ -362,6 +382,8 @@ Test(rt_fake, speedup_divides_the_staleness_timeouts)
         eco_rt_frame(fx.rt, &e, t * MS);
     }
     cr_expect_eq(eco_rt_step(fx.rt, 60 * MS, &sp), 0u);
+    /* ages in vehicle time: 55 ms of the sped-up clock are 275 ms of the car's */
+    cr_expect_float_eq(eco_rt_last_observation(fx.rt)->age_s[ECO_OBS_BATTERY_SOC], 0.275, 1e-12);
     cr_expect_eq(eco_rt_step(fx.rt, 80 * MS, &sp), (unsigned)ECO_RT_FAULT_STALE);
     teardown();
 }

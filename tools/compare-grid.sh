@@ -2,7 +2,8 @@
 # The MPC against the baseline and the DP on every shipped cycle and vehicle: runs
 # `ecosim compare --json` for each case (two at a time) and prints two markdown tables,
 # exact trace and WLTP band; cell: MPC vs baseline / MPC÷DP / s outside the WLTP tolerance /
-# distance error. docs/mpc.md quotes its output.
+# distance error; under each, the most creep_s of the MPC and the DP. docs/mpc.md quotes its
+# output.
 # usage: tools/compare-grid.sh [BUILD_DIR] [OUT_DIR]   (defaults: build, a temporary dir)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,5 +44,8 @@ for band, title in (("0", "Exact trace"), ("2,1", "WLTP band 2 km/h, 1 s")):
             cells.append(f"{-d['mpc_vs_baseline_pct']:+.1f}% / {d['mpc_over_dp']:.3f} / "
                          f"{m['outside_tolerance_s']:.1f} / {m['distance_error_pct']:+.2f}%")
         print(f"| {v} | " + " | ".join(cells) + " |")
-    print()
+    creep = {k: max(json.load(open(f"{out}/{band}_{v}_{c}.json"))[k]["creep_s"]
+                    for v in vehicles for c in cycles) for k in ("mpc", "dp")}
+    print(f"\ncreep_s, most over the {len(vehicles) * len(cycles)} cases: "
+          f"MPC {creep['mpc']:.1f} s, DP {creep['dp']:.1f} s\n")
 PY

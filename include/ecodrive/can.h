@@ -264,6 +264,7 @@ typedef struct {
     uint64_t out_of_range;   /* signal values outside [min|max] (frame still accepted) */
 } eco_can_rx_stats;
 
+/* Read its fields; change them only through the functions below. */
 typedef struct {
     const eco_can_db *db;
     double *value;          /* per signal: last physical value (DBC unit) */
@@ -291,6 +292,18 @@ void eco_can_rx_reset(eco_can_rx *rx);
 /* Override the cycle time of one signal: it goes stale after 3 x cycle_ms; 0 = never.
  * Returns ECO_OK or ECO_EINVAL. */
 int eco_can_rx_set_cycle_ms(eco_can_rx *rx, int sig, int cycle_ms);
+
+/* The stale timeout of one signal, ns (0 = never stale): set (ECO_OK, or ECO_EINVAL for no
+ * such signal or a negative timeout) and read (0 for no such signal). Init time. */
+int eco_can_rx_set_timeout_ns(eco_can_rx *rx, int sig, int64_t timeout_ns);
+int64_t eco_can_rx_timeout_ns(const eco_can_rx *rx, int sig);
+
+/* The largest E2E counter step a frame may make and be accepted (default 1: every frame).
+ * Returns ECO_OK, or ECO_EINVAL for 0 or more than 255. Init time. */
+int eco_can_rx_set_e2e_max_delta(eco_can_rx *rx, unsigned max_delta);
+
+/* Time from the last update of signal sig to now_ns, ns; INT64_MAX if it never came. */
+int64_t eco_can_rx_age_ns(const eco_can_rx *rx, int sig, int64_t now_ns);
 
 /* Handle one received frame at t_ns (CLOCK_MONOTONIC ns, from the caller). Looks up the
  * message, checks the length and E2E, decodes every signal and stamps it with t_ns.
@@ -406,42 +419,22 @@ int eco_can_link_get(eco_can_sock *s, eco_can_link *link);
 int eco_can_link_restart(eco_can_sock *s);
 
 /* ---------------------------------------------------------------------------------------
- * Mapping: observation fields and outputs <-> DBC signals (JSON, cJSON; init time)
- *
- * {
- *   "comment": "free text",
- *   "inputs":  { "vehicle_speed_mps": "VehicleSpeed",
- *                "engine_speed_radps": { "signal": "EngRpm", "scale": 0.10471975511965977,
- *                                        "cycle_ms": 20 }, ... },
- *   "outputs": { "throttle": "EcoThrottle", "regen": ..., "valid": ..., "counter": ...,
- *                "crc": ..., "engine_request": ..., "engine_power_w": ... },
- *   "status":  { "frames_received": ..., "frames_stale": ..., "frames_rejected": ...,
- *                "deadline_overruns": ..., "solve_time_us": ... }      (optional)
- * }
- * A signal is "Name" or "Message.Name". SI value = DBC physical value * scale. Without
- * "scale" the factor comes from the DBC unit (km/h, mph, m/s, rpm, rad/s, deg, rad, %,
- * Nm, V, A, ...) and must match the field's dimension. "cycle_ms" overrides the message
- * cycle time for staleness. Every input but road_grade_rad is required. The outputs live
- * in one message whose E2E counter and CRC are "counter" and "crc"; all are required but
- * the hybrid engine request: "engine_request" (an integer signal, factor 1, offset 0,
- * holding eco_can_engine_request) and "engine_power_w" (only with engine_request). A DBC
- * without them carries throttle and regen only, and a hybrid's engine stays with the car.
+ * Mapping: observation fields and outputs <-> DBC signals. The mapping file is read by
+ * config (eco_cfg_mapping_load, config.h, which documents its JSON); here are what it
+ * fills and the run-time reads and writes through it.
  * ------------------------------------------------------------------------------------- */
 
+/* The observation fields on the bus, one per ECO_OBS_BUS line of observation.def (in its
+ * order; the same values as control.h's eco_obs_field). */
 typedef enum {
-    ECO_CAN_IN_VEHICLE_SPEED_MPS = 0,
-    ECO_CAN_IN_ENGINE_SPEED_RADPS,
-    ECO_CAN_IN_ENGINE_TORQUE_NM,
-    ECO_CAN_IN_ACCEL_PEDAL, /* 0..1 */
-    ECO_CAN_IN_BRAKE_PEDAL, /* 0..1 */
-    ECO_CAN_IN_GEAR,        /* gear number, 0 = neutral, -1 = reverse */
-    ECO_CAN_IN_BATTERY_SOC, /* 0..1 */
-    ECO_CAN_IN_BATTERY_VOLTAGE_V,
-    ECO_CAN_IN_BATTERY_CURRENT_A, /* positive = discharge */
-    ECO_CAN_IN_SET_SPEED_MPS,
-    ECO_CAN_IN_ROAD_GRADE_RAD, /* optional */
+#define ECO_OBS_BUS(member, NAME, key, unit, type, need) ECO_CAN_IN_##NAME,
+#include "ecodrive/observation.def"
     ECO_CAN_IN_COUNT
 } eco_can_in_field;
+
+/* observation.def's "need" column. */
+#define ECO_CAN_IN_NEED_REQUIRED 1
+#define ECO_CAN_IN_NEED_OPTIONAL 0
 
 typedef enum {
     ECO_CAN_OUT_THROTTLE = 0,   /* 0..1 */
@@ -477,30 +470,34 @@ typedef struct {
     int status_msg;   /* message of the status signals, -1 if none mapped */
 } eco_can_mapping;
 
-/* Load a mapping for db. Returns ECO_OK; ECO_ENOENT/ECO_EIO for the file; ECO_EPARSE for
- * bad JSON, an unknown key (named by its JSON path) or a wrong type; ECO_ENOENT for a
- * signal missing from the DBC (named); ECO_EINVAL for a unit that cannot be converted, a
- * missing required field, outputs spread over several messages or an input without a
- * cycle time. eco_last_error() says "FILE: PATH: what is wrong". */
-int eco_can_mapping_load(const char *path, const eco_can_db *db, eco_can_mapping *map);
-
-/* The same from JSON text; name stands for FILE in messages. */
-int eco_can_mapping_parse(const char *json, const char *name, const eco_can_db *db,
-                          eco_can_mapping *map);
-
 /* JSON key of a field ("vehicle_speed_mps", ...); "?" if out of range. */
 const char *eco_can_in_field_name(eco_can_in_field f);
 const char *eco_can_out_field_name(eco_can_out_field f);
 const char *eco_can_status_field_name(eco_can_status_field f);
 
+/* 1 if an input field is required (observation.def), 0 if optional or out of range. */
+int eco_can_in_field_required(eco_can_in_field f);
+
 /* Apply the mapping's cycle_ms overrides to a receive state. Returns ECO_OK/ECO_EINVAL. */
 int eco_can_mapping_apply(const eco_can_mapping *map, eco_can_rx *rx);
 
-/* One observation field in SI units at now_ns. Returns ECO_OK; ECO_ESTALE; ECO_ERANGE
- * (value outside the DBC range, *si still set); ECO_ENOENT if the (optional) field is not
- * mapped. Run time. */
+/* One observation field in SI units at now_ns, and (age_ns not NULL) the time since its
+ * last good frame, ns (INT64_MAX when it never came or is not mapped). Returns ECO_OK;
+ * ECO_ESTALE; ECO_ERANGE (value outside the DBC range, *si still set); ECO_ENOENT if the
+ * (optional) field is not mapped. Run time. */
 int eco_can_mapping_read(const eco_can_mapping *map, const eco_can_rx *rx, eco_can_in_field f,
-                         int64_t now_ns, double *si);
+                         int64_t now_ns, double *si, int64_t *age_ns);
+
+/* The other side: write one field's SI value into a frame of its message, limited to the
+ * DBC range as a car's ECU reports it (what ecosim bus sends). Returns ECO_OK; ECO_ENOENT
+ * (frame untouched) if the field is not mapped or its signal is not in f's message. */
+int eco_can_mapping_encode_input(const eco_can_mapping *map, const eco_can_db *db,
+                                 eco_can_in_field field, double si, eco_can_frame *f);
+
+/* The distinct messages that carry the mapped inputs, in field order, into msgs (at most
+ * cap). Returns how many. */
+int eco_can_mapping_input_messages(const eco_can_mapping *map, const eco_can_db *db, int *msgs,
+                                   int cap);
 
 /* A hybrid's engine request in the setpoint (EcoEngineRequest). */
 typedef enum {

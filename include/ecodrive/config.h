@@ -6,6 +6,7 @@
 #ifndef ECODRIVE_CONFIG_H
 #define ECODRIVE_CONFIG_H
 
+#include "ecodrive/can.h"
 #include "ecodrive/model.h"
 #include "ecodrive/mpc.h"
 
@@ -106,5 +107,65 @@ int eco_cfg_route_limits_load(const char *path, eco_route_row **rows, int *n);
 int eco_cfg_route_save(const char *path, const eco_route *r);
 /* The same to an open stream (e.g. stdout); ECO_EIO if a write failed. */
 int eco_cfg_route_write(FILE *fp, const eco_route *r);
+
+/* ---------------------------------------------------------------------------------------
+ * Mapping file: observation fields, outputs and status counters <-> DBC signals
+ *
+ * {
+ *   "comment": "free text",
+ *   "inputs":  { "vehicle_speed_mps": "VehicleSpeed",
+ *                "engine_speed_radps": { "signal": "EngRpm", "scale": 0.10471975511965977,
+ *                                        "cycle_ms": 20 }, ... },
+ *   "outputs": { "throttle": "EcoThrottle", "regen": ..., "valid": ..., "counter": ...,
+ *                "crc": ..., "engine_request": ..., "engine_power_w": ... },
+ *   "status":  { "frames_received": ..., "frames_stale": ..., "frames_rejected": ...,
+ *                "deadline_overruns": ..., "solve_time_us": ... }      (optional)
+ * }
+ * The input keys, their SI units and which are required are observation.def's. A signal is
+ * "Name" or "Message.Name". SI value = DBC physical value * scale. Without "scale" the
+ * factor comes from the DBC unit (km/h, mph, m/s, rpm, rad/s, deg, rad, %, Nm, V, A, ...)
+ * and must match the field's unit. "cycle_ms" overrides the message cycle time for
+ * staleness. The outputs live in one message whose E2E counter and CRC are "counter" and
+ * "crc"; all are required but the hybrid engine request: "engine_request" (an integer
+ * signal, factor 1, offset 0, holding eco_can_engine_request) and "engine_power_w" (only
+ * with engine_request). A DBC without them carries throttle and regen only, and a
+ * hybrid's engine stays with the car.
+ * ------------------------------------------------------------------------------------- */
+
+/* Load a mapping for db into *map. Returns ECO_OK; ECO_ENOENT/ECO_EIO for the file;
+ * ECO_EPARSE for bad JSON, an unknown key (named by its JSON path) or a wrong type;
+ * ECO_ENOENT for a signal missing from the DBC (named); ECO_EINVAL for a unit that cannot be
+ * converted, a missing required field, outputs spread over several messages or an input
+ * without a cycle time. eco_last_error() says "FILE: PATH: what is wrong". */
+int eco_cfg_mapping_load(const char *path, const eco_can_db *db, eco_can_mapping *map);
+
+/* The same from JSON text; name stands for FILE in messages. */
+int eco_cfg_mapping_parse(const char *json, const char *name, const eco_can_db *db,
+                          eco_can_mapping *map);
+
+/* ---------------------------------------------------------------------------------------
+ * Shipped data, found the same way by ecosim and ecodrived: in the data directory of
+ * eco_data_path (<exe>/../share/ecodrive or $ECODRIVE_DATA_DIR). Each writes a path of at
+ * most n bytes to out and returns ECO_OK, or an error with eco_last_error() saying what is
+ * missing (the data directory itself: ECO_ENOENT; a path longer than n: ECO_EINVAL).
+ * ------------------------------------------------------------------------------------- */
+
+/* The CAN database: dbc_path as given, or NULL for the shipped models/ecodrive.dbc. */
+int eco_cfg_dbc_find(const char *dbc_path, char *out, size_t n);
+
+/* The shipped mapping of a DBC: models/mappings/<file name of dbc_path less ".dbc">.json.
+ * ECO_ENOENT "no shipped mapping for DBC (looked for PATH): give --mapping FILE" when that
+ * file cannot be read. */
+int eco_cfg_mapping_find(const char *dbc_path, char *out, size_t n);
+
+/* A vehicle JSON into veh: vehicle_path as given, or NULL for the shipped default (the
+ * Toyota Prius, models/vehicles/toyota_prius_2022.json); and the engine maps directory
+ * eco_cfg_vehicle_load wants into maps (the shipped models/maps). */
+int eco_cfg_vehicle_find(const char *vehicle_path, char *veh, size_t vn, char *maps, size_t mn);
+
+/* MPC weights: a preset name (no '/', no ".json") is models/weights/NAME.json, which must be
+ * readable (ECO_ENOENT "'NAME': no such preset (eco, balanced, comfort) or file"); anything
+ * else is a path, as given. */
+int eco_cfg_weights_find(const char *preset_or_path, char *out, size_t n);
 
 #endif

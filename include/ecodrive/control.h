@@ -6,23 +6,23 @@
 
 #define ECO_PREVIEW_MAX 400
 
-/* What the car reports, in SI units. The simulator fills it from the plant, the daemon
- * from decoded CAN signals; a controller cannot tell which. */
+/* The fields the car reports on the bus, in the order of observation.def. */
+typedef enum {
+#define ECO_OBS_BUS(member, NAME, key, unit, type, need) ECO_OBS_##NAME,
+#include "ecodrive/observation.def"
+    ECO_OBS_COUNT
+} eco_obs_field;
+
+/* What the car reports, in SI units, each bus field with its age. The simulator fills it
+ * from the plant, the daemon from decoded CAN signals; a controller cannot tell which. The
+ * members are listed, with their units and meaning, in observation.def. */
 typedef struct {
-    double time_s;
-    double speed_mps;
-    double accel_mps2;
-    double engine_speed_radps;
-    double engine_torque_nm;
-    double accel_pedal; /* 0..1, driver's pedal */
-    double brake_pedal; /* 0..1 */
-    int gear;
-    int engine_on;
-    double soc;
-    double battery_voltage_v;
-    double battery_current_a;
-    double grade_rad;
-    double engine_warm; /* 0 cold .. 1 hot; the daemon sets 1 when unknown */
+#define ECO_OBS_BUS(member, NAME, key, unit, type, need) type member;
+#define ECO_OBS_HOST(member, unit, type)                 type member;
+#include "ecodrive/observation.def"
+    /* per bus field: time since its last good frame, s of vehicle time; 0 in the simulator,
+     * INFINITY when it never came or is not mapped */
+    double age_s[ECO_OBS_COUNT];
 } eco_observation;
 
 /* What lies ahead, sampled every dt_s from now: entry k is at time_s + (k + 1) dt_s.

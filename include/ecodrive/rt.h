@@ -6,9 +6,10 @@
  *  - the core (eco_rt_create/frame/step/...): decoded frames in, one setpoint frame out per
  *    control period. No I/O, no clock of its own except the solve timer: the caller gives
  *    every time. Unit-tested without a bus (tests/test_rt.c).
- *  - the live loop (eco_rt_run_live): epoll over the CAN socket, absolute deadlines on
- *    CLOCK_MONOTONIC (clock_nanosleep TIMER_ABSTIME), status at 1 Hz, SIGHUP reload in a
- *    helper thread, a candump log written by a writer thread.
+ *  - the live loop (eco_rt_run_live): the event loop (evloop.h) over the CAN socket and a
+ *    periodic timer on absolute CLOCK_MONOTONIC deadlines, status at 1 Hz; a helper thread
+ *    for SIGHUP reloads, destroying replaced controllers and the CAN link (libsocketcan),
+ *    and a writer thread for the candump log and the event lines.
  *  - replay (eco_rt_replay): the core over a candump log, as fast as possible or paced in
  *    real time; bit-identical output for the same log.
  *
@@ -143,10 +144,14 @@ typedef struct {
     volatile sig_atomic_t *hup;  /* set by the SIGHUP handler */
 } eco_rt_live_opts;
 
-/* Run on an open socket until *stop: drain frames as they arrive (epoll), step every
- * period on absolute CLOCK_MONOTONIC deadlines (no drift), send EcoStatus every
- * ECO_RT_STATUS_PERIODS, reload on *hup, and at the end send a last invalid setpoint.
- * Event lines (fault transitions, overruns, reloads) go to stderr from the writer thread.
+/* Run on an open socket until *stop: drain frames as they arrive, step every period on
+ * absolute CLOCK_MONOTONIC deadlines (no drift), send EcoStatus every ECO_RT_STATUS_PERIODS,
+ * reload on *hup, and at the end send a last invalid setpoint. A deadline that passes
+ * without its step on time (the step before ran past it, or the wake-up came a period
+ * late) counts an overrun. The loop thread reads frames, steps, sends and queues log
+ * records, nothing else: event lines (fault transitions, overruns, reloads) go to stderr
+ * from the writer thread; reloads, freeing the replaced controller, the link state (every
+ * ECO_RT_STATUS_PERIODS) and the bus-off restart happen in the helper thread.
  * Returns ECO_OK, or ECO_EIO (with eco_last_error()) if the loop could not start. */
 int eco_rt_run_live(eco_rt *rt, eco_can_sock *sock, const eco_rt_live_opts *opts);
 

@@ -100,17 +100,44 @@ void eco_can_signal_set_raw(const eco_can_signal *s, uint64_t raw, uint8_t data[
     store_le(data, s->byte_order == ECO_CAN_INTEL ? w : __builtin_bswap64(w));
 }
 
+/* The raw bits of an IEEE float signal as a number, and back (SIG_VALTYPE_ 1 and 2). */
+static inline double float_of_bits(unsigned value_type, uint64_t raw)
+{
+    if (value_type == ECO_CAN_VT_FLOAT32) {
+        uint32_t u = (uint32_t)raw;
+        float f;
+        memcpy(&f, &u, sizeof f);
+        return f;
+    }
+    double d;
+    memcpy(&d, &raw, sizeof d);
+    return d;
+}
+
+static inline uint64_t bits_of_float(unsigned value_type, double r)
+{
+    if (value_type == ECO_CAN_VT_FLOAT32) {
+        float f = (float)r;
+        uint32_t u;
+        memcpy(&u, &f, sizeof u);
+        return u;
+    }
+    uint64_t raw;
+    memcpy(&raw, &r, sizeof raw);
+    return raw;
+}
+
+static inline int is_float(const eco_can_signal *s)
+{
+    return s->value_type == ECO_CAN_VT_FLOAT32 || s->value_type == ECO_CAN_VT_FLOAT64;
+}
+
 /* Physical value of raw bits; sets *finite to 0 for a float NaN/inf. */
 static inline double raw_to_phys(const eco_can_signal *s, uint64_t raw, int *finite)
 {
     double v;
-    if (s->value_type == ECO_CAN_VT_FLOAT32) {
-        uint32_t u = (uint32_t)raw;
-        float fv;
-        memcpy(&fv, &u, sizeof fv);
-        v = fv;
-    } else if (s->value_type == ECO_CAN_VT_FLOAT64) {
-        memcpy(&v, &raw, sizeof v);
+    if (is_float(s)) {
+        v = float_of_bits(s->value_type, raw);
     } else if (s->is_signed) {
         v = (double)eco_can_signal_raw_int(s, raw);
     } else {
@@ -149,13 +176,8 @@ int eco_can_signal_encode(const eco_can_signal *s, double value, uint8_t data[EC
     if (!in_range(s, value))
         return ECO_ERANGE;
     r = (value - s->offset) / s->factor;
-    if (s->value_type == ECO_CAN_VT_FLOAT32) {
-        float fv = (float)r;
-        uint32_t u;
-        memcpy(&u, &fv, sizeof u);
-        raw = u;
-    } else if (s->value_type == ECO_CAN_VT_FLOAT64) {
-        memcpy(&raw, &r, sizeof raw);
+    if (is_float(s)) {
+        raw = bits_of_float(s->value_type, r);
     } else {
         unsigned len = s->length_bits;
         /* ldexp bounds are exact powers of two, so the comparisons are exact */

@@ -49,6 +49,21 @@ int eco_dbc_sig_in_msg(const eco_dbc_parser *P, int mi, const char *p, size_t n)
     return -1;
 }
 
+/* Statements read, each by its parser. */
+static const struct {
+    const char *kw;
+    int (*parse)(eco_dbc_parser *P);
+} parsed_kws[] = {
+    {"BO_", eco_dbc_parse_bo},
+    {"SG_", eco_dbc_parse_sg},
+    {"CM_", eco_dbc_parse_cm},
+    {"BA_DEF_", eco_dbc_parse_ba_def},
+    {"BA_DEF_DEF_", eco_dbc_parse_ba_def_def},
+    {"BA_", eco_dbc_parse_ba},
+    {"VAL_", eco_dbc_parse_val},
+    {"SIG_VALTYPE_", eco_dbc_parse_valtype},
+};
+
 /* Statements skipped whole, up to their ';'. */
 static const char *const semicolon_kws[] = {
     "VAL_TABLE_",  "BO_TX_BU_",        "SIG_GROUP_",      "EV_",        "ENVVAR_DATA_",
@@ -66,22 +81,9 @@ static int statement(eco_dbc_parser *P)
 
     if (P->t.kind != ECO_DBC_TOK_IDENT)
         return ECO_DBC_FAIL(P, line, "expected a keyword, found %s", eco_dbc_found(P, b, sizeof b));
-    if (eco_dbc_is_kw(P, "BO_"))
-        return eco_dbc_parse_bo(P);
-    if (eco_dbc_is_kw(P, "SG_"))
-        return eco_dbc_parse_sg(P);
-    if (eco_dbc_is_kw(P, "CM_"))
-        return eco_dbc_parse_cm(P);
-    if (eco_dbc_is_kw(P, "BA_DEF_"))
-        return eco_dbc_parse_ba_def(P);
-    if (eco_dbc_is_kw(P, "BA_DEF_DEF_"))
-        return eco_dbc_parse_ba_def_def(P);
-    if (eco_dbc_is_kw(P, "BA_"))
-        return eco_dbc_parse_ba(P);
-    if (eco_dbc_is_kw(P, "VAL_"))
-        return eco_dbc_parse_val(P);
-    if (eco_dbc_is_kw(P, "SIG_VALTYPE_"))
-        return eco_dbc_parse_valtype(P);
+    for (i = 0; i < sizeof parsed_kws / sizeof parsed_kws[0]; i++)
+        if (eco_dbc_is_kw(P, parsed_kws[i].kw))
+            return parsed_kws[i].parse(P);
     for (i = 0; i < sizeof semicolon_kws / sizeof semicolon_kws[0]; i++)
         if (eco_dbc_is_kw(P, semicolon_kws[i]))
             return eco_dbc_skip_to_semicolon(P, line, semicolon_kws[i]);

@@ -19,25 +19,66 @@ void eco_dbc_set_fail(const eco_dbc_parser *P, int line, const char *fmt, ...)
     eco_set_error("%s:%d: %s", P->name, line, what);
 }
 
-void eco_dbc_lex(eco_dbc_parser *P)
+/* Past white space and "//" line comments (tolerated), counting lines. */
+static const char *skip_blank(eco_dbc_parser *P, const char *c, const char *e)
 {
-    const char *c = P->cur, *e = P->end;
-    eco_dbc_tok t = {0};
-
-    P->end_line = P->line;
     for (;;) {
         while (c < e && isspace((unsigned char)*c)) {
             if (*c == '\n')
                 P->line++;
             c++;
         }
-        if (c + 1 < e && c[0] == '/' && c[1] == '/') { /* tolerated line comment */
-            while (c < e && *c != '\n')
-                c++;
-            continue;
-        }
-        break;
+        if (!(c + 1 < e && c[0] == '/' && c[1] == '/'))
+            return c;
+        while (c < e && *c != '\n')
+            c++;
     }
+}
+
+static int starts_number(const char *c, const char *e)
+{
+    return isdigit((unsigned char)*c) || ((*c == '-' || *c == '+' || *c == '.') && c + 1 < e &&
+                                          (isdigit((unsigned char)c[1]) || c[1] == '.'));
+}
+
+/* The end of the number at c: a sign, digits and points, an exponent. */
+static const char *scan_number(const char *c, const char *e)
+{
+    if (*c == '-' || *c == '+')
+        c++;
+    while (c < e && (isdigit((unsigned char)*c) || *c == '.'))
+        c++;
+    if (c < e && (*c == 'e' || *c == 'E')) {
+        c++;
+        if (c < e && (*c == '+' || *c == '-'))
+            c++;
+        while (c < e && isdigit((unsigned char)*c))
+            c++;
+    }
+    return c;
+}
+
+/* The closing quote of the string whose body starts at c (backslash escapes skipped,
+ * lines counted), or e if it has none. */
+static const char *scan_string(eco_dbc_parser *P, const char *c, const char *e)
+{
+    while (c < e && *c != '"') {
+        if (*c == '\\' && c + 1 < e)
+            c++;
+        if (*c == '\n')
+            P->line++;
+        c++;
+    }
+    return c;
+}
+
+void eco_dbc_lex(eco_dbc_parser *P)
+{
+    const char *e = P->end;
+    eco_dbc_tok t = {0};
+
+    P->end_line = P->line;
+    const char *c = skip_blank(P, P->cur, e);
     t.p = c;
     t.line = P->line;
     t.col0 = c == P->src || c[-1] == '\n';
@@ -47,41 +88,20 @@ void eco_dbc_lex(eco_dbc_parser *P)
         while (c < e && (isalnum((unsigned char)*c) || *c == '_'))
             c++;
         t.kind = ECO_DBC_TOK_IDENT;
-    } else if (isdigit((unsigned char)*c) || ((*c == '-' || *c == '+' || *c == '.') && c + 1 < e &&
-                                              (isdigit((unsigned char)c[1]) || c[1] == '.'))) {
-        if (*c == '-' || *c == '+')
-            c++;
-        while (c < e && (isdigit((unsigned char)*c) || *c == '.'))
-            c++;
-        if (c < e && (*c == 'e' || *c == 'E')) {
-            c++;
-            if (c < e && (*c == '+' || *c == '-'))
-                c++;
-            while (c < e && isdigit((unsigned char)*c))
-                c++;
-        }
+    } else if (starts_number(c, e)) {
+        c = scan_number(c, e);
         t.kind = ECO_DBC_TOK_NUM;
     } else if (*c == '"') {
-        t.p = ++c;
-        while (c < e && *c != '"') {
-            if (*c == '\\' && c + 1 < e)
-                c++;
-            if (*c == '\n')
-                P->line++;
-            c++;
-        }
-        t.len = (size_t)(c - t.p);
+        t.p = c + 1;
+        c = scan_string(P, t.p, e);
         t.kind = c < e ? ECO_DBC_TOK_STR : ECO_DBC_TOK_BADSTR;
-        if (c < e)
-            c++;
-        P->cur = c;
-        P->t = t;
-        return;
     } else {
         c++;
         t.kind = ECO_DBC_TOK_PUNCT;
     }
     t.len = (size_t)(c - t.p);
+    if (t.kind == ECO_DBC_TOK_STR)
+        c++; /* past the closing quote, which is not in the token */
     P->cur = c;
     P->t = t;
 }

@@ -98,19 +98,11 @@ static int parse_receivers(eco_dbc_parser *P, const char **out)
     return ECO_OK;
 }
 
-int eco_dbc_parse_sg(eco_dbc_parser *P)
+/* "start|length@order+/- (factor,offset) [min|max]" of an SG_. */
+static int parse_layout(eco_dbc_parser *P, eco_can_signal *s)
 {
-    int line = P->t.line;
-    eco_can_signal s = {0};
     int64_t start, len, order;
-    eco_dbc_tok name, unit;
-    char b[40], nm[128];
-
-    eco_dbc_lex(P);
-    ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_IDENT, &name, "the signal name"));
-    if (P->t.kind == ECO_DBC_TOK_IDENT)
-        ECO_DBC_TRY(parse_mux(P, &s));
-    ECO_DBC_TRY(eco_dbc_expect(P, ':', "after the signal name"));
+    char b[40];
     ECO_DBC_TRY(eco_dbc_get_int(P, 0, 511, &start, "start bit"));
     ECO_DBC_TRY(eco_dbc_expect(P, '|', "between start bit and length"));
     ECO_DBC_TRY(eco_dbc_get_int(P, 0, 512, &len, "length"));
@@ -119,52 +111,73 @@ int eco_dbc_parse_sg(eco_dbc_parser *P)
     if (!eco_dbc_is_punct(P, '+') && !eco_dbc_is_punct(P, '-'))
         return ECO_DBC_FAIL(P, P->t.line, "expected '+' or '-' after the byte order, found %s",
                             eco_dbc_found(P, b, sizeof b));
-    s.is_signed = eco_dbc_is_punct(P, '-');
+    s->is_signed = eco_dbc_is_punct(P, '-');
+    s->start_bit = (uint16_t)start;
+    s->length_bits = (uint8_t)(len > 255 ? 255 : len);
+    s->byte_order = (uint8_t)order;
     eco_dbc_lex(P);
     ECO_DBC_TRY(eco_dbc_expect(P, '(', "before the factor"));
-    ECO_DBC_TRY(eco_dbc_get_num(P, &s.factor, "factor"));
+    ECO_DBC_TRY(eco_dbc_get_num(P, &s->factor, "factor"));
     ECO_DBC_TRY(eco_dbc_expect(P, ',', "between factor and offset"));
-    ECO_DBC_TRY(eco_dbc_get_num(P, &s.offset, "offset"));
+    ECO_DBC_TRY(eco_dbc_get_num(P, &s->offset, "offset"));
     ECO_DBC_TRY(eco_dbc_expect(P, ')', "after the offset"));
     ECO_DBC_TRY(eco_dbc_expect(P, '[', "before the minimum"));
-    ECO_DBC_TRY(eco_dbc_get_num(P, &s.min, "minimum"));
+    ECO_DBC_TRY(eco_dbc_get_num(P, &s->min, "minimum"));
     ECO_DBC_TRY(eco_dbc_expect(P, '|', "between minimum and maximum"));
-    ECO_DBC_TRY(eco_dbc_get_num(P, &s.max, "maximum"));
-    ECO_DBC_TRY(eco_dbc_expect(P, ']', "after the maximum"));
-    ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_STR, &unit, "the unit string"));
-    ECO_DBC_TRY(parse_receivers(P, &s.receivers));
+    ECO_DBC_TRY(eco_dbc_get_num(P, &s->max, "maximum"));
+    return eco_dbc_expect(P, ']', "after the maximum");
+}
 
-    if (P->cur_msg == -1)
-        return ECO_DBC_FAIL(P, line, "SG_ %.*s comes before any BO_", (int)name.len, name.p);
-    if (P->cur_msg == -2)
-        return ECO_OK;
-    if (s.min > s.max)
-        return ECO_DBC_FAIL(P, line, "signal %.*s: range [%g|%g] is empty", (int)name.len, name.p,
-                            s.min, s.max);
-    s.has_range = !(s.min == 0.0 && s.max == 0.0);
-    s.start_bit = (uint16_t)start;
-    s.length_bits = (uint8_t)(len > 255 ? 255 : len);
-    s.byte_order = (uint8_t)order;
-    snprintf(nm, sizeof nm, "%.*s", (int)name.len, name.p);
-    s.name = nm;
-    if (eco_can_signal_init(&s, P->cur_dlc) != ECO_OK) {
+/* A parsed SG_ checked and (pass 2) stored in its message. */
+static int add_signal(eco_dbc_parser *P, eco_can_signal *s, const eco_dbc_tok *name,
+                      const eco_dbc_tok *unit, int line)
+{
+    char nm[128];
+    if (s->min > s->max)
+        return ECO_DBC_FAIL(P, line, "signal %.*s: range [%g|%g] is empty", (int)name->len, name->p,
+                            s->min, s->max);
+    s->has_range = !(s->min == 0.0 && s->max == 0.0);
+    snprintf(nm, sizeof nm, "%.*s", (int)name->len, name->p);
+    s->name = nm;
+    if (eco_can_signal_init(s, P->cur_dlc) != ECO_OK) {
         char why[256];
         snprintf(why, sizeof why, "%s", eco_last_error());
         return ECO_DBC_FAIL(P, line, "%s", why);
     }
     if (P->db) {
-        s.name = eco_dbc_pool_str(P, name.p, name.len, 0);
+        s->name = eco_dbc_pool_str(P, name->p, name->len, 0);
         eco_can_message *m = &P->db->msgs[P->cur_msg];
-        if (eco_dbc_sig_in_msg(P, P->cur_msg, name.p, name.len) >= 0)
-            return ECO_DBC_FAIL(P, line, "signal %s appears twice in message %s", s.name, m->name);
-        s.unit = eco_dbc_pool_str(P, unit.p, unit.len, 1);
-        s.comment = "";
-        s.msg = P->cur_msg;
-        s.line = line;
-        s.first_value = 0;
-        P->db->signals[P->n_signals] = s;
+        if (eco_dbc_sig_in_msg(P, P->cur_msg, name->p, name->len) >= 0)
+            return ECO_DBC_FAIL(P, line, "signal %s appears twice in message %s", s->name, m->name);
+        s->unit = eco_dbc_pool_str(P, unit->p, unit->len, 1);
+        s->comment = "";
+        s->msg = P->cur_msg;
+        s->line = line;
+        s->first_value = 0;
+        P->db->signals[P->n_signals] = *s;
         m->n_signals++;
     }
     P->n_signals++;
     return ECO_OK;
+}
+
+int eco_dbc_parse_sg(eco_dbc_parser *P)
+{
+    int line = P->t.line;
+    eco_can_signal s = {0};
+    eco_dbc_tok name, unit;
+
+    eco_dbc_lex(P);
+    ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_IDENT, &name, "the signal name"));
+    if (P->t.kind == ECO_DBC_TOK_IDENT)
+        ECO_DBC_TRY(parse_mux(P, &s));
+    ECO_DBC_TRY(eco_dbc_expect(P, ':', "after the signal name"));
+    ECO_DBC_TRY(parse_layout(P, &s));
+    ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_STR, &unit, "the unit string"));
+    ECO_DBC_TRY(parse_receivers(P, &s.receivers));
+    if (P->cur_msg == -1)
+        return ECO_DBC_FAIL(P, line, "SG_ %.*s comes before any BO_", (int)name.len, name.p);
+    if (P->cur_msg == -2)
+        return ECO_OK;
+    return add_signal(P, &s, &name, &unit, line);
 }

@@ -36,19 +36,17 @@ static int parse_hex(const char *p, int n, uint32_t *v)
     return 0;
 }
 
-/* The frame text "ID#DATA" up to the first blank. */
-static int parse_frame(const char *cs, size_t len, eco_can_frame *f)
+/* The id before '#': 3 hex digits (standard), or 8 (extended, or an error frame's class
+ * bits); *data is set past the '#'. */
+static int parse_id(const char *cs, size_t len, uint32_t *out, const char **data)
 {
-    const char *p, *end = cs + len;
     uint32_t id;
-
-    memset(f, 0, sizeof *f);
     if (len >= 4 && cs[3] == '#') {
         if (parse_hex(cs, 3, &id) || id > ECO_CAN_SFF_MASK) {
             eco_set_error("bad standard id '%.3s' (3 hex digits, at most 7FF)", cs);
             return ECO_EPARSE;
         }
-        p = cs + 4;
+        *data = cs + 4;
     } else if (len >= 9 && cs[8] == '#') {
         if (parse_hex(cs, 8, &id)) {
             eco_set_error("bad extended id '%.8s' (8 hex digits)", cs);
@@ -63,30 +61,25 @@ static int parse_frame(const char *cs, size_t len, eco_can_frame *f)
             }
             id |= ECO_CAN_EFF_FLAG;
         }
-        p = cs + 9;
+        *data = cs + 9;
     } else {
         eco_set_error("frame '%.*s' is not ID#DATA with a 3- or 8-digit hex id",
                       (int)(len > 32 ? 32 : len), cs);
         return ECO_EPARSE;
     }
-    f->id = id;
-    if (!(id & ECO_CAN_ERR_FLAG) && p < end &&
-        (*p == 'R' || *p == 'r')) { /* remote frame, DLC digit */
-        f->id |= ECO_CAN_RTR_FLAG;
-        if (p + 1 < end && p[1] >= '0' && p[1] <= '8')
-            f->dlc = (uint8_t)(p[1] - '0');
-        return ECO_OK;
-    }
-    if (p < end && *p == '#')
-        return ECO_EINVAL; /* CAN FD "ID##<flags><data>" */
+    *out = id;
+    return ECO_OK;
+}
+
+/* The data bytes from p to end: hex pairs, optionally '.'-separated. */
+static int parse_data(const char *p, const char *end, eco_can_frame *f)
+{
     while (p < end) {
-        int hi, lo;
         if (*p == '.' && p + 1 < end)
             p++;
         if (*p == '_' && f->dlc == ECO_CAN_MAX_DLEN && p + 2 == end && hexval(p[1]) > 8)
             break; /* "_<dlc>" raw DLC 9..F of an 8-byte classic frame */
-        hi = hexval(p[0]);
-        lo = p + 1 < end ? hexval(p[1]) : -1;
+        int hi = hexval(p[0]), lo = p + 1 < end ? hexval(p[1]) : -1;
         if (hi < 0 || lo < 0) {
             eco_set_error("bad data '%.*s' (hex bytes, two digits each)", (int)(end - p), p);
             return ECO_EPARSE;
@@ -99,6 +92,26 @@ static int parse_frame(const char *cs, size_t len, eco_can_frame *f)
         p += 2;
     }
     return ECO_OK;
+}
+
+/* The frame text "ID#DATA" up to the first blank. */
+static int parse_frame(const char *cs, size_t len, eco_can_frame *f)
+{
+    const char *p, *end = cs + len;
+    memset(f, 0, sizeof *f);
+    int rc = parse_id(cs, len, &f->id, &p);
+    if (rc != ECO_OK)
+        return rc;
+    if (!(f->id & ECO_CAN_ERR_FLAG) && p < end &&
+        (*p == 'R' || *p == 'r')) { /* remote frame, DLC digit */
+        f->id |= ECO_CAN_RTR_FLAG;
+        if (p + 1 < end && p[1] >= '0' && p[1] <= '8')
+            f->dlc = (uint8_t)(p[1] - '0');
+        return ECO_OK;
+    }
+    if (p < end && *p == '#')
+        return ECO_EINVAL; /* CAN FD "ID##<flags><data>" */
+    return parse_data(p, end, f);
 }
 
 int eco_can_log_parse_line(const char *line, eco_can_log_entry *e)

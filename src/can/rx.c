@@ -78,6 +78,33 @@ int eco_can_rx_set_cycle_ms(eco_can_rx *rx, int sig, int cycle_ms)
     return ECO_OK;
 }
 
+int eco_can_rx_set_timeout_ns(eco_can_rx *rx, int sig, int64_t timeout_ns)
+{
+    if (sig < 0 || sig >= rx->db->n_signals || timeout_ns < 0)
+        return ECO_EINVAL;
+    rx->timeout_ns[sig] = timeout_ns;
+    return ECO_OK;
+}
+
+int64_t eco_can_rx_timeout_ns(const eco_can_rx *rx, int sig)
+{
+    return sig >= 0 && sig < rx->db->n_signals ? rx->timeout_ns[sig] : 0;
+}
+
+int eco_can_rx_set_e2e_max_delta(eco_can_rx *rx, unsigned max_delta)
+{
+    if (max_delta < 1 || max_delta > 255)
+        return ECO_EINVAL;
+    rx->e2e_max_delta = max_delta;
+    return ECO_OK;
+}
+
+int64_t eco_can_rx_age_ns(const eco_can_rx *rx, int sig, int64_t now_ns)
+{
+    int64_t t = rx->t_ns[sig];
+    return t == INT64_MIN ? INT64_MAX : now_ns - t;
+}
+
 int eco_can_rx_frame(eco_can_rx *rx, const eco_can_frame *f, int64_t t_ns)
 {
     const eco_can_db *db = rx->db;

@@ -122,6 +122,39 @@ static int fallback(eco_mpc_ws *ws, eco_setpoint *sp)
     return ECO_ESOLVER;
 }
 
+/* The band at preview entry k, kept band_margin inside it where it is wide enough. */
+static void band_inside(const eco_mpc_ws *ws, const eco_preview *pv, int k, double *lo, double *hi)
+{
+    double m = ws->set.band_margin_kmh / ECO_KMH_PER_MPS;
+    *lo = pv->speed_lo_mps[k];
+    *hi = pv->speed_hi_mps[k];
+    if (*hi - *lo > 2.0 * m) {
+        *lo += *lo > 0.0 ? m : 0.0;
+        *hi -= m;
+    } else {
+        *lo = *hi = 0.5 * (*lo + *hi);
+    }
+}
+
+/* The speeds this step may end at from v0 so that a straight line on from it still meets
+ * the band at every preview entry inside the first stage. The stages are a second long and
+ * the band can close to 0 between two of them (a stop: docs/mpc.md, "Stops in the band"):
+ * the step then aims at the stop's time, not at the next stage's. */
+static void first_stage_corridor(const eco_mpc_ws *ws, const eco_preview *pv, double v0, double *lo,
+                                 double *hi)
+{
+    int n = (int)lround(ws->set.stage_s / pv->dt_s);
+    n = n < 1 ? 1 : (n > pv->n ? pv->n : n);
+    *lo = -INFINITY;
+    *hi = INFINITY;
+    for (int k = 0; k < n; k++) {
+        double l, h;
+        band_inside(ws, pv, k, &l, &h);
+        *lo = fmax(*lo, v0 + (l - v0) / (k + 1));
+        *hi = fmin(*hi, v0 + (h - v0) / (k + 1));
+    }
+}
+
 /* Band: plan over the horizon, then take the first stage's speed for this step. */
 static int plan_band(eco_mpc_ws *ws, const eco_observation *obs, const eco_preview *pv, double t0,
                      double *v1)
@@ -169,14 +202,8 @@ static int plan_band(eco_mpc_ws *ws, const eco_observation *obs, const eco_previ
     double v_line = v0 + (target - v0) * u;
     double v_shape = pv->speed_ref_mps[0] + off0 + (off1 - off0) * u;
     double v = k >= 0 ? (1.0 - beta) * v_line + beta * v_shape : target;
-    double m = ws->set.band_margin_kmh / ECO_KMH_PER_MPS, lo = pv->speed_lo_mps[0],
-           hi = pv->speed_hi_mps[0];
-    if (hi - lo > 2.0 * m) {
-        lo += lo > 0.0 ? m : 0.0;
-        hi -= m;
-    } else {
-        lo = hi = 0.5 * (lo + hi);
-    }
+    double lo, hi;
+    first_stage_corridor(ws, pv, v0, &lo, &hi);
     *v1 = fmin(fmax(v, lo), hi);
     return ECO_OK;
 }

@@ -6,6 +6,9 @@
 #include <string.h>
 #include <time.h>
 
+_Static_assert((int)ECO_CAN_IN_COUNT == (int)ECO_OBS_COUNT,
+               "can.h and control.h expand observation.def to the same fields");
+
 #define ENGINE_ON_MIN_RADPS 1.0 /* engine speed above which the engine counts as running */
 
 struct eco_rt {
@@ -46,19 +49,29 @@ static int mark_required(eco_rt *rt)
 {
     const eco_can_mapping *map = rt->cfg.map;
     for (int f = 0; f < ECO_CAN_IN_COUNT; f++) {
-        int s = map->in[f].signal;
-        if (s < 0) {
-            if (f != ECO_CAN_IN_ROAD_GRADE_RAD) {
-                eco_set_error("rt: required input '%s' is not mapped",
-                              eco_can_in_field_name((eco_can_in_field)f));
-                return ECO_EINVAL;
-            }
-            continue;
+        int s = map->in[f].signal, required = eco_can_in_field_required((eco_can_in_field)f);
+        if (s < 0 && required) {
+            eco_set_error("rt: required input '%s' is not mapped",
+                          eco_can_in_field_name((eco_can_in_field)f));
+            return ECO_EINVAL;
         }
-        if (f != ECO_CAN_IN_ROAD_GRADE_RAD)
+        if (s >= 0 && required)
             rt->msg_required[rt->cfg.db->signals[s].msg] = 1;
     }
     return ECO_OK;
+}
+
+/* Accept a counter that skips one value: one lost or rejected frame is not a second error
+ * (AUTOSAR E2E profile 1's MaxDeltaCounter, E2E protocol specification); and judge
+ * staleness on the sped-up clock. */
+static int set_up_rx(eco_rt *rt)
+{
+    int rc = eco_can_rx_set_e2e_max_delta(rt->rx, 2);
+    for (int i = 0; rc == ECO_OK && i < rt->cfg.db->n_signals; i++)
+        rc = eco_can_rx_set_timeout_ns(
+            rt->rx, i,
+            (int64_t)llround((double)eco_can_rx_timeout_ns(rt->rx, i) / rt->cfg.speedup));
+    return rc;
 }
 
 int eco_rt_create(const eco_rt_config *cfg, eco_controller *ctl, eco_rt **out)
@@ -84,13 +97,10 @@ int eco_rt_create(const eco_rt_config *cfg, eco_controller *ctl, eco_rt **out)
         rc = eco_can_mapping_apply(cfg->map, rt->rx);
     if (rc == ECO_OK)
         rc = mark_required(rt);
+    if (rc == ECO_OK)
+        rc = set_up_rx(rt);
     if (rc != ECO_OK)
         goto fail;
-    /* Accept a counter that skips one value: one lost or rejected frame is not a second
-     * error (AUTOSAR E2E profile 1's MaxDeltaCounter, E2E protocol specification). */
-    rt->rx->e2e_max_delta = 2;
-    for (int i = 0; i < cfg->db->n_signals; i++)
-        rt->rx->timeout_ns[i] = (int64_t)llround((double)rt->rx->timeout_ns[i] / cfg->speedup);
     rt->ctl = ctl;
     rt->last_valid = 0;
     rt->st.first_fault_field = -1;
@@ -136,15 +146,17 @@ int eco_rt_frame(eco_rt *rt, const eco_can_frame *f, int64_t t_ns)
     return rc;
 }
 
-/* Read every input into the observation; returns the input fault bits. */
-static unsigned read_inputs(eco_rt *rt, int64_t now_ns, double in[ECO_CAN_IN_COUNT])
+/* Read every input, with its age, into in[] and age_ns[]; returns the input fault bits. */
+static unsigned read_inputs(eco_rt *rt, int64_t now_ns, double in[ECO_CAN_IN_COUNT],
+                            int64_t age_ns[ECO_CAN_IN_COUNT])
 {
     unsigned faults = 0;
     rt->st.first_fault_field = -1;
     for (int f = 0; f < ECO_CAN_IN_COUNT; f++) {
-        int optional = f == ECO_CAN_IN_ROAD_GRADE_RAD;
+        int optional = !eco_can_in_field_required((eco_can_in_field)f);
         double v = 0.0;
-        int rc = eco_can_mapping_read(rt->cfg.map, rt->rx, (eco_can_in_field)f, now_ns, &v);
+        int rc =
+            eco_can_mapping_read(rt->cfg.map, rt->rx, (eco_can_in_field)f, now_ns, &v, &age_ns[f]);
         unsigned bit = 0;
         if (rc == ECO_ENOENT || (optional && rc == ECO_ESTALE))
             v = 0.0; /* optional and absent: level road */
@@ -165,23 +177,24 @@ static unsigned read_inputs(eco_rt *rt, int64_t now_ns, double in[ECO_CAN_IN_COU
     return faults;
 }
 
-static void fill_observation(eco_rt *rt, const double in[ECO_CAN_IN_COUNT])
+/* A decoded SI value as the observation member's type (observation.def). */
+#define AS_double(v) (v)
+#define AS_int(v)    ((int)lround(v))
+
+static void fill_observation(eco_rt *rt, const double in[ECO_CAN_IN_COUNT],
+                             const int64_t age_ns[ECO_CAN_IN_COUNT])
 {
     eco_observation *o = &rt->obs;
     memset(o, 0, sizeof *o);
+#define ECO_OBS_BUS(member, NAME, key, unit, type, need)                                           \
+    o->member = AS_##type(in[ECO_CAN_IN_##NAME]);
+#include "ecodrive/observation.def"
+    for (int f = 0; f < ECO_CAN_IN_COUNT; f++) /* vehicle time: the wall age x speedup */
+        o->age_s[f] =
+            age_ns[f] == INT64_MAX ? INFINITY : (double)age_ns[f] * 1e-9 * rt->cfg.speedup;
     o->time_s = (double)rt->st.steps * rt->cfg.dt_s;
-    o->speed_mps = in[ECO_CAN_IN_VEHICLE_SPEED_MPS];
     o->accel_mps2 = rt->have_prev_speed ? (o->speed_mps - rt->prev_speed_mps) / rt->cfg.dt_s : 0.0;
-    o->engine_speed_radps = in[ECO_CAN_IN_ENGINE_SPEED_RADPS];
-    o->engine_torque_nm = in[ECO_CAN_IN_ENGINE_TORQUE_NM];
-    o->accel_pedal = in[ECO_CAN_IN_ACCEL_PEDAL];
-    o->brake_pedal = in[ECO_CAN_IN_BRAKE_PEDAL];
-    o->gear = (int)lround(in[ECO_CAN_IN_GEAR]);
     o->engine_on = o->engine_speed_radps > ENGINE_ON_MIN_RADPS;
-    o->soc = in[ECO_CAN_IN_BATTERY_SOC];
-    o->battery_voltage_v = in[ECO_CAN_IN_BATTERY_VOLTAGE_V];
-    o->battery_current_a = in[ECO_CAN_IN_BATTERY_CURRENT_A];
-    o->grade_rad = in[ECO_CAN_IN_ROAD_GRADE_RAD];
     o->engine_warm = 1.0; /* not on the bus: a running car's engine is taken as warm */
 
     /* The car's preview is its set speed, held over the horizon (no route profile). */
@@ -190,19 +203,11 @@ static void fill_observation(eco_rt *rt, const double in[ECO_CAN_IN_COUNT])
     pv->n = n < 1 ? 1 : (n > ECO_PREVIEW_MAX ? ECO_PREVIEW_MAX : n);
     pv->dt_s = rt->cfg.dt_s;
     for (int k = 0; k < pv->n; k++) {
-        pv->speed_ref_mps[k] = pv->speed_lo_mps[k] = pv->speed_hi_mps[k] =
-            in[ECO_CAN_IN_SET_SPEED_MPS];
+        pv->speed_ref_mps[k] = pv->speed_lo_mps[k] = pv->speed_hi_mps[k] = o->set_speed_mps;
         pv->grade_rad[k] = o->grade_rad;
     }
     pv->distance_gap_m = 0.0;
     pv->soc_target = rt->cfg.soc_target;
-}
-
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static void encode_invalid(eco_rt *rt, eco_can_frame *out)
@@ -238,16 +243,17 @@ static void bus_setpoint(const eco_rt *rt, const eco_setpoint *sp, eco_can_setpo
 unsigned eco_rt_step(eco_rt *rt, int64_t now_ns, eco_can_frame *out)
 {
     double in[ECO_CAN_IN_COUNT];
-    unsigned faults = read_inputs(rt, now_ns, in);
-    fill_observation(rt, in);
+    int64_t age_ns[ECO_CAN_IN_COUNT];
+    unsigned faults = read_inputs(rt, now_ns, in, age_ns);
+    fill_observation(rt, in, age_ns);
     if (!faults) {
         if (!rt->last_valid)
             rt->ctl->reset(rt->ctl); /* fresh start after a fault: no stale warm start */
         eco_setpoint sp;
         memset(&sp, 0, sizeof sp);
-        int64_t t0 = mono_ns();
+        int64_t t0 = eco_clock_ns(CLOCK_MONOTONIC);
         int rc = rt->ctl->step(rt->ctl, &rt->obs, &rt->pv, &sp);
-        int64_t dt = mono_ns() - t0;
+        int64_t dt = eco_clock_ns(CLOCK_MONOTONIC) - t0;
         rt->st.last_solve_us = (double)dt * 1e-3;
         if (rc != ECO_OK || !sp.valid)
             faults |= ECO_RT_FAULT_SOLVER;
@@ -363,22 +369,13 @@ const eco_rt_config *eco_rt_config_get(const eco_rt *rt)
 
 const char *eco_rt_fault_name(unsigned bit)
 {
-    switch (bit) {
-    case ECO_RT_FAULT_STALE:
-        return "stale input";
-    case ECO_RT_FAULT_RANGE:
-        return "input out of its DBC range";
-    case ECO_RT_FAULT_GARBAGE:
-        return "rejected or garbage input frame";
-    case ECO_RT_FAULT_SOLVER:
-        return "controller failed";
-    case ECO_RT_FAULT_OVERRUN:
-        return "solve overran its budget";
-    case ECO_RT_FAULT_ENCODE:
-        return "setpoint outside the DBC range";
-    case ECO_RT_FAULT_SHUTDOWN:
-        return "shutdown";
-    default:
-        return "";
-    }
+    /* name i is bit i's, in the order of the ECO_RT_FAULT_* bits */
+    static const char *const names[] = {
+        "stale input",       "input out of its DBC range", "rejected or garbage input frame",
+        "controller failed", "solve overran its budget",   "setpoint outside the DBC range",
+        "shutdown"};
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (bit == 1u << i)
+            return names[i];
+    return "";
 }

@@ -1,6 +1,7 @@
 /* Replay: the core over a candump log, on the log's own clock. Step k happens at
  * t_first + (k + 1) period; everything the output depends on comes from the log. */
 #include "ecodrive/rt.h"
+#include "ecodrive/units.h"
 
 #include <errno.h>
 #include <string.h>
@@ -14,24 +15,17 @@ typedef struct {
     int64_t t_first_ns, mono_start_ns;
 } replay;
 
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* --realtime: sleep until log time t (absolute CLOCK_MONOTONIC deadline, no drift);
  * returns how late the wake-up was, ns. */
 static int64_t sleep_until(const replay *p, int64_t t_log_ns)
 {
     int64_t deadline = p->mono_start_ns + (t_log_ns - p->t_first_ns);
-    struct timespec ts = {(time_t)(deadline / 1000000000LL), (long)(deadline % 1000000000LL)};
+    struct timespec ts = {(time_t)(deadline / ECO_NS_PER_S), (long)(deadline % ECO_NS_PER_S)};
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
         if (p->o->stop && *p->o->stop)
             break;
     }
-    return mono_ns() - deadline;
+    return eco_clock_ns(CLOCK_MONOTONIC) - deadline;
 }
 
 static int step(replay *p, int64_t t_ns)
@@ -71,7 +65,7 @@ int eco_rt_replay(eco_rt *rt, const char *log_path, FILE *out, const eco_rt_repl
         int64_t t = e.t_us * 1000;
         if (first) {
             p.t_first_ns = last_t = t;
-            p.mono_start_ns = mono_ns();
+            p.mono_start_ns = eco_clock_ns(CLOCK_MONOTONIC);
             next = t + period;
             snprintf(p.iface, sizeof p.iface, "%s", p.o->out_iface ? p.o->out_iface : e.iface);
             first = 0;

@@ -1,0 +1,398 @@
+/* The mapping file (JSON, cJSON): which DBC signal carries each observation field, output
+ * and status counter, and the factor from the DBC unit to SI. Read once at start-up into
+ * can's eco_can_mapping, checked against the DBC; the run-time side is src/can/mapping.c. */
+#include "ecodrive/config.h"
+#include "ecodrive/units.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+#include <strings.h>
+
+/* The SI unit a field is in: observation.def's unit tokens, then the outputs' and status'. */
+typedef enum {
+    D_MPS,
+    D_RADPS,
+    D_NM,
+    D_FRACTION,
+    D_COUNT,
+    D_V,
+    D_A,
+    D_RAD,
+    D_US,
+    D_W,
+    D_RAW,
+    D_N
+} dim;
+
+/* How the unit is named in messages. */
+static const char *const dim_si[D_N] = {
+    [D_MPS] = "m/s",       [D_RADPS] = "rad/s", [D_NM] = "Nm",   [D_FRACTION] = "fraction 0..1",
+    [D_COUNT] = "a count", [D_V] = "V",         [D_A] = "A",     [D_RAD] = "rad",
+    [D_US] = "us",         [D_W] = "W",         [D_RAW] = "raw",
+};
+
+typedef struct {
+    const char *key;
+    dim d;
+    int required;
+} field_def;
+
+/* The inputs, from the one list of them. */
+static const field_def in_defs[ECO_CAN_IN_COUNT] = {
+#define ECO_OBS_BUS(member, NAME, key, unit, type, need) {key, D_##unit, ECO_CAN_IN_NEED_##need},
+#include "ecodrive/observation.def"
+};
+
+/* Units and needs of the outputs and status counters, in eco_can_out_field and
+ * eco_can_status_field order (their keys are can's eco_can_*_field_name). */
+static const struct {
+    dim d;
+    int required;
+} out_units[ECO_CAN_OUT_COUNT] = {{D_FRACTION, 1}, {D_FRACTION, 1}, {D_RAW, 1}, {D_RAW, 1},
+                                  {D_RAW, 1},      {D_RAW, 0},      {D_W, 0}},
+  status_units[ECO_CAN_ST_COUNT] = {
+      {D_COUNT, 0}, {D_COUNT, 0}, {D_COUNT, 0}, {D_COUNT, 0}, {D_US, 0}};
+
+/* DBC unit -> SI factor, each row with the DBC spellings of one unit. Conversions
+ * (units.h): 1 km/h = 1/3.6 m/s; 1 mph = 0.44704 m/s exactly (NIST SP 811); 1 rpm =
+ * 2 pi/60 rad/s; 1 deg = pi/180 rad; the rest are SI prefixes (m = 1e-3, k = 1e3) and
+ * 1 % = 0.01. */
+static const struct {
+    dim d;
+    double scale;
+    const char *names[4]; /* NULL-terminated; "" is the empty DBC unit */
+} units[] = {
+    {D_MPS, 1.0, {"m/s"}},
+    {D_MPS, ECO_MPS_PER_KMH, {"km/h", "kph", "kmh"}},
+    {D_MPS, ECO_MPS_PER_MPH, {"mph"}},
+    {D_RADPS, 1.0, {"rad/s"}},
+    {D_RADPS, ECO_RADPS_PER_RPM, {"rpm", "1/min"}},
+    {D_NM, 1.0, {"Nm", "N.m", "N*m"}},
+    {D_FRACTION, 0.01, {"%"}},
+    {D_V, 1.0, {"V"}},
+    {D_V, 0.001, {"mV"}},
+    {D_A, 1.0, {"A"}},
+    {D_A, 0.001, {"mA"}},
+    {D_RAD, 1.0, {"rad"}},
+    {D_RAD, ECO_RAD_PER_DEG, {"deg", "\xc2\xb0"}},
+    {D_COUNT, 1.0, {"", "frames", "count"}},
+    {D_US, 1.0, {"us", "\xc2\xb5s"}},
+    {D_US, 1000.0, {"ms"}},
+    {D_US, 1e6, {"s"}},
+    {D_W, 1.0, {"W"}},
+    {D_W, 1000.0, {"kW"}},
+};
+
+typedef struct {
+    const char *file;
+    const eco_can_db *db;
+} ctx;
+
+static int err(const ctx *c, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int err(const ctx *c, int rc, const char *fmt, ...)
+{
+    char what[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    eco_set_error("%s: %s", c->file, what);
+    return rc;
+}
+
+/* The factor from a DBC unit to dimension d; 0 if the unit is not one of d's. */
+static double unit_scale(const char *dbc_unit, dim d)
+{
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        for (int k = 0; units[i].d == d && k < 4 && units[i].names[k]; k++)
+            if (!strcasecmp(units[i].names[k], dbc_unit))
+                return units[i].scale;
+    return 0.0;
+}
+
+/* The keys of an entry in its object form {"signal": ..., "scale": ..., "cycle_ms": ...}. */
+static int entry_keys(const ctx *c, const char *path, const cJSON *v, dim d, int is_input,
+                      const cJSON **name, const cJSON **scale, const cJSON **cycle)
+{
+    const cJSON *k;
+    *name = NULL;
+    cJSON_ArrayForEach(k, v)
+    {
+        if (!strcmp(k->string, "signal"))
+            *name = k;
+        else if (!strcmp(k->string, "scale") && d != D_RAW)
+            *scale = k;
+        else if (!strcmp(k->string, "cycle_ms") && is_input)
+            *cycle = k;
+        else
+            return err(c, ECO_EPARSE, "%s.%s: unknown key", path, k->string);
+    }
+    return ECO_OK;
+}
+
+static int find_signal(const ctx *c, const char *path, const cJSON *name, int *sig)
+{
+    if (!cJSON_IsString(name))
+        return err(c, ECO_EPARSE, "%s: expected a signal name or {\"signal\": NAME, ...}", path);
+    int rc = eco_can_db_signal_find(c->db, name->valuestring, sig);
+    if (rc == ECO_ENOENT)
+        return err(c, ECO_ENOENT, "%s: signal %s is not in the DBC", path, name->valuestring);
+    if (rc != ECO_OK) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", eco_last_error());
+        return err(c, rc, "%s: %s", path, why);
+    }
+    return ECO_OK;
+}
+
+/* One entry: "Signal" or {"signal": ..., "scale": ..., "cycle_ms": ...}. */
+static int parse_entry(const ctx *c, const char *path, const cJSON *v, dim d, int is_input,
+                       eco_can_map_entry *e)
+{
+    const cJSON *name = v, *scale = NULL, *cycle = NULL;
+    int rc = cJSON_IsObject(v) ? entry_keys(c, path, v, d, is_input, &name, &scale, &cycle) : 0;
+    if (rc == ECO_OK)
+        rc = find_signal(c, path, name, &e->signal);
+    if (rc != ECO_OK)
+        return rc;
+    const eco_can_signal *s = &c->db->signals[e->signal];
+    e->scale = 1.0;
+    e->cycle_ms = 0;
+    if (scale) {
+        if (!cJSON_IsNumber(scale) || !isfinite(scale->valuedouble) || scale->valuedouble == 0)
+            return err(c, ECO_EPARSE, "%s.scale: expected a non-zero number", path);
+        e->scale = scale->valuedouble;
+    } else if (d != D_RAW && !(e->scale = unit_scale(s->unit, d))) {
+        return err(c, ECO_EINVAL,
+                   "%s: cannot convert unit \"%s\" of signal %s to %s; give \"scale\"", path,
+                   s->unit, s->name, dim_si[d]);
+    }
+    if (cycle) {
+        if (!cJSON_IsNumber(cycle) || cycle->valuedouble < 1 || cycle->valuedouble > 3600000 ||
+            cycle->valuedouble != (int)cycle->valuedouble)
+            return err(c, ECO_EPARSE, "%s.cycle_ms: expected an integer 1..3600000", path);
+        e->cycle_ms = (int)cycle->valuedouble;
+    }
+    return ECO_OK;
+}
+
+/* A section: an object whose keys are field names of defs. */
+static int parse_section(const ctx *c, const cJSON *sec, const char *sname, const field_def *defs,
+                         int n, int is_input, eco_can_map_entry *out)
+{
+    const cJSON *k;
+    char path[128];
+    int i, rc;
+
+    if (!cJSON_IsObject(sec))
+        return err(c, ECO_EPARSE, "%s: expected an object", sname);
+    cJSON_ArrayForEach(k, sec)
+    {
+        for (i = 0; i < n && strcmp(defs[i].key, k->string); i++)
+            ;
+        snprintf(path, sizeof path, "%s.%s", sname, k->string);
+        if (i == n)
+            return err(c, ECO_EPARSE, "%s: unknown key", path);
+        if (out[i].signal >= 0)
+            return err(c, ECO_EPARSE, "%s: given twice", path);
+        rc = parse_entry(c, path, k, defs[i].d, is_input, &out[i]);
+        if (rc != ECO_OK)
+            return rc;
+    }
+    for (i = 0; i < n; i++)
+        if (defs[i].required && out[i].signal < 0)
+            return err(c, ECO_EINVAL, "%s.%s: missing (required)", sname, defs[i].key);
+    return ECO_OK;
+}
+
+/* All mapped entries of a section in one message, returned in *msg (-1 if none mapped). */
+static int one_message(const ctx *c, const char *sname, const char *(*key)(int), int n,
+                       const eco_can_map_entry *e, int *msg)
+{
+    *msg = -1;
+    for (int i = 0; i < n; i++) {
+        if (e[i].signal < 0)
+            continue;
+        int m = c->db->signals[e[i].signal].msg;
+        if (*msg >= 0 && m != *msg)
+            return err(c, ECO_EINVAL, "%s.%s: signal %s is in message %s, not %s like the others",
+                       sname, key(i), c->db->signals[e[i].signal].name, c->db->msgs[m].name,
+                       c->db->msgs[*msg].name);
+        *msg = m;
+    }
+    return ECO_OK;
+}
+
+static const char *out_key(int i)
+{
+    return eco_can_out_field_name((eco_can_out_field)i);
+}
+
+static const char *status_key(int i)
+{
+    return eco_can_status_field_name((eco_can_status_field)i);
+}
+
+/* The optional hybrid engine outputs: the request must hold the eco_can_engine_request
+ * codes as they are, and a power means nothing without a request. */
+static int check_engine(const ctx *c, const eco_can_mapping *map)
+{
+    const eco_can_map_entry *rq = &map->out[ECO_CAN_OUT_ENGINE_REQUEST];
+    const eco_can_signal *s;
+
+    if (rq->signal < 0) {
+        if (map->out[ECO_CAN_OUT_ENGINE_POWER_W].signal >= 0)
+            return err(c, ECO_EINVAL, "outputs.engine_power_w: needs outputs.engine_request");
+        return ECO_OK;
+    }
+    s = &c->db->signals[rq->signal];
+    if (s->factor != 1.0 || s->offset != 0.0 || s->value_type || s->length_bits < 2 ||
+        (s->has_range && (s->min > 0.0 || s->max < ECO_CAN_ENGINE_ON)))
+        return err(c, ECO_EINVAL,
+                   "outputs.engine_request: signal %s must be a raw integer (factor 1, offset 0, "
+                   "at least 2 bits) whose range holds 0..2",
+                   s->name);
+    return ECO_OK;
+}
+
+/* Every input's staleness can be judged. */
+static int check_inputs(const ctx *c, const eco_can_mapping *map)
+{
+    const eco_can_db *db = c->db;
+    for (int i = 0; i < ECO_CAN_IN_COUNT; i++) {
+        const eco_can_map_entry *e = &map->in[i];
+        if (e->signal >= 0 && !e->cycle_ms && !db->msgs[db->signals[e->signal].msg].cycle_time_ms)
+            return err(c, ECO_EINVAL,
+                       "inputs.%s: message %s has no GenMsgCycleTime, so staleness cannot be "
+                       "judged; give \"cycle_ms\"",
+                       in_defs[i].key, db->msgs[db->signals[e->signal].msg].name);
+    }
+    return ECO_OK;
+}
+
+/* The status counters are raw counts (they roll over like hardware counters). */
+static int check_counters(const ctx *c, const eco_can_mapping *map)
+{
+    const eco_can_db *db = c->db;
+    for (int i = 0; i < ECO_CAN_ST_SOLVE_TIME_US; i++) {
+        const eco_can_map_entry *e = &map->status[i];
+        const eco_can_signal *s = e->signal >= 0 ? &db->signals[e->signal] : NULL;
+        if (s && (s->factor != 1.0 || s->offset != 0.0 || e->scale != 1.0 || s->value_type))
+            return err(c, ECO_EINVAL,
+                       "status.%s: counter signal %s must be a raw integer count "
+                       "(factor 1, offset 0, scale 1)",
+                       status_key(i), s->name);
+    }
+    return ECO_OK;
+}
+
+static int check(const ctx *c, eco_can_mapping *map)
+{
+    const eco_can_db *db = c->db;
+    int rc = check_inputs(c, map);
+    if (rc == ECO_OK)
+        rc = one_message(c, "outputs", out_key, ECO_CAN_OUT_COUNT, map->out, &map->setpoint_msg);
+    if (rc == ECO_OK)
+        rc = one_message(c, "status", status_key, ECO_CAN_ST_COUNT, map->status, &map->status_msg);
+    if (rc == ECO_OK)
+        rc = check_counters(c, map);
+    if (rc == ECO_OK)
+        rc = check_engine(c, map);
+    if (rc != ECO_OK)
+        return rc;
+    const eco_can_message *m = &db->msgs[map->setpoint_msg];
+    if (m->e2e_counter != map->out[ECO_CAN_OUT_COUNTER].signal ||
+        m->e2e_crc != map->out[ECO_CAN_OUT_CRC].signal)
+        return err(c, ECO_EINVAL,
+                   "outputs.counter/crc: %s and %s are not the E2E counter and CRC that "
+                   "the DBC declares for message %s",
+                   db->signals[map->out[ECO_CAN_OUT_COUNTER].signal].name,
+                   db->signals[map->out[ECO_CAN_OUT_CRC].signal].name, m->name);
+    return ECO_OK;
+}
+
+static void unmapped(eco_can_map_entry *e, int n)
+{
+    for (int i = 0; i < n; i++)
+        e[i].signal = -1;
+}
+
+/* The three sections, checked against their fields. */
+static int parse_sections(const ctx *c, const cJSON *in, const cJSON *out, const cJSON *st,
+                          eco_can_mapping *map)
+{
+    field_def outs[ECO_CAN_OUT_COUNT], stats[ECO_CAN_ST_COUNT];
+    for (int i = 0; i < ECO_CAN_OUT_COUNT; i++)
+        outs[i] = (field_def){out_key(i), out_units[i].d, out_units[i].required};
+    for (int i = 0; i < ECO_CAN_ST_COUNT; i++)
+        stats[i] = (field_def){status_key(i), status_units[i].d, status_units[i].required};
+    int rc = parse_section(c, in, "inputs", in_defs, ECO_CAN_IN_COUNT, 1, map->in);
+    if (rc == ECO_OK)
+        rc = parse_section(c, out, "outputs", outs, ECO_CAN_OUT_COUNT, 0, map->out);
+    if (rc == ECO_OK && st)
+        rc = parse_section(c, st, "status", stats, ECO_CAN_ST_COUNT, 0, map->status);
+    return rc == ECO_OK ? check(c, map) : rc;
+}
+
+/* The top level: "inputs", "outputs", optional "status" and "comment". */
+static int parse_root(const ctx *c, const cJSON *root, eco_can_mapping *map)
+{
+    const cJSON *k, *in = NULL, *out = NULL, *st = NULL;
+    if (!cJSON_IsObject(root))
+        return err(c, ECO_EPARSE, "top level: expected an object");
+    cJSON_ArrayForEach(k, root)
+    {
+        if (!strcmp(k->string, "inputs") && !in)
+            in = k;
+        else if (!strcmp(k->string, "outputs") && !out)
+            out = k;
+        else if (!strcmp(k->string, "status") && !st)
+            st = k;
+        else if (!(!strcmp(k->string, "comment") && cJSON_IsString(k)))
+            return err(c, ECO_EPARSE, "%s: unknown or repeated key", k->string);
+    }
+    if (!in || !out)
+        return err(c, ECO_EINVAL, "%s: missing (required)", in ? "outputs" : "inputs");
+    return parse_sections(c, in, out, st, map);
+}
+
+int eco_cfg_mapping_parse(const char *json, const char *name, const eco_can_db *db,
+                          eco_can_mapping *map)
+{
+    ctx c = {name ? name : "<mapping>", db};
+    cJSON_Hooks hooks = {eco_malloc, eco_free};
+
+    memset(map, 0, sizeof *map);
+    unmapped(map->in, ECO_CAN_IN_COUNT);
+    unmapped(map->out, ECO_CAN_OUT_COUNT);
+    unmapped(map->status, ECO_CAN_ST_COUNT);
+    map->setpoint_msg = map->status_msg = -1;
+
+    cJSON_InitHooks(&hooks);
+    cJSON *root = cJSON_Parse(json);
+    if (!root) {
+        const char *at = cJSON_GetErrorPtr(), *p;
+        int line = 1;
+        for (p = json; at && p < at && *p; p++)
+            line += *p == '\n';
+        eco_set_error("%s:%d: invalid JSON near '%.20s'", c.file, line, at ? at : "");
+        return ECO_EPARSE;
+    }
+    int rc = parse_root(&c, root, map);
+    cJSON_Delete(root);
+    return rc;
+}
+
+int eco_cfg_mapping_load(const char *path, const eco_can_db *db, eco_can_mapping *map)
+{
+    char *buf;
+    int rc = eco_read_file(path, "mapping", &buf, NULL);
+    if (rc)
+        return rc;
+    rc = eco_cfg_mapping_parse(buf, path, db, map);
+    eco_free(buf);
+    return rc;
+}

@@ -1,0 +1,117 @@
+/* The route MPC's step: re-plan when the car crosses a stage boundary (or leaves a stop),
+ * follow the plan between (the speed squared is linear in distance within a stage: constant
+ * acceleration), and allocate the present step by eco_mpc_allocate. */
+#include "ecodrive/units.h"
+#include "mpc_route_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+#define MERGE_M 0.5 /* a first stage shorter than this merges into the next */
+
+/* The grid point at the stop the car drives to. */
+static int stop_point(const eco_mpc_route_ws *ws)
+{
+    int k = eco_route_point_after(ws, ws->stop_at_m, -0.01);
+    return k;
+}
+
+static int replan(eco_mpc_route_ws *ws, double x, double v0)
+{
+    int ks = stop_point(ws);
+    int k0 = eco_route_point_after(ws, x, MERGE_M);
+    if (k0 > ks)
+        k0 = ks;
+    int k1 = eco_route_point_after(ws, x, ws->set.horizon_m);
+    if (k1 > ks)
+        k1 = ks;
+    if (k1 < k0)
+        k1 = k0;
+    ws->replans++;
+    ws->plan_stop_m = ws->stop_at_m;
+    return eco_route_plan(ws, x, v0, k0, k1);
+}
+
+/* The plan's speed squared at distance x, and its acceleration there. */
+static double plan_v2(const eco_mpc_route_ws *ws, double x, double *a)
+{
+    double xa = ws->plan_x0, va = ws->plan_v0, xb, vb;
+    int k = ws->plan_k0;
+    if (x >= ws->pos_m[k]) {
+        int lo = k, hi = ws->plan_k1;
+        if (x >= ws->pos_m[hi]) {
+            *a = 0.0;
+            return ws->plan_v[hi] * ws->plan_v[hi];
+        }
+        while (hi - lo > 1) { /* pos[lo] <= x < pos[hi] */
+            int mid = (lo + hi) / 2;
+            if (ws->pos_m[mid] <= x)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        xa = ws->pos_m[lo];
+        va = ws->plan_v[lo];
+        k = hi;
+    }
+    xb = ws->pos_m[k];
+    vb = ws->plan_v[k];
+    double ds = xb - xa;
+    if (!(ds > 1e-9)) {
+        *a = 0.0;
+        return vb * vb;
+    }
+    *a = (vb * vb - va * va) / (2.0 * ds);
+    double v2 = va * va + 2.0 * *a * (x - xa);
+    return v2 > 0.0 ? v2 : 0.0;
+}
+
+/* The speed to aim at this step: the plan's at the place the car will have reached. */
+static double track(const eco_mpc_route_ws *ws, double x, double v0, double dt)
+{
+    double a;
+    plan_v2(ws, x, &a);
+    double xp = x + v0 * dt + 0.5 * a * dt * dt;
+    double v2 = plan_v2(ws, xp > x ? xp : x, &a);
+    return sqrt(v2);
+}
+
+static int fallback(eco_mpc_route_ws *ws, eco_setpoint *sp)
+{
+    *sp = ws->last_safe;
+    sp->valid = 0;
+    ws->have_plan = ws->follow;
+    return ECO_ESOLVER;
+}
+
+int eco_mpc_route_step(eco_mpc_route_ws *ws, const eco_observation *obs, eco_setpoint *sp)
+{
+    double x = ws->x_m, v0 = obs->speed_mps, dt = ws->dt_s;
+    if (!isfinite(v0) || !isfinite(obs->soc) || !isfinite(x))
+        return fallback(ws, sp);
+    eco_route_equivalence_update(ws, obs->soc);
+    double v1 = 0.0;
+    if (!ws->dwelling) {
+        int need = !ws->follow &&
+                   (!ws->have_plan || ws->was_dwelling || x >= ws->pos_m[ws->plan_k0] - 1e-9 ||
+                    fabs(ws->plan_stop_m - ws->stop_at_m) > 0.01);
+        if (need && replan(ws, x, v0))
+            return fallback(ws, sp);
+        v1 = track(ws, x, v0, dt);
+        double lim = fmin(eco_route_limit_mps(ws->route, x),
+                          eco_route_limit_mps(ws->route, x + (v0 + v1) * dt)) -
+                     0.5 * ws->set.margin_kmh / ECO_KMH_PER_MPS;
+        v1 = fmin(v1, lim);
+    }
+    ws->was_dwelling = ws->dwelling;
+    eco_state st;
+    eco_state_from_observation(obs, &st);
+    eco_mpc_alloc_context ctx = {ws->veh, &ws->w, ws->s_equiv, ws->set.n_engine_levels, {-1, 0, 0}};
+    eco_mpc_alloc_request req = {&st, v1, dt, obs->grade_rad};
+    double cost;
+    memset(sp, 0, sizeof *sp);
+    eco_mpc_allocate(&ctx, &req, &sp->cmd, &cost);
+    sp->valid = 1;
+    ws->last_safe = *sp;
+    return ECO_OK;
+}

@@ -1,0 +1,61 @@
+/* Process settings for the real-time loop: SCHED_FIFO, CPU affinity, locked memory. Each
+ * failure names the flag, the cause and what grants the permission. */
+#include "ecodrive/rt.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+int eco_rt_sched_fifo(int prio)
+{
+    int lo = sched_get_priority_min(SCHED_FIFO), hi = sched_get_priority_max(SCHED_FIFO);
+    if (prio < lo || prio > hi) {
+        eco_set_error("--sched-fifo %d: the priority must be in %d..%d", prio, lo, hi);
+        return ECO_EINVAL;
+    }
+    struct sched_param sp = {.sched_priority = prio};
+    if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0) {
+        int e = errno;
+        eco_set_error("--sched-fifo %d: %s%s", prio, strerror(e),
+                      e == EPERM ? " (needs CAP_SYS_NICE or an RLIMIT_RTPRIO of at least the "
+                                   "priority; the systemd unit grants CAP_SYS_NICE)"
+                                 : "");
+        return e == EPERM ? ECO_EIO : ECO_EINVAL;
+    }
+    return ECO_OK;
+}
+
+int eco_rt_pin_cpu(int cpu)
+{
+    long n = sysconf(_SC_NPROCESSORS_CONF);
+    if (cpu < 0 || cpu >= CPU_SETSIZE || (n > 0 && cpu >= n)) {
+        eco_set_error("--cpu %d: no such CPU (this machine has CPUs 0..%ld)", cpu, n - 1);
+        return ECO_EINVAL;
+    }
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0) {
+        int e = errno;
+        eco_set_error("--cpu %d: %s%s", cpu, strerror(e),
+                      e == EINVAL ? " (the CPU is offline or outside this process's cpuset)" : "");
+        return e == EPERM ? ECO_EIO : ECO_EINVAL;
+    }
+    return ECO_OK;
+}
+
+int eco_rt_lock_memory(void)
+{
+    if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0) {
+        int e = errno;
+        eco_set_error("--mlockall: %s%s", strerror(e),
+                      e == EPERM || e == ENOMEM
+                          ? " (needs CAP_IPC_LOCK or an RLIMIT_MEMLOCK large enough; systemd: "
+                            "LimitMEMLOCK=infinity)"
+                          : "");
+        return ECO_EIO;
+    }
+    return ECO_OK;
+}

@@ -1,0 +1,87 @@
+/* The live loop's two helper threads, shared by src/rt/loop.c (the loop thread) and
+ * src/rt/threads.c. The loop thread only pushes into the writer's ring and reads and
+ * swaps atomics of the helper; everything that blocks, prints, frees or talks netlink runs
+ * in one of these threads. */
+#ifndef ECODRIVE_RT_INTERNAL_H
+#define ECODRIVE_RT_INTERNAL_H
+
+#include "ecodrive/rt.h"
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
+
+enum { ECO_RT_REC_RX, ECO_RT_REC_TX, ECO_RT_REC_EVENT };
+enum {
+    ECO_RT_EV_INVALID,   /* a: fault mask, b: first bad field or -1 */
+    ECO_RT_EV_VALID,     /* a: invalid periods before */
+    ECO_RT_EV_OVERRUN,   /* a: periods missed, b: us the step ran past the next deadline */
+    ECO_RT_EV_LATE_WAKE, /* a: periods missed, b: us the wake-up came after its deadline */
+    ECO_RT_EV_TXERR,     /* a: errno */
+    ECO_RT_EV_RXERR,     /* a: errno */
+    ECO_RT_EV_SWAPPED,
+    ECO_RT_EV_INPUTS, /* a: fault mask; v: the observation's bus fields */
+};
+
+typedef struct {
+    uint8_t kind;
+    uint8_t event;
+    int64_t t_real_us;
+    eco_can_frame frame;
+    int64_t a, b;               /* event arguments */
+    double v[ECO_CAN_IN_COUNT]; /* ECO_RT_EV_INPUTS: the observation, SI */
+} eco_rt_log_rec;
+
+/* Single-producer (the loop), single-consumer (the writer) ring of frames and events. */
+typedef struct {
+    eco_rt_log_rec ring[ECO_RT_LOG_RING_ENTRIES];
+    atomic_size_t head, tail;
+    atomic_int stop;
+    atomic_ulong dropped;
+    FILE *fp; /* candump log or NULL */
+    char iface[ECO_CAN_IFNAME_MAX];
+    int quiet;
+    pthread_t thread;
+    int running;
+} eco_rt_log_queue;
+
+/* The helper: SIGHUP reloads, destroying replaced controllers, and the CAN link's state
+ * and bus-off restart (libsocketcan: netlink round trips), every link_period_ns. */
+typedef struct {
+    eco_rt_reload_fn fn; /* NULL: no reload */
+    void *ctx;
+    eco_can_sock link; /* the interface's name for libsocketcan; no socket of its own */
+    int restart_bus_off, quiet;
+    int64_t link_period_ns;
+    sem_t wake;
+    atomic_int quit, reload_wanted;
+    _Atomic(eco_controller *) pending; /* made by the helper, taken by the loop */
+    _Atomic(eco_controller *) retired; /* put by the loop, destroyed by the helper */
+    pthread_t thread;
+    int running;
+} eco_rt_helper;
+
+/* Queue a frame (kind RX/TX) or an event; v: ECO_RT_EV_INPUTS' values or NULL. Never
+ * blocks: a full ring drops the entry and counts it. Loop thread only. */
+void eco_rt_log_push(eco_rt_log_queue *q, uint8_t kind, uint8_t event, const eco_can_frame *f,
+                     int64_t a, int64_t b, const double *v);
+
+/* Start both threads with every signal blocked in them (signals go to the loop thread).
+ * Returns ECO_OK or ECO_EIO with eco_last_error(); on error nothing is left running. */
+int eco_rt_threads_start(eco_rt_log_queue *q, eco_rt_helper *h, const eco_can_sock *sock,
+                         const eco_rt_live_opts *o, int64_t period_ns);
+
+/* Stop and join both (the writer after it has written everything queued). */
+void eco_rt_threads_stop(eco_rt_log_queue *q, eco_rt_helper *h);
+
+/* Loop thread: ask for a reload (SIGHUP). */
+void eco_rt_helper_request_reload(eco_rt_helper *h);
+
+/* Loop thread, between steps: a newly built controller to install, or NULL. Only handed out
+ * when the previous replaced one has been destroyed, so one slot is enough. */
+eco_controller *eco_rt_helper_take(eco_rt_helper *h);
+
+/* Loop thread: hand over the controller eco_rt_swap_controller replaced, to destroy. */
+void eco_rt_helper_retire(eco_rt_helper *h, eco_controller *old);
+
+#endif
