@@ -8,6 +8,7 @@
  * checks pass and the decode runs. After each frame every signal and every mapped input is
  * read. The counters must add up: frames = accepted + unknown + rejected. */
 #include "ecodrive/can.h"
+#include "ecodrive/config.h"
 #include "fuzz_util.h"
 
 #include <stdlib.h>
@@ -37,7 +38,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         eco_fuzz_source_path(rel, json, sizeof json);
         bus *b = &buses[i];
         if (eco_can_db_load(dbc, &b->db) || eco_can_rx_create(b->db, &b->rx) ||
-            eco_can_mapping_load(json, b->db, &b->map) || eco_can_mapping_apply(&b->map, b->rx) ||
+            eco_cfg_mapping_load(json, b->db, &b->map) || eco_can_mapping_apply(&b->map, b->rx) ||
             b->db->n_msgs > 256)
             abort();
     }
@@ -62,10 +63,13 @@ static void frame_from(bus *b, const uint8_t *r, eco_can_frame *f)
 static void read_all(const bus *b, int64_t now_ns)
 {
     double v;
-    for (int s = 0; s < b->db->n_signals; s++)
+    int64_t age;
+    for (int s = 0; s < b->db->n_signals; s++) {
         eco_can_rx_get(b->rx, s, now_ns, &v);
+        ECO_FUZZ_ASSERT(eco_can_rx_age_ns(b->rx, s, now_ns) >= 0);
+    }
     for (int f = 0; f < ECO_CAN_IN_COUNT; f++)
-        eco_can_mapping_read(&b->map, b->rx, (eco_can_in_field)f, now_ns, &v);
+        eco_can_mapping_read(&b->map, b->rx, (eco_can_in_field)f, now_ns, &v, &age);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -74,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     bus *b = &buses[data[0] & 1];
     eco_can_rx_reset(b->rx);
-    b->rx->e2e_max_delta = 1u + ((data[0] >> 1) & 7u);
+    ECO_FUZZ_ASSERT(eco_can_rx_set_e2e_max_delta(b->rx, 1u + ((data[0] >> 1) & 7u)) == ECO_OK);
     memset(b->counter, 0, sizeof b->counter);
     int64_t t_ns = 0;
     for (size_t off = 1; off + RECORD <= size; off += RECORD) {
