@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 typedef struct {
@@ -185,4 +186,28 @@ Test(cycle, limits_let_fine_and_long_cycles_through)
                  eco_last_error());
     cr_expect_float_eq(eco_sim_cycle_duration_s(&c), ECO_SIM_CYCLE_MAX_DURATION_S, 0.0);
     eco_sim_cycle_free(&c);
+}
+
+/* The same spans through the command line: bad input, exit 2, before any run (the huge one
+ * used to exit 1 from the runner). */
+Test(cycle, cli_exits_2_on_a_bad_span)
+{
+    static const char *const texts[] = {"0,0\n1e308,0\n", "0,0\n1e-300,0\n"};
+    for (size_t i = 0; i < 2; i++) {
+        char path[64], cmd[256], out[1024];
+        snprintf(path, sizeof path, "%s/eco_cycle_XXXXXX", P_tmpdir);
+        int fd = mkstemp(path);
+        cr_assert(fd >= 0);
+        cr_assert_eq(write(fd, texts[i], strlen(texts[i])), (ssize_t)strlen(texts[i]));
+        close(fd);
+        snprintf(cmd, sizeof cmd, "%s/ecosim run --cycle %s 2>&1", ECO_BIN_DIR, path);
+        FILE *p = popen(cmd, "r");
+        cr_assert_not_null(p);
+        size_t got = fread(out, 1, sizeof out - 1, p);
+        out[got] = '\0';
+        int st = pclose(p);
+        unlink(path);
+        cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "case %zu: status %d: %s", i, st, out);
+        cr_expect(strstr(out, path) && strstr(out, ":2: "), "case %zu names the line: %s", i, out);
+    }
 }
