@@ -13,6 +13,7 @@ PACKAGES=(
     iproute2          # ip link add ... type vcan
     user-mode-linux   # a Linux kernel with CAN modules, run as a process (tests/vm)
     gnuplot-nox       # ecosim --plot
+    graphviz          # tools/module-graph.sh draws docs/architecture.svg from cmake --graphviz
     libnlopt-dev      # ecosim tune: COBYLA, a derivative-free optimiser with constraints
     parallel          # tests/scale: GNU parallel runs campaign shards
     slurm-wlm munge   # tests/scale: a one-node Slurm cluster runs a shard job array
