@@ -42,7 +42,7 @@ build=${ECO_FUZZ_BUILD:-$here/build-fuzz}
 CC=clang cmake -S "$here" -B "$build" -DECO_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j2 --target fuzz_all >/dev/null
 mkdir -p "$build/fuzz-findings" "$build/fuzz-logs"
-tmp=$(mktemp -d)
+tmp=$(mktemp -d -p /dev/shm eco-fuzz.XXXXXX 2>/dev/null || mktemp -d) # tmpfs: see fuzz-ci.sh
 trap 'rm -rf "$tmp"' EXIT
 export TMPDIR=$tmp
 
