@@ -29,8 +29,7 @@ static uint8_t field_bits(eco_can_checksum_algorithm a)
     return a == ECO_CAN_CHECKSUM_HKG_CANFD ? 16 : 8;
 }
 
-static void field_from(const uint8_t *p, int placed, uint8_t bits, size_t len,
-                       eco_can_bitfield *f)
+static void field_from(const uint8_t *p, int placed, uint8_t bits, size_t len, eco_can_bitfield *f)
 {
     if (!placed) {
         f->start_bit = u16(p);
@@ -42,8 +41,9 @@ static void field_from(const uint8_t *p, int placed, uint8_t bits, size_t len,
     f->byte_order = motorola ? 0 : 1;
     f->length_bits = bits;
     /* Intel: the LSB; Motorola: the MSB of the first byte (DBC sawtooth numbering). */
-    f->start_bit = (uint16_t)(byte * 8 + (motorola ? 7 : 0) - (motorola && bits == 4 && !high ? 4 : 0) +
-                              (!motorola && bits == 4 && high ? 4 : 0));
+    f->start_bit =
+        (uint16_t)(byte * 8 + (motorola ? 7 : 0) - (motorola && bits == 4 && !high ? 4 : 0) +
+                   (!motorola && bits == 4 && high ? 4 : 0));
 }
 
 static void check_properties(const eco_can_checksum_config *cfg, uint8_t *payload, size_t len,

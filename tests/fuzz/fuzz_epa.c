@@ -28,8 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     char *query = eco_fuzz_text(data, qlen);
     cJSON *root = NULL;
-    if (eco_cfg_vehicle_from_epa(eco_fuzz_file(csv, csv_size), query, 0.0, 0.0, &root) ==
-        ECO_OK) {
+    if (eco_cfg_vehicle_from_epa(eco_fuzz_file(csv, csv_size), query, 0.0, 0.0, &root) == ECO_OK) {
         ECO_FUZZ_ASSERT(root != NULL);
         eco_vehicle v;
         if (eco_cfg_vehicle_from_json(root, "<from-epa>", maps_dir, &v) == ECO_OK)
