@@ -80,6 +80,8 @@ int eco_cmd_campaign(int argc, char **argv)
         fprintf(stderr, "ecosim campaign: --resume needs --out FILE.jsonl\n");
         return 2;
     }
+    if (eco_sim_out_check("campaign", "--out", x.out_path))
+        return 2;
     eco_campaign c;
     int rc = eco_campaign_load(argv[optind], &c);
     if (rc)

@@ -198,6 +198,8 @@ int eco_cmd_merge(int argc, char **argv)
         merge_usage(stderr);
         return 2;
     }
+    if (eco_sim_out_check("merge", "--out", out))
+        return 2;
     merge_state m = {.n_files = argc - optind};
     m.files = eco_calloc((size_t)m.n_files, sizeof m.files[0]);
     int rc = m.files ? merge_files(&m, argv + optind, out) : 1;

@@ -64,6 +64,8 @@ int eco_cmd_pareto(int argc, char **argv)
         pareto_usage(stderr);
         return 2;
     }
+    if (eco_sim_out_check_dir("pareto", "--plot", plot))
+        return 2;
     int rc = eco_pareto_load(argv[optind], controller, &s);
     if (!rc && plot)
         rc = eco_pareto_plot(plot, &s);

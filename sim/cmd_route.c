@@ -81,7 +81,7 @@ static int parse_route_args(int argc, char **argv, route_args *a)
         route_usage(stderr);
         return 2;
     }
-    return 0;
+    return eco_sim_out_check("route", "--output", a->out);
 }
 
 static int load_inputs(const route_args *a, eco_sim_cycle *drive, eco_route_row **lim, int *n_lim)

@@ -85,12 +85,14 @@ int eco_cmd_run(int argc, char **argv)
     eco_sim_summary sum;
     eco_sim_result res;
     rc = eco_sim_run_named(a.controller, a.c.weights, &veh, &cyc, &a.c.sim, &res, &sum, !a.c.hot);
+    /* The plot first: a plot that fails leaves no --csv file behind (the CSV is written
+     * whole or not at all, and last). */
+    if (rc == 0 && a.c.plot_dir && eco_sim_plot(a.c.plot_dir, &veh, &cyc, &res, &sum))
+        rc = 1;
     if (rc == 0 && a.c.csv && eco_sim_write_csv(a.c.csv, &res)) {
         fprintf(stderr, "ecosim: %s\n", eco_last_error());
         rc = 1;
     }
-    if (rc == 0 && a.c.plot_dir && eco_sim_plot(a.c.plot_dir, &veh, &cyc, &res, &sum))
-        rc = 1;
     if (rc == 0)
         eco_sim_print_summary(&sum, a.c.json);
     eco_sim_result_free(&res);

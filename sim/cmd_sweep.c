@@ -7,6 +7,7 @@
 #include "campaign_spec.h"
 #include "commands.h"
 #include "controllers.h"
+#include "outfile.h"
 #include "paths.h"
 #include "session.h"
 #include "sweep.h"
@@ -142,7 +143,7 @@ static int parse_sweep_args(int argc, char **argv, sweep_args *a)
                         "--json, --csv or --plot: merge the shards first)\n");
         return 2;
     }
-    return 0;
+    return eco_sim_out_check("sweep", "--out", a->out);
 }
 
 /* The grid's point i: its values, its label ("0.001/0.05") and its weights, checked before
@@ -304,12 +305,12 @@ static int run_all(const sweep_args *a, const eco_campaign *c, eco_sweep_report 
 
 static int report(const sweep_args *a, const eco_sweep_report *r)
 {
+    if (a->c.plot_dir && eco_sweep_plot(a->c.plot_dir, r)) /* first: see ecosim run */
+        return 1;
     if (a->c.csv && eco_sweep_write_csv(a->c.csv, r, r->points, r->n_points)) {
         fprintf(stderr, "ecosim sweep: %s\n", eco_last_error());
         return 1;
     }
-    if (a->c.plot_dir && eco_sweep_plot(a->c.plot_dir, r))
-        return 1;
     if (a->c.json)
         return eco_sweep_print_json(r) ? 1 : 0;
     eco_sweep_print_table(stdout, r);

@@ -142,6 +142,9 @@ static int parse_tune_args(int argc, char **argv, tune_args *a)
         tune_usage(stderr);
         return 2;
     }
+    if ((rc = eco_sim_out_check("tune", "--out", a->out)) ||
+        (rc = eco_sim_out_check("tune", "--report", a->report)))
+        return rc;
     if (!a->have_tune) { /* all of them */
         int n;
         eco_campaign_weight_ranges(&n);

@@ -2,6 +2,8 @@
 #ifndef ECOSIM_COMMANDS_H
 #define ECOSIM_COMMANDS_H
 
+#include "outfile.h" /* every output path is checked before the work (issue 14) */
+
 int eco_cmd_run(int argc, char **argv);
 int eco_cmd_vehicle(int argc, char **argv);
 int eco_cmd_compare(int argc, char **argv);

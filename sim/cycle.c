@@ -106,8 +106,25 @@ static int check_row(const char *path, int line, const eco_sim_cycle *c, const d
                       c->n > 0 ? c->time_s[c->n - 1] : NAN);
         return ECO_EPARSE;
     }
+    /* The slack of a microsecond lets 100 Hz rows written in decimals through. */
+    if (c->n > 0 && f[0] - c->time_s[c->n - 1] < ECO_SIM_CYCLE_MIN_STEP_S - 1e-6) {
+        eco_set_error("%s:%d: time_s must rise by at least %g s a row (the finest simulation "
+                      "step), got %g after %g",
+                      path, line, ECO_SIM_CYCLE_MIN_STEP_S, f[0], c->time_s[c->n - 1]);
+        return ECO_EPARSE;
+    }
+    if (c->n > 0 && f[0] - c->time_s[0] > ECO_SIM_CYCLE_MAX_DURATION_S) {
+        eco_set_error("%s:%d: the cycle would last %g s, more than %g s (24 h) from its first row",
+                      path, line, f[0] - c->time_s[0], ECO_SIM_CYCLE_MAX_DURATION_S);
+        return ECO_EPARSE;
+    }
     if (!isfinite(f[1]) || f[1] < 0.0) {
         eco_set_error("%s:%d: speed_kmh must be finite and >= 0, got %g", path, line, f[1]);
+        return ECO_EPARSE;
+    }
+    if (f[1] > ECO_SIM_CYCLE_MAX_SPEED_KMH) {
+        eco_set_error("%s:%d: speed_kmh must be at most %g, got %g", path, line,
+                      ECO_SIM_CYCLE_MAX_SPEED_KMH, f[1]);
         return ECO_EPARSE;
     }
     if (nf == 3 && !(fabs(f[2]) < 0.5)) {
@@ -139,6 +156,13 @@ static int read_rows(eco_csv *f, eco_sim_cycle *c)
     }
     if (c->n < 2) {
         eco_set_error("%s: needs at least two rows of time_s,speed_kmh", f->path);
+        return ECO_EPARSE;
+    }
+    double span = c->time_s[c->n - 1] - c->time_s[0];
+    if (span < ECO_SIM_CYCLE_MIN_DURATION_S) {
+        eco_set_error("%s: lasts %g s: a cycle must last at least %g s (the longest simulation "
+                      "step)",
+                      f->path, span, ECO_SIM_CYCLE_MIN_DURATION_S);
         return ECO_EPARSE;
     }
     return ECO_OK;

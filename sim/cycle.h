@@ -4,6 +4,17 @@
 
 #define ECO_PHASES_MAX 8
 
+/* What a cycle file may span. Rows closer than the finest simulation step (--dt 0.01) are
+ * never sampled apart; a cycle shorter than the coarsest step (--dt 1) gives no step at all;
+ * one longer than a day is not a drive, and its step count at 0.01 s would not fit an int.
+ * Our choice (issue 14), far outside what any shipped cycle or drive uses (1 s rows, 2 h). */
+#define ECO_SIM_CYCLE_MIN_STEP_S     0.01
+#define ECO_SIM_CYCLE_MIN_DURATION_S 1.0
+#define ECO_SIM_CYCLE_MAX_DURATION_S 86400.0
+/* A reference speed no road vehicle reaches (the fastest production cars stay under 500 km/h):
+ * beyond it a number is a typo, and a huge one makes the distance infinite. Our choice. */
+#define ECO_SIM_CYCLE_MAX_SPEED_KMH 500.0
+
 typedef struct {
     char name[24];
     double t0_s, t1_s;
@@ -22,9 +33,11 @@ typedef struct {
 } eco_sim_cycle;
 
 /* Load `time_s,speed_kmh[,grade]` (grade as rise/run); a header line is optional, lines
- * starting with '#' and blank lines are skipped. Errors name FILE:LINE (ECO_EPARSE), or
- * the file (ECO_ENOENT, ECO_EIO: eco_read_file). `name` picks the standard phases, or NULL
- * to take it from the file name. */
+ * starting with '#' and blank lines are skipped. Rows at least ECO_SIM_CYCLE_MIN_STEP_S
+ * apart, lasting ECO_SIM_CYCLE_MIN_DURATION_S to ECO_SIM_CYCLE_MAX_DURATION_S from the first
+ * row, speeds up to ECO_SIM_CYCLE_MAX_SPEED_KMH. Errors name FILE:LINE (ECO_EPARSE), or the file
+ * (ECO_ENOENT, ECO_EIO: eco_read_file). `name` picks the standard phases, or NULL to take it from
+ * the file name. */
 int eco_sim_cycle_load(const char *path, const char *name, eco_sim_cycle *c);
 void eco_sim_cycle_free(eco_sim_cycle *c);
 /* Reference speed, grade and distance at time t (linear between samples). */

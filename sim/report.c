@@ -1,6 +1,5 @@
 #include "report.h"
 
-#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -118,26 +117,6 @@ void eco_sim_print_summary(const eco_sim_summary *s, int json)
         eco_sim_print_json(eco_sim_summary_json(s));
     else
         eco_sim_print_table(stdout, s);
-}
-
-FILE *eco_sim_file_begin(const char *path, char *tmp, size_t n)
-{
-    snprintf(tmp, n, "%s.part", path);
-    FILE *fp = fopen(tmp, "w");
-    if (!fp)
-        eco_set_error("%s: cannot write: %s", path, strerror(errno));
-    return fp;
-}
-
-int eco_sim_file_end(FILE *fp, const char *tmp, const char *path)
-{
-    int bad = ferror(fp);
-    if (fclose(fp) || bad || rename(tmp, path)) {
-        remove(tmp);
-        eco_set_error("%s: write failed: %s", path, strerror(errno));
-        return ECO_EIO;
-    }
-    return ECO_OK;
 }
 
 int eco_sim_write_csv(const char *path, const eco_sim_result *r)

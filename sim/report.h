@@ -2,6 +2,7 @@
 #ifndef ECOSIM_REPORT_H
 #define ECOSIM_REPORT_H
 
+#include "outfile.h"
 #include "summary.h"
 
 #include <cjson/cJSON.h>
@@ -15,11 +16,6 @@ cJSON *eco_sim_summary_json(const eco_sim_summary *s);
 int eco_sim_print_json(cJSON *o);
 /* A run summary as JSON (json != 0) or as the table, on stdout. */
 void eco_sim_print_summary(const eco_sim_summary *s, int json);
-/* Write a file whole or not at all: begin opens PATH.part (tmp: its name, n >= 4096);
- * end closes it and renames it over PATH, or removes it if any write failed. Both return
- * NULL / ECO_EIO with eco_last_error on failure. */
-FILE *eco_sim_file_begin(const char *path, char *tmp, size_t n);
-int eco_sim_file_end(FILE *fp, const char *tmp, const char *path);
 /* Write the time series; ECO_EIO with eco_last_error on failure. Writes to a temporary
  * file and renames it, so a failed run leaves no half-written file. */
 int eco_sim_write_csv(const char *path, const eco_sim_result *r);

@@ -1,6 +1,7 @@
 #include "session.h"
 
 #include "ecodrive/config.h"
+#include "outfile.h"
 #include "paths.h"
 
 #include <getopt.h>
@@ -149,5 +150,8 @@ int eco_sim_parse_args(const char *cmd, int argc, char **argv, const struct opti
         if (rc)
             return rc;
     }
-    return eco_sim_args_done(cmd, argc, argv, a->cycle, usage);
+    int rc = eco_sim_args_done(cmd, argc, argv, a->cycle, usage);
+    if (!rc && !(rc = eco_sim_out_check(cmd, "--csv", a->csv)))
+        rc = eco_sim_out_check_dir(cmd, "--plot", a->plot_dir);
+    return rc;
 }

@@ -158,6 +158,14 @@ static int check_args(int argc, char **argv, const args *a)
         fprintf(stderr, "ecodrived: --realtime and --out go with --replay\n");
         return 2;
     }
+    /* Output paths before any work (issue 14): a bad one is bad input, not a late failure. */
+    const char *bad = a->out && eco_out_check(a->out)   ? "--out"
+                      : a->log && eco_out_check(a->log) ? "--log"
+                                                        : NULL;
+    if (bad) {
+        fprintf(stderr, "ecodrived: %s %s\n", bad, eco_last_error());
+        return 2;
+    }
     return 0;
 }
 
@@ -284,18 +292,24 @@ static int run(const args *a, eco_rt *rt, eco_can_sock *sock, reload_ctx *rctx)
         return rc;
     install_signals();
     if (a->replay) {
-        FILE *out = a->out ? fopen(a->out, "w") : stdout;
+        /* --out is written whole or not at all: a log that fails leaves no file behind */
+        char tmp[4200];
+        FILE *out = a->out ? eco_out_begin(a->out, tmp, sizeof tmp) : stdout;
         if (!out) {
-            perror(a->out);
+            fprintf(stderr, "ecodrived: --out %s\n", eco_last_error());
             return 2;
         }
         eco_rt_replay_opts ro = {a->realtime, a->iface, NULL, 0, NULL, &stop_flag};
         int st = eco_rt_replay(rt, a->replay, out, &ro);
-        if (out != stdout)
-            fclose(out);
         if (st != ECO_OK) {
+            if (out != stdout)
+                eco_out_discard(out, tmp);
             fprintf(stderr, "ecodrived: --replay: %s\n", eco_last_error());
             return st == ECO_EIO ? 1 : 2;
+        }
+        if (out != stdout && eco_out_end(out, tmp, a->out)) {
+            fprintf(stderr, "ecodrived: --out %s\n", eco_last_error());
+            return 1;
         }
         return 0;
     }

@@ -313,3 +313,42 @@ Test(can_dbc, missing_file_and_empty_file)
     cr_assert_eq(db->n_msgs, 0);
     eco_can_db_free(db);
 }
+
+/* Issue 14 (found by fuzzing): "BO_ 1e19 M: 8" converted 1e19 to an integer before checking
+ * its range, undefined behaviour that UBSan stops on (the sanitizer build of .ci/run runs
+ * this test). Every integer of a DBC, far beyond its range either way, is refused by line
+ * and named. */
+Test(can_dbc, numbers_far_out_of_range_are_refused)
+{
+    static const struct {
+        const char *text;
+        int line;
+        const char *word;
+    } cases[] = {
+        {"BO_ 1e19 M: 8 X\n", 1, "message id: 1e+19 is not an integer"},
+        {"BO_ -1e19 M: 8 X\n", 1, "message id"},
+        {"BO_ 1 M: 1e300 X\n", 1, "DLC"},
+        {"BO_ 1 M: 8 X\n SG_ S : 1e19|8@1+ (1,0) [0|1] \"\" X\n", 2, "start bit"},
+        {"BO_ 1 M: 8 X\n SG_ S : 0|-9.3e18@1+ (1,0) [0|1] \"\" X\n", 2, "length"},
+        {"BO_ 1 M: 8 X\n SG_ S : 0|8@1+ (1,0) [0|1] \"\" X\nBA_ \"GenMsgCycleTime\" BO_ 1 "
+         "1e19;\n",
+         3, "GenMsgCycleTime"},
+        {"BO_ 1 M: 8 X\n SG_ S : 0|8@1+ (1,0) [0|1] \"\" X\nVAL_ 1 S 1e19 \"a\" ;\n", 3,
+         "VAL_ value"},
+        {"BO_ 1 M: 8 X\n SG_ S : 0|8@1+ (1,0) [0|1] \"\" X\nSIG_VALTYPE_ 1 S : 1e19;\n", 3,
+         "value type"},
+        {"BA_DEF_DEF_ \"GenMsgCycleTime\" -1e19;\n", 1, "GenMsgCycleTime default"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char want[64];
+        eco_can_db *db = (eco_can_db *)1;
+        cr_assert_eq(eco_can_db_parse(cases[i].text, strlen(cases[i].text), "big.dbc", &db),
+                     ECO_EPARSE, "case %zu parsed", i);
+        cr_assert_null(db);
+        snprintf(want, sizeof want, "big.dbc:%d: ", cases[i].line);
+        cr_assert(strncmp(eco_last_error(), want, strlen(want)) == 0, "case %zu: '%s'", i,
+                  eco_last_error());
+        cr_assert(strstr(eco_last_error(), cases[i].word), "case %zu: '%s' lacks '%s'", i,
+                  eco_last_error(), cases[i].word);
+    }
+}

@@ -469,3 +469,40 @@ Test(can_mapping, optional_fields_and_explicit_scale)
     free(t2);
     free(t3);
 }
+
+/* Issue 14: mapping errors were written "outputs.valid: ..." or "top level: ...", without
+ * the "$." of a JSON path. Every refusal of the table above but the JSON syntax error (which
+ * gives a line) names its place as "FILE: $...". */
+Test(can_mapping, every_error_carries_its_json_path)
+{
+    char *base = slurp(MAP_DEFAULT);
+    eco_can_db *db;
+    eco_can_mapping map;
+    cr_assert_eq(eco_can_db_load(DBC_DEFAULT, &db), ECO_OK);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *text = replace(base, bad[i].from, bad[i].to);
+        cr_assert_neq(eco_cfg_mapping_parse(text, "m.json", db, &map), ECO_OK, "case %zu", i);
+        if (bad[i].rc != ECO_EPARSE || strcmp(bad[i].w2, "JSON"))
+            cr_expect(strncmp(eco_last_error(), "m.json: $", 9) == 0, "case %zu: '%s'", i,
+                      eco_last_error());
+        free(text);
+    }
+    static const struct {
+        const char *json, *path;
+    } more[] = {
+        {"[]", "m.json: $: expected an object"},
+        {"{\"inputs\": {}, \"colour\": 1}", "m.json: $.colour: unknown"},
+        {"{\"inputs\": {}}", "m.json: $.outputs: missing"},
+        {"{\"outputs\": {}}", "m.json: $.inputs: missing"},
+        {"{\"comment\": 5, \"inputs\": {}, \"outputs\": {}}",
+         "m.json: $.comment: expected a string"},
+        {"{\"inputs\": [], \"outputs\": {}}", "m.json: $.inputs: expected an object"},
+    };
+    for (size_t i = 0; i < sizeof more / sizeof *more; i++) {
+        cr_assert_neq(eco_cfg_mapping_parse(more[i].json, "m.json", db, &map), ECO_OK);
+        cr_expect(strncmp(eco_last_error(), more[i].path, strlen(more[i].path)) == 0,
+                  "'%s' does not start '%s'", eco_last_error(), more[i].path);
+    }
+    free(base);
+    eco_can_db_free(db);
+}

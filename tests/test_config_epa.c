@@ -207,3 +207,30 @@ Test(config_epa, malformed_csv_is_named_by_line)
     assert_error_has(":2: column \"Test Veh Displacement (L)\": not a number: \"x1.798\"");
     cr_expect_null(j);
 }
+
+/* Issue 14 (found by fuzzing): blank lines before the header. An empty first line or one of
+ * white space is passed over and the header found after it (the record's line number still
+ * counts it); a file of blank lines is refused for having no header, not for the model. */
+Test(config_epa, blank_lines_before_the_header)
+{
+    cJSON *j = NULL;
+    char path[64];
+    const char *row = "\nTOYOTA,PRIUS,1.798," PRIUS_TAIL "\n";
+    char csv[1024];
+    snprintf(csv, sizeof csv, "\n%s%s", EPA_HEADER, row);
+    cr_assert_eq(from_text(csv, "PRIUS", &j, path, sizeof path), ECO_OK, "%s", eco_last_error());
+    cr_expect(strstr(text(cJSON_GetObjectItem(j, "sources"), "record"), "line 3: TOYOTA"));
+    cJSON_Delete(j);
+    snprintf(csv, sizeof csv, " \t \r\n%s%s", EPA_HEADER, row);
+    cr_assert_eq(from_text(csv, "PRIUS", &j, path, sizeof path), ECO_OK, "%s", eco_last_error());
+    cJSON_Delete(j);
+    j = NULL;
+    cr_expect_eq(from_text("\n  \n\n", "PRIUS", &j, path, sizeof path), ECO_EPARSE);
+    assert_error_has("no header: the file is empty or blank");
+    assert_error_has(path);
+    cr_expect(strstr(eco_last_error(), "no record") == NULL, "blames the model: %s",
+              eco_last_error());
+    cr_expect_eq(from_text("", "PRIUS", &j, path, sizeof path), ECO_EPARSE);
+    assert_error_has("no header");
+    cr_expect_null(j);
+}

@@ -356,3 +356,30 @@ Test(config_vehicle, directory_is_refused_by_name)
     cr_assert_eq(eco_cfg_vehicle_load(FIXTURES "/vehicles", MAPS, &v), ECO_EIO);
     assert_error_has("vehicles: cannot open: is a directory");
 }
+
+/* Issue 14: a value that passes the file's own checks but not the model's (eco_vehicle_validate)
+ * was reported by the model's struct field, "prius.json: f0_n: must be in [0, 5000]". It names
+ * the JSON path now, and says when the value is the model's, in SI units. */
+Test(config_vehicle, model_checks_name_the_json_path)
+{
+    cJSON *j = prius();
+    cJSON_SetNumberValue(at(at(j, "road_load"), "f0_n"), 6000);
+    cr_assert_eq(load_tree(j, MAPS), ECO_EINVAL);
+    assert_error_has("prius.json: $.road_load.f0_n: must be in [0, 5000], got 6000");
+    j = prius();
+    cJSON_SetNumberValue(at(at(j, "calibration"), "final_drive_efficiency"), 0.3);
+    cr_assert_eq(load_tree(j, MAPS), ECO_EINVAL);
+    assert_error_has(
+        "prius.json: $.calibration.final_drive_efficiency: must be in [0.5, 1], got 0.3");
+    /* a road load from drag and rolling resistance: the coefficient made from crr */
+    j = prius();
+    cJSON *rl = cJSON_CreateObject();
+    cJSON_AddNumberToObject(rl, "cd", 0.3);
+    cJSON_AddNumberToObject(rl, "frontal_area_m2", 2.2);
+    cJSON_AddNumberToObject(rl, "crr", 0.049);
+    cJSON_ReplaceItemInObject(j, "road_load", rl);
+    cJSON_SetNumberValue(at(j, "mass_kg"), 20000);
+    cr_assert_eq(load_tree(j, MAPS), ECO_EINVAL);
+    assert_error_has("prius.json: $.road_load.crr: must be in [0, 5000]");
+    assert_error_has("(checked as f0_n, in SI units)");
+}

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 typedef struct {
@@ -154,4 +155,59 @@ Test(cycle, missing_file)
     eco_sim_cycle c;
     cr_assert_eq(eco_sim_cycle_load("/nonexistent/cycle.csv", NULL, &c), ECO_ENOENT);
     cr_assert(strstr(eco_last_error(), "/nonexistent/cycle.csv") != NULL);
+}
+
+/* Issue 14 (found by fuzzing): the span of a cycle. 1e308 s used to reach the runner, whose
+ * step count overflowed (exit 1, "out of memory"); 1e-300 s ran no step and printed a
+ * summary of nothing. Both are refused at load, by name, as is a speed that made the
+ * distance infinite; the limits are those of cycle.h. */
+Test(cycle, span_and_step_limits)
+{
+    expect_error("0,0\n1e308,0\n", ":2: the cycle would last 1e+308 s, more than 86400 s");
+    expect_error("0,0\n1e-300,0\n", ":2: time_s must rise by at least 0.01 s a row");
+    expect_error("0,0\n0.5,0\n", "lasts 0.5 s: a cycle must last at least 1 s");
+    expect_error("-86400,0\n0,0\n0.5,1\n", ":3: the cycle would last 86400.5 s");
+    expect_error("\n0,0\n\n37,1e308\n", ":4: speed_kmh must be at most 500, got 1e+308");
+}
+
+Test(cycle, limits_let_fine_and_long_cycles_through)
+{
+    /* 100 Hz rows written in decimals (steps of 0.01 s to rounding), and a day to the second */
+    char text[4096] = "time_s,speed_kmh\n";
+    for (int i = 0; i <= 120; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%.2f,%d\n",
+                 86399.0 - 1.2 + i * 0.01, i % 7);
+    eco_sim_cycle c;
+    char path[64];
+    cr_assert_eq(load_text(text, &c, path, sizeof path), ECO_OK, "%s", eco_last_error());
+    cr_expect_eq(c.n, 121);
+    eco_sim_cycle_free(&c);
+    cr_assert_eq(load_text("0,0\n1,500\n86400,0\n", &c, path, sizeof path), ECO_OK, "%s",
+                 eco_last_error());
+    cr_expect_float_eq(eco_sim_cycle_duration_s(&c), ECO_SIM_CYCLE_MAX_DURATION_S, 0.0);
+    eco_sim_cycle_free(&c);
+}
+
+/* The same spans through the command line: bad input, exit 2, before any run (the huge one
+ * used to exit 1 from the runner). */
+Test(cycle, cli_exits_2_on_a_bad_span)
+{
+    static const char *const texts[] = {"0,0\n1e308,0\n", "0,0\n1e-300,0\n"};
+    for (size_t i = 0; i < 2; i++) {
+        char path[64], cmd[256], out[1024];
+        snprintf(path, sizeof path, "%s/eco_cycle_XXXXXX", P_tmpdir);
+        int fd = mkstemp(path);
+        cr_assert(fd >= 0);
+        cr_assert_eq(write(fd, texts[i], strlen(texts[i])), (ssize_t)strlen(texts[i]));
+        close(fd);
+        snprintf(cmd, sizeof cmd, "%s/ecosim run --cycle %s 2>&1", ECO_BIN_DIR, path);
+        FILE *p = popen(cmd, "r");
+        cr_assert_not_null(p);
+        size_t got = fread(out, 1, sizeof out - 1, p);
+        out[got] = '\0';
+        int st = pclose(p);
+        unlink(path);
+        cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "case %zu: status %d: %s", i, st, out);
+        cr_expect(strstr(out, path) && strstr(out, ":2: "), "case %zu names the line: %s", i, out);
+    }
 }

@@ -258,3 +258,32 @@ Test(idm, brakes_early_and_stops_at_the_point, .init = make_dir, .fini = drop_di
     cr_assert(worst_decel < 2.0 * p.decel_mps2, "peak deceleration %g m/s^2", worst_decel);
     eco_route_free(&r);
 }
+
+/* Issue 14 (found by fuzzing): rows less than a millimetre apart loaded, but the route file
+ * keeps distances to the millimetre, so the route saved could not be read back ("must
+ * increase"). Such rows are refused at load, by line; rows a millimetre apart still load and
+ * come back. */
+Test(route, rows_closer_than_a_millimetre, .init = make_dir, .fini = drop_dir)
+{
+    eco_route r;
+    const char *p = write_file("close.csv", "distance_m,speed_limit_kmh,grade\n0,50,0\n\n"
+                                            "101e-308,80,0\n");
+    cr_assert_eq(eco_cfg_route_load(p, &r), ECO_EPARSE);
+    cr_assert(strstr(eco_last_error(), "close.csv:4: distance_m 1.01e-306 is less than a "
+                                       "millimetre after 0"),
+              "%s", eco_last_error());
+    p = write_file("close.csv", "distance_m,speed_limit_kmh,grade\n0,50,0\n10.0001,50,0\n"
+                                "10.0004,50,0\n");
+    cr_assert_eq(eco_cfg_route_load(p, &r), ECO_EPARSE);
+    cr_assert(strstr(eco_last_error(), "close.csv:4:"), "%s", eco_last_error());
+    p = write_file("close.csv", "distance_m,speed_limit_kmh,grade\n0,50,0\n0.001,50,0\n"
+                                "0.002,50,0\n");
+    cr_assert_eq(eco_cfg_route_load(p, &r), ECO_OK, "%s", eco_last_error());
+    char out[600];
+    snprintf(out, sizeof out, "%s/again.csv", dir);
+    cr_assert_eq(eco_cfg_route_save(out, &r), ECO_OK, "%s", eco_last_error());
+    eco_route_free(&r);
+    cr_assert_eq(eco_cfg_route_load(out, &r), ECO_OK, "%s", eco_last_error());
+    cr_expect_eq(r.n, 3);
+    eco_route_free(&r);
+}

@@ -4,6 +4,7 @@
 set -euo pipefail
 PACKAGES=(
     build-essential cmake pkg-config clang-format
+    clang libclang-rt-14-dev # tests/fuzz: libFuzzer and the ASan/UBSan runtimes (-DECO_FUZZ=ON)
     libgsl-dev        # interpolation, linear algebra
     libcjson-dev      # vehicle, weights and mapping files
     libsocketcan-dev  # CAN link state and bus-off restart

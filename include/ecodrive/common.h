@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 /* Status codes: 0 is success, negatives are errors (STYLE.md §4, after osqp/GSL). */
@@ -53,6 +54,27 @@ int eco_read_file(const char *path, const char *what, char **text, size_t *len);
  * log stamps, CLOCK_THREAD_CPUTIME_ID for CPU time), in nanoseconds. The one clock helper:
  * every module reads time through it. */
 int64_t eco_clock_ns(clockid_t clock);
+
+/* ---- Output files: checked before any work, written whole or not at all (issue 14) ---- */
+
+/* Whether a file can be written at path, before the work that fills it: not a folder; its
+ * folder exists and may be written; the file, if it exists, may be written. Init-time.
+ * ECO_OK; ECO_ENOENT (no such folder) or ECO_EIO, with eco_last_error "PATH: cannot write:
+ * reason"; ECO_EINVAL for an empty path. */
+int eco_out_check(const char *path);
+/* The same for a folder a command fills (ecosim --plot DIR): one that exists and may be
+ * written into, or one that can be made (its parent exists and may be written). Same codes,
+ * "DIR: cannot write into: reason". */
+int eco_out_check_dir(const char *dir);
+/* Write a file whole or not at all. eco_out_begin opens PATH.part in the same folder (tmp
+ * receives its name; n >= strlen(path) + 6), eco_out_end closes it and renames it over PATH
+ * (or removes it, if a write or the close failed), eco_out_discard closes and removes it.
+ * A path that exists and is not a regular file (/dev/null, a pipe) is written in place, never
+ * replaced (tmp is then ""). NULL / ECO_EIO with eco_last_error "PATH: cannot write: reason"
+ * or "PATH: write failed: reason". */
+FILE *eco_out_begin(const char *path, char *tmp, size_t n);
+int eco_out_end(FILE *fp, const char *tmp, const char *path);
+void eco_out_discard(FILE *fp, const char *tmp);
 
 /* ---- CSV: the one line reader of the engine maps, the EPA records and the drive cycles ---- */
 

@@ -57,9 +57,10 @@ int eco_cfg_engine_map_scale(eco_engine *e, double displacement_ratio, double ra
  * none is); "sources.record" names it. displacement_l and hp override the record when > 0.
  * Everything the record lacks comes from documented class defaults (SCHEMA.md, "from-EPA");
  * no per-vehicle tuning. On success *out is a new tree the caller frees with cJSON_Delete.
+ * Blank lines (empty or white space) are passed over, before the header too.
  * Returns ECO_OK; ECO_ENOENT (no file, or no row for model: the message lists the models);
- * ECO_EPARSE (missing column, bad number: file:line); ECO_EINVAL (a record the defaults do
- * not cover, e.g. a plug-in hybrid or an unknown fuel); ECO_ENOMEM. */
+ * ECO_EPARSE (no header line, a missing column, a bad number: file:line); ECO_EINVAL (a record the
+ * defaults do not cover, e.g. a plug-in hybrid or an unknown fuel); ECO_ENOMEM. */
 int eco_cfg_vehicle_from_epa(const char *csv_path, const char *model, double displacement_l,
                              double hp, cJSON **out);
 

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,13 +172,15 @@ int eco_dbc_get_num(eco_dbc_parser *P, double *v, const char *what)
 }
 
 /* An integer within [lo, hi] (checked exactly for |v| < 2^53, beyond which DBC values do
- * not occur: ids are 32-bit, VAL_ entries small). */
+ * not occur: ids are 32-bit, VAL_ entries small). The range is checked before the number is
+ * converted: a double beyond int64_t does not convert (undefined behaviour, issue 14:
+ * "BO_ 1e19"). lo and hi lie within +-2^53. */
 int eco_dbc_get_int(eco_dbc_parser *P, double lo, double hi, int64_t *v, const char *what)
 {
     double d;
     int line = P->t.line;
     ECO_DBC_TRY(eco_dbc_get_num(P, &d, what));
-    if (d != (double)(int64_t)d || d < lo || d > hi)
+    if (!(d >= lo && d <= hi) || d != floor(d))
         return ECO_DBC_FAIL(P, line, "%s: %g is not an integer in %.0f..%.0f", what, d, lo, hi);
     *v = (int64_t)d;
     return ECO_OK;

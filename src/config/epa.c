@@ -88,16 +88,14 @@ static int split_row(const eco_csv *f, char *line, char **cells, int *n)
                          *n == ECO_EPARSE ? "unterminated quote" : "too many columns");
 }
 
-/* The header is the first non-empty line (line 1 in an EPA file), every later non-empty
- * line a record. A file of empty lines has no records (and no header to check). */
+/* The header is the first line that is not blank (line 1 in an EPA file), every later one
+ * a record. A file without one is refused as such, not searched for the model. */
 static int scan(eco_csv *f, const epa_query *q, eco_cfg_epa_cols *cols, epa_scan *s)
 {
     char *hdr[ECO_CFG_EPA_MAX_COLS], *line;
     eco_cfg_epa_row row;
     int rc, nh = -1;
     while ((line = eco_csv_next(f))) {
-        if (!*line)
-            continue;
         if (nh < 0) {
             if ((rc = split_row(f, line, hdr, &nh)) ||
                 (rc = eco_cfg_epa_find_cols(f, hdr, nh, cols)))
@@ -112,6 +110,12 @@ static int scan(eco_csv *f, const epa_query *q, eco_cfg_epa_cols *cols, epa_scan
             note_match(s, &row, cols);
         else
             note_other(s, model);
+    }
+    if (nh < 0) {
+        eco_set_error("%s: no header: the file is empty or blank (its first line that is not "
+                      "blank must name the columns, \"Represented Test Veh Model\" among them)",
+                      f->path);
+        return ECO_EPARSE;
     }
     return ECO_OK;
 }
@@ -160,7 +164,8 @@ int eco_cfg_vehicle_from_epa(const char *csv_path, const char *model, double dis
     char why[384];
     int rc, oom;
     *out = NULL;
-    if ((rc = parse_query(model, &q)) || (rc = eco_csv_open(&f, csv_path, ECO_CSV_QUOTES)))
+    if ((rc = parse_query(model, &q)) ||
+        (rc = eco_csv_open(&f, csv_path, ECO_CSV_QUOTES | ECO_CSV_SKIP_BLANK)))
         return rc;
     cJSON_Hooks hooks = {eco_malloc, eco_free};
     cJSON_InitHooks(&hooks);

@@ -245,14 +245,14 @@ static int check_engine(const ctx *c, const eco_can_mapping *map)
 
     if (rq->signal < 0) {
         if (map->out[ECO_CAN_OUT_ENGINE_POWER_W].signal >= 0)
-            return err(c, ECO_EINVAL, "outputs.engine_power_w: needs outputs.engine_request");
+            return err(c, ECO_EINVAL, "$.outputs.engine_power_w: needs $.outputs.engine_request");
         return ECO_OK;
     }
     s = &c->db->signals[rq->signal];
     if (s->factor != 1.0 || s->offset != 0.0 || s->value_type || s->length_bits < 2 ||
         (s->has_range && (s->min > 0.0 || s->max < ECO_CAN_ENGINE_ON)))
         return err(c, ECO_EINVAL,
-                   "outputs.engine_request: signal %s must be a raw integer (factor 1, offset 0, "
+                   "$.outputs.engine_request: signal %s must be a raw integer (factor 1, offset 0, "
                    "at least 2 bits) whose range holds 0..2",
                    s->name);
     return ECO_OK;
@@ -266,7 +266,7 @@ static int check_inputs(const ctx *c, const eco_can_mapping *map)
         const eco_can_map_entry *e = &map->in[i];
         if (e->signal >= 0 && !e->cycle_ms && !db->msgs[db->signals[e->signal].msg].cycle_time_ms)
             return err(c, ECO_EINVAL,
-                       "inputs.%s: message %s has no GenMsgCycleTime, so staleness cannot be "
+                       "$.inputs.%s: message %s has no GenMsgCycleTime, so staleness cannot be "
                        "judged; give \"cycle_ms\"",
                        in_defs[i].key, db->msgs[db->signals[e->signal].msg].name);
     }
@@ -282,7 +282,7 @@ static int check_counters(const ctx *c, const eco_can_mapping *map)
         const eco_can_signal *s = e->signal >= 0 ? &db->signals[e->signal] : NULL;
         if (s && (s->factor != 1.0 || s->offset != 0.0 || e->scale != 1.0 || s->value_type))
             return err(c, ECO_EINVAL,
-                       "status.%s: counter signal %s must be a raw integer count "
+                       "$.status.%s: counter signal %s must be a raw integer count "
                        "(factor 1, offset 0, scale 1)",
                        status_key(i), s->name);
     }
@@ -294,9 +294,10 @@ static int check(const ctx *c, eco_can_mapping *map)
     const eco_can_db *db = c->db;
     int rc = check_inputs(c, map);
     if (rc == ECO_OK)
-        rc = one_message(c, "outputs", out_key, ECO_CAN_OUT_COUNT, map->out, &map->setpoint_msg);
+        rc = one_message(c, "$.outputs", out_key, ECO_CAN_OUT_COUNT, map->out, &map->setpoint_msg);
     if (rc == ECO_OK)
-        rc = one_message(c, "status", status_key, ECO_CAN_ST_COUNT, map->status, &map->status_msg);
+        rc =
+            one_message(c, "$.status", status_key, ECO_CAN_ST_COUNT, map->status, &map->status_msg);
     if (rc == ECO_OK)
         rc = check_counters(c, map);
     if (rc == ECO_OK)
@@ -306,11 +307,12 @@ static int check(const ctx *c, eco_can_mapping *map)
     const eco_can_message *m = &db->msgs[map->setpoint_msg];
     if (m->e2e_counter != map->out[ECO_CAN_OUT_COUNTER].signal ||
         m->e2e_crc != map->out[ECO_CAN_OUT_CRC].signal)
-        return err(c, ECO_EINVAL,
-                   "outputs.counter/crc: %s and %s are not the E2E counter and CRC that "
-                   "the DBC declares for message %s",
-                   db->signals[map->out[ECO_CAN_OUT_COUNTER].signal].name,
-                   db->signals[map->out[ECO_CAN_OUT_CRC].signal].name, m->name);
+        return err(
+            c, ECO_EINVAL,
+            "$.outputs.counter, $.outputs.crc: %s and %s are not the E2E counter and CRC that "
+            "the DBC declares for message %s",
+            db->signals[map->out[ECO_CAN_OUT_COUNTER].signal].name,
+            db->signals[map->out[ECO_CAN_OUT_CRC].signal].name, m->name);
     return ECO_OK;
 }
 
@@ -329,11 +331,11 @@ static int parse_sections(const ctx *c, const cJSON *in, const cJSON *out, const
         outs[i] = (field_def){out_key(i), out_units[i].d, out_units[i].required};
     for (int i = 0; i < ECO_CAN_ST_COUNT; i++)
         stats[i] = (field_def){status_key(i), status_units[i].d, status_units[i].required};
-    int rc = parse_section(c, in, "inputs", in_defs, ECO_CAN_IN_COUNT, 1, map->in);
+    int rc = parse_section(c, in, "$.inputs", in_defs, ECO_CAN_IN_COUNT, 1, map->in);
     if (rc == ECO_OK)
-        rc = parse_section(c, out, "outputs", outs, ECO_CAN_OUT_COUNT, 0, map->out);
+        rc = parse_section(c, out, "$.outputs", outs, ECO_CAN_OUT_COUNT, 0, map->out);
     if (rc == ECO_OK && st)
-        rc = parse_section(c, st, "status", stats, ECO_CAN_ST_COUNT, 0, map->status);
+        rc = parse_section(c, st, "$.status", stats, ECO_CAN_ST_COUNT, 0, map->status);
     return rc == ECO_OK ? check(c, map) : rc;
 }
 
@@ -342,7 +344,7 @@ static int parse_root(const ctx *c, const cJSON *root, eco_can_mapping *map)
 {
     const cJSON *k, *in = NULL, *out = NULL, *st = NULL;
     if (!cJSON_IsObject(root))
-        return err(c, ECO_EPARSE, "top level: expected an object");
+        return err(c, ECO_EPARSE, "$: expected an object");
     cJSON_ArrayForEach(k, root)
     {
         if (!strcmp(k->string, "inputs") && !in)
@@ -351,11 +353,13 @@ static int parse_root(const ctx *c, const cJSON *root, eco_can_mapping *map)
             out = k;
         else if (!strcmp(k->string, "status") && !st)
             st = k;
-        else if (!(!strcmp(k->string, "comment") && cJSON_IsString(k)))
-            return err(c, ECO_EPARSE, "%s: unknown or repeated key", k->string);
+        else if (!strcmp(k->string, "comment") && !cJSON_IsString(k))
+            return err(c, ECO_EPARSE, "$.comment: expected a string");
+        else if (strcmp(k->string, "comment"))
+            return err(c, ECO_EPARSE, "$.%s: unknown or repeated key", k->string);
     }
     if (!in || !out)
-        return err(c, ECO_EINVAL, "%s: missing (required)", in ? "outputs" : "inputs");
+        return err(c, ECO_EINVAL, "$.%s: missing (required)", in ? "outputs" : "inputs");
     return parse_sections(c, in, out, st, map);
 }
 

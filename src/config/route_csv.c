@@ -72,8 +72,9 @@ static int reader_open(reader *rd, const char *path, const char *const *headers,
     rd->path = path;
     rd->fp = fopen(path, "r");
     if (!rd->fp) {
-        eco_set_error("%s: cannot open: %s", path, strerror(errno));
-        return errno == ENOENT ? ECO_ENOENT : ECO_EIO;
+        int e = errno; /* eco_set_error may change errno */
+        eco_set_error("%s: cannot open: %s", path, strerror(e));
+        return e == ENOENT ? ECO_ENOENT : ECO_EIO;
     }
     while (fgets(rd->buf, sizeof rd->buf, rd->fp)) {
         rd->line++;
@@ -131,6 +132,17 @@ static void route_name(const char *path, char *out, size_t n)
         *dot = '\0';
 }
 
+/* The route file keeps distances to the millimetre (eco_cfg_route_write's "%.3f"): a row
+ * must still come after the one before once both are written so, or the route could not
+ * be read back. Compares what the writer writes, rounding and all. */
+static int distinct_when_written(double prev_m, double d_m)
+{
+    char a[512], b[512];
+    snprintf(a, sizeof a, "%.3f", prev_m);
+    snprintf(b, sizeof b, "%.3f", d_m);
+    return strtod(b, NULL) > strtod(a, NULL);
+}
+
 /* Read and check every row; min_fields..max_fields numbers a line. */
 static int read_rows(reader *rd, int min_fields, int max_fields, const char *columns,
                      eco_route_row **rows, int *n)
@@ -155,6 +167,12 @@ static int read_rows(reader *rd, int min_fields, int max_fields, const char *col
         r->source_line = rd->line;
         if (eco_route_row_check(*n ? r - 1 : NULL, r, why, sizeof why)) {
             eco_set_error("%s:%d: %s", rd->path, rd->line, why);
+            return ECO_EPARSE;
+        }
+        if (*n && !distinct_when_written(r[-1].distance_m, r->distance_m)) {
+            eco_set_error("%s:%d: distance_m %g is less than a millimetre after %g (routes "
+                          "are kept to the millimetre)",
+                          rd->path, rd->line, r->distance_m, r[-1].distance_m);
             return ECO_EPARSE;
         }
         ++*n;
@@ -224,18 +242,14 @@ int eco_cfg_route_write(FILE *fp, const eco_route *r)
 
 int eco_cfg_route_save(const char *path, const eco_route *r)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.part", path);
-    FILE *fp = fopen(tmp, "w");
-    if (!fp) {
-        eco_set_error("%s: cannot write: %s", path, strerror(errno));
+    char tmp[4200];
+    FILE *fp = eco_out_begin(path, tmp, sizeof tmp);
+    if (!fp)
+        return ECO_EIO;
+    if (eco_cfg_route_write(fp, r)) {
+        eco_out_discard(fp, tmp);
+        eco_set_error("%s: write failed", path);
         return ECO_EIO;
     }
-    int bad = eco_cfg_route_write(fp, r);
-    if (fclose(fp) || bad || rename(tmp, path)) {
-        remove(tmp);
-        eco_set_error("%s: write failed: %s", path, strerror(errno));
-        return ECO_EIO;
-    }
-    return ECO_OK;
+    return eco_out_end(fp, tmp, path);
 }

@@ -278,15 +278,6 @@ static int parse_vehicle(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *v)
     return parse_calibration(c, root, v);
 }
 
-/* Prefix a message set by the model (which names struct fields) with the file. */
-static int model_err(const char *label, int rc)
-{
-    char msg[512];
-    snprintf(msg, sizeof msg, "%s", eco_last_error());
-    eco_set_error("%s: %s", label, msg);
-    return rc;
-}
-
 static void use_eco_alloc(void)
 {
     cJSON_Hooks hooks = {eco_malloc, eco_free};
@@ -309,11 +300,11 @@ int eco_cfg_vehicle_from_json(const cJSON *root, const char *label, const char *
         return ECO_ENOMEM;
     int rc = parse_vehicle(&c, root, v);
     if (!rc && (rc = eco_vehicle_validate(v)))
-        model_err(c.file, rc);
+        eco_cfg_vehicle_model_err(c.file, root, rc);
     if (!rc) {
         *out = *v;
         if ((rc = eco_vehicle_init(out))) {
-            model_err(c.file, rc);
+            eco_cfg_vehicle_model_err(c.file, root, rc);
             eco_vehicle_free(out);
         }
     }

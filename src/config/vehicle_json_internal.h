@@ -86,4 +86,8 @@ int eco_cfg_vehicle_machine_parse(eco_cfg_json_ctx *c, const cJSON *root, const 
                                   eco_machine *mc);
 int eco_cfg_vehicle_battery_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_battery *bat);
 
+/* A message the model set about a field of the vehicle (eco_vehicle_validate, init) as
+ * "LABEL: $.json.path: what" (vehicle_json_paths.c); returns rc. */
+int eco_cfg_vehicle_model_err(const char *label, const cJSON *root, int rc);
+
 #endif
