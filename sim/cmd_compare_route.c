@@ -63,7 +63,7 @@ static int parse(int argc, char **argv, cmpr_args *a)
         usage(stderr);
         return 2;
     }
-    return 0;
+    return eco_sim_out_check_dir("compare", "--plot", a->plot_dir);
 }
 
 static const char *NAMES[3] = {"baseline", "mpc", "dp"};

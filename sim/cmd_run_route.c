@@ -207,6 +207,9 @@ int eco_cmd_run_route(int argc, char **argv)
     int rc = parse(argc, argv, &a);
     if (rc)
         return rc == 1 ? 0 : rc;
+    if ((rc = eco_sim_out_check("run", "--csv", a.csv)) ||
+        (rc = eco_sim_out_check_dir("run", "--plot", a.plot_dir)))
+        return rc;
     eco_vehicle veh;
     eco_route route;
     if ((rc = load(&a, &veh, &route)))
@@ -217,12 +220,13 @@ int eco_cmd_run_route(int argc, char **argv)
     eco_sim_route_match m;
     memset(&m, 0, sizeof m);
     rc = drive(&a, &veh, &route, &res, &sum, &m);
+    /* the plot first, as ecosim run does: a failed plot leaves no --csv file behind */
+    if (rc == 0 && a.plot_dir && eco_sim_route_plot(a.plot_dir, &veh, &route, &res, &sum))
+        rc = 1;
     if (rc == 0 && a.csv && eco_sim_write_csv(a.csv, &res.run)) {
         fprintf(stderr, "ecosim: %s\n", eco_last_error());
         rc = 1;
     }
-    if (rc == 0 && a.plot_dir && eco_sim_route_plot(a.plot_dir, &veh, &route, &res, &sum))
-        rc = 1;
     if (rc == 0)
         print(&a, &sum, &res, &m);
     eco_sim_route_result_free(&res);

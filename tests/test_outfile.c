@@ -170,6 +170,9 @@ Test(outfile, ecosim_refuses_bad_outputs_first, .init = make_dir, .fini = drop_d
     expect_refused(ECOSIM " merge afile --out none/m.jsonl", "ecosim merge: --out none/m.jsonl");
     expect_refused(ECOSIM " campaign afile --out none/c.jsonl", "ecosim campaign: --out none");
     expect_refused(ECOSIM " pareto afile --objectives fuel,nox --plot afile", "--plot afile");
+    expect_refused(ECOSIM " run --route afile --csv none/o.csv", "ecosim run: --csv none/o.csv");
+    expect_refused(ECOSIM " run --route afile --plot afile", "ecosim run: --plot afile");
+    expect_refused(ECOSIM " compare --route afile --plot afile", "ecosim compare: --plot afile");
     cr_expect(!exists(in_dir("w.json")));
 }
 
