@@ -12,22 +12,31 @@
  *    the median of its thread CPU time (what a loaded machine inflates less):
  *    fresh (the table built), cached (from the transitions in an eco_mpc_cache, a new
  *    weight point each time, as a campaign makes them) and from a folder (a new process
- *    cache over a --cache-dir folder each time: a campaign shard's first MPC).
+ *    cache over a --cache-dir folder each time: a campaign shard's first MPC);
+ *  - the route case (issue 9), on the route made from longhaul_highway_2 (an hour, 82 km of
+ *    highway: the horizon is always its full 2 km): route_mpc_step_us p50/p99/max (targets
+ *    50 / 200 / 1000 us), route_mpc_allocs (0), route_closed_loop (x real time, 2000), and
+ *    route_dp_s (the DP at the human's trip time, 30 s).
  * Every figure is the median over --runs runs (default 3), with the range; allocations
  * are the most any run made. The runs are
  * deterministic, so the least time each step took over the runs is its work without the
  * machine's interruptions; max_of_step_minima is the largest of those.
  *
- * usage: bench_mpc [--runs N] [--no-dp] [--creates N] [--create-only] [VEHICLE.json].
+ * usage: bench_mpc [--runs N] [--no-dp] [--creates N] [--create-only] [--route-only]
+ * [VEHICLE.json].
  * Never asserts.
  * Not offered: SCHED_FIFO. Running flat out at real-time priority trips the kernel's RT
  * throttling (sched_rt_runtime_us: 0.95 s per 1 s), which stalls the bench ~50 ms; the
  * daemon's 10 Hz loop sleeps between steps and never meets it (bench_rt measures that). */
 #include "campaign_cache.h"
 #include "controllers.h"
+#include "ecodrive/datadir.h"
 #include "ecodrive/dp.h"
 #include "ecodrive/mpc.h"
+#include "ecodrive/mpc_route.h"
 #include "ecodrive/units.h"
+#include "route_build.h"
+#include "route_mpc.h"
 #include "runner.h"
 #include "session.h"
 
@@ -330,26 +339,170 @@ static int create_times(const eco_vehicle *veh, int n)
     return 0;
 }
 
+/* ---- the route case ------------------------------------------------------------------ */
+
+#define ROUTE_DRIVE "longhaul_highway_2"
+
+static int route_load(eco_route *route, double *human_s)
+{
+    char path[1024];
+    eco_sim_cycle drive;
+    eco_sim_route_rule rule;
+    eco_sim_route_rule_default(&rule);
+    if (eco_data_path("drives/" ROUTE_DRIVE ".csv", path, sizeof path) ||
+        eco_sim_load_cycle(path, &drive))
+        return 1;
+    *human_s = eco_sim_cycle_duration_s(&drive);
+    int rc = eco_sim_route_from_drive(&drive, &rule, NULL, 0, route);
+    eco_sim_cycle_free(&drive);
+    if (rc)
+        fprintf(stderr, "bench_mpc: %s\n", eco_last_error());
+    return rc;
+}
+
+/* One closed loop at the DP's time price (no matching runs: the step is what is timed). */
+static int route_loop(const eco_vehicle *veh, const eco_route *route, eco_mpc_route_ws *ws,
+                      loop_figures *f, double *trip_s)
+{
+    int cap = (int)((eco_route_length_m(route) + eco_route_dwell_s(route) + 600.0) / 0.1) + 16;
+    timed_ctl t = {
+        .ctl = *eco_mpc_route_controller(ws), .inner = eco_mpc_route_controller(ws), .cap = cap};
+    t.ctl.step = timed_step;
+    t.ctl.reset = timed_reset;
+    t.wall_us = malloc((size_t)cap * sizeof(double));
+    t.cpu_us = malloc((size_t)cap * sizeof(double));
+    eco_sim_options o;
+    eco_sim_options_default(&o);
+    o.quiet = 1;
+    o.engine_hot = 1;
+    eco_sim_route_planner planner;
+    eco_sim_route_planner_mpc(&planner, ws);
+    eco_sim_route_result res;
+    int rc = !t.wall_us || !t.cpu_us;
+    unsigned long a0 = eco_alloc_count();
+    double t0 = clock_us(CLOCK_MONOTONIC);
+    unsigned long a_run = 0;
+    if (!rc) {
+        rc = eco_sim_route_run(veh, route, &t.ctl, &planner, &o, &res);
+        a_run = eco_alloc_count() - a0;
+    }
+    f->run_s = (clock_us(CLOCK_MONOTONIC) - t0) / (double)ECO_US_PER_S;
+    if (!rc) {
+        /* the runner's own: the series and the distance and limit columns, grown by
+         * doubling; the steps' would come on top (the unit test counts them alone) */
+        f->allocs = (long)a_run;
+        f->steps = t.n;
+        *trip_s = res.trip_time_s;
+        const double q[3] = {0.5, 0.99, 1.0};
+        for (int i = 0; i < 3; i++) {
+            f->wall[i] = pct(t.wall_us, t.n, q[i]);
+            f->cpu[i] = pct(t.cpu_us, t.n, q[i]);
+        }
+        eco_sim_route_result_free(&res);
+    }
+    free(t.wall_us);
+    free(t.cpu_us);
+    return rc;
+}
+
+/* Allocations of eco_mpc_route_step itself over n steps from rest along the route. */
+static long route_step_allocs(const eco_vehicle *veh, eco_mpc_route_ws *ws, int n)
+{
+    eco_state x;
+    eco_model_state_init(veh, 1, &x);
+    eco_mpc_route_reset(ws);
+    unsigned long a0 = eco_alloc_count();
+    for (int k = 0; k < n; k++) {
+        eco_observation obs;
+        eco_observation_from_plant(veh, &x, NULL, 0.0, &obs);
+        eco_mpc_route_locate(ws, x.distance_m, 1e9, 0);
+        eco_setpoint sp;
+        eco_state next;
+        eco_step_out out;
+        if (eco_mpc_route_step(ws, &obs, &sp) ||
+            eco_model_step(veh, &x, &sp.cmd, 0.0, 0.1, &next, &out))
+            break;
+        x = next;
+    }
+    return (long)(eco_alloc_count() - a0);
+}
+
+static int route_case(const eco_vehicle *veh, int runs)
+{
+    eco_route route;
+    double human_s, min_s, trip_s = 0.0;
+    if (route_load(&route, &human_s))
+        return 1;
+    eco_mpc_route_ws *ws = eco_mpc_route_create(veh, &route, 0.1, NULL, NULL);
+    if (!ws) {
+        fprintf(stderr, "bench_mpc: %s\n", eco_last_error());
+        eco_route_free(&route);
+        return 1;
+    }
+    eco_mpc_route_plan_info in;
+    double t0 = clock_us(CLOCK_MONOTONIC);
+    int rc = eco_mpc_route_dp_at_time(ws, human_s, 0, &in, &min_s);
+    double dp_s = (clock_us(CLOCK_MONOTONIC) - t0) / (double)ECO_US_PER_S;
+    printf("{\"figure\":\"route_dp_s\",\"case\":\"%s\",\"vehicle\":\"%s\",\"route_km\":%.2f,"
+           "\"trip_time_s\":%.0f,\"seconds\":%.3f,\"target_s\":30}\n",
+           ROUTE_DRIVE, veh->name, eco_route_length_m(&route) / 1000.0, human_s, dp_s);
+    eco_mpc_route_time_price_set(ws, in.time_price_per_s);
+    loop_figures f[MAX_RUNS];
+    for (int i = 0; i < runs && !rc; i++) {
+        rc = route_loop(veh, &route, ws, &f[i], &trip_s);
+        fprintf(stderr, "bench_mpc: route run %d/%d: %.3f s\n", i + 1, runs, f[i].run_s);
+    }
+    long step_allocs = rc ? -1 : route_step_allocs(veh, ws, 36000);
+    if (!rc) {
+        for (int c = 0; c < 2; c++) {
+            printf("{\"figure\":\"route_mpc_step_us\",\"case\":\"%s\",\"clock\":\"%s\","
+                   "\"vehicle\":\"%s\",\"runs\":%d,\"steps\":%d,",
+                   ROUTE_DRIVE, c ? "thread_cpu" : "wall", veh->name, runs, f[0].steps);
+            print_spread("p50", over_runs(f, runs, c ? g_c50 : g_w50), 0);
+            print_spread("p99", over_runs(f, runs, c ? g_c99 : g_w99), 0);
+            print_spread("max", over_runs(f, runs, c ? g_cmax : g_wmax), 0);
+            printf("\"target_p50\":50,\"target_p99\":200,\"target_max\":1000}\n");
+        }
+        printf("{\"figure\":\"route_mpc_allocs\",\"case\":\"%s\",\"allocs_in_steps\":%ld,"
+               "\"steps\":36000,\"target\":0}\n",
+               ROUTE_DRIVE, step_allocs);
+        spread run = over_runs(f, runs, g_run);
+        printf("{\"figure\":\"route_closed_loop\",\"case\":\"%s\",\"runs\":%d,"
+               "\"trip_time_s\":%.1f,",
+               ROUTE_DRIVE, runs, trip_s);
+        print_spread("run_s", run, 0);
+        printf("\"x_real_time\":%.0f,\"target_x_real_time\":2000}\n", trip_s / run.med);
+    }
+    eco_mpc_route_free(ws);
+    eco_route_free(&route);
+    return rc;
+}
+
 static void usage(FILE *fp)
 {
     fprintf(fp,
-            "usage: bench_mpc [--runs N] [--no-dp] [VEHICLE.json]\n"
+            "usage: bench_mpc [--runs N] [--no-dp] [--creates N] [--create-only] [--route-only]\n"
+            "                 [VEHICLE.json]\n"
             "  --runs N          closed-loop runs per case, medians reported (1..%d, "
             "default 3)\n"
             "  --no-dp           skip the DP timing\n"
             "  --creates N       eco_mpc_create timings per kind (1..%d, default 40; fresh\n"
             "                    at most 5)\n"
-            "  --create-only     only the create timings\n",
+            "  --create-only     only the create timings\n"
+            "  --route-only      only the route case (" ROUTE_DRIVE ")\n",
             MAX_RUNS, MAX_CREATES);
 }
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"runs", required_argument, 0, 'r'},    {"no-dp", no_argument, 0, 'n'},
-        {"creates", required_argument, 0, 'C'}, {"create-only", no_argument, 0, 'O'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
-    int runs = 3, no_dp = 0, creates = 40, create_only = 0, c;
+    static const struct option opts[] = {{"runs", required_argument, 0, 'r'},
+                                         {"no-dp", no_argument, 0, 'n'},
+                                         {"creates", required_argument, 0, 'C'},
+                                         {"create-only", no_argument, 0, 'O'},
+                                         {"route-only", no_argument, 0, 'o'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    int runs = 3, no_dp = 0, creates = 40, create_only = 0, route_only = 0, c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'r')
             runs = atoi(optarg);
@@ -359,6 +512,8 @@ int main(int argc, char **argv)
             creates = atoi(optarg);
         else if (c == 'O')
             create_only = 1;
+        else if (c == 'o')
+            route_only = 1;
         else {
             usage(c == 'h' ? stdout : stderr);
             return c == 'h' ? 0 : 2;
@@ -374,11 +529,13 @@ int main(int argc, char **argv)
         return 2;
     if (eco_sim_load_cycle("wltc_class3b", &cyc))
         return 2;
-    int rc = create_times(&veh, creates);
-    if (!rc && !create_only)
+    int rc = route_only ? 0 : create_times(&veh, creates);
+    if (!rc && !create_only && !route_only)
         rc = bench_case(&veh, &cyc, 0.0, 0.0, "wltc_class3b_exact", runs) ||
              bench_case(&veh, &cyc, 2.0, 1.0, "wltc_class3b_band_2kmh_1s", runs) ||
              (!no_dp && dp_time(&veh, &cyc));
+    if (!rc && !create_only)
+        rc = route_case(&veh, runs);
     eco_sim_cycle_free(&cyc);
     eco_vehicle_free(&veh);
     return rc;
