@@ -298,19 +298,25 @@ static void ctl_reset(eco_controller *c)
 
 static const eco_control_kind MPC = {"mpc", ctl_step, ctl_reset, eco_control_free};
 
+void eco_mpc_create_args(const eco_mpc_settings **s, const eco_mpc_weights **w,
+                         eco_mpc_settings *sbuf, eco_mpc_weights *wbuf)
+{
+    if (!*s) {
+        eco_mpc_settings_default(sbuf);
+        *s = sbuf;
+    }
+    if (!*w) {
+        eco_mpc_weights_default(wbuf);
+        *w = wbuf;
+    }
+}
+
 eco_controller *eco_mpc_create(const eco_vehicle *veh, double dt_s, const eco_mpc_settings *s,
                                const eco_mpc_weights *w)
 {
     eco_mpc_settings def;
     eco_mpc_weights wdef;
-    if (!s) {
-        eco_mpc_settings_default(&def);
-        s = &def;
-    }
-    if (!w) {
-        eco_mpc_weights_default(&wdef);
-        w = &wdef;
-    }
+    eco_mpc_create_args(&s, &w, &def, &wdef);
     return eco_mpc_create_from(veh, dt_s, s, w, NULL);
 }
 

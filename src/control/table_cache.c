@@ -390,14 +390,7 @@ eco_controller *eco_mpc_create_cached(eco_mpc_cache *c, const eco_vehicle *veh, 
         return eco_mpc_create(veh, dt_s, s, w);
     eco_mpc_settings def;
     eco_mpc_weights wdef;
-    if (!s) {
-        eco_mpc_settings_default(&def);
-        s = &def;
-    }
-    if (!w) {
-        eco_mpc_weights_default(&wdef);
-        w = &wdef;
-    }
+    eco_mpc_create_args(&s, &w, &def, &wdef);
     eco_mpc_dims d;
     if (eco_mpc_dims_make(veh, dt_s, s, &d))
         return NULL; /* the settings' message, before any table is made */

@@ -17,6 +17,11 @@ int eco_mpc_ws_create_from(const eco_vehicle *veh, double dt_s, const eco_mpc_se
                            const eco_mpc_weights *w, const eco_mpc_dims *d,
                            const eco_mpc_transitions *tr, eco_mpc_ws **ws, void *mem);
 
+/* The settings and weights a create uses: s and w as given, or the defaults written into
+ * the caller's sbuf and wbuf when NULL. */
+void eco_mpc_create_args(const eco_mpc_settings **s, const eco_mpc_weights **w,
+                         eco_mpc_settings *sbuf, eco_mpc_weights *wbuf);
+
 /* eco_mpc_create (s and w not NULL) with the table priced from tr (NULL: built afresh). */
 eco_controller *eco_mpc_create_from(const eco_vehicle *veh, double dt_s, const eco_mpc_settings *s,
                                     const eco_mpc_weights *w, const eco_mpc_transitions *tr);
