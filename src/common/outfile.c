@@ -40,44 +40,56 @@ static int writable_folder(const char *dir, const char **why)
     return ECO_OK;
 }
 
+/* An output named at all: ECO_OK, or ECO_EINVAL naming what is empty ("path", "folder"). */
+static int named(const char *name, const char *what)
+{
+    if (name && *name)
+        return ECO_OK;
+    eco_set_error("an output %s is empty", what);
+    return ECO_EINVAL;
+}
+
+/* An output file that exists: ECO_EIO with the message when it cannot be written, 1 when it
+ * is written in place (a device or a pipe: its folder needs no room for a temporary), 0 when
+ * its folder decides. */
+static int existing_file(const char *path, const struct stat *st)
+{
+    if (S_ISDIR(st->st_mode)) {
+        eco_set_error("%s: cannot write: is a folder", path);
+        return ECO_EIO;
+    }
+    if (access(path, W_OK) != 0) {
+        eco_set_error("%s: cannot write: %s", path, strerror(errno));
+        return ECO_EIO;
+    }
+    return !S_ISREG(st->st_mode);
+}
+
 int eco_out_check(const char *path)
 {
     char dir[4096];
     const char *why;
     struct stat st;
-    if (!path || !*path) {
-        eco_set_error("an output path is empty");
-        return ECO_EINVAL;
-    }
-    if (stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            eco_set_error("%s: cannot write: is a folder", path);
-            return ECO_EIO;
-        }
-        if (access(path, W_OK) != 0) {
-            eco_set_error("%s: cannot write: %s", path, strerror(errno));
-            return ECO_EIO;
-        }
-        if (!S_ISREG(st.st_mode))
-            return ECO_OK; /* written in place: its folder needs no room for a temporary */
-    }
-    folder_of(path, dir, sizeof dir);
-    int rc = writable_folder(dir, &why);
+    int rc = named(path, "path");
+    if (rc == ECO_OK && stat(path, &st) == 0)
+        rc = existing_file(path, &st);
     if (rc)
+        return rc < 0 ? rc : ECO_OK;
+    folder_of(path, dir, sizeof dir);
+    if ((rc = writable_folder(dir, &why)))
         eco_set_error("%s: cannot write: folder %s: %s", path, dir, why);
     return rc;
 }
 
+/* A folder that exists, or can be made: its parent must be a writable folder. */
 int eco_out_check_dir(const char *dir)
 {
     char parent[4096];
     const char *why;
     struct stat st;
-    if (!dir || !*dir) {
-        eco_set_error("an output folder is empty");
-        return ECO_EINVAL;
-    }
-    int rc;
+    int rc = named(dir, "folder");
+    if (rc)
+        return rc;
     if (stat(dir, &st) == 0) {
         if ((rc = writable_folder(dir, &why)))
             eco_set_error("%s: cannot write into: %s", dir, why);
