@@ -21,11 +21,8 @@ static int parse_road_load(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *
     int rc = eco_cfg_section(c, root, "road_load", keys, &r, &m);
     if (rc)
         return rc;
-    int coast = eco_cfg_item(r, "f0_n") || eco_cfg_item(r, "f1_n_per_kmh") ||
-                eco_cfg_item(r, "f2_n_per_kmh2");
-    int aero =
-        eco_cfg_item(r, "cd") || eco_cfg_item(r, "frontal_area_m2") || eco_cfg_item(r, "crr");
-    if ((rc = eco_cfg_either(c, coast, aero,
+    int coast = eco_cfg_any(r, "f0_n f1_n_per_kmh f2_n_per_kmh2");
+    if ((rc = eco_cfg_either(c, coast, eco_cfg_any(r, "cd frontal_area_m2 crr"),
                              "coast-down f0_n, f1_n_per_kmh, f2_n_per_kmh2 or cd, "
                              "frontal_area_m2, crr")))
         goto done;

@@ -54,13 +54,13 @@ static int parse_ocv(eco_cfg_json_ctx *c, const cJSON *b, eco_battery *bat)
 {
     static const char keys[] = "soc voltage_v cell_voltage_v cells_series";
     const cJSON *j = NULL;
+    double series = 1.0;
+    int n_soc = 0, n_v = 0;
     size_t m;
     int rc = eco_cfg_section(c, b, "ocv", keys, &j, &m);
     if (rc)
         return rc;
     int cell = eco_cfg_item(j, "cell_voltage_v") != NULL;
-    double series = 1.0;
-    int n_soc = 0, n_v = 0;
     if ((rc = eco_cfg_either(c, eco_cfg_item(j, "voltage_v") != NULL, cell,
                              "voltage_v (pack) or cell_voltage_v with cells_series")))
         goto done;

@@ -106,6 +106,22 @@ const cJSON *eco_cfg_item(const cJSON *o, const char *key)
     return cJSON_GetObjectItemCaseSensitive(o, key);
 }
 
+int eco_cfg_any(const cJSON *o, const char *keys)
+{
+    char key[64];
+    for (const char *k = keys; *k;) {
+        size_t n = strcspn(k, " ");
+        if (n > 0 && n < sizeof key) {
+            memcpy(key, k, n);
+            key[n] = '\0';
+            if (eco_cfg_item(o, key))
+                return 1;
+        }
+        k += n + (k[n] == ' ');
+    }
+    return 0;
+}
+
 int eco_cfg_opt_num(eco_cfg_json_ctx *c, const cJSON *o, const char *key, double *v, int *present)
 {
     const cJSON *j = eco_cfg_item(o, key);

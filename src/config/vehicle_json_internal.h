@@ -37,6 +37,8 @@ const char *eco_cfg_next_word(const char *p, char *word, size_t n);
 int eco_cfg_check_keys(eco_cfg_json_ctx *c, const cJSON *obj, const char *allowed);
 /* The member key of o, or NULL. */
 const cJSON *eco_cfg_item(const cJSON *o, const char *key);
+/* 1 when o has any of the space-separated keys. */
+int eco_cfg_any(const cJSON *o, const char *keys);
 
 /* ---- typed fields ------------------------------------------------------------------- */
 
