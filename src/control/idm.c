@@ -6,16 +6,16 @@
 /* Treiber, Hennecke and Helbing, "Congested traffic states in empirical observations and
  * microscopic simulations", Phys. Rev. E 62, 1805 (2000), Table I: a = 0.73 m/s^2,
  * b = 1.67 m/s^2, delta = 4, s0 = 2 m, T = 1.6 s (the desired speed, 120 km/h there, is the
- * limit here). */
+ * limit here). The arrival tolerance is ours: a stop line is kept to half a metre, a tenth
+ * of a car's length. */
 void eco_idm_params_default(eco_idm_params *p)
 {
-    p->accel_mps2 = 0.73;
-    p->decel_mps2 = 1.67;
-    p->delta = 4.0;
-    p->gap_min_m = 2.0;
-    p->headway_s = 1.6;
-    /* Ours: a stop line is kept to half a metre, a car length's tenth. */
-    p->arrive_m = 0.5;
+    *p = (eco_idm_params){.accel_mps2 = 0.73,
+                          .decel_mps2 = 1.67,
+                          .delta = 4.0,
+                          .gap_min_m = 2.0,
+                          .headway_s = 1.6,
+                          .arrive_m = 0.5};
 }
 
 /* Below this a gap stands for a collision: the braking term is capped, not infinite. */
