@@ -8,19 +8,8 @@
 #include <string.h>
 
 static const char *const algorithm_names[ECO_CAN_CHECKSUM_N_ALGORITHMS] = {
-    [ECO_CAN_CHECKSUM_NONE] = "none",
-    [ECO_CAN_CHECKSUM_AUTOSAR_P1] = "autosar_p1",
-    [ECO_CAN_CHECKSUM_AUTOSAR_P2] = "autosar_p2",
-    [ECO_CAN_CHECKSUM_TOYOTA] = "toyota",
-    [ECO_CAN_CHECKSUM_HONDA] = "honda",
-    [ECO_CAN_CHECKSUM_VW_MQB] = "vw_mqb",
-    [ECO_CAN_CHECKSUM_HYUNDAI] = "hyundai",
-    [ECO_CAN_CHECKSUM_AUTOSAR_P1_SPEC] = "autosar_p1_spec",
-    [ECO_CAN_CHECKSUM_HYUNDAI_CRC8] = "hyundai_crc8",
-    [ECO_CAN_CHECKSUM_HKG_CANFD] = "hkg_canfd",
-    [ECO_CAN_CHECKSUM_CHRYSLER] = "chrysler",
-    [ECO_CAN_CHECKSUM_SUBARU] = "subaru",
-    [ECO_CAN_CHECKSUM_XOR] = "xor",
+#define ECO_CAN_CHECKSUM_ALGORITHM(id, name) [ECO_CAN_CHECKSUM_##id] = #name,
+#include "checksum.def"
 };
 
 int eco_can_checksum_algorithm_from_name(const char *s, eco_can_checksum_algorithm *out)

@@ -21,21 +21,10 @@
 #define ECO_CAN_CHECKSUM_MAX_LEN    64 /* CAN FD payload, ISO 11898-1:2015 */
 #define ECO_CAN_CHECKSUM_N_DATA_IDS 16 /* one per value of a 4-bit counter (E2E profile 2) */
 
+/* The algorithms, from checksum.def (ECO_CAN_CHECKSUM_NONE is 0). */
 typedef enum {
-    ECO_CAN_CHECKSUM_NONE = 0,   /* "none": no checksum; check always passes */
-    ECO_CAN_CHECKSUM_AUTOSAR_P1, /* "autosar_p1": ecodrive's profile 1 (src/can/e2e.c) */
-    ECO_CAN_CHECKSUM_AUTOSAR_P2, /* "autosar_p2": CRC-8H2F, data id list by counter */
-    ECO_CAN_CHECKSUM_TOYOTA,     /* "toyota": byte sum + address bytes + length */
-    ECO_CAN_CHECKSUM_HONDA,      /* "honda": 4-bit nibble sum with the address */
-    ECO_CAN_CHECKSUM_VW_MQB,     /* "vw_mqb": CRC-8H2F + magic byte by counter */
-    ECO_CAN_CHECKSUM_HYUNDAI,    /* "hyundai": HKG classic CAN 4-bit nibble sum */
-    /* beyond the contract (cheap on the same kernels) */
-    ECO_CAN_CHECKSUM_AUTOSAR_P1_SPEC, /* "autosar_p1_spec": profile 1 as AUTOSAR specifies */
-    ECO_CAN_CHECKSUM_HYUNDAI_CRC8,    /* "hyundai_crc8": HKG LKAS11/FCA11 CRC-8 */
-    ECO_CAN_CHECKSUM_HKG_CANFD,       /* "hkg_canfd": HKG CAN FD CRC-16 */
-    ECO_CAN_CHECKSUM_CHRYSLER,        /* "chrysler": CRC-8/SAE-J1850, no data id */
-    ECO_CAN_CHECKSUM_SUBARU,          /* "subaru": byte sum + address bytes */
-    ECO_CAN_CHECKSUM_XOR,             /* "xor": XOR of the bytes (VW PQ, VW MLB) */
+#define ECO_CAN_CHECKSUM_ALGORITHM(id, name) ECO_CAN_CHECKSUM_##id,
+#include "checksum.def"
     ECO_CAN_CHECKSUM_N_ALGORITHMS
 } eco_can_checksum_algorithm;
 
