@@ -20,43 +20,21 @@
 /* Engine power levels a transition table or a DP can hold, off included. */
 #define ECO_MPC_LEVELS_MAX 64
 
-/* Cost weights (models/weights/README.md). The cost is in "cost units"; with fuel_per_g = 1
- * a cost unit is a gram of fuel. Every weight is >= 0. */
+/* Cost weights, one member per line of weights.def (where each is documented). */
 typedef struct {
-    double fuel_per_g;            /* per g of fuel (battery energy counts as fuel through s) */
-    double nox_per_mg;            /* per mg of engine-out NOx */
-    double tracking_per_kmh2s;    /* per (km/h)^2 * s of speed off the reference */
-    double terminal_soc_per_pct2; /* per (%SOC)^2 of horizon-end SOC off the target */
-    double jerk_per_mps3_2s;      /* per (m/s^3)^2 * s of jerk (comfort) */
-    double accel_per_mps2_2s;     /* per (m/s^2)^2 * s of acceleration (comfort) */
-    double trip_time_per_s;       /* per s of time lost against the reference */
-    double engine_switch;         /* hybrids: per engine start or stop decided at a step */
-    double engine_start_g;        /* hybrids: a start the horizon plans, priced as g of fuel */
+#define ECO_MPC_WEIGHT(name, balanced) double name;
+#include "ecodrive/weights.def"
 } eco_mpc_weights;
 
 /* The "balanced" preset (equal to models/weights/balanced.json; a test checks it). Files
  * of weights are read by the config module (eco_cfg_weights_load). */
 void eco_mpc_weights_default(eco_mpc_weights *w);
 
-/* Solver settings (osqp-style: fill with the defaults, then override). */
+/* Solver settings, one member per line of mpc_settings.def (where each is documented, with
+ * its default). */
 typedef struct {
-    double horizon_s;            /* prediction horizon, s (10..20; default 12) */
-    double stage_s;              /* horizon stage length, s (default 1) */
-    double grid_kmh;             /* speed grid of the horizon programme, km/h (default 0.25) */
-    double accel_max_mps2;       /* transitions considered, up to (default 2.5) */
-    double decel_max_mps2;       /* and down to (positive, default 3.5) */
-    int n_engine_levels;         /* hybrid: engine power levels in the table, off excluded (12) */
-    int n_alloc_levels;          /* hybrid: levels searched at the present step (12) */
-    int max_iter;                /* co-state (equivalence factor) iterations per step (8) */
-    double deadline_us;          /* solve time beyond which the step falls back (2000) */
-    int deadline_wall_clock;     /* 0: deadline_us is the thread's CPU time (preemption does not
-                                    trip it; needs a fine-grained CPU clock); 1: wall clock
-                                    (CLOCK_MONOTONIC), what a real-time loop's period is in */
-    double band_margin_kmh;      /* keep this far inside the band (0.1) */
-    double gap_gain_per_m2;      /* distance price per m of distance gap, cost/m^2 (0.0002) */
-    double gap_integral_per_m2s; /* its integral action, cost/(m^2 s) (0: off) */
-    double gap_cubic_per_m4;     /* cubic term: a gap of tens of metres costs steeply (5e-7) */
-    double soc_ref;              /* SOC the table is built at; < 0: battery.soc_init */
+#define ECO_MPC_SETTING(type, name, default_value) type name;
+#include "ecodrive/mpc_settings.def"
 } eco_mpc_settings;
 
 void eco_mpc_settings_default(eco_mpc_settings *s);

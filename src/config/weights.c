@@ -13,17 +13,9 @@ typedef struct {
     size_t offset;
 } weight_key;
 
-#define WKEY(name)                                                                                 \
-    {                                                                                              \
-#name, offsetof(eco_mpc_weights, name)                                                     \
-    }
-
 static const weight_key KEYS[] = {
-    WKEY(fuel_per_g),         WKEY(nox_per_mg),
-    WKEY(tracking_per_kmh2s), WKEY(terminal_soc_per_pct2),
-    WKEY(jerk_per_mps3_2s),   WKEY(accel_per_mps2_2s),
-    WKEY(trip_time_per_s),    WKEY(engine_switch),
-    WKEY(engine_start_g),
+#define ECO_MPC_WEIGHT(name, balanced) {#name, offsetof(eco_mpc_weights, name)},
+#include "ecodrive/weights.def"
 };
 #define N_KEYS ((int)(sizeof KEYS / sizeof KEYS[0]))
 

@@ -7,36 +7,16 @@
 #include <math.h>
 #include <string.h>
 
-/* The defaults documented in include/ecodrive/mpc.h. */
+/* The defaults (mpc_settings.def). */
 static const eco_mpc_settings SETTINGS_DEFAULT = {
-    .horizon_s = 12.0,
-    .stage_s = 1.0,
-    .grid_kmh = 0.25,
-    .accel_max_mps2 = 2.5,
-    .decel_max_mps2 = 3.5,
-    .n_engine_levels = 12,
-    .n_alloc_levels = 12,
-    .max_iter = 8,
-    .deadline_us = 2000.0,
-    .band_margin_kmh = 0.1,
-    .gap_gain_per_m2 = 0.0002,
-    .gap_integral_per_m2s = 0.0,
-    .gap_cubic_per_m4 = 5e-7,
-    .soc_ref = -1.0,
+#define ECO_MPC_SETTING(type, name, default_value) .name = (default_value),
+#include "ecodrive/mpc_settings.def"
 };
 
-/* The balanced preset: keep equal to models/weights/balanced.json (tests/test_weights.c
- * checks). */
+/* The balanced preset (weights.def). */
 static const eco_mpc_weights WEIGHTS_BALANCED = {
-    .fuel_per_g = 1.0,
-    .nox_per_mg = 0.002,
-    .tracking_per_kmh2s = 0.0005,
-    .terminal_soc_per_pct2 = 0.02,
-    .jerk_per_mps3_2s = 0.002,
-    .accel_per_mps2_2s = 0.002,
-    .trip_time_per_s = 0.0,
-    .engine_switch = 0.002,
-    .engine_start_g = 0.02,
+#define ECO_MPC_WEIGHT(name, balanced) .name = (balanced),
+#include "ecodrive/weights.def"
 };
 
 void eco_mpc_settings_default(eco_mpc_settings *s)
