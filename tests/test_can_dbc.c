@@ -150,8 +150,7 @@ static const char real_file[] =
     "VAL_ EnvVar 0 \"a\" ;\n"                                             /* 39 */
     "SIG_VALTYPE_ 2147484672 F : 1;\n"                                    /* 40 */
     "SIG_GROUP_ 100 Grp 1 : Speed Temp;\n"                                /* 41 */
-    "SG_MUL_VAL_ 2147484672 A Mode 0-0;\n"                                /* 42 */
-    "FUTURE_KEYWORD_ whatever 1 2 3\n";                                   /* 43 */
+    "SG_MUL_VAL_ 2147484672 A Mode 0-0;\n";                               /* 42 */
 
 Test(can_dbc, real_file_sections)
 {
@@ -233,6 +232,11 @@ static const struct {
     {"BO_ 1 M: 8 X\nBA_ \"GenMsgCycleTime\" BO_ 1 10\nBA_ \"X\" 1;\n", 3, "';'"},
     {"BO_ 1 M: 8 X\nBA_ \"GenMsgCycleTime\" BO_ 1 \"ten\";\n", 2, "GenMsgCycleTime"},
     {"BO_ 1 M: 8 X\nbogus statement\n", 2, "unknown statement"},
+    /* issue 11: a typo in a keyword no longer hands the signals after it to the message before */
+    {"BO_ 1 M: 8 X\n SG_ S : 0|8@1+ (1,0) [0|1] \"\" X\nB0_ 2 N: 8 X\n SG_ T : 0|8@1+ (1,0) [0|1] "
+     "\"\" X\n",
+     3, "unknown keyword 'B0_'"},
+    {"BO_ 1 M: 8 X\nFUTURE_KEYWORD_ whatever 1 2 3\n", 2, "unknown keyword 'FUTURE_KEYWORD_'"},
     {"BO_ 1 M: 8 X\n SG_ S : 0|8@1+ (1,0) [5|1] \"\" X\n", 2, "empty"},
     {"BO_ 1 M: 8 X\n SG_ S : 0|8@1+ (0,0) [0|1] \"\" X\n", 2, "factor"},
     {"BO_ 1 M: 8 X\n SG_ S m1 : 0|8@1+ (1,0) [0|1] \"\" X\n", 1, "no switch"},
@@ -309,9 +313,91 @@ Test(can_dbc, missing_file_and_empty_file)
     eco_can_db *db;
     cr_assert_eq(eco_can_db_load("nonexistent-dir/x.dbc", &db), ECO_ENOENT);
     cr_assert(strstr(eco_last_error(), "nonexistent-dir/x.dbc"));
-    cr_assert_eq(eco_can_db_parse("", 0, "empty.dbc", &db), ECO_OK);
-    cr_assert_eq(db->n_msgs, 0);
+    /* issue 11: a DBC without a message is refused, not read as an empty bus */
+    static const char *const empty[] = {"", "VERSION \"\"\n\nNS_ :\n\tCM_\n\nBS_:\nBU_: A B\n"};
+    for (size_t i = 0; i < 2; i++) {
+        db = (eco_can_db *)1;
+        cr_assert_eq(eco_can_db_parse(empty[i], strlen(empty[i]), "empty.dbc", &db), ECO_EPARSE);
+        cr_assert_null(db);
+        cr_assert(strstr(eco_last_error(), "empty.dbc:"), "%s", eco_last_error());
+        cr_assert(strstr(eco_last_error(), "no message"), "%s", eco_last_error());
+    }
+}
+
+/* Issue 11, parser strictness: a UTF-8 byte order mark is read past; UTF-16 (with its BOM,
+ * either byte order, or without one) is refused by name. */
+Test(can_dbc, encodings)
+{
+    static const char utf8[] = "\xEF\xBB\xBF"
+                               "BO_ 1 M: 8 X\n SG_ S : 0|8@1+ (1,0) [0|255] \"\" X\n";
+    static const char le[] = "\xFF\xFE"
+                             "B\0O\0_\0 \0";
+    static const char be[] = "\xFE\xFF\0B\0O\0_";
+    static const char bare[] = "B\0O\0_\0 \0";
+    eco_can_db *db;
+    cr_assert_eq(eco_can_db_parse(utf8, sizeof utf8 - 1, "bom.dbc", &db), ECO_OK, "%s",
+                 eco_last_error());
+    cr_assert_eq(db->n_msgs, 1);
+    cr_assert_str_eq(db->msgs[0].name, "M");
     eco_can_db_free(db);
+    const struct {
+        const char *text;
+        size_t len;
+    } utf16[] = {{le, sizeof le - 1}, {be, sizeof be - 1}, {bare, sizeof bare - 1}};
+    for (size_t i = 0; i < 3; i++) {
+        db = (eco_can_db *)1;
+        cr_assert_eq(eco_can_db_parse(utf16[i].text, utf16[i].len, "wide.dbc", &db), ECO_EPARSE,
+                     "case %zu", i);
+        cr_assert_null(db);
+        cr_assert(strstr(eco_last_error(), "wide.dbc:1: ") == eco_last_error(), "%s",
+                  eco_last_error());
+        cr_assert(strstr(eco_last_error(), "UTF-16"), "%s", eco_last_error());
+    }
+}
+
+/* Issue 11, parser strictness: signals sharing a bit are refused, by the bit, unless they
+ * are multiplexed apart. The bits are worked out by hand from the DBC's numbering: Intel
+ * 0|8 covers byte 0; Intel 4|8 covers byte 0 bits 4..7 and byte 1 bits 0..3; Motorola 7|8
+ * (MSB at byte 0 bit 7) covers byte 0; Motorola 15|4 covers byte 1 bits 7..4; Motorola
+ * 3|8 covers byte 0 bits 3..0 and byte 1 bits 7..4. */
+Test(can_dbc, overlapping_signals)
+{
+    static const struct {
+        const char *text;
+        const char *where; /* NULL: it loads */
+    } cases[] = {
+        {"BO_ 1 M: 8 X\n SG_ A : 0|8@1+ (1,0) [0|1] \"\" X\n SG_ B : 4|8@1+ (1,0) [0|1] \"\" X\n",
+         ":3: message M: signals A and B overlap (byte 0, bit 4)"},
+        {"BO_ 1 M: 8 X\n SG_ A : 0|8@1+ (1,0) [0|1] \"\" X\n SG_ B : 8|8@1+ (1,0) [0|1] \"\" X\n",
+         NULL},
+        {"BO_ 1 M: 8 X\n SG_ A : 15|4@0+ (1,0) [0|1] \"\" X\n SG_ B : 3|8@0+ (1,0) [0|1] \"\" X\n",
+         ":3: message M: signals A and B overlap (byte 1, bit 4)"},
+        {"BO_ 1 M: 8 X\n SG_ A : 7|8@0+ (1,0) [0|1] \"\" X\n SG_ B : 11|4@0+ (1,0) [0|1] \"\" X\n",
+         NULL},
+        /* multiplexed apart: both depend on the switch, for other values */
+        {"BO_ 1 M: 8 X\n SG_ S M : 0|8@1+ (1,0) [0|1] \"\" X\n"
+         " SG_ A m0 : 8|8@1+ (1,0) [0|1] \"\" X\n SG_ B m1 : 8|16@1+ (1,0) [0|1] \"\" X\n",
+         NULL},
+        /* the same value of the switch, or the switch itself: not apart */
+        {"BO_ 1 M: 8 X\n SG_ S M : 0|8@1+ (1,0) [0|1] \"\" X\n"
+         " SG_ A m1 : 8|8@1+ (1,0) [0|1] \"\" X\n SG_ B m1 : 12|8@1+ (1,0) [0|1] \"\" X\n",
+         ":4: message M: signals A and B overlap (byte 1, bit 4)"},
+        {"BO_ 1 M: 8 X\n SG_ S M : 0|8@1+ (1,0) [0|1] \"\" X\n"
+         " SG_ A m1 : 6|8@1+ (1,0) [0|1] \"\" X\n",
+         ":3: message M: signals S and A overlap (byte 0, bit 6)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        eco_can_db *db = NULL;
+        int rc = eco_can_db_parse(cases[i].text, strlen(cases[i].text), "o.dbc", &db);
+        if (!cases[i].where) {
+            cr_assert_eq(rc, ECO_OK, "case %zu: %s", i, eco_last_error());
+            eco_can_db_free(db);
+            continue;
+        }
+        cr_assert_eq(rc, ECO_EPARSE, "case %zu loaded", i);
+        cr_assert(strstr(eco_last_error(), cases[i].where), "case %zu: want '%s' in '%s'", i,
+                  cases[i].where, eco_last_error());
+    }
 }
 
 /* Issue 14 (found by fuzzing): "BO_ 1e19 M: 8" converted 1e19 to an integer before checking

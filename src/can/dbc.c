@@ -73,6 +73,9 @@ static const char *const semicolon_kws[] = {
     "EV_DATA_",    "SIGTYPE_VALTYPE_",
 };
 
+/* Statements skipped to the end of their line. */
+static const char *const line_kws[] = {"VERSION", "BS_", "BU_"};
+
 static int statement(eco_dbc_parser *P)
 {
     int line = P->t.line;
@@ -97,8 +100,15 @@ static int statement(eco_dbc_parser *P)
         while (P->t.kind != ECO_DBC_TOK_EOF && !P->t.col0);
         return ECO_OK;
     }
-    /* VERSION, BS_, BU_ and unknown upper-case keywords: skip their line */
-    do {
+    for (i = 0; i < sizeof line_kws / sizeof line_kws[0]; i++)
+        if (eco_dbc_is_kw(P, line_kws[i]))
+            break;
+    if (i == sizeof line_kws / sizeof line_kws[0]) /* a typo such as B0_ for BO_ */
+        return ECO_DBC_FAIL(P, line,
+                            "unknown keyword '%.*s' (a DBC line starts with BO_, SG_, "
+                            "CM_, BA_, VAL_ or another DBC keyword)",
+                            (int)P->t.len, P->t.p);
+    do { /* VERSION, BS_ and BU_ are read to the end of their line and ignored */
         if (P->t.kind == ECO_DBC_TOK_BADSTR)
             return ECO_DBC_FAIL(P, P->t.line, "unterminated string");
         eco_dbc_lex(P);
@@ -118,6 +128,28 @@ static int run(eco_dbc_parser *P)
     return ECO_OK;
 }
 
+/* A UTF-8 byte order mark is skipped; UTF-16 (a BOM, or a NUL among the first bytes, as
+ * ASCII text in UTF-16 has) is refused: the DBC format is 8-bit text. */
+static int check_encoding(const char *name, const char **text, size_t *len)
+{
+    const unsigned char *u = (const unsigned char *)*text;
+    if (*len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+        *text += 3;
+        *len -= 3;
+        return ECO_OK;
+    }
+    int utf16 = *len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF));
+    for (size_t i = 0; i < *len && i < 4; i++)
+        utf16 |= u[i] == 0;
+    if (utf16) {
+        eco_set_error("%s:1: the file is UTF-16 text; a DBC must be UTF-8 or an 8-bit code "
+                      "page (save it as UTF-8)",
+                      name);
+        return ECO_EPARSE;
+    }
+    return ECO_OK;
+}
+
 #define ALIGN8(n) (((n) + 7u) & ~(size_t)7u)
 
 int eco_can_db_parse(const char *text, size_t len, const char *name, eco_can_db **out)
@@ -129,9 +161,14 @@ int eco_can_db_parse(const char *text, size_t len, const char *name, eco_can_db 
 
     *out = NULL;
     P.name = name ? name : "<dbc>";
+    ECO_DBC_TRY(check_encoding(P.name, &text, &len));
     P.src = text;
     P.end = text + len;
     ECO_DBC_TRY(run(&P)); /* pass 1: syntax and counts */
+    if (P.n_msgs == 0) {
+        eco_set_error("%s:%d: no message (BO_) in the DBC", P.name, P.line);
+        return ECO_EPARSE;
+    }
 
     off_msgs = ALIGN8(sizeof(eco_can_db));
     off_sigs = off_msgs + ALIGN8((size_t)P.n_msgs * sizeof(eco_can_message));
