@@ -438,3 +438,88 @@ Test(can_dbc, numbers_far_out_of_range_are_refused)
                   eco_last_error(), cases[i].word);
     }
 }
+
+/* Issue 11, extended multiplexing (SG_MUL_VAL_), decoded by hand. S0 (M, byte 0 bits 0..3)
+ * is the top switch; S1 (m0M, bits 4..7) is present when S0 = 0 and is a switch itself;
+ * A and B (byte 1) depend on S1 for 1 and for 2..3; C (byte 1) on S0 for 1. A and C share
+ * their bits but are apart: A needs S0 = 0 (through S1), C needs S0 = 1. */
+static const char ext_mux[] = "BO_ 100 Ext: 8 X\n"
+                              " SG_ S0 M : 0|4@1+ (1,0) [0|15] \"\" X\n"
+                              " SG_ S1 m0M : 4|4@1+ (1,0) [0|15] \"\" X\n"
+                              " SG_ A m1 : 8|8@1+ (1,0) [0|255] \"\" X\n"
+                              " SG_ B m2 : 8|8@1+ (1,0) [0|255] \"\" X\n"
+                              " SG_ C m1 : 8|8@1+ (1,0) [0|255] \"\" X\n"
+                              "SG_MUL_VAL_ 100 S1 S0 0-0;\n"
+                              "SG_MUL_VAL_ 100 A S1 1-1;\n"
+                              "SG_MUL_VAL_ 100 B S1 2 - 3;\n";
+
+Test(can_dbc, extended_multiplexing_decoded_by_its_chain)
+{
+    static const struct {
+        uint8_t b0, b1;
+        int s1, a, b, c; /* the value, or -1: absent */
+    } frames[] = {
+        {0x10, 42, 1, 42, -1, -1}, /* S0 0, S1 1: A */
+        {0x30, 7, 3, -1, 7, -1},   /* S0 0, S1 3: B (range 2..3) */
+        {0x20, 9, 2, -1, 9, -1},   /* S0 0, S1 2: B */
+        {0x11, 5, -1, -1, -1, 5},  /* S0 1: S1 absent, so A is too, though its bits read 1: C */
+        {0x40, 8, 4, -1, -1, -1},  /* S0 0, S1 4: neither A nor B */
+    };
+    eco_can_db *db;
+    int mi;
+    cr_assert_eq(eco_can_db_parse(ext_mux, strlen(ext_mux), "ext.dbc", &db), ECO_OK, "%s",
+                 eco_last_error());
+    cr_assert_eq(eco_can_db_message_find(db, "Ext", &mi), ECO_OK);
+    cr_assert(db->msgs[mi].mux_extended);
+    for (size_t i = 0; i < sizeof frames / sizeof frames[0]; i++) {
+        eco_can_frame f = {.id = 100, .dlc = 8, .data = {frames[i].b0, frames[i].b1}};
+        double v[5];
+        uint8_t st[5];
+        cr_assert_eq(eco_can_message_decode(db, mi, &f, v, st), ECO_OK);
+        const int want[5] = {frames[i].b0 & 15, frames[i].s1, frames[i].a, frames[i].b,
+                             frames[i].c};
+        for (int k = 0; k < 5; k++) {
+            if (want[k] < 0) {
+                cr_assert_eq(st[k], ECO_CAN_SIG_ABSENT, "frame %zu signal %d present", i, k);
+                continue;
+            }
+            cr_assert_eq(st[k], ECO_CAN_SIG_OK, "frame %zu signal %d absent", i, k);
+            cr_assert_float_eq(v[k], want[k], 1e-12, "frame %zu signal %d", i, k);
+        }
+    }
+    eco_can_db_free(db);
+}
+
+Test(can_dbc, extended_multiplexing_errors)
+{
+    static const char head[] = "BO_ 100 Ext: 8 X\n"
+                               " SG_ S0 M : 0|4@1+ (1,0) [0|15] \"\" X\n"
+                               " SG_ S1 m0M : 4|4@1+ (1,0) [0|15] \"\" X\n"
+                               " SG_ A m1 : 8|8@1+ (1,0) [0|255] \"\" X\n"
+                               " SG_ P : 16|8@1+ (1,0) [0|255] \"\" X\n";
+    static const struct {
+        const char *tail;
+        const char *word;
+    } cases[] = {
+        {"SG_MUL_VAL_ 100 A P 1-1;\n", "ext.dbc:4: signal A of Ext depends on P, which is not"},
+        {"SG_MUL_VAL_ 100 P S0 1-1;\n", "ext.dbc:5: SG_MUL_VAL_ on signal P of Ext, which is not"},
+        {"SG_MUL_VAL_ 101 A S1 1-1;\n", "ext.dbc:6: SG_MUL_VAL_ for message id 101"},
+        {"SG_MUL_VAL_ 100 A Q 1-1;\n", "ext.dbc:6: SG_MUL_VAL_: message Ext has no signal Q"},
+        {"SG_MUL_VAL_ 100 A S1 5-3;\n", "ext.dbc:6: multiplexer range 5-3 is empty"},
+        {"SG_MUL_VAL_ 100 A S1 1-1;\nSG_MUL_VAL_ 100 A S1 2-2;\n",
+         "ext.dbc:7: SG_MUL_VAL_ for signal A twice"},
+        {" SG_ X m0M : 24|4@1+ (1,0) [0|15] \"\" X\n SG_ Y m0M : 28|4@1+ (1,0) [0|15] \"\" X\n"
+         "SG_MUL_VAL_ 100 X Y 1-1;\nSG_MUL_VAL_ 100 Y X 1-1;\n",
+         "ext.dbc:1: message Ext: its multiplexer switches depend on each other in a loop"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[1024];
+        eco_can_db *db = (eco_can_db *)1;
+        snprintf(text, sizeof text, "%s%s", head, cases[i].tail);
+        cr_assert_eq(eco_can_db_parse(text, strlen(text), "ext.dbc", &db), ECO_EPARSE, "case %zu",
+                     i);
+        cr_assert_null(db);
+        cr_assert(strstr(eco_last_error(), cases[i].word), "case %zu: want '%s' in '%s'", i,
+                  cases[i].word, eco_last_error());
+    }
+}

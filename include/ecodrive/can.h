@@ -51,7 +51,9 @@ typedef enum {
 typedef enum {
     ECO_CAN_MUX_NONE = 0,
     ECO_CAN_MUX_SWITCH = 1,    /* "M": the multiplexer switch of its message */
-    ECO_CAN_MUX_DEPENDENT = 2, /* "mN": present when the switch reads mux_value */
+    ECO_CAN_MUX_DEPENDENT = 2, /* "mN" (or "mNM", itself a switch too: extended
+                                  multiplexing): present when its switch is present and
+                                  reads mux_value, or a value in its SG_MUL_VAL_ ranges */
 } eco_can_mux_role;
 
 /* A signal as declared by SG_, plus what eco_can_signal_init() precomputes for the codec.
@@ -70,7 +72,13 @@ typedef struct {
     uint8_t value_type;    /* eco_can_value_type */
     uint8_t mux_role;      /* eco_can_mux_role */
     uint8_t has_range;     /* 0 when the DBC range is [0|0], which means "none" */
+    uint8_t mux_is_switch; /* "mNM": a dependent signal that is also a switch */
     uint32_t mux_value;    /* for ECO_CAN_MUX_DEPENDENT */
+    int mux_switch;        /* the signal (index in signals) whose value it depends on: the
+                              message's "M" switch, or the one SG_MUL_VAL_ names; -1 for a
+                              signal that is not dependent (set by eco_can_db_finalize) */
+    int first_mux_range;   /* SG_MUL_VAL_ ranges: eco_can_db.mux_ranges[first_mux_range ..]; */
+    int n_mux_ranges;      /* 0: the one value mux_value */
     double factor, offset; /* physical = raw * factor + offset */
     double min, max;       /* physical range from [min|max] */
     int first_value;       /* VAL_ descriptions: eco_can_db.values[first_value ..] */
@@ -80,6 +88,11 @@ typedef struct {
     uint8_t min_bytes; /* payload bytes the signal reaches into */
     uint64_t mask;     /* (1 << length_bits) - 1 */
 } eco_can_signal;
+
+/* One range of an SG_MUL_VAL_: the switch's raw values lo..hi, both included. */
+typedef struct {
+    uint64_t lo, hi;
+} eco_can_mux_range;
 
 /* One VAL_ entry: raw value (sign-extended for signed signals) and its description. */
 typedef struct {
@@ -98,6 +111,7 @@ typedef struct {
     int n_signals;
     int cycle_time_ms; /* GenMsgCycleTime, else the BA_DEF_DEF_ default; 0 = not cyclic */
     int mux_signal;    /* index of the "M" switch signal, or -1 */
+    int mux_extended;  /* 1 if a signal depends on a switch other than "M", or on ranges */
     /* E2E (see the E2E section): counter and CRC signal indices, or -1 when undeclared */
     int e2e_counter;
     int e2e_crc;
@@ -112,10 +126,12 @@ typedef struct {
     eco_can_message *msgs;
     eco_can_signal *signals;
     eco_can_value_desc *values;
-    int *msg_by_id;            /* message indices sorted by id, for the run-time lookup */
-    int default_cycle_time_ms; /* BA_DEF_DEF_ "GenMsgCycleTime", 0 when absent */
-    const char *comment;       /* file-level CM_ "..." text */
-    size_t memsize;            /* bytes of the single allocation */
+    int n_mux_ranges;
+    eco_can_mux_range *mux_ranges; /* SG_MUL_VAL_ ranges, by signal (first_mux_range) */
+    int *msg_by_id;                /* message indices sorted by id, for the run-time lookup */
+    int default_cycle_time_ms;     /* BA_DEF_DEF_ "GenMsgCycleTime", 0 when absent */
+    const char *comment;           /* file-level CM_ "..." text */
+    size_t memsize;                /* bytes of the single allocation */
 } eco_can_db;
 
 /* Load and parse a DBC file. Reads BO_, SG_ (both byte orders, signedness, factor/offset,

@@ -3,6 +3,8 @@
  * mask precomputed once by eco_can_signal_init(). */
 #include "ecodrive/can.h"
 
+#include "mux.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -210,7 +212,8 @@ int eco_can_message_decode(const eco_can_db *db, int msg, const eco_can_frame *f
     for (i = 0; i < m->n_signals; i++) {
         const eco_can_signal *s = &sig[i];
         uint64_t raw = ((s->byte_order == ECO_CAN_INTEL ? le : be) >> s->shift) & s->mask;
-        if (s->mux_role == ECO_CAN_MUX_DEPENDENT && mux != s->mux_value) {
+        if (s->mux_role == ECO_CAN_MUX_DEPENDENT &&
+            (m->mux_extended ? !eco_can_mux_present(db, s, le, be) : mux != s->mux_value)) {
             states[i] = ECO_CAN_SIG_ABSENT;
             continue;
         }

@@ -3,6 +3,8 @@
  * and loading from a file. */
 #include "ecodrive/can.h"
 
+#include "mux.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -131,74 +133,6 @@ static int resolve_e2e(eco_can_db *db, const char *name, eco_can_message *m)
     return ECO_OK;
 }
 
-/* Multiplexing: at most one switch, and dependent signals only with one. */
-static int resolve_mux(eco_can_db *db, const char *name, eco_can_message *m)
-{
-    int j, n_dep = 0;
-    m->mux_signal = -1;
-    for (j = m->first_signal; j < m->first_signal + m->n_signals; j++) {
-        const eco_can_signal *s = &db->signals[j];
-        if (s->mux_role == ECO_CAN_MUX_SWITCH) {
-            if (m->mux_signal >= 0) {
-                eco_set_error("%s:%d: message %s has two multiplexer switches", name, s->line,
-                              m->name);
-                return ECO_EPARSE;
-            }
-            m->mux_signal = j;
-        }
-        n_dep += s->mux_role == ECO_CAN_MUX_DEPENDENT;
-    }
-    if (n_dep && m->mux_signal < 0) {
-        eco_set_error("%s:%d: message %s has multiplexed signals but no switch (M)", name, m->line,
-                      m->name);
-        return ECO_EPARSE;
-    }
-    return ECO_OK;
-}
-
-/* The payload bits a signal covers, as byte * 8 + bit (bit 0 the byte's least significant):
- * Intel runs up from its start bit; Motorola runs down from its start bit (the MSB) within a
- * byte and on into the next byte's bit 7 (the DBC's sawtooth numbering). */
-static void signal_bits(const eco_can_signal *s, uint64_t bits[8])
-{
-    unsigned pos = s->start_bit;
-    memset(bits, 0, 8 * sizeof bits[0]);
-    for (unsigned k = 0; k < s->length_bits && pos < 512; k++) {
-        bits[pos / 64] |= (uint64_t)1 << (pos % 64);
-        if (s->byte_order == ECO_CAN_INTEL)
-            pos++;
-        else
-            pos = pos % 8 == 0 ? pos + 15 : pos - 1;
-    }
-}
-
-/* Two signals of a message sharing a bit: an error, unless they are multiplexed apart (each
- * present for another value of the switch). */
-static int check_overlap(const eco_can_db *db, const char *name, const eco_can_message *m)
-{
-    uint64_t a[8], b[8];
-    for (int i = m->first_signal; i < m->first_signal + m->n_signals; i++) {
-        const eco_can_signal *s = &db->signals[i];
-        signal_bits(s, a);
-        for (int j = m->first_signal; j < i; j++) {
-            const eco_can_signal *t = &db->signals[j];
-            if (s->mux_role == ECO_CAN_MUX_DEPENDENT && t->mux_role == ECO_CAN_MUX_DEPENDENT &&
-                s->mux_value != t->mux_value)
-                continue;
-            signal_bits(t, b);
-            for (int w = 0; w < 8; w++)
-                if (a[w] & b[w]) {
-                    int bit = w * 64 + __builtin_ctzll(a[w] & b[w]);
-                    eco_set_error("%s:%d: message %s: signals %s and %s overlap (byte %d, bit %d) "
-                                  "and are not multiplexed apart",
-                                  name, s->line, m->name, t->name, s->name, bit / 8, bit % 8);
-                    return ECO_EPARSE;
-                }
-        }
-    }
-    return ECO_OK;
-}
-
 int eco_can_db_finalize(eco_can_db *db, const char *name)
 {
     int i, j, rc;
@@ -209,7 +143,7 @@ int eco_can_db_finalize(eco_can_db *db, const char *name)
         eco_can_message *m = &db->msgs[i];
         if (m->cycle_time_ms < 0)
             m->cycle_time_ms = db->default_cycle_time_ms;
-        if ((rc = resolve_mux(db, name, m)) != ECO_OK || (rc = check_overlap(db, name, m)) ||
+        if ((rc = eco_can_mux_resolve(db, name, m)) != ECO_OK ||
             (rc = resolve_e2e(db, name, m)) != ECO_OK)
             return rc;
         /* insertion sort by id: init time, and DBCs hold hundreds of messages at most */

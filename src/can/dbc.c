@@ -62,15 +62,17 @@ static const struct {
     {"BA_", eco_dbc_parse_ba},
     {"VAL_", eco_dbc_parse_val},
     {"SIG_VALTYPE_", eco_dbc_parse_valtype},
+    {"SG_MUL_VAL_", eco_dbc_parse_mul_val},
 };
 
 /* Statements skipped whole, up to their ';'. */
 static const char *const semicolon_kws[] = {
-    "VAL_TABLE_",  "BO_TX_BU_",        "SIG_GROUP_",      "EV_",        "ENVVAR_DATA_",
-    "SGTYPE_",     "SGTYPE_VAL_",      "BA_DEF_SGTYPE_",  "BA_SGTYPE_", "SIG_TYPE_REF_",
-    "BA_DEF_REL_", "BA_REL_",          "BA_DEF_DEF_REL_", "BU_SG_REL_", "BU_EV_REL_",
-    "BU_BO_REL_",  "SG_MUL_VAL_",      "CAT_DEF_",        "CAT_",       "FILTER",
-    "EV_DATA_",    "SIGTYPE_VALTYPE_",
+    "VAL_TABLE_",       "BO_TX_BU_",     "SIG_GROUP_",  "EV_",
+    "ENVVAR_DATA_",     "SGTYPE_",       "SGTYPE_VAL_", "BA_DEF_SGTYPE_",
+    "BA_SGTYPE_",       "SIG_TYPE_REF_", "BA_DEF_REL_", "BA_REL_",
+    "BA_DEF_DEF_REL_",  "BU_SG_REL_",    "BU_EV_REL_",  "BU_BO_REL_",
+    "CAT_DEF_",         "CAT_",          "FILTER",      "EV_DATA_",
+    "SIGTYPE_VALTYPE_",
 };
 
 /* Statements skipped to the end of their line. */
@@ -121,7 +123,7 @@ static int run(eco_dbc_parser *P)
     P->cur = P->src;
     P->line = 1;
     P->cur_msg = -1;
-    P->n_msgs = P->n_signals = P->n_values = 0;
+    P->n_msgs = P->n_signals = P->n_values = P->n_mux_ranges = 0;
     eco_dbc_lex(P);
     while (P->t.kind != ECO_DBC_TOK_EOF)
         ECO_DBC_TRY(statement(P));
@@ -155,7 +157,7 @@ static int check_encoding(const char *name, const char **text, size_t *len)
 int eco_can_db_parse(const char *text, size_t len, const char *name, eco_can_db **out)
 {
     eco_dbc_parser P = {0};
-    size_t off_msgs, off_sigs, off_vals, off_byid, off_pool, total;
+    size_t off_msgs, off_sigs, off_vals, off_mux, off_byid, off_pool, total;
     char *mem;
     int rc;
 
@@ -173,7 +175,8 @@ int eco_can_db_parse(const char *text, size_t len, const char *name, eco_can_db 
     off_msgs = ALIGN8(sizeof(eco_can_db));
     off_sigs = off_msgs + ALIGN8((size_t)P.n_msgs * sizeof(eco_can_message));
     off_vals = off_sigs + ALIGN8((size_t)P.n_signals * sizeof(eco_can_signal));
-    off_byid = off_vals + ALIGN8((size_t)P.n_values * sizeof(eco_can_value_desc));
+    off_mux = off_vals + ALIGN8((size_t)P.n_values * sizeof(eco_can_value_desc));
+    off_byid = off_mux + ALIGN8((size_t)P.n_mux_ranges * sizeof(eco_can_mux_range));
     off_pool = off_byid + ALIGN8((size_t)P.n_msgs * sizeof(int));
     total = off_pool + 2 * len + 16; /* strings: each from the text, + NULs and commas */
     mem = eco_calloc(1, total);
@@ -185,6 +188,7 @@ int eco_can_db_parse(const char *text, size_t len, const char *name, eco_can_db 
     P.db->msgs = (eco_can_message *)(mem + off_msgs);
     P.db->signals = (eco_can_signal *)(mem + off_sigs);
     P.db->values = (eco_can_value_desc *)(mem + off_vals);
+    P.db->mux_ranges = (eco_can_mux_range *)(mem + off_mux);
     P.db->msg_by_id = (int *)(mem + off_byid);
     P.db->memsize = total;
     P.pool = mem + off_pool;
@@ -194,6 +198,7 @@ int eco_can_db_parse(const char *text, size_t len, const char *name, eco_can_db 
         P.db->n_msgs = P.n_msgs;
         P.db->n_signals = P.n_signals;
         P.db->n_values = P.n_values;
+        P.db->n_mux_ranges = P.n_mux_ranges;
         rc = eco_can_db_finalize(P.db, P.name);
     }
     if (rc != ECO_OK) {

@@ -38,7 +38,7 @@ typedef struct {
     size_t pool_used;
     int cur_msg; /* -1: no BO_ yet; -2: skipped pseudo message */
     unsigned cur_dlc;
-    int n_msgs, n_signals, n_values;
+    int n_msgs, n_signals, n_values, n_mux_ranges;
 } eco_dbc_parser;
 
 // clang-format off
@@ -92,5 +92,7 @@ int eco_dbc_parse_ba_def_def(eco_dbc_parser *P);
 int eco_dbc_parse_ba(eco_dbc_parser *P);
 int eco_dbc_parse_val(eco_dbc_parser *P);
 int eco_dbc_parse_valtype(eco_dbc_parser *P);
+/* SG_MUL_VAL_ (mux.c). */
+int eco_dbc_parse_mul_val(eco_dbc_parser *P);
 
 #endif

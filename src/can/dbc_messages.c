@@ -70,8 +70,9 @@ static int parse_mux(eco_dbc_parser *P, eco_can_signal *s)
                             (int)t.len, t.p);
     for (; i < t.len && isdigit((unsigned char)t.p[i]) && v < 100000000; i++)
         v = v * 10 + (uint32_t)(t.p[i] - '0');
-    if (i < t.len && !(i + 1 == t.len && t.p[i] == 'M')) /* mNM: extended mux, read as mN */
+    if (i < t.len && !(i + 1 == t.len && t.p[i] == 'M'))
         return ECO_DBC_FAIL(P, t.line, "bad multiplexer indicator '%.*s'", (int)t.len, t.p);
+    s->mux_is_switch = i < t.len; /* mNM: extended multiplexing, a switch itself */
     s->mux_role = ECO_CAN_MUX_DEPENDENT;
     s->mux_value = v;
     return ECO_OK;
@@ -164,7 +165,7 @@ static int add_signal(eco_dbc_parser *P, eco_can_signal *s, const eco_dbc_tok *n
 int eco_dbc_parse_sg(eco_dbc_parser *P)
 {
     int line = P->t.line;
-    eco_can_signal s = {0};
+    eco_can_signal s = {.mux_switch = -1};
     eco_dbc_tok name, unit;
 
     eco_dbc_lex(P);
