@@ -17,6 +17,7 @@ PACKAGES=(
     libnlopt-dev      # ecosim tune: COBYLA, a derivative-free optimiser with constraints
     parallel          # tests/scale: GNU parallel runs campaign shards
     slurm-wlm munge   # tests/scale: a one-node Slurm cluster runs a shard job array
+    systemd logrotate # tests/deploy: systemd-analyze verify/security and logrotate check the units
 )
 if [ "$(id -u)" -ne 0 ]; then
     exec sudo "$0" "$@"
