@@ -60,8 +60,8 @@ Test(config_find, default_vehicle_and_weights_presets)
     cr_expect(ends_with(veh, "/models/vehicles/toyota_prius_2022.json") && access(veh, R_OK) == 0,
               "%s", veh);
     cr_expect(ends_with(maps, "/models/maps"), "%s", maps);
-    cr_assert_eq(eco_cfg_vehicle_find("my.json", veh, sizeof veh, maps, sizeof maps), ECO_OK);
-    cr_expect_str_eq(veh, "my.json");
+    cr_assert_eq(eco_cfg_vehicle_find("dir/my.json", veh, sizeof veh, maps, sizeof maps), ECO_OK);
+    cr_expect_str_eq(veh, "dir/my.json", "a path is used as given: the loader names it");
     cr_assert_eq(eco_cfg_weights_find("eco", w, sizeof w), ECO_OK);
     cr_expect(ends_with(w, "/models/weights/eco.json"), "%s", w);
     cr_expect_eq(eco_cfg_weights_find("nosuch", w, sizeof w), ECO_ENOENT);
@@ -90,5 +90,70 @@ Test(config_find, both_programs_find_the_motorola_mapping)
         cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "%s: status %d", cmds[i], st);
         cr_expect(strstr(out, "no_such_can does not exist"), "%s: %s", cmds[i], out);
         cr_expect(!strstr(out, "not in the DBC"), "%s: %s", cmds[i], out);
+    }
+}
+
+/* Issue 11: shipped data by name, for both programs (they share these finders): the file
+ * name with or without its extension, or a part only one shipped file has. A readable file
+ * of that name in the working directory comes first. */
+Test(config_find, shipped_files_by_name)
+{
+    char veh[4096], maps[4096], dbc[4096];
+    static const char *const golf[] = {"golf", "vw_golf_1p5tsi_2020", "vw_golf_1p5tsi_2020.json"};
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(eco_cfg_vehicle_find(golf[i], veh, sizeof veh, maps, sizeof maps), ECO_OK,
+                     "%s: %s", golf[i], eco_last_error());
+        cr_expect(ends_with(veh, "/models/vehicles/vw_golf_1p5tsi_2020.json") &&
+                      access(veh, R_OK) == 0,
+                  "%s: %s", golf[i], veh);
+    }
+    cr_expect_eq(eco_cfg_vehicle_find("toyota", veh, sizeof veh, maps, sizeof maps), ECO_EINVAL);
+    cr_expect(strstr(eco_last_error(), "toyota: no such file, and more than one shipped vehicle") &&
+                  strstr(eco_last_error(), "toyota_prius_2022") &&
+                  strstr(eco_last_error(), "toyota_corolla_1p8_cvt"),
+              "%s", eco_last_error());
+    cr_expect_eq(eco_cfg_vehicle_find("nosuch", veh, sizeof veh, maps, sizeof maps), ECO_ENOENT);
+    cr_expect(strstr(eco_last_error(), "nosuch: no such file, and no shipped vehicle") &&
+                  strstr(eco_last_error(), "renault_zoe_ze50"),
+              "%s", eco_last_error());
+    cr_assert_eq(eco_cfg_dbc_find("example_motorola.dbc", dbc, sizeof dbc), ECO_OK, "%s",
+                 eco_last_error());
+    cr_expect(ends_with(dbc, "/models/example_motorola.dbc"), "%s", dbc);
+    cr_assert_eq(eco_cfg_dbc_find("example_motorola", dbc, sizeof dbc), ECO_OK);
+    cr_expect(ends_with(dbc, "/models/example_motorola.dbc"), "%s", dbc);
+    /* a file here of that name wins */
+    char dir[] = "/tmp/eco_find_XXXXXX", cwd[4096];
+    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    cr_assert_eq(chdir(dir), 0);
+    FILE *f = fopen("golf", "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    cr_assert_eq(eco_cfg_vehicle_find("golf", veh, sizeof veh, maps, sizeof maps), ECO_OK);
+    cr_expect_str_eq(veh, "golf");
+    unlink("golf");
+    cr_assert_eq(chdir(cwd), 0);
+    rmdir(dir);
+}
+
+/* Both programs take the names on their command lines: each gets past the vehicle and the
+ * DBC to the interface, which this host lacks. */
+Test(config_find, both_programs_take_shipped_names)
+{
+    static const char *cmds[] = {
+        ECO_BIN_DIR "/ecosim bus --iface no_such_can --cycle udds --vehicle golf --dbc "
+                    "example_motorola.dbc 2>&1",
+        ECO_BIN_DIR "/ecodrived --iface no_such_can --vehicle golf --dbc example_motorola.dbc 2>&1",
+    };
+    for (int i = 0; i < 2; i++) {
+        char out[4096] = "";
+        FILE *p = popen(cmds[i], "r");
+        cr_assert_not_null(p);
+        size_t got = fread(out, 1, sizeof out - 1, p);
+        out[got] = '\0';
+        int st = pclose(p);
+        cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "%s: status %d", cmds[i], st);
+        cr_expect(strstr(out, "no_such_can"), "%s: %s", cmds[i], out);
+        cr_expect(!strstr(out, "golf") && !strstr(out, "motorola"), "%s: %s", cmds[i], out);
     }
 }

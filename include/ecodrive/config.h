@@ -150,7 +150,14 @@ int eco_cfg_mapping_parse(const char *json, const char *name, const eco_can_db *
  * missing (the data directory itself: ECO_ENOENT; a path longer than n: ECO_EINVAL).
  * ------------------------------------------------------------------------------------- */
 
-/* The CAN database: dbc_path as given, or NULL for the shipped models/ecodrive.dbc. */
+/* A name given without a '/' that is not a readable file is looked up among the shipped
+ * files, by name (with or without the extension) or else by a part of the name that only
+ * one shipped file has: "--dbc example_motorola", "--vehicle golf". None: ECO_ENOENT, more
+ * than one: ECO_EINVAL, each "NAME: no such file, and no (more than one) shipped vehicle of
+ * that name (shipped, in DIR: ...)". */
+
+/* The CAN database: dbc_path as given or by name, or NULL for the shipped
+ * models/ecodrive.dbc. */
 int eco_cfg_dbc_find(const char *dbc_path, char *out, size_t n);
 
 /* The shipped mapping of a DBC: models/mappings/<file name of dbc_path less ".dbc">.json.
@@ -158,7 +165,8 @@ int eco_cfg_dbc_find(const char *dbc_path, char *out, size_t n);
  * file cannot be read. */
 int eco_cfg_mapping_find(const char *dbc_path, char *out, size_t n);
 
-/* A vehicle JSON into veh: vehicle_path as given, or NULL for the shipped default (the
+/* A vehicle JSON into veh: vehicle_path as given or by name (models/vehicles), or NULL for
+ * the shipped default (the
  * Toyota Prius, models/vehicles/toyota_prius_2022.json); and the engine maps directory
  * eco_cfg_vehicle_load wants into maps (the shipped models/maps). */
 int eco_cfg_vehicle_find(const char *vehicle_path, char *veh, size_t vn, char *maps, size_t mn);
