@@ -299,8 +299,11 @@ static int run(const args *a, eco_rt *rt, eco_can_sock *sock, reload_ctx *rctx)
             fprintf(stderr, "ecodrived: --out %s\n", eco_last_error());
             return 2;
         }
-        eco_rt_replay_opts ro = {a->realtime, a->iface, NULL, 0, NULL, &stop_flag};
+        eco_rt_replay_summary summary = {0};
+        eco_rt_replay_opts ro = {a->realtime, a->iface, NULL, 0, NULL, &stop_flag, &summary};
         int st = eco_rt_replay(rt, a->replay, out, &ro);
+        if (st == ECO_OK && !a->quiet)
+            eco_rt_replay_summary_print(rt, &summary, a->replay, stderr);
         if (st != ECO_OK) {
             if (out != stdout)
                 eco_out_discard(out, tmp);

@@ -194,7 +194,9 @@ Test(outfile, ecodrived_replay_leaves_nothing_on_a_bad_log, .init = make_dir, .f
     /* a log that replays: the output appears, whole, and no temporary is left */
     fp = fopen(in_dir("good.log"), "w");
     cr_assert_not_null(fp);
-    fputs("# nothing but a comment\n", fp);
+    fputs("# a comment, then two frames 0.2 s apart (a log without a frame is refused)\n"
+          "(0.000000) vcan0 100#E803000000000A5C\n(0.200000) vcan0 100#E803000000000A5C\n",
+          fp);
     fclose(fp);
     rc = run(ECODRIVED " --replay good.log --out out.log --controller baseline", out, sizeof out,
              NULL);

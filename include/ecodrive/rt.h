@@ -166,20 +166,38 @@ int eco_rt_lock_memory(void);
  * Replay
  * ------------------------------------------------------------------------------------- */
 
+/* What a replay saw (issue 11's summary): filled step by step by eco_rt_replay. */
+#define ECO_RT_N_FAULTS 7 /* the ECO_RT_FAULT_* bits */
+typedef struct {
+    uint64_t lines;                              /* log lines read */
+    uint64_t steps, valid;                       /* control periods, valid setpoints */
+    uint64_t invalid_by_fault[ECO_RT_N_FAULTS];  /* invalid periods with each fault bit */
+    uint64_t invalid_by_field[ECO_CAN_IN_COUNT]; /* invalid periods by their first bad input
+                                                    (stale, out of range or garbage) */
+} eco_rt_replay_summary;
+
+/* The summary, as lines on f: frames read, decoded, unknown and rejected by cause (the
+ * core's receive counters, and the lines of its own output ids, skipped), valid setpoints
+ * in % and the reasons of the invalid ones: each fault, and the first bad input. */
+void eco_rt_replay_summary_print(const eco_rt *rt, const eco_rt_replay_summary *s,
+                                 const char *log_path, FILE *f);
+
 typedef struct {
     int realtime;          /* pace frames and steps at the log's pace (clock_nanosleep) */
     const char *out_iface; /* interface name in the output, NULL: the input's */
     int64_t *late_ns;      /* realtime: per step, wake-up lateness (caller's array), or NULL */
     long late_cap;         /* entries late_ns holds */
     long *n_late;          /* entries written */
-    volatile sig_atomic_t *stop; /* stop early when set (may be NULL) */
+    volatile sig_atomic_t *stop;    /* stop early when set (may be NULL) */
+    eco_rt_replay_summary *summary; /* filled in when not NULL (zero it first) */
 } eco_rt_replay_opts;
 
 /* Run the core over a candump log: step k happens at t_first + (k + 1) period of log time,
  * on the frames before it; each step's setpoint frame is written to out at the step's
  * time, in candump format. Frames with the ids of the core's own output messages are
  * skipped. The output depends only on the log (the solve budget is not checked).
- * Returns ECO_OK; ECO_ENOENT/ECO_EIO/ECO_EPARSE for the log (eco_last_error() names it). */
+ * Returns ECO_OK; ECO_ENOENT/ECO_EIO/ECO_EPARSE for the log (eco_last_error() names it);
+ * ECO_EINVAL "LOG: the log is empty" for a log without a frame. */
 int eco_rt_replay(eco_rt *rt, const char *log_path, FILE *out, const eco_rt_replay_opts *opts);
 
 #endif

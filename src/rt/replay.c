@@ -1,6 +1,7 @@
 /* Replay: the core over a candump log, on the log's own clock. Step k happens at
  * t_first + (k + 1) period; everything the output depends on comes from the log. */
 #include "ecodrive/rt.h"
+#include "replay_summary.h"
 #include "ecodrive/units.h"
 
 #include <errno.h>
@@ -38,6 +39,8 @@ static int step(replay *p, int64_t t_ns)
     eco_can_log_entry e;
     memset(&e, 0, sizeof e);
     eco_rt_step(p->rt, t_ns, &e.frame);
+    if (p->o->summary)
+        eco_rt_replay_summary_step(p->o->summary, p->rt, t_ns);
     e.t_us = t_ns / 1000;
     snprintf(e.iface, sizeof e.iface, "%s", p->iface);
     if (eco_can_log_write(p->out, &e) != ECO_OK) {
@@ -63,6 +66,8 @@ int eco_rt_replay(eco_rt *rt, const char *log_path, FILE *out, const eco_rt_repl
         if (p.o->stop && *p.o->stop)
             break;
         int64_t t = e.t_us * 1000;
+        if (p.o->summary)
+            p.o->summary->lines++;
         if (first) {
             p.t_first_ns = last_t = t;
             p.mono_start_ns = eco_clock_ns(CLOCK_MONOTONIC);
@@ -84,6 +89,10 @@ int eco_rt_replay(eco_rt *rt, const char *log_path, FILE *out, const eco_rt_repl
     }
     if (rc == ECO_ENOENT) /* end of the log */
         rc = ECO_OK;
+    if (rc == ECO_OK && first) {
+        eco_set_error("%s: the log is empty (no frame)", log_path);
+        rc = ECO_EINVAL;
+    }
 out:
     eco_can_log_close(&r);
     if (fflush(out) != 0 && rc == ECO_OK) {
