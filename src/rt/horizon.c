@@ -102,9 +102,14 @@ static int position(eco_hz *h, const eco_hz_msg *m, int64_t t_ns)
 /* Insert in distance order; the same kind at the same place replaces. */
 static void insert(eco_hz *h, const eco_hz_entry *x)
 {
-    int i = h->n;
-    while (i > 0 && h->e[i - 1].d_m > x->d_m)
-        i--;
+    int lo = 0, i = h->n; /* the first entry beyond x: e[lo..i) holds it */
+    while (lo < i) {
+        int mid = (lo + i) / 2;
+        if (h->e[mid].d_m > x->d_m)
+            i = mid;
+        else
+            lo = mid + 1;
+    }
     for (int j = i - 1; j >= 0 && x->d_m - h->e[j].d_m < SAME_M; j--)
         if (h->e[j].kind == x->kind) {
             h->e[j] = *x;
