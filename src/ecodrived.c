@@ -351,10 +351,13 @@ static int open_bus(const args *a, const eco_can_db *db, const eco_can_mapping *
         return 2;
     }
     int msgs[ECO_CAN_IN_COUNT];
-    uint32_t ids[ECO_CAN_IN_COUNT];
+    uint32_t ids[ECO_CAN_IN_COUNT + 1];
     int n = eco_can_mapping_input_messages(map, db, msgs, ECO_CAN_IN_COUNT);
     for (int i = 0; i < n; i++)
         ids[i] = db->msgs[msgs[i]].id;
+    eco_hz_signals hz;
+    if (eco_hz_signals_find(db, &hz) == ECO_OK) /* the map ECU's horizon too */
+        ids[n++] = db->msgs[hz.msg].id;
     if (eco_can_sock_set_filter(sock, ids, n) != ECO_OK) {
         fprintf(stderr, "ecodrived: %s\n", eco_last_error());
         return 1;
@@ -386,6 +389,12 @@ static int load(const args *a, const files *f, daemon_state *d)
         fprintf(stderr, "ecodrived: %s\n", eco_last_error());
         return 2;
     }
+    eco_hz_signals hz;
+    if (eco_hz_signals_find(d->db, &hz) != ECO_OK && !a->quiet)
+        fprintf(stderr,
+                "ecodrived: note: %s has no horizon message (EcoHorizon): the MPC "
+                "previews the set speed\n",
+                f->dbc);
     int rc = a->iface ? open_bus(a, d->db, &d->map, &d->sock) : 0;
     if (rc)
         return rc;

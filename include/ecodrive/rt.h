@@ -23,6 +23,7 @@
 
 #include "ecodrive/can.h"
 #include "ecodrive/control.h"
+#include "ecodrive/horizon.h"
 
 #include <signal.h>
 #include <stdint.h>
@@ -94,6 +95,13 @@ unsigned eco_rt_step(eco_rt *rt, int64_t now_ns, eco_can_frame *out);
 /* The EcoStatus frame from the counters. Returns ECO_OK, or ECO_ENOENT if the mapping has
  * no status message. Run time. */
 int eco_rt_status(eco_rt *rt, eco_can_frame *out);
+
+/* The EcoHorizonStatus frame: the horizon state (eco_hz_state) and the horizon frames
+ * received and rejected, modulo 65536. ECO_OK, or ECO_ENOENT if the DBC lacks it. */
+int eco_rt_horizon_status(eco_rt *rt, eco_can_frame *out);
+/* The horizon state of the last step (an eco_hz_state value, horizon.h), and the horizon. */
+int eco_rt_horizon_state(const eco_rt *rt);
+const eco_hz *eco_rt_horizon(const eco_rt *rt);
 
 /* The frame sent at exit: EcoValid = 0 with a fresh counter and CRC. Returns ECO_OK. */
 int eco_rt_shutdown_frame(eco_rt *rt, eco_can_frame *out);
