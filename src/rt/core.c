@@ -2,6 +2,7 @@
  * one controller step, the fail-safe, and the setpoint and status frames. No I/O. */
 #include "ecodrive/horizon.h"
 #include "ecodrive/rt.h"
+#include "rt_internal.h"
 
 #include <math.h>
 #include <string.h>
@@ -32,6 +33,7 @@ struct eco_rt {
     eco_hz_signals hz_sig;
     int hz_status_sig[3]; /* EcoHorizonState, EcoHorizonReceived, EcoHorizonRejected or -1 */
     eco_hz hz;
+    eco_rt_route_track trk; /* route mode */
 };
 
 void eco_rt_config_default(eco_rt_config *c, const eco_can_db *db, const eco_can_mapping *map,
@@ -126,6 +128,8 @@ int eco_rt_create(const eco_rt_config *cfg, eco_controller *ctl, eco_rt **out)
     if (rc != ECO_OK)
         goto fail;
     set_up_horizon(rt);
+    if (cfg->route)
+        eco_rt_route_track_init(&rt->trk, cfg->route);
     rt->ctl = ctl;
     rt->last_valid = 0;
     rt->st.first_fault_field = -1;
@@ -155,7 +159,8 @@ static int is_own_output(const eco_rt *rt, uint32_t id)
     const eco_can_mapping *m = rt->cfg.map;
     const eco_can_db *db = rt->cfg.db;
     return (m->setpoint_msg >= 0 && db->msgs[m->setpoint_msg].id == id) ||
-           (m->status_msg >= 0 && db->msgs[m->status_msg].id == id);
+           (m->status_msg >= 0 && db->msgs[m->status_msg].id == id) ||
+           (rt->hz_status_sig[0] >= 0 && db->msgs[db->signals[rt->hz_status_sig[0]].msg].id == id);
 }
 
 int eco_rt_frame(eco_rt *rt, const eco_can_frame *f, int64_t t_ns)
@@ -267,6 +272,25 @@ static void bus_setpoint(const eco_rt *rt, const eco_setpoint *sp, eco_can_setpo
     }
 }
 
+/* Route mode: where the car is on the route file, told to the route MPC (the horizon from
+ * the bus is kept and counted, not yet planned on). Odometry only from a good speed. */
+static void locate_on_route(eco_rt *rt, unsigned faults)
+{
+    eco_rt_route_track *t = &rt->trk;
+    if (!(faults & (ECO_RT_FAULT_STALE | ECO_RT_FAULT_RANGE)))
+        eco_rt_route_track_step(t, rt->obs.speed_mps, rt->cfg.dt_s);
+    eco_mpc_route_locate(rt->cfg.route_mpc, t->x_m, t->stop_at_m, t->dwelling || t->done);
+    eco_mpc_route_soc_target_set(rt->cfg.route_mpc, rt->cfg.soc_target);
+    rt->hz_state = ECO_HZ_STATE_ROUTE;
+}
+
+double eco_rt_route_distance_m(const eco_rt *rt, int *dwelling)
+{
+    if (dwelling)
+        *dwelling = rt->cfg.route ? rt->trk.dwelling : 0;
+    return rt->cfg.route ? rt->trk.x_m : 0.0;
+}
+
 unsigned eco_rt_step(eco_rt *rt, int64_t now_ns, eco_can_frame *out)
 {
     double in[ECO_CAN_IN_COUNT];
@@ -277,6 +301,8 @@ unsigned eco_rt_step(eco_rt *rt, int64_t now_ns, eco_can_frame *out)
         eco_hz_advance(&rt->hz, rt->obs.speed_mps, now_ns);
         rt->hz_state = (int)eco_hz_state_at(&rt->hz, now_ns);
     }
+    if (rt->cfg.route_mpc)
+        locate_on_route(rt, faults);
     if (!faults) {
         if (!rt->last_valid)
             rt->ctl->reset(rt->ctl); /* fresh start after a fault: no stale warm start */
