@@ -15,8 +15,9 @@
 
 typedef struct {
     const char *iface, *vehicle, *dbc, *mapping, *weights, *log, *replay, *out, *controller;
+    const char *route; /* --route FILE: the route MPC on a fixed route */
     int realtime, mlock, restart_bus_off, quiet, verbose, cpu, fifo_prio;
-    double speedup;
+    double speedup, time_price;
 } args;
 
 typedef struct { /* what a SIGHUP reload needs */
@@ -58,6 +59,8 @@ static void usage(FILE *fp)
             "                       mapping, models/mappings/<dbc name>.json)\n"
             "  --weights F|PRESET   MPC weights file or preset (models/weights/PRESET.json)\n"
             "  --controller C       mpc (default) or baseline\n"
+            "  --route FILE         plan on this route (CSV as ecosim's), position by odometry\n"
+            "  --time-price P       with --route: g of fuel per s of trip time (default 0.3)\n"
             "  --log FILE           append every frame received and sent, candump -l format\n"
             "  --replay FILE.log    run over a candump log instead of a bus\n"
             "  --realtime           replay at the log's pace\n"
@@ -90,6 +93,8 @@ static const struct {
     {"replay", OPT_TEXT, offsetof(args, replay), 0, 0},
     {"out", OPT_TEXT, offsetof(args, out), 0, 0},
     {"controller", OPT_TEXT, offsetof(args, controller), 0, 0},
+    {"route", OPT_TEXT, offsetof(args, route), 0, 0},
+    {"time-price", OPT_NUMBER, offsetof(args, time_price), 0, 1000},
     {"realtime", OPT_FLAG, offsetof(args, realtime), 0, 0},
     {"mlockall", OPT_FLAG, offsetof(args, mlock), 0, 0},
     {"restart-bus-off", OPT_FLAG, offsetof(args, restart_bus_off), 0, 0},
@@ -154,6 +159,14 @@ static int check_args(int argc, char **argv, const args *a)
         fprintf(stderr, "ecodrived: --weights applies to --controller mpc only\n");
         return 2;
     }
+    if (a->route && strcmp(a->controller, "mpc")) {
+        fprintf(stderr, "ecodrived: --route applies to --controller mpc only\n");
+        return 2;
+    }
+    if (a->time_price >= 0.0 && !a->route) {
+        fprintf(stderr, "ecodrived: --time-price goes with --route\n");
+        return 2;
+    }
     if ((a->realtime || a->out) && !a->replay) {
         fprintf(stderr, "ecodrived: --realtime and --out go with --replay\n");
         return 2;
@@ -183,6 +196,7 @@ static int parse_args(int argc, char **argv, args *a)
     a->controller = "mpc";
     a->cpu = -1;
     a->speedup = 1.0;
+    a->time_price = -1.0; /* the route MPC's default */
     int ch, rc;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (ch == OPT_HELP) {
@@ -320,7 +334,7 @@ static int run(const args *a, eco_rt *rt, eco_can_sock *sock, reload_ctx *rctx)
     memset(&lo, 0, sizeof lo);
     lo.log_path = a->log;
     lo.restart_bus_off = a->restart_bus_off;
-    lo.reload = strcmp(a->controller, "mpc") ? NULL : reload_weights;
+    lo.reload = strcmp(a->controller, "mpc") || a->route ? NULL : reload_weights;
     lo.reload_ctx = rctx;
     lo.quiet = a->quiet;
     lo.verbose = a->verbose;
@@ -354,10 +368,13 @@ static int open_bus(const args *a, const eco_can_db *db, const eco_can_mapping *
         return 2;
     }
     int msgs[ECO_CAN_IN_COUNT];
-    uint32_t ids[ECO_CAN_IN_COUNT];
+    uint32_t ids[ECO_CAN_IN_COUNT + 1];
     int n = eco_can_mapping_input_messages(map, db, msgs, ECO_CAN_IN_COUNT);
     for (int i = 0; i < n; i++)
         ids[i] = db->msgs[msgs[i]].id;
+    eco_hz_signals hz;
+    if (eco_hz_signals_find(db, &hz) == ECO_OK) /* the map ECU's horizon too */
+        ids[n++] = db->msgs[hz.msg].id;
     if (eco_can_sock_set_filter(sock, ids, n) != ECO_OK) {
         fprintf(stderr, "ecodrived: %s\n", eco_last_error());
         return 1;
@@ -379,6 +396,8 @@ typedef struct {
     eco_can_sock sock;
     reload_ctx rctx;
     eco_rt *rt;
+    eco_route route; /* --route */
+    int have_route;
 } daemon_state;
 
 /* The DBC, its mapping, the bus (live) and the vehicle. Returns 0 or the exit status. */
@@ -389,6 +408,12 @@ static int load(const args *a, const files *f, daemon_state *d)
         fprintf(stderr, "ecodrived: %s\n", eco_last_error());
         return 2;
     }
+    eco_hz_signals hz;
+    if (eco_hz_signals_find(d->db, &hz) != ECO_OK && !a->quiet)
+        fprintf(stderr,
+                "ecodrived: note: %s has no horizon message (EcoHorizon): the MPC "
+                "previews the set speed\n",
+                f->dbc);
     int rc = a->iface ? open_bus(a, d->db, &d->map, &d->sock) : 0;
     if (rc)
         return rc;
@@ -398,6 +423,39 @@ static int load(const args *a, const files *f, daemon_state *d)
     }
     d->have_veh = 1;
     return 0;
+}
+
+/* --route: the file checked as ecosim checks it (file, line, what), and the route MPC on it. */
+static eco_controller *make_route_mpc(const args *a, reload_ctx *r, daemon_state *d,
+                                      eco_rt_config *cfg)
+{
+    if (eco_cfg_route_load(a->route, &d->route) != ECO_OK) {
+        fprintf(stderr, "ecodrived: %s\n", eco_last_error());
+        return NULL;
+    }
+    d->have_route = 1;
+    if (eco_route_check_stops(&d->route, r->veh) != ECO_OK) {
+        fprintf(stderr, "ecodrived: %s: %s\n", a->route, eco_last_error());
+        return NULL;
+    }
+    eco_mpc_weights w;
+    eco_mpc_weights_default(&w);
+    if (r->weights_path && eco_cfg_weights_load(r->weights_path, &w) != ECO_OK) {
+        fprintf(stderr, "ecodrived: --weights %s: %s\n", a->weights, eco_last_error());
+        return NULL;
+    }
+    eco_mpc_route_settings set;
+    eco_mpc_route_settings_default(&set);
+    if (a->time_price >= 0.0)
+        set.time_price_per_s = a->time_price;
+    eco_mpc_route_ws *ws = eco_mpc_route_create(r->veh, &d->route, r->dt_s, &set, &w);
+    if (!ws) {
+        fprintf(stderr, "ecodrived: cannot create the route MPC: %s\n", eco_last_error());
+        return NULL;
+    }
+    cfg->route = &d->route;
+    cfg->route_mpc = ws;
+    return eco_mpc_route_controller(ws);
 }
 
 /* The controller and the core that runs it. Returns 0 or the exit status. */
@@ -417,7 +475,7 @@ static int make_core(const args *a, const files *f, daemon_state *d)
      * (user-mode Linux). Replay output may not depend on the machine's speed. */
     r->set.deadline_wall_clock = 1;
     r->set.deadline_us = a->replay ? 1e12 : (double)cfg.solve_budget_ns * 1e-3;
-    eco_controller *ctl = make_controller(a, r);
+    eco_controller *ctl = a->route ? make_route_mpc(a, r, d, &cfg) : make_controller(a, r);
     if (!ctl)
         return 2;
     if (eco_rt_create(&cfg, ctl, &d->rt) != ECO_OK) {
@@ -431,6 +489,8 @@ static int make_core(const args *a, const files *f, daemon_state *d)
 static void unload(daemon_state *d)
 {
     eco_rt_free(d->rt);
+    if (d->have_route)
+        eco_route_free(&d->route);
     eco_can_sock_close(&d->sock);
     if (d->have_veh)
         eco_vehicle_free(&d->veh);

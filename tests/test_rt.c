@@ -510,3 +510,64 @@ Test(rt_mpc, replay_is_bit_identical_and_sees_the_faults)
     unlink(log);
     teardown();
 }
+
+/* ---- the electronic horizon (docs/daemon.md section 9) -------------------------------- */
+
+static eco_can_frame hz_frame(int type, int offset, const char *sig, double v)
+{
+    eco_can_frame f = {0x180, 8, {0}};
+    put(&f, "HzMsgType", type);
+    put(&f, "HzPathIndex", 1);
+    put(&f, "HzOffset", offset);
+    if (sig)
+        put(&f, sig, v);
+    return f;
+}
+
+/* 100 ms blocks from t0: a POSITION (offset = metres driven at 10 m/s) and a limit at 50 ms
+ * of each block when pos is set, then the inputs and the step. Returns the faults. */
+static unsigned hz_run(int64_t t0, int64_t t1, int pos)
+{
+    unsigned faults = 0;
+    for (int64_t t = t0; t < t1; t += 100) {
+        if (pos) {
+            eco_can_frame p = hz_frame(1, (int)(t / 100), "HzHorizonLength", 2000);
+            eco_can_frame l = hz_frame(2, (int)(t / 100), "HzSpeedLimit", 50);
+            eco_rt_frame(fx.rt, &p, (t + 50) * MS);
+            eco_rt_frame(fx.rt, &l, (t + 50) * MS);
+        }
+        faults |= run_ms(t + 1, t + 101, 7, NULL);
+    }
+    return faults;
+}
+
+Test(rt, horizon_state_follows_the_bus_and_setpoints_stay_valid)
+{
+    cr_expect_eq(eco_rt_horizon_state(fx.rt), ECO_HZ_STATE_NONE);
+    cr_expect_eq(hz_run(0, 1000, 1), 0);
+    cr_expect_eq(eco_rt_horizon_state(fx.rt), ECO_HZ_STATE_VALID);
+    /* the horizon stops after the POSITION at 950 ms: stale at the third step after it */
+    cr_expect_eq(hz_run(1000, 1200, 0), 0, "setpoints stay valid without a horizon");
+    cr_expect_eq(eco_rt_horizon_state(fx.rt), ECO_HZ_STATE_VALID, "at 1200 ms: 250 ms old");
+    cr_expect_eq(hz_run(1200, 1400, 0), 0);
+    cr_expect_eq(eco_rt_horizon_state(fx.rt), ECO_HZ_STATE_STALE, "at 1300 ms: 350 ms old");
+    cr_expect_eq(hz_run(1400, 1500, 1), 0);
+    cr_expect_eq(eco_rt_horizon_state(fx.rt), ECO_HZ_STATE_VALID, "back");
+    /* garbage: a limit of 0, then random bytes on the horizon id */
+    eco_can_frame z = hz_frame(2, 20, "HzSpeedLimit", 0);
+    eco_can_frame junk = {0x180, 8, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
+    eco_rt_frame(fx.rt, &z, 1510 * MS);
+    eco_rt_frame(fx.rt, &junk, 1520 * MS);
+    cr_expect_eq(hz_run(1500, 1600, 1), 0, "garbage on the horizon is not an input fault");
+    cr_expect_eq(eco_rt_horizon_state(fx.rt), ECO_HZ_STATE_REJECTED);
+    const eco_hz *h = eco_rt_horizon(fx.rt);
+    cr_expect(h->st.rej_limit == 1 && h->st.rej_type == 1 && h->st.rejected == 2);
+    cr_expect_eq(h->st.received, 2u * 12 + 2, "10 + 1 + 1 blocks of 2, and the garbage");
+    eco_can_frame st;
+    cr_assert_eq(eco_rt_horizon_status(fx.rt, &st), ECO_OK);
+    /* state 3 in bits 0-2, received 26 in bits 8-23, rejected 2 in bits 24-39 */
+    cr_expect(st.id == 0x202 && st.data[0] == 3 && st.data[1] == 26 && st.data[2] == 0 &&
+              st.data[3] == 2 && st.data[4] == 0);
+    cr_expect_eq(hz_run(1600, 2000, 1), 0);
+    cr_expect_eq(eco_rt_horizon_state(fx.rt), ECO_HZ_STATE_VALID, "300 ms after the garbage");
+}

@@ -23,6 +23,8 @@
 
 #include "ecodrive/can.h"
 #include "ecodrive/control.h"
+#include "ecodrive/horizon.h"
+#include "ecodrive/mpc_route.h"
 
 #include <signal.h>
 #include <stdint.h>
@@ -50,6 +52,11 @@ typedef struct {
     double speedup;             /* wall periods and staleness are divided by this (>= 1) */
     int64_t solve_budget_ns;    /* solve longer than this -> invalid; 0 = no check (replay) */
     double soc_target;          /* charge-sustaining target given to the controller */
+    /* ecodrived --route: the route file and the route MPC made on it (whose controller is
+     * the core's); the core tracks the car along it and locates the MPC before each step.
+     * NULL: none. */
+    const eco_route *route;
+    eco_mpc_route_ws *route_mpc;
 } eco_rt_config;
 
 /* Defaults: dt 0.1 s, speedup 1, budget half a period, SOC target from the vehicle. */
@@ -94,6 +101,15 @@ unsigned eco_rt_step(eco_rt *rt, int64_t now_ns, eco_can_frame *out);
 /* The EcoStatus frame from the counters. Returns ECO_OK, or ECO_ENOENT if the mapping has
  * no status message. Run time. */
 int eco_rt_status(eco_rt *rt, eco_can_frame *out);
+
+/* The EcoHorizonStatus frame: the horizon state (eco_hz_state) and the horizon frames
+ * received and rejected, modulo 65536. ECO_OK, or ECO_ENOENT if the DBC lacks it. */
+int eco_rt_horizon_status(eco_rt *rt, eco_can_frame *out);
+/* The horizon state of the last step (an eco_hz_state value, horizon.h), and the horizon. */
+int eco_rt_horizon_state(const eco_rt *rt);
+const eco_hz *eco_rt_horizon(const eco_rt *rt);
+/* Route mode: the car's distance on the route file and whether it stands at a stop. */
+double eco_rt_route_distance_m(const eco_rt *rt, int *dwelling);
 
 /* The frame sent at exit: EcoValid = 0 with a fresh counter and CRC. Returns ECO_OK. */
 int eco_rt_shutdown_frame(eco_rt *rt, eco_can_frame *out);

@@ -1,6 +1,8 @@
 /* The core of the loop: observation from the receive state, preview from the set speed,
  * one controller step, the fail-safe, and the setpoint and status frames. No I/O. */
+#include "ecodrive/horizon.h"
 #include "ecodrive/rt.h"
+#include "rt_internal.h"
 
 #include <math.h>
 #include <string.h>
@@ -25,6 +27,13 @@ struct eco_rt {
     int garbage_pending; /* a frame of a required message was rejected since the last step */
     double prev_speed_mps;
     int have_prev_speed;
+    /* the electronic horizon (horizon.h): kept and reported; the preview is still the set
+     * speed (issue 10, in progress) */
+    int have_hz, hz_state;
+    eco_hz_signals hz_sig;
+    int hz_status_sig[3]; /* EcoHorizonState, EcoHorizonReceived, EcoHorizonRejected or -1 */
+    eco_hz hz;
+    eco_rt_route_track trk; /* route mode */
 };
 
 void eco_rt_config_default(eco_rt_config *c, const eco_can_db *db, const eco_can_mapping *map,
@@ -74,6 +83,23 @@ static int set_up_rx(eco_rt *rt)
     return rc;
 }
 
+/* The horizon, when the DBC has it: stale 3 POSITION cycles after the last, as every input
+ * (docs/daemon.md section 4), on the sped-up clock; odometry in vehicle time. */
+static void set_up_horizon(eco_rt *rt)
+{
+    static const char *const st[3] = {"EcoHorizonState", "EcoHorizonReceived",
+                                      "EcoHorizonRejected"};
+    const eco_can_db *db = rt->cfg.db;
+    rt->have_hz = eco_hz_signals_find(db, &rt->hz_sig) == ECO_OK;
+    rt->hz_state = rt->have_hz ? ECO_HZ_STATE_NONE : ECO_HZ_STATE_NO_DBC;
+    int cycle_ms = rt->have_hz ? db->msgs[rt->hz_sig.msg].cycle_time_ms : 0;
+    double timeout_ns = 3.0 * (cycle_ms > 0 ? cycle_ms : 100) * 1e6 / rt->cfg.speedup;
+    eco_hz_init(&rt->hz, (int64_t)llround(timeout_ns), rt->cfg.speedup);
+    for (int i = 0; i < 3; i++)
+        if (eco_can_db_signal_find(db, st[i], &rt->hz_status_sig[i]) != ECO_OK)
+            rt->hz_status_sig[i] = -1;
+}
+
 int eco_rt_create(const eco_rt_config *cfg, eco_controller *ctl, eco_rt **out)
 {
     *out = NULL;
@@ -101,6 +127,9 @@ int eco_rt_create(const eco_rt_config *cfg, eco_controller *ctl, eco_rt **out)
         rc = set_up_rx(rt);
     if (rc != ECO_OK)
         goto fail;
+    set_up_horizon(rt);
+    if (cfg->route)
+        eco_rt_route_track_init(&rt->trk, cfg->route);
     rt->ctl = ctl;
     rt->last_valid = 0;
     rt->st.first_fault_field = -1;
@@ -130,13 +159,16 @@ static int is_own_output(const eco_rt *rt, uint32_t id)
     const eco_can_mapping *m = rt->cfg.map;
     const eco_can_db *db = rt->cfg.db;
     return (m->setpoint_msg >= 0 && db->msgs[m->setpoint_msg].id == id) ||
-           (m->status_msg >= 0 && db->msgs[m->status_msg].id == id);
+           (m->status_msg >= 0 && db->msgs[m->status_msg].id == id) ||
+           (rt->hz_status_sig[0] >= 0 && db->msgs[db->signals[rt->hz_status_sig[0]].msg].id == id);
 }
 
 int eco_rt_frame(eco_rt *rt, const eco_can_frame *f, int64_t t_ns)
 {
     if (is_own_output(rt, f->id))
         return ECO_ENOENT;
+    if (rt->have_hz && f->id == rt->cfg.db->msgs[rt->hz_sig.msg].id)
+        eco_hz_frame(&rt->hz, rt->cfg.db, &rt->hz_sig, f, t_ns);
     int rc = eco_can_rx_frame(rt->rx, f, t_ns);
     if (rc == ECO_EINVAL || rc == ECO_ECRC) {
         int msg;
@@ -240,12 +272,37 @@ static void bus_setpoint(const eco_rt *rt, const eco_setpoint *sp, eco_can_setpo
     }
 }
 
+/* Route mode: where the car is on the route file, told to the route MPC (the horizon from
+ * the bus is kept and counted, not yet planned on). Odometry only from a good speed. */
+static void locate_on_route(eco_rt *rt, unsigned faults)
+{
+    eco_rt_route_track *t = &rt->trk;
+    if (!(faults & (ECO_RT_FAULT_STALE | ECO_RT_FAULT_RANGE)))
+        eco_rt_route_track_step(t, rt->obs.speed_mps, rt->cfg.dt_s);
+    eco_mpc_route_locate(rt->cfg.route_mpc, t->x_m, t->stop_at_m, t->dwelling || t->done);
+    eco_mpc_route_soc_target_set(rt->cfg.route_mpc, rt->cfg.soc_target);
+    rt->hz_state = ECO_HZ_STATE_ROUTE;
+}
+
+double eco_rt_route_distance_m(const eco_rt *rt, int *dwelling)
+{
+    if (dwelling)
+        *dwelling = rt->cfg.route ? rt->trk.dwelling : 0;
+    return rt->cfg.route ? rt->trk.x_m : 0.0;
+}
+
 unsigned eco_rt_step(eco_rt *rt, int64_t now_ns, eco_can_frame *out)
 {
     double in[ECO_CAN_IN_COUNT];
     int64_t age_ns[ECO_CAN_IN_COUNT];
     unsigned faults = read_inputs(rt, now_ns, in, age_ns);
     fill_observation(rt, in, age_ns);
+    if (rt->have_hz) {
+        eco_hz_advance(&rt->hz, rt->obs.speed_mps, now_ns);
+        rt->hz_state = (int)eco_hz_state_at(&rt->hz, now_ns);
+    }
+    if (rt->cfg.route_mpc)
+        locate_on_route(rt, faults);
     if (!faults) {
         if (!rt->last_valid)
             rt->ctl->reset(rt->ctl); /* fresh start after a fault: no stale warm start */
@@ -303,6 +360,34 @@ int eco_rt_status(eco_rt *rt, eco_can_frame *out)
     s.deadline_overruns = rt->st.overruns;
     s.solve_time_us = rt->st.last_solve_us;
     return eco_can_mapping_encode_status(rt->cfg.map, rt->cfg.db, &s, out);
+}
+
+int eco_rt_horizon_status(eco_rt *rt, eco_can_frame *out)
+{
+    const eco_can_db *db = rt->cfg.db;
+    if (rt->hz_status_sig[0] < 0)
+        return ECO_ENOENT;
+    const eco_can_message *m = &db->msgs[db->signals[rt->hz_status_sig[0]].msg];
+    memset(out, 0, sizeof *out);
+    out->id = m->id;
+    out->dlc = m->dlc;
+    const double v[3] = {(double)rt->hz_state, (double)(rt->hz.st.received % 65536u),
+                         (double)(rt->hz.st.rejected % 65536u)};
+    for (int i = 0; i < 3; i++)
+        if (rt->hz_status_sig[i] >= 0 &&
+            eco_can_signal_encode(&db->signals[rt->hz_status_sig[i]], v[i], out->data) != ECO_OK)
+            return ECO_ERANGE;
+    return ECO_OK;
+}
+
+int eco_rt_horizon_state(const eco_rt *rt)
+{
+    return rt->hz_state;
+}
+
+const eco_hz *eco_rt_horizon(const eco_rt *rt)
+{
+    return &rt->hz;
 }
 
 int eco_rt_shutdown_frame(eco_rt *rt, eco_can_frame *out)

@@ -127,6 +127,8 @@ static void on_period(eco_evloop *el, int timer, const eco_evloop_tick *t, void 
         eco_can_frame st;
         if (eco_rt_status(L->rt, &st) == ECO_OK)
             send_frame(L, &st);
+        if (eco_rt_horizon_status(L->rt, &st) == ECO_OK)
+            send_frame(L, &st);
         if (L->o->verbose)
             push_inputs(L, faults);
     }

@@ -84,4 +84,16 @@ eco_controller *eco_rt_helper_take(eco_rt_helper *h);
 /* Loop thread: hand over the controller eco_rt_swap_controller replaced, to destroy. */
 void eco_rt_helper_retire(eco_rt_helper *h, eco_controller *old);
 
+/* Where the car is on a route file (route_track.c), for the core. */
+typedef struct {
+    const eco_route *route;
+    double x_m, prev_speed_mps;
+    double stop_at_m, stop_s, dwell_left_s;
+    int next_stop, dwelling, done;
+} eco_rt_route_track;
+
+void eco_rt_route_track_init(eco_rt_route_track *t, const eco_route *route);
+/* One control period: integrate the observed speed over dt_s, then arrive, stand, leave. */
+void eco_rt_route_track_step(eco_rt_route_track *t, double speed_mps, double dt_s);
+
 #endif
