@@ -115,3 +115,10 @@ int eco_sim_mpc_cache_dir_set(const char *cmd, const char *dir)
     }
     return 0;
 }
+
+int eco_sim_take_cache_dir(const eco_cli *cli, const eco_cli_opt *o, const char *arg, void *args)
+{
+    (void)o;
+    (void)args;
+    return eco_sim_mpc_cache_dir_set(cli->cmd, arg);
+}

@@ -28,37 +28,19 @@ static void usage(FILE *fp)
 
 static int parse(int argc, char **argv, cmpr_args *a)
 {
-    static const struct option opts[] = {{"route", required_argument, 0, 'r'},
-                                         {"vehicle", required_argument, 0, 'v'},
-                                         {"json", no_argument, 0, 'j'},
-                                         {"trip-time", required_argument, 0, 't'},
-                                         {"plot", required_argument, 0, 'p'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const eco_cli_opt opts[] = {
+        ECO_CLI_TEXT("route", cmpr_args, route),
+        ECO_CLI_TEXT("vehicle", cmpr_args, vehicle),
+        ECO_CLI_FLAG("json", cmpr_args, json),
+        ECO_CLI_NUMBER("trip-time", cmpr_args, trip_time_s, 1.0, 1e6),
+        ECO_CLI_TEXT("plot", cmpr_args, plot_dir),
+        ECO_CLI_HELP,
+        ECO_CLI_END};
+    static const eco_cli cli = {"compare", usage, opts};
     memset(a, 0, sizeof *a);
-    optind = 1;
-    int ch, rc;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            usage(stdout);
-            return 1;
-        } else if (ch == 'r') {
-            a->route = optarg;
-        } else if (ch == 'v') {
-            a->vehicle = optarg;
-        } else if (ch == 'j') {
-            a->json = 1;
-        } else if (ch == 'p') {
-            a->plot_dir = optarg;
-        } else if (ch == 't') {
-            if ((rc = eco_sim_number_arg("compare", "--trip-time", optarg, 1.0, 1e6,
-                                         &a->trip_time_s)))
-                return rc;
-        } else {
-            usage(stderr);
-            return 2;
-        }
-    }
+    int rc = eco_cli_parse(&cli, argc, argv, a);
+    if (rc)
+        return rc;
     if (optind < argc || !a->route) {
         usage(stderr);
         return 2;

@@ -41,53 +41,24 @@ static void dp_usage(FILE *fp)
             "  --quiet          no progress on stderr\n");
 }
 
-static int dp_option(int ch, const char *arg, void *own)
-{
-    dp_args *a = own;
-    double v;
-    int rc;
-    switch (ch) {
-    case 'S':
-        return eco_sim_number_arg("dp", "--soc-step", arg, 1e-5, 0.05, &a->dp.soc_step);
-    case 'L':
-        if (!(rc = eco_sim_number_arg("dp", "--levels", arg, 1, ECO_MPC_LEVELS_MAX - 1, &v)))
-            a->dp.n_engine_levels = (int)v;
-        return rc;
-    case 'g':
-        return eco_sim_number_arg("dp", "--grid-kmh", arg, 0.02, 5.0, &a->dp.grid_kmh);
-    case 't':
-        return eco_sim_number_arg("dp", "--stage", arg, 0.1, 10.0, &a->dp.stage_s);
-    case 'n':
-        a->check = 0;
-        return 0;
-    case 'r':
-        a->replay = 0;
-        return 0;
-    default:
-        return -1;
-    }
-}
-
 static int parse_dp_args(int argc, char **argv, dp_args *a)
 {
-    static const struct option opts[] = {ECO_OPT_VEHICLE,
-                                         ECO_OPT_CYCLE,
-                                         ECO_OPT_BAND,
-                                         ECO_OPT_WEIGHTS,
-                                         ECO_OPT_START_FUEL,
-                                         {"soc-step", required_argument, 0, 'S'},
-                                         {"levels", required_argument, 0, 'L'},
-                                         {"grid-kmh", required_argument, 0, 'g'},
-                                         {"stage", required_argument, 0, 't'},
-                                         {"no-check", no_argument, 0, 'n'},
-                                         {"no-replay", no_argument, 0, 'r'},
-                                         ECO_OPT_JSON,
-                                         ECO_OPT_QUIET,
-                                         ECO_OPT_HELP,
-                                         {0, 0, 0, 0}};
+    static const eco_cli_opt opts[] = {
+        ECO_OPTS_CASE(dp_args),
+        ECO_CLI_NUMBER("soc-step", dp_args, dp.soc_step, 1e-5, 0.05),
+        ECO_CLI_INT("levels", dp_args, dp.n_engine_levels, 1, ECO_MPC_LEVELS_MAX - 1),
+        ECO_CLI_NUMBER("grid-kmh", dp_args, dp.grid_kmh, 0.02, 5.0),
+        ECO_CLI_NUMBER("stage", dp_args, dp.stage_s, 0.1, 10.0),
+        ECO_CLI_OFF("no-check", dp_args, check),
+        ECO_CLI_OFF("no-replay", dp_args, replay),
+        ECO_OPT_JSON(dp_args),
+        ECO_OPT_QUIET(dp_args),
+        ECO_CLI_HELP,
+        ECO_CLI_END};
+    static const eco_cli cli = {"dp", dp_usage, opts};
     eco_dp_settings_default(&a->dp);
     a->check = a->replay = 1;
-    return eco_sim_parse_args("dp", argc, argv, opts, dp_usage, dp_option, a, &a->c);
+    return eco_sim_parse_args(&cli, argc, argv, a, &a->c);
 }
 
 static cJSON *result_json(const eco_dp_result *r)

@@ -6,6 +6,7 @@
 
 #include "ecodrive/datadir.h"
 #include "route_build.h"
+#include "session.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -48,39 +49,19 @@ typedef struct {
 
 static int parse_route_args(int argc, char **argv, route_args *a)
 {
-    static const struct option opts[] = {{"from-drive", required_argument, 0, 'f'},
-                                         {"limits", required_argument, 0, 'l'},
-                                         {"output", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const eco_cli_opt opts[] = {
+        ECO_CLI_TEXT("from-drive", route_args, drive),
+        ECO_CLI_TEXT("limits", route_args, limits),
+        {"output", required_argument, eco_cli_text, offsetof(route_args, out), 0, 0, 'o'},
+        ECO_CLI_HELP,
+        ECO_CLI_END};
+    static const eco_cli cli = {"route", route_usage, opts};
     memset(a, 0, sizeof *a);
-    optind = 1;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            route_usage(stdout);
-            return 1;
-        }
-        if (ch == 'f')
-            a->drive = optarg;
-        else if (ch == 'l')
-            a->limits = optarg;
-        else if (ch == 'o')
-            a->out = optarg;
-        else {
-            route_usage(stderr);
-            return 2;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "ecosim route: unexpected argument '%s'\n", argv[optind]);
-        return 2;
-    }
-    if (!a->drive) {
-        fprintf(stderr, "ecosim route: --from-drive is required\n");
-        route_usage(stderr);
-        return 2;
-    }
+    int rc = eco_cli_parse(&cli, argc, argv, a);
+    if (rc || (rc = eco_cli_no_operand(&cli, argc, argv)))
+        return rc;
+    if ((rc = eco_sim_require("route", a->drive != NULL, "--from-drive", route_usage)))
+        return rc;
     return eco_sim_out_check("route", "--output", a->out);
 }
 

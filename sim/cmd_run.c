@@ -40,30 +40,25 @@ static void run_usage(FILE *fp)
         "trace)\n" ECO_USAGE_START_FUEL "  --quiet          no progress on stderr\n");
 }
 
-static int run_option(int ch, const char *arg, void *own)
-{
-    run_args *a = own;
-    switch (ch) {
-    case 'k':
-        a->controller = arg;
-        return 0;
-    case 'd':
-        return eco_sim_number_arg("run", "--dt", arg, 0.01, 1.0, &a->c.sim.dt_s);
-    default:
-        return -1;
-    }
-}
-
 static int parse_run_args(int argc, char **argv, run_args *a)
 {
-    static const struct option opts[] = {
-        ECO_OPT_VEHICLE,    ECO_OPT_CYCLE, ECO_OPT_JSON,
-        ECO_OPT_CSV,        ECO_OPT_PLOT,  {"controller", required_argument, 0, 'k'},
-        ECO_OPT_WEIGHTS,    ECO_OPT_HOT,   {"dt", required_argument, 0, 'd'},
-        ECO_OPT_BAND,       ECO_OPT_QUIET, ECO_OPT_HELP,
-        ECO_OPT_START_FUEL, {0, 0, 0, 0}};
+    static const eco_cli_opt opts[] = {ECO_OPT_VEHICLE(run_args),
+                                       ECO_OPT_CYCLE(run_args),
+                                       ECO_OPT_JSON(run_args),
+                                       ECO_OPT_CSV(run_args),
+                                       ECO_OPT_PLOT(run_args),
+                                       ECO_CLI_TEXT("controller", run_args, controller),
+                                       ECO_OPT_WEIGHTS(run_args),
+                                       ECO_OPT_HOT(run_args),
+                                       ECO_CLI_NUMBER("dt", run_args, c.sim.dt_s, 0.01, 1.0),
+                                       ECO_OPT_BAND(run_args),
+                                       ECO_OPT_QUIET(run_args),
+                                       ECO_CLI_HELP,
+                                       ECO_OPT_START_FUEL(run_args),
+                                       ECO_CLI_END};
+    static const eco_cli cli = {"run", run_usage, opts};
     a->controller = "baseline";
-    return eco_sim_parse_args("run", argc, argv, opts, run_usage, run_option, a, &a->c);
+    return eco_sim_parse_args(&cli, argc, argv, a, &a->c);
 }
 
 int eco_cmd_run(int argc, char **argv)

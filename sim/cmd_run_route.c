@@ -44,65 +44,25 @@ static void route_run_usage(FILE *fp)
 
 static int parse(int argc, char **argv, route_run_args *a)
 {
-    static const struct option opts[] = {{"route", required_argument, 0, 'r'},
-                                         {"vehicle", required_argument, 0, 'v'},
-                                         {"controller", required_argument, 0, 'k'},
-                                         {"json", no_argument, 0, 'j'},
-                                         {"csv", required_argument, 0, 's'},
-                                         {"plot", required_argument, 0, 'p'},
-                                         {"dt", required_argument, 0, 'd'},
-                                         {"trip-time", required_argument, 0, 't'},
-                                         {"quiet", no_argument, 0, 'q'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const eco_cli_opt opts[] = {
+        ECO_CLI_TEXT("route", route_run_args, route),
+        ECO_CLI_TEXT("vehicle", route_run_args, vehicle),
+        ECO_CLI_TEXT("controller", route_run_args, controller),
+        ECO_CLI_FLAG("json", route_run_args, json),
+        ECO_CLI_TEXT("csv", route_run_args, csv),
+        ECO_CLI_TEXT("plot", route_run_args, plot_dir),
+        ECO_CLI_NUMBER("dt", route_run_args, dt_s, 0.01, 1.0),
+        ECO_CLI_NUMBER("trip-time", route_run_args, trip_time_s, 1.0, 1e6),
+        ECO_CLI_FLAG("quiet", route_run_args, quiet),
+        ECO_CLI_HELP,
+        ECO_CLI_END};
+    static const eco_cli cli = {"run", route_run_usage, opts};
     memset(a, 0, sizeof *a);
     a->controller = "baseline";
     a->dt_s = 0.1;
-    optind = 1;
-    int ch, rc;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'h':
-            route_run_usage(stdout);
-            return 1;
-        case 'r':
-            a->route = optarg;
-            break;
-        case 'v':
-            a->vehicle = optarg;
-            break;
-        case 'k':
-            a->controller = optarg;
-            break;
-        case 'j':
-            a->json = 1;
-            break;
-        case 's':
-            a->csv = optarg;
-            break;
-        case 'p':
-            a->plot_dir = optarg;
-            break;
-        case 'q':
-            a->quiet = 1;
-            break;
-        case 'd':
-            if ((rc = eco_sim_number_arg("run", "--dt", optarg, 0.01, 1.0, &a->dt_s)))
-                return rc;
-            break;
-        case 't':
-            if ((rc = eco_sim_number_arg("run", "--trip-time", optarg, 1.0, 1e6, &a->trip_time_s)))
-                return rc;
-            break;
-        default:
-            route_run_usage(stderr);
-            return 2;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "ecosim run: unexpected argument '%s'\n", argv[optind]);
-        return 2;
-    }
+    int rc = eco_cli_parse(&cli, argc, argv, a);
+    if (rc || (rc = eco_cli_no_operand(&cli, argc, argv)))
+        return rc;
     if (!a->route) {
         fprintf(stderr, "ecosim run: --route needs a file\n");
         return 2;
