@@ -183,10 +183,8 @@ int eco_cmd_run_route(int argc, char **argv)
     /* the plot first, as ecosim run does: a failed plot leaves no --csv file behind */
     if (rc == 0 && a.plot_dir && eco_sim_route_plot(a.plot_dir, &veh, &route, &res, &sum))
         rc = 1;
-    if (rc == 0 && a.csv && eco_sim_write_csv(a.csv, &res.run)) {
-        fprintf(stderr, "ecosim: %s\n", eco_last_error());
-        rc = 1;
-    }
+    if (rc == 0)
+        rc = eco_sim_csv_out(a.csv, &res.run);
     if (rc == 0)
         print(&a, &sum, &res, &m);
     eco_sim_route_result_free(&res);

@@ -134,3 +134,11 @@ int eco_sim_write_csv(const char *path, const eco_sim_result *r)
     }
     return eco_sim_file_end(fp, tmp, path);
 }
+
+int eco_sim_csv_out(const char *path, const eco_sim_result *r)
+{
+    if (!path || !eco_sim_write_csv(path, r))
+        return 0;
+    fprintf(stderr, "ecosim: %s\n", eco_last_error());
+    return 1;
+}

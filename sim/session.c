@@ -94,3 +94,19 @@ int eco_sim_parse_args(const eco_cli *cli, int argc, char **argv, void *args, ec
         rc = eco_sim_out_check_dir(cli->cmd, "--plot", a->plot_dir);
     return rc;
 }
+
+int eco_sim_case_command(const eco_cli *cli, int argc, char **argv, void *args, eco_sim_args *a,
+                         eco_sim_case_body body)
+{
+    int rc = eco_sim_parse_args(cli, argc, argv, args, a);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    eco_vehicle veh;
+    eco_sim_cycle cyc;
+    if ((rc = eco_sim_load_case(a, &veh, &cyc)))
+        return rc;
+    rc = body(args, &veh, &cyc);
+    eco_sim_cycle_free(&cyc);
+    eco_vehicle_free(&veh);
+    return rc;
+}

@@ -62,6 +62,15 @@ int eco_sim_load_case(const eco_sim_args *a, eco_vehicle *veh, eco_sim_cycle *cy
 #define ECO_OPTS_CASE(T)                                                                           \
     ECO_OPT_VEHICLE(T), ECO_OPT_CYCLE(T), ECO_OPT_BAND(T), ECO_OPT_WEIGHTS(T), ECO_OPT_START_FUEL(T)
 
+/* What a case command does with its case: the exit status. */
+typedef int (*eco_sim_case_body)(void *args, eco_vehicle *veh, eco_sim_cycle *cyc);
+
+/* The frame of a case command (run, compare, dp): eco_sim_parse_args, the case loaded
+ * (eco_sim_load_case), body on it, the case freed. Returns the exit status (0 after
+ * --help). */
+int eco_sim_case_command(const eco_cli *cli, int argc, char **argv, void *args, eco_sim_args *a,
+                         eco_sim_case_body body);
+
 /* --band KMH,S into the eco_sim_options at field. */
 int eco_sim_take_band(const eco_cli *cli, const eco_cli_opt *o, const char *arg, void *field);
 
