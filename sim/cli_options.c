@@ -116,13 +116,13 @@ int eco_cli_parse(const eco_cli *cli, int argc, char **argv, void *args)
         if (rc)
             return rc;
     }
-    return 0;
+    return cli->check ? cli->check(args, argc, argv) : 0;
 }
 
-int eco_cli_no_operand(const eco_cli *cli, int argc, char **argv)
+int eco_cli_no_operand(const char *cmd, int argc, char **argv)
 {
     if (optind >= argc)
         return 0;
-    fprintf(stderr, "ecosim %s: unexpected argument '%s'\n", cli->cmd, argv[optind]);
+    fprintf(stderr, "ecosim %s: unexpected argument '%s'\n", cmd, argv[optind]);
     return 2;
 }

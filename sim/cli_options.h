@@ -30,6 +30,9 @@ struct eco_cli {
     const char *cmd; /* "run": messages say "ecosim run: ..." */
     void (*usage)(FILE *);
     const eco_cli_opt *opts;
+    /* What the command checks once the options are read (operands, required options,
+     * output paths): 0 or the exit status; NULL: nothing. */
+    int (*check)(const void *args, int argc, char **argv);
 };
 
 /* The rows' actions: a text (const char *), a flag set to 1 or cleared to 0 (int), a
@@ -76,14 +79,14 @@ int eco_cli_help(const eco_cli *cli, const eco_cli_opt *o, const char *arg, void
         NULL, 0, NULL, 0, 0, 0, 0                                                                  \
     }
 
-/* Parse argv (argv[0] the command's name) against the table: 0 to go on, with optind at
- * the first operand; 1 after --help (usage on stdout); 2 on bad input (an option getopt
- * refuses: its message, then the usage on stderr). */
+/* Parse argv (argv[0] the command's name) against the table, then cli->check: 0 to go
+ * on, with optind at the first operand; 1 after --help (usage on stdout); 2 on bad input
+ * (an option getopt refuses: its message, then the usage on stderr). */
 int eco_cli_parse(const eco_cli *cli, int argc, char **argv, void *args);
 
 /* The operands after the options: 0 if there are none, else 2 after `ecosim CMD:
  * unexpected argument 'X'`. */
-int eco_cli_no_operand(const eco_cli *cli, int argc, char **argv);
+int eco_cli_no_operand(const char *cmd, int argc, char **argv);
 
 /* A number option in [lo, hi]: 0, or 2 after printing `ecosim CMD: OPT must be ...`. */
 int eco_sim_number_arg(const char *cmd, const char *opt, const char *s, double lo, double hi,

@@ -297,7 +297,7 @@ static int parse_bus_args(int argc, char **argv, bus_args *a)
                                        ECO_OPT_HOT(bus_args),
                                        ECO_CLI_HELP,
                                        ECO_CLI_END};
-    static const eco_cli cli = {"bus", bus_usage, opts};
+    static const eco_cli cli = {"bus", bus_usage, opts, NULL};
     a->iface = a->dbc = a->mapping = NULL;
     a->speedup = 1.0;
     int rc = eco_sim_parse_args(&cli, argc, argv, a, &a->c);

@@ -47,7 +47,7 @@ int eco_cmd_campaign(int argc, char **argv)
         ECO_CLI_FLAG("quiet", eco_campaign_exec, quiet),
         ECO_CLI_HELP,
         ECO_CLI_END};
-    static const eco_cli cli = {"campaign", campaign_usage, opts};
+    static const eco_cli cli = {"campaign", campaign_usage, opts, NULL};
     eco_campaign_exec x = {.what = "campaign", .shard = {0, 1}};
     x.jobs = eco_campaign_default_jobs();
     int rc = eco_cli_parse(&cli, argc, argv, &x);

@@ -86,7 +86,7 @@ int eco_cmd_compare(int argc, char **argv)
 {
     static const eco_cli_opt opts[] = {ECO_OPTS_CASE(cmp_args), ECO_OPT_JSON(cmp_args),
                                        ECO_OPT_QUIET(cmp_args), ECO_CLI_HELP, ECO_CLI_END};
-    static const eco_cli cli = {"compare", cmp_usage, opts};
+    static const eco_cli cli = {"compare", cmp_usage, opts, NULL};
     for (int i = 1; i < argc; i++) /* a route: sim/cmd_compare_route.c */
         if (!strcmp(argv[i], "--route") || !strncmp(argv[i], "--route=", 8))
             return eco_cmd_compare_route(argc, argv);

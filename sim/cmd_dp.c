@@ -183,7 +183,7 @@ int eco_cmd_dp(int argc, char **argv)
         ECO_OPT_QUIET(dp_args),
         ECO_CLI_HELP,
         ECO_CLI_END};
-    static const eco_cli cli = {"dp", dp_usage, opts};
+    static const eco_cli cli = {"dp", dp_usage, opts, NULL};
     dp_args a = {.check = 1, .replay = 1};
     eco_dp_settings_default(&a.dp);
     return eco_sim_case_command(&cli, argc, argv, &a, &a.c, dp_case);

@@ -178,7 +178,7 @@ int eco_cmd_merge(int argc, char **argv)
 {
     static const eco_cli_opt opts[] = {ECO_CLI_CALL("out", eco_cli_text), ECO_CLI_HELP,
                                        ECO_CLI_END};
-    static const eco_cli cli = {"merge", merge_usage, opts};
+    static const eco_cli cli = {"merge", merge_usage, opts, NULL};
     const char *out = NULL;
     int rc = eco_cli_parse(&cli, argc, argv, &out);
     if (rc)

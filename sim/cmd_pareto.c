@@ -49,7 +49,7 @@ int eco_cmd_pareto(int argc, char **argv)
                                        ECO_CLI_TEXT("plot", pareto_args, plot),
                                        ECO_CLI_HELP,
                                        ECO_CLI_END};
-    static const eco_cli cli = {"pareto", pareto_usage, opts};
+    static const eco_cli cli = {"pareto", pareto_usage, opts, NULL};
     pareto_args a;
     memset(&a, 0, sizeof a);
     int rc = eco_cli_parse(&cli, argc, argv, &a);

@@ -79,7 +79,7 @@ static int run_case(void *args, eco_vehicle *veh, eco_sim_cycle *cyc)
 
 int eco_cmd_run(int argc, char **argv)
 {
-    static const eco_cli cli = {"run", run_usage, OPTS};
+    static const eco_cli cli = {"run", run_usage, OPTS, NULL};
     for (int i = 1; i < argc; i++) /* a route, not a cycle: sim/cmd_run_route.c */
         if (!strcmp(argv[i], "--route") || !strncmp(argv[i], "--route=", 8))
             return eco_cmd_run_route(argc, argv);

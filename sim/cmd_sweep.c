@@ -117,7 +117,7 @@ static int parse_sweep_args(int argc, char **argv, sweep_args *a)
         ECO_OPT_QUIET(sweep_args),
         ECO_CLI_HELP,
         ECO_CLI_END};
-    static const eco_cli cli = {"sweep", sweep_usage, opts};
+    static const eco_cli cli = {"sweep", sweep_usage, opts, NULL};
     a->n_vary = a->sharded = 0;
     a->shard = (eco_campaign_shard){0, 1};
     a->out = NULL;

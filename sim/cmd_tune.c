@@ -122,7 +122,7 @@ static int parse_tune_args(int argc, char **argv, tune_args *a)
         ECO_CLI_TEXT("case-weights", tune_args, case_weights),
         ECO_OPT_CACHE_DIR,
         ECO_CLI_END};
-    static const eco_cli cli = {"tune", tune_usage, opts};
+    static const eco_cli cli = {"tune", tune_usage, opts, NULL};
     a->t.max_evals = 40;
     a->t.jobs = eco_campaign_default_jobs();
     int rc = eco_sim_parse_args(&cli, argc, argv, a, &a->c);

@@ -62,10 +62,9 @@ int eco_sim_require(const char *cmd, int given, const char *what, void (*usage)(
 int eco_sim_args_done(const char *cmd, int argc, char **argv, const char *cycle,
                       void (*usage)(FILE *))
 {
-    if (optind < argc) {
-        fprintf(stderr, "ecosim %s: unexpected argument '%s'\n", cmd, argv[optind]);
-        return 2;
-    }
+    int rc = eco_cli_no_operand(cmd, argc, argv);
+    if (rc)
+        return rc;
     return eco_sim_require(cmd, cycle != NULL, "--cycle", usage);
 }
 
@@ -99,7 +98,7 @@ int eco_sim_case_command(const eco_cli *cli, int argc, char **argv, void *args, 
                          eco_sim_case_body body)
 {
     int rc = eco_sim_parse_args(cli, argc, argv, args, a);
-    if (rc)
+    if (rc) /* 1: after --help */
         return rc == 1 ? 0 : rc;
     eco_vehicle veh;
     eco_sim_cycle cyc;
@@ -107,6 +106,35 @@ int eco_sim_case_command(const eco_cli *cli, int argc, char **argv, void *args, 
         return rc;
     rc = body(args, &veh, &cyc);
     eco_sim_cycle_free(&cyc);
+    eco_vehicle_free(&veh);
+    return rc;
+}
+
+int eco_sim_route_command(const eco_cli *cli, int argc, char **argv, void *args,
+                          const eco_sim_route_case *r, eco_sim_route_body body)
+{
+    int rc = eco_cli_parse(cli, argc, argv, args);
+    if (rc) /* 1: after --help */
+        return rc == 1 ? 0 : rc;
+    eco_vehicle veh;
+    eco_route route;
+    if ((rc = eco_sim_load_vehicle(r->vehicle, &veh)))
+        return rc;
+    if (eco_cfg_route_load(r->route, &route)) {
+        if (r->name_load_error)
+            fprintf(stderr, "ecosim: %s: %s\n", r->route, eco_last_error());
+        else
+            fprintf(stderr, "ecosim: %s\n", eco_last_error());
+        eco_vehicle_free(&veh);
+        return 2;
+    }
+    if (eco_route_check_stops(&route, &veh)) {
+        fprintf(stderr, "ecosim: %s: %s\n", r->route, eco_last_error());
+        rc = 2;
+    } else {
+        rc = body(args, &veh, &route);
+    }
+    eco_route_free(&route);
     eco_vehicle_free(&veh);
     return rc;
 }

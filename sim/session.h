@@ -4,6 +4,7 @@
 
 #include "cycle.h"
 #include "ecodrive/model.h"
+#include "ecodrive/route.h"
 #include "runner.h"
 
 #include "cli_options.h"
@@ -58,6 +59,22 @@ int eco_sim_load_case(const eco_sim_args *a, eco_vehicle *veh, eco_sim_cycle *cy
     {                                                                                              \
         "band", required_argument, eco_sim_take_band, offsetof(T, c.sim), 0, 0, 0                  \
     }
+/* What the route commands (run --route, compare --route) share: --route FILE and
+ * --vehicle FILE, in a field r of their arguments T. */
+typedef struct {
+    const char *route, *vehicle;
+    int name_load_error; /* a route that does not load: `ecosim: ROUTE: reason` */
+} eco_sim_route_case;
+#define ECO_OPTS_ROUTE(T) ECO_CLI_TEXT("route", T, r.route), ECO_CLI_TEXT("vehicle", T, r.vehicle)
+
+/* What a route command does with its vehicle and route: the exit status. */
+typedef int (*eco_sim_route_body)(void *args, eco_vehicle *veh, eco_route *route);
+
+/* The frame of a route command: eco_cli_parse, the vehicle and the route loaded (the
+ * route's stops checked against the vehicle), body on them, both freed. Returns the exit
+ * status (0 after --help; 2 for a vehicle or route that does not load). */
+int eco_sim_route_command(const eco_cli *cli, int argc, char **argv, void *args,
+                          const eco_sim_route_case *r, eco_sim_route_body body);
 /* The options that make the case of the optimising commands (compare, dp, sweep, tune). */
 #define ECO_OPTS_CASE(T)                                                                           \
     ECO_OPT_VEHICLE(T), ECO_OPT_CYCLE(T), ECO_OPT_BAND(T), ECO_OPT_WEIGHTS(T), ECO_OPT_START_FUEL(T)
