@@ -66,11 +66,9 @@ static void figures_json(cJSON *o, const eco_sim_figures *f)
 
 cJSON *eco_sim_summary_json(const eco_sim_summary *s)
 {
-    cJSON *o = cJSON_CreateObject();
+    cJSON *o = eco_sim_json_case(s->vehicle, s->cycle);
     if (!o)
         return NULL;
-    cJSON_AddStringToObject(o, "vehicle", s->vehicle);
-    cJSON_AddStringToObject(o, "cycle", s->cycle);
     cJSON_AddStringToObject(o, "controller", s->controller);
     cJSON_AddStringToObject(o, "weighting", s->ftp_weighted ? "epa_ftp_composite" : "none");
     figures_json(o, &s->total);
