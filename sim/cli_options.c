@@ -105,6 +105,11 @@ int eco_cli_parse(const eco_cli *cli, int argc, char **argv, void *args)
     struct option lo[OPTS_MAX + 1];
     char shorts[2 * OPTS_MAX + 1];
     int n = getopt_table(cli, lo, shorts), ch;
+    if (cli->opts[n].name) { /* a programming error, not the user's: never drop a row */
+        fprintf(stderr, "ecosim %s: more than %d option rows; raise OPTS_MAX\n", cli->cmd,
+                OPTS_MAX);
+        return 1;
+    }
     optind = 1;
     while ((ch = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
         const eco_cli_opt *o = row_of(cli, n, ch);

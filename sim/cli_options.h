@@ -65,6 +65,10 @@ int eco_cli_help(const eco_cli *cli, const eco_cli_opt *o, const char *arg, void
     {                                                                                              \
         name, required_argument, eco_cli_int, offsetof(T, f), lo, hi, 0                            \
     }
+/* The two output rows of the commands that keep their own "json" flag and "plot" folder
+ * (the session-based ones have ECO_OPT_JSON and ECO_OPT_PLOT). */
+#define ECO_CLI_JSON_PLOT(T, json_field, plot_field)                                               \
+    ECO_CLI_FLAG("json", T, json_field), ECO_CLI_TEXT("plot", T, plot_field)
 /* A row of the command's own: fn gets the whole of the command's arguments. */
 #define ECO_CLI_CALL(name, fn)                                                                     \
     {                                                                                              \

@@ -27,12 +27,9 @@ static void usage(FILE *fp)
                 "time: S if given, else the baseline's. Fuel is SOC-corrected.\n");
 }
 
-static const eco_cli_opt OPTS[] = {ECO_OPTS_ROUTE(cmpr_args),
-                                   ECO_CLI_FLAG("json", cmpr_args, json),
-                                   ECO_CLI_NUMBER("trip-time", cmpr_args, trip_time_s, 1.0, 1e6),
-                                   ECO_CLI_TEXT("plot", cmpr_args, plot_dir),
-                                   ECO_CLI_HELP,
-                                   ECO_CLI_END};
+static const eco_cli_opt OPTS[] = {
+    ECO_OPTS_ROUTE(cmpr_args), ECO_CLI_JSON_PLOT(cmpr_args, json, plot_dir),
+    ECO_CLI_NUMBER("trip-time", cmpr_args, trip_time_s, 1.0, 1e6), ECO_CLI_HELP, ECO_CLI_END};
 
 static int check_args(const void *args, int argc, char **argv)
 {

@@ -45,9 +45,7 @@ int eco_cmd_pareto(int argc, char **argv)
 {
     static const eco_cli_opt opts[] = {ECO_CLI_CALL("objectives", take_objectives),
                                        ECO_CLI_TEXT("controller", pareto_args, controller),
-                                       ECO_CLI_FLAG("json", pareto_args, json),
-                                       ECO_CLI_TEXT("plot", pareto_args, plot),
-                                       ECO_CLI_HELP,
+                                       ECO_CLI_JSON_PLOT(pareto_args, json, plot), ECO_CLI_HELP,
                                        ECO_CLI_END};
     static const eco_cli cli = {"pareto", pareto_usage, opts, NULL};
     pareto_args a;

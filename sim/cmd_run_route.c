@@ -46,9 +46,8 @@ static void route_run_usage(FILE *fp)
 static const eco_cli_opt OPTS[] = {
     ECO_OPTS_ROUTE(route_run_args),
     ECO_CLI_TEXT("controller", route_run_args, controller),
-    ECO_CLI_FLAG("json", route_run_args, json),
+    ECO_CLI_JSON_PLOT(route_run_args, json, plot_dir),
     ECO_CLI_TEXT("csv", route_run_args, csv),
-    ECO_CLI_TEXT("plot", route_run_args, plot_dir),
     ECO_CLI_NUMBER("dt", route_run_args, dt_s, 0.01, 1.0),
     ECO_CLI_NUMBER("trip-time", route_run_args, trip_time_s, 1.0, 1e6),
     ECO_CLI_FLAG("quiet", route_run_args, quiet),

@@ -10,6 +10,16 @@ void eco_sim_json_add_number(cJSON *o, const char *key, double v)
         cJSON_AddNullToObject(o, key);
 }
 
+cJSON *eco_sim_json_named_item(cJSON *array, const char *key, const char *name)
+{
+    cJSON *e = cJSON_CreateObject();
+    if (e) {
+        cJSON_AddStringToObject(e, key, name);
+        cJSON_AddItemToArray(array, e);
+    }
+    return e;
+}
+
 cJSON *eco_sim_json_case(const char *vehicle, const char *cycle)
 {
     cJSON *o = cJSON_CreateObject();

@@ -12,4 +12,8 @@ void eco_sim_json_add_number(cJSON *o, const char *key, double v);
  * memory. */
 cJSON *eco_sim_json_case(const char *vehicle, const char *cycle);
 
+/* A new object {KEY: NAME} appended to array; returned for the caller to fill (NULL if out
+ * of memory): the shape of every list of named items ecosim writes. */
+cJSON *eco_sim_json_named_item(cJSON *array, const char *key, const char *name);
+
 #endif

@@ -85,12 +85,8 @@ cJSON *eco_sim_summary_json(const eco_sim_summary *s)
     eco_sim_json_add_number(us, "p99", s->solve_us_p99);
     eco_sim_json_add_number(us, "max", s->solve_us_max);
     cJSON *ph = cJSON_AddArrayToObject(o, "phases");
-    for (int p = 0; p < s->n_phases; p++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "name", s->phase[p].name);
-        figures_json(e, &s->phase[p]);
-        cJSON_AddItemToArray(ph, e);
-    }
+    for (int p = 0; p < s->n_phases; p++)
+        figures_json(eco_sim_json_named_item(ph, "name", s->phase[p].name), &s->phase[p]);
     return o;
 }
 

@@ -52,13 +52,11 @@ static cJSON *cases_json(const eco_tune *t, int eval)
     const double *v = t->case_values + (size_t)eval * (size_t)(t->c.n_cycles * per);
     cJSON *a = cJSON_CreateArray();
     for (int i = 0; i < t->c.n_cycles; i++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "cycle", t->c.cycles[i].name);
+        cJSON *e = eco_sim_json_named_item(a, "cycle", t->c.cycles[i].name);
         eco_sim_json_add_number(e, "weight", t->case_weight[i]);
         eco_sim_json_add_number(e, t->objective_key, v[i * per]);
         for (int k = 0; k < t->n_constraints; k++)
             eco_sim_json_add_number(e, t->constraint[k].key, v[i * per + 1 + k]);
-        cJSON_AddItemToArray(a, e);
     }
     return a;
 }
@@ -70,12 +68,9 @@ cJSON *eco_tune_report_json(const eco_tune *t)
     cJSON_AddStringToObject(o, "objective", t->objective);
     cJSON_AddStringToObject(o, "objective_key", t->objective_key);
     cJSON *cons = cJSON_AddArrayToObject(o, "constraints");
-    for (int k = 0; k < t->n_constraints; k++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "key", t->constraint[k].key);
-        eco_sim_json_add_number(e, "max", t->constraint[k].max);
-        cJSON_AddItemToArray(cons, e);
-    }
+    for (int k = 0; k < t->n_constraints; k++)
+        eco_sim_json_add_number(eco_sim_json_named_item(cons, "key", t->constraint[k].key), "max",
+                                t->constraint[k].max);
     cJSON_AddNumberToObject(o, "evaluations", t->n_evals);
     cJSON_AddNumberToObject(o, "runs", t->n_evals * t->c.n_cycles);
     cJSON_AddStringToObject(o, "nlopt_result",
