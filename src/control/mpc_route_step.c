@@ -13,6 +13,13 @@
  * 2 %) stays within this share of the one it was made at (ours: five steps; the block
  * renews it anyway). */
 #define S_REUSE_REL 0.1
+/* Cells of the rate table's second copy collapsed per step at the factor the SOC has moved
+ * to (a few tens of microseconds; the whole table in a second or two), so that a re-plan
+ * takes it instead of collapsing the table itself. */
+#define COLLAPSE_CELLS_PER_STEP 1024
+/* A new one is begun once the factor is more than this share off the table in use (ours:
+ * one and a half steps of its 2 % grid; a step's drift is not worth a table). */
+#define S_BEHIND_REL 0.03
 
 /* The grid point of the stop the car drives to: the last point at or before it (a stop
  * merged into the one before it has that one's point). */
@@ -43,11 +50,13 @@ static int replan(eco_mpc_route_ws *ws, double x, double v0)
     if (k_need > ks)
         k_need = ks;
     ws->replans++;
+    /* the factor has moved: a re-plan helps once a table nearer it is made (behind) */
+    double sc = eco_route_collapse_value(ws, ws->s_equiv);
+    int s_ok = fabs(sc - ws->v_s_coll) <= S_REUSE_REL * fabs(ws->v_s_coll) ||
+               !eco_route_rates_nearer(&ws->rt, sc);
     int keep = ws->have_plan && !ws->was_dwelling && ws->vk1 >= k_need && ws->vk1 <= ks &&
                k0 <= ws->vk1 && fabs(ws->plan_stop_m - ws->stop_at_m) <= 0.01 &&
-               ws->v_price == ws->price_s &&
-               fabs(eco_route_collapse_value(ws, ws->s_equiv) - ws->v_s_coll) <=
-                   S_REUSE_REL * fabs(ws->v_s_coll);
+               ws->v_price == ws->price_s && s_ok;
     ws->plan_stop_m = ws->stop_at_m;
     if (keep)
         return eco_route_plan_from(ws, x, v0, k0, ws->vk1);
@@ -57,7 +66,7 @@ static int replan(eco_mpc_route_ws *ws, double x, double v0)
     if (k1 < k0)
         k1 = k0;
     ws->full_replans++;
-    eco_route_collapse_at(ws, ws->s_equiv);
+    eco_route_rates_take(&ws->rt, sc);
     return eco_route_plan(ws, x, v0, k0, k1);
 }
 
@@ -120,6 +129,7 @@ int eco_mpc_route_step(eco_mpc_route_ws *ws, const eco_observation *obs, eco_set
         return fallback(ws, sp);
     eco_route_equivalence_update(ws, obs->soc);
     double v1 = 0.0;
+    long full = ws->full_replans;
     if (!ws->dwelling) {
         int need = !ws->follow &&
                    (!ws->have_plan || ws->was_dwelling || x >= ws->pos_m[ws->plan_k0] - 1e-9 ||
@@ -131,6 +141,12 @@ int eco_mpc_route_step(eco_mpc_route_ws *ws, const eco_observation *obs, eco_set
                           eco_route_limit_mps(ws->route, x + (v0 + v1) * dt)) -
                      0.5 * ws->set.margin_kmh / ECO_KMH_PER_MPS;
         v1 = fmin(v1, lim);
+    }
+    if (ws->hybrid && !ws->follow && ws->full_replans == full) { /* the collapse, behind */
+        double sc = eco_route_collapse_value(ws, ws->s_equiv);
+        int busy = ws->rt.cell_b < (size_t)ws->rt.n_v * (size_t)ws->rt.n_a;
+        if (busy || fabs(ws->rt.s_coll - sc) > S_BEHIND_REL * fabs(sc))
+            eco_route_rates_collapse_some(&ws->rt, sc, COLLAPSE_CELLS_PER_STEP);
     }
     if (ws->dwelling)
         ws->left_stop_m = ws->stop_at_m;
