@@ -199,6 +199,7 @@ void eco_mpc_route_reset(eco_mpc_route_ws *ws)
     if (!ws->follow)
         ws->have_plan = 0;
     ws->was_dwelling = 0;
+    ws->replan_pending = 0;
     ws->left_stop_m = 0.0;
     ws->replans = ws->full_replans = 0;
     ws->s_equiv = ws->s_nom;

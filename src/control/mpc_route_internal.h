@@ -50,6 +50,7 @@ struct eco_mpc_route_ws {
     double *plan_v; /* [n_pts]: planned speed at each point */
     double plan_x0, plan_v0, plan_stop_m;
     int plan_k0, plan_k1, have_plan, follow;
+    int replan_pending; /* the table was collapsed in this step; the backward pass is next */
     /* what the cost to go V holds: its end point, and the price and factor it was made at */
     int vk1;
     double v_price, v_s_coll;

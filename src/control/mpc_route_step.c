@@ -17,9 +17,6 @@
  * to (a few tens of microseconds; the whole table in a second or two), so that a re-plan
  * takes it instead of collapsing the table itself. */
 #define COLLAPSE_CELLS_PER_STEP 1024
-/* A new one is begun once the factor is more than this share off the table in use (ours:
- * one and a half steps of its 2 % grid; a step's drift is not worth a table). */
-#define S_BEHIND_REL 0.03
 
 /* The grid point of the stop the car drives to: the last point at or before it (a stop
  * merged into the one before it has that one's point). */
@@ -52,11 +49,11 @@ static int replan(eco_mpc_route_ws *ws, double x, double v0)
     ws->replans++;
     /* the factor has moved: a re-plan helps once a table nearer it is made (behind) */
     double sc = eco_route_collapse_value(ws, ws->s_equiv);
-    int s_ok = fabs(sc - ws->v_s_coll) <= S_REUSE_REL * fabs(ws->v_s_coll) ||
-               !eco_route_rates_nearer(&ws->rt, sc);
-    int keep = ws->have_plan && !ws->was_dwelling && ws->vk1 >= k_need && ws->vk1 <= ks &&
-               k0 <= ws->vk1 && fabs(ws->plan_stop_m - ws->stop_at_m) <= 0.01 &&
-               ws->v_price == ws->price_s && s_ok;
+    int s_ok = fabs(sc - ws->v_s_coll) <= S_REUSE_REL * fabs(ws->v_s_coll);
+    int geo = ws->have_plan && !ws->was_dwelling && ws->vk1 >= k_need && ws->vk1 <= ks &&
+              k0 <= ws->vk1 && fabs(ws->plan_stop_m - ws->stop_at_m) <= 0.01 &&
+              ws->v_price == ws->price_s;
+    int keep = geo && s_ok && !ws->replan_pending;
     ws->plan_stop_m = ws->stop_at_m;
     if (keep)
         return eco_route_plan_from(ws, x, v0, k0, ws->vk1);
@@ -67,6 +64,14 @@ static int replan(eco_mpc_route_ws *ws, double x, double v0)
         k1 = k0;
     ws->full_replans++;
     eco_route_rates_take(&ws->rt, sc);
+    if (!(ws->rt.s_coll == sc)) {
+        eco_route_rates_collapse(&ws->rt, sc);
+        if (geo) { /* the cost to go still fits: its backward pass in the next step */
+            ws->replan_pending = 1;
+            return eco_route_plan_from(ws, x, v0, k0, ws->vk1);
+        }
+    }
+    ws->replan_pending = 0;
     return eco_route_plan(ws, x, v0, k0, k1);
 }
 
@@ -131,9 +136,9 @@ int eco_mpc_route_step(eco_mpc_route_ws *ws, const eco_observation *obs, eco_set
     double v1 = 0.0;
     long full = ws->full_replans;
     if (!ws->dwelling) {
-        int need = !ws->follow &&
-                   (!ws->have_plan || ws->was_dwelling || x >= ws->pos_m[ws->plan_k0] - 1e-9 ||
-                    fabs(ws->plan_stop_m - ws->stop_at_m) > 0.01);
+        int need = !ws->follow && (!ws->have_plan || ws->was_dwelling || ws->replan_pending ||
+                                   x >= ws->pos_m[ws->plan_k0] - 1e-9 ||
+                                   fabs(ws->plan_stop_m - ws->stop_at_m) > 0.01);
         if (need && replan(ws, x, v0))
             return fallback(ws, sp);
         v1 = track(ws, x, v0, dt);
@@ -145,7 +150,7 @@ int eco_mpc_route_step(eco_mpc_route_ws *ws, const eco_observation *obs, eco_set
     if (ws->hybrid && !ws->follow && ws->full_replans == full) { /* the collapse, behind */
         double sc = eco_route_collapse_value(ws, ws->s_equiv);
         int busy = ws->rt.cell_b < (size_t)ws->rt.n_v * (size_t)ws->rt.n_a;
-        if (busy || fabs(ws->rt.s_coll - sc) > S_BEHIND_REL * fabs(sc))
+        if (busy || !(ws->rt.s_coll == sc))
             eco_route_rates_collapse_some(&ws->rt, sc, COLLAPSE_CELLS_PER_STEP);
     }
     if (ws->dwelling)
