@@ -47,7 +47,8 @@ static int replan(eco_mpc_route_ws *ws, double x, double v0)
     if (k_need > ks)
         k_need = ks;
     ws->replans++;
-    /* the factor has moved: a re-plan helps once a table nearer it is made (behind) */
+    /* the cost to go is kept while it reaches the horizon, at the price and near the factor it
+     * was made at */
     double sc = eco_route_collapse_value(ws, ws->s_equiv);
     int s_ok = fabs(sc - ws->v_s_coll) <= S_REUSE_REL * fabs(ws->v_s_coll);
     int geo = ws->have_plan && !ws->was_dwelling && ws->vk1 >= k_need && ws->vk1 <= ks &&
