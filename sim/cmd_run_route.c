@@ -124,6 +124,7 @@ static void print(const route_run_args *a, const eco_sim_summary *sum,
             cJSON_AddNumberToObject(o, "stops", res->stops);
             cJSON_AddNumberToObject(o, "over_limit_s", res->over_limit_s);
             cJSON_AddNumberToObject(o, "over_limit_max_kmh", res->over_limit_max_kmh);
+            cJSON_AddNumberToObject(o, "wait_added_s", m->wait_added_s);
             if (m->trip_time_s > 0.0) {
                 cJSON_AddNumberToObject(o, "trip_time_target_s", m->trip_time_s);
                 cJSON_AddNumberToObject(o, "trip_time_min_s", m->min_time_s);

@@ -11,6 +11,10 @@
 #define MATCH_RUNS   12
 #define PRICE_NIL    1e-6 /* g/s: a price this low is 0 (the bisections leave crumbs) */
 #define PRICE_FIRST  0.05 /* g/s: a first price above 0 (ours; the DP's are about 1 on highways) */
+/* A lower bound scaled down that gains less than this share of the target no longer sets the
+ * pace (ours). */
+#define FLOOR_STALL_REL 0.002
+#define WAIT_RUNS       3 /* runs to meet the target by waiting (the first nearly always does) */
 
 static void mpc_fill(eco_sim_route_planner *p, const eco_sim_route_status *st,
                      const eco_observation *obs, double dt, int n, eco_preview *pv)
@@ -79,7 +83,9 @@ static int run_once(eco_mpc_route_ws *ws, int dp, double p, const eco_vehicle *v
 /* Too fast at a price of about 0: the lower bound sets the pace, so lower it (lo_scale) by
  * whole runs, interpolating the trip time linearly in the scale within a bracket. The plant
  * arrives sooner than the DP's model (the last metre before each stop counts as arrived),
- * so the scale the DP chose on its model is not slow enough by itself. */
+ * so the scale the DP chose on its model is not slow enough by itself. When a lower scale no
+ * longer makes the trip longer, the bound does not bind: the scale goes to 0, and if that is
+ * still early the run ends early (the caller waits at the stops). */
 static int match_floor(eco_mpc_route_ws *ws, int dp, const eco_vehicle *veh, const eco_route *route,
                        const eco_sim_options *opt, double target, eco_sim_route_result *res,
                        eco_sim_route_match *m)
@@ -95,19 +101,85 @@ static int match_floor(eco_mpc_route_ws *ws, int dp, const eco_vehicle *veh, con
         double t = res->trip_time_s;
         if (fabs(t - target) <= TIME_AIM_REL * target)
             break;
+        int stalled = 0;
         if (t > target) {
             s_lo = s;
             t_lo = t;
         } else {
+            if (!(s > 0.0))
+                break; /* early at the lowest bound */
+            stalled = t - t_hi < FLOOR_STALL_REL * target;
             s_hi = s;
             t_hi = t;
         }
         if (isnan(t_lo)) {
-            s = 0.6 * s_hi;
+            s = stalled ? 0.0 : 0.6 * s_hi;
         } else { /* interpolate, but keep off the bracket's ends */
             double u = (t_lo - target) / (t_lo - t_hi);
             s = s_lo + (s_hi - s_lo) * fmin(fmax(u, 0.1), 0.9);
         }
+    }
+    m->met = fabs(res->trip_time_s - target) <= 0.01 * target;
+    return ECO_OK;
+}
+
+/* The stops that take a wait, and their dwells in all: the ones along the way (a red light
+ * or a queue), or, on a route with none, every stop with a dwell (the start and the end). */
+static double wait_stops(const eco_route *r, int *en_route)
+{
+    double along = 0.0, all = 0.0;
+    for (int i = 0; i < r->n; i++) {
+        double d = r->row[i].stop_s > 0.0 ? r->row[i].stop_s : 0.0;
+        all += d;
+        along += i > 0 && i < r->n - 1 && r->row[i].distance_m > 0.0 ? d : 0.0;
+    }
+    *en_route = along > 0.0;
+    return *en_route ? along : all;
+}
+
+/* A copy of route whose stops stand extra_s longer in all, shared in proportion to their
+ * dwells (wait_stops); a route without any dwell stands it at the end. */
+static int waited_route(const eco_route *r, double extra_s, eco_route *out)
+{
+    eco_route_row *rows = eco_malloc(sizeof *rows * (size_t)r->n);
+    if (!rows)
+        return ECO_ENOMEM;
+    memcpy(rows, r->row, sizeof *rows * (size_t)r->n);
+    int en_route;
+    double sum = wait_stops(r, &en_route);
+    for (int i = 0; i < r->n; i++) {
+        int takes = en_route ? i > 0 && i < r->n - 1 && rows[i].distance_m > 0.0 : 1;
+        if (sum > 0.0 && takes && rows[i].stop_s > 0.0)
+            rows[i].stop_s += extra_s * rows[i].stop_s / sum;
+    }
+    if (!(sum > 0.0))
+        rows[r->n - 1].stop_s += extra_s;
+    int rc = eco_route_init(out, r->name, rows, r->n);
+    eco_free(rows);
+    return rc;
+}
+
+/* Still early at a price of 0 and the lowest bound (an engine burns fuel for every second it
+ * runs, so crawling costs more than the wait): the rest of the trip time is spent standing
+ * at the stops, as the human's traffic made them stand. The same plan at the same settings
+ * on a route with longer dwells; the wait is corrected once more if the dwells' rounding
+ * to whole steps left the trip off the aim. */
+static int match_wait(eco_mpc_route_ws *ws, int dp, const eco_vehicle *veh, const eco_route *route,
+                      const eco_sim_options *opt, double target, eco_sim_route_result *res,
+                      eco_sim_route_match *m)
+{
+    double extra = target - res->trip_time_s;
+    for (int it = 0; it < WAIT_RUNS && fabs(res->trip_time_s - target) > TIME_AIM_REL * target;
+         it++) {
+        eco_route waited;
+        int rc = waited_route(route, extra, &waited);
+        if (!rc)
+            rc = run_once(ws, dp, m->time_price, veh, &waited, opt, res, m);
+        eco_route_free(&waited);
+        if (rc)
+            return rc;
+        m->wait_added_s = extra;
+        extra += target - res->trip_time_s;
     }
     m->met = fabs(res->trip_time_s - target) <= 0.01 * target;
     return ECO_OK;
@@ -168,8 +240,11 @@ int eco_sim_route_run_at_time(const eco_vehicle *veh, const eco_route *route,
     } else if (rc == ECO_OK) {
         m->s_equiv = in.s_equiv;
         m->dp_model_fuel_g = in.fuel_g;
-        rc = match(ws, !strcmp(controller, "dp"), in.time_price_per_s, veh, route, opt, target, res,
-                   m);
+        int dp = !strcmp(controller, "dp");
+        rc = match(ws, dp, in.time_price_per_s, veh, route, opt, target, res, m);
+        if (rc == ECO_OK && res->trip_time_s < target * (1.0 - TIME_AIM_REL) &&
+            m->time_price <= PRICE_NIL)
+            rc = match_wait(ws, dp, veh, route, opt, target, res, m);
     }
     eco_mpc_route_free(ws);
     return rc;

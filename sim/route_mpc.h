@@ -15,6 +15,7 @@ typedef struct {
     double time_price;      /* the price that met it, cost units per s */
     double s_equiv;         /* hybrids: the DP's charge-sustaining factor */
     double dp_model_fuel_g; /* the DP's own prediction */
+    double wait_added_s;    /* standing added at the stops to meet the target (0: none) */
     int runs;               /* whole runs the match took */
     int met;                /* arrived within 1 % of the target */
 } eco_sim_route_match;

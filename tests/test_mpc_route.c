@@ -1,6 +1,7 @@
-/* The route MPC and DP (issue 9): the limit, the stops, the trip time, the DP against brute
- * force on a tiny route, no allocation in the step, and ecosim's refusal of a trip time
- * shorter than the route allows. */
+/* The route MPC and DP (issue 9): the limit, the stops, the trip time, the wait at the stops
+ * when a car is early at a price of 0, the DP against brute force on a tiny route, no
+ * allocation in the step, and ecosim's refusal of a trip time shorter than the route
+ * allows. */
 #include "../src/control/mpc_route_internal.h"
 #include "cli_fixture.h"
 #include "ecodrive/config.h"
@@ -126,6 +127,74 @@ Test(mpc_route, stops_centimetres_apart, .init = setup, .fini = drop_cycle)
                              {700, 40 / 3.6, 0, 5, 0}};
     drive_rows("mpc", rows, 5, 3, 130.0);
     drive_rows("dp", rows, 5, 3, 130.0);
+}
+
+/* The trip of the MPC (dp 0) or the DP's plan (1) at a time price of 0 and the lower bound
+ * scaled to 0: the slowest the car's fuel-optimal driving goes. */
+static double unwaited_trip_s(const eco_vehicle *veh, const eco_route *r, int dp)
+{
+    eco_sim_options opt;
+    options(&opt);
+    eco_mpc_route_ws *ws = eco_mpc_route_create(veh, r, opt.dt_s, NULL, NULL);
+    cr_assert_not_null(ws, "%s", eco_last_error());
+    eco_mpc_route_lo_scale_set(ws, 0.0);
+    eco_mpc_route_time_price_set(ws, 0.0);
+    eco_mpc_route_plan_info in;
+    if (dp)
+        cr_assert_eq(eco_mpc_route_dp(ws, 0.0, 1, &in), ECO_OK);
+    eco_sim_route_planner planner;
+    eco_sim_route_planner_mpc(&planner, ws);
+    eco_sim_route_result res;
+    cr_assert_eq(eco_sim_route_run(veh, r, eco_mpc_route_controller(ws), &planner, &opt, &res),
+                 ECO_OK, "%s", eco_last_error());
+    double t = res.trip_time_s;
+    eco_sim_route_result_free(&res);
+    eco_mpc_route_free(ws);
+    return t;
+}
+
+/* A conventional car is early at a price of 0 on a trip 40 s longer than its slowest: it
+ * waits the 40 s at the two stops along the way, 10 s at the one of 10 s and 30 s at the one
+ * of 30 s (in proportion to their dwells), standing still throughout, and arrives on time. */
+Test(mpc_route, waits_at_the_stops_when_early_at_price_0, .init = setup, .fini = drop_cycle)
+{
+    eco_vehicle veh;
+    eco_route r;
+    load("vw_golf_1p5tsi_2020", &veh, &r);
+    eco_route_free(&r);
+    eco_route_row rows[4] = {{0, 50 / 3.6, 0, 0, 0},
+                             {500, 50 / 3.6, 0, 10, 0},
+                             {1000, 50 / 3.6, 0, 30, 0},
+                             {1500, 50 / 3.6, 0, 5, 0}};
+    cr_assert_eq(eco_route_init(&r, "waits", rows, 4), ECO_OK, "%s", eco_last_error());
+    const char *ctl[2] = {"mpc", "dp"};
+    for (int c = 0; c < 2; c++) {
+        double target = unwaited_trip_s(&veh, &r, c) + 40.0;
+        eco_sim_options opt;
+        options(&opt);
+        eco_sim_route_result res;
+        eco_sim_route_match m;
+        cr_assert_eq(
+            eco_sim_route_run_at_time(&veh, &r, ctl[c], NULL, NULL, &opt, target, &res, &m), ECO_OK,
+            "%s: %s", ctl[c], eco_last_error());
+        eco_sim_summary sum;
+        eco_sim_route_summarize(&veh, &r, ctl[c], &res, &sum);
+        cr_log_info("%s: trip %.1f s of %.1f, waited %.1f s", ctl[c], res.trip_time_s, target,
+                    m.wait_added_s);
+        cr_expect(m.met, "%s", ctl[c]);
+        cr_expect_lt(fabs(res.trip_time_s - target), 0.01 * target, "%s: trip %.1f s of %.1f",
+                     ctl[c], res.trip_time_s, target);
+        cr_expect_lt(fabs(m.wait_added_s - 40.0), 0.5, "%s: waited %.1f s", ctl[c], m.wait_added_s);
+        cr_expect_geq(still_at(&res, 500.0), 20.0 - 0.15, "%s: stood %.1f s", ctl[c],
+                      still_at(&res, 500.0));
+        cr_expect_geq(still_at(&res, 1000.0), 60.0 - 0.15, "%s: stood %.1f s", ctl[c],
+                      still_at(&res, 1000.0));
+        cr_expect_eq(sum.quality.creep_s, 0.0, "%s: creep %.1f s", ctl[c], sum.quality.creep_s);
+        cr_expect_eq(res.over_limit_s, 0.0, "%s", ctl[c]);
+        eco_sim_route_result_free(&res);
+    }
+    eco_route_free(&r);
+    eco_vehicle_free(&veh);
 }
 
 Test(mpc_route, the_step_allocates_nothing, .init = setup, .fini = drop_cycle)

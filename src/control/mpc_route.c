@@ -62,6 +62,8 @@ static size_t layout(eco_mpc_route_ws *ws, char *base)
     ws->rt.batt_w = eco_mpc_carve(&c, lev * sizeof(float));
     ws->rt.eq_gps = eco_mpc_carve(&c, cells * sizeof(float));
     ws->rt.eq_batt_w = eco_mpc_carve(&c, cells * sizeof(float));
+    ws->rt.eq_gps_b = eco_mpc_carve(&c, cells * sizeof(float));
+    ws->rt.eq_batt_w_b = eco_mpc_carve(&c, cells * sizeof(float));
     ws->pos_m = eco_mpc_carve(&c, np * sizeof(double));
     ws->shift_mps2 = eco_mpc_carve(&c, np * sizeof(double));
     ws->jlo = eco_mpc_carve(&c, np * sizeof(int));
@@ -197,6 +199,7 @@ void eco_mpc_route_reset(eco_mpc_route_ws *ws)
     if (!ws->follow)
         ws->have_plan = 0;
     ws->was_dwelling = 0;
+    ws->replan_pending = 0;
     ws->left_stop_m = 0.0;
     ws->replans = ws->full_replans = 0;
     ws->s_equiv = ws->s_nom;

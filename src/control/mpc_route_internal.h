@@ -21,6 +21,11 @@ typedef struct {
     float *eq_gps;    /* [v][a]: least cost + s x battery energy per s at s_coll */
     float *eq_batt_w; /* [v][a]: battery power of that level */
     double s_coll;    /* the equivalence factor eq holds (cost units per J: s fuel/lhv) */
+    /* A second copy, collapsed behind a little each step at the factor the SOC has moved
+     * to (eco_route_rates_collapse_some); a re-plan swaps it in instead of collapsing. */
+    float *eq_gps_b, *eq_batt_w_b;
+    double s_coll_b; /* what it is being made at (NAN: nothing) */
+    size_t cell_b;   /* cells done; all: ready */
 } eco_route_rates;
 
 struct eco_mpc_route_ws {
@@ -45,6 +50,7 @@ struct eco_mpc_route_ws {
     double *plan_v; /* [n_pts]: planned speed at each point */
     double plan_x0, plan_v0, plan_stop_m;
     int plan_k0, plan_k1, have_plan, follow;
+    int replan_pending; /* the table was collapsed in this step; the backward pass is next */
     /* what the cost to go V holds: its end point, and the price and factor it was made at */
     int vk1;
     double v_price, v_s_coll;
@@ -63,6 +69,12 @@ void eco_route_rates_build(const eco_vehicle *veh, const eco_mpc_weights *w, dou
                            eco_route_rates *rt);
 /* Collapse the levels at s (cost units per J of battery energy). */
 void eco_route_rates_collapse(eco_route_rates *rt, double s_cost_per_j);
+/* Collapse up to n_cells more cells of the second copy: of the collapse under way, or, once
+ * that is whole, a new one at s; 1 once it holds s whole. */
+int eco_route_rates_collapse_some(eco_route_rates *rt, double s_cost_per_j, size_t n_cells);
+/* The second copy is whole and nearer s than the one in use; and swap it in if so (1). */
+int eco_route_rates_nearer(const eco_route_rates *rt, double s_cost_per_j);
+int eco_route_rates_take(eco_route_rates *rt, double s_cost_per_j);
 /* Cost per s and battery power at speed v and powertrain acceleration a (interpolated);
  * INFINITY when infeasible. */
 double eco_route_rate(const eco_route_rates *rt, double v_mps, double a_mps2, double *batt_w);
@@ -83,7 +95,8 @@ void eco_route_grid_fill(eco_mpc_route_ws *ws);
  * table is collapsed at it when the programme is made again). */
 void eco_route_equivalence_update(eco_mpc_route_ws *ws, double soc);
 /* The rate table's factor (cost units per J) for the equivalence factor s, on its 2 % grid,
- * and the table collapsed at it. */
+ * and the table collapsed at it (at create and by the DP: not in the step, which takes the
+ * second copy when it is nearer, eco_route_rates_take). */
 double eco_route_collapse_value(const eco_mpc_route_ws *ws, double s);
 void eco_route_collapse_at(eco_mpc_route_ws *ws, double s);
 

@@ -13,6 +13,10 @@
  * 2 %) stays within this share of the one it was made at (ours: five steps; the block
  * renews it anyway). */
 #define S_REUSE_REL 0.1
+/* Cells of the rate table's second copy collapsed per step at the factor the SOC has moved
+ * to (a few tens of microseconds; the whole table in a second or two), so that a re-plan
+ * takes it instead of collapsing the table itself. */
+#define COLLAPSE_CELLS_PER_STEP 1024
 
 /* The grid point of the stop the car drives to: the last point at or before it (a stop
  * merged into the one before it has that one's point). */
@@ -43,11 +47,14 @@ static int replan(eco_mpc_route_ws *ws, double x, double v0)
     if (k_need > ks)
         k_need = ks;
     ws->replans++;
-    int keep = ws->have_plan && !ws->was_dwelling && ws->vk1 >= k_need && ws->vk1 <= ks &&
-               k0 <= ws->vk1 && fabs(ws->plan_stop_m - ws->stop_at_m) <= 0.01 &&
-               ws->v_price == ws->price_s &&
-               fabs(eco_route_collapse_value(ws, ws->s_equiv) - ws->v_s_coll) <=
-                   S_REUSE_REL * fabs(ws->v_s_coll);
+    /* the cost to go is kept while it reaches the horizon, at the price and near the factor it
+     * was made at */
+    double sc = eco_route_collapse_value(ws, ws->s_equiv);
+    int s_ok = fabs(sc - ws->v_s_coll) <= S_REUSE_REL * fabs(ws->v_s_coll);
+    int geo = ws->have_plan && !ws->was_dwelling && ws->vk1 >= k_need && ws->vk1 <= ks &&
+              k0 <= ws->vk1 && fabs(ws->plan_stop_m - ws->stop_at_m) <= 0.01 &&
+              ws->v_price == ws->price_s;
+    int keep = geo && s_ok && !ws->replan_pending;
     ws->plan_stop_m = ws->stop_at_m;
     if (keep)
         return eco_route_plan_from(ws, x, v0, k0, ws->vk1);
@@ -57,7 +64,15 @@ static int replan(eco_mpc_route_ws *ws, double x, double v0)
     if (k1 < k0)
         k1 = k0;
     ws->full_replans++;
-    eco_route_collapse_at(ws, ws->s_equiv);
+    eco_route_rates_take(&ws->rt, sc);
+    if (!(ws->rt.s_coll == sc)) {
+        eco_route_rates_collapse(&ws->rt, sc);
+        if (geo) { /* the cost to go still fits: its backward pass in the next step */
+            ws->replan_pending = 1;
+            return eco_route_plan_from(ws, x, v0, k0, ws->vk1);
+        }
+    }
+    ws->replan_pending = 0;
     return eco_route_plan(ws, x, v0, k0, k1);
 }
 
@@ -120,10 +135,11 @@ int eco_mpc_route_step(eco_mpc_route_ws *ws, const eco_observation *obs, eco_set
         return fallback(ws, sp);
     eco_route_equivalence_update(ws, obs->soc);
     double v1 = 0.0;
+    long full = ws->full_replans;
     if (!ws->dwelling) {
-        int need = !ws->follow &&
-                   (!ws->have_plan || ws->was_dwelling || x >= ws->pos_m[ws->plan_k0] - 1e-9 ||
-                    fabs(ws->plan_stop_m - ws->stop_at_m) > 0.01);
+        int need = !ws->follow && (!ws->have_plan || ws->was_dwelling || ws->replan_pending ||
+                                   x >= ws->pos_m[ws->plan_k0] - 1e-9 ||
+                                   fabs(ws->plan_stop_m - ws->stop_at_m) > 0.01);
         if (need && replan(ws, x, v0))
             return fallback(ws, sp);
         v1 = track(ws, x, v0, dt);
@@ -131,6 +147,12 @@ int eco_mpc_route_step(eco_mpc_route_ws *ws, const eco_observation *obs, eco_set
                           eco_route_limit_mps(ws->route, x + (v0 + v1) * dt)) -
                      0.5 * ws->set.margin_kmh / ECO_KMH_PER_MPS;
         v1 = fmin(v1, lim);
+    }
+    if (ws->hybrid && !ws->follow && ws->full_replans == full) { /* the collapse, behind */
+        double sc = eco_route_collapse_value(ws, ws->s_equiv);
+        int busy = ws->rt.cell_b < (size_t)ws->rt.n_v * (size_t)ws->rt.n_a;
+        if (busy || !(ws->rt.s_coll == sc))
+            eco_route_rates_collapse_some(&ws->rt, sc, COLLAPSE_CELLS_PER_STEP);
     }
     if (ws->dwelling)
         ws->left_stop_m = ws->stop_at_m;

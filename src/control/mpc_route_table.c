@@ -37,7 +37,7 @@ size_t eco_route_rates_count(const eco_vehicle *veh, const eco_mpc_route_setting
     for (int l = 0; l < rt->n_lev; l++)
         rt->level_power_w[l] = is_hybrid(veh) ? eco_mpc_level_power_w(veh, l, n) : 0.0;
     size_t cells = (size_t)rt->n_v * (size_t)rt->n_a;
-    return 2 * cells * (size_t)rt->n_lev + 2 * cells;
+    return 2 * cells * (size_t)rt->n_lev + 4 * cells;
 }
 
 /* One rate: the transition v -/+ a tau/2 over tau (clipped at rest). */
@@ -80,13 +80,14 @@ void eco_route_rates_build(const eco_vehicle *veh, const eco_mpc_weights *w, dou
                 }
             }
         }
-    rt->s_coll = NAN;
+    rt->s_coll = rt->s_coll_b = NAN;
+    rt->cell_b = 0;
 }
 
-void eco_route_rates_collapse(eco_route_rates *rt, double s)
+static void collapse_cells(const eco_route_rates *rt, double s, float *eq_gps, float *eq_batt_w,
+                           size_t c0, size_t c1)
 {
-    size_t cells = (size_t)rt->n_v * (size_t)rt->n_a;
-    for (size_t c = 0; c < cells; c++) {
+    for (size_t c = c0; c < c1; c++) {
         const float *cost = rt->cost_gps + c * (size_t)rt->n_lev;
         const float *batt = rt->batt_w + c * (size_t)rt->n_lev;
         double best = INFINITY, bb = 0.0;
@@ -97,10 +98,49 @@ void eco_route_rates_collapse(eco_route_rates *rt, double s)
                 bb = batt[l];
             }
         }
-        rt->eq_gps[c] = (float)best;
-        rt->eq_batt_w[c] = (float)bb;
+        eq_gps[c] = (float)best;
+        eq_batt_w[c] = (float)bb;
     }
+}
+
+void eco_route_rates_collapse(eco_route_rates *rt, double s)
+{
+    collapse_cells(rt, s, rt->eq_gps, rt->eq_batt_w, 0, (size_t)rt->n_v * (size_t)rt->n_a);
     rt->s_coll = s;
+}
+
+int eco_route_rates_collapse_some(eco_route_rates *rt, double s, size_t n)
+{
+    size_t cells = (size_t)rt->n_v * (size_t)rt->n_a;
+    if (rt->cell_b == cells && !(rt->s_coll_b == s)) { /* one under way is finished first */
+        rt->s_coll_b = s;
+        rt->cell_b = 0;
+    }
+    size_t c1 = rt->cell_b + n < cells ? rt->cell_b + n : cells;
+    collapse_cells(rt, s, rt->eq_gps_b, rt->eq_batt_w_b, rt->cell_b, c1);
+    rt->cell_b = c1;
+    return c1 == cells;
+}
+
+int eco_route_rates_nearer(const eco_route_rates *rt, double s)
+{
+    return rt->cell_b == (size_t)rt->n_v * (size_t)rt->n_a &&
+           (fabs(rt->s_coll_b - s) < fabs(rt->s_coll - s) || isnan(rt->s_coll));
+}
+
+int eco_route_rates_take(eco_route_rates *rt, double s)
+{
+    if (!eco_route_rates_nearer(rt, s))
+        return 0;
+    float *g = rt->eq_gps, *b = rt->eq_batt_w;
+    rt->eq_gps = rt->eq_gps_b;
+    rt->eq_batt_w = rt->eq_batt_w_b;
+    rt->eq_gps_b = g;
+    rt->eq_batt_w_b = b;
+    double s_front = rt->s_coll;
+    rt->s_coll = rt->s_coll_b;
+    rt->s_coll_b = s_front;
+    return 1;
 }
 
 double eco_route_rate(const eco_route_rates *rt, double v, double a, double *batt_w)
