@@ -10,13 +10,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Each test file uses what it needs of these. */
 #define ECOSIM ECO_BIN_DIR "/ecosim"
 
 static char cli_dir[512], cycle_path[600];
 
 /* The first 120 s of WLTC 3b as a CSV of its own (a launch, a few stops, 0..56 km/h), so
  * a run of the MPC or the DP takes well under a second; in a fresh temporary directory. */
-static void make_cycle(void)
+__attribute__((unused)) static void make_cycle(void)
 {
     const char *env = getenv("TMPDIR");
     snprintf(cli_dir, sizeof cli_dir, "%s/eco_cli_XXXXXX", env && *env ? env : P_tmpdir);
@@ -32,7 +33,7 @@ static void make_cycle(void)
     fclose(out);
 }
 
-static void drop_cycle(void)
+__attribute__((unused)) static void drop_cycle(void)
 {
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", cli_dir);
@@ -40,7 +41,7 @@ static void drop_cycle(void)
 }
 
 /* Run a shell command; its stdout into buf; returns the exit status. */
-static int run(const char *cmd, char *buf, size_t n)
+__attribute__((unused)) static int run(const char *cmd, char *buf, size_t n)
 {
     FILE *p = popen(cmd, "r");
     cr_assert_not_null(p);
@@ -50,7 +51,7 @@ static int run(const char *cmd, char *buf, size_t n)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static double num(const cJSON *o, const char *k)
+__attribute__((unused)) static double num(const cJSON *o, const char *k)
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, k);
     cr_assert(cJSON_IsNumber(j), "key %s is a number", k);

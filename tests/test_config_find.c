@@ -5,6 +5,8 @@
 #include "ecodrive/config.h"
 #include "ecodrive/datadir.h"
 
+#include "cli_fixture.h"
+
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,12 +76,8 @@ Test(config_find, default_vehicle_and_weights_presets)
  * output into out. */
 static void expect_stopped_at_the_interface(const char *cmd, char *out, size_t n)
 {
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p);
-    size_t got = fread(out, 1, n - 1, p);
-    out[got] = '\0';
-    int st = pclose(p);
-    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "%s: status %d", cmd, st);
+    int rc = run(cmd, out, n);
+    cr_expect_eq(rc, 2, "%s: status %d", cmd, rc);
     cr_expect(strstr(out, "no_such_can does not exist"), "%s: %s", cmd, out);
 }
 
