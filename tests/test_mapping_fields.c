@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DBC     ECO_SOURCE_DIR "/models/ecodrive.dbc"
@@ -171,4 +172,91 @@ Test(mapping_fields, errors_name_the_path, .init = load_db)
     cr_expect(strstr(eco_last_error(), "$.outputs.throttle.offset: unknown key"), "%s",
               eco_last_error());
     eco_can_db_free(db);
+}
+
+/* A Prius-style gear lever, P=0 R=1 N=2 D=3 B=4 (as issue 11 reports the 2010 Prius
+ * powertrain DBC of commaai/opendbc), appended to the default DBC; the mapping's value
+ * table names the meanings, by VAL_ name and by raw value. */
+static const char gearbox[] = "\nBO_ 1792 GearLever: 1 Vehicle\n"
+                              " SG_ GEAR : 0|4@1+ (1,0) [0|7] \"\" Ecodrive\n"
+                              "BA_ \"GenMsgCycleTime\" BO_ 1792 100;\n"
+                              "VAL_ 1792 GEAR 0 \"P\" 1 \"R\" 2 \"N\" 3 \"D\" 4 \"B\" ;\n";
+
+static eco_can_db *load_with_gearbox(void)
+{
+    char *text;
+    size_t n;
+    cr_assert_eq(eco_read_file(DBC, "DBC", &text, &n), ECO_OK);
+    char *all = malloc(n + sizeof gearbox);
+    memcpy(all, text, n);
+    memcpy(all + n, gearbox, sizeof gearbox);
+    eco_free(text);
+    eco_can_db *d;
+    cr_assert_eq(eco_can_db_parse(all, n + sizeof gearbox - 1, "gear.dbc", &d), ECO_OK, "%s",
+                 eco_last_error());
+    free(all);
+    return d;
+}
+
+static int parse_gear(eco_can_db *d, const char *gear, eco_can_mapping *m)
+{
+    char json[2048];
+    const char *at = strstr(conventional, "\"gear\": \"Gear\"");
+    cr_assert_not_null(at);
+    snprintf(json, sizeof json, "%.*s\"gear\": %s%s", (int)(at - conventional), conventional, gear,
+             at + strlen("\"gear\": \"Gear\""));
+    return eco_cfg_mapping_parse(json, "car.json", d, m);
+}
+
+Test(mapping_fields, gear_value_table)
+{
+    eco_can_db *d = load_with_gearbox();
+    eco_can_mapping m;
+    cr_assert_eq(parse_gear(d,
+                            "{\"signal\": \"GEAR\", \"values\": {\"P\": \"park\", \"R\": "
+                            "\"reverse\", \"N\": \"neutral\", \"D\": \"drive\", \"4\": \"drive\"}}",
+                            &m),
+                 ECO_OK, "%s", eco_last_error());
+    eco_can_rx *rx;
+    cr_assert_eq(eco_can_rx_create(d, &rx), ECO_OK);
+    const eco_can_in_field g = (eco_can_in_field)field("gear");
+    /* raw 0..5 -> park 0, reverse -1 (not first gear), neutral 0, drive 1, B 1, 5 unknown */
+    const double want[] = {0, -1, 0, 1, 1};
+    for (int raw = 0; raw <= 5; raw++) {
+        eco_can_frame f = {.id = 1792, .dlc = 1, .data = {(uint8_t)raw}};
+        cr_assert_eq(eco_can_rx_frame(rx, &f, (raw + 1) * MS), ECO_OK);
+        double si;
+        int rc = eco_can_mapping_read(&m, rx, g, (raw + 1) * MS, &si, NULL);
+        if (raw == 5) {
+            cr_expect_eq(rc, ECO_ERANGE, "raw 5 is in no table entry");
+            continue;
+        }
+        cr_expect_eq(rc, ECO_OK, "raw %d", raw);
+        cr_expect_float_eq(si, want[raw], 0, "raw %d", raw);
+    }
+    /* the plant's side: reverse goes out as R, raw 1 */
+    eco_can_frame f = {.id = 1792, .dlc = 1};
+    cr_expect_eq(eco_can_mapping_encode_input(&m, d, g, -1.0, &f), ECO_OK);
+    cr_expect_eq(f.data[0], 1);
+    cr_expect_eq(eco_can_mapping_encode_input(&m, d, g, 5.0, &f), ECO_ERANGE);
+    eco_can_rx_free(rx);
+
+    static const struct {
+        const char *gear, *want;
+    } bad[] = {
+        {"{\"signal\": \"GEAR\", \"values\": {\"X\": \"park\"}}",
+         "$.inputs.gear.values.X: neither a raw value nor a VAL_ name of GEAR"},
+        {"{\"signal\": \"GEAR\", \"values\": {\"D\": \"sixth\"}}",
+         "$.inputs.gear.values.D: expected park, reverse, neutral, drive or a forward gear"},
+        {"{\"signal\": \"GEAR\", \"values\": {\"D\": 11}}", "a forward gear 1..10"},
+        {"{\"signal\": \"GEAR\", \"scale\": 2, \"values\": {\"D\": 1}}",
+         "$.inputs.gear.values: a value table takes no scale"},
+        {"{\"signal\": \"GEAR\", \"values\": {}}", "$.inputs.gear.values: expected an object"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_expect_neq(parse_gear(d, bad[i].gear, &m), ECO_OK, "case %zu", i);
+        cr_expect(strstr(eco_last_error(), bad[i].want), "case %zu: want '%s' in '%s'", i,
+                  bad[i].want, eco_last_error());
+    }
+    eco_can_db_free(d);
 }

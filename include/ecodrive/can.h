@@ -472,6 +472,8 @@ typedef enum {
     ECO_CAN_ST_COUNT
 } eco_can_status_field;
 
+#define ECO_CAN_MAP_VALUES_MAX 16 /* entries of one input's value table */
+
 typedef struct {
     int signal;     /* index in the database, -1 when not mapped */
     double scale;   /* SI = DBC physical * scale + offset */
@@ -483,6 +485,10 @@ typedef struct {
     double constant_si;
     int has_range; /* inputs: valid only within [min_si, max_si], replacing the DBC's range */
     double min_si, max_si;
+    int n_values; /* inputs: a value table, raw value -> SI meaning; a raw value not in it is
+                     out of range */
+    int64_t value_raw[ECO_CAN_MAP_VALUES_MAX];
+    double value_si[ECO_CAN_MAP_VALUES_MAX];
 } eco_can_map_entry;
 
 typedef struct {
@@ -512,8 +518,9 @@ int eco_can_mapping_read(const eco_can_mapping *map, const eco_can_rx *rx, eco_c
                          int64_t now_ns, double *si, int64_t *age_ns);
 
 /* The other side: write one field's SI value into a frame of its message, limited to the
- * DBC range as a car's ECU reports it (what ecosim bus sends). Returns ECO_OK; ECO_ENOENT
- * (frame untouched) if the field is not mapped or its signal is not in f's message. */
+ * DBC range as a car's ECU reports it (what ecosim bus sends); through the field's value
+ * table when it has one. Returns ECO_OK; ECO_ENOENT (frame untouched) if the field is not
+ * mapped or its signal is not in f's message; ECO_ERANGE if no table entry means si. */
 int eco_can_mapping_encode_input(const eco_can_mapping *map, const eco_can_db *db,
                                  eco_can_in_field field, double si, eco_can_frame *f);
 

@@ -54,6 +54,23 @@ int eco_can_mapping_apply(const eco_can_mapping *map, eco_can_rx *rx)
     return ECO_OK;
 }
 
+/* An input read through its value table: the raw value the DBC value stands for, looked
+ * up; one not in the table is out of range (as is a DBC range error, judged on the raw). */
+static int table_value(const eco_can_map_entry *e, const eco_can_signal *s, double v, int rc,
+                       double *si)
+{
+    int64_t raw = llround((v - s->offset) / s->factor);
+    *si = 0.0;
+    if (rc != ECO_OK && rc != ECO_ERANGE)
+        return rc;
+    for (int i = 0; i < e->n_values; i++)
+        if (e->value_raw[i] == raw) {
+            *si = e->value_si[i];
+            return ECO_OK;
+        }
+    return ECO_ERANGE;
+}
+
 int eco_can_mapping_read(const eco_can_mapping *map, const eco_can_rx *rx, eco_can_in_field f,
                          int64_t now_ns, double *si, int64_t *age_ns)
 {
@@ -71,6 +88,8 @@ int eco_can_mapping_read(const eco_can_mapping *map, const eco_can_rx *rx, eco_c
     if (e->signal < 0)
         return ECO_ENOENT;
     rc = eco_can_rx_get(rx, e->signal, now_ns, &v);
+    if (e->n_values > 0)
+        return table_value(e, &rx->db->signals[e->signal], v, rc, si);
     *si = v * e->scale + e->offset;
     if (e->has_range && (rc == ECO_OK || rc == ECO_ERANGE)) /* the mapping's range instead */
         rc = *si >= e->min_si && *si <= e->max_si ? ECO_OK : ECO_ERANGE;
@@ -84,7 +103,17 @@ int eco_can_mapping_encode_input(const eco_can_mapping *map, const eco_can_db *d
     if (e->signal < 0 || db->msgs[db->signals[e->signal].msg].id != f->id)
         return ECO_ENOENT;
     const eco_can_signal *s = &db->signals[e->signal];
-    double v = (si - e->offset) / e->scale;
+    double v;
+    if (e->n_values > 0) { /* the first raw value of the table that means si */
+        int i = 0;
+        while (i < e->n_values && e->value_si[i] != si)
+            i++;
+        if (i == e->n_values)
+            return ECO_ERANGE;
+        v = (double)e->value_raw[i] * s->factor + s->offset;
+    } else {
+        v = (si - e->offset) / e->scale;
+    }
     if (s->has_range)
         v = fmin(fmax(v, s->min), s->max);
     eco_can_signal_encode(s, v, f->data);

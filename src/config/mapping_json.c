@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -117,7 +118,7 @@ static double unit_scale(const char *dbc_unit, dim d)
 /* The keys of an entry's object form, and which an input may have beyond "signal",
  * "scale" (not on raw fields) and "cycle_ms". */
 typedef struct {
-    const cJSON *name, *scale, *offset, *cycle, *timeout, *optional, *constant, *min, *max;
+    const cJSON *name, *scale, *offset, *cycle, *timeout, *optional, *constant, *min, *max, *values;
 } entry_json;
 
 static int entry_keys(const ctx *c, const char *path, const cJSON *v, dim d, int is_input,
@@ -137,6 +138,7 @@ static int entry_keys(const ctx *c, const char *path, const cJSON *v, dim d, int
         {"constant", offsetof(entry_json, constant), 1},
         {"min", offsetof(entry_json, min), 1},
         {"max", offsetof(entry_json, max), 1},
+        {"values", offsetof(entry_json, values), 1},
     };
     const cJSON *k;
     memset(j, 0, sizeof *j);
@@ -236,6 +238,63 @@ static int entry_scale(const ctx *c, const char *path, const entry_json *j, dim 
     return j->offset ? number(c, path, "offset", j->offset, &e->offset) : ECO_OK;
 }
 
+/* The meaning of a value-table entry: a number, or for the gear a word (the observation's
+ * gear: 0 neutral or park, -1 reverse, 1..10 forward, "drive" 1 for a CVT, hybrid or BEV). */
+static int table_meaning(const ctx *c, const char *path, const cJSON *v, int gear, double *si)
+{
+    static const struct {
+        const char *word;
+        double gear;
+    } words[] = {{"park", 0}, {"neutral", 0}, {"reverse", -1}, {"drive", 1}};
+    for (size_t i = 0; gear && cJSON_IsString(v) && i < sizeof words / sizeof words[0]; i++)
+        if (!strcmp(v->valuestring, words[i].word)) {
+            *si = words[i].gear;
+            return ECO_OK;
+        }
+    if (cJSON_IsNumber(v) && isfinite(v->valuedouble) &&
+        (!gear ||
+         (v->valuedouble == (int)v->valuedouble && v->valuedouble >= 1 && v->valuedouble <= 10))) {
+        *si = v->valuedouble;
+        return ECO_OK;
+    }
+    return err(c, ECO_EPARSE, "%s.values.%s: expected %s", path, v->string,
+               gear ? "park, reverse, neutral, drive or a forward gear 1..10" : "a number");
+}
+
+/* "values": {RAW or VAL_ name: meaning, ...} for signal sig. */
+static int parse_values(const ctx *c, const char *path, const cJSON *vals, int sig, int gear,
+                        eco_can_map_entry *e)
+{
+    const eco_can_signal *s = &c->db->signals[sig];
+    const cJSON *k;
+    if (!cJSON_IsObject(vals) || !cJSON_GetArraySize(vals))
+        return err(c, ECO_EPARSE, "%s.values: expected an object {raw value or VAL_ name: meaning}",
+                   path);
+    cJSON_ArrayForEach(k, vals)
+    {
+        if (e->n_values == ECO_CAN_MAP_VALUES_MAX)
+            return err(c, ECO_EPARSE, "%s.values: more than %d entries", path,
+                       ECO_CAN_MAP_VALUES_MAX);
+        char *end;
+        long long raw = strtoll(k->string, &end, 10);
+        int found = *k->string && !*end;
+        for (int i = s->first_value; !found && i < s->first_value + s->n_values; i++)
+            if (!strcmp(c->db->values[i].text, k->string)) {
+                raw = c->db->values[i].raw;
+                found = 1;
+            }
+        if (!found)
+            return err(c, ECO_EPARSE, "%s.values.%s: neither a raw value nor a VAL_ name of %s",
+                       path, k->string, s->name);
+        e->value_raw[e->n_values] = raw;
+        int rc = table_meaning(c, path, k, gear, &e->value_si[e->n_values]);
+        if (rc)
+            return rc;
+        e->n_values++;
+    }
+    return ECO_OK;
+}
+
 /* One entry: "Signal" or {"signal": ..., "scale": ..., ...} (docs/daemon.md, section 3). */
 static int parse_entry(const ctx *c, const char *path, const cJSON *v, dim d, int is_input,
                        eco_can_map_entry *e)
@@ -251,7 +310,13 @@ static int parse_entry(const ctx *c, const char *path, const cJSON *v, dim d, in
                    "%s: no \"signal\" (give one, or \"constant\", or "
                    "\"optional\": true)",
                    path);
-    if ((rc = find_signal(c, path, j.name, &e->signal)) || (rc = entry_scale(c, path, &j, d, e)))
+    if (j.values && (j.scale || j.offset || j.min))
+        return err(c, ECO_EPARSE, "%s.values: a value table takes no scale, offset or range", path);
+    if ((rc = find_signal(c, path, j.name, &e->signal)) ||
+        (rc = j.values
+                  ? parse_values(c, path, j.values, e->signal,
+                                 strlen(path) > 5 && !strcmp(path + strlen(path) - 5, ".gear"), e)
+                  : entry_scale(c, path, &j, d, e)))
         return rc;
     return j.cycle ? millis(c, path, "cycle_ms", j.cycle, &e->cycle_ms) : ECO_OK;
 }
