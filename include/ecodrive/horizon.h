@@ -132,7 +132,8 @@ eco_hz_state eco_hz_state_at(const eco_hz *h, int64_t now_ns);
 int eco_hz_rows(const eco_hz *h, eco_route_row *rows, int cap);
 
 /* The first stop ahead of the car (within the known horizon): its distance from the car
- * and dwell; returns 0 when none is known. */
+ * (negative, by up to 1 m, for a stop the car has just reached and stands at) and dwell;
+ * returns 0 when none is known. */
 int eco_hz_next_stop(const eco_hz *h, double *ahead_m, double *stop_s);
 
 #endif

@@ -7,7 +7,7 @@
 #   eco_fuzz_flags HARNESS      the libFuzzer flags of a run: dictionary, input size, limits
 #   eco_fuzz_stats LOG          "executions exec/s new_units" from a run's -print_final_stats
 
-eco_fuzz_harnesses="dbc mapping candump can_rx checksum route weights vehicle epa engine_map cycle campaign"
+eco_fuzz_harnesses="dbc mapping candump can_rx checksum route weights vehicle epa engine_map cycle campaign horizon"
 
 # Copy files into a corpus under names that keep their origin.
 _eco_fuzz_copy() {
@@ -56,6 +56,23 @@ _eco_fuzz_checksum() {
     } >"$dir/canfd_64"
 }
 
+# horizon records: 8 data bytes of EcoHorizon, control (dlc | 0x10 forced type), speed m/s,
+# time step ms (2 bytes): a map ECU's stream, POSITION at 100 m (2 km ahead known), a
+# 50 km/h limit from there, a 2 % slope from 300 m, a signal at 600 m (30 s), and the car on
+# at 10 m/s for ten POSITIONs.
+_eco_fuzz_horizon() {
+    local dir=$1 k
+    {
+        printf '\x01\x20\x03\xd0\x07\x00\x00\x00\x08\x0a\x64\x00'
+        printf '\x02\x20\x03\x32\x00\x00\x00\x00\x08\x0a\x0a\x00'
+        printf '\x04\x60\x09\x14\x00\x00\x00\x00\x08\x0a\x0a\x00'
+        printf '\x05\xc0\x12\x02\x2c\x01\x00\x00\x08\x0a\x0a\x00'
+        for k in 1 2 3 4 5 6 7 8 9 10; do
+            printf '\x01\x20\x03\xd0\x07\x00\x00\x00\x08\x0a\x64\x00'
+        done
+    } >"$dir/map_ecu"
+}
+
 eco_fuzz_seed() {
     local h=$1 dir=$2 r=${ECO_ROOT:?} f stem
     mkdir -p "$dir"
@@ -64,6 +81,7 @@ eco_fuzz_seed() {
     dbc) _eco_fuzz_copy "$dir" "$r"/models/*.dbc ;;
     mapping) _eco_fuzz_copy "$dir" "$r"/models/mappings/*.json ;;
     can_rx) _eco_fuzz_can_rx "$dir" ;;
+    horizon) _eco_fuzz_horizon "$dir" ;;
     checksum) _eco_fuzz_checksum "$dir" ;;
     weights) _eco_fuzz_copy "$dir" "$r"/models/weights/*.json ;;
     vehicle) _eco_fuzz_copy "$dir" "$r"/models/vehicles/*.json "$r"/tests/data/vehicles/*.json ;;
