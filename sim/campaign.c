@@ -146,14 +146,16 @@ void eco_campaign_free(eco_campaign *c)
         eco_vehicle_free(&c->vehicles[v]);
     for (int y = 0; c->cycles && y < c->n_cycles; y++)
         eco_sim_cycle_free(&c->cycles[y]);
-    eco_free(c->vehicles);
-    eco_free(c->vehicle_source);
-    eco_free(c->vehicle_content);
-    eco_free(c->cycles);
-    eco_free(c->cycle_content);
-    eco_free(c->points);
-    eco_free(c->cases);
+    void *own[] = {c->vehicles, c->cycles, c->vehicle_source, c->vehicle_content,
+                   c->points,   c->cases,  c->cycle_content};
+    eco_campaign_free_each(own, sizeof own / sizeof own[0]);
     memset(c, 0, sizeof *c);
+}
+
+void eco_campaign_free_each(void *const *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        eco_free(p[i]);
 }
 
 /* rms acceleration and rms jerk (successive accelerations over dt) of a run. */

@@ -84,6 +84,9 @@ int eco_campaign_load(const char *path, eco_campaign *c);
 int eco_campaign_finish(eco_campaign *c);
 void eco_campaign_free(eco_campaign *c);
 
+/* eco_free on each of the N pointers (the arrays a struct owns, freed in one place). */
+void eco_campaign_free_each(void *const *p, size_t n);
+
 /* Run a case's controller over its cycle (keep_series on, silent); the result into *r.
  * Prints a clear message and returns 1 on failure, else 0. */
 int eco_campaign_run_case(const eco_campaign *c, const eco_campaign_case *cs,

@@ -1,6 +1,8 @@
 /* The simulator's cache of MPC transition tables and its folder (campaign_cache.h). */
 #include "campaign_cache.h"
 
+#include "campaign_pool.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,20 +59,6 @@ static int folder_load(void *ctx, const char *name, void **blob, size_t *bytes)
     return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t k = write(fd, p, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        p += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
 /* A temporary file in the same folder, renamed over the name: rename is atomic within a
  * file system (POSIX rename(2)), so a reader, or a shard writing the same table at the same
  * time, sees a whole file or none. A file cut short by a crash fails the checks on load. */
@@ -83,7 +71,7 @@ static int folder_save(void *ctx, const char *name, const void *blob, size_t byt
         return 1;
     int fd = mkstemp(tmp), rc = fd < 0;
     if (!rc) {
-        rc = fchmod(fd, 0644) || write_all(fd, blob, bytes);
+        rc = fchmod(fd, 0644) || eco_sim_write_all(fd, blob, bytes);
         rc = close(fd) || rc;
         rc = rc || rename(tmp, path);
         if (rc)
@@ -126,4 +114,11 @@ int eco_sim_mpc_cache_dir_set(const char *cmd, const char *dir)
         return 2;
     }
     return 0;
+}
+
+int eco_sim_take_cache_dir(const eco_cli *cli, const eco_cli_opt *o, const char *arg, void *args)
+{
+    (void)o;
+    (void)args;
+    return eco_sim_mpc_cache_dir_set(cli->cmd, arg);
 }

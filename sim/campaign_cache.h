@@ -5,6 +5,7 @@
 #ifndef ECOSIM_CAMPAIGN_CACHE_H
 #define ECOSIM_CAMPAIGN_CACHE_H
 
+#include "cli_options.h"
 #include "ecodrive/mpc_cache.h"
 
 #include <stdio.h>
@@ -12,11 +13,12 @@
 /* Tables a process keeps in memory, at most (the least recently used go first). */
 #define ECO_SIM_MPC_CACHE_BYTES ((size_t)512 << 20)
 
-/* getopt_long entry and usage line of --cache-dir, for the commands that take it. */
+/* The row (cli_options.h) and usage line of --cache-dir, for the commands that take it. */
 #define ECO_OPT_CACHE_DIR                                                                          \
     {                                                                                              \
-        "cache-dir", required_argument, 0, 'K'                                                     \
+        "cache-dir", required_argument, eco_sim_take_cache_dir, 0, 0, 0, 0                         \
     }
+int eco_sim_take_cache_dir(const eco_cli *cli, const eco_cli_opt *o, const char *arg, void *args);
 #define ECO_USAGE_CACHE_DIR                                                                        \
     "  --cache-dir DIR  keep the MPC's transition tables in DIR and take them from there\n"        \
     "                   (checked, rebuilt when stale or corrupt); DIR must exist\n"

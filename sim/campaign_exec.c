@@ -262,14 +262,9 @@ static int alloc_state(exec_state *s)
 
 static void free_state(exec_state *s)
 {
-    eco_free(s->job_case);
-    eco_free(s->job_kind);
-    eco_free(s->job_slot);
-    eco_free(s->refs);
-    eco_free(s->have_ref);
-    eco_free(s->pos_case);
-    eco_free(s->case_pos);
-    eco_free(s->kept);
+    void *own[] = {s->job_case, s->job_kind, s->job_slot, s->refs,
+                   s->have_ref, s->pos_case, s->case_pos, s->kept};
+    eco_campaign_free_each(own, sizeof own / sizeof own[0]);
 }
 
 static int read_old(exec_state *s, eco_sim_jsonl *old)

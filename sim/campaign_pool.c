@@ -50,7 +50,7 @@ static int transfer_all(int fd, char *buf, size_t n, int writing)
     return 0;
 }
 
-static int write_all(int fd, const void *buf, size_t n)
+int eco_sim_write_all(int fd, const void *buf, size_t n)
 {
     return transfer_all(fd, (char *)buf, n, 1); /* write() only reads buf */
 }
@@ -68,7 +68,8 @@ static void worker_main(const eco_sim_pool *p, int cmd_fd, int result_fd, void *
     while (read_all(cmd_fd, &job, sizeof job) == 0 && job >= 0) {
         memset(result, 0, p->result_size);
         record_head h = {job, p->run(p->ctx, job, result)};
-        if (write_all(result_fd, &h, sizeof h) || write_all(result_fd, result, p->result_size))
+        if (eco_sim_write_all(result_fd, &h, sizeof h) ||
+            eco_sim_write_all(result_fd, result, p->result_size))
             _exit(1);
     }
     _exit(0);
@@ -120,7 +121,7 @@ static int dispatch(pool_state *s)
         worker *w = &s->w[k];
         if (w->job >= 0 || s->next_job >= s->p->n_jobs || s->next_job >= s->next_take + s->window)
             continue;
-        if (write_all(w->cmd_fd, &s->next_job, sizeof s->next_job))
+        if (eco_sim_write_all(w->cmd_fd, &s->next_job, sizeof s->next_job))
             return -1;
         w->job = s->next_job++;
     }

@@ -33,4 +33,7 @@ typedef struct {
  * take returned. */
 int eco_sim_pool_run(const eco_sim_pool *p);
 
+/* All N bytes of BUF written to FD, through interruptions and short writes: 0, or -1. */
+int eco_sim_write_all(int fd, const void *buf, size_t n);
+
 #endif

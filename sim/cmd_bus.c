@@ -285,32 +285,22 @@ static void bus_usage(FILE *fp)
                 "  --speedup N   divide every period by N (ecodrived must get the same N)\n");
 }
 
-static int bus_option(int ch, const char *arg, void *own)
-{
-    bus_args *a = own;
-    const char **text = ch == 'i' ? &a->iface : ch == 'd' ? &a->dbc : ch == 'm' ? &a->mapping : 0;
-    if (text) {
-        *text = arg;
-        return 0;
-    }
-    return ch == 'x' ? eco_sim_number_arg("bus", "--speedup", arg, 1.0, 100.0, &a->speedup) : -1;
-}
-
 static int parse_bus_args(int argc, char **argv, bus_args *a)
 {
-    static const struct option opts[] = {{"iface", required_argument, 0, 'i'},
-                                         ECO_OPT_VEHICLE,
-                                         ECO_OPT_CYCLE,
-                                         {"dbc", required_argument, 0, 'd'},
-                                         {"mapping", required_argument, 0, 'm'},
-                                         {"speedup", required_argument, 0, 'x'},
-                                         ECO_OPT_JSON,
-                                         ECO_OPT_HOT,
-                                         ECO_OPT_HELP,
-                                         {0, 0, 0, 0}};
+    static const eco_cli_opt opts[] = {ECO_CLI_TEXT("iface", bus_args, iface),
+                                       ECO_OPT_VEHICLE(bus_args),
+                                       ECO_OPT_CYCLE(bus_args),
+                                       ECO_CLI_TEXT("dbc", bus_args, dbc),
+                                       ECO_CLI_TEXT("mapping", bus_args, mapping),
+                                       ECO_CLI_NUMBER("speedup", bus_args, speedup, 1.0, 100.0),
+                                       ECO_OPT_JSON(bus_args),
+                                       ECO_OPT_HOT(bus_args),
+                                       ECO_CLI_HELP,
+                                       ECO_CLI_END};
+    static const eco_cli cli = {"bus", bus_usage, opts, NULL};
     a->iface = a->dbc = a->mapping = NULL;
     a->speedup = 1.0;
-    int rc = eco_sim_parse_args("bus", argc, argv, opts, bus_usage, bus_option, a, &a->c);
+    int rc = eco_sim_parse_args(&cli, argc, argv, a, &a->c);
     return rc ? rc : eco_sim_require("bus", a->iface != NULL, "--iface", bus_usage);
 }
 

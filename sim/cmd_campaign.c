@@ -5,7 +5,6 @@
 #include "commands.h"
 #include "session.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,46 +30,29 @@ static void campaign_usage(FILE *fp)
             "  --quiet          no progress on stderr\n");
 }
 
+static int take_shard(const eco_cli *cli, const eco_cli_opt *o, const char *arg, void *args)
+{
+    (void)o;
+    return eco_campaign_parse_shard(cli->cmd, arg, &((eco_campaign_exec *)args)->shard);
+}
+
 int eco_cmd_campaign(int argc, char **argv)
 {
-    static const struct option opts[] = {{"shard", required_argument, 0, 'S'},
-                                         {"jobs", required_argument, 0, 'J'},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"resume", no_argument, 0, 'r'},
-                                         ECO_OPT_CACHE_DIR,
-                                         ECO_OPT_QUIET,
-                                         ECO_OPT_HELP,
-                                         {0, 0, 0, 0}};
+    static const eco_cli_opt opts[] = {
+        ECO_CLI_CALL("shard", take_shard),
+        ECO_CLI_INT("jobs", eco_campaign_exec, jobs, 1, ECO_POOL_WORKERS_MAX),
+        ECO_CLI_TEXT("out", eco_campaign_exec, out_path),
+        ECO_CLI_FLAG("resume", eco_campaign_exec, resume),
+        ECO_OPT_CACHE_DIR,
+        ECO_CLI_FLAG("quiet", eco_campaign_exec, quiet),
+        ECO_CLI_HELP,
+        ECO_CLI_END};
+    static const eco_cli cli = {"campaign", campaign_usage, opts, NULL};
     eco_campaign_exec x = {.what = "campaign", .shard = {0, 1}};
     x.jobs = eco_campaign_default_jobs();
-    int ch;
-    double jobs;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            campaign_usage(stdout);
-            return 0;
-        } else if (ch == 'S') {
-            if (eco_campaign_parse_shard("campaign", optarg, &x.shard))
-                return 2;
-        } else if (ch == 'J') {
-            if (eco_sim_number_arg("campaign", "--jobs", optarg, 1, ECO_POOL_WORKERS_MAX, &jobs))
-                return 2;
-            x.jobs = (int)jobs;
-        } else if (ch == 'o') {
-            x.out_path = optarg;
-        } else if (ch == 'r') {
-            x.resume = 1;
-        } else if (ch == 'K') {
-            if (eco_sim_mpc_cache_dir_set("campaign", optarg))
-                return 2;
-        } else if (ch == 'q') {
-            x.quiet = 1;
-        } else {
-            campaign_usage(stderr);
-            return 2;
-        }
-    }
+    int rc = eco_cli_parse(&cli, argc, argv, &x);
+    if (rc)
+        return rc == 1 ? 0 : rc;
     if (optind != argc - 1) {
         fprintf(stderr, "ecosim campaign: one campaign file is required\n");
         campaign_usage(stderr);
@@ -83,7 +65,7 @@ int eco_cmd_campaign(int argc, char **argv)
     if (eco_sim_out_check("campaign", "--out", x.out_path))
         return 2;
     eco_campaign c;
-    int rc = eco_campaign_load(argv[optind], &c);
+    rc = eco_campaign_load(argv[optind], &c);
     if (rc)
         return rc;
     x.c = &c;

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef eco_sim_args cmp_args;
+typedef struct {
+    eco_sim_args c;
+} cmp_args;
 
 static void cmp_usage(FILE *fp)
 {
@@ -30,14 +32,6 @@ static void cmp_usage(FILE *fp)
                 "file\n" ECO_USAGE_START_FUEL "  --quiet          no progress on stderr\n");
 }
 
-static int parse_cmp_args(int argc, char **argv, cmp_args *a)
-{
-    static const struct option opts[] = {ECO_OPT_VEHICLE, ECO_OPT_CYCLE,      ECO_OPT_BAND,
-                                         ECO_OPT_WEIGHTS, ECO_OPT_START_FUEL, ECO_OPT_JSON,
-                                         ECO_OPT_QUIET,   ECO_OPT_HELP,       {0, 0, 0, 0}};
-    return eco_sim_parse_args("compare", argc, argv, opts, cmp_usage, NULL, NULL, a);
-}
-
 static void print_row(const eco_sim_summary *s)
 {
     printf("%-9s %9.4f %9.4f %9.1f %9.3f %8.3f %7.1f %8.3f %7d %9.1f\n", s->controller,
@@ -47,35 +41,26 @@ static void print_row(const eco_sim_summary *s)
            s->solve_us_p99);
 }
 
-int eco_cmd_compare(int argc, char **argv)
+static int compare_case(void *args, eco_vehicle *veh, eco_sim_cycle *cyc)
 {
-    for (int i = 1; i < argc; i++) /* a route: sim/cmd_compare_route.c */
-        if (!strcmp(argv[i], "--route") || !strncmp(argv[i], "--route=", 8))
-            return eco_cmd_compare_route(argc, argv);
-    cmp_args a;
-    int rc = parse_cmp_args(argc, argv, &a);
-    if (rc)
-        return rc == 1 ? 0 : rc;
-    eco_vehicle veh;
-    eco_sim_cycle cyc;
-    if ((rc = eco_sim_load_case(&a, &veh, &cyc)))
-        return rc;
-    a.sim.engine_hot = !cyc.ftp_bags;
-    a.sim.quiet = a.quiet;
+    eco_sim_args *a = &((cmp_args *)args)->c;
+    int rc = 0;
+    a->sim.engine_hot = !cyc->ftp_bags;
+    a->sim.quiet = a->quiet;
     static const char *const names[3] = {"baseline", "mpc", "dp"};
     eco_sim_summary sum[3];
     for (int i = 0; i < 3 && !rc; i++) {
         eco_sim_result res;
-        const char *w = i ? a.weights : NULL;
-        rc = eco_sim_run_named(names[i], w, &veh, &cyc, &a.sim, &res, &sum[i], 1);
+        const char *w = i ? a->weights : NULL;
+        rc = eco_sim_run_named(names[i], w, veh, cyc, &a->sim, &res, &sum[i], 1);
         eco_sim_result_free(&res);
     }
     if (!rc) {
-        int bev = veh.powertrain == ECO_PT_BEV;
+        int bev = veh->powertrain == ECO_PT_BEV;
         double b = eco_sim_metric(bev, &sum[0].total), m = eco_sim_metric(bev, &sum[1].total);
         double d = eco_sim_metric(bev, &sum[2].total);
         double saving = 100.0 * (1.0 - m / b), ratio = m / d;
-        if (a.json) {
+        if (a->json) {
             cJSON *o = cJSON_CreateObject();
             for (int i = 0; i < 3; i++)
                 cJSON_AddItemToObject(o, names[i], eco_sim_summary_json(&sum[i]));
@@ -85,7 +70,7 @@ int eco_cmd_compare(int argc, char **argv)
             eco_sim_print_json(o);
         } else {
             printf("vehicle: %s   cycle: %s   band: %g km/h, %g s\n", sum[0].vehicle, sum[0].cycle,
-                   a.sim.band_kmh, a.sim.band_s);
+                   a->sim.band_kmh, a->sim.band_s);
             printf("%-9s %9s %9s %9s %9s %8s %7s %8s %7s %9s\n", "", "L/100km", "corr", "mgNOx/km",
                    "kWh/100", "soc_end", "out_s", "dist_%", "starts", "p99_us");
             for (int i = 0; i < 3; i++)
@@ -94,7 +79,17 @@ int eco_cmd_compare(int argc, char **argv)
                    bev ? "battery energy" : "SOC-corrected fuel");
         }
     }
-    eco_sim_cycle_free(&cyc);
-    eco_vehicle_free(&veh);
     return rc;
+}
+
+int eco_cmd_compare(int argc, char **argv)
+{
+    static const eco_cli_opt opts[] = {ECO_OPTS_CASE(cmp_args), ECO_OPT_JSON(cmp_args),
+                                       ECO_OPT_QUIET(cmp_args), ECO_CLI_HELP, ECO_CLI_END};
+    static const eco_cli cli = {"compare", cmp_usage, opts, NULL};
+    for (int i = 1; i < argc; i++) /* a route: sim/cmd_compare_route.c */
+        if (!strcmp(argv[i], "--route") || !strncmp(argv[i], "--route=", 8))
+            return eco_cmd_compare_route(argc, argv);
+    cmp_args a;
+    return eco_sim_case_command(&cli, argc, argv, &a, &a.c, compare_case);
 }

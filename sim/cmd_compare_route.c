@@ -13,7 +13,8 @@
 #include <string.h>
 
 typedef struct {
-    const char *route, *vehicle, *plot_dir;
+    eco_sim_route_case r;
+    const char *plot_dir;
     int json;
     double trip_time_s;
 } cmpr_args;
@@ -26,40 +27,18 @@ static void usage(FILE *fp)
                 "time: S if given, else the baseline's. Fuel is SOC-corrected.\n");
 }
 
-static int parse(int argc, char **argv, cmpr_args *a)
+static const eco_cli_opt OPTS[] = {ECO_OPTS_ROUTE(cmpr_args),
+                                   ECO_CLI_FLAG("json", cmpr_args, json),
+                                   ECO_CLI_NUMBER("trip-time", cmpr_args, trip_time_s, 1.0, 1e6),
+                                   ECO_CLI_TEXT("plot", cmpr_args, plot_dir),
+                                   ECO_CLI_HELP,
+                                   ECO_CLI_END};
+
+static int check_args(const void *args, int argc, char **argv)
 {
-    static const struct option opts[] = {{"route", required_argument, 0, 'r'},
-                                         {"vehicle", required_argument, 0, 'v'},
-                                         {"json", no_argument, 0, 'j'},
-                                         {"trip-time", required_argument, 0, 't'},
-                                         {"plot", required_argument, 0, 'p'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    memset(a, 0, sizeof *a);
-    optind = 1;
-    int ch, rc;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            usage(stdout);
-            return 1;
-        } else if (ch == 'r') {
-            a->route = optarg;
-        } else if (ch == 'v') {
-            a->vehicle = optarg;
-        } else if (ch == 'j') {
-            a->json = 1;
-        } else if (ch == 'p') {
-            a->plot_dir = optarg;
-        } else if (ch == 't') {
-            if ((rc = eco_sim_number_arg("compare", "--trip-time", optarg, 1.0, 1e6,
-                                         &a->trip_time_s)))
-                return rc;
-        } else {
-            usage(stderr);
-            return 2;
-        }
-    }
-    if (optind < argc || !a->route) {
+    (void)argv;
+    const cmpr_args *a = args;
+    if (optind < argc || !a->r.route) {
         usage(stderr);
         return 2;
     }
@@ -156,21 +135,9 @@ static void report(const cmpr_args *a, const eco_vehicle *veh, const eco_sim_sum
         printf("(the baseline drives at the limit: its trip time is its own)\n");
 }
 
-int eco_cmd_compare_route(int argc, char **argv)
+static int compare_route_body(void *args, eco_vehicle *veh, eco_route *route)
 {
-    cmpr_args a;
-    int rc = parse(argc, argv, &a);
-    if (rc)
-        return rc == 1 ? 0 : rc;
-    eco_vehicle veh;
-    eco_route route;
-    if ((rc = eco_sim_load_vehicle(a.vehicle, &veh)))
-        return rc;
-    if (eco_cfg_route_load(a.route, &route) || eco_route_check_stops(&route, &veh)) {
-        fprintf(stderr, "ecosim: %s: %s\n", a.route, eco_last_error());
-        eco_vehicle_free(&veh);
-        return 2;
-    }
+    cmpr_args *a = args;
     eco_sim_options opt;
     eco_sim_options_default(&opt);
     opt.engine_hot = 1;
@@ -179,11 +146,10 @@ int eco_cmd_compare_route(int argc, char **argv)
     eco_sim_summary sum[3];
     eco_sim_route_match m;
     memset(res, 0, sizeof res);
-    rc = eco_sim_route_run_baseline(&veh, &route, &opt, &res[0]);
-    double target = a.trip_time_s > 0.0 ? a.trip_time_s : res[0].trip_time_s;
+    int rc = eco_sim_route_run_baseline(veh, route, &opt, &res[0]);
+    double target = a->trip_time_s > 0.0 ? a->trip_time_s : res[0].trip_time_s;
     for (int c = 1; c < 3 && rc == ECO_OK; c++)
-        rc = eco_sim_route_run_at_time(&veh, &route, NAMES[c], NULL, NULL, &opt, target, &res[c],
-                                       &m);
+        rc = eco_sim_route_run_at_time(veh, route, NAMES[c], NULL, NULL, &opt, target, &res[c], &m);
     if (rc == ECO_ERANGE) {
         fprintf(stderr, "ecosim compare: --trip-time: %s\n", eco_last_error());
         rc = 2;
@@ -192,14 +158,19 @@ int eco_cmd_compare_route(int argc, char **argv)
         rc = 1;
     } else {
         for (int c = 0; c < 3; c++)
-            eco_sim_route_summarize(&veh, &route, NAMES[c], &res[c], &sum[c]);
-        report(&a, &veh, sum, res, target);
-        if (a.plot_dir)
-            rc = plot(a.plot_dir, &route, res);
+            eco_sim_route_summarize(veh, route, NAMES[c], &res[c], &sum[c]);
+        report(a, veh, sum, res, target);
+        if (a->plot_dir)
+            rc = plot(a->plot_dir, route, res);
     }
     for (int c = 0; c < 3; c++)
         eco_sim_route_result_free(&res[c]);
-    eco_route_free(&route);
-    eco_vehicle_free(&veh);
     return rc;
+}
+
+int eco_cmd_compare_route(int argc, char **argv)
+{
+    static const eco_cli cli = {"compare", usage, OPTS, check_args};
+    cmpr_args a = {.r = {.name_load_error = 1}};
+    return eco_sim_route_command(&cli, argc, argv, &a, &a.r, compare_route_body);
 }

@@ -41,55 +41,6 @@ static void dp_usage(FILE *fp)
             "  --quiet          no progress on stderr\n");
 }
 
-static int dp_option(int ch, const char *arg, void *own)
-{
-    dp_args *a = own;
-    double v;
-    int rc;
-    switch (ch) {
-    case 'S':
-        return eco_sim_number_arg("dp", "--soc-step", arg, 1e-5, 0.05, &a->dp.soc_step);
-    case 'L':
-        if (!(rc = eco_sim_number_arg("dp", "--levels", arg, 1, ECO_MPC_LEVELS_MAX - 1, &v)))
-            a->dp.n_engine_levels = (int)v;
-        return rc;
-    case 'g':
-        return eco_sim_number_arg("dp", "--grid-kmh", arg, 0.02, 5.0, &a->dp.grid_kmh);
-    case 't':
-        return eco_sim_number_arg("dp", "--stage", arg, 0.1, 10.0, &a->dp.stage_s);
-    case 'n':
-        a->check = 0;
-        return 0;
-    case 'r':
-        a->replay = 0;
-        return 0;
-    default:
-        return -1;
-    }
-}
-
-static int parse_dp_args(int argc, char **argv, dp_args *a)
-{
-    static const struct option opts[] = {ECO_OPT_VEHICLE,
-                                         ECO_OPT_CYCLE,
-                                         ECO_OPT_BAND,
-                                         ECO_OPT_WEIGHTS,
-                                         ECO_OPT_START_FUEL,
-                                         {"soc-step", required_argument, 0, 'S'},
-                                         {"levels", required_argument, 0, 'L'},
-                                         {"grid-kmh", required_argument, 0, 'g'},
-                                         {"stage", required_argument, 0, 't'},
-                                         {"no-check", no_argument, 0, 'n'},
-                                         {"no-replay", no_argument, 0, 'r'},
-                                         ECO_OPT_JSON,
-                                         ECO_OPT_QUIET,
-                                         ECO_OPT_HELP,
-                                         {0, 0, 0, 0}};
-    eco_dp_settings_default(&a->dp);
-    a->check = a->replay = 1;
-    return eco_sim_parse_args("dp", argc, argv, opts, dp_usage, dp_option, a, &a->c);
-}
-
 static cJSON *result_json(const eco_dp_result *r)
 {
     cJSON *o = cJSON_CreateObject();
@@ -166,48 +117,42 @@ static void print_text(const dp_args *a, const eco_dp_result *r, const eco_sim_s
     }
 }
 
-int eco_cmd_dp(int argc, char **argv)
+static int dp_case(void *args, eco_vehicle *veh, eco_sim_cycle *cyc)
 {
-    dp_args a;
-    int rc = parse_dp_args(argc, argv, &a);
-    if (rc)
-        return rc == 1 ? 0 : rc;
-    eco_vehicle veh;
-    eco_sim_cycle cyc;
-    if ((rc = eco_sim_load_case(&a.c, &veh, &cyc)))
-        return rc;
-    if ((rc = eco_sim_weights_resolve(a.c.weights, &a.dp.weights)))
+    dp_args *a = args;
+    int rc;
+    if ((rc = eco_sim_weights_resolve(a->c.weights, &a->dp.weights)))
         goto out;
-    a.c.sim.engine_hot = !cyc.ftp_bags;
-    a.dp.progress = !a.c.quiet;
+    a->c.sim.engine_hot = !cyc->ftp_bags;
+    a->dp.progress = !a->c.quiet;
     eco_dp_result r, rf;
     eco_sim_summary s, sf;
     memset(&rf, 0, sizeof rf);
     memset(&sf, 0, sizeof sf);
     memset(&s, 0, sizeof s);
-    if ((rc = solve_and_replay(&a, &veh, &cyc, &a.dp, &r, &s)))
+    if ((rc = solve_and_replay(a, veh, cyc, &a->dp, &r, &s)))
         goto out;
-    if (a.check) {
-        eco_dp_settings fine = a.dp;
+    if (a->check) {
+        eco_dp_settings fine = a->dp;
         fine.soc_step *= 0.5;
         fine.grid_kmh *= 0.5;
         fine.n_engine_levels = 2 * fine.n_engine_levels < ECO_MPC_LEVELS_MAX
                                    ? 2 * fine.n_engine_levels
                                    : ECO_MPC_LEVELS_MAX - 1;
-        if (!a.c.quiet)
+        if (!a->c.quiet)
             fprintf(stderr, "dp: convergence check on a grid twice as fine\n");
-        if ((rc = solve_and_replay(&a, &veh, &cyc, &fine, &rf, &sf)))
+        if ((rc = solve_and_replay(a, veh, cyc, &fine, &rf, &sf)))
             goto out;
     }
-    if (a.c.json) {
+    if (a->c.json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToObject(o, "dp", result_json(&r));
-        if (a.replay)
+        if (a->replay)
             cJSON_AddItemToObject(o, "replay", eco_sim_summary_json(&s));
-        if (a.check) {
+        if (a->check) {
             cJSON *c = cJSON_CreateObject();
             cJSON_AddItemToObject(c, "dp", result_json(&rf));
-            if (a.replay) {
+            if (a->replay) {
                 double c0 = s.total.fuel_soc_corrected_l_per_100km;
                 double c1 = sf.total.fuel_soc_corrected_l_per_100km;
                 cJSON_AddItemToObject(c, "replay", eco_sim_summary_json(&sf));
@@ -218,10 +163,28 @@ int eco_cmd_dp(int argc, char **argv)
         }
         eco_sim_print_json(o);
     } else {
-        print_text(&a, &r, &s, &rf, &sf);
+        print_text(a, &r, &s, &rf, &sf);
     }
 out:
-    eco_sim_cycle_free(&cyc);
-    eco_vehicle_free(&veh);
     return rc;
+}
+
+int eco_cmd_dp(int argc, char **argv)
+{
+    static const eco_cli_opt opts[] = {
+        ECO_OPTS_CASE(dp_args),
+        ECO_CLI_NUMBER("soc-step", dp_args, dp.soc_step, 1e-5, 0.05),
+        ECO_CLI_INT("levels", dp_args, dp.n_engine_levels, 1, ECO_MPC_LEVELS_MAX - 1),
+        ECO_CLI_NUMBER("grid-kmh", dp_args, dp.grid_kmh, 0.02, 5.0),
+        ECO_CLI_NUMBER("stage", dp_args, dp.stage_s, 0.1, 10.0),
+        ECO_CLI_OFF("no-check", dp_args, check),
+        ECO_CLI_OFF("no-replay", dp_args, replay),
+        ECO_OPT_JSON(dp_args),
+        ECO_OPT_QUIET(dp_args),
+        ECO_CLI_HELP,
+        ECO_CLI_END};
+    static const eco_cli cli = {"dp", dp_usage, opts, NULL};
+    dp_args a = {.check = 1, .replay = 1};
+    eco_dp_settings_default(&a.dp);
+    return eco_sim_case_command(&cli, argc, argv, &a, &a.c, dp_case);
 }

@@ -5,7 +5,6 @@
 #include "report.h"
 #include "session.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -177,22 +176,13 @@ static int merge_files(merge_state *m, char **paths, const char *out)
 
 int eco_cmd_merge(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"out", required_argument, 0, 'o'}, ECO_OPT_HELP, {0, 0, 0, 0}};
+    static const eco_cli_opt opts[] = {ECO_CLI_CALL("out", eco_cli_text), ECO_CLI_HELP,
+                                       ECO_CLI_END};
+    static const eco_cli cli = {"merge", merge_usage, opts, NULL};
     const char *out = NULL;
-    int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            merge_usage(stdout);
-            return 0;
-        }
-        if (ch != 'o') {
-            merge_usage(stderr);
-            return 2;
-        }
-        out = optarg;
-    }
+    int rc = eco_cli_parse(&cli, argc, argv, &out);
+    if (rc)
+        return rc == 1 ? 0 : rc;
     if (!out || optind >= argc) {
         fprintf(stderr, "ecosim merge: shard files and --out FILE.jsonl are required\n");
         merge_usage(stderr);
@@ -202,7 +192,7 @@ int eco_cmd_merge(int argc, char **argv)
         return 2;
     merge_state m = {.n_files = argc - optind};
     m.files = eco_calloc((size_t)m.n_files, sizeof m.files[0]);
-    int rc = m.files ? merge_files(&m, argv + optind, out) : 1;
+    rc = m.files ? merge_files(&m, argv + optind, out) : 1;
     for (int f = 0; m.files && f < m.n_files; f++)
         eco_sim_jsonl_free(&m.files[f]);
     eco_free(m.files);

@@ -4,7 +4,6 @@
 #include "pareto.h"
 #include "session.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,52 +26,49 @@ static void pareto_usage(FILE *fp)
                 "                   parallel coordinates for more; scripts and data beside\n");
 }
 
+typedef struct {
+    eco_pareto_set s;
+    const char *controller, *plot;
+    int json, have_objectives;
+} pareto_args;
+
+static int take_objectives(const eco_cli *cli, const eco_cli_opt *o, const char *arg, void *args)
+{
+    (void)cli;
+    (void)o;
+    pareto_args *a = args;
+    a->have_objectives = 1;
+    return eco_pareto_parse_objectives(arg, &a->s) ? 2 : 0;
+}
+
 int eco_cmd_pareto(int argc, char **argv)
 {
-    static const struct option opts[] = {{"objectives", required_argument, 0, 'O'},
-                                         {"controller", required_argument, 0, 'k'},
-                                         ECO_OPT_JSON,
-                                         ECO_OPT_PLOT,
-                                         ECO_OPT_HELP,
-                                         {0, 0, 0, 0}};
-    eco_pareto_set s;
-    memset(&s, 0, sizeof s);
-    const char *controller = NULL, *plot = NULL;
-    int ch, json = 0, have_objectives = 0;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            pareto_usage(stdout);
-            return 0;
-        } else if (ch == 'O') {
-            if (eco_pareto_parse_objectives(optarg, &s))
-                return 2;
-            have_objectives = 1;
-        } else if (ch == 'k') {
-            controller = optarg;
-        } else if (ch == 'j') {
-            json = 1;
-        } else if (ch == 'p') {
-            plot = optarg;
-        } else {
-            pareto_usage(stderr);
-            return 2;
-        }
-    }
-    if (optind != argc - 1 || !have_objectives) {
+    static const eco_cli_opt opts[] = {ECO_CLI_CALL("objectives", take_objectives),
+                                       ECO_CLI_TEXT("controller", pareto_args, controller),
+                                       ECO_CLI_FLAG("json", pareto_args, json),
+                                       ECO_CLI_TEXT("plot", pareto_args, plot),
+                                       ECO_CLI_HELP,
+                                       ECO_CLI_END};
+    static const eco_cli cli = {"pareto", pareto_usage, opts, NULL};
+    pareto_args a;
+    memset(&a, 0, sizeof a);
+    int rc = eco_cli_parse(&cli, argc, argv, &a);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    if (optind != argc - 1 || !a.have_objectives) {
         fprintf(stderr, "ecosim pareto: a JSONL file and --objectives are required\n");
         pareto_usage(stderr);
         return 2;
     }
-    if (eco_sim_out_check_dir("pareto", "--plot", plot))
+    if (eco_sim_out_check_dir("pareto", "--plot", a.plot))
         return 2;
-    int rc = eco_pareto_load(argv[optind], controller, &s);
-    if (!rc && plot)
-        rc = eco_pareto_plot(plot, &s);
-    if (!rc && json)
-        rc = eco_pareto_print_json(&s) ? 1 : 0;
+    rc = eco_pareto_load(argv[optind], a.controller, &a.s);
+    if (!rc && a.plot)
+        rc = eco_pareto_plot(a.plot, &a.s);
+    if (!rc && a.json)
+        rc = eco_pareto_print_json(&a.s) ? 1 : 0;
     else if (!rc)
-        eco_pareto_print_table(stdout, &s);
-    eco_pareto_free(&s);
+        eco_pareto_print_table(stdout, &a.s);
+    eco_pareto_free(&a.s);
     return rc;
 }

@@ -6,6 +6,7 @@
 
 #include "ecodrive/datadir.h"
 #include "route_build.h"
+#include "session.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -46,41 +47,19 @@ typedef struct {
     const char *drive, *limits, *out;
 } route_args;
 
-static int parse_route_args(int argc, char **argv, route_args *a)
+static const eco_cli_opt OPTS[] = {
+    ECO_CLI_TEXT("from-drive", route_args, drive),
+    ECO_CLI_TEXT("limits", route_args, limits),
+    {"output", required_argument, eco_cli_text, offsetof(route_args, out), 0, 0, 'o'},
+    ECO_CLI_HELP,
+    ECO_CLI_END};
+
+static int check_args(const void *args, int argc, char **argv)
 {
-    static const struct option opts[] = {{"from-drive", required_argument, 0, 'f'},
-                                         {"limits", required_argument, 0, 'l'},
-                                         {"output", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    memset(a, 0, sizeof *a);
-    optind = 1;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            route_usage(stdout);
-            return 1;
-        }
-        if (ch == 'f')
-            a->drive = optarg;
-        else if (ch == 'l')
-            a->limits = optarg;
-        else if (ch == 'o')
-            a->out = optarg;
-        else {
-            route_usage(stderr);
-            return 2;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "ecosim route: unexpected argument '%s'\n", argv[optind]);
-        return 2;
-    }
-    if (!a->drive) {
-        fprintf(stderr, "ecosim route: --from-drive is required\n");
-        route_usage(stderr);
-        return 2;
-    }
+    const route_args *a = args;
+    int rc = eco_cli_no_operand("route", argc, argv);
+    if (rc || (rc = eco_sim_require("route", a->drive != NULL, "--from-drive", route_usage)))
+        return rc;
     return eco_sim_out_check("route", "--output", a->out);
 }
 
@@ -106,16 +85,14 @@ static int load_inputs(const route_args *a, eco_sim_cycle *drive, eco_route_row 
     return 0;
 }
 
-int eco_cmd_route(int argc, char **argv)
+/* The route of the drive, on stdout or into -o. */
+static int make_route(const route_args *a)
 {
-    route_args a;
-    int rc = parse_route_args(argc, argv, &a);
-    if (rc)
-        return rc == 1 ? 0 : rc;
+    int rc;
     eco_sim_cycle drive;
     eco_route_row *lim;
     int n_lim;
-    if ((rc = load_inputs(&a, &drive, &lim, &n_lim)))
+    if ((rc = load_inputs(a, &drive, &lim, &n_lim)))
         return rc;
     eco_sim_route_rule rule;
     eco_sim_route_rule_default(&rule);
@@ -126,15 +103,15 @@ int eco_cmd_route(int argc, char **argv)
                 st == ECO_ENOMEM ? "out of memory" : eco_last_error());
         rc = st == ECO_ENOMEM ? 1 : 2;
     } else {
-        st = a.out ? eco_cfg_route_save(a.out, &route) : eco_cfg_route_write(stdout, &route);
+        st = a->out ? eco_cfg_route_save(a->out, &route) : eco_cfg_route_write(stdout, &route);
         if (st)
-            fprintf(stderr, "ecosim route: %s\n", a.out ? eco_last_error() : "cannot write");
+            fprintf(stderr, "ecosim route: %s\n", a->out ? eco_last_error() : "cannot write");
         else
             fprintf(stderr,
                     "route %s: %.3f km, %d stops (%.0f s standing), %d rows, limits %s; "
                     "drive %.0f s\n",
                     route.name, eco_route_length_m(&route) / 1000.0, eco_route_stops(&route),
-                    eco_route_dwell_s(&route), route.n, a.limits ? a.limits : "inferred",
+                    eco_route_dwell_s(&route), route.n, a->limits ? a->limits : "inferred",
                     eco_sim_cycle_duration_s(&drive));
         rc = st ? 1 : 0;
         eco_route_free(&route);
@@ -142,4 +119,14 @@ int eco_cmd_route(int argc, char **argv)
     eco_free(lim);
     eco_sim_cycle_free(&drive);
     return rc;
+}
+
+int eco_cmd_route(int argc, char **argv)
+{
+    static const eco_cli cli = {"route", route_usage, OPTS, check_args};
+    route_args a = {0};
+    int rc = eco_cli_parse(&cli, argc, argv, &a);
+    if (rc) /* 1: after --help */
+        return rc == 1 ? 0 : rc;
+    return make_route(&a);
 }

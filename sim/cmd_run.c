@@ -40,63 +40,49 @@ static void run_usage(FILE *fp)
         "trace)\n" ECO_USAGE_START_FUEL "  --quiet          no progress on stderr\n");
 }
 
-static int run_option(int ch, const char *arg, void *own)
-{
-    run_args *a = own;
-    switch (ch) {
-    case 'k':
-        a->controller = arg;
-        return 0;
-    case 'd':
-        return eco_sim_number_arg("run", "--dt", arg, 0.01, 1.0, &a->c.sim.dt_s);
-    default:
-        return -1;
-    }
-}
+static const eco_cli_opt OPTS[] = {ECO_OPT_VEHICLE(run_args),
+                                   ECO_OPT_CYCLE(run_args),
+                                   ECO_OPT_JSON(run_args),
+                                   ECO_OPT_CSV(run_args),
+                                   ECO_OPT_PLOT(run_args),
+                                   ECO_CLI_TEXT("controller", run_args, controller),
+                                   ECO_OPT_WEIGHTS(run_args),
+                                   ECO_OPT_HOT(run_args),
+                                   ECO_CLI_NUMBER("dt", run_args, c.sim.dt_s, 0.01, 1.0),
+                                   ECO_OPT_BAND(run_args),
+                                   ECO_OPT_QUIET(run_args),
+                                   ECO_CLI_HELP,
+                                   ECO_OPT_START_FUEL(run_args),
+                                   ECO_CLI_END};
 
-static int parse_run_args(int argc, char **argv, run_args *a)
+static int run_case(void *args, eco_vehicle *veh, eco_sim_cycle *cyc)
 {
-    static const struct option opts[] = {
-        ECO_OPT_VEHICLE,    ECO_OPT_CYCLE, ECO_OPT_JSON,
-        ECO_OPT_CSV,        ECO_OPT_PLOT,  {"controller", required_argument, 0, 'k'},
-        ECO_OPT_WEIGHTS,    ECO_OPT_HOT,   {"dt", required_argument, 0, 'd'},
-        ECO_OPT_BAND,       ECO_OPT_QUIET, ECO_OPT_HELP,
-        ECO_OPT_START_FUEL, {0, 0, 0, 0}};
-    a->controller = "baseline";
-    return eco_sim_parse_args("run", argc, argv, opts, run_usage, run_option, a, &a->c);
+    run_args *a = args;
+    a->c.sim.engine_hot = a->c.hot || !cyc->ftp_bags;
+    a->c.sim.quiet = a->c.quiet || a->c.json;
+    a->c.sim.keep_series = a->c.csv || a->c.plot_dir;
+    eco_sim_summary sum;
+    eco_sim_result res;
+    int rc =
+        eco_sim_run_named(a->controller, a->c.weights, veh, cyc, &a->c.sim, &res, &sum, !a->c.hot);
+    /* The plot first: a plot that fails leaves no --csv file behind (the CSV is written
+     * whole or not at all, and last). */
+    if (rc == 0 && a->c.plot_dir && eco_sim_plot(a->c.plot_dir, veh, cyc, &res, &sum))
+        rc = 1;
+    if (rc == 0)
+        rc = eco_sim_csv_out(a->c.csv, &res);
+    if (rc == 0)
+        eco_sim_print_summary(&sum, a->c.json);
+    eco_sim_result_free(&res);
+    return rc;
 }
 
 int eco_cmd_run(int argc, char **argv)
 {
+    static const eco_cli cli = {"run", run_usage, OPTS, NULL};
     for (int i = 1; i < argc; i++) /* a route, not a cycle: sim/cmd_run_route.c */
         if (!strcmp(argv[i], "--route") || !strncmp(argv[i], "--route=", 8))
             return eco_cmd_run_route(argc, argv);
-    run_args a;
-    int rc = parse_run_args(argc, argv, &a);
-    if (rc)
-        return rc == 1 ? 0 : rc;
-    eco_vehicle veh;
-    eco_sim_cycle cyc;
-    if ((rc = eco_sim_load_case(&a.c, &veh, &cyc)))
-        return rc;
-    a.c.sim.engine_hot = a.c.hot || !cyc.ftp_bags;
-    a.c.sim.quiet = a.c.quiet || a.c.json;
-    a.c.sim.keep_series = a.c.csv || a.c.plot_dir;
-    eco_sim_summary sum;
-    eco_sim_result res;
-    rc = eco_sim_run_named(a.controller, a.c.weights, &veh, &cyc, &a.c.sim, &res, &sum, !a.c.hot);
-    /* The plot first: a plot that fails leaves no --csv file behind (the CSV is written
-     * whole or not at all, and last). */
-    if (rc == 0 && a.c.plot_dir && eco_sim_plot(a.c.plot_dir, &veh, &cyc, &res, &sum))
-        rc = 1;
-    if (rc == 0 && a.c.csv && eco_sim_write_csv(a.c.csv, &res)) {
-        fprintf(stderr, "ecosim: %s\n", eco_last_error());
-        rc = 1;
-    }
-    if (rc == 0)
-        eco_sim_print_summary(&sum, a.c.json);
-    eco_sim_result_free(&res);
-    eco_sim_cycle_free(&cyc);
-    eco_vehicle_free(&veh);
-    return rc;
+    run_args a = {.controller = "baseline"};
+    return eco_sim_case_command(&cli, argc, argv, &a, &a.c, run_case);
 }

@@ -13,7 +13,8 @@
 #include <string.h>
 
 typedef struct {
-    const char *route, *vehicle, *controller, *csv, *plot_dir;
+    eco_sim_route_case r;
+    const char *controller, *csv, *plot_dir;
     int json, quiet;
     double dt_s, trip_time_s;
 } route_run_args;
@@ -42,68 +43,25 @@ static void route_run_usage(FILE *fp)
             "  --quiet          no progress on stderr\n");
 }
 
-static int parse(int argc, char **argv, route_run_args *a)
+static const eco_cli_opt OPTS[] = {
+    ECO_OPTS_ROUTE(route_run_args),
+    ECO_CLI_TEXT("controller", route_run_args, controller),
+    ECO_CLI_FLAG("json", route_run_args, json),
+    ECO_CLI_TEXT("csv", route_run_args, csv),
+    ECO_CLI_TEXT("plot", route_run_args, plot_dir),
+    ECO_CLI_NUMBER("dt", route_run_args, dt_s, 0.01, 1.0),
+    ECO_CLI_NUMBER("trip-time", route_run_args, trip_time_s, 1.0, 1e6),
+    ECO_CLI_FLAG("quiet", route_run_args, quiet),
+    ECO_CLI_HELP,
+    ECO_CLI_END};
+
+static int check_args(const void *args, int argc, char **argv)
 {
-    static const struct option opts[] = {{"route", required_argument, 0, 'r'},
-                                         {"vehicle", required_argument, 0, 'v'},
-                                         {"controller", required_argument, 0, 'k'},
-                                         {"json", no_argument, 0, 'j'},
-                                         {"csv", required_argument, 0, 's'},
-                                         {"plot", required_argument, 0, 'p'},
-                                         {"dt", required_argument, 0, 'd'},
-                                         {"trip-time", required_argument, 0, 't'},
-                                         {"quiet", no_argument, 0, 'q'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    memset(a, 0, sizeof *a);
-    a->controller = "baseline";
-    a->dt_s = 0.1;
-    optind = 1;
-    int ch, rc;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'h':
-            route_run_usage(stdout);
-            return 1;
-        case 'r':
-            a->route = optarg;
-            break;
-        case 'v':
-            a->vehicle = optarg;
-            break;
-        case 'k':
-            a->controller = optarg;
-            break;
-        case 'j':
-            a->json = 1;
-            break;
-        case 's':
-            a->csv = optarg;
-            break;
-        case 'p':
-            a->plot_dir = optarg;
-            break;
-        case 'q':
-            a->quiet = 1;
-            break;
-        case 'd':
-            if ((rc = eco_sim_number_arg("run", "--dt", optarg, 0.01, 1.0, &a->dt_s)))
-                return rc;
-            break;
-        case 't':
-            if ((rc = eco_sim_number_arg("run", "--trip-time", optarg, 1.0, 1e6, &a->trip_time_s)))
-                return rc;
-            break;
-        default:
-            route_run_usage(stderr);
-            return 2;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "ecosim run: unexpected argument '%s'\n", argv[optind]);
-        return 2;
-    }
-    if (!a->route) {
+    const route_run_args *a = args;
+    int rc = eco_cli_no_operand("run", argc, argv);
+    if (rc)
+        return rc;
+    if (!a->r.route) {
         fprintf(stderr, "ecosim run: --route needs a file\n");
         return 2;
     }
@@ -118,26 +76,9 @@ static int parse(int argc, char **argv, route_run_args *a)
                         "drives at the limit)\n");
         return 2;
     }
-    return 0;
-}
-
-static int load(const route_run_args *a, eco_vehicle *veh, eco_route *route)
-{
-    int rc = eco_sim_load_vehicle(a->vehicle, veh);
-    if (rc)
+    if ((rc = eco_sim_out_check("run", "--csv", a->csv)))
         return rc;
-    if (eco_cfg_route_load(a->route, route)) {
-        fprintf(stderr, "ecosim: %s\n", eco_last_error());
-        eco_vehicle_free(veh);
-        return 2;
-    }
-    if (eco_route_check_stops(route, veh)) {
-        fprintf(stderr, "ecosim: %s: %s\n", a->route, eco_last_error());
-        eco_route_free(route);
-        eco_vehicle_free(veh);
-        return 2;
-    }
-    return 0;
+    return eco_sim_out_check_dir("run", "--plot", a->plot_dir);
 }
 
 static int drive(const route_run_args *a, const eco_vehicle *veh, const eco_route *route,
@@ -201,36 +142,29 @@ static void print(const route_run_args *a, const eco_sim_summary *sum,
            res->over_limit_max_kmh);
 }
 
-int eco_cmd_run_route(int argc, char **argv)
+static int route_run_body(void *args, eco_vehicle *veh, eco_route *route)
 {
-    route_run_args a;
-    int rc = parse(argc, argv, &a);
-    if (rc)
-        return rc == 1 ? 0 : rc;
-    if ((rc = eco_sim_out_check("run", "--csv", a.csv)) ||
-        (rc = eco_sim_out_check_dir("run", "--plot", a.plot_dir)))
-        return rc;
-    eco_vehicle veh;
-    eco_route route;
-    if ((rc = load(&a, &veh, &route)))
-        return rc;
+    route_run_args *a = args;
     eco_sim_route_result res;
     eco_sim_summary sum;
     memset(&res, 0, sizeof res);
     eco_sim_route_match m;
     memset(&m, 0, sizeof m);
-    rc = drive(&a, &veh, &route, &res, &sum, &m);
+    int rc = drive(a, veh, route, &res, &sum, &m);
     /* the plot first, as ecosim run does: a failed plot leaves no --csv file behind */
-    if (rc == 0 && a.plot_dir && eco_sim_route_plot(a.plot_dir, &veh, &route, &res, &sum))
+    if (rc == 0 && a->plot_dir && eco_sim_route_plot(a->plot_dir, veh, route, &res, &sum))
         rc = 1;
-    if (rc == 0 && a.csv && eco_sim_write_csv(a.csv, &res.run)) {
-        fprintf(stderr, "ecosim: %s\n", eco_last_error());
-        rc = 1;
-    }
     if (rc == 0)
-        print(&a, &sum, &res, &m);
+        rc = eco_sim_csv_out(a->csv, &res.run);
+    if (rc == 0)
+        print(a, &sum, &res, &m);
     eco_sim_route_result_free(&res);
-    eco_route_free(&route);
-    eco_vehicle_free(&veh);
     return rc;
+}
+
+int eco_cmd_run_route(int argc, char **argv)
+{
+    static const eco_cli cli = {"run", route_run_usage, OPTS, check_args};
+    route_run_args a = {.controller = "baseline", .dt_s = 0.1};
+    return eco_sim_route_command(&cli, argc, argv, &a, &a.r, route_run_body);
 }

@@ -87,55 +87,42 @@ static int add_vary(sweep_args *a, const char *arg)
     return rc;
 }
 
-static int sweep_option(int ch, const char *arg, void *own)
+static int take_vary(const eco_cli *cli, const eco_cli_opt *o, const char *arg, void *args)
 {
-    sweep_args *a = own;
-    double n;
-    int rc;
-    switch (ch) {
-    case 'J':
-        rc = eco_sim_number_arg("sweep", "--jobs", arg, 1, ECO_POOL_WORKERS_MAX, &n);
-        if (!rc)
-            a->jobs = (int)n;
-        return rc;
-    case 'S':
-        a->sharded = 1;
-        return eco_campaign_parse_shard("sweep", arg, &a->shard);
-    case 'o':
-        a->out = arg;
-        return 0;
-    case 'V':
-        return add_vary(a, arg);
-    case 'K':
-        return eco_sim_mpc_cache_dir_set("sweep", arg);
-    default:
-        return -1;
-    }
+    (void)cli;
+    (void)o;
+    return add_vary(args, arg);
+}
+
+static int take_shard(const eco_cli *cli, const eco_cli_opt *o, const char *arg, void *args)
+{
+    (void)o;
+    sweep_args *a = args;
+    a->sharded = 1;
+    return eco_campaign_parse_shard(cli->cmd, arg, &a->shard);
 }
 
 static int parse_sweep_args(int argc, char **argv, sweep_args *a)
 {
-    static const struct option opts[] = {ECO_OPT_VEHICLE,
-                                         ECO_OPT_CYCLE,
-                                         ECO_OPT_BAND,
-                                         ECO_OPT_WEIGHTS,
-                                         ECO_OPT_START_FUEL,
-                                         {"vary", required_argument, 0, 'V'},
-                                         {"jobs", required_argument, 0, 'J'},
-                                         {"shard", required_argument, 0, 'S'},
-                                         {"out", required_argument, 0, 'o'},
-                                         ECO_OPT_CACHE_DIR,
-                                         ECO_OPT_JSON,
-                                         ECO_OPT_CSV,
-                                         ECO_OPT_PLOT,
-                                         ECO_OPT_QUIET,
-                                         ECO_OPT_HELP,
-                                         {0, 0, 0, 0}};
+    static const eco_cli_opt opts[] = {
+        ECO_OPTS_CASE(sweep_args),
+        ECO_CLI_CALL("vary", take_vary),
+        ECO_CLI_INT("jobs", sweep_args, jobs, 1, ECO_POOL_WORKERS_MAX),
+        ECO_CLI_CALL("shard", take_shard),
+        ECO_CLI_TEXT("out", sweep_args, out),
+        ECO_OPT_CACHE_DIR,
+        ECO_OPT_JSON(sweep_args),
+        ECO_OPT_CSV(sweep_args),
+        ECO_OPT_PLOT(sweep_args),
+        ECO_OPT_QUIET(sweep_args),
+        ECO_CLI_HELP,
+        ECO_CLI_END};
+    static const eco_cli cli = {"sweep", sweep_usage, opts, NULL};
     a->n_vary = a->sharded = 0;
     a->shard = (eco_campaign_shard){0, 1};
     a->out = NULL;
     a->jobs = eco_campaign_default_jobs();
-    int rc = eco_sim_parse_args("sweep", argc, argv, opts, sweep_usage, sweep_option, a, &a->c);
+    int rc = eco_sim_parse_args(&cli, argc, argv, a, &a->c);
     if (rc || (rc = eco_sim_require("sweep", a->n_vary, "--vary KEY=...", sweep_usage)))
         return rc;
     if (a->sharded && (!a->out || a->c.json || a->c.csv || a->c.plot_dir)) {

@@ -58,83 +58,74 @@ static void tune_usage(FILE *fp)
                 ECO_USAGE_CACHE_DIR "  --quiet          no progress on stderr\n");
 }
 
-static int tune_option(int ch, const char *arg, void *own)
+static int take_cycle(const eco_cli *cli, const eco_cli_opt *o, const char *arg, void *args)
 {
-    tune_args *a = own;
-    double n;
-    switch (ch) {
-    case 'c':
-        if (a->n_cycles == CYCLES_MAX) {
-            fprintf(stderr, "ecosim tune: at most %d cycles\n", CYCLES_MAX);
-            return 2;
-        }
-        a->cycle[a->n_cycles++] = a->c.cycle = arg;
-        return 0;
-    case 'O':
-        if (strcmp(arg, "fuel") && strcmp(arg, "energy")) {
-            fprintf(stderr, "ecosim tune: --objective is fuel or energy, got '%s'\n", arg);
-            return 2;
-        }
-        a->t.objective = arg;
-        return 0;
-    case 'C':
-        if (a->t.n_constraints == ECO_TUNE_CONSTRAINTS_MAX) {
-            fprintf(stderr, "ecosim tune: at most %d constraints\n", ECO_TUNE_CONSTRAINTS_MAX);
-            return 2;
-        }
-        return eco_tune_parse_constraint(arg, &a->t.constraint[a->t.n_constraints++]);
-    case 'T':
-        a->have_tune = 1;
-        return eco_tune_parse_keys(arg, &a->t);
-    case 'M':
-        if (eco_sim_number_arg("tune", "--max-runs", arg, 1, ECO_TUNE_EVALS_MAX, &n))
-            return 2;
-        a->t.max_evals = (int)n;
-        return 0;
-    case 'J':
-        if (eco_sim_number_arg("tune", "--jobs", arg, 1, ECO_POOL_WORKERS_MAX, &n))
-            return 2;
-        a->t.jobs = (int)n;
-        return 0;
-    case 'o':
-        a->out = arg;
-        return 0;
-    case 'R':
-        a->report = arg;
-        return 0;
-    case 'W':
-        a->case_weights = arg;
-        return 0;
-    case 'K':
-        return eco_sim_mpc_cache_dir_set("tune", arg);
-    default:
-        return -1;
+    (void)o;
+    tune_args *a = args;
+    if (a->n_cycles == CYCLES_MAX) {
+        fprintf(stderr, "ecosim %s: at most %d cycles\n", cli->cmd, CYCLES_MAX);
+        return 2;
     }
+    a->cycle[a->n_cycles++] = a->c.cycle = arg;
+    return 0;
+}
+
+static int take_objective(const eco_cli *cli, const eco_cli_opt *o, const char *arg, void *args)
+{
+    (void)o;
+    if (strcmp(arg, "fuel") && strcmp(arg, "energy")) {
+        fprintf(stderr, "ecosim %s: --objective is fuel or energy, got '%s'\n", cli->cmd, arg);
+        return 2;
+    }
+    ((tune_args *)args)->t.objective = arg;
+    return 0;
+}
+
+static int take_constraint(const eco_cli *cli, const eco_cli_opt *o, const char *arg, void *args)
+{
+    (void)o;
+    eco_tune *t = &((tune_args *)args)->t;
+    if (t->n_constraints == ECO_TUNE_CONSTRAINTS_MAX) {
+        fprintf(stderr, "ecosim %s: at most %d constraints\n", cli->cmd, ECO_TUNE_CONSTRAINTS_MAX);
+        return 2;
+    }
+    return eco_tune_parse_constraint(arg, &t->constraint[t->n_constraints++]);
+}
+
+static int take_tune(const eco_cli *cli, const eco_cli_opt *o, const char *arg, void *args)
+{
+    (void)cli;
+    (void)o;
+    tune_args *a = args;
+    a->have_tune = 1;
+    return eco_tune_parse_keys(arg, &a->t);
 }
 
 static int parse_tune_args(int argc, char **argv, tune_args *a)
 {
-    static const struct option opts[] = {ECO_OPT_VEHICLE,
-                                         ECO_OPT_CYCLE,
-                                         ECO_OPT_BAND,
-                                         ECO_OPT_WEIGHTS,
-                                         ECO_OPT_START_FUEL,
-                                         ECO_OPT_JSON,
-                                         ECO_OPT_QUIET,
-                                         ECO_OPT_HELP,
-                                         {"objective", required_argument, 0, 'O'},
-                                         {"constraint", required_argument, 0, 'C'},
-                                         {"tune", required_argument, 0, 'T'},
-                                         {"max-runs", required_argument, 0, 'M'},
-                                         {"jobs", required_argument, 0, 'J'},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"report", required_argument, 0, 'R'},
-                                         {"case-weights", required_argument, 0, 'W'},
-                                         ECO_OPT_CACHE_DIR,
-                                         {0, 0, 0, 0}};
+    static const eco_cli_opt opts[] = {
+        ECO_OPT_VEHICLE(tune_args),
+        ECO_CLI_CALL("cycle", take_cycle),
+        ECO_OPT_BAND(tune_args),
+        ECO_OPT_WEIGHTS(tune_args),
+        ECO_OPT_START_FUEL(tune_args),
+        ECO_OPT_JSON(tune_args),
+        ECO_OPT_QUIET(tune_args),
+        ECO_CLI_HELP,
+        ECO_CLI_CALL("objective", take_objective),
+        ECO_CLI_CALL("constraint", take_constraint),
+        ECO_CLI_CALL("tune", take_tune),
+        ECO_CLI_INT("max-runs", tune_args, t.max_evals, 1, ECO_TUNE_EVALS_MAX),
+        ECO_CLI_INT("jobs", tune_args, t.jobs, 1, ECO_POOL_WORKERS_MAX),
+        ECO_CLI_TEXT("out", tune_args, out),
+        ECO_CLI_TEXT("report", tune_args, report),
+        ECO_CLI_TEXT("case-weights", tune_args, case_weights),
+        ECO_OPT_CACHE_DIR,
+        ECO_CLI_END};
+    static const eco_cli cli = {"tune", tune_usage, opts, NULL};
     a->t.max_evals = 40;
     a->t.jobs = eco_campaign_default_jobs();
-    int rc = eco_sim_parse_args("tune", argc, argv, opts, tune_usage, tune_option, a, &a->c);
+    int rc = eco_sim_parse_args(&cli, argc, argv, a, &a->c);
     if (rc)
         return rc;
     if (!a->t.objective || !a->out) {

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +15,14 @@ FILE *eco_sim_gnuplot_open(const char *dir, const char *name, const char *who)
     if (!fp)
         fprintf(stderr, "%s: cannot write %s: %s\n", who, path, strerror(errno));
     return fp;
+}
+
+int eco_sim_gnuplot_mkdir(const char *dir, const char *who)
+{
+    if (mkdir(dir, 0777) == 0 || errno == EEXIST)
+        return 0;
+    fprintf(stderr, "%s: cannot create %s: %s\n", who, dir, strerror(errno));
+    return -1;
 }
 
 void eco_sim_gnuplot_unquote(char *out, size_t n, const char *in)

@@ -10,6 +10,10 @@
  * (WHO: "ecosim", "ecosim pareto", ...). */
 FILE *eco_sim_gnuplot_open(const char *dir, const char *name, const char *who);
 
+/* Folder DIR made if it is not there: 0, or -1 after printing `WHO: cannot create DIR:
+ * reason`. */
+int eco_sim_gnuplot_mkdir(const char *dir, const char *who);
+
 /* IN copied to OUT (N bytes, cut to fit) with each single quote made a double quote, so that
  * it can stand in a single-quoted gnuplot string. */
 void eco_sim_gnuplot_unquote(char *out, size_t n, const char *in);

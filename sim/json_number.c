@@ -9,3 +9,13 @@ void eco_sim_json_add_number(cJSON *o, const char *key, double v)
     else
         cJSON_AddNullToObject(o, key);
 }
+
+cJSON *eco_sim_json_case(const char *vehicle, const char *cycle)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o) {
+        cJSON_AddStringToObject(o, "vehicle", vehicle);
+        cJSON_AddStringToObject(o, "cycle", cycle);
+    }
+    return o;
+}

@@ -8,4 +8,8 @@
  * of nothing). */
 void eco_sim_json_add_number(cJSON *o, const char *key, double v);
 
+/* A new object that names its case: {"vehicle": VEHICLE, "cycle": CYCLE}; NULL if out of
+ * memory. */
+cJSON *eco_sim_json_case(const char *vehicle, const char *cycle);
+
 #endif

@@ -202,6 +202,21 @@ static void labels_2d(FILE *fp, const eco_pareto_set *s, int g, const frame *f, 
                                   s->cases[front[q]].label, "#1f77b4");
 }
 
+/* The end of a plot line: the presets and the baseline, if the group has them, in a style. */
+static void plot_marks(FILE *fp, const eco_pareto_set *s, int g, const char *preset_style,
+                       const char *baseline_style)
+{
+    if (count_kind(s, g, ECO_PARETO_PRESET))
+        fprintf(fp, ", \\\n     '' index 2 using 1:2 with %s lc rgb '#d62728' title 'MPC presets'",
+                preset_style);
+    if (count_kind(s, g, ECO_PARETO_BASELINE))
+        fprintf(
+            fp,
+            ", \\\n     '' index 3 using 1:2 with %s lc rgb 'black' title 'baseline controller'",
+            baseline_style);
+    fprintf(fp, "\n");
+}
+
 static void plot_2d(FILE *fp, const eco_pareto_set *s, int g, const int *front, int n_front)
 {
     frame f = frame_of(s, g, 0, 1);
@@ -217,13 +232,7 @@ static void plot_2d(FILE *fp, const eco_pareto_set *s, int g, const int *front, 
             "     '' index 1 using 1:2 with linespoints pt 7 ps 0.9 lw 2 lc rgb '#1f77b4' "
             "title 'Pareto front'",
             g);
-    if (count_kind(s, g, ECO_PARETO_PRESET))
-        fprintf(fp, ", \\\n     '' index 2 using 1:2 with points pt 5 ps 1.4 lc rgb '#d62728' "
-                    "title 'MPC presets'");
-    if (count_kind(s, g, ECO_PARETO_BASELINE))
-        fprintf(fp, ", \\\n     '' index 3 using 1:2 with points pt 9 ps 1.8 lc rgb 'black' "
-                    "title 'baseline controller'");
-    fprintf(fp, "\n");
+    plot_marks(fp, s, g, "points pt 5 ps 1.4", "points pt 9 ps 1.8");
 }
 
 /* Each objective scaled to [0, 1] over the group: 0 its best case, 1 its worst. */
@@ -322,13 +331,7 @@ static void plot_parallel(FILE *fp, const eco_pareto_set *s, int g)
             "title 'cases off the front', \\\n"
             "     '' index 1 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' title 'Pareto front'",
             g);
-    if (count_kind(s, g, ECO_PARETO_PRESET))
-        fprintf(fp, ", \\\n     '' index 2 using 1:2 with linespoints pt 5 lw 2.5 "
-                    "lc rgb '#d62728' title 'MPC presets'");
-    if (count_kind(s, g, ECO_PARETO_BASELINE))
-        fprintf(fp, ", \\\n     '' index 3 using 1:2 with linespoints pt 9 lw 2.5 lc rgb 'black' "
-                    "title 'baseline controller'");
-    fprintf(fp, "\n");
+    plot_marks(fp, s, g, "linespoints pt 5 lw 2.5", "linespoints pt 9 lw 2.5");
 }
 
 static int plot_group(const char *dir, const eco_pareto_set *s, int g, int *front)
@@ -365,10 +368,8 @@ static int plot_group(const char *dir, const eco_pareto_set *s, int g, int *fron
 
 int eco_pareto_plot(const char *dir, const eco_pareto_set *s)
 {
-    if (mkdir(dir, 0777) && errno != EEXIST) {
-        fprintf(stderr, "ecosim pareto: cannot create %s: %s\n", dir, strerror(errno));
+    if (eco_sim_gnuplot_mkdir(dir, "ecosim pareto"))
         return 1;
-    }
     int *front = eco_malloc(sizeof(int) * (size_t)(s->n_cases + 1)), rc = !front;
     for (int g = 0; !rc && g < s->n_groups; g++)
         rc = plot_group(dir, s, g, front);

@@ -12,22 +12,23 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-static const char *HEADER = "# Made by ecosim --plot; edit and re-run with: gnuplot %s\n"
+static const char *MADE_BY = "ecosim --plot";
+static const char *HEADER = "# Made by %s; edit and re-run with: gnuplot %s\n"
                             "set datafile separator ','\n"
                             "set terminal pngcairo size 1200,600 noenhanced\n"
                             "set output '%s.png'\n"
                             "set grid\nset key top left\n"
                             "set title '%s on %s (%s)'\n";
 
-static int write_script(const char *dir, const char *name, const eco_sim_summary *s,
-                        const char *body)
+int eco_sim_plot_script(const char *dir, const char *name, const eco_sim_summary *s,
+                        const char *made_by, const char *body)
 {
     char file[128];
     snprintf(file, sizeof file, "%s.gp", name);
     FILE *fp = eco_sim_gnuplot_open(dir, file, "ecosim");
     if (!fp)
         return -1;
-    fprintf(fp, HEADER, file, name, s->vehicle, s->cycle, s->controller);
+    fprintf(fp, HEADER, made_by, file, name, s->vehicle, s->cycle, s->controller);
     fputs(body, fp);
     return fclose(fp);
 }
@@ -79,10 +80,8 @@ int eco_sim_plot(const char *dir, const eco_vehicle *v, const eco_sim_cycle *c,
                  const eco_sim_result *r, const eco_sim_summary *s)
 {
     (void)c;
-    if (mkdir(dir, 0777) && errno != EEXIST) {
-        fprintf(stderr, "ecosim: cannot create %s: %s\n", dir, strerror(errno));
+    if (eco_sim_gnuplot_mkdir(dir, "ecosim"))
         return 2;
-    }
     char series[4096];
     snprintf(series, sizeof series, "%s/series.csv", dir);
     if (eco_sim_write_csv(series, r)) {
@@ -111,9 +110,10 @@ int eco_sim_plot(const char *dir, const eco_vehicle *v, const eco_sim_cycle *c,
         "     'series.csv' skip 1 using ($15 > 0 ? $15 : 1/0):16 with points pt 7 ps 0.4 "
         "lc rgb 'black' title 'operating points'\n";
     int engine = v->powertrain != ECO_PT_BEV;
-    if (write_script(dir, "speed", s, speed) || write_script(dir, "soc", s, soc) ||
-        write_script(dir, "fuel", s, fuel) ||
-        (engine && (write_script(dir, "bsfc", s, bsfc) || write_bsfc_map(dir, v))))
+    if (eco_sim_plot_script(dir, "speed", s, MADE_BY, speed) ||
+        eco_sim_plot_script(dir, "soc", s, MADE_BY, soc) ||
+        eco_sim_plot_script(dir, "fuel", s, MADE_BY, fuel) ||
+        (engine && (eco_sim_plot_script(dir, "bsfc", s, MADE_BY, bsfc) || write_bsfc_map(dir, v))))
         return 1;
     const char *names[] = {"speed", "soc", "fuel", "bsfc"};
     for (int i = 0; i < (engine ? 4 : 3); i++)

@@ -1,5 +1,7 @@
 #include "report.h"
 
+#include "json_number.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -41,57 +43,47 @@ void eco_sim_print_table(FILE *fp, const eco_sim_summary *s)
     eco_sim_drive_quality_print(fp, &s->quality);
 }
 
-static void add_num(cJSON *o, const char *k, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, k, v);
-    else
-        cJSON_AddNullToObject(o, k);
-}
-
 static void figures_json(cJSON *o, const eco_sim_figures *f)
 {
-    add_num(o, "distance_km", f->distance_km);
-    add_num(o, "duration_s", f->duration_s);
-    add_num(o, "fuel_l_per_100km", f->fuel_l_per_100km);
-    add_num(o, "fuel_soc_corrected_l_per_100km", f->fuel_soc_corrected_l_per_100km);
-    add_num(o, "co2_g_per_km", f->co2_g_per_km);
-    add_num(o, "nox_mg_per_km", f->nox_mg_per_km);
-    add_num(o, "energy_kwh_per_100km", f->energy_kwh_per_100km);
-    add_num(o, "wall_energy_kwh_per_100km", f->wall_energy_kwh_per_100km);
-    add_num(o, "soc_start", f->soc_start);
-    add_num(o, "soc_end", f->soc_end);
-    add_num(o, "trace_rms_kmh", f->trace_rms_kmh);
-    add_num(o, "trace_max_dev_kmh", f->trace_max_dev_kmh);
-    add_num(o, "outside_tolerance_s", f->outside_tolerance_s);
-    add_num(o, "distance_error_pct", f->distance_error_pct);
-    add_num(o, "engine_work_kwh", f->engine_work_kwh);
-    add_num(o, "engine_efficiency", f->engine_efficiency);
-    add_num(o, "engine_starts", f->engine_starts);
+    eco_sim_json_add_number(o, "distance_km", f->distance_km);
+    eco_sim_json_add_number(o, "duration_s", f->duration_s);
+    eco_sim_json_add_number(o, "fuel_l_per_100km", f->fuel_l_per_100km);
+    eco_sim_json_add_number(o, "fuel_soc_corrected_l_per_100km", f->fuel_soc_corrected_l_per_100km);
+    eco_sim_json_add_number(o, "co2_g_per_km", f->co2_g_per_km);
+    eco_sim_json_add_number(o, "nox_mg_per_km", f->nox_mg_per_km);
+    eco_sim_json_add_number(o, "energy_kwh_per_100km", f->energy_kwh_per_100km);
+    eco_sim_json_add_number(o, "wall_energy_kwh_per_100km", f->wall_energy_kwh_per_100km);
+    eco_sim_json_add_number(o, "soc_start", f->soc_start);
+    eco_sim_json_add_number(o, "soc_end", f->soc_end);
+    eco_sim_json_add_number(o, "trace_rms_kmh", f->trace_rms_kmh);
+    eco_sim_json_add_number(o, "trace_max_dev_kmh", f->trace_max_dev_kmh);
+    eco_sim_json_add_number(o, "outside_tolerance_s", f->outside_tolerance_s);
+    eco_sim_json_add_number(o, "distance_error_pct", f->distance_error_pct);
+    eco_sim_json_add_number(o, "engine_work_kwh", f->engine_work_kwh);
+    eco_sim_json_add_number(o, "engine_efficiency", f->engine_efficiency);
+    eco_sim_json_add_number(o, "engine_starts", f->engine_starts);
 }
 
 cJSON *eco_sim_summary_json(const eco_sim_summary *s)
 {
-    cJSON *o = cJSON_CreateObject();
+    cJSON *o = eco_sim_json_case(s->vehicle, s->cycle);
     if (!o)
         return NULL;
-    cJSON_AddStringToObject(o, "vehicle", s->vehicle);
-    cJSON_AddStringToObject(o, "cycle", s->cycle);
     cJSON_AddStringToObject(o, "controller", s->controller);
     cJSON_AddStringToObject(o, "weighting", s->ftp_weighted ? "epa_ftp_composite" : "none");
     figures_json(o, &s->total);
-    add_num(o, "mpg_us", s->mpg_us);
-    add_num(o, "mpge_us", s->mpge_us);
-    add_num(o, "energy_balance_residual_pct", s->energy_balance_residual_pct);
-    add_num(o, "invalid_setpoints", s->invalid_setpoints);
-    add_num(o, "band_kmh", s->band_kmh);
-    add_num(o, "band_s", s->band_s);
-    add_num(o, "creep_s", s->quality.creep_s);
+    eco_sim_json_add_number(o, "mpg_us", s->mpg_us);
+    eco_sim_json_add_number(o, "mpge_us", s->mpge_us);
+    eco_sim_json_add_number(o, "energy_balance_residual_pct", s->energy_balance_residual_pct);
+    eco_sim_json_add_number(o, "invalid_setpoints", s->invalid_setpoints);
+    eco_sim_json_add_number(o, "band_kmh", s->band_kmh);
+    eco_sim_json_add_number(o, "band_s", s->band_s);
+    eco_sim_json_add_number(o, "creep_s", s->quality.creep_s);
     eco_sim_drive_quality_json(o, &s->quality);
     cJSON *us = cJSON_AddObjectToObject(o, "mpc_solve_us");
-    add_num(us, "p50", s->solve_us_p50);
-    add_num(us, "p99", s->solve_us_p99);
-    add_num(us, "max", s->solve_us_max);
+    eco_sim_json_add_number(us, "p50", s->solve_us_p50);
+    eco_sim_json_add_number(us, "p99", s->solve_us_p99);
+    eco_sim_json_add_number(us, "max", s->solve_us_max);
     cJSON *ph = cJSON_AddArrayToObject(o, "phases");
     for (int p = 0; p < s->n_phases; p++) {
         cJSON *e = cJSON_CreateObject();
@@ -139,4 +131,12 @@ int eco_sim_write_csv(const char *path, const eco_sim_result *r)
                 s->motor_torque_nm, s->battery_power_kw);
     }
     return eco_sim_file_end(fp, tmp, path);
+}
+
+int eco_sim_csv_out(const char *path, const eco_sim_result *r)
+{
+    if (!path || !eco_sim_write_csv(path, r))
+        return 0;
+    fprintf(stderr, "ecosim: %s\n", eco_last_error());
+    return 1;
 }

@@ -19,5 +19,7 @@ void eco_sim_print_summary(const eco_sim_summary *s, int json);
 /* Write the time series; ECO_EIO with eco_last_error on failure. Writes to a temporary
  * file and renames it, so a failed run leaves no half-written file. */
 int eco_sim_write_csv(const char *path, const eco_sim_result *r);
+/* --csv PATH of a run (NULL: none): 0, or 1 after `ecosim: reason` on stderr. */
+int eco_sim_csv_out(const char *path, const eco_sim_result *r);
 
 #endif

@@ -38,25 +38,7 @@ static int write_data(const char *dir, const eco_route *route, const eco_sim_rou
     return rc || bad ? -1 : 0;
 }
 
-static int write_script(const char *dir, const char *name, const eco_sim_summary *sum,
-                        const char *body)
-{
-    char file[128];
-    snprintf(file, sizeof file, "%s.gp", name);
-    FILE *fp = eco_sim_gnuplot_open(dir, file, "ecosim");
-    if (!fp)
-        return -1;
-    fprintf(fp,
-            "# Made by ecosim run --route --plot; edit and re-run with: gnuplot %s\n"
-            "set datafile separator ','\n"
-            "set terminal pngcairo size 1200,600 noenhanced\n"
-            "set output '%s.png'\n"
-            "set grid\nset key top left\n"
-            "set title '%s on %s (%s)'\n",
-            file, name, sum->vehicle, sum->cycle, sum->controller);
-    fputs(body, fp);
-    return fclose(fp);
-}
+static const char *MADE_BY = "ecosim run --route --plot";
 
 static const char *SPEED =
     "set xlabel 'distance [km]'\nset ylabel 'speed [km/h]'\nset yrange [0:*]\n"
@@ -94,8 +76,9 @@ int eco_sim_route_plot(const char *dir, const eco_vehicle *veh, const eco_route 
     int rc = eco_sim_plot(dir, veh, &none, &res->run, sum);
     if (rc)
         return rc;
-    if (write_data(dir, route, res) || write_script(dir, "route_speed", sum, SPEED) ||
-        write_script(dir, "elevation", sum, ELEVATION))
+    if (write_data(dir, route, res) ||
+        eco_sim_plot_script(dir, "route_speed", sum, MADE_BY, SPEED) ||
+        eco_sim_plot_script(dir, "elevation", sum, MADE_BY, ELEVATION))
         return 1;
     return gnuplot(dir, "route_speed") || gnuplot(dir, "elevation") ? 1 : 0;
 }

@@ -62,96 +62,79 @@ int eco_sim_require(const char *cmd, int given, const char *what, void (*usage)(
 int eco_sim_args_done(const char *cmd, int argc, char **argv, const char *cycle,
                       void (*usage)(FILE *))
 {
-    if (optind < argc) {
-        fprintf(stderr, "ecosim %s: unexpected argument '%s'\n", cmd, argv[optind]);
-        return 2;
-    }
+    int rc = eco_cli_no_operand(cmd, argc, argv);
+    if (rc)
+        return rc;
     return eco_sim_require(cmd, cycle != NULL, "--cycle", usage);
 }
 
-int eco_sim_number_arg(const char *cmd, const char *opt, const char *s, double lo, double hi,
-                       double *out)
+int eco_sim_take_band(const eco_cli *cli, const eco_cli_opt *o, const char *arg, void *field)
 {
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end || !(v >= lo && v <= hi)) {
-        fprintf(stderr, "ecosim %s: %s must be a number in [%g, %g], got '%s'\n", cmd, opt, lo, hi,
-                s);
+    (void)o;
+    if (eco_sim_options_parse_band(arg, field)) {
+        fprintf(stderr,
+                "ecosim %s: --band takes KMH,S (e.g. 2,1; 0 for the exact trace), got '%s'\n",
+                cli->cmd, arg);
         return 2;
     }
-    *out = v;
     return 0;
 }
 
-static int shared_option(const char *cmd, int ch, const char *arg, eco_sim_args *a)
-{
-    switch (ch) {
-    case 'v':
-        a->vehicle = arg;
-        return 0;
-    case 'c':
-        a->cycle = arg;
-        return 0;
-    case 'w':
-        a->weights = arg;
-        return 0;
-    case 's':
-        a->csv = arg;
-        return 0;
-    case 'p':
-        a->plot_dir = arg;
-        return 0;
-    case 'j':
-        a->json = 1;
-        return 0;
-    case 'q':
-        a->quiet = 1;
-        return 0;
-    case 'H':
-        a->hot = 1;
-        return 0;
-    case 'F':
-        return eco_sim_number_arg(cmd, "--start-fuel-g", arg, 0.0, 100.0, &a->start_fuel_g);
-    case 'b':
-        if (eco_sim_options_parse_band(arg, &a->sim)) {
-            fprintf(stderr,
-                    "ecosim %s: --band takes KMH,S (e.g. 2,1; 0 for the exact trace), got '%s'\n",
-                    cmd, arg);
-            return 2;
-        }
-        return 0;
-    default:
-        return -1;
-    }
-}
-
-int eco_sim_parse_args(const char *cmd, int argc, char **argv, const struct option *opts,
-                       void (*usage)(FILE *), eco_sim_own_option own_option, void *own,
-                       eco_sim_args *a)
+int eco_sim_parse_args(const eco_cli *cli, int argc, char **argv, void *args, eco_sim_args *a)
 {
     memset(a, 0, sizeof *a);
     a->start_fuel_g = -1.0;
     eco_sim_options_default(&a->sim);
     eco_sim_options_band_wltp(&a->sim);
-    int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            usage(stdout);
-            return 1;
-        }
-        int rc = own_option ? own_option(ch, optarg, own) : -1;
-        if (rc == -1)
-            rc = ch == '?' || ch == ':' ? -1 : shared_option(cmd, ch, optarg, a);
-        if (rc == -1) {
-            usage(stderr);
-            return 2;
-        }
-        if (rc)
-            return rc;
+    int rc = eco_cli_parse(cli, argc, argv, args);
+    if (!rc)
+        rc = eco_sim_args_done(cli->cmd, argc, argv, a->cycle, cli->usage);
+    if (!rc && !(rc = eco_sim_out_check(cli->cmd, "--csv", a->csv)))
+        rc = eco_sim_out_check_dir(cli->cmd, "--plot", a->plot_dir);
+    return rc;
+}
+
+int eco_sim_case_command(const eco_cli *cli, int argc, char **argv, void *args, eco_sim_args *a,
+                         eco_sim_case_body body)
+{
+    int rc = eco_sim_parse_args(cli, argc, argv, args, a);
+    if (rc) /* 1: after --help */
+        return rc == 1 ? 0 : rc;
+    eco_vehicle veh;
+    eco_sim_cycle cyc;
+    if ((rc = eco_sim_load_case(a, &veh, &cyc)))
+        return rc;
+    rc = body(args, &veh, &cyc);
+    eco_sim_cycle_free(&cyc);
+    eco_vehicle_free(&veh);
+    return rc;
+}
+
+int eco_sim_route_command(const eco_cli *cli, int argc, char **argv, void *args,
+                          const eco_sim_route_case *r, eco_sim_route_body body)
+{
+    int rc = eco_cli_parse(cli, argc, argv, args);
+    if (rc) /* 1: after --help */
+        return rc == 1 ? 0 : rc;
+    eco_vehicle veh;
+    eco_route route;
+    if ((rc = eco_sim_load_vehicle(r->vehicle, &veh)))
+        return rc;
+    if (eco_cfg_route_load(r->route, &route)) {
+        if (r->name_load_error)
+            fprintf(stderr, "ecosim: %s: %s\n", r->route, eco_last_error());
+        else
+            fprintf(stderr, "ecosim: %s\n", eco_last_error());
+        eco_vehicle_free(&veh);
+        return 2;
     }
-    int rc = eco_sim_args_done(cmd, argc, argv, a->cycle, usage);
-    if (!rc && !(rc = eco_sim_out_check(cmd, "--csv", a->csv)))
-        rc = eco_sim_out_check_dir(cmd, "--plot", a->plot_dir);
+    if (eco_route_check_stops(&route, &veh)) {
+        fprintf(stderr, "ecosim: %s: %s\n", r->route, eco_last_error());
+        rc = 2;
+    } else {
+        rc = body(args, &veh, &route);
+    }
+    eco_route_free(&route);
+    eco_vehicle_free(&veh);
     return rc;
 }

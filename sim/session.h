@@ -4,7 +4,10 @@
 
 #include "cycle.h"
 #include "ecodrive/model.h"
+#include "ecodrive/route.h"
 #include "runner.h"
+
+#include "cli_options.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -41,65 +44,57 @@ int eco_sim_load_case(const eco_sim_args *a, eco_vehicle *veh, eco_sim_cycle *cy
     "  --start-fuel-g G fuel an engine start burns, g (default: the vehicle's, 0 for\n"            \
     "                   the shipped ones: no sourced figure); for a sensitivity study\n"
 
-/* getopt_long entries of the shared options: a command lists those it takes. */
-#define ECO_OPT_VEHICLE                                                                            \
+/* Rows (cli_options.h) of the shared options, for a command's arguments T that hold an
+ * eco_sim_args c: a command lists those it takes, in the order getopt should see them. */
+#define ECO_OPT_VEHICLE(T)    ECO_CLI_TEXT("vehicle", T, c.vehicle)
+#define ECO_OPT_CYCLE(T)      ECO_CLI_TEXT("cycle", T, c.cycle)
+#define ECO_OPT_WEIGHTS(T)    ECO_CLI_TEXT("weights", T, c.weights)
+#define ECO_OPT_CSV(T)        ECO_CLI_TEXT("csv", T, c.csv)
+#define ECO_OPT_PLOT(T)       ECO_CLI_TEXT("plot", T, c.plot_dir)
+#define ECO_OPT_JSON(T)       ECO_CLI_FLAG("json", T, c.json)
+#define ECO_OPT_QUIET(T)      ECO_CLI_FLAG("quiet", T, c.quiet)
+#define ECO_OPT_HOT(T)        ECO_CLI_FLAG("hot", T, c.hot)
+#define ECO_OPT_START_FUEL(T) ECO_CLI_NUMBER("start-fuel-g", T, c.start_fuel_g, 0.0, 100.0)
+#define ECO_OPT_BAND(T)                                                                            \
     {                                                                                              \
-        "vehicle", required_argument, 0, 'v'                                                       \
+        "band", required_argument, eco_sim_take_band, offsetof(T, c.sim), 0, 0, 0                  \
     }
-#define ECO_OPT_CYCLE                                                                              \
-    {                                                                                              \
-        "cycle", required_argument, 0, 'c'                                                         \
-    }
-#define ECO_OPT_BAND                                                                               \
-    {                                                                                              \
-        "band", required_argument, 0, 'b'                                                          \
-    }
-#define ECO_OPT_WEIGHTS                                                                            \
-    {                                                                                              \
-        "weights", required_argument, 0, 'w'                                                       \
-    }
-#define ECO_OPT_JSON                                                                               \
-    {                                                                                              \
-        "json", no_argument, 0, 'j'                                                                \
-    }
-#define ECO_OPT_CSV                                                                                \
-    {                                                                                              \
-        "csv", required_argument, 0, 's'                                                           \
-    }
-#define ECO_OPT_PLOT                                                                               \
-    {                                                                                              \
-        "plot", required_argument, 0, 'p'                                                          \
-    }
-#define ECO_OPT_HOT                                                                                \
-    {                                                                                              \
-        "hot", no_argument, 0, 'H'                                                                 \
-    }
-#define ECO_OPT_START_FUEL                                                                         \
-    {                                                                                              \
-        "start-fuel-g", required_argument, 0, 'F'                                                  \
-    }
-#define ECO_OPT_QUIET                                                                              \
-    {                                                                                              \
-        "quiet", no_argument, 0, 'q'                                                               \
-    }
-#define ECO_OPT_HELP                                                                               \
-    {                                                                                              \
-        "help", no_argument, 0, 'h'                                                                \
-    }
+/* What the route commands (run --route, compare --route) share: --route FILE and
+ * --vehicle FILE, in a field r of their arguments T. */
+typedef struct {
+    const char *route, *vehicle;
+    int name_load_error; /* a route that does not load: `ecosim: ROUTE: reason` */
+} eco_sim_route_case;
+#define ECO_OPTS_ROUTE(T) ECO_CLI_TEXT("route", T, r.route), ECO_CLI_TEXT("vehicle", T, r.vehicle)
 
-/* A command's own option ch with its argument: 0, or 2 after printing why the value is
- * bad, or -1 if ch is not one of its options. */
-typedef int (*eco_sim_own_option)(int ch, const char *arg, void *own);
+/* What a route command does with its vehicle and route: the exit status. */
+typedef int (*eco_sim_route_body)(void *args, eco_vehicle *veh, eco_route *route);
 
-/* Parse argv of `ecosim CMD` against opts: the shared options into a, the others through
- * own_option (NULL: none). Ends with eco_sim_args_done. Returns 0 to go on, 1 after --help
- * (usage on stdout), 2 on bad input (the reason on stderr). */
-int eco_sim_parse_args(const char *cmd, int argc, char **argv, const struct option *opts,
-                       void (*usage)(FILE *), eco_sim_own_option own_option, void *own,
-                       eco_sim_args *a);
+/* The frame of a route command: eco_cli_parse, the vehicle and the route loaded (the
+ * route's stops checked against the vehicle), body on them, both freed. Returns the exit
+ * status (0 after --help; 2 for a vehicle or route that does not load). */
+int eco_sim_route_command(const eco_cli *cli, int argc, char **argv, void *args,
+                          const eco_sim_route_case *r, eco_sim_route_body body);
+/* The options that make the case of the optimising commands (compare, dp, sweep, tune). */
+#define ECO_OPTS_CASE(T)                                                                           \
+    ECO_OPT_VEHICLE(T), ECO_OPT_CYCLE(T), ECO_OPT_BAND(T), ECO_OPT_WEIGHTS(T), ECO_OPT_START_FUEL(T)
 
-/* A number option in [lo, hi]: 0, or 2 after printing `ecosim CMD: OPT must be ...`. */
-int eco_sim_number_arg(const char *cmd, const char *opt, const char *s, double lo, double hi,
-                       double *out);
+/* What a case command does with its case: the exit status. */
+typedef int (*eco_sim_case_body)(void *args, eco_vehicle *veh, eco_sim_cycle *cyc);
+
+/* The frame of a case command (run, compare, dp): eco_sim_parse_args, the case loaded
+ * (eco_sim_load_case), body on it, the case freed. Returns the exit status (0 after
+ * --help). */
+int eco_sim_case_command(const eco_cli *cli, int argc, char **argv, void *args, eco_sim_args *a,
+                         eco_sim_case_body body);
+
+/* --band KMH,S into the eco_sim_options at field. */
+int eco_sim_take_band(const eco_cli *cli, const eco_cli_opt *o, const char *arg, void *field);
+
+/* Parse argv of `ecosim CMD` against the table: the shared options into a (inside args),
+ * set to their defaults first. Ends with eco_sim_args_done and the checks of --csv and
+ * --plot. Returns 0 to go on, 1 after --help (usage on stdout), 2 on bad input (the reason
+ * on stderr). */
+int eco_sim_parse_args(const eco_cli *cli, int argc, char **argv, void *args, eco_sim_args *a);
 
 #endif

@@ -83,10 +83,8 @@ static int write_script(const char *dir, const eco_sweep_report *r)
 
 int eco_sweep_plot(const char *dir, const eco_sweep_report *r)
 {
-    if (mkdir(dir, 0777) && errno != EEXIST) {
-        fprintf(stderr, "ecosim sweep: cannot create %s: %s\n", dir, strerror(errno));
+    if (eco_sim_gnuplot_mkdir(dir, "ecosim sweep"))
         return 1;
-    }
     char points[4096], refs[4096];
     snprintf(points, sizeof points, "%s/sweep_points.csv", dir);
     snprintf(refs, sizeof refs, "%s/sweep_refs.csv", dir);

@@ -85,11 +85,9 @@ static cJSON *point_json(const eco_sweep_report *r, const eco_sweep_point *p, co
 
 int eco_sweep_print_json(const eco_sweep_report *r)
 {
-    cJSON *o = cJSON_CreateObject();
+    cJSON *o = eco_sim_json_case(r->vehicle, r->cycle);
     if (!o)
         return ECO_ENOMEM;
-    cJSON_AddStringToObject(o, "vehicle", r->vehicle);
-    cJSON_AddStringToObject(o, "cycle", r->cycle);
     eco_sim_json_add_number(o, "band_kmh", r->band_kmh);
     eco_sim_json_add_number(o, "band_s", r->band_s);
     cJSON_AddStringToObject(o, "weights", r->base ? r->base : "balanced");

@@ -473,9 +473,16 @@ typedef enum {
 } eco_can_status_field;
 
 typedef struct {
-    int signal;   /* index in the database, -1 when not mapped */
-    double scale; /* SI = DBC physical * scale */
-    int cycle_ms; /* staleness override, 0 = the message's cycle time */
+    int signal;     /* index in the database, -1 when not mapped */
+    double scale;   /* SI = DBC physical * scale + offset */
+    double offset;  /* SI */
+    int cycle_ms;   /* staleness override, 0 = the message's cycle time */
+    int timeout_ms; /* inputs: stale after this age, 0 = from the cycle time */
+    int optional;   /* inputs: the controller goes without it (0) when absent or stale */
+    int constant;   /* inputs: no signal; the value is constant_si, always fresh */
+    double constant_si;
+    int has_range; /* inputs: valid only within [min_si, max_si], replacing the DBC's range */
+    double min_si, max_si;
 } eco_can_map_entry;
 
 typedef struct {

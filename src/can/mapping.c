@@ -44,8 +44,12 @@ int eco_can_mapping_apply(const eco_can_mapping *map, eco_can_rx *rx)
 {
     int i;
     for (i = 0; i < ECO_CAN_IN_COUNT; i++)
-        if (map->in[i].signal >= 0 && map->in[i].cycle_ms > 0 &&
-            eco_can_rx_set_cycle_ms(rx, map->in[i].signal, map->in[i].cycle_ms) != ECO_OK)
+        if (map->in[i].signal >= 0 &&
+            ((map->in[i].cycle_ms > 0 &&
+              eco_can_rx_set_cycle_ms(rx, map->in[i].signal, map->in[i].cycle_ms) != ECO_OK) ||
+             (map->in[i].timeout_ms > 0 &&
+              eco_can_rx_set_timeout_ns(rx, map->in[i].signal,
+                                        (int64_t)map->in[i].timeout_ms * 1000000) != ECO_OK)))
             return ECO_EINVAL;
     return ECO_OK;
 }
@@ -56,12 +60,20 @@ int eco_can_mapping_read(const eco_can_mapping *map, const eco_can_rx *rx, eco_c
     const eco_can_map_entry *e = &map->in[f];
     double v;
     int rc;
+    if (e->constant) {
+        if (age_ns)
+            *age_ns = 0;
+        *si = e->constant_si;
+        return ECO_OK;
+    }
     if (age_ns)
         *age_ns = e->signal >= 0 ? eco_can_rx_age_ns(rx, e->signal, now_ns) : INT64_MAX;
     if (e->signal < 0)
         return ECO_ENOENT;
     rc = eco_can_rx_get(rx, e->signal, now_ns, &v);
-    *si = v * e->scale;
+    *si = v * e->scale + e->offset;
+    if (e->has_range && (rc == ECO_OK || rc == ECO_ERANGE)) /* the mapping's range instead */
+        rc = *si >= e->min_si && *si <= e->max_si ? ECO_OK : ECO_ERANGE;
     return rc;
 }
 
@@ -72,7 +84,7 @@ int eco_can_mapping_encode_input(const eco_can_mapping *map, const eco_can_db *d
     if (e->signal < 0 || db->msgs[db->signals[e->signal].msg].id != f->id)
         return ECO_ENOENT;
     const eco_can_signal *s = &db->signals[e->signal];
-    double v = si / e->scale;
+    double v = (si - e->offset) / e->scale;
     if (s->has_range)
         v = fmin(fmax(v, s->min), s->max);
     eco_can_signal_encode(s, v, f->data);

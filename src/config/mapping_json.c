@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <string.h>
 #include <strings.h>
@@ -113,23 +114,91 @@ static double unit_scale(const char *dbc_unit, dim d)
     return 0.0;
 }
 
-/* The keys of an entry in its object form {"signal": ..., "scale": ..., "cycle_ms": ...}. */
+/* The keys of an entry's object form, and which an input may have beyond "signal",
+ * "scale" (not on raw fields) and "cycle_ms". */
+typedef struct {
+    const cJSON *name, *scale, *offset, *cycle, *timeout, *optional, *constant, *min, *max;
+} entry_json;
+
 static int entry_keys(const ctx *c, const char *path, const cJSON *v, dim d, int is_input,
-                      const cJSON **name, const cJSON **scale, const cJSON **cycle)
+                      entry_json *j)
 {
+    const struct {
+        const char *key;
+        size_t at;
+        int input_only;
+    } keys[] = {
+        {"signal", offsetof(entry_json, name), 0},
+        {"scale", offsetof(entry_json, scale), 0},
+        {"offset", offsetof(entry_json, offset), 1},
+        {"cycle_ms", offsetof(entry_json, cycle), 1},
+        {"timeout_ms", offsetof(entry_json, timeout), 1},
+        {"optional", offsetof(entry_json, optional), 1},
+        {"constant", offsetof(entry_json, constant), 1},
+        {"min", offsetof(entry_json, min), 1},
+        {"max", offsetof(entry_json, max), 1},
+    };
     const cJSON *k;
-    *name = NULL;
+    memset(j, 0, sizeof *j);
     cJSON_ArrayForEach(k, v)
     {
-        if (!strcmp(k->string, "signal"))
-            *name = k;
-        else if (!strcmp(k->string, "scale") && d != D_RAW)
-            *scale = k;
-        else if (!strcmp(k->string, "cycle_ms") && is_input)
-            *cycle = k;
-        else
+        size_t i = 0;
+        while (i < sizeof keys / sizeof keys[0] &&
+               (strcmp(k->string, keys[i].key) || (keys[i].input_only && !is_input) ||
+                (d == D_RAW && (i == 1 || i == 2))))
+            i++;
+        if (i == sizeof keys / sizeof keys[0])
             return err(c, ECO_EPARSE, "%s.%s: unknown key", path, k->string);
+        *(const cJSON **)((char *)j + keys[i].at) = k;
     }
+    return ECO_OK;
+}
+
+/* A finite number, or an error naming path.key. */
+static int number(const ctx *c, const char *path, const char *key, const cJSON *v, double *out)
+{
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+        return err(c, ECO_EPARSE, "%s.%s: expected a number", path, key);
+    *out = v->valuedouble;
+    return ECO_OK;
+}
+
+/* A whole number of milliseconds 1..3600000. */
+static int millis(const ctx *c, const char *path, const char *key, const cJSON *v, int *out)
+{
+    if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 3600000 ||
+        v->valuedouble != (int)v->valuedouble)
+        return err(c, ECO_EPARSE, "%s.%s: expected an integer 1..3600000", path, key);
+    *out = (int)v->valuedouble;
+    return ECO_OK;
+}
+
+/* "optional", "constant", "min"/"max" and "timeout_ms" of an input. */
+static int input_extras(const ctx *c, const char *path, const entry_json *j, eco_can_map_entry *e)
+{
+    int rc = ECO_OK;
+    if (j->optional && !cJSON_IsBool(j->optional))
+        return err(c, ECO_EPARSE, "%s.optional: expected true or false", path);
+    e->optional = j->optional && cJSON_IsTrue(j->optional);
+    if (j->constant &&
+        (j->name || j->scale || j->offset || j->cycle || j->timeout || j->min || j->max))
+        return err(c, ECO_EPARSE,
+                   "%s.constant: a constant takes no signal, scale, offset, "
+                   "range or timing",
+                   path);
+    if (j->constant && (rc = number(c, path, "constant", j->constant, &e->constant_si)))
+        return rc;
+    e->constant = j->constant != NULL;
+    if (!j->min != !j->max)
+        return err(c, ECO_EPARSE, "%s: give both \"min\" and \"max\"", path);
+    if (j->min && ((rc = number(c, path, "min", j->min, &e->min_si)) ||
+                   (rc = number(c, path, "max", j->max, &e->max_si))))
+        return rc;
+    if (j->min && e->min_si > e->max_si)
+        return err(c, ECO_EPARSE, "%s: min %g is above max %g", path, e->min_si, e->max_si);
+    e->has_range = j->min != NULL;
+    if (j->timeout && (rc = millis(c, path, "timeout_ms", j->timeout, &e->timeout_ms)))
+        return rc;
     return ECO_OK;
 }
 
@@ -148,35 +217,43 @@ static int find_signal(const ctx *c, const char *path, const cJSON *name, int *s
     return ECO_OK;
 }
 
-/* One entry: "Signal" or {"signal": ..., "scale": ..., "cycle_ms": ...}. */
-static int parse_entry(const ctx *c, const char *path, const cJSON *v, dim d, int is_input,
+/* The signal's scale to SI: given, or from its DBC unit. */
+static int entry_scale(const ctx *c, const char *path, const entry_json *j, dim d,
                        eco_can_map_entry *e)
 {
-    const cJSON *name = v, *scale = NULL, *cycle = NULL;
-    int rc = cJSON_IsObject(v) ? entry_keys(c, path, v, d, is_input, &name, &scale, &cycle) : 0;
-    if (rc == ECO_OK)
-        rc = find_signal(c, path, name, &e->signal);
-    if (rc != ECO_OK)
-        return rc;
     const eco_can_signal *s = &c->db->signals[e->signal];
     e->scale = 1.0;
-    e->cycle_ms = 0;
-    if (scale) {
-        if (!cJSON_IsNumber(scale) || !isfinite(scale->valuedouble) || scale->valuedouble == 0)
+    if (j->scale) {
+        if (!cJSON_IsNumber(j->scale) || !isfinite(j->scale->valuedouble) ||
+            j->scale->valuedouble == 0)
             return err(c, ECO_EPARSE, "%s.scale: expected a non-zero number", path);
-        e->scale = scale->valuedouble;
+        e->scale = j->scale->valuedouble;
     } else if (d != D_RAW && !(e->scale = unit_scale(s->unit, d))) {
         return err(c, ECO_EINVAL,
                    "%s: cannot convert unit \"%s\" of signal %s to %s; give \"scale\"", path,
                    s->unit, s->name, dim_si[d]);
     }
-    if (cycle) {
-        if (!cJSON_IsNumber(cycle) || cycle->valuedouble < 1 || cycle->valuedouble > 3600000 ||
-            cycle->valuedouble != (int)cycle->valuedouble)
-            return err(c, ECO_EPARSE, "%s.cycle_ms: expected an integer 1..3600000", path);
-        e->cycle_ms = (int)cycle->valuedouble;
-    }
-    return ECO_OK;
+    return j->offset ? number(c, path, "offset", j->offset, &e->offset) : ECO_OK;
+}
+
+/* One entry: "Signal" or {"signal": ..., "scale": ..., ...} (docs/daemon.md, section 3). */
+static int parse_entry(const ctx *c, const char *path, const cJSON *v, dim d, int is_input,
+                       eco_can_map_entry *e)
+{
+    entry_json j = {.name = v};
+    int rc = cJSON_IsObject(v) ? entry_keys(c, path, v, d, is_input, &j) : ECO_OK;
+    if (rc == ECO_OK && is_input)
+        rc = input_extras(c, path, &j, e);
+    if (rc != ECO_OK || e->constant || (e->optional && !j.name))
+        return rc;
+    if (!j.name)
+        return err(c, ECO_EPARSE,
+                   "%s: no \"signal\" (give one, or \"constant\", or "
+                   "\"optional\": true)",
+                   path);
+    if ((rc = find_signal(c, path, j.name, &e->signal)) || (rc = entry_scale(c, path, &j, d, e)))
+        return rc;
+    return j.cycle ? millis(c, path, "cycle_ms", j.cycle, &e->cycle_ms) : ECO_OK;
 }
 
 /* A section: an object whose keys are field names of defs. */
@@ -196,14 +273,14 @@ static int parse_section(const ctx *c, const cJSON *sec, const char *sname, cons
         snprintf(path, sizeof path, "%s.%s", sname, k->string);
         if (i == n)
             return err(c, ECO_EPARSE, "%s: unknown key", path);
-        if (out[i].signal >= 0)
+        if (out[i].signal >= 0 || out[i].optional || out[i].constant)
             return err(c, ECO_EPARSE, "%s: given twice", path);
         rc = parse_entry(c, path, k, defs[i].d, is_input, &out[i]);
         if (rc != ECO_OK)
             return rc;
     }
     for (i = 0; i < n; i++)
-        if (defs[i].required && out[i].signal < 0)
+        if (defs[i].required && out[i].signal < 0 && !out[i].optional && !out[i].constant)
             return err(c, ECO_EINVAL, "%s.%s: missing (required)", sname, defs[i].key);
     return ECO_OK;
 }

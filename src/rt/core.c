@@ -58,8 +58,9 @@ static int mark_required(eco_rt *rt)
 {
     const eco_can_mapping *map = rt->cfg.map;
     for (int f = 0; f < ECO_CAN_IN_COUNT; f++) {
-        int s = map->in[f].signal, required = eco_can_in_field_required((eco_can_in_field)f);
-        if (s < 0 && required) {
+        int s = map->in[f].signal,
+            required = eco_can_in_field_required((eco_can_in_field)f) && !map->in[f].optional;
+        if (s < 0 && required && !map->in[f].constant) {
             eco_set_error("rt: required input '%s' is not mapped",
                           eco_can_in_field_name((eco_can_in_field)f));
             return ECO_EINVAL;
@@ -185,7 +186,8 @@ static unsigned read_inputs(eco_rt *rt, int64_t now_ns, double in[ECO_CAN_IN_COU
     unsigned faults = 0;
     rt->st.first_fault_field = -1;
     for (int f = 0; f < ECO_CAN_IN_COUNT; f++) {
-        int optional = !eco_can_in_field_required((eco_can_in_field)f);
+        int optional =
+            !eco_can_in_field_required((eco_can_in_field)f) || rt->cfg.map->in[f].optional;
         double v = 0.0;
         int rc =
             eco_can_mapping_read(rt->cfg.map, rt->rx, (eco_can_in_field)f, now_ns, &v, &age_ns[f]);
