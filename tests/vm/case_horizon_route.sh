@@ -1,0 +1,70 @@
+#!/bin/bash
+# case_horizon_route.sh BIN_DIR: issue 10, the route on the bus. A route made by `ecosim route
+# --from-drive` from the first 600 s of a shipped drive (cmap_4116880_1_2007-04-23, the
+# shortest), driven in closed loop over vcan0 by `ecosim bus --route R` (the plant and the map
+# ECU) and `ecodrived`, 5x faster than real time, twice:
+# - the horizon on the bus, the daemon without --route (its MPC previews the set speed: it
+#   does not plan on the bus horizon yet); it must take every horizon frame, reject none,
+#   and say the horizon is in use (EcoHorizonState 1);
+# - the route file given to `ecodrived --route R` as well (EcoHorizonState 4).
+# Fuel and trip time of both are printed beside the in-process
+# `ecosim run --route R --controller mpc`; they are reported, not yet held to issue 10's 2 %.
+set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+require_guest
+bin=${1:?BIN_DIR}
+tmp=$(mktemp -d)
+here=$(cd "$(dirname "$0")" && pwd)
+speedup=${ECO_BUS_SPEEDUP:-5}
+vehicle=$here/../../models/vehicles/toyota_corolla_1p8_cvt.json
+
+head -n 601 "$here/../../sim/drives/cmap_4116880_1_2007-04-23.csv" >"$tmp/drive.csv"
+"$bin/ecosim" route --from-drive "$tmp/drive.csv" -o "$tmp/r.csv" || fail "ecosim route failed"
+
+# on_bus NAME [DAEMON OPTIONS...]: the daemon and the plant over vcan0.
+on_bus() {
+    local name=$1 daemon
+    shift
+    "$bin/ecodrived" --iface vcan0 --vehicle "$vehicle" --speedup "$speedup" "$@" \
+        --log "$tmp/$name.log" 2>"$tmp/$name.daemon.err" &
+    daemon=$!
+    trap 'kill $daemon 2>/dev/null' EXIT
+    "$bin/ecosim" bus --iface vcan0 --vehicle "$vehicle" --route "$tmp/r.csv" \
+        --speedup "$speedup" --json >"$tmp/$name.json" 2>"$tmp/$name.err" ||
+        fail "$name: ecosim bus failed: $(cat "$tmp/$name.err")"
+    kill -TERM $daemon
+    wait $daemon || fail "$name: ecodrived exit status $?"
+    trap - EXIT
+    echo "$name:"
+    sed 's/^/  /' "$tmp/$name.err"
+    grep -E 'stopped|overrun' "$tmp/$name.daemon.err" | tail -2 | sed 's/^/  /'
+}
+
+# hz_status NAME: the last EcoHorizonStatus (0x202) of the daemon's log: state received rejected.
+hz_status() {
+    local d
+    d=$(grep -E ' 202#' "$tmp/$1.log" | tail -1)
+    d=${d##*#}
+    [ ${#d} -ge 10 ] || fail "$1: no EcoHorizonStatus in the daemon's log"
+    echo "$((0x${d:0:2} & 7)) $((0x${d:4:2}${d:2:2})) $((0x${d:8:2}${d:6:2}))"
+}
+
+"$bin/ecosim" run --route "$tmp/r.csv" --vehicle "$vehicle" --controller mpc --json --quiet \
+    >"$tmp/inproc.json" || fail "ecosim run --route failed"
+on_bus horizon
+on_bus route --route "$tmp/r.csv"
+
+read -r state got rej <<<"$(hz_status horizon)"
+echo "horizon: EcoHorizonState $state, $got horizon frames received (mod 65536), $rej rejected"
+[ "$state" = 1 ] || fail "horizon: EcoHorizonState $state, not 1 (the horizon)"
+[ "$rej" = 0 ] || fail "horizon: $rej horizon frames rejected"
+[ "$got" -gt 0 ] || fail "horizon: no horizon frame received"
+read -r state got rej <<<"$(hz_status route)"
+[ "$state" = 4 ] || fail "route: EcoHorizonState $state, not 4 (the route file)"
+
+for r in inproc horizon route; do
+    printf '%-8s fuel %s l/100km, %s s, %s km, %s driver steps\n' "$r" \
+        "$(field "$tmp/$r.json" fuel_l_per_100km)" "$(field "$tmp/$r.json" duration_s)" \
+        "$(field "$tmp/$r.json" distance_km)" "$(field "$tmp/$r.json" invalid_setpoints)"
+done
