@@ -8,6 +8,7 @@
  * baseline. With EcoValid = 0 or no setpoint in time, the driver (the baseline) drives the
  * step. The plant steps when a setpoint arrives, so a step sees the setpoint computed from
  * the signals of the step before, as in-process. */
+#include "bus_route.h"
 #include "commands.h"
 #include "controllers.h"
 #include "ecodrive/can.h"
@@ -54,6 +55,7 @@ typedef struct {
     eco_can_e2e_state sp_e2e;
     long applied, invalid, timeouts, e2e_errors, sent, send_errors;
     long engine_requests; /* valid setpoints that carried a hybrid engine request */
+    long horizon_sent;    /* of sent: EcoHorizon frames (--route) */
 } bus_ctl;
 
 static volatile sig_atomic_t bus_stop;
@@ -268,20 +270,23 @@ static int open_bus(bus_ctl *b, const char *iface)
 
 typedef struct {
     eco_sim_args c;
-    const char *iface, *dbc, *mapping;
+    const char *iface, *dbc, *mapping, *route;
     double speedup;
 } bus_args;
 
 static void bus_usage(FILE *fp)
 {
-    fprintf(fp, "usage: ecosim bus --iface IFACE [--vehicle FILE] --cycle NAME|FILE [--dbc FILE]\n"
-                "                  [--mapping FILE] [--speedup N] [--json] [--hot]\n"
+    fprintf(fp, "usage: ecosim bus --iface IFACE [--vehicle FILE] --cycle NAME|FILE|--route FILE\n"
+                "                  [--dbc FILE] [--mapping FILE] [--speedup N] [--json] [--hot]\n"
                 "\n"
                 "Plays the vehicle on a CAN bus against ecodrived: sends the DBC input messages\n"
                 "at their cycle times from the simulated plant, applies the EcoSetpoint it\n"
                 "receives (a hybrid's engine too when it carries EcoEngineRequest; the baseline\n"
                 "driver drives when EcoValid = 0 or no setpoint comes),\n"
                 "and prints the summary of `ecosim run`. A window of a cycle: cut its CSV.\n"
+                "  --route FILE  drive a route (see ecosim run --route) with its IDM driver's\n"
+                "                speed as the set speed, and play the map ECU: its EcoHorizon\n"
+                "                (2 km look-ahead; docs/daemon.md section 9)\n"
                 "  --speedup N   divide every period by N (ecodrived must get the same N)\n");
 }
 
@@ -290,6 +295,7 @@ static int parse_bus_args(int argc, char **argv, bus_args *a)
     static const eco_cli_opt opts[] = {ECO_CLI_TEXT("iface", bus_args, iface),
                                        ECO_OPT_VEHICLE(bus_args),
                                        ECO_OPT_CYCLE(bus_args),
+                                       ECO_CLI_TEXT("route", bus_args, route),
                                        ECO_CLI_TEXT("dbc", bus_args, dbc),
                                        ECO_CLI_TEXT("mapping", bus_args, mapping),
                                        ECO_CLI_NUMBER("speedup", bus_args, speedup, 1.0, 100.0),
@@ -298,9 +304,18 @@ static int parse_bus_args(int argc, char **argv, bus_args *a)
                                        ECO_CLI_HELP,
                                        ECO_CLI_END};
     static const eco_cli cli = {"bus", bus_usage, opts, NULL};
-    a->iface = a->dbc = a->mapping = NULL;
+    a->iface = a->dbc = a->mapping = a->route = NULL;
     a->speedup = 1.0;
-    int rc = eco_sim_parse_args(&cli, argc, argv, a, &a->c);
+    memset(&a->c, 0, sizeof a->c); /* bus reads only the vehicle, the case, --json, --hot */
+    int rc = eco_cli_parse(&cli, argc, argv, a);
+    if (!rc)
+        rc = eco_cli_no_operand("bus", argc, argv);
+    if (!rc && a->route && a->c.cycle) {
+        fprintf(stderr, "ecosim bus: --cycle or --route, not both\n");
+        rc = 2;
+    }
+    if (!rc && !a->route)
+        rc = eco_sim_require("bus", a->c.cycle != NULL, "--cycle or --route", bus_usage);
     return rc ? rc : eco_sim_require("bus", a->iface != NULL, "--iface", bus_usage);
 }
 
@@ -335,11 +350,69 @@ static void print_summary(const eco_sim_summary *sum, int json)
     cJSON_Delete(o);
 }
 
-static int bus_run(const bus_args *a, bus_ctl *b, eco_vehicle *veh, eco_sim_cycle *cyc)
+static void send_horizon(void *ctx, const eco_can_frame *f)
+{
+    bus_ctl *b = ctx;
+    if (eco_can_sock_write(&b->sock, f) == ECO_OK) {
+        b->sent++;
+        b->horizon_sent++;
+    } else {
+        b->send_errors++;
+    }
+}
+
+/* The route with the bus as the controller and the map ECU beside the IDM driver. Returns
+ * the steps driven, or -1 after a message. */
+static int drive_route(const bus_args *a, bus_ctl *b, const eco_vehicle *veh,
+                       const eco_route *route, const eco_sim_options *opt)
+{
+    static eco_sim_bus_route road; /* the map ECU's state */
+    eco_sim_route_planner planner;
+    eco_sim_route_result res;
+    memset(&res, 0, sizeof res);
+    int rc = eco_sim_bus_route_planner(&planner, &road, b->db, route, send_horizon, b);
+    if (rc == ECO_OK && (rc = eco_sim_route_run(veh, route, &b->base, &planner, opt, &res)))
+        fprintf(stderr, "ecosim bus: route run failed: %s (%s)\n", eco_strerror(rc),
+                eco_last_error());
+    else if (rc != ECO_OK)
+        fprintf(stderr, "ecosim bus: --route: %s\n", eco_last_error());
+    int steps = rc == ECO_OK ? res.run.n_solve : -1;
+    if (rc == ECO_OK) {
+        eco_sim_summary sum;
+        eco_sim_route_summarize(veh, route, "bus", &res, &sum);
+        print_summary(&sum, a->c.json);
+        fprintf(stderr, "ecosim bus: route %.3f km, trip %.1f s, %d stops; %ld horizon frames\n",
+                res.route_m / 1000.0, res.trip_time_s, res.stops, b->horizon_sent);
+    }
+    eco_sim_route_result_free(&res);
+    return steps;
+}
+
+static int drive_cycle(const bus_args *a, bus_ctl *b, const eco_vehicle *veh,
+                       const eco_sim_cycle *cyc, const eco_sim_options *opt)
+{
+    eco_sim_result res;
+    memset(&res, 0, sizeof res);
+    int rc = eco_sim_run(veh, cyc, &b->base, opt, &res);
+    if (rc != ECO_OK)
+        fprintf(stderr, "ecosim bus: simulation failed: %s\n", eco_strerror(rc));
+    int steps = rc == ECO_OK ? res.n_solve : -1;
+    if (rc == ECO_OK) {
+        eco_sim_summary sum;
+        eco_sim_summarize(veh, cyc, "bus", &res, !a->c.hot, &sum);
+        print_summary(&sum, a->c.json);
+    }
+    eco_sim_result_free(&res);
+    return steps;
+}
+
+/* A cycle, or with route a route (cyc unused). */
+static int bus_run(const bus_args *a, bus_ctl *b, eco_vehicle *veh, eco_sim_cycle *cyc,
+                   const eco_route *route)
 {
     eco_sim_options opt;
     eco_sim_options_default(&opt);
-    opt.engine_hot = a->c.hot || !cyc->ftp_bags;
+    opt.engine_hot = route || a->c.hot || !cyc->ftp_bags; /* a route: hot, as run --route */
     opt.quiet = 1;
     b->driver = eco_baseline_create(veh, opt.dt_s);
     if (!b->driver) {
@@ -357,29 +430,36 @@ static int bus_run(const bus_args *a, bus_ctl *b, eco_vehicle *veh, eco_sim_cycl
     int rc = add_input_messages(b, a->speedup);
     if (rc == 0)
         rc = open_bus(b, a->iface);
-    eco_sim_result res;
-    memset(&res, 0, sizeof res);
-    if (rc == 0 && (rc = eco_sim_run(veh, cyc, &b->base, &opt, &res)) != ECO_OK) {
-        fprintf(stderr, "ecosim bus: simulation failed: %s\n", eco_strerror(rc));
-        rc = 1;
-    }
     if (rc == 0) {
-        eco_sim_summary sum;
-        eco_sim_summarize(veh, cyc, "bus", &res, !a->c.hot, &sum);
-        print_summary(&sum, a->c.json);
-        fprintf(stderr,
-                "ecosim bus: %d steps: %ld on valid setpoints (%ld with an engine request), %ld "
-                "on EcoValid = 0, %ld without a setpoint in time; %ld frames sent, %ld send "
-                "errors, %ld setpoint E2E errors\n",
-                res.n_solve, b->applied, b->engine_requests, b->invalid, b->timeouts, b->sent,
-                b->send_errors, b->e2e_errors);
-        rc = bus_stop ? 1 : 0;
+        int steps = route ? drive_route(a, b, veh, route, &opt) : drive_cycle(a, b, veh, cyc, &opt);
+        if (steps >= 0)
+            fprintf(stderr,
+                    "ecosim bus: %d steps: %ld on valid setpoints (%ld with an engine request), "
+                    "%ld on EcoValid = 0, %ld without a setpoint in time; %ld frames sent, %ld "
+                    "send errors, %ld setpoint E2E errors\n",
+                    steps, b->applied, b->engine_requests, b->invalid, b->timeouts, b->sent,
+                    b->send_errors, b->e2e_errors);
+        rc = steps < 0 ? 1 : bus_stop ? 1 : 0;
     }
-    eco_sim_result_free(&res);
     b->driver->destroy(b->driver);
     eco_evloop_free(b->el);
     eco_can_sock_close(&b->sock);
     return rc;
+}
+
+/* The route of --route, checked as ecosim run --route checks it (exit 2). */
+static int load_route(const char *path, const eco_vehicle *veh, eco_route *route)
+{
+    if (eco_cfg_route_load(path, route)) {
+        fprintf(stderr, "ecosim: %s\n", eco_last_error());
+        return 2;
+    }
+    if (eco_route_check_stops(route, veh)) {
+        fprintf(stderr, "ecosim: %s: %s\n", path, eco_last_error());
+        eco_route_free(route);
+        return 2;
+    }
+    return 0;
 }
 
 int eco_cmd_bus(int argc, char **argv)
@@ -402,14 +482,19 @@ int eco_cmd_bus(int argc, char **argv)
     eco_vehicle veh;
     eco_sim_cycle cyc;
     if ((rc = eco_sim_load_vehicle(a.c.vehicle, &veh)) == 0) {
-        if ((rc = eco_sim_load_cycle(a.c.cycle, &cyc)) == 0) {
+        eco_route route;
+        rc = a.route ? load_route(a.route, &veh, &route) : eco_sim_load_cycle(a.c.cycle, &cyc);
+        if (rc == 0) {
             struct sigaction sa;
             memset(&sa, 0, sizeof sa);
             sa.sa_handler = on_signal;
             sigaction(SIGTERM, &sa, NULL);
             sigaction(SIGINT, &sa, NULL);
-            rc = bus_run(&a, &b, &veh, &cyc);
-            eco_sim_cycle_free(&cyc);
+            rc = bus_run(&a, &b, &veh, &cyc, a.route ? &route : NULL);
+            if (a.route)
+                eco_route_free(&route);
+            else
+                eco_sim_cycle_free(&cyc);
         }
         eco_vehicle_free(&veh);
     }

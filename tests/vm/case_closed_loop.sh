@@ -30,13 +30,6 @@ speedup=${ECO_BUS_SPEEDUP:-5}
     done
 } <"$here/../../sim/cycles/wltc_class3b.csv" >"$tmp/wltc3b_0_390.csv"
 
-field() { # field of a one-line JSON object, as text
-    local j
-    j=$(<"$1")
-    j=${j#*\""$2"\":}
-    echo "${j%%[,\}]*}"
-}
-
 # closed_loop VEHICLE_STEM FUEL_FIELD: in-process MPC, then the daemon and the plant over
 # vcan0; fails unless FUEL_FIELD agrees within 1 %.
 closed_loop() {

@@ -46,3 +46,11 @@ wait_lines() {
         sleep 0.02
     done
 }
+
+# field FILE NAME: the field NAME of the one-line JSON object in FILE, as text.
+field() {
+    local j
+    j=$(<"$1")
+    j=${j#*\""$2"\":}
+    echo "${j%%[,\}]*}"
+}
