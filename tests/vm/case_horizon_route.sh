@@ -1,6 +1,6 @@
 #!/bin/bash
 # case_horizon_route.sh BIN_DIR: issue 10, the route on the bus. A route made by `ecosim route
-# --from-drive` from the first 600 s of a shipped drive (cmap_4116880_1_2007-04-23, the
+# --from-drive` from the first 300 s of a shipped drive (cmap_4116880_1_2007-04-23, the
 # shortest), driven in closed loop over vcan0 by `ecosim bus --route R` (the plant and the map
 # ECU) and `ecodrived`, 5x faster than real time, twice:
 # - the horizon on the bus, the daemon without --route (its MPC previews the set speed: it
@@ -9,7 +9,8 @@
 # - the route file given to `ecodrived --route R` as well, at the in-process MPC's time price
 #   (EcoHorizonState 4).
 # Fuel and trip time of both are printed beside the in-process
-# `ecosim run --route R --controller mpc`; they are reported, not yet held to issue 10's 2 %.
+# `ecosim run --route R --controller mpc`; they are reported, not yet held to issue 10's 2 %
+# (300 s keeps the VM suite short; the acceptance case will want 600 s).
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -20,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 speedup=${ECO_BUS_SPEEDUP:-5}
 vehicle=$here/../../models/vehicles/toyota_corolla_1p8_cvt.json
 
-head -n 601 "$here/../../sim/drives/cmap_4116880_1_2007-04-23.csv" >"$tmp/drive.csv"
+head -n 301 "$here/../../sim/drives/cmap_4116880_1_2007-04-23.csv" >"$tmp/drive.csv"
 "$bin/ecosim" route --from-drive "$tmp/drive.csv" -o "$tmp/r.csv" || fail "ecosim route failed"
 
 # on_bus NAME [DAEMON OPTIONS...]: the daemon and the plant over vcan0.
