@@ -109,19 +109,25 @@ int eco_sim_plot(const char *dir, const eco_vehicle *v, const eco_sim_cycle *c,
         "     'full_load.dat' using 1:2 with lines lw 2 lc rgb 'black' title 'full load', \\\n"
         "     'series.csv' skip 1 using ($15 > 0 ? $15 : 1/0):16 with points pt 7 ps 0.4 "
         "lc rgb 'black' title 'operating points'\n";
-    int engine = v->powertrain != ECO_PT_BEV;
-    if (eco_sim_plot_script(dir, "speed", s, MADE_BY, speed) ||
-        eco_sim_plot_script(dir, "soc", s, MADE_BY, soc) ||
-        eco_sim_plot_script(dir, "fuel", s, MADE_BY, fuel) ||
-        (engine && (eco_sim_plot_script(dir, "bsfc", s, MADE_BY, bsfc) || write_bsfc_map(dir, v))))
+    /* No plot that is empty by construction: SOC without a traction battery, fuel and BSFC
+     * without an engine. */
+    int engine = v->powertrain != ECO_PT_BEV, battery = v->powertrain != ECO_PT_CONV;
+    const struct {
+        const char *name, *script;
+        int wanted;
+    } plots[] = {
+        {"speed", speed, 1}, {"soc", soc, battery}, {"fuel", fuel, engine}, {"bsfc", bsfc, engine}};
+    if (engine && write_bsfc_map(dir, v))
         return 1;
-    const char *names[] = {"speed", "soc", "fuel", "bsfc"};
-    for (int i = 0; i < (engine ? 4 : 3); i++)
-        if (run_gnuplot(dir, names[i])) {
+    for (size_t i = 0; i < sizeof plots / sizeof plots[0]; i++)
+        if (plots[i].wanted && eco_sim_plot_script(dir, plots[i].name, s, MADE_BY, plots[i].script))
+            return 1;
+    for (size_t i = 0; i < sizeof plots / sizeof plots[0]; i++)
+        if (plots[i].wanted && run_gnuplot(dir, plots[i].name)) {
             fprintf(stderr,
                     "ecosim: gnuplot failed on %s/%s.gp (is gnuplot-nox installed?); "
                     "the scripts are written\n",
-                    dir, names[i]);
+                    dir, plots[i].name);
             return 1;
         }
     return 0;

@@ -108,6 +108,42 @@ Test(cli, csv_and_plot_are_written)
     cr_assert_eq(system(rm), 0);
 }
 
+/* Issue 13: no plot that is empty by construction: no SOC plot for a car without a traction
+ * battery (the Golf), no fuel or BSFC plot for a BEV (the Zoe); the hybrid has all four. */
+Test(cli, plots_only_what_the_car_has)
+{
+    static const struct {
+        const char *vehicle;
+        int soc, fuel, bsfc;
+    } cars[] = {{"vw_golf_1p5tsi_2020", 0, 1, 1},
+                {"renault_zoe_ze50", 1, 0, 0},
+                {"toyota_prius_2022", 1, 1, 1}};
+    for (size_t k = 0; k < sizeof cars / sizeof cars[0]; k++) {
+        char dir[200], args[1024], out[8192], path[1024];
+        snprintf(dir, sizeof dir, "%s/eco_cli_plots_%d_%zu", P_tmpdir, (int)getpid(), k);
+        snprintf(args, sizeof args,
+                 "run --vehicle %s/models/vehicles/%s.json --cycle hwfet --quiet --plot %s",
+                 ECO_SOURCE_DIR, cars[k].vehicle, dir);
+        cr_assert_eq(run(args, 1, out, sizeof out), 0, "%s: %s", cars[k].vehicle, out);
+        const struct {
+            const char *file;
+            int want;
+        } files[] = {{"speed.png", 1},
+                     {"soc.png", cars[k].soc},
+                     {"fuel.png", cars[k].fuel},
+                     {"bsfc.png", cars[k].bsfc}};
+        for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+            struct stat st;
+            snprintf(path, sizeof path, "%s/%s", dir, files[i].file);
+            cr_expect_eq(stat(path, &st) == 0 && st.st_size > 0, files[i].want, "%s: %s %s",
+                         cars[k].vehicle, files[i].file, files[i].want ? "missing" : "written");
+        }
+        char rm[512];
+        snprintf(rm, sizeof rm, "rm -rf %s", dir);
+        cr_assert_eq(system(rm), 0);
+    }
+}
+
 /* A vehicle file with a bad value: exit 2 and the message names the file and JSON path. */
 Test(cli, bad_vehicle_value_names_the_json_path)
 {
