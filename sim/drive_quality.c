@@ -269,11 +269,14 @@ void eco_sim_drive_quality_json(cJSON *o, const eco_sim_drive_quality *q)
 
 void eco_sim_drive_quality_print(FILE *fp, const eco_sim_drive_quality *q)
 {
+    char osc[64] = "no steady speed to judge oscillation on"; /* the JSON's null */
+    if (isfinite(q->oscillation_kmh))
+        snprintf(osc, sizeof osc, "oscillation %.2f km/h over %.0f s at steady speed",
+                 q->oscillation_kmh, q->steady_s);
     fprintf(fp,
             "drive quality (SAE J2951): ER %+.2f %%, DR %+.2f %%, EER %+.2f %%, ASCR %+.2f %%, "
             "IWR %+.2f %%, RMSSE %.2f km/h\n"
-            "  %.2f engine starts/km; oscillation %.2f km/h over %.0f s at steady speed; "
-            "creep %.1f s\n",
+            "  %.2f engine starts/km; %s; creep %.1f s\n",
             q->er_pct, q->dr_pct, q->eer_pct, q->ascr_pct, q->iwr_pct, q->rmsse_kmh,
-            q->engine_starts_per_km, q->oscillation_kmh, q->steady_s, q->creep_s);
+            q->engine_starts_per_km, osc, q->creep_s);
 }
