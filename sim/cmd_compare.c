@@ -1,5 +1,6 @@
 /* ecosim compare: baseline, MPC and DP on the same case. */
 #include "commands.h"
+#include "compare_plot.h"
 #include "controllers.h"
 #include "report.h"
 #include "session.h"
@@ -17,7 +18,7 @@ typedef struct {
 static void cmp_usage(FILE *fp)
 {
     fprintf(fp, "usage: ecosim compare [--vehicle FILE] --cycle NAME|FILE [--band KMH,S] [--json]\n"
-                "                      [--weights W] [--start-fuel-g G] [--quiet]\n"
+                "                      [--weights W] [--start-fuel-g G] [--plot DIR] [--quiet]\n"
                 "\n"
                 "Runs the baseline, the MPC and the DP optimum on the same case and prints fuel\n"
                 "(SOC-corrected), NOx and energy, the MPC's saving against the baseline in %% and\n"
@@ -29,7 +30,10 @@ static void cmp_usage(FILE *fp)
                 "  --json           one object: baseline, mpc, dp (run summaries),\n"
                 "                   mpc_vs_baseline_pct, mpc_over_dp\n"
                 "  --weights W      MPC and DP weights: eco, balanced (default), comfort or a "
-                "file\n" ECO_USAGE_START_FUEL "  --quiet          no progress on stderr\n");
+                "file\n" ECO_USAGE_START_FUEL
+                "  --plot DIR       DIR/compare.png: the three runs' speed, SOC and cumulative\n"
+                "                   fuel overlaid (and the series and the gnuplot script)\n"
+                "  --quiet          no progress on stderr\n");
 }
 
 static void print_row(const eco_sim_summary *s)
@@ -49,12 +53,14 @@ static int compare_case(void *args, eco_vehicle *veh, eco_sim_cycle *cyc)
     a->sim.quiet = a->quiet;
     static const char *const names[3] = {"baseline", "mpc", "dp"};
     eco_sim_summary sum[3];
-    for (int i = 0; i < 3 && !rc; i++) {
-        eco_sim_result res;
-        const char *w = i ? a->weights : NULL;
-        rc = eco_sim_run_named(names[i], w, veh, cyc, &a->sim, &res, &sum[i], 1);
-        eco_sim_result_free(&res);
-    }
+    eco_sim_result res[3] = {0};
+    for (int i = 0; i < 3 && !rc; i++)
+        rc = eco_sim_run_named(names[i], i ? a->weights : NULL, veh, cyc, &a->sim, &res[i], &sum[i],
+                               1);
+    if (!rc && a->plot_dir)
+        rc = eco_sim_compare_plot(a->plot_dir, veh, res, sum);
+    for (int i = 0; i < 3; i++)
+        eco_sim_result_free(&res[i]);
     if (!rc) {
         int bev = veh->powertrain == ECO_PT_BEV;
         double b = eco_sim_metric(bev, &sum[0].total), m = eco_sim_metric(bev, &sum[1].total);
@@ -84,8 +90,9 @@ static int compare_case(void *args, eco_vehicle *veh, eco_sim_cycle *cyc)
 
 int eco_cmd_compare(int argc, char **argv)
 {
-    static const eco_cli_opt opts[] = {ECO_OPTS_CASE(cmp_args), ECO_OPT_JSON(cmp_args),
-                                       ECO_OPT_QUIET(cmp_args), ECO_CLI_HELP, ECO_CLI_END};
+    static const eco_cli_opt opts[] = {
+        ECO_OPTS_CASE(cmp_args), ECO_OPT_JSON(cmp_args), ECO_OPT_PLOT(cmp_args),
+        ECO_OPT_QUIET(cmp_args), ECO_CLI_HELP,           ECO_CLI_END};
     static const eco_cli cli = {"compare", cmp_usage, opts, NULL};
     for (int i = 1; i < argc; i++) /* a route: sim/cmd_compare_route.c */
         if (!strcmp(argv[i], "--route") || !strncmp(argv[i], "--route=", 8))

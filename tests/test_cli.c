@@ -144,6 +144,38 @@ Test(cli, plots_only_what_the_car_has)
     }
 }
 
+/* Issue 13: compare --plot overlays the three runs: the PNG, each run's series and the
+ * script, with the panels the car has (the Golf: speed and fuel, no SOC). */
+Test(cli, compare_plot_overlays_the_three_runs)
+{
+    char dir[200], args[1024], out[8192], path[1024];
+    snprintf(dir, sizeof dir, "%s/eco_cli_cmp_%d", P_tmpdir, (int)getpid());
+    snprintf(args, sizeof args,
+             "compare --vehicle %s/models/vehicles/vw_golf_1p5tsi_2020.json --cycle hwfet --quiet "
+             "--plot %s",
+             ECO_SOURCE_DIR, dir);
+    cr_assert_eq(run(args, 1, out, sizeof out), 0, "%s", out);
+    static const char *const files[] = {"compare.png", "baseline.csv", "mpc.csv", "dp.csv"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        cr_expect(stat(path, &st) == 0 && st.st_size > 1000, "%s not written", files[i]);
+    }
+    snprintf(path, sizeof path, "%s/compare.gp", dir);
+    FILE *fp = fopen(path, "r");
+    cr_assert_not_null(fp);
+    char gp[4096];
+    size_t n = fread(gp, 1, sizeof gp - 1, fp);
+    gp[n] = '\0';
+    fclose(fp);
+    cr_expect(strstr(gp, "multiplot layout 2,1") && strstr(gp, "cumulative fuel") &&
+                  !strstr(gp, "battery SOC") && strstr(gp, "'dp.csv'"),
+              "%s", gp);
+    char rm[512];
+    snprintf(rm, sizeof rm, "rm -rf %s", dir);
+    cr_assert_eq(system(rm), 0);
+}
+
 /* A vehicle file with a bad value: exit 2 and the message names the file and JSON path. */
 Test(cli, bad_vehicle_value_names_the_json_path)
 {
