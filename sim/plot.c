@@ -76,10 +76,44 @@ static int run_gnuplot(const char *dir, const char *name)
     return st == 0 ? 0 : -1;
 }
 
+/* The speed plot: the trace, the tolerance band and the car, the cycle's grade on a second
+ * axis when it has one (DIR/grade.dat, in %), and below it the car's deviation from the
+ * reference. */
+static int speed_script(const char *dir, const eco_sim_cycle *c, char *out, size_t n)
+{
+    int graded = 0;
+    for (int i = 0; i < c->n && !graded; i++)
+        graded = c->grade_rad && c->grade_rad[i] != 0.0;
+    if (graded) {
+        FILE *fp = eco_sim_gnuplot_open(dir, "grade.dat", "ecosim");
+        if (!fp)
+            return 1;
+        for (int i = 0; i < c->n; i++)
+            fprintf(fp, "%.2f,%.4f\n", c->time_s[i], 100.0 * tan(c->grade_rad[i]));
+        if (fclose(fp))
+            return 1;
+    }
+    snprintf(out, n,
+             "set terminal pngcairo size 1200,800 noenhanced\nset output 'speed.png'\n"
+             "set multiplot layout 2,1\nset key opaque\nset ylabel 'speed [km/h]'\n%s"
+             "plot 'series.csv' skip 1 using 1:4:5 with filledcurves lc rgb '#dddddd' title "
+             "'WLTP tolerance', \\\n"
+             "     '' skip 1 using 1:2 with lines lw 1 lc rgb 'black' title 'reference', \\\n"
+             "     '' skip 1 using 1:3 with lines lw 1 lc rgb 'red' title 'vehicle'%s\n"
+             "unset title\nunset y2tics\nunset y2label\nset xlabel 'time [s]'\n"
+             "set ylabel 'vehicle - reference [km/h]'\n"
+             "plot 'series.csv' skip 1 using 1:($3-$2) with lines lw 1 lc rgb 'red' "
+             "title 'deviation', 0 with lines lc rgb 'black' notitle\nunset multiplot\n",
+             graded ? "set rmargin 10\nset y2label 'grade [%]'\nset y2tics\n" : "",
+             graded ? ", \\\n     'grade.dat' using 1:2 axes x1y2 with lines lw 1 lc rgb "
+                      "'#2ca02c' title 'grade'"
+                    : "");
+    return 0;
+}
+
 int eco_sim_plot(const char *dir, const eco_vehicle *v, const eco_sim_cycle *c,
                  const eco_sim_result *r, const eco_sim_summary *s)
 {
-    (void)c;
     if (eco_sim_gnuplot_mkdir(dir, "ecosim"))
         return 2;
     char series[4096];
@@ -88,13 +122,9 @@ int eco_sim_plot(const char *dir, const eco_vehicle *v, const eco_sim_cycle *c,
         fprintf(stderr, "ecosim: %s\n", eco_last_error());
         return 1;
     }
-    static const char *speed = "set xlabel 'time [s]'\nset ylabel 'speed [km/h]'\n"
-                               "plot 'series.csv' skip 1 using 1:4:5 with filledcurves lc rgb "
-                               "'#dddddd' title 'WLTP tolerance', \\\n"
-                               "     '' skip 1 using 1:2 with lines lw 1 lc rgb 'black' title "
-                               "'reference', \\\n"
-                               "     '' skip 1 using 1:3 with lines lw 1 lc rgb 'red' title "
-                               "'vehicle'\n";
+    char speed[2048];
+    if (speed_script(dir, c, speed, sizeof speed))
+        return 1;
     static const char *soc = "set xlabel 'time [s]'\nset ylabel 'battery SOC [-]'\n"
                              "plot 'series.csv' skip 1 using 1:9 with lines lw 2 title 'SOC'\n";
     static const char *fuel = "set xlabel 'time [s]'\nset ylabel 'cumulative fuel [g]'\n"

@@ -144,6 +144,34 @@ Test(cli, plots_only_what_the_car_has)
     }
 }
 
+/* Issue 13: the speed plot has the deviation below it, and the grade on a second axis when
+ * the cycle has one (a highway drive with measured grade; WLTC has none). */
+Test(cli, speed_plot_has_deviation_and_grade)
+{
+    static const struct {
+        const char *cycle;
+        int graded;
+    } cases[] = {{"wltc_class1", 0}, {ECO_SOURCE_DIR "/sim/drives/longhaul_highway_2.csv", 1}};
+    for (size_t k = 0; k < 2; k++) {
+        char dir[200], args[1024], out[8192], path[1024], gp[4096] = "";
+        snprintf(dir, sizeof dir, "%s/eco_cli_speed_%d_%zu", P_tmpdir, (int)getpid(), k);
+        snprintf(args, sizeof args, "run --cycle %s --quiet --plot %s", cases[k].cycle, dir);
+        cr_assert_eq(run(args, 1, out, sizeof out), 0, "%s", out);
+        snprintf(path, sizeof path, "%s/speed.gp", dir);
+        FILE *fp = fopen(path, "r");
+        cr_assert_not_null(fp);
+        gp[fread(gp, 1, sizeof gp - 1, fp)] = '\0';
+        fclose(fp);
+        cr_expect(strstr(gp, "using 1:($3-$2)") && strstr(gp, "multiplot layout 2,1"), "%s", gp);
+        cr_expect_eq(strstr(gp, "axes x1y2") != NULL, cases[k].graded, "%s", gp);
+        snprintf(path, sizeof path, "%s/grade.dat", dir);
+        cr_expect_eq(access(path, R_OK) == 0, cases[k].graded, "grade.dat");
+        char rm[512];
+        snprintf(rm, sizeof rm, "rm -rf %s", dir);
+        cr_assert_eq(system(rm), 0);
+    }
+}
+
 /* Issue 13: compare --plot overlays the three runs: the PNG, each run's series and the
  * script, with the panels the car has (the Golf: speed and fuel, no SOC). */
 Test(cli, compare_plot_overlays_the_three_runs)
