@@ -131,7 +131,8 @@ Test(cli, plots_only_what_the_car_has)
         } files[] = {{"speed.png", 1},
                      {"soc.png", cars[k].soc},
                      {"fuel.png", cars[k].fuel},
-                     {"bsfc.png", cars[k].bsfc}};
+                     {"bsfc.png", cars[k].bsfc},
+                     {"bsfc_contours.dat", cars[k].bsfc}}; /* the iso-BSFC lines */
         for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
             struct stat st;
             snprintf(path, sizeof path, "%s/%s", dir, files[i].file);
