@@ -108,6 +108,29 @@ typedef struct {
     int steps;
 } loop_figures;
 
+/* inner, timed: its steps' wall and CPU times go into arrays of cap. 0, or 1 out of memory. */
+static int timed_wrap(timed_ctl *t, eco_controller *inner, int cap)
+{
+    *t = (timed_ctl){.ctl = *inner, .inner = inner, .cap = cap};
+    t->ctl.step = timed_step;
+    t->ctl.reset = timed_reset;
+    t->wall_us = malloc((size_t)cap * sizeof(double));
+    t->cpu_us = malloc((size_t)cap * sizeof(double));
+    return !t->wall_us || !t->cpu_us;
+}
+
+/* The steps' p50, p99 and max, wall and CPU, into f; then the arrays are freed. */
+static void timed_figures(timed_ctl *t, loop_figures *f, int ok)
+{
+    const double q[3] = {0.5, 0.99, 1.0};
+    for (int i = 0; ok && i < 3; i++) {
+        f->wall[i] = pct(t->wall_us, t->n, q[i]);
+        f->cpu[i] = pct(t->cpu_us, t->n, q[i]);
+    }
+    free(t->wall_us);
+    free(t->cpu_us);
+}
+
 /* step_min[k]: the least wall time step k took over the runs so far (runs are
  * deterministic, so every run does the same work at step k). */
 static int closed_loop(const eco_vehicle *veh, const eco_sim_cycle *cyc, double band_kmh,
@@ -124,11 +147,8 @@ static int closed_loop(const eco_vehicle *veh, const eco_sim_cycle *cyc, double 
         return 1;
     }
     int cap = (int)(eco_sim_cycle_duration_s(cyc) / 0.1) + 16;
-    timed_ctl t = {.ctl = *mpc, .inner = mpc, .cap = cap};
-    t.ctl.step = timed_step;
-    t.ctl.reset = timed_reset;
-    t.wall_us = malloc((size_t)cap * sizeof(double));
-    t.cpu_us = malloc((size_t)cap * sizeof(double));
+    timed_ctl t;
+    int rc = timed_wrap(&t, mpc, cap);
     eco_sim_options o;
     eco_sim_options_default(&o);
     o.band_kmh = band_kmh;
@@ -136,7 +156,6 @@ static int closed_loop(const eco_vehicle *veh, const eco_sim_cycle *cyc, double 
     o.quiet = 1;
     o.engine_hot = 1;
     eco_sim_result r;
-    int rc = !t.wall_us || !t.cpu_us;
     unsigned long a0 = eco_alloc_count();
     t0 = clock_us(CLOCK_MONOTONIC);
     rc = rc || eco_sim_run(veh, cyc, &t.ctl, &o, &r);
@@ -149,15 +168,9 @@ static int closed_loop(const eco_vehicle *veh, const eco_sim_cycle *cyc, double 
         f->steps = t.n;
         for (int k = 0; k < t.n; k++)
             step_min[k] = fmin(step_min[k], t.wall_us[k]);
-        const double q[3] = {0.5, 0.99, 1.0};
-        for (int i = 0; i < 3; i++) {
-            f->wall[i] = pct(t.wall_us, t.n, q[i]);
-            f->cpu[i] = pct(t.cpu_us, t.n, q[i]);
-        }
         eco_sim_result_free(&r);
     }
-    free(t.wall_us);
-    free(t.cpu_us);
+    timed_figures(&t, f, !rc);
     return rc;
 }
 
@@ -365,12 +378,8 @@ static int route_loop(const eco_vehicle *veh, const eco_route *route, eco_mpc_ro
                       loop_figures *f, double *trip_s)
 {
     int cap = (int)((eco_route_length_m(route) + eco_route_dwell_s(route) + 600.0) / 0.1) + 16;
-    timed_ctl t = {
-        .ctl = *eco_mpc_route_controller(ws), .inner = eco_mpc_route_controller(ws), .cap = cap};
-    t.ctl.step = timed_step;
-    t.ctl.reset = timed_reset;
-    t.wall_us = malloc((size_t)cap * sizeof(double));
-    t.cpu_us = malloc((size_t)cap * sizeof(double));
+    timed_ctl t;
+    int rc = timed_wrap(&t, eco_mpc_route_controller(ws), cap);
     eco_sim_options o;
     eco_sim_options_default(&o);
     o.quiet = 1;
@@ -378,7 +387,6 @@ static int route_loop(const eco_vehicle *veh, const eco_route *route, eco_mpc_ro
     eco_sim_route_planner planner;
     eco_sim_route_planner_mpc(&planner, ws);
     eco_sim_route_result res;
-    int rc = !t.wall_us || !t.cpu_us;
     unsigned long a0 = eco_alloc_count();
     double t0 = clock_us(CLOCK_MONOTONIC);
     unsigned long a_run = 0;
@@ -393,15 +401,9 @@ static int route_loop(const eco_vehicle *veh, const eco_route *route, eco_mpc_ro
         f->allocs = (long)a_run;
         f->steps = t.n;
         *trip_s = res.trip_time_s;
-        const double q[3] = {0.5, 0.99, 1.0};
-        for (int i = 0; i < 3; i++) {
-            f->wall[i] = pct(t.wall_us, t.n, q[i]);
-            f->cpu[i] = pct(t.cpu_us, t.n, q[i]);
-        }
         eco_sim_route_result_free(&res);
     }
-    free(t.wall_us);
-    free(t.cpu_us);
+    timed_figures(&t, f, !rc);
     return rc;
 }
 
