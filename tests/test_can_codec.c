@@ -267,7 +267,7 @@ Test(can_codec, default_dbc_frames)
      * -> D1 88; BattCurrent -42.5 A = -850 = FCAE -> AE FC. */
     const eco_can_frame engine = {0x101, 8, {0xE8, 0x28, 0x13, 0xFC, 0x64, 0x00, 0x35, 0x13}};
     const eco_can_frame batt = {0x102, 8, {0x96, 0x19, 0xD1, 0x88, 0xAE, 0xFC}};
-    const double want_motion[] = {20.0, 25.0, -0.0349, 5, 0x7C};
+    const double want_motion[] = {20.0, 25.0, -0.0349, 5, 0 /* CruiseActive */, 0x7C};
     const double want_engine[] = {209.44, -100.5, 40.0, 0.0, 4, 3, 0x13};
     const double want_batt[] = {65.5, 350.25, -42.5};
     eco_can_frame shorter = batt;
@@ -279,7 +279,7 @@ Test(can_codec, default_dbc_frames)
     cr_assert_eq(eco_can_db_load(DBC_DEFAULT, &db), ECO_OK, "%s", eco_last_error());
     cr_assert_eq(eco_can_db_message_by_id(db, 0x100, &mi), ECO_OK);
     cr_assert_eq(eco_can_message_decode(db, mi, &motion, v, st), ECO_OK);
-    for (i = 0; i < 5; i++) {
+    for (i = 0; i < 6; i++) {
         cr_assert_eq(st[i], ECO_CAN_SIG_OK);
         cr_assert_float_eq(v[i], want_motion[i], 1e-9, "motion signal %d: %g", i, v[i]);
     }

@@ -33,11 +33,11 @@ static eco_can_frame input(int i)
 {
     static const char *names[] = {"EcoVehicleMotion", "EcoEngine", "EcoBattery"};
     static const char *sigs[3][5] = {
-        {"VehicleSpeed", "SetSpeed", "RoadGrade"},
+        {"VehicleSpeed", "SetSpeed", "RoadGrade", "CruiseActive"},
         {"EngineSpeed", "EngineTorque", "AccelPedal", "BrakePedal", "Gear"},
         {"BattSOC", "BattVoltage", "BattCurrent"}};
     static const double vals[3][5] = {
-        {10.0, 10.0, 0.0}, {150.0, 60.0, 20.0, 0.0, 1.0}, {60.0, 201.6, 5.0}};
+        {10.0, 10.0, 0.0, 1.0}, {150.0, 60.0, 20.0, 0.0, 1.0}, {60.0, 201.6, 5.0}};
     int msg;
     cr_assert_eq(eco_can_db_message_find(db, names[i], &msg), ECO_OK);
     eco_can_frame f = {.id = db->msgs[msg].id, .dlc = db->msgs[msg].dlc};

@@ -29,6 +29,7 @@ typedef struct {
     /* physical values sent (DBC units) */
     double speed_mps, set_mps, grade_rad, eng_radps, eng_nm, pedal_pct, brake_pct, gear, soc_pct,
         volt, amp;
+    int cruise_off; /* CruiseActive 0 (the default mapping's engaged input) */
 } fixture;
 
 static fixture fx;
@@ -92,6 +93,7 @@ static eco_can_frame input(int which)
         put(&f, "VehicleSpeed", fx.speed_mps);
         put(&f, "SetSpeed", fx.set_mps);
         put(&f, "RoadGrade", fx.grade_rad);
+        put(&f, "CruiseActive", fx.cruise_off ? 0.0 : 1.0);
     } else if (which == 1) {
         put(&f, "EngineSpeed", fx.eng_radps);
         put(&f, "EngineTorque", fx.eng_nm);
@@ -229,7 +231,10 @@ Test(rt, each_field_carries_its_age_and_goes_stale_alone)
 {
     eco_can_frame sp;
     const eco_observation *o = eco_rt_last_observation(fx.rt);
-    cr_expect_eq(eco_rt_step(fx.rt, 100 * MS, &sp), (unsigned)ECO_RT_FAULT_STALE);
+    /* nothing came: CruiseActive (the engaged input) and the set speed neither */
+    cr_expect_eq(eco_rt_step(fx.rt, 100 * MS, &sp),
+                 (unsigned)(ECO_RT_FAULT_STALE | ECO_RT_FAULT_NOT_ENGAGED |
+                            ECO_RT_FAULT_NO_SET_SPEED));
     for (int f = 0; f < ECO_OBS_COUNT; f++)
         cr_expect(isinf(o->age_s[f]), "field %d never came: infinitely old", f);
     /* Only EcoVehicleMotion (every 20 ms at 5, 25, ...): at the step at 900 ms its fields

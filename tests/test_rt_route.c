@@ -104,13 +104,14 @@ static void put(const eco_can_db *db, eco_can_frame *f, const char *sig, double 
 
 static eco_can_frame frame(const eco_can_db *db, const char *msg_name, uint8_t *counter)
 {
-    static const char *const sig[] = {"VehicleSpeed", "SetSpeed", "EngineSpeed", "EngineTorque",
-                                      "Gear",         "BattSOC",  "BattVoltage", "BattCurrent"};
-    static const double val[] = {10.0, 10.0, 150.0, 60.0, 1.0, 60.0, 201.6, 5.0};
+    static const char *const sig[] = {"VehicleSpeed", "SetSpeed",    "EngineSpeed",
+                                      "EngineTorque", "Gear",        "BattSOC",
+                                      "BattVoltage",  "BattCurrent", "CruiseActive"};
+    static const double val[] = {10.0, 10.0, 150.0, 60.0, 1.0, 60.0, 201.6, 5.0, 1.0};
     int m;
     cr_assert_eq(eco_can_db_message_find(db, msg_name, &m), ECO_OK);
     eco_can_frame f = {db->msgs[m].id, db->msgs[m].dlc, {0}};
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 9; i++) {
         int s;
         if (eco_can_db_signal_find(db, sig[i], &s) == ECO_OK && db->signals[s].msg == m)
             put(db, &f, sig[i], val[i]);

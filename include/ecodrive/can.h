@@ -491,10 +491,32 @@ typedef struct {
     double value_si[ECO_CAN_MAP_VALUES_MAX];
 } eco_can_map_entry;
 
+/* The engagement input (the mapping's "engaged" object): while its condition does not hold,
+ * or its signal is stale or bad, the daemon recommends nothing. Values are the signal's DBC
+ * physical values; "equals" and "in" are compared as raw values. */
+typedef enum {
+    ECO_CAN_ENGAGED_NONE = 0, /* no "engaged": the set speed alone decides */
+    ECO_CAN_ENGAGED_EQUALS,   /* engaged when the value is value[0] */
+    ECO_CAN_ENGAGED_IN,       /* engaged when the value is one of value[0..n_values) */
+    ECO_CAN_ENGAGED_ABOVE,    /* engaged when the value is above value[0] */
+} eco_can_engaged_rule;
+
+#define ECO_CAN_ENGAGED_VALUES_MAX 16 /* entries of an "in" list */
+
+typedef struct {
+    int signal; /* index in the database, -1 without an "engaged" object */
+    eco_can_engaged_rule rule;
+    int n_values;
+    double value[ECO_CAN_ENGAGED_VALUES_MAX]; /* DBC physical values */
+    int64_t raw[ECO_CAN_ENGAGED_VALUES_MAX];  /* equals, in: the same as raw values */
+    int cycle_ms, timeout_ms;                 /* as an input's; 0 = from the DBC */
+} eco_can_engaged;
+
 typedef struct {
     eco_can_map_entry in[ECO_CAN_IN_COUNT];
     eco_can_map_entry out[ECO_CAN_OUT_COUNT];
     eco_can_map_entry status[ECO_CAN_ST_COUNT];
+    eco_can_engaged engaged;
     int setpoint_msg; /* message of the outputs */
     int status_msg;   /* message of the status signals, -1 if none mapped */
 } eco_can_mapping;
@@ -507,7 +529,8 @@ const char *eco_can_status_field_name(eco_can_status_field f);
 /* 1 if an input field is required (observation.def), 0 if optional or out of range. */
 int eco_can_in_field_required(eco_can_in_field f);
 
-/* Apply the mapping's cycle_ms overrides to a receive state. Returns ECO_OK/ECO_EINVAL. */
+/* Apply the mapping's cycle_ms and timeout_ms overrides (inputs and the engagement input) to
+ * a receive state. Returns ECO_OK/ECO_EINVAL. */
 int eco_can_mapping_apply(const eco_can_mapping *map, eco_can_rx *rx);
 
 /* One observation field in SI units at now_ns, and (age_ns not NULL) the time since its
@@ -517,6 +540,21 @@ int eco_can_mapping_apply(const eco_can_mapping *map, eco_can_rx *rx);
 int eco_can_mapping_read(const eco_can_mapping *map, const eco_can_rx *rx, eco_can_in_field f,
                          int64_t now_ns, double *si, int64_t *age_ns);
 
+/* Whether the car is engaged at now_ns (cruise or ACC on, by the mapping's condition).
+ * Returns ECO_ENOENT (*engaged = 1) if the mapping has no engagement input; ECO_OK with
+ * *engaged 0 or 1; ECO_ESTALE (never came or older than its timeout), ECO_ERANGE (outside
+ * the DBC range) or ECO_EINVAL (NaN/inf), each with *engaged = 0. Run time. */
+int eco_can_mapping_engaged(const eco_can_mapping *map, const eco_can_rx *rx, int64_t now_ns,
+                            int *engaged);
+
+/* The other side (ecosim bus): write the engagement signal into a frame of its message so
+ * that it reads as engaged (the first "equals"/"in" value, or the smallest raw step above
+ * "above") or not (a raw value that meets no condition, from the DBC range). Returns ECO_OK;
+ * ECO_ENOENT (frame untouched) without an engagement input or if f is not its message;
+ * ECO_ERANGE if no value in the DBC range reads so. */
+int eco_can_mapping_encode_engaged(const eco_can_mapping *map, const eco_can_db *db, int engaged,
+                                   eco_can_frame *f);
+
 /* The other side: write one field's SI value into a frame of its message, limited to the
  * DBC range as a car's ECU reports it (what ecosim bus sends); through the field's value
  * table when it has one. Returns ECO_OK; ECO_ENOENT (frame untouched) if the field is not
@@ -524,8 +562,8 @@ int eco_can_mapping_read(const eco_can_mapping *map, const eco_can_rx *rx, eco_c
 int eco_can_mapping_encode_input(const eco_can_mapping *map, const eco_can_db *db,
                                  eco_can_in_field field, double si, eco_can_frame *f);
 
-/* The distinct messages that carry the mapped inputs, in field order, into msgs (at most
- * cap). Returns how many. */
+/* The distinct messages that carry the mapped inputs, in field order, then the engagement
+ * input's, into msgs (at most cap). Returns how many. */
 int eco_can_mapping_input_messages(const eco_can_mapping *map, const eco_can_db *db, int *msgs,
                                    int cap);
 

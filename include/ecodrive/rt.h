@@ -14,8 +14,9 @@
  *    real time; bit-identical output for the same log.
  *
  * Fail-safe: a step sends EcoValid = 0 (throttle and regen 0) whenever a required input is
- * stale or outside its DBC range, a frame left a required signal holding garbage, the
- * controller fails, or its solve overran the budget; the next step whose inputs are good
+ * stale or outside its DBC range, a frame left a required signal holding garbage, the car
+ * is not engaged (the mapping's "engaged" input false, stale or bad), the set speed is 0 or
+ * not there, the controller fails, or its solve overran the budget; the next step whose inputs are good
  * sends a valid setpoint again (the controller is reset first). Times are CLOCK_MONOTONIC
  * nanoseconds in live mode, log time in replay. */
 #ifndef ECODRIVE_RT_H
@@ -33,16 +34,45 @@
 #define ECO_RT_STATUS_PERIODS   10          /* EcoStatus every 10 periods: 1 Hz */
 #define ECO_RT_LOG_RING_ENTRIES 8192        /* frames and events buffered for the writer */
 
-/* Why a step's setpoint is invalid: a bit mask (0 = valid). */
+/* Why a step's setpoint is invalid: a bit mask (0 = valid). The engagement input (the
+ * mapping's "engaged") counts as a required input for STALE, RANGE and GARBAGE, and sets
+ * NOT_ENGAGED as well then. SHUTDOWN is the highest bit. */
 enum {
-    ECO_RT_FAULT_STALE = 1u << 0,    /* a required input is stale or was never received */
-    ECO_RT_FAULT_RANGE = 1u << 1,    /* a required input is outside its DBC range */
-    ECO_RT_FAULT_GARBAGE = 1u << 2,  /* a required input holds NaN/inf */
-    ECO_RT_FAULT_SOLVER = 1u << 3,   /* the controller returned an error or invalid */
-    ECO_RT_FAULT_OVERRUN = 1u << 4,  /* the solve took longer than its budget */
-    ECO_RT_FAULT_ENCODE = 1u << 5,   /* the setpoint does not fit the DBC range */
-    ECO_RT_FAULT_SHUTDOWN = 1u << 6, /* the last frame sent at exit */
+    ECO_RT_FAULT_STALE = 1u << 0,        /* a required input is stale or was never received */
+    ECO_RT_FAULT_RANGE = 1u << 1,        /* a required input is outside its DBC range */
+    ECO_RT_FAULT_GARBAGE = 1u << 2,      /* a required input holds NaN/inf */
+    ECO_RT_FAULT_SOLVER = 1u << 3,       /* the controller returned an error or invalid */
+    ECO_RT_FAULT_OVERRUN = 1u << 4,      /* the solve took longer than its budget */
+    ECO_RT_FAULT_ENCODE = 1u << 5,       /* the setpoint does not fit the DBC range */
+    ECO_RT_FAULT_NOT_ENGAGED = 1u << 6,  /* the cruise/ACC is off, or its signal is bad */
+    ECO_RT_FAULT_NO_SET_SPEED = 1u << 7, /* the set speed is 0 (or below), or not there */
+    ECO_RT_FAULT_SHUTDOWN = 1u << 8,     /* the last frame sent at exit */
 };
+
+/* The one reason of a setpoint, as EcoReason carries it (models/ecodrive.dbc, EcoStatus2):
+ * the most serious of its faults. The values are the DBC's VAL_ table: keep them. */
+typedef enum {
+    ECO_RT_REASON_OK = 0,
+    ECO_RT_REASON_NOT_ENGAGED = 1,
+    ECO_RT_REASON_NO_SET_SPEED = 2,
+    ECO_RT_REASON_INPUT_STALE = 3,
+    ECO_RT_REASON_INPUT_RANGE = 4,
+    ECO_RT_REASON_INPUT_GARBAGE = 5,
+    ECO_RT_REASON_SOLVER = 6,
+    ECO_RT_REASON_OVERRUN = 7,
+    ECO_RT_REASON_ENCODE = 8,
+    ECO_RT_REASON_SHUTDOWN = 9,
+    ECO_RT_REASON_COUNT
+} eco_rt_reason;
+
+/* The reason of a fault mask, most serious first: shutdown; a bad input (garbage, out of
+ * range, stale: the daemon's or the bus's fault); not engaged; no set speed (the driver's
+ * choice); then the controller's solver, overrun and encode faults (which only happen with
+ * good inputs). 0 gives ECO_RT_REASON_OK. */
+eco_rt_reason eco_rt_reason_of(unsigned faults);
+
+/* Text of a reason ("not engaged", ...). */
+const char *eco_rt_reason_name(eco_rt_reason r);
 
 typedef struct {
     const eco_can_db *db;       /* the DBC; outlives the core */
@@ -102,8 +132,10 @@ unsigned eco_rt_step(eco_rt *rt, int64_t now_ns, eco_can_frame *out);
  * no status message. Run time. */
 int eco_rt_status(eco_rt *rt, eco_can_frame *out);
 
-/* The EcoHorizonStatus frame: the horizon state (eco_hz_state) and the horizon frames
- * received and rejected, modulo 65536. ECO_OK, or ECO_ENOENT if the DBC lacks it. */
+/* The EcoStatus2 frame (was EcoHorizonStatus, id 0x202): the horizon state (eco_hz_state),
+ * the horizon frames received and rejected, modulo 65536, and the last step's reason
+ * (EcoReason, eco_rt_reason) when the DBC has it. ECO_OK, or ECO_ENOENT if the DBC lacks
+ * EcoHorizonState. */
 int eco_rt_horizon_status(eco_rt *rt, eco_can_frame *out);
 /* The horizon state of the last step (an eco_hz_state value, horizon.h), and the horizon. */
 int eco_rt_horizon_state(const eco_rt *rt);
@@ -183,13 +215,14 @@ int eco_rt_lock_memory(void);
  * ------------------------------------------------------------------------------------- */
 
 /* What a replay saw (issue 11's summary): filled step by step by eco_rt_replay. */
-#define ECO_RT_N_FAULTS 7 /* the ECO_RT_FAULT_* bits */
+#define ECO_RT_N_FAULTS 9 /* the ECO_RT_FAULT_* bits */
 typedef struct {
     uint64_t lines;                              /* log lines read */
     uint64_t steps, valid;                       /* control periods, valid setpoints */
     uint64_t invalid_by_fault[ECO_RT_N_FAULTS];  /* invalid periods with each fault bit */
     uint64_t invalid_by_field[ECO_CAN_IN_COUNT]; /* invalid periods by their first bad input
                                                     (stale, out of range or garbage) */
+    uint64_t by_reason[ECO_RT_REASON_COUNT];     /* periods by their reason (EcoReason) */
 } eco_rt_replay_summary;
 
 /* The summary, as lines on f: frames read, decoded, unknown and rejected by cause (the

@@ -40,18 +40,78 @@ int eco_can_in_field_required(eco_can_in_field f)
     return (unsigned)f < ECO_CAN_IN_COUNT ? in_required[f] : 0;
 }
 
+/* One signal's cycle and timeout overrides (0: none). */
+static int apply_timing(eco_can_rx *rx, int sig, int cycle_ms, int timeout_ms)
+{
+    if (sig < 0)
+        return ECO_OK;
+    if ((cycle_ms > 0 && eco_can_rx_set_cycle_ms(rx, sig, cycle_ms) != ECO_OK) ||
+        (timeout_ms > 0 &&
+         eco_can_rx_set_timeout_ns(rx, sig, (int64_t)timeout_ms * 1000000) != ECO_OK))
+        return ECO_EINVAL;
+    return ECO_OK;
+}
+
 int eco_can_mapping_apply(const eco_can_mapping *map, eco_can_rx *rx)
 {
-    int i;
-    for (i = 0; i < ECO_CAN_IN_COUNT; i++)
-        if (map->in[i].signal >= 0 &&
-            ((map->in[i].cycle_ms > 0 &&
-              eco_can_rx_set_cycle_ms(rx, map->in[i].signal, map->in[i].cycle_ms) != ECO_OK) ||
-             (map->in[i].timeout_ms > 0 &&
-              eco_can_rx_set_timeout_ns(rx, map->in[i].signal,
-                                        (int64_t)map->in[i].timeout_ms * 1000000) != ECO_OK)))
+    for (int i = 0; i < ECO_CAN_IN_COUNT; i++)
+        if (apply_timing(rx, map->in[i].signal, map->in[i].cycle_ms, map->in[i].timeout_ms))
             return ECO_EINVAL;
-    return ECO_OK;
+    const eco_can_engaged *g = &map->engaged;
+    return apply_timing(rx, g->signal, g->cycle_ms, g->timeout_ms);
+}
+
+/* Whether a DBC physical value meets the engagement condition. */
+static int engaged_by(const eco_can_engaged *g, const eco_can_signal *s, double v)
+{
+    if (g->rule == ECO_CAN_ENGAGED_ABOVE)
+        return v > g->value[0];
+    int64_t raw = llround((v - s->offset) / s->factor);
+    for (int i = 0; i < g->n_values; i++)
+        if (g->raw[i] == raw)
+            return 1;
+    return 0;
+}
+
+int eco_can_mapping_engaged(const eco_can_mapping *map, const eco_can_rx *rx, int64_t now_ns,
+                            int *engaged)
+{
+    const eco_can_engaged *g = &map->engaged;
+    double v = 0.0;
+    *engaged = g->signal < 0;
+    if (g->signal < 0)
+        return ECO_ENOENT;
+    int rc = eco_can_rx_get(rx, g->signal, now_ns, &v);
+    if (rc == ECO_OK && !isfinite(v))
+        rc = ECO_EINVAL;
+    if (rc == ECO_OK)
+        *engaged = engaged_by(g, &rx->db->signals[g->signal], v);
+    return rc;
+}
+
+int eco_can_mapping_encode_engaged(const eco_can_mapping *map, const eco_can_db *db, int engaged,
+                                   eco_can_frame *f)
+{
+    const eco_can_engaged *g = &map->engaged;
+    if (g->signal < 0 || db->msgs[db->signals[g->signal].msg].id != f->id)
+        return ECO_ENOENT;
+    const eco_can_signal *s = &db->signals[g->signal];
+    double lo = s->has_range ? s->min : -INFINITY, hi = s->has_range ? s->max : INFINITY;
+    int64_t raw0 = s->has_range ? llround((fmin(fmax(0.0, lo), hi) - s->offset) / s->factor) : 0;
+    if (engaged && g->rule != ECO_CAN_ENGAGED_ABOVE) {
+        eco_can_signal_encode(s, g->value[0], f->data);
+        return ECO_OK;
+    }
+    /* the raw values nearest the DBC's 0 (or its range's end nearest 0) first, outwards */
+    for (int64_t k = 0; k < 512; k++) {
+        int64_t raw = raw0 + (k % 2 ? (k + 1) / 2 : -(k / 2));
+        double v = (double)raw * s->factor + s->offset;
+        if (v < lo || v > hi || engaged_by(g, s, v) != !!engaged)
+            continue;
+        eco_can_signal_encode(s, v, f->data);
+        return ECO_OK;
+    }
+    return ECO_ERANGE;
 }
 
 /* An input read through its value table: the raw value the DBC value stands for, looked
@@ -128,6 +188,13 @@ int eco_can_mapping_input_messages(const eco_can_mapping *map, const eco_can_db 
         if (map->in[f].signal < 0)
             continue;
         int msg = db->signals[map->in[f].signal].msg, dup = 0;
+        for (int i = 0; i < n; i++)
+            dup |= msgs[i] == msg;
+        if (!dup)
+            msgs[n++] = msg;
+    }
+    if (map->engaged.signal >= 0 && n < cap) {
+        int msg = db->signals[map->engaged.signal].msg, dup = 0;
         for (int i = 0; i < n; i++)
             dup |= msgs[i] == msg;
         if (!dup)

@@ -3,6 +3,7 @@
  * can's eco_can_mapping, checked against the DBC; the run-time side is src/can/mapping.c. */
 #include "ecodrive/config.h"
 #include "ecodrive/units.h"
+#include "mapping_engaged.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -481,10 +482,11 @@ static int parse_sections(const ctx *c, const cJSON *in, const cJSON *out, const
     return rc == ECO_OK ? check(c, map) : rc;
 }
 
-/* The top level: "inputs", "outputs", optional "status" and "comment". */
+/* The top level: "inputs", "outputs", optional "status", "engaged" and "comment". */
 static int parse_root(const ctx *c, const cJSON *root, eco_can_mapping *map)
 {
     const cJSON *k, *in = NULL, *out = NULL, *st = NULL;
+    int rc;
     if (!cJSON_IsObject(root))
         return err(c, ECO_EPARSE, "$: expected an object");
     cJSON_ArrayForEach(k, root)
@@ -495,6 +497,10 @@ static int parse_root(const ctx *c, const cJSON *root, eco_can_mapping *map)
             out = k;
         else if (!strcmp(k->string, "status") && !st)
             st = k;
+        else if (!strcmp(k->string, "engaged") && map->engaged.signal < 0) {
+            if ((rc = eco_cfg_mapping_engaged_parse(k, c->file, c->db, &map->engaged)))
+                return rc;
+        }
         else if (!strcmp(k->string, "comment") && !cJSON_IsString(k))
             return err(c, ECO_EPARSE, "$.comment: expected a string");
         else if (strcmp(k->string, "comment"))
@@ -515,7 +521,7 @@ int eco_cfg_mapping_parse(const char *json, const char *name, const eco_can_db *
     unmapped(map->in, ECO_CAN_IN_COUNT);
     unmapped(map->out, ECO_CAN_OUT_COUNT);
     unmapped(map->status, ECO_CAN_ST_COUNT);
-    map->setpoint_msg = map->status_msg = -1;
+    map->setpoint_msg = map->status_msg = map->engaged.signal = -1;
 
     cJSON_InitHooks(&hooks);
     cJSON *root = cJSON_Parse(json);

@@ -34,6 +34,7 @@ struct eco_rt {
     int hz_status_sig[3]; /* EcoHorizonState, EcoHorizonReceived, EcoHorizonRejected or -1 */
     eco_hz hz;
     eco_rt_route_track trk; /* route mode */
+    int reason_sig;         /* EcoReason (EcoStatus2) or -1 */
 };
 
 void eco_rt_config_default(eco_rt_config *c, const eco_can_db *db, const eco_can_mapping *map,
@@ -68,6 +69,8 @@ static int mark_required(eco_rt *rt)
         if (s >= 0 && required)
             rt->msg_required[rt->cfg.db->signals[s].msg] = 1;
     }
+    if (map->engaged.signal >= 0) /* a bad frame of it is a bad required input */
+        rt->msg_required[rt->cfg.db->signals[map->engaged.signal].msg] = 1;
     return ECO_OK;
 }
 
@@ -129,6 +132,8 @@ int eco_rt_create(const eco_rt_config *cfg, eco_controller *ctl, eco_rt **out)
     if (rc != ECO_OK)
         goto fail;
     set_up_horizon(rt);
+    if (eco_can_db_signal_find(cfg->db, "EcoReason", &rt->reason_sig) != ECO_OK)
+        rt->reason_sig = -1;
     if (cfg->route)
         eco_rt_route_track_init(&rt->trk, cfg->route);
     rt->ctl = ctl;
@@ -244,6 +249,25 @@ static void fill_observation(eco_rt *rt, const double in[ECO_CAN_IN_COUNT],
     pv->soc_target = rt->cfg.soc_target;
 }
 
+/* Engagement and the set speed (docs/daemon.md section 4): no recommendation while the car
+ * is not engaged or has no set speed. A stale or bad engagement signal is a bad required
+ * input and not engaged. */
+static unsigned engagement(const eco_rt *rt, int64_t now_ns)
+{
+    int on = 1;
+    int rc = eco_can_mapping_engaged(rt->cfg.map, rt->rx, now_ns, &on);
+    unsigned f = on ? 0u : ECO_RT_FAULT_NOT_ENGAGED;
+    if (rc == ECO_ESTALE)
+        f |= ECO_RT_FAULT_STALE;
+    else if (rc == ECO_ERANGE)
+        f |= ECO_RT_FAULT_RANGE;
+    else if (rc != ECO_OK && rc != ECO_ENOENT)
+        f |= ECO_RT_FAULT_GARBAGE;
+    if (!(rt->obs.set_speed_mps > 0.0))
+        f |= ECO_RT_FAULT_NO_SET_SPEED;
+    return f;
+}
+
 static void encode_invalid(eco_rt *rt, eco_can_frame *out)
 {
     /* 0, 0 are inside every sane DBC range; if not, the frame stays all-zero (invalid). */
@@ -305,6 +329,7 @@ unsigned eco_rt_step(eco_rt *rt, int64_t now_ns, eco_can_frame *out)
     }
     if (rt->cfg.route_mpc)
         locate_on_route(rt, faults);
+    faults |= engagement(rt, now_ns);
     if (!faults) {
         if (!rt->last_valid)
             rt->ctl->reset(rt->ctl); /* fresh start after a fault: no stale warm start */
@@ -364,6 +389,18 @@ int eco_rt_status(eco_rt *rt, eco_can_frame *out)
     return eco_can_mapping_encode_status(rt->cfg.map, rt->cfg.db, &s, out);
 }
 
+/* EcoReason of the last step into the EcoStatus2 frame, when the DBC has it there. */
+static int encode_reason(const eco_rt *rt, eco_can_frame *out)
+{
+    const eco_can_db *db = rt->cfg.db;
+    if (rt->reason_sig < 0 || db->msgs[db->signals[rt->reason_sig].msg].id != out->id)
+        return ECO_OK;
+    double r = (double)eco_rt_reason_of(rt->st.faults);
+    return eco_can_signal_encode(&db->signals[rt->reason_sig], r, out->data) == ECO_OK
+               ? ECO_OK
+               : ECO_ERANGE;
+}
+
 int eco_rt_horizon_status(eco_rt *rt, eco_can_frame *out)
 {
     const eco_can_db *db = rt->cfg.db;
@@ -379,7 +416,7 @@ int eco_rt_horizon_status(eco_rt *rt, eco_can_frame *out)
         if (rt->hz_status_sig[i] >= 0 &&
             eco_can_signal_encode(&db->signals[rt->hz_status_sig[i]], v[i], out->data) != ECO_OK)
             return ECO_ERANGE;
-    return ECO_OK;
+    return encode_reason(rt, out);
 }
 
 int eco_rt_horizon_state(const eco_rt *rt)
@@ -457,10 +494,15 @@ const eco_rt_config *eco_rt_config_get(const eco_rt *rt)
 const char *eco_rt_fault_name(unsigned bit)
 {
     /* name i is bit i's, in the order of the ECO_RT_FAULT_* bits */
-    static const char *const names[] = {
-        "stale input",       "input out of its DBC range", "rejected or garbage input frame",
-        "controller failed", "solve overran its budget",   "setpoint outside the DBC range",
-        "shutdown"};
+    static const char *const names[] = {"stale input",
+                                        "input out of its DBC range",
+                                        "rejected or garbage input frame",
+                                        "controller failed",
+                                        "solve overran its budget",
+                                        "setpoint outside the DBC range",
+                                        "not engaged",
+                                        "no set speed",
+                                        "shutdown"};
     for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
         if (bit == 1u << i)
             return names[i];

@@ -9,6 +9,7 @@ void eco_rt_replay_summary_step(eco_rt_replay_summary *s, const eco_rt *rt, int6
     const eco_rt_stats *st = eco_rt_stats_get(rt);
     (void)t_ns;
     s->steps++;
+    s->by_reason[eco_rt_reason_of(st->faults)]++;
     if (!st->faults) {
         s->valid++;
         return;
@@ -50,4 +51,11 @@ void eco_rt_replay_summary_print(const eco_rt *rt, const eco_rt_replay_summary *
         if (s->invalid_by_field[k])
             fprintf(f, "    %" PRIu64 " periods invalid first by input %s\n",
                     s->invalid_by_field[k], eco_can_in_field_name((eco_can_in_field)k));
+    if (s->steps == s->valid)
+        return;
+    fprintf(f, "  reasons (EcoReason, one per period):");
+    for (int r = 1; r < ECO_RT_REASON_COUNT; r++)
+        if (s->by_reason[r])
+            fprintf(f, " %s %" PRIu64 ",", eco_rt_reason_name((eco_rt_reason)r), s->by_reason[r]);
+    fprintf(f, " valid %" PRIu64 "\n", s->valid);
 }
