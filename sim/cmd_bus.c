@@ -7,7 +7,9 @@
  * engine when there is no request) stays with the car's own driver and ECUs, played by the
  * baseline. With EcoValid = 0 or no setpoint in time, the driver (the baseline) drives the
  * step. The plant steps when a setpoint arrives, so a step sees the setpoint computed from
- * the signals of the step before, as in-process. */
+ * the signals of the step before, as in-process. The driver's cruise control is on while
+ * the set speed is above 0, outside a --disengage window; the mapping's engagement signal
+ * says so, and a car does not act on a setpoint while its cruise is off. */
 #include "bus_route.h"
 #include "commands.h"
 #include "controllers.h"
@@ -54,8 +56,12 @@ typedef struct {
     eco_can_setpoint *rx; /* where the wait puts a setpoint */
     eco_can_e2e_state sp_e2e;
     long applied, invalid, timeouts, e2e_errors, sent, send_errors;
-    long engine_requests; /* valid setpoints that carried a hybrid engine request */
-    long horizon_sent;    /* of sent: EcoHorizon frames (--route) */
+    long engine_requests;        /* valid setpoints that carried a hybrid engine request */
+    long horizon_sent;           /* of sent: EcoHorizon frames (--route) */
+    int cruise;                  /* the driver's cruise control is on (the last publish) */
+    double off_from_s, off_to_s; /* --disengage: cruise off over [from, to) s, else none */
+    long cruise_steps;           /* steps driven with the cruise on */
+    long off_valid; /* valid setpoints that came while the cruise was off (not applied) */
 } bus_ctl;
 
 static volatile sig_atomic_t bus_stop;
@@ -87,8 +93,11 @@ static void publish(bus_ctl *b, const eco_observation *obs, const eco_preview *p
     o.brake_pedal = driver->brake;
     o.set_speed_mps = pv->speed_ref_mps[0];
     o.grade_rad = pv->grade_rad[0];
+    b->cruise =
+        o.set_speed_mps > 0.0 && !(obs->time_s >= b->off_from_s && obs->time_s < b->off_to_s);
     for (int i = 0; i < b->n_msgs; i++) {
         eco_can_frame *f = &b->msgs[i].frame;
+        eco_can_mapping_encode_engaged(b->map, b->db, b->cruise, f);
 #define ECO_OBS_BUS(member, NAME, key, unit, type, need)                                           \
     eco_can_mapping_encode_input(b->map, b->db, ECO_CAN_IN_##NAME, o.member, f);
 #include "ecodrive/observation.def"
@@ -146,7 +155,9 @@ static void on_frames(eco_evloop *el, int fd, void *ctx)
     int got = 1;
     while (eco_can_sock_read(&b->sock, &f, &got) == ECO_OK && got) {
         int r = take_setpoint(b, &f, b->rx);
-        if (r == 1 || (r == 0 && b->started)) {
+        /* before the start, an invalid setpoint is the daemon without inputs yet; with the
+         * cruise off it is the answer */
+        if (r == 1 || (r == 0 && (b->started || !b->cruise))) {
             b->result = r;
             eco_evloop_stop(el);
             return;
@@ -177,6 +188,11 @@ static int bus_step(eco_controller *c, const eco_observation *obs, const eco_pre
     publish(b, obs, pv, &drv.cmd);
     eco_can_setpoint rx;
     int r = wait_setpoint(b, &rx);
+    b->cruise_steps += b->cruise;
+    if (r == 1 && !b->cruise) { /* made from the frames before the driver switched off */
+        b->off_valid++;
+        r = 0;
+    }
     if (r == 1) {
         b->started = 1;
         b->applied++;
@@ -270,7 +286,7 @@ static int open_bus(bus_ctl *b, const char *iface)
 
 typedef struct {
     eco_sim_args c;
-    const char *iface, *dbc, *mapping, *route;
+    const char *iface, *dbc, *mapping, *route, *disengage;
     double speedup;
 } bus_args;
 
@@ -287,7 +303,10 @@ static void bus_usage(FILE *fp)
                 "  --route FILE  drive a route (see ecosim run --route) with its IDM driver's\n"
                 "                speed as the set speed, and play the map ECU: its EcoHorizon\n"
                 "                (2 km look-ahead; docs/daemon.md section 9)\n"
-                "  --speedup N   divide every period by N (ecodrived must get the same N)\n");
+                "  --speedup N   divide every period by N (ecodrived must get the same N)\n"
+                "  --disengage FROM,TO  the driver's cruise control off from FROM to TO s of\n"
+                "                the drive (the mapping's engaged signal says so; else the\n"
+                "                cruise is on while the set speed is above 0)\n");
 }
 
 static int parse_bus_args(int argc, char **argv, bus_args *a)
@@ -298,13 +317,14 @@ static int parse_bus_args(int argc, char **argv, bus_args *a)
                                        ECO_CLI_TEXT("route", bus_args, route),
                                        ECO_CLI_TEXT("dbc", bus_args, dbc),
                                        ECO_CLI_TEXT("mapping", bus_args, mapping),
+                                       ECO_CLI_TEXT("disengage", bus_args, disengage),
                                        ECO_CLI_NUMBER("speedup", bus_args, speedup, 1.0, 100.0),
                                        ECO_OPT_JSON(bus_args),
                                        ECO_OPT_HOT(bus_args),
                                        ECO_CLI_HELP,
                                        ECO_CLI_END};
     static const eco_cli cli = {"bus", bus_usage, opts, NULL};
-    a->iface = a->dbc = a->mapping = a->route = NULL;
+    a->iface = a->dbc = a->mapping = a->route = a->disengage = NULL;
     a->speedup = 1.0;
     memset(&a->c, 0, sizeof a->c); /* bus reads only the vehicle, the case, --json, --hot */
     int rc = eco_cli_parse(&cli, argc, argv, a);
@@ -317,6 +337,24 @@ static int parse_bus_args(int argc, char **argv, bus_args *a)
     if (!rc && !a->route)
         rc = eco_sim_require("bus", a->c.cycle != NULL, "--cycle or --route", bus_usage);
     return rc ? rc : eco_sim_require("bus", a->iface != NULL, "--iface", bus_usage);
+}
+
+/* --disengage FROM,TO (s, FROM < TO) into the window; none: an empty one. */
+static int parse_disengage(const char *arg, bus_ctl *b)
+{
+    char *end = NULL;
+    b->off_from_s = b->off_to_s = 0.0;
+    if (!arg)
+        return 0;
+    b->off_from_s = strtod(arg, &end);
+    if (end != arg && *end == ',')
+        b->off_to_s = strtod(end + 1, &end);
+    if (!end || *end || !(b->off_from_s >= 0.0) || !(b->off_to_s > b->off_from_s) ||
+        !isfinite(b->off_to_s)) {
+        fprintf(stderr, "ecosim bus: --disengage %s: expected FROM,TO in s, 0 <= FROM < TO\n", arg);
+        return 2;
+    }
+    return 0;
 }
 
 /* The DBC (the shipped one by default) and its mapping: --mapping, else the DBC's shipped
@@ -435,10 +473,11 @@ static int bus_run(const bus_args *a, bus_ctl *b, eco_vehicle *veh, eco_sim_cycl
         if (steps >= 0)
             fprintf(stderr,
                     "ecosim bus: %d steps: %ld on valid setpoints (%ld with an engine request), "
-                    "%ld on EcoValid = 0, %ld without a setpoint in time; %ld frames sent, %ld "
-                    "send errors, %ld setpoint E2E errors\n",
-                    steps, b->applied, b->engine_requests, b->invalid, b->timeouts, b->sent,
-                    b->send_errors, b->e2e_errors);
+                    "%ld on EcoValid = 0, %ld without a setpoint in time; %ld with the cruise "
+                    "on, %ld valid setpoints not applied with it off; %ld frames sent, %ld send "
+                    "errors, %ld setpoint E2E errors\n",
+                    steps, b->applied, b->engine_requests, b->invalid, b->timeouts, b->cruise_steps,
+                    b->off_valid, b->sent, b->send_errors, b->e2e_errors);
         rc = steps < 0 ? 1 : bus_stop ? 1 : 0;
     }
     b->driver->destroy(b->driver);
@@ -471,6 +510,8 @@ int eco_cmd_bus(int argc, char **argv)
     static bus_ctl b; /* zeroed; holds the frames */
     memset(&b, 0, sizeof b);
     b.sock.fd = -1;
+    if ((rc = parse_disengage(a.disengage, &b)))
+        return rc;
     eco_can_db *db = NULL;
     eco_can_mapping map;
     if ((rc = load_can(&a, &db, &map))) {

@@ -232,9 +232,9 @@ Test(rt, each_field_carries_its_age_and_goes_stale_alone)
     eco_can_frame sp;
     const eco_observation *o = eco_rt_last_observation(fx.rt);
     /* nothing came: CruiseActive (the engaged input) and the set speed neither */
-    cr_expect_eq(eco_rt_step(fx.rt, 100 * MS, &sp),
-                 (unsigned)(ECO_RT_FAULT_STALE | ECO_RT_FAULT_NOT_ENGAGED |
-                            ECO_RT_FAULT_NO_SET_SPEED));
+    cr_expect_eq(
+        eco_rt_step(fx.rt, 100 * MS, &sp),
+        (unsigned)(ECO_RT_FAULT_STALE | ECO_RT_FAULT_NOT_ENGAGED | ECO_RT_FAULT_NO_SET_SPEED));
     for (int f = 0; f < ECO_OBS_COUNT; f++)
         cr_expect(isinf(o->age_s[f]), "field %d never came: infinitely old", f);
     /* Only EcoVehicleMotion (every 20 ms at 5, 25, ...): at the step at 900 ms its fields

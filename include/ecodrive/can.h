@@ -548,8 +548,9 @@ int eco_can_mapping_engaged(const eco_can_mapping *map, const eco_can_rx *rx, in
                             int *engaged);
 
 /* The other side (ecosim bus): write the engagement signal into a frame of its message so
- * that it reads as engaged (the first "equals"/"in" value, or the smallest raw step above
- * "above") or not (a raw value that meets no condition, from the DBC range). Returns ECO_OK;
+ * that it reads as engaged (the first "equals"/"in" value, or the raw step just above
+ * "above") or not (the raw value nearest the DBC's 0 that does not meet the condition),
+ * inside the DBC range. Returns ECO_OK;
  * ECO_ENOENT (frame untouched) without an engagement input or if f is not its message;
  * ECO_ERANGE if no value in the DBC range reads so. */
 int eco_can_mapping_encode_engaged(const eco_can_mapping *map, const eco_can_db *db, int engaged,

@@ -16,8 +16,8 @@
  * Fail-safe: a step sends EcoValid = 0 (throttle and regen 0) whenever a required input is
  * stale or outside its DBC range, a frame left a required signal holding garbage, the car
  * is not engaged (the mapping's "engaged" input false, stale or bad), the set speed is 0 or
- * not there, the controller fails, or its solve overran the budget; the next step whose inputs are good
- * sends a valid setpoint again (the controller is reset first). Times are CLOCK_MONOTONIC
+ * not there, the controller fails, or its solve overran the budget; the next step whose inputs are
+ * good sends a valid setpoint again (the controller is reset first). Times are CLOCK_MONOTONIC
  * nanoseconds in live mode, log time in replay. */
 #ifndef ECODRIVE_RT_H
 #define ECODRIVE_RT_H

@@ -96,15 +96,18 @@ int eco_can_mapping_encode_engaged(const eco_can_mapping *map, const eco_can_db 
     if (g->signal < 0 || db->msgs[db->signals[g->signal].msg].id != f->id)
         return ECO_ENOENT;
     const eco_can_signal *s = &db->signals[g->signal];
-    double lo = s->has_range ? s->min : -INFINITY, hi = s->has_range ? s->max : INFINITY;
-    int64_t raw0 = s->has_range ? llround((fmin(fmax(0.0, lo), hi) - s->offset) / s->factor) : 0;
     if (engaged && g->rule != ECO_CAN_ENGAGED_ABOVE) {
         eco_can_signal_encode(s, g->value[0], f->data);
         return ECO_OK;
     }
-    /* the raw values nearest the DBC's 0 (or its range's end nearest 0) first, outwards */
-    for (int64_t k = 0; k < 512; k++) {
-        int64_t raw = raw0 + (k % 2 ? (k + 1) / 2 : -(k / 2));
+    double lo = s->has_range ? s->min : -INFINITY, hi = s->has_range ? s->max : INFINITY;
+    int64_t raw0 = llround((fmin(fmax(0.0, lo), hi) - s->offset) / s->factor);
+    int64_t at = g->rule == ECO_CAN_ENGAGED_ABOVE
+                     ? (int64_t)floor((g->value[0] - s->offset) / s->factor)
+                     : raw0;
+    /* the raw steps around the threshold ("above") or the DBC's 0, outwards */
+    for (int k = 0; k < 64; k++) {
+        int64_t raw = (engaged ? at : raw0) + (k % 2 ? (k + 1) / 2 : -(k / 2));
         double v = (double)raw * s->factor + s->offset;
         if (v < lo || v > hi || engaged_by(g, s, v) != !!engaged)
             continue;

@@ -41,9 +41,12 @@ static int keys(const ctx *c, const cJSON *v, engaged_json *j)
         const char *key;
         size_t at;
     } known[] = {
-        {"signal", offsetof(engaged_json, signal)},  {"equals", offsetof(engaged_json, equals)},
-        {"in", offsetof(engaged_json, in)},          {"above", offsetof(engaged_json, above)},
-        {"cycle_ms", offsetof(engaged_json, cycle)}, {"timeout_ms", offsetof(engaged_json, timeout)},
+        {"signal", offsetof(engaged_json, signal)},
+        {"equals", offsetof(engaged_json, equals)},
+        {"in", offsetof(engaged_json, in)},
+        {"above", offsetof(engaged_json, above)},
+        {"cycle_ms", offsetof(engaged_json, cycle)},
+        {"timeout_ms", offsetof(engaged_json, timeout)},
     };
     const cJSON *k;
     memset(j, 0, sizeof *j);
@@ -66,7 +69,8 @@ static int keys(const ctx *c, const cJSON *v, engaged_json *j)
     if (!j->signal)
         return err(c, ECO_EINVAL, "$.engaged.signal: missing (required)");
     if (!!j->equals + !!j->in + !!j->above != 1)
-        return err(c, ECO_EPARSE, "$.engaged: give exactly one of \"equals\", \"in\" or \"above\"%s",
+        return err(c, ECO_EPARSE,
+                   "$.engaged: give exactly one of \"equals\", \"in\" or \"above\"%s",
                    j->equals || j->in || j->above ? ", not several" : "");
     return ECO_OK;
 }

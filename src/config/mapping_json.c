@@ -500,8 +500,7 @@ static int parse_root(const ctx *c, const cJSON *root, eco_can_mapping *map)
         else if (!strcmp(k->string, "engaged") && map->engaged.signal < 0) {
             if ((rc = eco_cfg_mapping_engaged_parse(k, c->file, c->db, &map->engaged)))
                 return rc;
-        }
-        else if (!strcmp(k->string, "comment") && !cJSON_IsString(k))
+        } else if (!strcmp(k->string, "comment") && !cJSON_IsString(k))
             return err(c, ECO_EPARSE, "$.comment: expected a string");
         else if (strcmp(k->string, "comment"))
             return err(c, ECO_EPARSE, "$.%s: unknown or repeated key", k->string);

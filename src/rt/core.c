@@ -396,9 +396,8 @@ static int encode_reason(const eco_rt *rt, eco_can_frame *out)
     if (rt->reason_sig < 0 || db->msgs[db->signals[rt->reason_sig].msg].id != out->id)
         return ECO_OK;
     double r = (double)eco_rt_reason_of(rt->st.faults);
-    return eco_can_signal_encode(&db->signals[rt->reason_sig], r, out->data) == ECO_OK
-               ? ECO_OK
-               : ECO_ERANGE;
+    return eco_can_signal_encode(&db->signals[rt->reason_sig], r, out->data) == ECO_OK ? ECO_OK
+                                                                                       : ECO_ERANGE;
 }
 
 int eco_rt_horizon_status(eco_rt *rt, eco_can_frame *out)

@@ -30,9 +30,13 @@ ip link del dev vcan9
 sed 's/"BattSOC"/"BattStateOfCharge"/' "$models/mappings/ecodrive.json" >"$tmp/map.json"
 expect 2 'BattStateOfCharge' "$bin/ecodrived" --iface vcan0 --mapping "$tmp/map.json"
 
-sed '28s/ (0.1,0) / (0.1;0) /' "$models/ecodrive.dbc" >"$tmp/bad.dbc" # EngineTorque's SG_
+ln=$(grep -n '^ SG_ EngineTorque ' "$models/ecodrive.dbc") && ln=${ln%%:*} || fail "no EngineTorque"
+sed "${ln}s/ (0.1,0) / (0.1;0) /" "$models/ecodrive.dbc" >"$tmp/bad.dbc" # EngineTorque's SG_
 cmp -s "$tmp/bad.dbc" "$models/ecodrive.dbc" && fail "the DBC edit did not apply"
-expect 2 'bad.dbc:28' "$bin/ecodrived" --iface vcan0 --dbc "$tmp/bad.dbc" --mapping "$models/mappings/ecodrive.json"
+expect 2 "bad.dbc:$ln" "$bin/ecodrived" --iface vcan0 --dbc "$tmp/bad.dbc" --mapping "$models/mappings/ecodrive.json"
+
+sed 's/"equals": "Engaged"/"equals": "On"/' "$models/mappings/ecodrive.json" >"$tmp/map.json"
+expect 2 'engaged.equals.*"On" is not a VAL_ name of signal CruiseActive' "$bin/ecodrived" --iface vcan0 --mapping "$tmp/map.json"
 
 expect 1 'cpu 7.*no such CPU' "$bin/ecodrived" --iface vcan0 --cpu 7 --controller baseline
 expect 2 'none.log' "$bin/ecodrived" --replay "$tmp/none.log" --controller baseline

@@ -16,7 +16,8 @@ bin=${1:?BIN_DIR}
 tmp=$(mktemp -d)
 
 # The input frames of models/ecodrive.dbc, E2E protected (CRC-8/SAE-J1850 over the data id
-# and bytes 0..6, AUTOSAR E2E profile 1), at their cycle times 20/10/100 ms.
+# and bytes 0..6, AUTOSAR E2E profile 1), at their cycle times 20/10/100 ms. CruiseActive
+# (bit 52: byte 6, 0x10; the default mapping's engaged input) is 1 unless $s{nocruise}.
 cat >"$tmp/gen.pl" <<'PERL'
 use strict; use warnings;
 my %ctr;
@@ -25,7 +26,8 @@ sub crc8 { my ($id, @b) = @_; my $c = 0xFF;
     for (1 .. 8) { $c = ($c & 0x80) ? (($c << 1) ^ 0x1D) & 0xFF : ($c << 1) & 0xFF } }
   return $c ^ 0xFF }
 sub r16 { my $v = shift; $v = $v < 0 ? int($v - 0.5) : int($v + 0.5); $v &= 0xFFFF; ($v & 0xFF, $v >> 8) }
-sub motion { my %s = @_; my @b = (r16($s{v} / 0.01), r16($s{set} / 0.01), r16(0), $ctr{m}++ & 15, 0);
+sub motion { my %s = @_; my @b = (r16($s{v} / 0.01), r16($s{set} / 0.01), r16(0),
+  ($ctr{m}++ & 15) | ($s{nocruise} ? 0 : 0x10), 0);
   $b[7] = crc8(0x0A01, @b); ('100', @b) }
 sub engine { my %s = @_; my @b = (r16(150 / 0.02), r16(40 / 0.1), 25, 0, 2 | (($ctr{e}++ & 15) << 4), 0);
   $b[7] = crc8(0x0A02, @b); $b[7] ^= 0x55 if $s{badcrc}; ('101', @b) }
