@@ -2,7 +2,8 @@
 # case_engagement.sh BIN_DIR: issue 11, engagement. `ecosim bus` and `ecodrived` with the
 # default DBC and mapping (whose engaged input is CruiseActive in EcoVehicleMotion) drive the
 # Corolla 1.8 CVT on the first 60 s of WLTC class 3b at --speedup 2, the driver's cruise
-# switched off from 30 to 40 s (--disengage 30,40) and off at the stops (set speed 0). From
+# switched off from 30 to 40 s (--disengage 30,40) and off at the start (set speed 0 for
+# the first 11 s: the cycle's first stop; the window has no other). From
 # the daemon's own log: no valid EcoSetpoint after an EcoVehicleMotion frame with
 # CruiseActive = 0, EcoReason 1 (not engaged) in every EcoStatus2 sent then, 0 while valid;
 # from the plant: at most one valid setpoint came after each switch-off (made from the frames
@@ -78,7 +79,7 @@ while read -r _ _ fr; do
 done <"$tmp/daemon.log"
 echo "daemon: $sp_off setpoints with the cruise off (in $offs switch-offs), $bad valid;" \
     "EcoStatus2: $st_off with the cruise off, $st_ok after valid setpoints, $st_bad wrong"
-[ "$offs" -ge 2 ] || fail "only $offs switch-offs of the cruise (a stop and the window)"
+[ "$offs" -ge 1 ] || fail "no switch-off of the cruise (the window)"
 [ "$sp_off" -ge 100 ] || fail "only $sp_off setpoints with the cruise off"
 [ "$bad" = 0 ] || fail "$bad valid setpoints with the cruise off"
 [ "$st_off" -ge 5 ] && [ "$st_ok" -ge 5 ] || fail "too few EcoStatus2 frames to judge"
