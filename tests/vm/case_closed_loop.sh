@@ -22,13 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 speedup=${ECO_BUS_SPEEDUP:-5}
 
 # The cycle window: rows with time_s <= 390 of the shipped CSV.
-{
-    IFS= read -r header
-    echo "$header"
-    while IFS=, read -r t rest; do
-        [ "${t%%.*}" -le 390 ] && echo "$t,$rest"
-    done
-} <"$here/../../sim/cycles/wltc_class3b.csv" >"$tmp/wltc3b_0_390.csv"
+wltc3b_window 390 "$tmp/wltc3b_0_390.csv"
 
 # closed_loop VEHICLE_STEM FUEL_FIELD: in-process MPC, then the daemon and the plant over
 # vcan0; fails unless FUEL_FIELD agrees within 1 %.

@@ -18,13 +18,7 @@ tmp=$(mktemp -d)
 here=$(cd "$(dirname "$0")" && pwd)
 vehicle=$here/../../models/vehicles/toyota_corolla_1p8_cvt.json
 
-{
-    IFS= read -r header
-    echo "$header"
-    while IFS=, read -r t rest; do
-        [ "${t%%.*}" -le 60 ] && echo "$t,$rest"
-    done
-} <"$here/../../sim/cycles/wltc_class3b.csv" >"$tmp/wltc3b_0_60.csv"
+wltc3b_window 60 "$tmp/wltc3b_0_60.csv"
 
 "$bin/ecodrived" --iface vcan0 --vehicle "$vehicle" --speedup 2 --log "$tmp/daemon.log" \
     2>"$tmp/daemon.err" &

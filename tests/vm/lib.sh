@@ -54,3 +54,16 @@ field() {
     j=${j#*\""$2"\":}
     echo "${j%%[,\}]*}"
 }
+
+# wltc3b_window SECONDS OUT: the rows of the shipped WLTC class 3b CSV with time_s <= SECONDS
+# (and its header) into OUT, a cycle of its own.
+wltc3b_window() {
+    local header t rest
+    {
+        IFS= read -r header
+        echo "$header"
+        while IFS=, read -r t rest; do
+            [ "${t%%.*}" -le "$1" ] && echo "$t,$rest"
+        done
+    } <"$(dirname "${BASH_SOURCE[0]}")/../../sim/cycles/wltc_class3b.csv" >"$2"
+}
