@@ -502,3 +502,12 @@ Test(engaged, ecodrived_exits_2_naming_the_path)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_expect_eq(system(cmd), 0);
 }
+
+Test(engaged, ecosim_bus_refuses_a_bad_window)
+{
+    char out[1024];
+    int st = run(ECOSIM " bus --iface vcan0 --cycle wltc_class3b --disengage 40,30 2>&1", out,
+                 sizeof out);
+    cr_expect_eq(st, 2, "%s", out);
+    cr_expect(strstr(out, "--disengage 40,30: expected FROM,TO in s, 0 <= FROM < TO"), "%s", out);
+}

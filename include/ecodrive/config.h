@@ -120,6 +120,7 @@ int eco_cfg_route_write(FILE *fp, const eco_route *r);
  *                "crc": ..., "engine_request": ..., "engine_power_w": ... },
  *   "status":  { "frames_received": ..., "frames_stale": ..., "frames_rejected": ...,
  *                "deadline_overruns": ..., "solve_time_us": ... }      (optional)
+ *   "engaged": { "signal": "CruiseActive", "equals": "Engaged" }      (optional)
  * }
  * The input keys, their SI units and which are required are observation.def's. A signal is
  * "Name" or "Message.Name". SI value = DBC physical value * scale. Without "scale" the
@@ -129,7 +130,10 @@ int eco_cfg_route_write(FILE *fp, const eco_route *r);
  * "crc"; all are required but the hybrid engine request: "engine_request" (an integer
  * signal, factor 1, offset 0, holding eco_can_engine_request) and "engine_power_w" (only
  * with engine_request). A DBC without them carries throttle and regen only, and a
- * hybrid's engine stays with the car.
+ * hybrid's engine stays with the car. "engaged" (src/config/mapping_engaged.c,
+ * docs/daemon.md section 3): the cruise/ACC signal and one of "equals" (a DBC value or a
+ * VAL_ name), "in" (a list of those) or "above" (a number); the daemon recommends only
+ * while it holds.
  * ------------------------------------------------------------------------------------- */
 
 /* Load a mapping for db into *map. Returns ECO_OK; ECO_ENOENT/ECO_EIO for the file;
