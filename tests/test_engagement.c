@@ -104,9 +104,10 @@ typedef struct {
     eco_rt_replay_summary sum;
 } replay_result;
 
-/* Replay the log through the MPC on the Prius with mapping json (NULL: the default), and
- * read the setpoints back by hand: EcoValid byte 4 bit 0, EcoRegen bytes 2-3 (0.01 %). */
-static replay_result replay(const char *log, const char *json)
+/* Replay the log through the MPC (mpc 1, as in the issue's case) or the baseline on the
+ * Prius with mapping json (NULL: the default), and read the setpoints back by hand:
+ * EcoValid byte 4 bit 0, EcoRegen bytes 2-3 (0.01 %). */
+static replay_result replay(const char *log, const char *json, int mpc)
 {
     eco_can_db *db;
     eco_can_mapping map;
@@ -120,7 +121,9 @@ static replay_result replay(const char *log, const char *json)
     eco_rt_config_default(&cfg, db, &map, &veh);
     cfg.solve_budget_ns = 0;
     eco_rt *rt;
-    cr_assert_eq(eco_rt_create(&cfg, eco_mpc_create(&veh, 0.1, NULL, NULL), &rt), ECO_OK);
+    eco_controller *ctl =
+        mpc ? eco_mpc_create(&veh, 0.1, NULL, NULL) : eco_baseline_create(&veh, 0.1);
+    cr_assert_eq(eco_rt_create(&cfg, ctl, &rt), ECO_OK);
     char *text = NULL;
     size_t len;
     FILE *out = open_memstream(&text, &len);
@@ -165,7 +168,7 @@ TestSuite(engagement_replay, .init = make_log_path, .fini = drop_log);
 Test(engagement_replay, cruise_off_at_45_kmh_gives_no_recommendation)
 {
     write_log(log_path, 0.0, 0); /* the case: cruise off, SetSpeed 0 */
-    replay_result r = replay(log_path, NULL);
+    replay_result r = replay(log_path, NULL, 1);
     cr_assert_eq(r.steps, 29, "a step every 100 ms from 0 to 2990 ms");
     cr_expect_eq(r.valid, 0, "no valid setpoint with the cruise off");
     cr_expect_eq(r.sum.by_reason[ECO_RT_REASON_NOT_ENGAGED], 29u, "every period: not engaged");
@@ -173,7 +176,7 @@ Test(engagement_replay, cruise_off_at_45_kmh_gives_no_recommendation)
     cr_expect_eq(ECO_RT_FAULT_NOT_ENGAGED, 1u << 6);
 
     write_log(log_path, 12.5, 0); /* a set speed, but the cruise off: still nothing */
-    r = replay(log_path, NULL);
+    r = replay(log_path, NULL, 0);
     cr_expect_eq(r.valid, 0);
     cr_expect_eq(r.sum.by_reason[ECO_RT_REASON_NOT_ENGAGED], 29u);
 }
@@ -181,14 +184,14 @@ Test(engagement_replay, cruise_off_at_45_kmh_gives_no_recommendation)
 Test(engagement_replay, cruise_on_same_inputs_give_valid_setpoints)
 {
     write_log(log_path, 12.5, 1);
-    replay_result r = replay(log_path, NULL);
+    replay_result r = replay(log_path, NULL, 1);
     cr_assert_eq(r.steps, 29);
     cr_expect_eq(r.valid, 29, "engaged, set speed 45 km/h: every period valid");
     cr_expect_eq(r.sum.by_reason[ECO_RT_REASON_OK], 29u);
     cr_expect_lt(r.max_regen_pct, 100, "holding the set speed is no full regen");
 
     write_log(log_path, 0.0, 1); /* engaged, but no set speed */
-    r = replay(log_path, NULL);
+    r = replay(log_path, NULL, 0);
     cr_expect_eq(r.valid, 0);
     cr_expect_eq(r.sum.by_reason[ECO_RT_REASON_NO_SET_SPEED], 29u);
 }
@@ -197,11 +200,11 @@ Test(engagement_replay, without_engaged_the_set_speed_decides)
 {
     static const char json[] = "{" INPUTS ", " OUTPUTS "}";
     write_log(log_path, 0.0, 0);
-    replay_result r = replay(log_path, json);
+    replay_result r = replay(log_path, json, 0);
     cr_expect_eq(r.valid, 0, "set speed 0: no recommendation");
     cr_expect_eq(r.sum.by_reason[ECO_RT_REASON_NO_SET_SPEED], 29u);
     write_log(log_path, 12.5, 0);
-    r = replay(log_path, json);
+    r = replay(log_path, json, 0);
     cr_expect_eq(r.valid, 29, "no engaged input: the cruise bit means nothing");
 }
 
