@@ -514,3 +514,68 @@ Test(engaged, ecosim_bus_refuses_a_bad_window)
     cr_expect_eq(st, 2, "%s", out);
     cr_expect(strstr(out, "--disengage 40,30: expected FROM,TO in s, 0 <= FROM < TO"), "%s", out);
 }
+
+/* A controller that counts its steps and resets and always gives a valid setpoint. */
+typedef struct {
+    eco_controller base;
+    int steps, resets;
+} counting_ctl;
+
+static int count_step(eco_controller *c, const eco_observation *obs, const eco_preview *pv,
+                      eco_setpoint *sp)
+{
+    (void)obs;
+    (void)pv;
+    memset(sp, 0, sizeof *sp);
+    sp->valid = 1;
+    ((counting_ctl *)c)->steps++;
+    return ECO_OK;
+}
+
+static void count_reset(eco_controller *c)
+{
+    ((counting_ctl *)c)->resets++;
+}
+
+static void count_destroy(eco_controller *c)
+{
+    (void)c;
+}
+
+/* While not engaged the controller keeps stepping on the good inputs (its setpoint is not
+ * sent), so engaging finds it warm: no reset, and the first engaged period is valid. */
+Test(engaged, controller_stays_warm_while_not_engaged)
+{
+    eco_can_mapping m;
+    eco_vehicle veh;
+    cr_assert_eq(parse("{\"signal\": \"CruiseActive\", \"equals\": 1}", &m), ECO_OK);
+    cr_assert_eq(eco_cfg_vehicle_load(VEHICLE, MAPS, &veh), ECO_OK, "%s", eco_last_error());
+    static counting_ctl ctl;
+    ctl = (counting_ctl){{"count", count_step, count_reset, count_destroy, &veh, 0.1, 1}, 0, 0};
+    eco_rt_config cfg;
+    eco_rt_config_default(&cfg, db, &m, &veh);
+    eco_rt *rt;
+    cr_assert_eq(eco_rt_create(&cfg, &ctl.base, &rt), ECO_OK);
+    unsigned cm = 0, ce = 0, faults[21] = {0};
+    for (int64_t t = 0; t <= 2000; t++) {
+        eco_can_frame f, sp;
+        if (t % 20 == 1 && (f = motion(12.5, 12.5, t >= 1000, cm++), 1))
+            eco_rt_frame(rt, &f, t * MS);
+        if (t % 10 == 1 && (f = engine(ce++), 1))
+            eco_rt_frame(rt, &f, t * MS);
+        if (t % 100 == 1)
+            eco_rt_frame(rt, &battery, t * MS);
+        if (t % 100 == 0 && t > 0) {
+            faults[t / 100] = eco_rt_step(rt, t * MS, &sp);
+            cr_expect_eq(sp.data[4] & 1, !faults[t / 100], "EcoValid at %lld ms", (long long)t);
+        }
+    }
+    cr_expect_eq(faults[2], (unsigned)ECO_RT_FAULT_NOT_ENGAGED, "all fresh, cruise off");
+    cr_expect_eq(faults[10], (unsigned)ECO_RT_FAULT_NOT_ENGAGED, "the frame at 981 ms: off");
+    cr_expect_eq(faults[11], 0u, "engaged: valid at once");
+    cr_expect_eq(ctl.steps, 20, "every step, engaged or not (all inputs fresh from 100 ms)");
+    cr_expect_eq(ctl.resets, 2,
+                 "at create and before its first step, not at engaging");
+    eco_rt_free(rt);
+    eco_vehicle_free(&veh);
+}

@@ -24,6 +24,7 @@ struct eco_rt {
     int64_t period_ns;
     uint8_t counter; /* E2E counter of the next EcoSetpoint */
     int last_valid;
+    int ctl_warm;        /* the controller stepped without a fault on the last step */
     int garbage_pending; /* a frame of a required message was rejected since the last step */
     double prev_speed_mps;
     int have_prev_speed;
@@ -317,6 +318,41 @@ double eco_rt_route_distance_m(const eco_rt *rt, int *dwelling)
     return rt->cfg.route ? rt->trk.x_m : 0.0;
 }
 
+/* The faults that are the driver's state, not a fault of the inputs or the controller. */
+#define DRIVER_STATE (ECO_RT_FAULT_NOT_ENGAGED | ECO_RT_FAULT_NO_SET_SPEED)
+
+/* One controller step on good inputs, and the valid setpoint into *out unless faults (the
+ * driver's state, or what the step adds) say otherwise. The controller steps while the car
+ * is not engaged too, so that it is warm, not reset, when the driver engages (a cold solve
+ * may not fit the budget); its setpoint is not sent then. Returns the faults. */
+static unsigned run_controller(eco_rt *rt, unsigned faults, eco_can_frame *out)
+{
+    if (!rt->ctl_warm)
+        rt->ctl->reset(rt->ctl); /* fresh start after a fault: no stale warm start */
+    eco_setpoint sp;
+    memset(&sp, 0, sizeof sp);
+    int64_t t0 = eco_clock_ns(CLOCK_MONOTONIC);
+    int rc = rt->ctl->step(rt->ctl, &rt->obs, &rt->pv, &sp);
+    int64_t dt = eco_clock_ns(CLOCK_MONOTONIC) - t0;
+    rt->st.last_solve_us = (double)dt * 1e-3;
+    if (rc != ECO_OK || !sp.valid)
+        faults |= ECO_RT_FAULT_SOLVER;
+    else if (rt->cfg.solve_budget_ns > 0 && dt > rt->cfg.solve_budget_ns)
+        faults |= ECO_RT_FAULT_OVERRUN;
+    if (!faults) {
+        uint8_t c = rt->counter;
+        eco_can_setpoint bsp;
+        bus_setpoint(rt, &sp, &bsp);
+        if (eco_can_mapping_encode_setpoint(rt->cfg.map, rt->cfg.db, &bsp, &c, out) == ECO_OK)
+            rt->counter = c;
+        else
+            faults |= ECO_RT_FAULT_ENCODE;
+    }
+    if (faults & (ECO_RT_FAULT_SOLVER | ECO_RT_FAULT_OVERRUN))
+        rt->st.solver_failures++;
+    return faults;
+}
+
 unsigned eco_rt_step(eco_rt *rt, int64_t now_ns, eco_can_frame *out)
 {
     double in[ECO_CAN_IN_COUNT];
@@ -330,31 +366,9 @@ unsigned eco_rt_step(eco_rt *rt, int64_t now_ns, eco_can_frame *out)
     if (rt->cfg.route_mpc)
         locate_on_route(rt, faults);
     faults |= engagement(rt, now_ns);
-    if (!faults) {
-        if (!rt->last_valid)
-            rt->ctl->reset(rt->ctl); /* fresh start after a fault: no stale warm start */
-        eco_setpoint sp;
-        memset(&sp, 0, sizeof sp);
-        int64_t t0 = eco_clock_ns(CLOCK_MONOTONIC);
-        int rc = rt->ctl->step(rt->ctl, &rt->obs, &rt->pv, &sp);
-        int64_t dt = eco_clock_ns(CLOCK_MONOTONIC) - t0;
-        rt->st.last_solve_us = (double)dt * 1e-3;
-        if (rc != ECO_OK || !sp.valid)
-            faults |= ECO_RT_FAULT_SOLVER;
-        else if (rt->cfg.solve_budget_ns > 0 && dt > rt->cfg.solve_budget_ns)
-            faults |= ECO_RT_FAULT_OVERRUN;
-        if (!faults) {
-            uint8_t c = rt->counter;
-            eco_can_setpoint bsp;
-            bus_setpoint(rt, &sp, &bsp);
-            if (eco_can_mapping_encode_setpoint(rt->cfg.map, rt->cfg.db, &bsp, &c, out) == ECO_OK)
-                rt->counter = c;
-            else
-                faults |= ECO_RT_FAULT_ENCODE;
-        }
-        if (faults & (ECO_RT_FAULT_SOLVER | ECO_RT_FAULT_OVERRUN))
-            rt->st.solver_failures++;
-    }
+    if (!(faults & ~DRIVER_STATE))
+        faults = run_controller(rt, faults, out);
+    rt->ctl_warm = !(faults & ~DRIVER_STATE);
     if (faults)
         encode_invalid(rt, out);
     rt->prev_speed_mps = rt->obs.speed_mps;
@@ -432,7 +446,7 @@ int eco_rt_shutdown_frame(eco_rt *rt, eco_can_frame *out)
 {
     encode_invalid(rt, out);
     rt->st.faults = ECO_RT_FAULT_SHUTDOWN;
-    rt->last_valid = 0;
+    rt->last_valid = rt->ctl_warm = 0;
     return ECO_OK;
 }
 
