@@ -1,6 +1,7 @@
 /* ecosim run: one controller over one cycle. */
 #include "commands.h"
 #include "controllers.h"
+#include "plausibility.h"
 #include "plot.h"
 #include "report.h"
 #include "session.h"
@@ -71,8 +72,10 @@ static int run_case(void *args, eco_vehicle *veh, eco_sim_cycle *cyc)
         rc = 1;
     if (rc == 0)
         rc = eco_sim_csv_out(a->c.csv, &res);
-    if (rc == 0)
+    if (rc == 0) {
+        eco_sim_run_warn(&sum, stderr);
         eco_sim_print_summary(&sum, a->c.json);
+    }
     eco_sim_result_free(&res);
     return rc;
 }
