@@ -165,6 +165,10 @@ int eco_cfg_dbc_find(const char *dbc_path, char *out, size_t n);
  * file cannot be read. */
 int eco_cfg_mapping_find(const char *dbc_path, char *out, size_t n);
 
+/* The resolved mapping as a table on fp (ecodrived --check): per field its signal, message
+ * id, cycle (and timeout), conversion to SI, valid range and E2E. */
+void eco_cfg_mapping_print(FILE *fp, const eco_can_db *db, const eco_can_mapping *map);
+
 /* A vehicle JSON into veh: vehicle_path as given or by name (models/vehicles), or NULL for
  * the shipped default (the
  * Toyota Prius, models/vehicles/toyota_prius_2022.json); and the engine maps directory

@@ -1,6 +1,8 @@
 /* The mapping file (JSON, cJSON): which DBC signal carries each observation field, output
  * and status counter, and the factor from the DBC unit to SI. Read once at start-up into
  * can's eco_can_mapping, checked against the DBC; the run-time side is src/can/mapping.c. */
+#include "mapping_units.h"
+
 #include "ecodrive/config.h"
 #include "ecodrive/units.h"
 
@@ -11,81 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* The SI unit a field is in: observation.def's unit tokens, then the outputs' and status'. */
-typedef enum {
-    D_MPS,
-    D_RADPS,
-    D_NM,
-    D_FRACTION,
-    D_COUNT,
-    D_V,
-    D_A,
-    D_RAD,
-    D_US,
-    D_W,
-    D_RAW,
-    D_N
-} dim;
-
-/* How the unit is named in messages. */
-static const char *const dim_si[D_N] = {
-    [D_MPS] = "m/s",       [D_RADPS] = "rad/s", [D_NM] = "Nm",   [D_FRACTION] = "fraction 0..1",
-    [D_COUNT] = "a count", [D_V] = "V",         [D_A] = "A",     [D_RAD] = "rad",
-    [D_US] = "us",         [D_W] = "W",         [D_RAW] = "raw",
-};
-
-typedef struct {
-    const char *key;
-    dim d;
-    int required;
-} field_def;
-
-/* The inputs, from the one list of them. */
-static const field_def in_defs[ECO_CAN_IN_COUNT] = {
-#define ECO_OBS_BUS(member, NAME, key, unit, type, need) {key, D_##unit, ECO_CAN_IN_NEED_##need},
-#include "ecodrive/observation.def"
-};
-
-/* Units and needs of the outputs and status counters, in eco_can_out_field and
- * eco_can_status_field order (their keys are can's eco_can_*_field_name). */
-static const struct {
-    dim d;
-    int required;
-} out_units[ECO_CAN_OUT_COUNT] = {{D_FRACTION, 1}, {D_FRACTION, 1}, {D_RAW, 1}, {D_RAW, 1},
-                                  {D_RAW, 1},      {D_RAW, 0},      {D_W, 0}},
-  status_units[ECO_CAN_ST_COUNT] = {
-      {D_COUNT, 0}, {D_COUNT, 0}, {D_COUNT, 0}, {D_COUNT, 0}, {D_US, 0}};
-
-/* DBC unit -> SI factor, each row with the DBC spellings of one unit. Conversions
- * (units.h): 1 km/h = 1/3.6 m/s; 1 mph = 0.44704 m/s exactly (NIST SP 811); 1 rpm =
- * 2 pi/60 rad/s; 1 deg = pi/180 rad; the rest are SI prefixes (m = 1e-3, k = 1e3) and
- * 1 % = 0.01. */
-static const struct {
-    dim d;
-    double scale;
-    const char *names[4]; /* NULL-terminated; "" is the empty DBC unit */
-} units[] = {
-    {D_MPS, 1.0, {"m/s"}},
-    {D_MPS, ECO_MPS_PER_KMH, {"km/h", "kph", "kmh"}},
-    {D_MPS, ECO_MPS_PER_MPH, {"mph"}},
-    {D_RADPS, 1.0, {"rad/s"}},
-    {D_RADPS, ECO_RADPS_PER_RPM, {"rpm", "1/min"}},
-    {D_NM, 1.0, {"Nm", "N.m", "N*m"}},
-    {D_FRACTION, 0.01, {"%"}},
-    {D_V, 1.0, {"V"}},
-    {D_V, 0.001, {"mV"}},
-    {D_A, 1.0, {"A"}},
-    {D_A, 0.001, {"mA"}},
-    {D_RAD, 1.0, {"rad"}},
-    {D_RAD, ECO_RAD_PER_DEG, {"deg", "\xc2\xb0"}},
-    {D_COUNT, 1.0, {"", "frames", "count"}},
-    {D_US, 1.0, {"us", "\xc2\xb5s"}},
-    {D_US, 1000.0, {"ms"}},
-    {D_US, 1e6, {"s"}},
-    {D_W, 1.0, {"W"}},
-    {D_W, 1000.0, {"kW"}},
-};
 
 typedef struct {
     const char *file;
@@ -105,23 +32,13 @@ static int err(const ctx *c, int rc, const char *fmt, ...)
     return rc;
 }
 
-/* The factor from a DBC unit to dimension d; 0 if the unit is not one of d's. */
-static double unit_scale(const char *dbc_unit, dim d)
-{
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        for (int k = 0; units[i].d == d && k < 4 && units[i].names[k]; k++)
-            if (!strcasecmp(units[i].names[k], dbc_unit))
-                return units[i].scale;
-    return 0.0;
-}
-
 /* The keys of an entry's object form, and which an input may have beyond "signal",
  * "scale" (not on raw fields) and "cycle_ms". */
 typedef struct {
     const cJSON *name, *scale, *offset, *cycle, *timeout, *optional, *constant, *min, *max, *values;
 } entry_json;
 
-static int entry_keys(const ctx *c, const char *path, const cJSON *v, dim d, int is_input,
+static int entry_keys(const ctx *c, const char *path, const cJSON *v, eco_cfg_dim d, int is_input,
                       entry_json *j)
 {
     const struct {
@@ -147,7 +64,7 @@ static int entry_keys(const ctx *c, const char *path, const cJSON *v, dim d, int
         size_t i = 0;
         while (i < sizeof keys / sizeof keys[0] &&
                (strcmp(k->string, keys[i].key) || (keys[i].input_only && !is_input) ||
-                (d == D_RAW && (i == 1 || i == 2))))
+                (d == ECO_CFG_DIM_RAW && (i == 1 || i == 2))))
             i++;
         if (i == sizeof keys / sizeof keys[0])
             return err(c, ECO_EPARSE, "%s.%s: unknown key", path, k->string);
@@ -220,7 +137,7 @@ static int find_signal(const ctx *c, const char *path, const cJSON *name, int *s
 }
 
 /* The signal's scale to SI: given, or from its DBC unit. */
-static int entry_scale(const ctx *c, const char *path, const entry_json *j, dim d,
+static int entry_scale(const ctx *c, const char *path, const entry_json *j, eco_cfg_dim d,
                        eco_can_map_entry *e)
 {
     const eco_can_signal *s = &c->db->signals[e->signal];
@@ -230,10 +147,10 @@ static int entry_scale(const ctx *c, const char *path, const entry_json *j, dim 
             j->scale->valuedouble == 0)
             return err(c, ECO_EPARSE, "%s.scale: expected a non-zero number", path);
         e->scale = j->scale->valuedouble;
-    } else if (d != D_RAW && !(e->scale = unit_scale(s->unit, d))) {
+    } else if (d != ECO_CFG_DIM_RAW && !(e->scale = eco_cfg_map_unit_scale(s->unit, d))) {
         return err(c, ECO_EINVAL,
                    "%s: cannot convert unit \"%s\" of signal %s to %s; give \"scale\"", path,
-                   s->unit, s->name, dim_si[d]);
+                   s->unit, s->name, eco_cfg_map_dim_si(d));
     }
     return j->offset ? number(c, path, "offset", j->offset, &e->offset) : ECO_OK;
 }
@@ -296,7 +213,7 @@ static int parse_values(const ctx *c, const char *path, const cJSON *vals, int s
 }
 
 /* One entry: "Signal" or {"signal": ..., "scale": ..., ...} (docs/daemon.md, section 3). */
-static int parse_entry(const ctx *c, const char *path, const cJSON *v, dim d, int is_input,
+static int parse_entry(const ctx *c, const char *path, const cJSON *v, eco_cfg_dim d, int is_input,
                        eco_can_map_entry *e)
 {
     entry_json j = {.name = v};
@@ -322,8 +239,9 @@ static int parse_entry(const ctx *c, const char *path, const cJSON *v, dim d, in
 }
 
 /* A section: an object whose keys are field names of defs. */
-static int parse_section(const ctx *c, const cJSON *sec, const char *sname, const field_def *defs,
-                         int n, int is_input, eco_can_map_entry *out)
+static int parse_section(const ctx *c, const cJSON *sec, const char *sname,
+                         const eco_cfg_map_field_def *defs, int n, int is_input,
+                         eco_can_map_entry *out)
 {
     const cJSON *k;
     char path[128];
@@ -410,7 +328,7 @@ static int check_inputs(const ctx *c, const eco_can_mapping *map)
             return err(c, ECO_EINVAL,
                        "$.inputs.%s: message %s has no GenMsgCycleTime, so staleness cannot be "
                        "judged; give \"cycle_ms\"",
-                       in_defs[i].key, db->msgs[db->signals[e->signal].msg].name);
+                       eco_cfg_map_in_defs[i].key, db->msgs[db->signals[e->signal].msg].name);
     }
     return ECO_OK;
 }
@@ -468,12 +386,14 @@ static void unmapped(eco_can_map_entry *e, int n)
 static int parse_sections(const ctx *c, const cJSON *in, const cJSON *out, const cJSON *st,
                           eco_can_mapping *map)
 {
-    field_def outs[ECO_CAN_OUT_COUNT], stats[ECO_CAN_ST_COUNT];
+    eco_cfg_map_field_def outs[ECO_CAN_OUT_COUNT], stats[ECO_CAN_ST_COUNT];
     for (int i = 0; i < ECO_CAN_OUT_COUNT; i++)
-        outs[i] = (field_def){out_key(i), out_units[i].d, out_units[i].required};
+        outs[i] = (eco_cfg_map_field_def){out_key(i), eco_cfg_map_out_units[i].d,
+                                          eco_cfg_map_out_units[i].required};
     for (int i = 0; i < ECO_CAN_ST_COUNT; i++)
-        stats[i] = (field_def){status_key(i), status_units[i].d, status_units[i].required};
-    int rc = parse_section(c, in, "$.inputs", in_defs, ECO_CAN_IN_COUNT, 1, map->in);
+        stats[i] = (eco_cfg_map_field_def){status_key(i), eco_cfg_map_status_units[i].d,
+                                           eco_cfg_map_status_units[i].required};
+    int rc = parse_section(c, in, "$.inputs", eco_cfg_map_in_defs, ECO_CAN_IN_COUNT, 1, map->in);
     if (rc == ECO_OK)
         rc = parse_section(c, out, "$.outputs", outs, ECO_CAN_OUT_COUNT, 0, map->out);
     if (rc == ECO_OK && st)
