@@ -138,6 +138,10 @@ int eco_cfg_route_write(FILE *fp, const eco_route *r);
  * converted, a missing required field, outputs spread over several messages or an input
  * without a cycle time. eco_last_error() says "FILE: PATH: what is wrong". */
 int eco_cfg_mapping_load(const char *path, const eco_can_db *db, eco_can_mapping *map);
+/* The same, but every error it finds is a line "error: FILE: where: what" on report, and
+ * *n_errors counts them (ecodrived --check); returns the first error's code. */
+int eco_cfg_mapping_load_all(const char *path, const eco_can_db *db, eco_can_mapping *map,
+                             FILE *report, int *n_errors);
 
 /* The same from JSON text; name stands for FILE in messages. */
 int eco_cfg_mapping_parse(const char *json, const char *name, const eco_can_db *db,

@@ -17,6 +17,8 @@
 typedef struct {
     const char *file;
     const eco_can_db *db;
+    FILE *report;  /* all errors mode (--check): each error as a line here, and go on */
+    int *n_errors; /* with report: errors so far */
 } ctx;
 
 static int err(const ctx *c, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -29,7 +31,20 @@ static int err(const ctx *c, int rc, const char *fmt, ...)
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     eco_set_error("%s: %s", c->file, what);
+    if (c->report) {
+        fprintf(c->report, "error: %s: %s\n", c->file, what);
+        ++*c->n_errors;
+    }
     return rc;
+}
+
+/* After a failed part: whether to go on to the next (all errors mode), keeping the first
+ * failure's code in *first. */
+static int go_on(const ctx *c, int rc, int *first)
+{
+    if (rc != ECO_OK && *first == ECO_OK)
+        *first = rc;
+    return rc == ECO_OK || c->report;
 }
 
 /* The keys of an entry's object form, and which an input may have beyond "signal",
@@ -245,7 +260,8 @@ static int parse_section(const ctx *c, const cJSON *sec, const char *sname,
 {
     const cJSON *k;
     char path[128];
-    int i, rc;
+    int i, rc, first = ECO_OK;
+    unsigned char failed[64] = {0}; /* a field that failed is not also missing */
 
     if (!cJSON_IsObject(sec))
         return err(c, ECO_EPARSE, "%s: expected an object", sname);
@@ -255,17 +271,21 @@ static int parse_section(const ctx *c, const cJSON *sec, const char *sname,
             ;
         snprintf(path, sizeof path, "%s.%s", sname, k->string);
         if (i == n)
-            return err(c, ECO_EPARSE, "%s: unknown key", path);
-        if (out[i].signal >= 0 || out[i].optional || out[i].constant)
-            return err(c, ECO_EPARSE, "%s: given twice", path);
-        rc = parse_entry(c, path, k, defs[i].d, is_input, &out[i]);
-        if (rc != ECO_OK)
+            rc = err(c, ECO_EPARSE, "%s: unknown key", path);
+        else if (out[i].signal >= 0 || out[i].optional || out[i].constant)
+            rc = err(c, ECO_EPARSE, "%s: given twice", path);
+        else if ((rc = parse_entry(c, path, k, defs[i].d, is_input, &out[i])) != ECO_OK &&
+                 i < (int)sizeof failed)
+            failed[i] = 1;
+        if (!go_on(c, rc, &first))
             return rc;
     }
     for (i = 0; i < n; i++)
-        if (defs[i].required && out[i].signal < 0 && !out[i].optional && !out[i].constant)
-            return err(c, ECO_EINVAL, "%s.%s: missing (required)", sname, defs[i].key);
-    return ECO_OK;
+        if (defs[i].required && out[i].signal < 0 && !out[i].optional && !out[i].constant &&
+            !(i < (int)sizeof failed && failed[i]) &&
+            !go_on(c, err(c, ECO_EINVAL, "%s.%s: missing (required)", sname, defs[i].key), &first))
+            return first;
+    return first;
 }
 
 /* All mapped entries of a section in one message, returned in *msg (-1 if none mapped). */
@@ -322,48 +342,45 @@ static int check_engine(const ctx *c, const eco_can_mapping *map)
 static int check_inputs(const ctx *c, const eco_can_mapping *map)
 {
     const eco_can_db *db = c->db;
+    int first = ECO_OK;
     for (int i = 0; i < ECO_CAN_IN_COUNT; i++) {
         const eco_can_map_entry *e = &map->in[i];
-        if (e->signal >= 0 && !e->cycle_ms && !db->msgs[db->signals[e->signal].msg].cycle_time_ms)
-            return err(c, ECO_EINVAL,
+        if (e->signal >= 0 && !e->cycle_ms && !db->msgs[db->signals[e->signal].msg].cycle_time_ms &&
+            !go_on(c,
+                   err(c, ECO_EINVAL,
                        "$.inputs.%s: message %s has no GenMsgCycleTime, so staleness cannot be "
                        "judged; give \"cycle_ms\"",
-                       eco_cfg_map_in_defs[i].key, db->msgs[db->signals[e->signal].msg].name);
+                       eco_cfg_map_in_defs[i].key, db->msgs[db->signals[e->signal].msg].name),
+                   &first))
+            break;
     }
-    return ECO_OK;
+    return first;
 }
 
 /* The status counters are raw counts (they roll over like hardware counters). */
 static int check_counters(const ctx *c, const eco_can_mapping *map)
 {
     const eco_can_db *db = c->db;
+    int first = ECO_OK;
     for (int i = 0; i < ECO_CAN_ST_SOLVE_TIME_US; i++) {
         const eco_can_map_entry *e = &map->status[i];
         const eco_can_signal *s = e->signal >= 0 ? &db->signals[e->signal] : NULL;
-        if (s && (s->factor != 1.0 || s->offset != 0.0 || e->scale != 1.0 || s->value_type))
-            return err(c, ECO_EINVAL,
+        if (s && (s->factor != 1.0 || s->offset != 0.0 || e->scale != 1.0 || s->value_type) &&
+            !go_on(c,
+                   err(c, ECO_EINVAL,
                        "$.status.%s: counter signal %s must be a raw integer count "
                        "(factor 1, offset 0, scale 1)",
-                       status_key(i), s->name);
+                       status_key(i), s->name),
+                   &first))
+            break;
     }
-    return ECO_OK;
+    return first;
 }
 
-static int check(const ctx *c, eco_can_mapping *map)
+/* The setpoint message's E2E pair is the one its outputs map. */
+static int check_setpoint_e2e(const ctx *c, const eco_can_mapping *map)
 {
     const eco_can_db *db = c->db;
-    int rc = check_inputs(c, map);
-    if (rc == ECO_OK)
-        rc = one_message(c, "$.outputs", out_key, ECO_CAN_OUT_COUNT, map->out, &map->setpoint_msg);
-    if (rc == ECO_OK)
-        rc =
-            one_message(c, "$.status", status_key, ECO_CAN_ST_COUNT, map->status, &map->status_msg);
-    if (rc == ECO_OK)
-        rc = check_counters(c, map);
-    if (rc == ECO_OK)
-        rc = check_engine(c, map);
-    if (rc != ECO_OK)
-        return rc;
     const eco_can_message *m = &db->msgs[map->setpoint_msg];
     if (m->e2e_counter != map->out[ECO_CAN_OUT_COUNTER].signal ||
         m->e2e_crc != map->out[ECO_CAN_OUT_CRC].signal)
@@ -374,6 +391,25 @@ static int check(const ctx *c, eco_can_mapping *map)
             db->signals[map->out[ECO_CAN_OUT_COUNTER].signal].name,
             db->signals[map->out[ECO_CAN_OUT_CRC].signal].name, m->name);
     return ECO_OK;
+}
+
+static int check(const ctx *c, eco_can_mapping *map)
+{
+    int first = ECO_OK;
+    if (!go_on(c, check_inputs(c, map), &first))
+        return first;
+    int outputs =
+        one_message(c, "$.outputs", out_key, ECO_CAN_OUT_COUNT, map->out, &map->setpoint_msg);
+    if (!go_on(c, outputs, &first) ||
+        !go_on(
+            c,
+            one_message(c, "$.status", status_key, ECO_CAN_ST_COUNT, map->status, &map->status_msg),
+            &first) ||
+        !go_on(c, check_counters(c, map), &first) || !go_on(c, check_engine(c, map), &first))
+        return first;
+    if (outputs == ECO_OK)
+        go_on(c, check_setpoint_e2e(c, map), &first);
+    return first;
 }
 
 static void unmapped(eco_can_map_entry *e, int n)
@@ -393,22 +429,28 @@ static int parse_sections(const ctx *c, const cJSON *in, const cJSON *out, const
     for (int i = 0; i < ECO_CAN_ST_COUNT; i++)
         stats[i] = (eco_cfg_map_field_def){status_key(i), eco_cfg_map_status_units[i].d,
                                            eco_cfg_map_status_units[i].required};
-    int rc = parse_section(c, in, "$.inputs", eco_cfg_map_in_defs, ECO_CAN_IN_COUNT, 1, map->in);
-    if (rc == ECO_OK)
-        rc = parse_section(c, out, "$.outputs", outs, ECO_CAN_OUT_COUNT, 0, map->out);
-    if (rc == ECO_OK && st)
-        rc = parse_section(c, st, "$.status", stats, ECO_CAN_ST_COUNT, 0, map->status);
-    return rc == ECO_OK ? check(c, map) : rc;
+    int first = ECO_OK;
+    if (go_on(c,
+              parse_section(c, in, "$.inputs", eco_cfg_map_in_defs, ECO_CAN_IN_COUNT, 1, map->in),
+              &first) &&
+        go_on(c, parse_section(c, out, "$.outputs", outs, ECO_CAN_OUT_COUNT, 0, map->out),
+              &first) &&
+        st)
+        go_on(c, parse_section(c, st, "$.status", stats, ECO_CAN_ST_COUNT, 0, map->status), &first);
+    /* the checks across fields only on fields that all parsed */
+    return first == ECO_OK ? check(c, map) : first;
 }
 
 /* The top level: "inputs", "outputs", optional "status" and "comment". */
 static int parse_root(const ctx *c, const cJSON *root, eco_can_mapping *map)
 {
     const cJSON *k, *in = NULL, *out = NULL, *st = NULL;
+    int first = ECO_OK;
     if (!cJSON_IsObject(root))
         return err(c, ECO_EPARSE, "$: expected an object");
     cJSON_ArrayForEach(k, root)
     {
+        int rc = ECO_OK;
         if (!strcmp(k->string, "inputs") && !in)
             in = k;
         else if (!strcmp(k->string, "outputs") && !out)
@@ -416,19 +458,20 @@ static int parse_root(const ctx *c, const cJSON *root, eco_can_mapping *map)
         else if (!strcmp(k->string, "status") && !st)
             st = k;
         else if (!strcmp(k->string, "comment") && !cJSON_IsString(k))
-            return err(c, ECO_EPARSE, "$.comment: expected a string");
+            rc = err(c, ECO_EPARSE, "$.comment: expected a string");
         else if (strcmp(k->string, "comment"))
-            return err(c, ECO_EPARSE, "$.%s: unknown or repeated key", k->string);
+            rc = err(c, ECO_EPARSE, "$.%s: unknown or repeated key", k->string);
+        if (!go_on(c, rc, &first))
+            return rc;
     }
     if (!in || !out)
         return err(c, ECO_EINVAL, "$.%s: missing (required)", in ? "outputs" : "inputs");
-    return parse_sections(c, in, out, st, map);
+    int rc = parse_sections(c, in, out, st, map);
+    return first != ECO_OK ? first : rc;
 }
 
-int eco_cfg_mapping_parse(const char *json, const char *name, const eco_can_db *db,
-                          eco_can_mapping *map)
+static int parse_text(const ctx *c, const char *json, eco_can_mapping *map)
 {
-    ctx c = {name ? name : "<mapping>", db};
     cJSON_Hooks hooks = {eco_malloc, eco_free};
 
     memset(map, 0, sizeof *map);
@@ -444,21 +487,50 @@ int eco_cfg_mapping_parse(const char *json, const char *name, const eco_can_db *
         int line = 1;
         for (p = json; at && p < at && *p; p++)
             line += *p == '\n';
-        eco_set_error("%s:%d: invalid JSON near '%.20s'", c.file, line, at ? at : "");
+        eco_set_error("%s:%d: invalid JSON near '%.20s'", c->file, line, at ? at : "");
+        if (c->report) {
+            fprintf(c->report, "error: %s\n", eco_last_error());
+            ++*c->n_errors;
+        }
         return ECO_EPARSE;
     }
-    int rc = parse_root(&c, root, map);
+    int rc = parse_root(c, root, map);
     cJSON_Delete(root);
+    return rc;
+}
+
+int eco_cfg_mapping_parse(const char *json, const char *name, const eco_can_db *db,
+                          eco_can_mapping *map)
+{
+    ctx c = {name ? name : "<mapping>", db, NULL, NULL};
+    return parse_text(&c, json, map);
+}
+
+static int load(const ctx *c, eco_can_mapping *map)
+{
+    char *buf;
+    int rc = eco_read_file(c->file, "mapping", &buf, NULL);
+    if (rc) {
+        if (c->report) {
+            fprintf(c->report, "error: %s\n", eco_last_error());
+            ++*c->n_errors;
+        }
+        return rc;
+    }
+    rc = parse_text(c, buf, map);
+    eco_free(buf);
     return rc;
 }
 
 int eco_cfg_mapping_load(const char *path, const eco_can_db *db, eco_can_mapping *map)
 {
-    char *buf;
-    int rc = eco_read_file(path, "mapping", &buf, NULL);
-    if (rc)
-        return rc;
-    rc = eco_cfg_mapping_parse(buf, path, db, map);
-    eco_free(buf);
-    return rc;
+    ctx c = {path, db, NULL, NULL};
+    return load(&c, map);
+}
+
+int eco_cfg_mapping_load_all(const char *path, const eco_can_db *db, eco_can_mapping *map,
+                             FILE *report, int *n_errors)
+{
+    ctx c = {path, db, report, n_errors};
+    return load(&c, map);
 }

@@ -39,8 +39,17 @@ static void conversion(const eco_can_signal *s, const eco_can_map_entry *e, eco_
         snprintf(out, n, "raw, %u bit", (unsigned)s->length_bits);
         return;
     }
-    snprintf(out, n, "x%g%+g %s -> x%g%+g %s", s->factor, s->offset, *s->unit ? s->unit : "-",
-             e->scale, e->offset, eco_cfg_map_dim_si(d));
+    /* raw x factor (+ offset) in the DBC's unit, then x scale (+ offset) to SI */
+    const char *unit = *s->unit ? s->unit : "(no unit)";
+    int k = snprintf(out, n, "raw*%g", s->factor);
+    if (s->offset != 0.0)
+        k += snprintf(out + k, n - (size_t)k, "%+g", s->offset);
+    k += snprintf(out + k, n - (size_t)k, " %s", unit);
+    if (e->scale != 1.0)
+        k += snprintf(out + k, n - (size_t)k, " *%g", e->scale);
+    if (e->offset != 0.0)
+        k += snprintf(out + k, n - (size_t)k, "%+g", e->offset);
+    snprintf(out + k, n - (size_t)k, " -> %s", eco_cfg_map_dim_si(d));
 }
 
 static void range(const eco_can_signal *s, const eco_can_map_entry *e, char *out, size_t n)

@@ -14,6 +14,7 @@ void ecodrived_usage(FILE *fp)
             "usage: ecodrived --iface IFACE [--vehicle FILE] [--dbc FILE] [--mapping FILE]\n"
             "                 [--weights FILE|PRESET] [--log FILE] [options]\n"
             "       ecodrived --replay FILE.log [--realtime] [--out FILE.log] [options]\n"
+            "       ecodrived --check [--dbc F] [--mapping F] [--vehicle F] [--replay FILE.log]\n"
             "\n"
             "Reads engine and battery signals from CAN, runs the eco controller at 10 Hz and\n"
             "sends EcoSetpoint (E2E protected) and, at 1 Hz, EcoStatus. Runs until SIGTERM;\n"
@@ -39,6 +40,9 @@ void ecodrived_usage(FILE *fp)
             "  --restart-bus-off    restart the CAN controller after bus-off\n"
             "  --quiet              no event lines on stderr\n"
             "  --verbose            also print the decoded inputs (SI) once a second\n"
+            "  --check              load and check every file, report every error, print the\n"
+            "                       resolved mapping; with --replay, then the decoded inputs\n"
+            "                       once a second and the summary (setpoints only to --out)\n"
             "\n"
             "Exit status: 0 after SIGTERM, 2 bad input (flag, file, interface), 1 failure.\n");
 }
@@ -67,6 +71,7 @@ static const struct {
     {"restart-bus-off", OPT_FLAG, offsetof(args, restart_bus_off), 0, 0},
     {"quiet", OPT_FLAG, offsetof(args, quiet), 0, 0},
     {"verbose", OPT_FLAG, offsetof(args, verbose), 0, 0},
+    {"check", OPT_FLAG, offsetof(args, check), 0, 0},
     {"sched-fifo", OPT_INT, offsetof(args, fifo_prio), 1, 99}, /* SCHED_FIFO's range */
     {"cpu", OPT_INT, offsetof(args, cpu), 0, 1023},
     {"speedup", OPT_NUMBER, offsetof(args, speedup), 1, 100},
@@ -113,7 +118,11 @@ static int check_args(int argc, char **argv, const args *a)
         fprintf(stderr, "ecodrived: unexpected argument '%s'\n", argv[optind]);
         return 2;
     }
-    if (!a->iface == !a->replay) {
+    if (a->check && a->iface) {
+        fprintf(stderr, "ecodrived: --check does not open a bus: leave out --iface\n");
+        return 2;
+    }
+    if (!a->check && !a->iface == !a->replay) {
         fprintf(stderr, "ecodrived: give either --iface IFACE or --replay FILE.log\n");
         ecodrived_usage(stderr);
         return 2;

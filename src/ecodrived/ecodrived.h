@@ -10,6 +10,7 @@ typedef struct {
     const char *iface, *vehicle, *dbc, *mapping, *weights, *log, *replay, *out, *controller;
     const char *route; /* --route FILE: the route MPC on a fixed route */
     int realtime, mlock, restart_bus_off, quiet, verbose, cpu, fifo_prio;
+    int check; /* --check: load and report everything, then (with --replay) replay */
     double speedup, time_price;
 } args;
 
@@ -23,5 +24,9 @@ void ecodrived_usage(FILE *fp);
 int ecodrived_parse_args(int argc, char **argv, args *a);
 /* The files to load into *f; 0, or 2 after saying what is wrong. */
 int ecodrived_resolve_files(const args *a, files *f);
+
+/* --check: every file loaded and checked, each error said (not only the first), the
+ * resolved mapping table on stdout. 0 when all is well, 2 after the errors. */
+int ecodrived_check(const args *a);
 
 #endif

@@ -95,37 +95,53 @@ static int rt_options(const args *a)
     return 0;
 }
 
+/* --replay, and --check with it: the setpoints to --out (whole or not at all: a log that
+ * fails leaves no file behind), else to stdout, or nowhere for --check, whose stdout has the
+ * inputs once a second and the summary. */
+static int replay(const args *a, eco_rt *rt)
+{
+    char tmp[4200];
+    FILE *out = a->out     ? eco_out_begin(a->out, tmp, sizeof tmp)
+                : a->check ? fopen("/dev/null", "w")
+                           : stdout;
+    if (!out) {
+        fprintf(stderr, "ecodrived: --out %s\n", a->out ? eco_last_error() : "/dev/null");
+        return a->out ? 2 : 1;
+    }
+    eco_rt_replay_summary summary = {0};
+    eco_rt_replay_opts ro = {.realtime = a->realtime,
+                             .out_iface = a->iface,
+                             .stop = &stop_flag,
+                             .summary = &summary,
+                             .inputs = a->check     ? stdout
+                                       : a->verbose ? stderr
+                                                    : NULL};
+    int st = eco_rt_replay(rt, a->replay, out, &ro);
+    if (st == ECO_OK && (!a->quiet || a->check))
+        eco_rt_replay_summary_print(rt, &summary, a->replay, a->check ? stdout : stderr);
+    if (!a->out && a->check)
+        fclose(out);
+    if (st != ECO_OK) {
+        if (a->out)
+            eco_out_discard(out, tmp);
+        fprintf(stderr, "ecodrived: --replay: %s\n", eco_last_error());
+        return st == ECO_EIO ? 1 : 2;
+    }
+    if (a->out && eco_out_end(out, tmp, a->out)) {
+        fprintf(stderr, "ecodrived: --out %s\n", eco_last_error());
+        return 1;
+    }
+    return 0;
+}
+
 static int run(const args *a, eco_rt *rt, eco_can_sock *sock, reload_ctx *rctx)
 {
     int rc = rt_options(a);
     if (rc)
         return rc;
     install_signals();
-    if (a->replay) {
-        /* --out is written whole or not at all: a log that fails leaves no file behind */
-        char tmp[4200];
-        FILE *out = a->out ? eco_out_begin(a->out, tmp, sizeof tmp) : stdout;
-        if (!out) {
-            fprintf(stderr, "ecodrived: --out %s\n", eco_last_error());
-            return 2;
-        }
-        eco_rt_replay_summary summary = {0};
-        eco_rt_replay_opts ro = {a->realtime, a->iface, NULL, 0, NULL, &stop_flag, &summary};
-        int st = eco_rt_replay(rt, a->replay, out, &ro);
-        if (st == ECO_OK && !a->quiet)
-            eco_rt_replay_summary_print(rt, &summary, a->replay, stderr);
-        if (st != ECO_OK) {
-            if (out != stdout)
-                eco_out_discard(out, tmp);
-            fprintf(stderr, "ecodrived: --replay: %s\n", eco_last_error());
-            return st == ECO_EIO ? 1 : 2;
-        }
-        if (out != stdout && eco_out_end(out, tmp, a->out)) {
-            fprintf(stderr, "ecodrived: --out %s\n", eco_last_error());
-            return 1;
-        }
-        return 0;
-    }
+    if (a->replay)
+        return replay(a, rt);
     eco_rt_live_opts lo;
     memset(&lo, 0, sizeof lo);
     lo.log_path = a->log;
@@ -300,6 +316,8 @@ int main(int argc, char **argv)
     int rc = ecodrived_parse_args(argc, argv, &a);
     if (rc)
         return rc == 1 ? 0 : rc;
+    if (a.check && ((rc = ecodrived_check(&a)) || !a.replay))
+        return rc;
     static files f;
     static daemon_state d; /* zeroed: nothing loaded */
     d.sock.fd = -1;
