@@ -47,14 +47,31 @@ int eco_sim_cycle_warn(const eco_sim_cycle *c, FILE *out)
     return lines;
 }
 
+/* The SOC correction outside the rule of its procedure (charge_balance.c). */
+static int charge_balance_warn(const eco_sim_summary *sum, FILE *out)
+{
+    const eco_sim_charge_balance *cb = &sum->charge_balance;
+    if (cb->valid)
+        return 0;
+    fprintf(out,
+            "warning: %s: the battery %s %.0f Wh, %.2f %% of the fuel energy, beyond the %s "
+            "limit of %.1f %%: the SOC-corrected figure does not stand (uncorrected %.3f "
+            "L/100 km)\n",
+            sum->cycle, cb->delta_e_wh > 0.0 ? "gained" : "lost", fabs(cb->delta_e_wh),
+            100.0 * cb->criterion, eco_sim_cb_rule_name(cb->rule), 100.0 * cb->threshold,
+            sum->total.fuel_l_per_100km);
+    return 1;
+}
+
 int eco_sim_run_warn(const eco_sim_summary *sum, FILE *out)
 {
+    int lines = charge_balance_warn(sum, out);
     double err = sum->total.distance_error_pct;
     if (!(fabs(err) > ECO_SIM_PLAUSIBLE_DISTANCE_PCT))
-        return 0;
+        return lines;
     fprintf(out,
             "warning: %s: driven distance %+.2f %% against the trace's (more than %.0f %% off: "
             "the figures are not those of this cycle)\n",
             sum->cycle, err, ECO_SIM_PLAUSIBLE_DISTANCE_PCT);
-    return 1;
+    return lines + 1;
 }

@@ -19,7 +19,8 @@
 /* Writes one line per kind of implausible row to `out` ("warning: CYCLE: ..."), with the
  * time of its first occurrence and how many rows show it. Returns the number of lines. */
 int eco_sim_cycle_warn(const eco_sim_cycle *c, FILE *out);
-/* The same for a run's driven distance against its reference. Returns 0 or 1. */
+/* The same for a run: its driven distance against the reference's, and a SOC correction
+ * outside its procedure's rule (charge_balance.h). Returns the number of lines. */
 int eco_sim_run_warn(const eco_sim_summary *sum, FILE *out);
 
 #endif
