@@ -45,7 +45,11 @@ void eco_sim_charge_balance_judge(const eco_vehicle *v, const eco_sim_cycle *c,
     if (v->powertrain != ECO_PT_HEV && v->powertrain != ECO_PT_PHEV)
         return;
     double fuel_j = t->fuel_g * v->fuel.lhv_j_per_g;
-    double delta_j = -t->battery_terminal_j; /* the totals count energy out of the battery */
+    /* Both rules measure the change as net charge x a voltage (GTR 15: nominal voltage x
+     * the current's integral; J1711: net Ah x system voltage): the chemical energy OCV x I,
+     * not the terminal energy, which nets the internal losses out. The totals count energy
+     * out of the battery. */
+    double delta_j = -t->battery_chem_j;
     cb->delta_e_wh = delta_j / 3600.0;
     cb->criterion = fuel_j > 0.0 ? fabs(delta_j) / fuel_j : (delta_j != 0.0 ? INFINITY : 0.0);
     if (!strncmp(c->name, "wltc_", 5) && c->n_phases > 1) {

@@ -18,7 +18,7 @@ typedef struct {
     eco_sim_cb_rule rule;
     double criterion;  /* |battery energy change| / fuel energy of the run */
     double threshold;  /* the rule's limit for that ratio */
-    double delta_e_wh; /* battery energy change, + charged, - discharged (at the terminals) */
+    double delta_e_wh; /* battery energy change, + charged, - discharged (OCV x charge) */
     int valid;         /* the reported SOC-corrected figure stands by the rule */
 } eco_sim_charge_balance;
 

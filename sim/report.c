@@ -22,8 +22,8 @@ void eco_sim_print_table(FILE *fp, const eco_sim_summary *s)
                  s->band_kmh > 0.0 || s->band_s > 0.0 ? "   band: +-%g km/h, +-%g s"
                                                       : "   band: none (exact trace)",
                  s->band_kmh, s->band_s);
-    fprintf(fp, "vehicle: %s   cycle: %s   controller: %s%s%s\n", s->vehicle, s->cycle,
-            s->controller, band,
+    fprintf(fp, "vehicle: %s   cycle: %s (%s start)   controller: %s%s%s\n", s->vehicle,
+            s->cycle, s->cold_start ? "cold" : "hot", s->controller, band,
             s->ftp_weighted ? "   (total = EPA FTP composite, bags 0.43/0.57)" : "");
     fprintf(fp, "%-16s %8s %7s %8s %8s %7s %8s %8s %6s %6s %6s %5s\n", "phase", "km", "s",
             "L/100km", "corr", "gCO2/km", "mgNOx/km", "kWh/100", "soc0", "soc1", "rms", "out_s");
@@ -88,6 +88,7 @@ cJSON *eco_sim_summary_json(const eco_sim_summary *s)
         return NULL;
     cJSON_AddStringToObject(o, "controller", s->controller);
     cJSON_AddStringToObject(o, "weighting", s->ftp_weighted ? "epa_ftp_composite" : "none");
+    cJSON_AddStringToObject(o, "start", s->cold_start ? "cold" : "hot");
     figures_json(o, &s->total);
     eco_sim_json_add_number(o, "mpg_us", s->mpg_us);
     eco_sim_json_add_number(o, "mpge_us", s->mpge_us);

@@ -36,6 +36,7 @@ typedef struct {
     double band_kmh, band_s;               /* offered to the controller (0, 0: exact trace) */
     eco_sim_drive_quality quality;         /* of the whole run against its reference */
     eco_sim_charge_balance charge_balance; /* whether the SOC correction stands */
+    int cold_start;                        /* the engine started cold */
 } eco_sim_summary;
 
 /* The figure controllers are compared on: SOC-corrected fuel (L/100 km), or for a BEV the

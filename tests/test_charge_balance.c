@@ -44,7 +44,7 @@ static int verdict(const eco_sim_cycle *c, double share, double *criterion, doub
     eco_sim_totals t;
     memset(&t, 0, sizeof t);
     t.fuel_g = 1000.0;
-    t.battery_terminal_j = -share * t.fuel_g * prius.fuel.lhv_j_per_g; /* out of the battery */
+    t.battery_chem_j = -share * t.fuel_g * prius.fuel.lhv_j_per_g; /* out of the battery */
     eco_sim_charge_balance cb;
     eco_sim_charge_balance_judge(&prius, c, &t, &cb);
     *criterion = cb.criterion;
@@ -88,7 +88,7 @@ Test(charge_balance, a_car_without_a_traction_battery_is_not_judged)
                                       MAPS, &golf),
                  ECO_OK, "%s", eco_last_error());
     eco_sim_cycle c = cycle_of("hwfet", 1, (const char *const[]){"all"});
-    eco_sim_totals t = {.fuel_g = 1000.0, .battery_terminal_j = -1e9};
+    eco_sim_totals t = {.fuel_g = 1000.0, .battery_chem_j = -1e9};
     eco_sim_charge_balance cb;
     eco_sim_charge_balance_judge(&golf, &c, &t, &cb);
     cr_expect_eq(cb.rule, ECO_SIM_CB_NONE);
