@@ -63,6 +63,11 @@ int eco_cfg_engine_map_scale(eco_engine *e, double displacement_ratio, double ra
  * defaults do not cover, e.g. a plug-in hybrid or an unknown fuel); ECO_ENOMEM. */
 int eco_cfg_vehicle_from_epa(const char *csv_path, const char *model, double displacement_l,
                              double hp, cJSON **out);
+/* The same with the powertrain given (conv, hev-split, hev-p2, phev-split, phev-p2, bev) in
+ * place of the rules' choice, or NULL for the rules. Powertrains the class defaults cannot
+ * build (P2 and plug-in hybrids) are ECO_EINVAL naming the rule that chose them. */
+int eco_cfg_vehicle_from_epa_as(const char *csv_path, const char *model, double displacement_l,
+                                double hp, const char *powertrain, cJSON **out);
 
 /* MPC cost weights from a parsed JSON object {"fuel_per_g": 1, ...}; "name", "description"
  * and keys ending in "_note" or "_source" (strings) are allowed too. Missing weights keep

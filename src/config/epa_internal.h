@@ -32,11 +32,24 @@ typedef struct {
 } eco_cfg_epa_rec;
 
 /* What the rules of SCHEMA.md make of one record. */
+/* The powertrains a record may have, as --powertrain names them. */
+typedef enum {
+    ECO_CFG_EPA_CONV,
+    ECO_CFG_EPA_HEV_SPLIT,
+    ECO_CFG_EPA_HEV_P2,
+    ECO_CFG_EPA_PHEV_SPLIT,
+    ECO_CFG_EPA_PHEV_P2,
+    ECO_CFG_EPA_BEV,
+    ECO_CFG_EPA_N
+} eco_cfg_epa_powertrain;
+
 typedef struct {
     const eco_cfg_epa_rec *r;
     double p_kw, w_per_kg, rw;
     double overall_top; /* engine or motor speed / wheel speed in top gear */
     int bev, hev, cvt, diesel, turbo;
+    eco_cfg_epa_powertrain pt;
+    char why[200]; /* the rule that decided pt */
 } eco_cfg_epa_class;
 
 /* ---- epa_record.c: the columns and the numbers of a record ---- */
@@ -56,7 +69,13 @@ int eco_cfg_epa_check_rec(const char *path, eco_cfg_epa_rec *r, double displacem
 
 /* ---- epa_class.c: the powertrain class and what it picks ---- */
 
-void eco_cfg_epa_classify(const eco_cfg_epa_rec *r, eco_cfg_epa_class *k);
+/* The class of a record. plug_in: the model also has charge-depleting tests. override:
+ * a --powertrain name, or NULL to decide by the rules of SCHEMA.md. ECO_EINVAL for an
+ * unknown override or a powertrain the class defaults cannot build (P2, plug-in), with the
+ * reason; k->pt says what it is either way. */
+int eco_cfg_epa_classify(const eco_cfg_epa_rec *r, int plug_in, const char *override,
+                         eco_cfg_epa_class *k);
+const char *eco_cfg_epa_powertrain_name(eco_cfg_epa_powertrain pt);
 /* Why the powertrain is what it is, and why the engine map is the one chosen. */
 void eco_cfg_epa_powertrain_why(const eco_cfg_epa_class *k, char *s, size_t n);
 void eco_cfg_epa_map_why(const eco_cfg_epa_class *k, char *s, size_t n);
@@ -70,6 +89,6 @@ double eco_cfg_epa_spread(int n);
 
 /* The vehicle JSON of a checked record; why_row names the record for "sources.record".
  * NULL, or *oom set, when an allocation failed. */
-cJSON *eco_cfg_epa_build(const eco_cfg_epa_rec *r, const char *why_row, int *oom);
+cJSON *eco_cfg_epa_build(const eco_cfg_epa_class *k, const char *why_row, int *oom);
 
 #endif
