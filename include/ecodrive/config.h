@@ -69,6 +69,27 @@ int eco_cfg_vehicle_from_epa(const char *csv_path, const char *model, double dis
 int eco_cfg_vehicle_from_epa_as(const char *csv_path, const char *model, double displacement_l,
                                 double hp, const char *powertrain, cJSON **out);
 
+/* A whole test-car list (ecosim fidelity --epa): its rows grouped into test cars (rows that
+ * agree on make, model, transmission, engine, ratios, test weight and road load), each with
+ * its highway result (HWFE, or a BEV's charge-depleting Highway) and its city result (the
+ * FTP, or a BEV's charge-depleting UDDS), RND_ADJ_FE in MPG or MPGe, NAN where absent. */
+typedef struct eco_cfg_epa_list eco_cfg_epa_list;
+typedef struct {
+    const char *make, *model, *tx; /* into the list's text */
+    int line;                      /* the record the vehicle is built from */
+    int hw_line, city_line;        /* 0: no such test */
+    double hw_epa, city_epa;
+    int bev, plug_in;
+} eco_cfg_epa_car;
+
+int eco_cfg_epa_list_load(const char *path, eco_cfg_epa_list **out);
+/* The cars of the list in file order; returns how many. */
+int eco_cfg_epa_list_cars(const eco_cfg_epa_list *l, const eco_cfg_epa_car **cars);
+/* Car number `car` as a vehicle JSON by the from-EPA path (powertrain: as for
+ * eco_cfg_vehicle_from_epa_as). The errors name FILE:LINE of its record. */
+int eco_cfg_epa_list_build(const eco_cfg_epa_list *l, int car, const char *powertrain, cJSON **out);
+void eco_cfg_epa_list_free(eco_cfg_epa_list *l);
+
 /* MPC cost weights from a parsed JSON object {"fuel_per_g": 1, ...}; "name", "description"
  * and keys ending in "_note" or "_source" (strings) are allowed too. Missing weights keep
  * their default (eco_mpc_weights_default, balanced). label names the source in messages.

@@ -80,15 +80,6 @@ static void note_match(epa_scan *s, const eco_cfg_epa_row *row, const eco_cfg_ep
     }
 }
 
-static int split_row(const eco_csv *f, char *line, char **cells, int *n)
-{
-    *n = eco_csv_split(f, line, cells, ECO_CFG_EPA_MAX_COLS);
-    if (*n >= 0)
-        return ECO_OK;
-    return eco_csv_error(f, ECO_EPARSE, "malformed CSV (%s)",
-                         *n == ECO_EPARSE ? "unterminated quote" : "too many columns");
-}
-
 /* The header is the first line that is not blank (line 1 in an EPA file), every later one
  * a record. A file without one is refused as such, not searched for the model. */
 static int scan(eco_csv *f, const epa_query *q, eco_cfg_epa_cols *cols, epa_scan *s)
@@ -98,12 +89,12 @@ static int scan(eco_csv *f, const epa_query *q, eco_cfg_epa_cols *cols, epa_scan
     int rc, nh = -1;
     while ((line = eco_csv_next(f))) {
         if (nh < 0) {
-            if ((rc = split_row(f, line, hdr, &nh)) ||
+            if ((rc = eco_cfg_epa_split_row(f, line, hdr, &nh)) ||
                 (rc = eco_cfg_epa_find_cols(f, hdr, nh, cols)))
                 return rc;
             continue;
         }
-        if ((rc = split_row(f, line, row.cells, &row.n)))
+        if ((rc = eco_cfg_epa_split_row(f, line, row.cells, &row.n)))
             return rc;
         row.line = f->line;
         const char *model = eco_cfg_epa_cell(&row, cols->model);

@@ -112,11 +112,10 @@ int eco_cfg_epa_classify(const eco_cfg_epa_rec *r, int plug_in, const char *over
     k->hev = k->pt == ECO_CFG_EPA_HEV_SPLIT;
     if (k->pt == ECO_CFG_EPA_HEV_P2 || k->pt == ECO_CFG_EPA_PHEV_P2 ||
         k->pt == ECO_CFG_EPA_PHEV_SPLIT) {
-        eco_set_error("line %d: %s %s is a %s (%s): the from-EPA class defaults build "
-                      "conventional cars, power-split hybrids and BEVs, not yet %s (give "
-                      "--powertrain hev-split to build it as a power split anyway)",
+        eco_set_error("line %d: %s %s is a %s (%s): not built, %s are not modelled yet "
+                      "(--powertrain hev-split builds it as a power split)",
                       r->line, r->make, r->model_col, PT_NAMES[k->pt], k->why,
-                      k->pt == ECO_CFG_EPA_HEV_P2 ? "parallel P2 hybrids" : "plug-in hybrids");
+                      k->pt == ECO_CFG_EPA_HEV_P2 ? "P2 hybrids" : "plug-in hybrids");
         return ECO_EINVAL;
     }
     return ECO_OK;

@@ -21,6 +21,7 @@ typedef struct {
 typedef struct {
     int model, make, disp, hp, tx, gears, axle, nv, proc, fuel;
     int etw_kg, etw_lb, f0, f1, f2, a, b, c;
+    int fe, fe_unit; /* the test's result (RND_ADJ_FE, FE_UNIT); optional */
 } eco_cfg_epa_cols;
 
 /* The chosen record: its text fields and its numbers, converted to SI where the CSV has only
@@ -58,6 +59,8 @@ typedef struct {
 int eco_cfg_epa_contains(const char *hay, const char *needle);
 /* Field col of a row, "" when the row is shorter or col is -1. */
 const char *eco_cfg_epa_cell(const eco_cfg_epa_row *r, int col);
+/* Cut a CSV line into row cells; ECO_EPARSE "FILE:LINE: malformed CSV (...)". */
+int eco_cfg_epa_split_row(const eco_csv *f, char *line, char **cells, int *n);
 /* Find the columns in the header, f's current line; ECO_EPARSE "FILE:LINE: missing column". */
 int eco_cfg_epa_find_cols(const eco_csv *f, char **hdr, int n, eco_cfg_epa_cols *c);
 /* Read the numbers of a row; ECO_EPARSE "FILE:LINE: column ...: not a number". */
