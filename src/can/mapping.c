@@ -51,6 +51,9 @@ int eco_can_mapping_apply(const eco_can_mapping *map, eco_can_rx *rx)
               eco_can_rx_set_timeout_ns(rx, map->in[i].signal,
                                         (int64_t)map->in[i].timeout_ms * 1000000) != ECO_OK)))
             return ECO_EINVAL;
+    for (i = 0; i < map->n_e2e; i++)
+        if (eco_can_rx_set_e2e(rx, map->e2e[i].msg, &map->e2e[i].cfg) != ECO_OK)
+            return ECO_EINVAL;
     return ECO_OK;
 }
 
@@ -168,7 +171,9 @@ int eco_can_mapping_encode_setpoint(const eco_can_mapping *map, const eco_can_db
                                        fr.data);
     }
     if (rc == ECO_OK)
-        rc = eco_can_e2e_protect(db, map->setpoint_msg, fr.data, counter);
+        rc = map->setpoint_e2e.cks.ready /* a mapping built by hand: the DBC's E2E */
+                 ? eco_can_e2e_config_protect(&map->setpoint_e2e, fr.data, m->dlc, counter)
+                 : eco_can_e2e_protect(db, map->setpoint_msg, fr.data, counter);
     if (rc == ECO_OK)
         *f = fr;
     return rc;

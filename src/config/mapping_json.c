@@ -1,6 +1,7 @@
 /* The mapping file (JSON, cJSON): which DBC signal carries each observation field, output
  * and status counter, and the factor from the DBC unit to SI. Read once at start-up into
  * can's eco_can_mapping, checked against the DBC; the run-time side is src/can/mapping.c. */
+#include "mapping_e2e.h"
 #include "mapping_units.h"
 
 #include "ecodrive/config.h"
@@ -377,38 +378,22 @@ static int check_counters(const ctx *c, const eco_can_mapping *map)
     return first;
 }
 
-/* The setpoint message's E2E pair is the one its outputs map. */
-static int check_setpoint_e2e(const ctx *c, const eco_can_mapping *map)
-{
-    const eco_can_db *db = c->db;
-    const eco_can_message *m = &db->msgs[map->setpoint_msg];
-    if (m->e2e_counter != map->out[ECO_CAN_OUT_COUNTER].signal ||
-        m->e2e_crc != map->out[ECO_CAN_OUT_CRC].signal)
-        return err(
-            c, ECO_EINVAL,
-            "$.outputs.counter, $.outputs.crc: %s and %s are not the E2E counter and CRC that "
-            "the DBC declares for message %s",
-            db->signals[map->out[ECO_CAN_OUT_COUNTER].signal].name,
-            db->signals[map->out[ECO_CAN_OUT_CRC].signal].name, m->name);
-    return ECO_OK;
-}
-
 static int check(const ctx *c, eco_can_mapping *map)
 {
     int first = ECO_OK;
-    if (!go_on(c, check_inputs(c, map), &first))
-        return first;
-    int outputs =
-        one_message(c, "$.outputs", out_key, ECO_CAN_OUT_COUNT, map->out, &map->setpoint_msg);
-    if (!go_on(c, outputs, &first) ||
+    /* the setpoint's E2E is checked with the "e2e" object, after these (mapping_e2e.c) */
+    if (!go_on(c, check_inputs(c, map), &first) ||
+        !go_on(
+            c,
+            one_message(c, "$.outputs", out_key, ECO_CAN_OUT_COUNT, map->out, &map->setpoint_msg),
+            &first) ||
         !go_on(
             c,
             one_message(c, "$.status", status_key, ECO_CAN_ST_COUNT, map->status, &map->status_msg),
             &first) ||
-        !go_on(c, check_counters(c, map), &first) || !go_on(c, check_engine(c, map), &first))
+        !go_on(c, check_counters(c, map), &first))
         return first;
-    if (outputs == ECO_OK)
-        go_on(c, check_setpoint_e2e(c, map), &first);
+    go_on(c, check_engine(c, map), &first);
     return first;
 }
 
@@ -441,10 +426,10 @@ static int parse_sections(const ctx *c, const cJSON *in, const cJSON *out, const
     return first == ECO_OK ? check(c, map) : first;
 }
 
-/* The top level: "inputs", "outputs", optional "status" and "comment". */
+/* The top level: "inputs", "outputs", optional "status", "e2e" and "comment". */
 static int parse_root(const ctx *c, const cJSON *root, eco_can_mapping *map)
 {
-    const cJSON *k, *in = NULL, *out = NULL, *st = NULL;
+    const cJSON *k, *in = NULL, *out = NULL, *st = NULL, *e2e = NULL;
     int first = ECO_OK;
     if (!cJSON_IsObject(root))
         return err(c, ECO_EPARSE, "$: expected an object");
@@ -457,6 +442,8 @@ static int parse_root(const ctx *c, const cJSON *root, eco_can_mapping *map)
             out = k;
         else if (!strcmp(k->string, "status") && !st)
             st = k;
+        else if (!strcmp(k->string, "e2e") && !e2e)
+            e2e = k;
         else if (!strcmp(k->string, "comment") && !cJSON_IsString(k))
             rc = err(c, ECO_EPARSE, "$.comment: expected a string");
         else if (strcmp(k->string, "comment"))
@@ -467,6 +454,11 @@ static int parse_root(const ctx *c, const cJSON *root, eco_can_mapping *map)
     if (!in || !out)
         return err(c, ECO_EINVAL, "$.%s: missing (required)", in ? "outputs" : "inputs");
     int rc = parse_sections(c, in, out, st, map);
+    if (rc == ECO_OK && first == ECO_OK && (rc = eco_cfg_mapping_e2e(e2e, c->file, c->db, map)) &&
+        c->report) {
+        fprintf(c->report, "error: %s\n", eco_last_error());
+        ++*c->n_errors;
+    }
     return first != ECO_OK ? first : rc;
 }
 
