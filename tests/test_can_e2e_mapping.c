@@ -260,15 +260,15 @@ Test(can_e2e_mapping, counter_repeat_and_jump_counted, .init = load_db, .fini = 
     cr_assert_eq(rx->stats.accepted, 4);
 }
 
-/* CRC-8/SAE-J1850 bit by bit (poly 0x1D, register 0xFF, result XOR 0xFF), from its
- * definition, for the frames below. */
-static unsigned j1850(const uint8_t *p, size_t n)
+/* A CRC-8 bit by bit from its definition (MSB first, register 0xFF, result XOR 0xFF):
+ * poly 0x1D is CRC-8/SAE-J1850, 0x2F CRC-8/AUTOSAR (8H2F), for the frames below. */
+static unsigned ref_crc8(unsigned poly, const uint8_t *p, size_t n)
 {
     unsigned reg = 0xFF;
     for (size_t i = 0; i < n; i++) {
         reg ^= p[i];
         for (int b = 0; b < 8; b++)
-            reg = (reg & 0x80) ? ((reg << 1) ^ 0x1D) & 0xFF : (reg << 1) & 0xFF;
+            reg = (reg & 0x80) ? ((reg << 1) ^ poly) & 0xFF : (reg << 1) & 0xFF;
     }
     return reg ^ 0xFF;
 }
@@ -284,22 +284,10 @@ Test(can_e2e_mapping, several_counters_load_and_configure, .init = load_db, .fin
      * CRC over 00 00 (data id 0) 30 00 00 00 00 00 00 by the bitwise J1850 above */
     uint8_t seq[9] = {0, 0, 0x30, 0, 0, 0, 0, 0, 0};
     char hex[17];
-    snprintf(hex, sizeof hex, "30000000000000%02X", j1850(seq, 9));
+    snprintf(hex, sizeof hex, "30000000000000%02X", ref_crc8(0x1D, seq, 9));
     eco_can_frame f = frame("TWO_COUNTERS", hex);
     cr_assert_eq(eco_can_rx_frame(rx, &f, MS), ECO_OK, "%s", hex);
     cr_assert_eq(rx->e2e[mi].last_counter, 3);
-}
-
-/* CRC-8/AUTOSAR (8H2F: poly 0x2F, register 0xFF, result XOR 0xFF) bit by bit. */
-static unsigned crc8h2f(const uint8_t *p, size_t n)
-{
-    unsigned reg = 0xFF;
-    for (size_t i = 0; i < n; i++) {
-        reg ^= p[i];
-        for (int b = 0; b < 8; b++)
-            reg = (reg & 0x80) ? ((reg << 1) ^ 0x2F) & 0xFF : (reg << 1) & 0xFF;
-    }
-    return reg ^ 0xFF;
 }
 
 Test(can_e2e_mapping, setpoint_written_per_its_entry, .init = load_db, .fini = teardown)
@@ -322,7 +310,7 @@ Test(can_e2e_mapping, setpoint_written_per_its_entry, .init = load_db, .fini = t
         uint8_t seq[8];
         memcpy(seq, f.data, 7);
         seq[7] = magic[c];
-        cr_assert_eq(f.data[7], crc8h2f(seq, 8), "counter %u", c);
+        cr_assert_eq(f.data[7], ref_crc8(0x2F, seq, 8), "counter %u", c);
     }
     cr_assert_eq(counter, 1);
     /* the same frame read back by the vehicle's side through the same configuration */

@@ -150,7 +150,8 @@ int eco_can_db_parse(const char *text, size_t len, const char *name, eco_can_db 
 /* Resolve a database whose messages and signals are filled in (eco_can_db_parse calls it;
  * tests may fill one by hand): messages with cycle_time_ms < 0 get the default, the
  * multiplexer switches and E2E pairs are found and checked, msg_by_id is built. Messages
- * with e2e_counter = e2e_crc = -1 get the E2E pair found by signal names. name prefixes
+ * with e2e_counter = e2e_crc = -1 get the E2E pair found by signal names when the rule of
+ * the E2E section allows (e2e_by_name set, unambiguous, the profile's shape). name prefixes
  * errors. Returns ECO_OK, or ECO_EPARSE with eco_last_error() = "NAME:LINE: what". */
 int eco_can_db_finalize(eco_can_db *db, const char *name);
 

@@ -18,16 +18,21 @@ typedef struct {
     char path[160]; /* "$.e2e.MSG" */
 } ctx;
 
+void eco_cfg_map_verror(const char *file, const char *path, const char *fmt, va_list ap)
+{
+    char what[400];
+    vsnprintf(what, sizeof what, fmt, ap);
+    eco_set_error("%s: %s%s", file, path, what);
+}
+
 static int err(const ctx *c, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int err(const ctx *c, int rc, const char *fmt, ...)
 {
-    char what[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    eco_cfg_map_verror(c->file, c->path, fmt, ap);
     va_end(ap);
-    eco_set_error("%s: %s%s", c->file, c->path, what);
     return rc;
 }
 

@@ -6,6 +6,10 @@
 #include "ecodrive/can.h"
 
 #include <cjson/cJSON.h>
+#include <stdarg.h>
+
+/* eco_set_error("FILE: PATHWHAT") with WHAT formatted from fmt (the mapping reader's errors). */
+void eco_cfg_map_verror(const char *file, const char *path, const char *fmt, va_list ap);
 
 /* Read e2e (the "e2e" value, or NULL when the file has none) into map->e2e, then resolve
  * map->setpoint_e2e (its entry, else the DBC's) and check that $.outputs.counter and

@@ -26,14 +26,12 @@ static int err(const ctx *c, int rc, const char *fmt, ...) __attribute__((format
 
 static int err(const ctx *c, int rc, const char *fmt, ...)
 {
-    char what[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    eco_cfg_map_verror(c->file, "", fmt, ap);
     va_end(ap);
-    eco_set_error("%s: %s", c->file, what);
     if (c->report) {
-        fprintf(c->report, "error: %s: %s\n", c->file, what);
+        fprintf(c->report, "error: %s\n", eco_last_error());
         ++*c->n_errors;
     }
     return rc;
