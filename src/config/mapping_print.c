@@ -63,8 +63,20 @@ static void range(const eco_can_signal *s, const eco_can_map_entry *e, char *out
         snprintf(out, n, "none");
 }
 
-static void e2e(const eco_can_db *db, const eco_can_message *m, char *out, size_t n)
+/* The message's E2E as the daemon applies it: the mapping's "e2e" entry, else the DBC's. */
+static void e2e(const eco_can_db *db, const eco_can_mapping *map, int msg, char *out, size_t n)
 {
+    const eco_can_message *m = &db->msgs[msg];
+    for (int i = 0; i < map->n_e2e; i++) {
+        const eco_can_e2e_config *c = &map->e2e[i].cfg;
+        if (map->e2e[i].msg != msg)
+            continue;
+        snprintf(out, n, "%s/%s, %s (mapping)",
+                 c->counter >= 0 ? db->signals[c->counter].name : "-",
+                 c->checksum >= 0 ? db->signals[c->checksum].name : "-",
+                 eco_can_checksum_algorithm_name(c->cks.algorithm));
+        return;
+    }
     if (m->e2e_crc < 0)
         snprintf(out, n, "none");
     else
@@ -72,8 +84,8 @@ static void e2e(const eco_can_db *db, const eco_can_message *m, char *out, size_
                  db->signals[m->e2e_crc].name, (unsigned)m->e2e_data_id);
 }
 
-static void print_entry(FILE *fp, const eco_can_db *db, const char *key, const eco_can_map_entry *e,
-                        eco_cfg_dim d, int is_input, int required)
+static void print_entry(FILE *fp, const eco_can_db *db, const eco_can_mapping *map, const char *key,
+                        const eco_can_map_entry *e, eco_cfg_dim d, int is_input, int required)
 {
     if (e->constant) {
         fprintf(fp, ROW_FMT, key, "(constant)", "-", "-", "-", "-", "-");
@@ -95,7 +107,7 @@ static void print_entry(FILE *fp, const eco_can_db *db, const char *key, const e
         range(s, e, rng, sizeof rng);
     else
         snprintf(rng, sizeof rng, "-");
-    e2e(db, m, prot, sizeof prot);
+    e2e(db, map, s->msg, prot, sizeof prot);
     fprintf(fp, ROW_FMT, key, name, id, tm, conv, rng, prot);
 }
 
@@ -105,14 +117,15 @@ void eco_cfg_mapping_print(FILE *fp, const eco_can_db *db, const eco_can_mapping
             "E2E (counter/checksum)");
     fprintf(fp, "inputs\n");
     for (int i = 0; i < ECO_CAN_IN_COUNT; i++)
-        print_entry(fp, db, eco_cfg_map_in_defs[i].key, &map->in[i], eco_cfg_map_in_defs[i].d, 1,
-                    eco_cfg_map_in_defs[i].required);
+        print_entry(fp, db, map, eco_cfg_map_in_defs[i].key, &map->in[i], eco_cfg_map_in_defs[i].d,
+                    1, eco_cfg_map_in_defs[i].required);
     fprintf(fp, "outputs\n");
     for (int i = 0; i < ECO_CAN_OUT_COUNT; i++)
-        print_entry(fp, db, eco_can_out_field_name((eco_can_out_field)i), &map->out[i],
+        print_entry(fp, db, map, eco_can_out_field_name((eco_can_out_field)i), &map->out[i],
                     eco_cfg_map_out_units[i].d, 0, eco_cfg_map_out_units[i].required);
     fprintf(fp, "status\n");
     for (int i = 0; i < ECO_CAN_ST_COUNT; i++)
-        print_entry(fp, db, eco_can_status_field_name((eco_can_status_field)i), &map->status[i],
-                    eco_cfg_map_status_units[i].d, 0, eco_cfg_map_status_units[i].required);
+        print_entry(fp, db, map, eco_can_status_field_name((eco_can_status_field)i),
+                    &map->status[i], eco_cfg_map_status_units[i].d, 0,
+                    eco_cfg_map_status_units[i].required);
 }
