@@ -97,3 +97,20 @@ Test(integrator_kit, bad_e2e_entry_exits_2_naming_the_path, .init = setup, .fini
     cr_assert(strstr(out, "bad.json: $.e2e.GAS_PEDAL.algorithm: unknown algorithm toyotta"), "%s",
               out);
 }
+
+Test(integrator_kit, setpoint_without_e2e_must_say_so, .init = setup, .fini = teardown)
+{
+    char cmd[2048];
+    /* the setpoint's entry replaced by one for a message without a checksum: the OEM DBC
+     * declares no E2E for ECO_SETPOINT, so the mapping must (or say "none") */
+    snprintf(cmd, sizeof cmd,
+             "sed 's/\"ECO_SETPOINT\": {[^}]*}/\"WHEEL_SPEEDS\": {\"algorithm\": \"none\"}/' " KIT
+             "toyota_style.json > '%s/bad.json' && : > '%s/empty.log' && " DAEMON
+             " --replay '%s/empty.log' --dbc " KIT "toyota_style.dbc --mapping '%s/bad.json' "
+             "--vehicle " GOLF,
+             work, work, work, work);
+    cr_assert_eq(run(cmd), 2, "%s", out);
+    cr_assert(strstr(out, "bad.json: $.outputs: message ECO_SETPOINT has no E2E in the DBC; give "
+                          "it an $.e2e.ECO_SETPOINT entry"),
+              "%s", out);
+}

@@ -189,9 +189,14 @@ static int resolve_setpoint(ctx *c, eco_can_mapping *map)
         map->setpoint_e2e = map->e2e[i].cfg;
     else if ((rc = eco_can_e2e_config_from_db(c->db, map->setpoint_msg, &map->setpoint_e2e)))
         return rc;
+    c->path[0] = 0;
+    if (i == map->n_e2e && e->cks.algorithm == ECO_CAN_CHECKSUM_NONE) /* nothing said: ask */
+        return err(c, ECO_EINVAL,
+                   "$.outputs: message %s has no E2E in the DBC; give it an $.e2e.%s entry "
+                   "(\"algorithm\": \"none\" to send it unprotected)",
+                   c->db->msgs[map->setpoint_msg].name, c->db->msgs[map->setpoint_msg].name);
     if (e->cks.algorithm == ECO_CAN_CHECKSUM_NONE || (e->counter == cs && e->checksum == crc))
         return ECO_OK;
-    c->path[0] = 0;
     return err(c, ECO_EINVAL,
                "$.outputs.counter, $.outputs.crc: %s and %s are not the E2E counter and CRC of "
                "message %s (%s)",
