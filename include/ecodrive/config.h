@@ -145,13 +145,17 @@ int eco_cfg_route_write(FILE *fp, const eco_route *r);
  *   "outputs": { "throttle": "EcoThrottle", "regen": ..., "valid": ..., "counter": ...,
  *                "crc": ..., "engine_request": ..., "engine_power_w": ... },
  *   "status":  { "frames_received": ..., "frames_stale": ..., "frames_rejected": ...,
- *                "deadline_overruns": ..., "solve_time_us": ... }      (optional)
+ *                "deadline_overruns": ..., "solve_time_us": ... },     (optional)
+ *   "e2e":     { "MESSAGE": { "counter": SIG, "checksum": SIG, "algorithm": "toyota",
+ *                             "data_id": N or [16 x N] }, ... }        (optional)
  * }
  * The input keys, their SI units and which are required are observation.def's. A signal is
  * "Name" or "Message.Name". SI value = DBC physical value * scale. Without "scale" the
  * factor comes from the DBC unit (km/h, mph, m/s, rpm, rad/s, deg, rad, %, Nm, V, A, ...)
  * and must match the field's unit. "cycle_ms" overrides the message cycle time for
- * staleness. The outputs live in one message whose E2E counter and CRC are "counter" and
+ * staleness. "e2e" gives a message's counter, checksum and algorithm (can.h's E2E section;
+ * docs/daemon.md section 3), replacing the DBC's; "algorithm": "none" switches its checks
+ * off. The outputs live in one message whose E2E counter and CRC are "counter" and
  * "crc"; all are required but the hybrid engine request: "engine_request" (an integer
  * signal, factor 1, offset 0, holding eco_can_engine_request) and "engine_power_w" (only
  * with engine_request). A DBC without them carries throttle and regen only, and a
@@ -161,8 +165,9 @@ int eco_cfg_route_write(FILE *fp, const eco_route *r);
 /* Load a mapping for db into *map. Returns ECO_OK; ECO_ENOENT/ECO_EIO for the file;
  * ECO_EPARSE for bad JSON, an unknown key (named by its JSON path) or a wrong type;
  * ECO_ENOENT for a signal missing from the DBC (named); ECO_EINVAL for a unit that cannot be
- * converted, a missing required field, outputs spread over several messages or an input
- * without a cycle time. eco_last_error() says "FILE: PATH: what is wrong". */
+ * converted, a missing required field, outputs spread over several messages, an input
+ * without a cycle time or an "e2e" entry the DBC or the algorithm refuses. eco_last_error() says
+ * "FILE: PATH: what is wrong". */
 int eco_cfg_mapping_load(const char *path, const eco_can_db *db, eco_can_mapping *map);
 /* The same, but every error it finds is a line "error: FILE: where: what" on report, and
  * *n_errors counts them (ecodrived --check); returns the first error's code. */
