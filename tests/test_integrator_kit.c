@@ -82,34 +82,37 @@ Test(integrator_kit, toyota_style_bus_with_a_mapping_alone, .init = setup, .fini
     cr_assert(strstr(out, "3 rejected (short 0, CRC 3, counter 0"), "%s", out);
 }
 
-Test(integrator_kit, bad_e2e_entry_exits_2_naming_the_path, .init = setup, .fini = teardown)
+/* The kit mapping edited by the sed expression, replayed over an empty log: the exit status,
+ * the output in out. */
+static int run_edited(const char *sed_expr)
 {
     char cmd[2048];
-    /* the shipped kit mapping with one algorithm misspelt */
     snprintf(cmd, sizeof cmd,
-             "sed 's/\"GAS_PEDAL\": {\"checksum\": \"CHECKSUM\", \"algorithm\": \"toyota\"}/"
-             "\"GAS_PEDAL\": {\"checksum\": \"CHECKSUM\", \"algorithm\": \"toyotta\"}/' " KIT
-             "toyota_style.json > '%s/bad.json' && : > '%s/empty.log' && " DAEMON
+             "sed '%s' " KIT "toyota_style.json > '%s/bad.json' && : > '%s/empty.log' && " DAEMON
              " --replay '%s/empty.log' --dbc " KIT "toyota_style.dbc --mapping '%s/bad.json' "
              "--vehicle " GOLF,
-             work, work, work, work);
-    cr_assert_eq(run(cmd), 2, "%s", out);
+             sed_expr, work, work, work, work);
+    return run(cmd);
+}
+
+Test(integrator_kit, bad_e2e_entry_exits_2_naming_the_path, .init = setup, .fini = teardown)
+{
+    /* the shipped kit mapping with one algorithm misspelt */
+    cr_assert_eq(run_edited("s/\"GAS_PEDAL\": {\"checksum\": \"CHECKSUM\", \"algorithm\": "
+                            "\"toyota\"}/\"GAS_PEDAL\": {\"checksum\": \"CHECKSUM\", "
+                            "\"algorithm\": \"toyotta\"}/"),
+                 2, "%s", out);
     cr_assert(strstr(out, "bad.json: $.e2e.GAS_PEDAL.algorithm: unknown algorithm toyotta"), "%s",
               out);
 }
 
 Test(integrator_kit, setpoint_without_e2e_must_say_so, .init = setup, .fini = teardown)
 {
-    char cmd[2048];
     /* the setpoint's entry replaced by one for a message without a checksum: the OEM DBC
      * declares no E2E for ECO_SETPOINT, so the mapping must (or say "none") */
-    snprintf(cmd, sizeof cmd,
-             "sed 's/\"ECO_SETPOINT\": {[^}]*}/\"WHEEL_SPEEDS\": {\"algorithm\": \"none\"}/' " KIT
-             "toyota_style.json > '%s/bad.json' && : > '%s/empty.log' && " DAEMON
-             " --replay '%s/empty.log' --dbc " KIT "toyota_style.dbc --mapping '%s/bad.json' "
-             "--vehicle " GOLF,
-             work, work, work, work);
-    cr_assert_eq(run(cmd), 2, "%s", out);
+    cr_assert_eq(
+        run_edited("s/\"ECO_SETPOINT\": {[^}]*}/\"WHEEL_SPEEDS\": {\"algorithm\": \"none\"}/"), 2,
+        "%s", out);
     cr_assert(strstr(out, "bad.json: $.outputs: message ECO_SETPOINT has no E2E in the DBC; give "
                           "it an $.e2e.ECO_SETPOINT entry"),
               "%s", out);
