@@ -160,7 +160,7 @@ int main(int argc, char **argv)
     long cap = (long)(a.minutes * 600.0) + 16, n = 0;
     int64_t *late = calloc((size_t)cap, sizeof *late);
     FILE *out = fopen("/dev/null", "w");
-    eco_rt_replay_opts ro = {1, NULL, late, cap, &n, NULL, NULL};
+    eco_rt_replay_opts ro = {.realtime = 1, .late_ns = late, .late_cap = cap, .n_late = &n};
     int rc = eco_rt_replay(rt, log, out, &ro);
     fclose(out);
     unlink(log);

@@ -1,6 +1,7 @@
 /* ecosim run: one controller over one cycle. */
 #include "commands.h"
 #include "controllers.h"
+#include "plausibility.h"
 #include "plot.h"
 #include "report.h"
 #include "session.h"
@@ -32,8 +33,10 @@ static void run_usage(FILE *fp)
         "  --json           print one JSON object on stdout instead of the table\n"
         "  --csv OUT.csv    write the time series at the simulation step\n"
         "  --plot DIR       write gnuplot scripts and the PNGs they make into DIR\n"
-        "  --hot            FTP-75: plain hot-start run instead of the EPA cold-start\n"
-        "                   composite (bag 1 cold, weights 0.43/0.57)\n"
+        "  --hot            start hot: WLTC and NEDC start cold by default (the WLTP\n"
+        "                   Type 1 test after its 23 C soak, R83 Type I); FTP-75: the\n"
+        "                   plain hot run instead of the EPA cold-start composite (bag\n"
+        "                   1 cold, weights 0.43/0.57)\n"
         "  --dt S           simulation and control step (default 0.1 s)\n"
         "  --band KMH,S     speed band the controller may use (default 2,1: the WLTP\n"
         "                   tolerance; 0: exact trace; the baseline follows the "
@@ -58,7 +61,7 @@ static const eco_cli_opt OPTS[] = {ECO_OPT_VEHICLE(run_args),
 static int run_case(void *args, eco_vehicle *veh, eco_sim_cycle *cyc)
 {
     run_args *a = args;
-    a->c.sim.engine_hot = a->c.hot || !cyc->ftp_bags;
+    a->c.sim.engine_hot = a->c.hot || !eco_sim_cycle_starts_cold(cyc);
     a->c.sim.quiet = a->c.quiet || a->c.json;
     a->c.sim.keep_series = a->c.csv || a->c.plot_dir;
     eco_sim_summary sum;
@@ -71,8 +74,10 @@ static int run_case(void *args, eco_vehicle *veh, eco_sim_cycle *cyc)
         rc = 1;
     if (rc == 0)
         rc = eco_sim_csv_out(a->c.csv, &res);
-    if (rc == 0)
+    if (rc == 0) {
+        eco_sim_run_warn(&sum, stderr);
         eco_sim_print_summary(&sum, a->c.json);
+    }
     eco_sim_result_free(&res);
     return rc;
 }

@@ -10,13 +10,19 @@
 
 static void vehicle_usage(FILE *fp)
 {
-    fprintf(fp, "usage: ecosim vehicle --from-epa FILE.csv --model NAME [--displacement L] "
-                "[--hp N]\n"
-                "\n"
-                "Writes a vehicle JSON to stdout from one record of an EPA test-car list (the\n"
-                "columns of models/vehicles/epa_testcars_calibration.csv). NAME matches the\n"
-                "'Represented Test Veh Model' column; NAME|cvt or NAME|manual picks a\n"
-                "transmission. What the record lacks comes from documented class defaults.\n");
+    fprintf(fp,
+            "usage: ecosim vehicle --from-epa FILE.csv --model NAME [--displacement L] "
+            "[--hp N]\n"
+            "                      [--powertrain conv|hev-split|hev-p2|phev-split|phev-p2|bev]\n"
+            "\n"
+            "Writes a vehicle JSON to stdout from one record of an EPA test-car list (the\n"
+            "columns of models/vehicles/epa_testcars_calibration.csv). NAME matches the\n"
+            "'Represented Test Veh Model' column; NAME|cvt or NAME|manual picks a\n"
+            "transmission. What the record lacks comes from documented class defaults.\n"
+            "The powertrain follows from the record (test fuel, charge-depleting tests,\n"
+            "the model name, the maker's hybrid architecture: models/vehicles/SCHEMA.md);\n"
+            "--powertrain overrides it. P2 and plug-in hybrids are recognised but not yet\n"
+            "built.\n");
 }
 
 static int parse_positive(const char *flag, const char *s, double *out)
@@ -36,9 +42,10 @@ int eco_cmd_vehicle(int argc, char **argv)
                                          {"model", required_argument, 0, 'm'},
                                          {"displacement", required_argument, 0, 'd'},
                                          {"hp", required_argument, 0, 'p'},
+                                         {"powertrain", required_argument, 0, 't'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *csv = NULL, *model = NULL;
+    const char *csv = NULL, *model = NULL, *powertrain = NULL;
     double disp = 0.0, hp = 0.0;
     int ch;
     optind = 1;
@@ -58,6 +65,9 @@ int eco_cmd_vehicle(int argc, char **argv)
             if (parse_positive("--hp", optarg, &hp))
                 return 2;
             break;
+        case 't':
+            powertrain = optarg;
+            break;
         case 'h':
             vehicle_usage(stdout);
             return 0;
@@ -72,7 +82,7 @@ int eco_cmd_vehicle(int argc, char **argv)
         return 2;
     }
     cJSON *veh = NULL;
-    if (eco_cfg_vehicle_from_epa(csv, model, disp, hp, &veh)) {
+    if (eco_cfg_vehicle_from_epa_as(csv, model, disp, hp, powertrain, &veh)) {
         fprintf(stderr, "ecosim vehicle: %s\n", eco_last_error());
         return 2;
     }

@@ -293,3 +293,11 @@ double eco_sim_cycle_duration_s(const eco_sim_cycle *c)
 {
     return c->time_s[c->n - 1] - c->time_s[0];
 }
+
+int eco_sim_cycle_starts_cold(const eco_sim_cycle *c)
+{
+    /* only the shipped traces, recognised by their standard phases, not a file so named */
+    int standard = c->n_phases > 1;
+    return c->ftp_bags ||
+           (standard && (!strncmp(c->name, "wltc_class", 10) || !strcmp(c->name, "nedc")));
+}

@@ -55,5 +55,10 @@ void eco_sim_cycle_sample(const eco_sim_cycle *c, double t_s, double *speed_mps,
 void eco_sim_cycle_band(const eco_sim_cycle *c, double t_s, double dv_mps, double dt_s,
                         double *lo_mps, double *hi_mps);
 double eco_sim_cycle_duration_s(const eco_sim_cycle *c);
+/* The test procedure of a shipped cycle starts cold: FTP-75 (bag 1, 40 CFR 86.135: after a
+ * 12 to 36 h soak at 20 to 30 C), the WLTC (GTR 15's Type 1 test, after a soak at 23 C) and
+ * the NEDC (UNECE R83 Type I, after a soak at 20 to 30 C). Other cycles and files start
+ * hot. */
+int eco_sim_cycle_starts_cold(const eco_sim_cycle *c);
 
 #endif

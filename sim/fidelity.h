@@ -12,6 +12,8 @@ typedef struct {
     double tolerance_pct; /* issue 2: 5 % on HWFET, 8 % on FTP/UDDS */
     double sim_value;     /* filled by eco_sim_fidelity */
     double error_pct;
+    int valid; /* the result stands by its charge-balance rule (charge_balance.h); only
+                  valid results are compared */
 } eco_sim_fidelity_row;
 
 /* Simulate every row (baseline controller; FTP as the EPA cold-start composite, HWFET hot,

@@ -22,8 +22,8 @@ void eco_sim_print_table(FILE *fp, const eco_sim_summary *s)
                  s->band_kmh > 0.0 || s->band_s > 0.0 ? "   band: +-%g km/h, +-%g s"
                                                       : "   band: none (exact trace)",
                  s->band_kmh, s->band_s);
-    fprintf(fp, "vehicle: %s   cycle: %s   controller: %s%s%s\n", s->vehicle, s->cycle,
-            s->controller, band,
+    fprintf(fp, "vehicle: %s   cycle: %s (%s start)   controller: %s%s%s\n", s->vehicle,
+            s->cycle, s->cold_start ? "cold" : "hot", s->controller, band,
             s->ftp_weighted ? "   (total = EPA FTP composite, bags 0.43/0.57)" : "");
     fprintf(fp, "%-16s %8s %7s %8s %8s %7s %8s %8s %6s %6s %6s %5s\n", "phase", "km", "s",
             "L/100km", "corr", "gCO2/km", "mgNOx/km", "kWh/100", "soc0", "soc1", "rms", "out_s");
@@ -40,6 +40,13 @@ void eco_sim_print_table(FILE *fp, const eco_sim_summary *s)
             "energy balance residual %.4f %%\n",
             s->total.trace_rms_kmh, s->total.trace_max_dev_kmh, s->total.outside_tolerance_s,
             s->energy_balance_residual_pct);
+    const eco_sim_charge_balance *cb = &s->charge_balance;
+    if (cb->rule)
+        fprintf(fp,
+                "charge balance: %+.1f Wh, %.2f %% of the fuel energy (%s limit %.1f %%): SOC "
+                "correction %s\n",
+                cb->delta_e_wh, 100.0 * cb->criterion, eco_sim_cb_rule_name(cb->rule),
+                100.0 * cb->threshold, cb->valid ? "valid" : "NOT valid");
     eco_sim_drive_quality_print(fp, &s->quality);
 }
 
@@ -64,6 +71,16 @@ static void figures_json(cJSON *o, const eco_sim_figures *f)
     eco_sim_json_add_number(o, "engine_starts", f->engine_starts);
 }
 
+/* Whether the SOC-corrected figure stands (issue 12); null criterion without a battery. */
+static void charge_balance_json(cJSON *o, const eco_sim_charge_balance *cb)
+{
+    cJSON_AddBoolToObject(o, "soc_correction_valid", cb->valid);
+    cJSON_AddStringToObject(o, "soc_correction_rule", eco_sim_cb_rule_name(cb->rule));
+    eco_sim_json_add_number(o, "soc_correction_criterion", cb->rule ? cb->criterion : NAN);
+    eco_sim_json_add_number(o, "soc_correction_threshold", cb->rule ? cb->threshold : NAN);
+    eco_sim_json_add_number(o, "battery_delta_wh", cb->rule ? cb->delta_e_wh : NAN);
+}
+
 cJSON *eco_sim_summary_json(const eco_sim_summary *s)
 {
     cJSON *o = eco_sim_json_case(s->vehicle, s->cycle);
@@ -71,6 +88,7 @@ cJSON *eco_sim_summary_json(const eco_sim_summary *s)
         return NULL;
     cJSON_AddStringToObject(o, "controller", s->controller);
     cJSON_AddStringToObject(o, "weighting", s->ftp_weighted ? "epa_ftp_composite" : "none");
+    cJSON_AddStringToObject(o, "start", s->cold_start ? "cold" : "hot");
     figures_json(o, &s->total);
     eco_sim_json_add_number(o, "mpg_us", s->mpg_us);
     eco_sim_json_add_number(o, "mpge_us", s->mpge_us);
@@ -80,6 +98,7 @@ cJSON *eco_sim_summary_json(const eco_sim_summary *s)
     eco_sim_json_add_number(o, "band_s", s->band_s);
     eco_sim_json_add_number(o, "creep_s", s->quality.creep_s);
     eco_sim_drive_quality_json(o, &s->quality);
+    charge_balance_json(o, &s->charge_balance);
     cJSON *us = cJSON_AddObjectToObject(o, "mpc_solve_us");
     eco_sim_json_add_number(us, "p50", s->solve_us_p50);
     eco_sim_json_add_number(us, "p99", s->solve_us_p99);

@@ -166,6 +166,7 @@ int eco_sim_run(const eco_vehicle *veh, const eco_sim_cycle *c, eco_controller *
     r->n_phases = c->n_phases;
     r->band_kmh = o->band_kmh;
     r->band_s = o->band_s;
+    r->cold_start = !o->engine_hot;
     memcpy(r->phase_def, c->phase, sizeof c->phase);
     eco_state x, next;
     eco_model_state_init(veh, o->engine_hot, &x);

@@ -45,6 +45,7 @@ typedef struct {
     double *solve_us; /* per control step */
     int n_solve;
     double band_kmh, band_s; /* the band the controller was offered (0, 0: exact trace) */
+    int cold_start;          /* the engine started cold (options' engine_hot 0) */
 } eco_sim_result;
 
 void eco_sim_options_default(eco_sim_options *o);

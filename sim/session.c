@@ -1,4 +1,5 @@
 #include "session.h"
+#include "plausibility.h"
 
 #include "ecodrive/config.h"
 #include "outfile.h"
@@ -104,6 +105,7 @@ int eco_sim_case_command(const eco_cli *cli, int argc, char **argv, void *args, 
     eco_sim_cycle cyc;
     if ((rc = eco_sim_load_case(a, &veh, &cyc)))
         return rc;
+    eco_sim_cycle_warn(&cyc, stderr);
     rc = body(args, &veh, &cyc);
     eco_sim_cycle_free(&cyc);
     eco_vehicle_free(&veh);

@@ -184,8 +184,10 @@ void eco_sim_summarize(const eco_vehicle *v, const eco_sim_cycle *c, const char 
     s->invalid_setpoints = r->invalid_setpoints;
     s->band_kmh = r->band_kmh;
     s->band_s = r->band_s;
+    s->cold_start = r->cold_start;
     solve_stats(r, s);
     drive_quality(v, r, s);
+    eco_sim_charge_balance_judge(v, c, &r->total, &s->charge_balance);
 }
 
 double eco_sim_metric(int bev, const eco_sim_figures *f)

@@ -2,6 +2,7 @@
 #ifndef ECOSIM_SUMMARY_H
 #define ECOSIM_SUMMARY_H
 
+#include "charge_balance.h"
 #include "drive_quality.h"
 #include "runner.h"
 
@@ -32,8 +33,10 @@ typedef struct {
     double energy_balance_residual_pct;
     double solve_us_p50, solve_us_p99, solve_us_max;
     int invalid_setpoints;
-    double band_kmh, band_s;       /* offered to the controller (0, 0: exact trace) */
-    eco_sim_drive_quality quality; /* of the whole run against its reference */
+    double band_kmh, band_s;               /* offered to the controller (0, 0: exact trace) */
+    eco_sim_drive_quality quality;         /* of the whole run against its reference */
+    eco_sim_charge_balance charge_balance; /* whether the SOC correction stands */
+    int cold_start;                        /* the engine started cold */
 } eco_sim_summary;
 
 /* The figure controllers are compared on: SOC-corrected fuel (L/100 km), or for a BEV the

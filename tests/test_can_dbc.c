@@ -264,21 +264,26 @@ Test(can_dbc, syntax_errors_name_file_and_line)
     }
 }
 
+/* The name rule applies in DBCs that define the EcoE2E attributes (the project's own). */
+#define ECO_ATTRS "BA_DEF_ BO_ \"EcoE2ECounter\" STRING ;\nBA_DEF_ BO_ \"EcoE2ECRC\" STRING ;\n"
+
 Test(can_dbc, e2e_declarations_checked)
 {
     static const struct {
         const char *text;
         int rc;
-        const char *word;
+        const char *word; /* in the error; for ECO_OK: "E2E" when the message gets E2E */
     } cases[] = {
-        /* CRC not on a byte boundary */
+        /* issue 11: by name, a CRC not on a byte boundary (a 4-bit OEM checksum) loads, without
+         * E2E: the mapping's "e2e" may configure it */
         {"BO_ 1 M: 8 X\n SG_ MCounter : 0|4@1+ (1,0) [0|15] \"\" X\n"
-         " SG_ MCRC : 4|8@1+ (1,0) [0|255] \"\" X\n",
-         ECO_EPARSE, "whole unsigned byte"},
-        /* two counters */
+         " SG_ MCRC : 4|8@1+ (1,0) [0|255] \"\" X\n" ECO_ATTRS,
+         ECO_OK, NULL},
+        /* issue 11: two counters load, without E2E */
         {"BO_ 1 M: 8 X\n SG_ ACounter : 0|4@1+ (1,0) [0|15] \"\" X\n"
-         " SG_ BCounter : 4|4@1+ (1,0) [0|15] \"\" X\n SG_ MCRC : 56|8@1+ (1,0) [0|255] \"\" X\n",
-         ECO_EPARSE, "several"},
+         " SG_ BCounter : 4|4@1+ (1,0) [0|15] \"\" X\n SG_ MCRC : 56|8@1+ (1,0) [0|255] \"\" "
+         "X\n" ECO_ATTRS,
+         ECO_OK, NULL},
         /* attribute naming a missing signal */
         {"BO_ 1 M: 8 X\n SG_ Alive : 0|4@1+ (1,0) [0|15] \"\" X\n"
          "BA_ \"EcoE2ECounter\" BO_ 1 \"Alivee\";\n",
@@ -288,11 +293,20 @@ Test(can_dbc, e2e_declarations_checked)
          "BA_ \"EcoE2ECounter\" BO_ 1 \"Alive\";\n",
          ECO_EPARSE, "go together"},
         /* a Counter alone is no E2E declaration */
-        {"BO_ 1 M: 8 X\n SG_ FrameCounter : 0|16@1+ (1,0) [0|0] \"\" X\n", ECO_OK, NULL},
+        {"BO_ 1 M: 8 X\n SG_ FrameCounter : 0|16@1+ (1,0) [0|0] \"\" X\n" ECO_ATTRS, ECO_OK, NULL},
         /* Motorola CRC on byte 7: start bit 63 */
         {"BO_ 1 M: 8 X\n SG_ MCounter : 3|4@0+ (1,0) [0|15] \"\" X\n"
-         " SG_ MCRC : 63|8@0+ (1,0) [0|255] \"\" X\n",
+         " SG_ MCRC : 63|8@0+ (1,0) [0|255] \"\" X\n" ECO_ATTRS,
+         ECO_OK, "E2E"},
+        /* the same pair in a DBC not written for ecodrive (an OEM "MsgCounter"/"MsgCRC"):
+         * no E2E by name (issue 11: every frame was rejected) */
+        {"BO_ 1 M: 8 X\n SG_ MsgCounter : 3|4@0+ (1,0) [0|15] \"\" X\n"
+         " SG_ MsgCRC : 63|8@0+ (1,0) [0|255] \"\" X\n",
          ECO_OK, NULL},
+        /* a pair declared by attribute must still have the profile's shape */
+        {"BO_ 1 M: 8 X\n SG_ A : 0|4@1+ (1,0) [0|15] \"\" X\n SG_ C : 4|4@1+ (1,0) [0|15] \"\" "
+         "X\n" ECO_ATTRS "BA_ \"EcoE2ECounter\" BO_ 1 \"A\";\nBA_ \"EcoE2ECRC\" BO_ 1 \"C\";\n",
+         ECO_EPARSE, "whole unsigned byte"},
     };
     size_t i;
     for (i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -300,7 +314,7 @@ Test(can_dbc, e2e_declarations_checked)
         int rc = eco_can_db_parse(cases[i].text, strlen(cases[i].text), "e2e.dbc", &db);
         cr_assert_eq(rc, cases[i].rc, "case %zu: %s", i, eco_last_error());
         if (rc == ECO_OK) {
-            cr_assert_eq(db->msgs[0].e2e_crc >= 0, i == 5, "case %zu", i);
+            cr_assert_eq(db->msgs[0].e2e_crc >= 0, cases[i].word != NULL, "case %zu", i);
             eco_can_db_free(db);
         } else {
             cr_assert(strstr(eco_last_error(), cases[i].word), "case %zu: %s", i, eco_last_error());

@@ -18,6 +18,7 @@ PACKAGES=(
     parallel          # tests/scale: GNU parallel runs campaign shards
     slurm-wlm munge   # tests/scale: a one-node Slurm cluster runs a shard job array
     systemd logrotate # tests/deploy: systemd-analyze verify/security and logrotate check the units
+    python3-canmatrix # tests/integrator_kit.py: an encoder independent of ours writes the kit's log
 )
 if [ "$(id -u)" -ne 0 ]; then
     exec sudo "$0" "$@"

@@ -132,6 +132,7 @@ typedef struct {
     int default_cycle_time_ms;     /* BA_DEF_DEF_ "GenMsgCycleTime", 0 when absent */
     const char *comment;           /* file-level CM_ "..." text */
     size_t memsize;                /* bytes of the single allocation */
+    int e2e_by_name; /* 1 if the DBC defines the EcoE2E* attributes: E2E pairs by name */
 } eco_can_db;
 
 /* Load and parse a DBC file. Reads BO_, SG_ (both byte orders, signedness, factor/offset,
@@ -149,7 +150,8 @@ int eco_can_db_parse(const char *text, size_t len, const char *name, eco_can_db 
 /* Resolve a database whose messages and signals are filled in (eco_can_db_parse calls it;
  * tests may fill one by hand): messages with cycle_time_ms < 0 get the default, the
  * multiplexer switches and E2E pairs are found and checked, msg_by_id is built. Messages
- * with e2e_counter = e2e_crc = -1 get the E2E pair found by signal names. name prefixes
+ * with e2e_counter = e2e_crc = -1 get the E2E pair found by signal names when the rule of
+ * the E2E section allows (e2e_by_name set, unambiguous, the profile's shape). name prefixes
  * errors. Returns ECO_OK, or ECO_EPARSE with eco_last_error() = "NAME:LINE: what". */
 int eco_can_db_finalize(eco_can_db *db, const char *name);
 
@@ -217,17 +219,103 @@ int eco_can_message_decode(const eco_can_db *db, int msg, const eco_can_frame *f
                            uint8_t *states);
 
 /* ---------------------------------------------------------------------------------------
- * E2E: 4-bit rolling counter + CRC-8 SAE J1850, AUTOSAR E2E profile 1 style.
+ * E2E: a rolling counter and a checksum per message, by configuration (docs/checksums.md).
  *
- * A message is E2E-protected when it declares a counter and a CRC signal, either
- *   - by the DBC string attributes BA_ "EcoE2ECounter" BO_ id "Sig"; and
- *     BA_ "EcoE2ECRC" BO_ id "Sig"; or, failing those,
- *   - by name: its signals whose names end in "Counter" and "CRC" (case-sensitive).
- * The CRC signal must be 8 bits on one whole byte; the counter 1..8 bits (4 for profile 1).
- * The data id is BA_ "EcoE2EDataId" BO_ id N; (0..65535), by default the low 16 bits of
- * the CAN id. CRC = CRC-8/SAE-J1850 over data id low byte, data id high byte, then payload
- * bytes 0..dlc-1 except the CRC byte. A declared pair of the wrong shape is a parse error.
+ * Each message has one eco_can_e2e_config: which signal is its counter, which its checksum,
+ * and the checksum algorithm with its data id. It comes from, in this order of precedence:
+ *   - the mapping's "e2e" entry for the message (eco_cfg_mapping_load; config.h);
+ *   - the DBC string attributes BA_ "EcoE2ECounter" BO_ id "Sig"; and BA_ "EcoE2ECRC"
+ *     BO_ id "Sig"; (ecodrive's profile, autosar_p1; the CRC must then be 8 bits on one
+ *     whole byte, the counter unsigned 1..8 bits, or the DBC is refused);
+ *   - in a DBC that defines those attributes (BA_DEF_ BO_ "EcoE2ECounter", as the project's
+ *     own DBCs do), by name: exactly one signal ending in "Counter" and exactly one ending in
+ *     "CRC" (case-sensitive), of the shapes above; anything else (several counters, a 4-bit
+ *     CRC, an OEM DBC) is no E2E unless the mapping configures it.
+ * The DBC's data id is BA_ "EcoE2EDataId" BO_ id N; (0..65535), by default the low 16 bits
+ * of the CAN id. autosar_p1 = CRC-8/SAE-J1850 over data id low byte, data id high byte, then
+ * payload bytes 0..dlc-1 except the CRC byte.
  * ------------------------------------------------------------------------------------- */
+
+#define ECO_CAN_CHECKSUM_MAX_LEN    64 /* CAN FD payload, ISO 11898-1:2015 */
+#define ECO_CAN_CHECKSUM_N_DATA_IDS 16 /* one per value of a 4-bit counter (E2E profile 2) */
+
+/* The algorithms, from checksum.def (ECO_CAN_CHECKSUM_NONE is 0). */
+typedef enum {
+#define ECO_CAN_CHECKSUM_ALGORITHM(id, name) ECO_CAN_CHECKSUM_##id,
+#include "ecodrive/checksum.def"
+    ECO_CAN_CHECKSUM_N_ALGORITHMS
+} eco_can_checksum_algorithm;
+
+/* How the 16-bit data id of profile 1 enters its CRC (AUTOSAR E2E_P01DataIDMode). */
+typedef enum {
+    ECO_CAN_P1_DATA_ID_BOTH = 0,   /* low byte, then high byte (ecodrive's only mode so far) */
+    ECO_CAN_P1_DATA_ID_ALT = 1,    /* low byte for even counters, high byte for odd ones */
+    ECO_CAN_P1_DATA_ID_LOW = 2,    /* low byte only */
+    ECO_CAN_P1_DATA_ID_NIBBLE = 3, /* low byte, then 0x00 (the high nibble is sent as data) */
+} eco_can_p1_data_id_mode;
+
+/* What the data_id of the mapping means for an algorithm. */
+typedef enum {
+    ECO_CAN_DATA_ID_UNUSED = 0,
+    ECO_CAN_DATA_ID_NUMBER = 1, /* data_id: 0..65535 (xor: the start value, 0..255) */
+    ECO_CAN_DATA_ID_LIST = 2,   /* data_id_list: 16 bytes, one per counter value */
+} eco_can_data_id_kind;
+
+/* A bit field of the payload as the DBC gives it. */
+typedef struct {
+    uint16_t start_bit;  /* as in the DBC: LSB for Intel, MSB (sawtooth) for Motorola */
+    uint8_t length_bits; /* 0: absent (counter only) */
+    uint8_t byte_order;  /* as in the DBC: 0 = Motorola "@0", 1 = Intel "@1" */
+} eco_can_bitfield;
+
+typedef struct {
+    /* set by the caller */
+    eco_can_checksum_algorithm algorithm;
+    uint32_t address;          /* CAN id, 11 or 29 bits, without flag bits */
+    eco_can_bitfield checksum; /* where the checksum sits */
+    eco_can_bitfield counter;  /* the rolling counter (needed by autosar_p2, vw_mqb, P1 ALT) */
+    uint16_t data_id;          /* ECO_CAN_DATA_ID_NUMBER algorithms */
+    uint8_t data_id_list[ECO_CAN_CHECKSUM_N_DATA_IDS]; /* ECO_CAN_DATA_ID_LIST algorithms */
+    uint8_t data_id_mode;                              /* eco_can_p1_data_id_mode (profile 1) */
+    uint8_t covered_len; /* bytes covered from byte 0; 0: the whole payload */
+    /* filled by eco_can_checksum_setup(); leave zero */
+    uint8_t ready;
+    uint8_t field_first_byte; /* first payload byte the checksum field touches */
+    uint8_t field_n_bytes;    /* 1..3 */
+    uint8_t field_mask[3];    /* its bits in those bytes */
+    uint8_t min_len;          /* payload bytes the checksum and counter fields need */
+} eco_can_checksum_config;
+
+/* The algorithm named s ("autosar_p1", "toyota", ...; the names in the enum above, exactly).
+ * ECO_OK, or ECO_ENOENT for an unknown name (*out unchanged). */
+int eco_can_checksum_algorithm_from_name(const char *s, eco_can_checksum_algorithm *out);
+
+/* The name of an algorithm, or "?" for a value out of range. */
+const char *eco_can_checksum_algorithm_name(eco_can_checksum_algorithm a);
+
+/* What the algorithm takes as data id; whether it needs the counter field to compute. */
+eco_can_data_id_kind eco_can_checksum_data_id_kind(eco_can_checksum_algorithm a);
+int eco_can_checksum_needs_counter(const eco_can_checksum_config *cfg);
+
+/* One message's E2E: what the receive path checks and the setpoint writes. Algorithm
+ * ECO_CAN_CHECKSUM_NONE: nothing is checked or written (not even the counter). */
+typedef struct {
+    int counter;                 /* signal index in the database, -1: no counter */
+    int checksum;                /* signal index, -1 only with ECO_CAN_CHECKSUM_NONE */
+    eco_can_checksum_config cks; /* set up for the message's DBC length */
+} eco_can_e2e_config;
+
+/* Build and check the E2E of message msg: algorithm a, counter and checksum signals (indices,
+ * -1 for none; both must be signals of msg, unsigned integers, not multiplexed, the counter
+ * 1..8 bits), data_id or, for the data id list algorithms (autosar_p2, vw_mqb), list[16].
+ * Init time. Returns ECO_OK, or ECO_EINVAL with eco_last_error() = "WHERE: problem". */
+int eco_can_e2e_config_init(const eco_can_db *db, int msg, eco_can_checksum_algorithm a,
+                            int counter, int checksum, uint16_t data_id, const uint8_t *list,
+                            const char *where, eco_can_e2e_config *out);
+
+/* The DBC's own E2E of message msg (autosar_p1 with its declared pair and data id), or
+ * algorithm none when it declares none. Init time. Returns ECO_OK or ECO_EINVAL. */
+int eco_can_e2e_config_from_db(const eco_can_db *db, int msg, eco_can_e2e_config *out);
 
 /* CRC-8/SAE-J1850 (poly 0x1D, init 0xFF, no reflection, final XOR 0xFF) of n bytes. */
 uint8_t eco_can_crc8_j1850(const uint8_t *bytes, size_t n);
@@ -264,6 +352,17 @@ int eco_can_e2e_check(const eco_can_db *db, int msg, const uint8_t data[ECO_CAN_
 int eco_can_e2e_protect(const eco_can_db *db, int msg, uint8_t data[ECO_CAN_MAX_DLEN],
                         uint8_t *counter);
 
+/* The same two by configuration (any algorithm), on a payload of len bytes (the message's
+ * DBC length). Check: the checksum first (ECO_CAN_E2E_BAD_CRC), then the counter when the
+ * configuration has one, as above; algorithm none: ECO_OK, state untouched. Protect: the
+ * counter (if any) from *counter, advanced mod 2^bits, then the checksum (none: the counter
+ * only). Both return ECO_OK, ECO_ECRC (check) with *res, or ECO_EINVAL for a payload too
+ * short for the fields. Run time: no allocation. */
+int eco_can_e2e_config_check(const eco_can_e2e_config *cfg, const uint8_t *data, size_t len,
+                             unsigned max_delta, eco_can_e2e_state *st, eco_can_e2e_result *res);
+int eco_can_e2e_config_protect(const eco_can_e2e_config *cfg, uint8_t *data, size_t len,
+                               uint8_t *counter);
+
 /* ---------------------------------------------------------------------------------------
  * Receive state: latest value, timestamp and range flag of every signal; staleness.
  * ------------------------------------------------------------------------------------- */
@@ -283,14 +382,15 @@ typedef struct {
 /* Read its fields; change them only through the functions below. */
 typedef struct {
     const eco_can_db *db;
-    double *value;          /* per signal: last physical value (DBC unit) */
-    int64_t *t_ns;          /* per signal: time of the last update, INT64_MIN = never */
-    int64_t *timeout_ns;    /* per signal: stale after this age; 0 = never stale */
-    uint8_t *state;         /* per signal: eco_can_sig_state of the last update */
-    eco_can_e2e_state *e2e; /* per message */
-    double *scratch_value;  /* per-frame workspace, largest message */
-    uint8_t *scratch_state; /* per-frame workspace, largest message */
-    unsigned e2e_max_delta; /* allowed counter step, default 1 */
+    double *value;               /* per signal: last physical value (DBC unit) */
+    int64_t *t_ns;               /* per signal: time of the last update, INT64_MIN = never */
+    int64_t *timeout_ns;         /* per signal: stale after this age; 0 = never stale */
+    uint8_t *state;              /* per signal: eco_can_sig_state of the last update */
+    eco_can_e2e_state *e2e;      /* per message */
+    eco_can_e2e_config *e2e_cfg; /* per message: the DBC's, or eco_can_rx_set_e2e's */
+    double *scratch_value;       /* per-frame workspace, largest message */
+    uint8_t *scratch_state;      /* per-frame workspace, largest message */
+    unsigned e2e_max_delta;      /* allowed counter step, default 1 */
     eco_can_rx_stats stats;
 } eco_can_rx;
 
@@ -317,6 +417,11 @@ int64_t eco_can_rx_timeout_ns(const eco_can_rx *rx, int sig);
 /* The largest E2E counter step a frame may make and be accepted (default 1: every frame).
  * Returns ECO_OK, or ECO_EINVAL for 0 or more than 255. Init time. */
 int eco_can_rx_set_e2e_max_delta(eco_can_rx *rx, unsigned max_delta);
+
+/* Replace the E2E configuration of message msg (the mapping's "e2e" entry; built with
+ * eco_can_e2e_config_init for the same database) and reset its state. Init time. Returns
+ * ECO_OK, or ECO_EINVAL for no such message. */
+int eco_can_rx_set_e2e(eco_can_rx *rx, int msg, const eco_can_e2e_config *cfg);
 
 /* Time from the last update of signal sig to now_ns, ns; INT64_MAX if it never came. */
 int64_t eco_can_rx_age_ns(const eco_can_rx *rx, int sig, int64_t now_ns);
@@ -491,6 +596,14 @@ typedef struct {
     double value_si[ECO_CAN_MAP_VALUES_MAX];
 } eco_can_map_entry;
 
+#define ECO_CAN_MAP_E2E_MAX 32 /* messages with an "e2e" entry in one mapping */
+
+/* A mapping's "e2e" entry: message msg's E2E, replacing the DBC's. */
+typedef struct {
+    int msg;
+    eco_can_e2e_config cfg;
+} eco_can_map_e2e;
+
 /* The engagement input (the mapping's "engaged" object): while its condition does not hold,
  * or its signal is stale or bad, the daemon recommends nothing. Values are the signal's DBC
  * physical values; "equals" and "in" are compared as raw values. */
@@ -519,6 +632,9 @@ typedef struct {
     eco_can_engaged engaged;
     int setpoint_msg; /* message of the outputs */
     int status_msg;   /* message of the status signals, -1 if none mapped */
+    int n_e2e;        /* "e2e" entries, applied to the receive state by eco_can_mapping_apply */
+    eco_can_map_e2e e2e[ECO_CAN_MAP_E2E_MAX];
+    eco_can_e2e_config setpoint_e2e; /* the setpoint message's: its entry, else the DBC's */
 } eco_can_mapping;
 
 /* JSON key of a field ("vehicle_speed_mps", ...); "?" if out of range. */
@@ -529,8 +645,8 @@ const char *eco_can_status_field_name(eco_can_status_field f);
 /* 1 if an input field is required (observation.def), 0 if optional or out of range. */
 int eco_can_in_field_required(eco_can_in_field f);
 
-/* Apply the mapping's cycle_ms and timeout_ms overrides (inputs and the engagement input) to
- * a receive state. Returns ECO_OK/ECO_EINVAL. */
+/* Apply the mapping's cycle_ms and timeout_ms overrides (inputs and the engagement input)
+ * and its "e2e" entries to a receive state. Returns ECO_OK/ECO_EINVAL. */
 int eco_can_mapping_apply(const eco_can_mapping *map, eco_can_rx *rx);
 
 /* One observation field in SI units at now_ns, and (age_ns not NULL) the time since its
@@ -584,10 +700,10 @@ typedef struct {
     double engine_power_w; /* with ECO_CAN_ENGINE_ON: engine output, W; else 0 */
 } eco_can_setpoint;
 
-/* Build the setpoint frame from sp, then E2E (counter written from *counter and advanced,
- * CRC computed). The engine request and power are written when the mapping has them
- * (the power only with ECO_CAN_ENGINE_ON, else 0) and ignored when it has not. Returns
- * ECO_OK; ECO_ERANGE if throttle, regen or the engine power do not fit the DBC range (no
+/* Build the setpoint frame from sp, then E2E by map->setpoint_e2e (counter written from
+ * *counter and advanced, checksum computed). The engine request and power are written when the
+ * mapping has them (the power only with ECO_CAN_ENGINE_ON, else 0) and ignored when it has not.
+ * Returns ECO_OK; ECO_ERANGE if throttle, regen or the engine power do not fit the DBC range (no
  * frame written: send an invalid one); ECO_EINVAL for NaN or an unknown engine request.
  * Run time. */
 int eco_can_mapping_encode_setpoint(const eco_can_mapping *map, const eco_can_db *db,

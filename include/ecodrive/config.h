@@ -63,6 +63,32 @@ int eco_cfg_engine_map_scale(eco_engine *e, double displacement_ratio, double ra
  * defaults do not cover, e.g. a plug-in hybrid or an unknown fuel); ECO_ENOMEM. */
 int eco_cfg_vehicle_from_epa(const char *csv_path, const char *model, double displacement_l,
                              double hp, cJSON **out);
+/* The same with the powertrain given (conv, hev-split, hev-p2, phev-split, phev-p2, bev) in
+ * place of the rules' choice, or NULL for the rules. Powertrains the class defaults cannot
+ * build (P2 and plug-in hybrids) are ECO_EINVAL naming the rule that chose them. */
+int eco_cfg_vehicle_from_epa_as(const char *csv_path, const char *model, double displacement_l,
+                                double hp, const char *powertrain, cJSON **out);
+
+/* A whole test-car list (ecosim fidelity --epa): its rows grouped into test cars (rows that
+ * agree on make, model, transmission, engine, ratios, test weight and road load), each with
+ * its highway result (HWFE, or a BEV's charge-depleting Highway) and its city result (the
+ * FTP, or a BEV's charge-depleting UDDS), RND_ADJ_FE in MPG or MPGe, NAN where absent. */
+typedef struct eco_cfg_epa_list eco_cfg_epa_list;
+typedef struct {
+    const char *make, *model, *tx; /* into the list's text */
+    int line;                      /* the record the vehicle is built from */
+    int hw_line, city_line;        /* 0: no such test */
+    double hw_epa, city_epa;
+    int bev, plug_in;
+} eco_cfg_epa_car;
+
+int eco_cfg_epa_list_load(const char *path, eco_cfg_epa_list **out);
+/* The cars of the list in file order; returns how many. */
+int eco_cfg_epa_list_cars(const eco_cfg_epa_list *l, const eco_cfg_epa_car **cars);
+/* Car number `car` as a vehicle JSON by the from-EPA path (powertrain: as for
+ * eco_cfg_vehicle_from_epa_as). The errors name FILE:LINE of its record. */
+int eco_cfg_epa_list_build(const eco_cfg_epa_list *l, int car, const char *powertrain, cJSON **out);
+void eco_cfg_epa_list_free(eco_cfg_epa_list *l);
 
 /* MPC cost weights from a parsed JSON object {"fuel_per_g": 1, ...}; "name", "description"
  * and keys ending in "_note" or "_source" (strings) are allowed too. Missing weights keep
@@ -119,14 +145,18 @@ int eco_cfg_route_write(FILE *fp, const eco_route *r);
  *   "outputs": { "throttle": "EcoThrottle", "regen": ..., "valid": ..., "counter": ...,
  *                "crc": ..., "engine_request": ..., "engine_power_w": ... },
  *   "status":  { "frames_received": ..., "frames_stale": ..., "frames_rejected": ...,
- *                "deadline_overruns": ..., "solve_time_us": ... }      (optional)
+ *                "deadline_overruns": ..., "solve_time_us": ... },     (optional)
+ *   "e2e":     { "MESSAGE": { "counter": SIG, "checksum": SIG, "algorithm": "toyota",
+ *                             "data_id": N or [16 x N] }, ... },       (optional)
  *   "engaged": { "signal": "CruiseActive", "equals": "Engaged" }      (optional)
  * }
  * The input keys, their SI units and which are required are observation.def's. A signal is
  * "Name" or "Message.Name". SI value = DBC physical value * scale. Without "scale" the
  * factor comes from the DBC unit (km/h, mph, m/s, rpm, rad/s, deg, rad, %, Nm, V, A, ...)
  * and must match the field's unit. "cycle_ms" overrides the message cycle time for
- * staleness. The outputs live in one message whose E2E counter and CRC are "counter" and
+ * staleness. "e2e" gives a message's counter, checksum and algorithm (can.h's E2E section;
+ * docs/daemon.md section 3), replacing the DBC's; "algorithm": "none" switches its checks
+ * off. The outputs live in one message whose E2E counter and CRC are "counter" and
  * "crc"; all are required but the hybrid engine request: "engine_request" (an integer
  * signal, factor 1, offset 0, holding eco_can_engine_request) and "engine_power_w" (only
  * with engine_request). A DBC without them carries throttle and regen only, and a
@@ -139,9 +169,14 @@ int eco_cfg_route_write(FILE *fp, const eco_route *r);
 /* Load a mapping for db into *map. Returns ECO_OK; ECO_ENOENT/ECO_EIO for the file;
  * ECO_EPARSE for bad JSON, an unknown key (named by its JSON path) or a wrong type;
  * ECO_ENOENT for a signal missing from the DBC (named); ECO_EINVAL for a unit that cannot be
- * converted, a missing required field, outputs spread over several messages or an input
- * without a cycle time. eco_last_error() says "FILE: PATH: what is wrong". */
+ * converted, a missing required field, outputs spread over several messages, an input
+ * without a cycle time or an "e2e" entry the DBC or the algorithm refuses. eco_last_error() says
+ * "FILE: PATH: what is wrong". */
 int eco_cfg_mapping_load(const char *path, const eco_can_db *db, eco_can_mapping *map);
+/* The same, but every error it finds is a line "error: FILE: where: what" on report, and
+ * *n_errors counts them (ecodrived --check); returns the first error's code. */
+int eco_cfg_mapping_load_all(const char *path, const eco_can_db *db, eco_can_mapping *map,
+                             FILE *report, int *n_errors);
 
 /* The same from JSON text; name stands for FILE in messages. */
 int eco_cfg_mapping_parse(const char *json, const char *name, const eco_can_db *db,
@@ -168,6 +203,10 @@ int eco_cfg_dbc_find(const char *dbc_path, char *out, size_t n);
  * ECO_ENOENT "no shipped mapping for DBC (looked for PATH): give --mapping FILE" when that
  * file cannot be read. */
 int eco_cfg_mapping_find(const char *dbc_path, char *out, size_t n);
+
+/* The resolved mapping as a table on fp (ecodrived --check): per field its signal, message
+ * id, cycle (and timeout), conversion to SI, valid range and E2E. */
+void eco_cfg_mapping_print(FILE *fp, const eco_can_db *db, const eco_can_mapping *map);
 
 /* A vehicle JSON into veh: vehicle_path as given or by name (models/vehicles), or NULL for
  * the shipped default (the

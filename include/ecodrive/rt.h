@@ -239,6 +239,7 @@ typedef struct {
     long *n_late;          /* entries written */
     volatile sig_atomic_t *stop;    /* stop early when set (may be NULL) */
     eco_rt_replay_summary *summary; /* filled in when not NULL (zero it first) */
+    FILE *inputs;                   /* the decoded inputs once a second here, or NULL */
 } eco_rt_replay_opts;
 
 /* Run the core over a candump log: step k happens at t_first + (k + 1) period of log time,

@@ -9,7 +9,7 @@
 
 static const char *const algorithm_names[ECO_CAN_CHECKSUM_N_ALGORITHMS] = {
 #define ECO_CAN_CHECKSUM_ALGORITHM(id, name) [ECO_CAN_CHECKSUM_##id] = #name,
-#include "checksum.def"
+#include "ecodrive/checksum.def"
 };
 
 int eco_can_checksum_algorithm_from_name(const char *s, eco_can_checksum_algorithm *out)

@@ -1,6 +1,7 @@
 /* Checksums and CRCs of CAN payloads by configuration (issue 11): AUTOSAR E2E profiles 1
  * and 2 and the OEM checksums that commaai/opendbc implements, over classic and CAN FD
- * payloads (up to 64 bytes). Private to src/can for now; docs/checksums.md gives each
+ * payloads (up to 64 bytes). The per-frame functions are private to src/can; the receive path
+ * and the setpoint use them through eco_can_e2e_config (can.h). docs/checksums.md gives each
  * algorithm with its source.
  *
  * Use: fill an eco_can_checksum_config (algorithm, address, where the checksum and the
@@ -15,69 +16,13 @@
 #ifndef ECODRIVE_CAN_CHECKSUM_H
 #define ECODRIVE_CAN_CHECKSUM_H
 
+#include "ecodrive/can.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
-#define ECO_CAN_CHECKSUM_MAX_LEN    64 /* CAN FD payload, ISO 11898-1:2015 */
-#define ECO_CAN_CHECKSUM_N_DATA_IDS 16 /* one per value of a 4-bit counter (E2E profile 2) */
-
-/* The algorithms, from checksum.def (ECO_CAN_CHECKSUM_NONE is 0). */
-typedef enum {
-#define ECO_CAN_CHECKSUM_ALGORITHM(id, name) ECO_CAN_CHECKSUM_##id,
-#include "checksum.def"
-    ECO_CAN_CHECKSUM_N_ALGORITHMS
-} eco_can_checksum_algorithm;
-
-/* How the 16-bit data id of profile 1 enters its CRC (AUTOSAR E2E_P01DataIDMode). */
-typedef enum {
-    ECO_CAN_P1_DATA_ID_BOTH = 0,   /* low byte, then high byte (ecodrive's only mode so far) */
-    ECO_CAN_P1_DATA_ID_ALT = 1,    /* low byte for even counters, high byte for odd ones */
-    ECO_CAN_P1_DATA_ID_LOW = 2,    /* low byte only */
-    ECO_CAN_P1_DATA_ID_NIBBLE = 3, /* low byte, then 0x00 (the high nibble is sent as data) */
-} eco_can_p1_data_id_mode;
-
-/* What the data_id of the mapping means for an algorithm. */
-typedef enum {
-    ECO_CAN_DATA_ID_UNUSED = 0,
-    ECO_CAN_DATA_ID_NUMBER = 1, /* data_id: 0..65535 (xor: the start value, 0..255) */
-    ECO_CAN_DATA_ID_LIST = 2,   /* data_id_list: 16 bytes, one per counter value */
-} eco_can_data_id_kind;
-
-/* A bit field of the payload as the DBC gives it. */
-typedef struct {
-    uint16_t start_bit;  /* as in the DBC: LSB for Intel, MSB (sawtooth) for Motorola */
-    uint8_t length_bits; /* 0: absent (counter only) */
-    uint8_t byte_order;  /* as in the DBC: 0 = Motorola "@0", 1 = Intel "@1" */
-} eco_can_bitfield;
-
-typedef struct {
-    /* set by the caller */
-    eco_can_checksum_algorithm algorithm;
-    uint32_t address;          /* CAN id, 11 or 29 bits, without flag bits */
-    eco_can_bitfield checksum; /* where the checksum sits */
-    eco_can_bitfield counter;  /* the rolling counter (needed by autosar_p2, vw_mqb, P1 ALT) */
-    uint16_t data_id;          /* ECO_CAN_DATA_ID_NUMBER algorithms */
-    uint8_t data_id_list[ECO_CAN_CHECKSUM_N_DATA_IDS]; /* ECO_CAN_DATA_ID_LIST algorithms */
-    uint8_t data_id_mode;                              /* eco_can_p1_data_id_mode (profile 1) */
-    uint8_t covered_len; /* bytes covered from byte 0; 0: the whole payload */
-    /* filled by eco_can_checksum_setup(); leave zero */
-    uint8_t ready;
-    uint8_t field_first_byte; /* first payload byte the checksum field touches */
-    uint8_t field_n_bytes;    /* 1..3 */
-    uint8_t field_mask[3];    /* its bits in those bytes */
-    uint8_t min_len;          /* payload bytes the checksum and counter fields need */
-} eco_can_checksum_config;
-
-/* The algorithm named s ("autosar_p1", "toyota", ...; the names in the enum above, exactly).
- * ECO_OK, or ECO_ENOENT for an unknown name (*out unchanged). */
-int eco_can_checksum_algorithm_from_name(const char *s, eco_can_checksum_algorithm *out);
-
-/* The name of an algorithm, or "?" for a value out of range. */
-const char *eco_can_checksum_algorithm_name(eco_can_checksum_algorithm a);
-
-/* What the algorithm takes as data id; whether it needs the counter field to compute. */
-eco_can_data_id_kind eco_can_checksum_data_id_kind(eco_can_checksum_algorithm a);
-int eco_can_checksum_needs_counter(const eco_can_checksum_config *cfg);
+/* The types (eco_can_checksum_algorithm, eco_can_bitfield, eco_can_checksum_config, ...)
+ * are public in ecodrive/can.h, for the per-message E2E configuration they make up. */
 
 /* Init-time: check cfg against the algorithm and a message of msg_len bytes (1..64), fill
  * its derived members and build the CRC tables (once per process). The checksum field must

@@ -95,9 +95,34 @@ static int count_suffix(const eco_can_db *db, const eco_can_message *m, const ch
     return n;
 }
 
+/* The shape of ecodrive's profile (autosar_p1): an unsigned, unmultiplexed CRC of 8 bits on
+ * one whole byte and an unsigned counter of 1..8 bits that is not the CRC. */
+static int e2e_shape_ok(const eco_can_signal *c, const eco_can_signal *r, int *bad_crc)
+{
+    *bad_crc = r->length_bits != 8 || r->is_signed || r->value_type || r->mux_role ||
+               r->start_bit % 8 != (r->byte_order == ECO_CAN_INTEL ? 0u : 7u);
+    return !*bad_crc &&
+           !(c->length_bits > 8 || c->is_signed || c->value_type || c->mux_role || c == r);
+}
+
+/* By name, only in a DBC written for ecodrive (it defines the EcoE2E attributes) and only
+ * when unambiguous and of the profile's shape; otherwise no E2E unless the mapping's "e2e"
+ * configures it (an OEM DBC's counters and checksums follow their own algorithms). */
+static void e2e_by_name(const eco_can_db *db, eco_can_message *m)
+{
+    int cnt = -1, crc = -1, bad_crc;
+    if (!db->e2e_by_name || count_suffix(db, m, "Counter", &cnt) != 1 ||
+        count_suffix(db, m, "CRC", &crc) != 1 ||
+        !e2e_shape_ok(&db->signals[cnt], &db->signals[crc], &bad_crc))
+        return;
+    m->e2e_counter = cnt;
+    m->e2e_crc = crc;
+}
+
 static int resolve_e2e(eco_can_db *db, const char *name, eco_can_message *m)
 {
     const eco_can_signal *c, *r;
+    int bad_crc;
 
     if ((m->e2e_counter >= 0) != (m->e2e_crc >= 0)) {
         eco_set_error("%s:%d: message %s: EcoE2ECounter and EcoE2ECRC go together", name, m->line,
@@ -105,29 +130,18 @@ static int resolve_e2e(eco_can_db *db, const char *name, eco_can_message *m)
         return ECO_EPARSE;
     }
     if (m->e2e_counter < 0) {
-        int cnt = -1, crc = -1;
-        int nc = count_suffix(db, m, "Counter", &cnt), nr = count_suffix(db, m, "CRC", &crc);
-        if (nc == 0 || nr == 0)
-            return ECO_OK; /* not E2E-protected */
-        if (nc > 1 || nr > 1) {
-            eco_set_error("%s:%d: message %s: several signals end in Counter or CRC; name the "
-                          "E2E pair with BA_ \"EcoE2ECounter\" and \"EcoE2ECRC\"",
-                          name, m->line, m->name);
-            return ECO_EPARSE;
-        }
-        m->e2e_counter = cnt;
-        m->e2e_crc = crc;
+        e2e_by_name(db, m);
+        return ECO_OK;
     }
     c = &db->signals[m->e2e_counter];
     r = &db->signals[m->e2e_crc];
-    if (r->length_bits != 8 || r->is_signed || r->value_type || r->mux_role ||
-        r->start_bit % 8 != (r->byte_order == ECO_CAN_INTEL ? 0u : 7u)) {
-        eco_set_error("%s:%d: E2E CRC %s must be one whole unsigned byte", name, r->line, r->name);
-        return ECO_EPARSE;
-    }
-    if (c->length_bits > 8 || c->is_signed || c->value_type || c->mux_role || c == r) {
-        eco_set_error("%s:%d: E2E counter %s must be unsigned, 1..8 bits, not the CRC", name,
-                      c->line, c->name);
+    if (!e2e_shape_ok(c, r, &bad_crc)) { /* declared by attribute: a mistake to report */
+        if (bad_crc)
+            eco_set_error("%s:%d: E2E CRC %s must be one whole unsigned byte", name, r->line,
+                          r->name);
+        else
+            eco_set_error("%s:%d: E2E counter %s must be unsigned, 1..8 bits, not the CRC", name,
+                          c->line, c->name);
         return ECO_EPARSE;
     }
     return ECO_OK;

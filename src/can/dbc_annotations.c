@@ -59,6 +59,8 @@ int eco_dbc_parse_ba_def(eco_dbc_parser *P)
         eco_dbc_is_kw(P, "EV_"))
         eco_dbc_lex(P);
     ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_STR, &name, "the attribute name"));
+    if (P->db && (eco_dbc_tok_eq(&name, "EcoE2ECounter") || eco_dbc_tok_eq(&name, "EcoE2ECRC")))
+        P->db->e2e_by_name = 1; /* written for ecodrive: its E2E pairs may go by name */
     ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_IDENT, &type, "the attribute type"));
     if (!eco_dbc_tok_eq(&type, "INT") && !eco_dbc_tok_eq(&type, "HEX") &&
         !eco_dbc_tok_eq(&type, "FLOAT") && !eco_dbc_tok_eq(&type, "STRING") &&

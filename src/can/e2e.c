@@ -1,7 +1,13 @@
 /* E2E protection in the style of AUTOSAR E2E profile 1: a rolling counter and a CRC-8
  * SAE J1850 over the data id and the payload. Where the counter and CRC sit comes from the
- * DBC (see can.h); the parameters are the ones of issue 4. */
+ * DBC (see can.h); the parameters are the ones of issue 4. Below, the same by configuration
+ * (eco_can_e2e_config, issue 11): any algorithm of the checksum library. */
 #include "ecodrive/can.h"
+
+#include "checksum.h"
+
+#include <stdio.h>
+#include <string.h>
 
 /* CRC-8/SAE-J1850: width 8, poly 0x1D, init 0xFF, refin/refout false, xorout 0xFF,
  * check("123456789") = 0x4B (Greg Cook's CRC RevEng catalogue). Table: crc of each byte
@@ -58,22 +64,12 @@ void eco_can_e2e_reset(eco_can_e2e_state *st)
     st->seen = 0;
 }
 
-int eco_can_e2e_check(const eco_can_db *db, int msg, const uint8_t data[ECO_CAN_MAX_DLEN],
-                      unsigned max_delta, eco_can_e2e_state *st, eco_can_e2e_result *res)
+/* The counter's step from the last good frame: 1..max_delta (mod 2^bits) is good, the first
+ * frame after a reset too; on a jump the state resynchronises to the new counter. */
+static int counter_step(unsigned counter, unsigned bits, unsigned max_delta, eco_can_e2e_state *st,
+                        eco_can_e2e_result *res)
 {
-    const eco_can_message *m = &db->msgs[msg];
-    const eco_can_signal *cs;
-    unsigned counter, delta, modulus;
-
-    if (m->e2e_crc < 0 || m->e2e_counter < 0)
-        return ECO_EINVAL;
-    if (eco_can_signal_get_raw(&db->signals[m->e2e_crc], data) != eco_can_e2e_crc(db, msg, data)) {
-        *res = ECO_CAN_E2E_BAD_CRC;
-        return ECO_ECRC;
-    }
-    cs = &db->signals[m->e2e_counter];
-    counter = (unsigned)eco_can_signal_get_raw(cs, data);
-    modulus = 1u << cs->length_bits;
+    unsigned modulus = 1u << bits, delta;
     if (st->seen) {
         delta = (counter + modulus - st->last_counter) % modulus;
         if (delta == 0) {
@@ -92,6 +88,23 @@ int eco_can_e2e_check(const eco_can_db *db, int msg, const uint8_t data[ECO_CAN_
     return ECO_OK;
 }
 
+int eco_can_e2e_check(const eco_can_db *db, int msg, const uint8_t data[ECO_CAN_MAX_DLEN],
+                      unsigned max_delta, eco_can_e2e_state *st, eco_can_e2e_result *res)
+{
+    const eco_can_message *m = &db->msgs[msg];
+    const eco_can_signal *cs;
+
+    if (m->e2e_crc < 0 || m->e2e_counter < 0)
+        return ECO_EINVAL;
+    if (eco_can_signal_get_raw(&db->signals[m->e2e_crc], data) != eco_can_e2e_crc(db, msg, data)) {
+        *res = ECO_CAN_E2E_BAD_CRC;
+        return ECO_ECRC;
+    }
+    cs = &db->signals[m->e2e_counter];
+    return counter_step((unsigned)eco_can_signal_get_raw(cs, data), cs->length_bits, max_delta, st,
+                        res);
+}
+
 int eco_can_e2e_protect(const eco_can_db *db, int msg, uint8_t data[ECO_CAN_MAX_DLEN],
                         uint8_t *counter)
 {
@@ -105,4 +118,119 @@ int eco_can_e2e_protect(const eco_can_db *db, int msg, uint8_t data[ECO_CAN_MAX_
     eco_can_signal_set_raw(&db->signals[m->e2e_crc], eco_can_e2e_crc(db, msg, data), data);
     *counter = (uint8_t)((*counter + 1u) & cs->mask);
     return ECO_OK;
+}
+
+/* ---- by configuration (the checksum library, src/can/checksum.h) ----------------------- */
+
+static eco_can_bitfield field_of(const eco_can_signal *s)
+{
+    eco_can_bitfield f = {s->start_bit, s->length_bits, s->byte_order};
+    return f;
+}
+
+/* A counter or checksum signal: of message msg, an unsigned integer, not multiplexed (its
+ * bits would mean something else in another frame). */
+static int e2e_signal_ok(const eco_can_db *db, int msg, int sig, const char *role,
+                         const char *where)
+{
+    const eco_can_signal *s;
+    if (sig < 0 || sig >= db->n_signals || db->signals[sig].msg != msg) {
+        eco_set_error("%s: the %s is not a signal of message %s", where, role, db->msgs[msg].name);
+        return ECO_EINVAL;
+    }
+    s = &db->signals[sig];
+    if (s->is_signed || s->value_type || s->mux_role != ECO_CAN_MUX_NONE ||
+        (!strcmp(role, "counter") && s->length_bits > 8)) {
+        eco_set_error("%s: %s %s must be an unsigned integer%s, not multiplexed", where, role,
+                      s->name, strcmp(role, "counter") ? "" : " of 1..8 bits");
+        return ECO_EINVAL;
+    }
+    return ECO_OK;
+}
+
+int eco_can_e2e_config_init(const eco_can_db *db, int msg, eco_can_checksum_algorithm a,
+                            int counter, int checksum, uint16_t data_id, const uint8_t *list,
+                            const char *where, eco_can_e2e_config *out)
+{
+    const eco_can_message *m = &db->msgs[msg];
+    eco_can_e2e_config c;
+    int rc;
+
+    memset(&c, 0, sizeof c);
+    c.counter = counter;
+    c.checksum = checksum;
+    c.cks.algorithm = a;
+    c.cks.address = m->id & ECO_CAN_EFF_MASK;
+    c.cks.data_id = data_id;
+    if (list)
+        memcpy(c.cks.data_id_list, list, ECO_CAN_CHECKSUM_N_DATA_IDS);
+    if (a != ECO_CAN_CHECKSUM_NONE && checksum < 0) {
+        eco_set_error("%s: algorithm %s needs a checksum signal", where,
+                      eco_can_checksum_algorithm_name(a));
+        return ECO_EINVAL;
+    }
+    if (counter >= 0 && (rc = e2e_signal_ok(db, msg, counter, "counter", where)) != ECO_OK)
+        return rc;
+    if (checksum >= 0 && (rc = e2e_signal_ok(db, msg, checksum, "checksum", where)) != ECO_OK)
+        return rc;
+    if (counter >= 0 && counter == checksum) {
+        eco_set_error("%s: the counter and the checksum are the same signal", where);
+        return ECO_EINVAL;
+    }
+    if (counter >= 0)
+        c.cks.counter = field_of(&db->signals[counter]);
+    if (checksum >= 0)
+        c.cks.checksum = field_of(&db->signals[checksum]);
+    if (m->dlc < 1 && a == ECO_CAN_CHECKSUM_NONE) {
+        *out = c; /* a 0-byte message: nothing to protect */
+        return ECO_OK;
+    }
+    if ((rc = eco_can_checksum_setup(&c.cks, m->dlc, where)) != ECO_OK)
+        return rc;
+    *out = c;
+    return ECO_OK;
+}
+
+int eco_can_e2e_config_from_db(const eco_can_db *db, int msg, eco_can_e2e_config *out)
+{
+    const eco_can_message *m = &db->msgs[msg];
+    char where[160];
+    snprintf(where, sizeof where, "message %s (line %d)", m->name, m->line);
+    if (m->e2e_crc < 0 || m->e2e_counter < 0)
+        return eco_can_e2e_config_init(db, msg, ECO_CAN_CHECKSUM_NONE, -1, -1, 0, NULL, where, out);
+    return eco_can_e2e_config_init(db, msg, ECO_CAN_CHECKSUM_AUTOSAR_P1, m->e2e_counter, m->e2e_crc,
+                                   m->e2e_data_id, NULL, where, out);
+}
+
+int eco_can_e2e_config_check(const eco_can_e2e_config *cfg, const uint8_t *data, size_t len,
+                             unsigned max_delta, eco_can_e2e_state *st, eco_can_e2e_result *res)
+{
+    int rc;
+
+    *res = ECO_CAN_E2E_OK;
+    if (cfg->cks.algorithm == ECO_CAN_CHECKSUM_NONE)
+        return ECO_OK;
+    if ((rc = eco_can_checksum_check(&cfg->cks, data, len)) != ECO_OK) {
+        *res = ECO_CAN_E2E_BAD_CRC;
+        return rc;
+    }
+    if (cfg->counter < 0)
+        return ECO_OK;
+    return counter_step(eco_can_bitfield_get(&cfg->cks.counter, data), cfg->cks.counter.length_bits,
+                        max_delta, st, res);
+}
+
+int eco_can_e2e_config_protect(const eco_can_e2e_config *cfg, uint8_t *data, size_t len,
+                               uint8_t *counter)
+{
+    const eco_can_bitfield *cf = &cfg->cks.counter;
+    if (cfg->counter >= 0) {
+        if (len < eco_can_bitfield_end(cf))
+            return ECO_EINVAL;
+        eco_can_bitfield_set(cf, *counter, data);
+        *counter = (uint8_t)((*counter + 1u) & ((1u << cf->length_bits) - 1u));
+    }
+    if (cfg->cks.algorithm == ECO_CAN_CHECKSUM_NONE)
+        return ECO_OK;
+    return eco_can_checksum_write(&cfg->cks, data, len);
 }

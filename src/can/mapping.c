@@ -57,6 +57,9 @@ int eco_can_mapping_apply(const eco_can_mapping *map, eco_can_rx *rx)
     for (int i = 0; i < ECO_CAN_IN_COUNT; i++)
         if (apply_timing(rx, map->in[i].signal, map->in[i].cycle_ms, map->in[i].timeout_ms))
             return ECO_EINVAL;
+    for (int i = 0; i < map->n_e2e; i++)
+        if (eco_can_rx_set_e2e(rx, map->e2e[i].msg, &map->e2e[i].cfg) != ECO_OK)
+            return ECO_EINVAL;
     const eco_can_engaged *g = &map->engaged;
     return apply_timing(rx, g->signal, g->cycle_ms, g->timeout_ms);
 }
@@ -238,7 +241,9 @@ int eco_can_mapping_encode_setpoint(const eco_can_mapping *map, const eco_can_db
                                        fr.data);
     }
     if (rc == ECO_OK)
-        rc = eco_can_e2e_protect(db, map->setpoint_msg, fr.data, counter);
+        rc = map->setpoint_e2e.cks.ready /* a mapping built by hand: the DBC's E2E */
+                 ? eco_can_e2e_config_protect(&map->setpoint_e2e, fr.data, m->dlc, counter)
+                 : eco_can_e2e_protect(db, map->setpoint_msg, fr.data, counter);
     if (rc == ECO_OK)
         *f = fr;
     return rc;

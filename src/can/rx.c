@@ -12,7 +12,7 @@
 int eco_can_rx_create(const eco_can_db *db, eco_can_rx **out)
 {
     size_t n = (size_t)db->n_signals, nm = (size_t)db->n_msgs, maxs = 1, total;
-    size_t o_val, o_t, o_to, o_sv, o_e2e, o_st, o_ss;
+    size_t o_val, o_t, o_to, o_sv, o_e2e, o_cfg, o_st, o_ss;
     eco_can_rx *rx;
     char *mem;
     int i;
@@ -26,7 +26,8 @@ int eco_can_rx_create(const eco_can_db *db, eco_can_rx **out)
     o_to = o_t + ALIGN8(n * sizeof(int64_t));
     o_sv = o_to + ALIGN8(n * sizeof(int64_t));
     o_e2e = o_sv + ALIGN8(maxs * sizeof(double));
-    o_st = o_e2e + ALIGN8(nm * sizeof(eco_can_e2e_state));
+    o_cfg = o_e2e + ALIGN8(nm * sizeof(eco_can_e2e_state));
+    o_st = o_cfg + ALIGN8(nm * sizeof(eco_can_e2e_config));
     o_ss = o_st + ALIGN8(n);
     total = o_ss + ALIGN8(maxs);
     mem = eco_calloc(1, total);
@@ -41,12 +42,18 @@ int eco_can_rx_create(const eco_can_db *db, eco_can_rx **out)
     rx->timeout_ns = (int64_t *)(mem + o_to);
     rx->scratch_value = (double *)(mem + o_sv);
     rx->e2e = (eco_can_e2e_state *)(mem + o_e2e);
+    rx->e2e_cfg = (eco_can_e2e_config *)(mem + o_cfg);
     rx->state = (uint8_t *)(mem + o_st);
     rx->scratch_state = (uint8_t *)(mem + o_ss);
     rx->e2e_max_delta = 1;
     for (i = 0; i < db->n_signals; i++)
         rx->timeout_ns[i] =
             (int64_t)STALE_CYCLES * db->msgs[db->signals[i].msg].cycle_time_ms * 1000000;
+    for (i = 0; i < db->n_msgs; i++) /* the DBC's own, until the mapping says otherwise */
+        if (eco_can_e2e_config_from_db(db, i, &rx->e2e_cfg[i]) != ECO_OK) {
+            eco_free(mem);
+            return ECO_EINVAL;
+        }
     eco_can_rx_reset(rx);
     *out = rx;
     return ECO_OK;
@@ -99,6 +106,15 @@ int eco_can_rx_set_e2e_max_delta(eco_can_rx *rx, unsigned max_delta)
     return ECO_OK;
 }
 
+int eco_can_rx_set_e2e(eco_can_rx *rx, int msg, const eco_can_e2e_config *cfg)
+{
+    if (msg < 0 || msg >= rx->db->n_msgs)
+        return ECO_EINVAL;
+    rx->e2e_cfg[msg] = *cfg;
+    eco_can_e2e_reset(&rx->e2e[msg]);
+    return ECO_OK;
+}
+
 int64_t eco_can_rx_age_ns(const eco_can_rx *rx, int sig, int64_t now_ns)
 {
     int64_t t = rx->t_ns[sig];
@@ -124,8 +140,9 @@ int eco_can_rx_frame(eco_can_rx *rx, const eco_can_frame *f, int64_t t_ns)
         rx->stats.rejected++;
         return ECO_EINVAL;
     }
-    if (m->e2e_crc >= 0 &&
-        eco_can_e2e_check(db, mi, f->data, rx->e2e_max_delta, &rx->e2e[mi], &res) != ECO_OK) {
+    if (rx->e2e_cfg[mi].cks.algorithm != ECO_CAN_CHECKSUM_NONE &&
+        eco_can_e2e_config_check(&rx->e2e_cfg[mi], f->data, m->dlc, rx->e2e_max_delta, &rx->e2e[mi],
+                                 &res) != ECO_OK) {
         if (res == ECO_CAN_E2E_BAD_CRC)
             rx->stats.crc_errors++;
         else

@@ -19,7 +19,7 @@ typedef struct {
 /* What the pass over the rows found. */
 typedef struct {
     eco_cfg_epa_row first, hw; /* first matching row; first HWFE/Highway one (n = 0: none) */
-    int count, hw_index, has_elec, has_fuel;
+    int count, hw_index, has_elec, has_fuel, has_cd_fuel;
     char others[256]; /* the models that did not match, quoted, for the message */
 } epa_scan;
 
@@ -68,8 +68,9 @@ static void note_match(epa_scan *s, const eco_cfg_epa_row *row, const eco_cfg_ep
     s->count++;
     if (eco_cfg_epa_contains(eco_cfg_epa_cell(row, c->fuel), "Electricity"))
         s->has_elec = 1;
-    else
-        s->has_fuel = 1;
+    else if ((s->has_fuel = 1) &&
+             eco_cfg_epa_contains(eco_cfg_epa_cell(row, c->proc), "Charge Depleting"))
+        s->has_cd_fuel = 1; /* a plug-in's charge-depleting test is listed with its fuel */
     if (s->count == 1)
         s->first = *row;
     const char *proc = eco_cfg_epa_cell(row, c->proc);
@@ -77,15 +78,6 @@ static void note_match(epa_scan *s, const eco_cfg_epa_row *row, const eco_cfg_ep
         s->hw = *row;
         s->hw_index = s->count;
     }
-}
-
-static int split_row(const eco_csv *f, char *line, char **cells, int *n)
-{
-    *n = eco_csv_split(f, line, cells, ECO_CFG_EPA_MAX_COLS);
-    if (*n >= 0)
-        return ECO_OK;
-    return eco_csv_error(f, ECO_EPARSE, "malformed CSV (%s)",
-                         *n == ECO_EPARSE ? "unterminated quote" : "too many columns");
 }
 
 /* The header is the first line that is not blank (line 1 in an EPA file), every later one
@@ -97,12 +89,12 @@ static int scan(eco_csv *f, const epa_query *q, eco_cfg_epa_cols *cols, epa_scan
     int rc, nh = -1;
     while ((line = eco_csv_next(f))) {
         if (nh < 0) {
-            if ((rc = split_row(f, line, hdr, &nh)) ||
+            if ((rc = eco_cfg_epa_split_row(f, line, hdr, &nh)) ||
                 (rc = eco_cfg_epa_find_cols(f, hdr, nh, cols)))
                 return rc;
             continue;
         }
-        if ((rc = split_row(f, line, row.cells, &row.n)))
+        if ((rc = eco_cfg_epa_split_row(f, line, row.cells, &row.n)))
             return rc;
         row.line = f->line;
         const char *model = eco_cfg_epa_cell(&row, cols->model);
@@ -130,12 +122,6 @@ static int check_scan(const char *path, const epa_query *q, const epa_scan *s)
                       *s->others ? s->others : "no other models");
         return ECO_ENOENT;
     }
-    if (s->has_elec && s->has_fuel) {
-        eco_set_error("%s: \"%s\" has both electric and fuel tests: a plug-in hybrid, which the "
-                      "from-EPA class defaults do not cover",
-                      path, q->model);
-        return ECO_EINVAL;
-    }
     return ECO_OK;
 }
 
@@ -156,6 +142,12 @@ static void describe(char *why, size_t n, const char *path, const epa_query *q, 
 int eco_cfg_vehicle_from_epa(const char *csv_path, const char *model, double displacement_l,
                              double hp, cJSON **out)
 {
+    return eco_cfg_vehicle_from_epa_as(csv_path, model, displacement_l, hp, NULL, out);
+}
+
+int eco_cfg_vehicle_from_epa_as(const char *csv_path, const char *model, double displacement_l,
+                                double hp, const char *powertrain, cJSON **out)
+{
     epa_query q;
     epa_scan s = {.count = 0};
     eco_cfg_epa_cols cols;
@@ -175,8 +167,19 @@ int eco_cfg_vehicle_from_epa(const char *csv_path, const char *model, double dis
     if ((rc = eco_cfg_epa_read_rec(csv_path, pick, &cols, &rec)) ||
         (rc = eco_cfg_epa_check_rec(csv_path, &rec, displacement_l, hp)))
         goto done;
+    eco_cfg_epa_class k;
+    /* a model with both electric and fuel tests, or a fuel car with charge-depleting tests,
+     * is a plug-in */
+    int plug_in = (s.has_elec && s.has_fuel) || s.has_cd_fuel;
+    if ((rc = eco_cfg_epa_classify(&rec, plug_in, powertrain, &k))) {
+        char what[512]; /* "line N: ..." becomes "FILE:N: ..." */
+        snprintf(what, sizeof what, "%s", eco_last_error());
+        if (!strncmp(what, "line ", 5))
+            eco_set_error("%s:%s", csv_path, what + 5);
+        goto done;
+    }
     describe(why, sizeof why, csv_path, &q, &s, &rec, displacement_l > 0.0, hp > 0.0);
-    cJSON *root = eco_cfg_epa_build(&rec, why, &oom);
+    cJSON *root = eco_cfg_epa_build(&k, why, &oom);
     if (oom) {
         cJSON_Delete(root);
         rc = ECO_ENOMEM;

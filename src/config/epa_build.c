@@ -327,20 +327,18 @@ static void build_calibration(jb *b, cJSON *root, const eco_cfg_epa_class *k)
     str(b, cal, "note", "class defaults of the from-EPA path; not tuned");
 }
 
-cJSON *eco_cfg_epa_build(const eco_cfg_epa_rec *r, const char *why_row, int *oom)
+cJSON *eco_cfg_epa_build(const eco_cfg_epa_class *k, const char *why_row, int *oom)
 {
-    eco_cfg_epa_class k;
     jb b = {0};
-    eco_cfg_epa_classify(r, &k);
     cJSON *root = obj(&b, NULL, "");
     if (root) {
-        build_head(&b, root, &k, why_row);
-        build_gearbox(&b, root, &k);
-        if (!k.bev)
-            build_engine(&b, root, &k);
-        if (k.bev || k.hev)
-            build_electric(&b, root, &k);
-        build_calibration(&b, root, &k);
+        build_head(&b, root, k, why_row);
+        build_gearbox(&b, root, k);
+        if (!k->bev)
+            build_engine(&b, root, k);
+        if (k->bev || k->hev)
+            build_electric(&b, root, k);
+        build_calibration(&b, root, k);
     }
     *oom = b.oom || !root;
     return root;

@@ -21,6 +21,7 @@ typedef struct {
 typedef struct {
     int model, make, disp, hp, tx, gears, axle, nv, proc, fuel;
     int etw_kg, etw_lb, f0, f1, f2, a, b, c;
+    int fe, fe_unit; /* the test's result (RND_ADJ_FE, FE_UNIT); optional */
 } eco_cfg_epa_cols;
 
 /* The chosen record: its text fields and its numbers, converted to SI where the CSV has only
@@ -32,11 +33,24 @@ typedef struct {
 } eco_cfg_epa_rec;
 
 /* What the rules of SCHEMA.md make of one record. */
+/* The powertrains a record may have, as --powertrain names them. */
+typedef enum {
+    ECO_CFG_EPA_CONV,
+    ECO_CFG_EPA_HEV_SPLIT,
+    ECO_CFG_EPA_HEV_P2,
+    ECO_CFG_EPA_PHEV_SPLIT,
+    ECO_CFG_EPA_PHEV_P2,
+    ECO_CFG_EPA_BEV,
+    ECO_CFG_EPA_N
+} eco_cfg_epa_powertrain;
+
 typedef struct {
     const eco_cfg_epa_rec *r;
     double p_kw, w_per_kg, rw;
     double overall_top; /* engine or motor speed / wheel speed in top gear */
     int bev, hev, cvt, diesel, turbo;
+    eco_cfg_epa_powertrain pt;
+    char why[200]; /* the rule that decided pt */
 } eco_cfg_epa_class;
 
 /* ---- epa_record.c: the columns and the numbers of a record ---- */
@@ -45,6 +59,8 @@ typedef struct {
 int eco_cfg_epa_contains(const char *hay, const char *needle);
 /* Field col of a row, "" when the row is shorter or col is -1. */
 const char *eco_cfg_epa_cell(const eco_cfg_epa_row *r, int col);
+/* Cut a CSV line into row cells; ECO_EPARSE "FILE:LINE: malformed CSV (...)". */
+int eco_cfg_epa_split_row(const eco_csv *f, char *line, char **cells, int *n);
 /* Find the columns in the header, f's current line; ECO_EPARSE "FILE:LINE: missing column". */
 int eco_cfg_epa_find_cols(const eco_csv *f, char **hdr, int n, eco_cfg_epa_cols *c);
 /* Read the numbers of a row; ECO_EPARSE "FILE:LINE: column ...: not a number". */
@@ -56,7 +72,13 @@ int eco_cfg_epa_check_rec(const char *path, eco_cfg_epa_rec *r, double displacem
 
 /* ---- epa_class.c: the powertrain class and what it picks ---- */
 
-void eco_cfg_epa_classify(const eco_cfg_epa_rec *r, eco_cfg_epa_class *k);
+/* The class of a record. plug_in: the model also has charge-depleting tests. override:
+ * a --powertrain name, or NULL to decide by the rules of SCHEMA.md. ECO_EINVAL for an
+ * unknown override or a powertrain the class defaults cannot build (P2, plug-in), with the
+ * reason; k->pt says what it is either way. */
+int eco_cfg_epa_classify(const eco_cfg_epa_rec *r, int plug_in, const char *override,
+                         eco_cfg_epa_class *k);
+const char *eco_cfg_epa_powertrain_name(eco_cfg_epa_powertrain pt);
 /* Why the powertrain is what it is, and why the engine map is the one chosen. */
 void eco_cfg_epa_powertrain_why(const eco_cfg_epa_class *k, char *s, size_t n);
 void eco_cfg_epa_map_why(const eco_cfg_epa_class *k, char *s, size_t n);
@@ -70,6 +92,6 @@ double eco_cfg_epa_spread(int n);
 
 /* The vehicle JSON of a checked record; why_row names the record for "sources.record".
  * NULL, or *oom set, when an allocation failed. */
-cJSON *eco_cfg_epa_build(const eco_cfg_epa_rec *r, const char *why_row, int *oom);
+cJSON *eco_cfg_epa_build(const eco_cfg_epa_class *k, const char *why_row, int *oom);
 
 #endif

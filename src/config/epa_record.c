@@ -34,6 +34,8 @@ static const struct {
     {"Target Coef A (lbf)", COL(a), 0},
     {"Target Coef B (lbf/mph)", COL(b), 0},
     {"Target Coef C (lbf/mph**2)", COL(c), 0},
+    {"RND_ADJ_FE", COL(fe), 0},
+    {"FE_UNIT", COL(fe_unit), 0},
 };
 
 #define N_COLUMNS ((int)(sizeof columns / sizeof columns[0]))
@@ -56,6 +58,15 @@ static int *col_slot(eco_cfg_epa_cols *c, int i)
 static int col_at(const eco_cfg_epa_cols *c, size_t col)
 {
     return *(const int *)((const char *)c + col);
+}
+
+int eco_cfg_epa_split_row(const eco_csv *f, char *line, char **cells, int *n)
+{
+    *n = eco_csv_split(f, line, cells, ECO_CFG_EPA_MAX_COLS);
+    if (*n >= 0)
+        return ECO_OK;
+    return eco_csv_error(f, ECO_EPARSE, "malformed CSV (%s)",
+                         *n == ECO_EPARSE ? "unterminated quote" : "too many columns");
 }
 
 int eco_cfg_epa_find_cols(const eco_csv *f, char **hdr, int n, eco_cfg_epa_cols *c)

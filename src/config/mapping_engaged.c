@@ -2,6 +2,7 @@
  * ACC is on, and the condition on it. Read once at start-up into can's eco_can_engaged; the
  * run-time side is eco_can_mapping_engaged (src/can/mapping.c). */
 #include "mapping_engaged.h"
+#include "mapping_e2e.h"
 
 #include "ecodrive/common.h"
 
@@ -23,12 +24,12 @@ static int err(const ctx *c, int rc, const char *key, const char *fmt, ...)
 
 static int err(const ctx *c, int rc, const char *key, const char *fmt, ...)
 {
-    char what[400];
+    char path[64];
     va_list ap;
+    snprintf(path, sizeof path, "$.engaged%s%s: ", key ? "." : "", key ? key : "");
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    eco_cfg_map_verror(c->file, path, fmt, ap);
     va_end(ap);
-    eco_set_error("%s: $.engaged%s%s: %s", c->file, key ? "." : "", key ? key : "", what);
     return rc;
 }
 

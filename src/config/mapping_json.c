@@ -1,9 +1,12 @@
 /* The mapping file (JSON, cJSON): which DBC signal carries each observation field, output
  * and status counter, and the factor from the DBC unit to SI. Read once at start-up into
  * can's eco_can_mapping, checked against the DBC; the run-time side is src/can/mapping.c. */
+#include "mapping_e2e.h"
+#include "mapping_engaged.h"
+#include "mapping_units.h"
+
 #include "ecodrive/config.h"
 #include "ecodrive/units.h"
-#include "mapping_engaged.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -13,107 +16,41 @@
 #include <string.h>
 #include <strings.h>
 
-/* The SI unit a field is in: observation.def's unit tokens, then the outputs' and status'. */
-typedef enum {
-    D_MPS,
-    D_RADPS,
-    D_NM,
-    D_FRACTION,
-    D_COUNT,
-    D_V,
-    D_A,
-    D_RAD,
-    D_US,
-    D_W,
-    D_RAW,
-    D_N
-} dim;
-
-/* How the unit is named in messages. */
-static const char *const dim_si[D_N] = {
-    [D_MPS] = "m/s",       [D_RADPS] = "rad/s", [D_NM] = "Nm",   [D_FRACTION] = "fraction 0..1",
-    [D_COUNT] = "a count", [D_V] = "V",         [D_A] = "A",     [D_RAD] = "rad",
-    [D_US] = "us",         [D_W] = "W",         [D_RAW] = "raw",
-};
-
-typedef struct {
-    const char *key;
-    dim d;
-    int required;
-} field_def;
-
-/* The inputs, from the one list of them. */
-static const field_def in_defs[ECO_CAN_IN_COUNT] = {
-#define ECO_OBS_BUS(member, NAME, key, unit, type, need) {key, D_##unit, ECO_CAN_IN_NEED_##need},
-#include "ecodrive/observation.def"
-};
-
-/* Units and needs of the outputs and status counters, in eco_can_out_field and
- * eco_can_status_field order (their keys are can's eco_can_*_field_name). */
-static const struct {
-    dim d;
-    int required;
-} out_units[ECO_CAN_OUT_COUNT] = {{D_FRACTION, 1}, {D_FRACTION, 1}, {D_RAW, 1}, {D_RAW, 1},
-                                  {D_RAW, 1},      {D_RAW, 0},      {D_W, 0}},
-  status_units[ECO_CAN_ST_COUNT] = {
-      {D_COUNT, 0}, {D_COUNT, 0}, {D_COUNT, 0}, {D_COUNT, 0}, {D_US, 0}};
-
-/* DBC unit -> SI factor, each row with the DBC spellings of one unit. Conversions
- * (units.h): 1 km/h = 1/3.6 m/s; 1 mph = 0.44704 m/s exactly (NIST SP 811); 1 rpm =
- * 2 pi/60 rad/s; 1 deg = pi/180 rad; the rest are SI prefixes (m = 1e-3, k = 1e3) and
- * 1 % = 0.01. */
-static const struct {
-    dim d;
-    double scale;
-    const char *names[4]; /* NULL-terminated; "" is the empty DBC unit */
-} units[] = {
-    {D_MPS, 1.0, {"m/s"}},
-    {D_MPS, ECO_MPS_PER_KMH, {"km/h", "kph", "kmh"}},
-    {D_MPS, ECO_MPS_PER_MPH, {"mph"}},
-    {D_RADPS, 1.0, {"rad/s"}},
-    {D_RADPS, ECO_RADPS_PER_RPM, {"rpm", "1/min"}},
-    {D_NM, 1.0, {"Nm", "N.m", "N*m"}},
-    {D_FRACTION, 0.01, {"%"}},
-    {D_V, 1.0, {"V"}},
-    {D_V, 0.001, {"mV"}},
-    {D_A, 1.0, {"A"}},
-    {D_A, 0.001, {"mA"}},
-    {D_RAD, 1.0, {"rad"}},
-    {D_RAD, ECO_RAD_PER_DEG, {"deg", "\xc2\xb0"}},
-    {D_COUNT, 1.0, {"", "frames", "count"}},
-    {D_US, 1.0, {"us", "\xc2\xb5s"}},
-    {D_US, 1000.0, {"ms"}},
-    {D_US, 1e6, {"s"}},
-    {D_W, 1.0, {"W"}},
-    {D_W, 1000.0, {"kW"}},
-};
-
 typedef struct {
     const char *file;
     const eco_can_db *db;
+    FILE *report;  /* all errors mode (--check): each error as a line here, and go on */
+    int *n_errors; /* with report: errors so far */
 } ctx;
 
 static int err(const ctx *c, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-static int err(const ctx *c, int rc, const char *fmt, ...)
+/* In all errors mode, the error just set as a line of the report; rc. */
+static int reported(const ctx *c, int rc)
 {
-    char what[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    eco_set_error("%s: %s", c->file, what);
+    if (rc != ECO_OK && c->report) {
+        fprintf(c->report, "error: %s\n", eco_last_error());
+        ++*c->n_errors;
+    }
     return rc;
 }
 
-/* The factor from a DBC unit to dimension d; 0 if the unit is not one of d's. */
-static double unit_scale(const char *dbc_unit, dim d)
+static int err(const ctx *c, int rc, const char *fmt, ...)
 {
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        for (int k = 0; units[i].d == d && k < 4 && units[i].names[k]; k++)
-            if (!strcasecmp(units[i].names[k], dbc_unit))
-                return units[i].scale;
-    return 0.0;
+    va_list ap;
+    va_start(ap, fmt);
+    eco_cfg_map_verror(c->file, "", fmt, ap);
+    va_end(ap);
+    return reported(c, rc);
+}
+
+/* After a failed part: whether to go on to the next (all errors mode), keeping the first
+ * failure's code in *first. */
+static int go_on(const ctx *c, int rc, int *first)
+{
+    if (rc != ECO_OK && *first == ECO_OK)
+        *first = rc;
+    return rc == ECO_OK || c->report;
 }
 
 /* The keys of an entry's object form, and which an input may have beyond "signal",
@@ -122,7 +59,7 @@ typedef struct {
     const cJSON *name, *scale, *offset, *cycle, *timeout, *optional, *constant, *min, *max, *values;
 } entry_json;
 
-static int entry_keys(const ctx *c, const char *path, const cJSON *v, dim d, int is_input,
+static int entry_keys(const ctx *c, const char *path, const cJSON *v, eco_cfg_dim d, int is_input,
                       entry_json *j)
 {
     const struct {
@@ -148,7 +85,7 @@ static int entry_keys(const ctx *c, const char *path, const cJSON *v, dim d, int
         size_t i = 0;
         while (i < sizeof keys / sizeof keys[0] &&
                (strcmp(k->string, keys[i].key) || (keys[i].input_only && !is_input) ||
-                (d == D_RAW && (i == 1 || i == 2))))
+                (d == ECO_CFG_DIM_RAW && (i == 1 || i == 2))))
             i++;
         if (i == sizeof keys / sizeof keys[0])
             return err(c, ECO_EPARSE, "%s.%s: unknown key", path, k->string);
@@ -221,7 +158,7 @@ static int find_signal(const ctx *c, const char *path, const cJSON *name, int *s
 }
 
 /* The signal's scale to SI: given, or from its DBC unit. */
-static int entry_scale(const ctx *c, const char *path, const entry_json *j, dim d,
+static int entry_scale(const ctx *c, const char *path, const entry_json *j, eco_cfg_dim d,
                        eco_can_map_entry *e)
 {
     const eco_can_signal *s = &c->db->signals[e->signal];
@@ -231,10 +168,10 @@ static int entry_scale(const ctx *c, const char *path, const entry_json *j, dim 
             j->scale->valuedouble == 0)
             return err(c, ECO_EPARSE, "%s.scale: expected a non-zero number", path);
         e->scale = j->scale->valuedouble;
-    } else if (d != D_RAW && !(e->scale = unit_scale(s->unit, d))) {
+    } else if (d != ECO_CFG_DIM_RAW && !(e->scale = eco_cfg_map_unit_scale(s->unit, d))) {
         return err(c, ECO_EINVAL,
                    "%s: cannot convert unit \"%s\" of signal %s to %s; give \"scale\"", path,
-                   s->unit, s->name, dim_si[d]);
+                   s->unit, s->name, eco_cfg_map_dim_si(d));
     }
     return j->offset ? number(c, path, "offset", j->offset, &e->offset) : ECO_OK;
 }
@@ -297,7 +234,7 @@ static int parse_values(const ctx *c, const char *path, const cJSON *vals, int s
 }
 
 /* One entry: "Signal" or {"signal": ..., "scale": ..., ...} (docs/daemon.md, section 3). */
-static int parse_entry(const ctx *c, const char *path, const cJSON *v, dim d, int is_input,
+static int parse_entry(const ctx *c, const char *path, const cJSON *v, eco_cfg_dim d, int is_input,
                        eco_can_map_entry *e)
 {
     entry_json j = {.name = v};
@@ -323,12 +260,14 @@ static int parse_entry(const ctx *c, const char *path, const cJSON *v, dim d, in
 }
 
 /* A section: an object whose keys are field names of defs. */
-static int parse_section(const ctx *c, const cJSON *sec, const char *sname, const field_def *defs,
-                         int n, int is_input, eco_can_map_entry *out)
+static int parse_section(const ctx *c, const cJSON *sec, const char *sname,
+                         const eco_cfg_map_field_def *defs, int n, int is_input,
+                         eco_can_map_entry *out)
 {
     const cJSON *k;
     char path[128];
-    int i, rc;
+    int i, rc, first = ECO_OK;
+    unsigned char failed[64] = {0}; /* a field that failed is not also missing */
 
     if (!cJSON_IsObject(sec))
         return err(c, ECO_EPARSE, "%s: expected an object", sname);
@@ -338,17 +277,21 @@ static int parse_section(const ctx *c, const cJSON *sec, const char *sname, cons
             ;
         snprintf(path, sizeof path, "%s.%s", sname, k->string);
         if (i == n)
-            return err(c, ECO_EPARSE, "%s: unknown key", path);
-        if (out[i].signal >= 0 || out[i].optional || out[i].constant)
-            return err(c, ECO_EPARSE, "%s: given twice", path);
-        rc = parse_entry(c, path, k, defs[i].d, is_input, &out[i]);
-        if (rc != ECO_OK)
+            rc = err(c, ECO_EPARSE, "%s: unknown key", path);
+        else if (out[i].signal >= 0 || out[i].optional || out[i].constant)
+            rc = err(c, ECO_EPARSE, "%s: given twice", path);
+        else if ((rc = parse_entry(c, path, k, defs[i].d, is_input, &out[i])) != ECO_OK &&
+                 i < (int)sizeof failed)
+            failed[i] = 1;
+        if (!go_on(c, rc, &first))
             return rc;
     }
     for (i = 0; i < n; i++)
-        if (defs[i].required && out[i].signal < 0 && !out[i].optional && !out[i].constant)
-            return err(c, ECO_EINVAL, "%s.%s: missing (required)", sname, defs[i].key);
-    return ECO_OK;
+        if (defs[i].required && out[i].signal < 0 && !out[i].optional && !out[i].constant &&
+            !(i < (int)sizeof failed && failed[i]) &&
+            !go_on(c, err(c, ECO_EINVAL, "%s.%s: missing (required)", sname, defs[i].key), &first))
+            return first;
+    return first;
 }
 
 /* All mapped entries of a section in one message, returned in *msg (-1 if none mapped). */
@@ -405,58 +348,58 @@ static int check_engine(const ctx *c, const eco_can_mapping *map)
 static int check_inputs(const ctx *c, const eco_can_mapping *map)
 {
     const eco_can_db *db = c->db;
+    int first = ECO_OK;
     for (int i = 0; i < ECO_CAN_IN_COUNT; i++) {
         const eco_can_map_entry *e = &map->in[i];
-        if (e->signal >= 0 && !e->cycle_ms && !db->msgs[db->signals[e->signal].msg].cycle_time_ms)
-            return err(c, ECO_EINVAL,
+        if (e->signal >= 0 && !e->cycle_ms && !db->msgs[db->signals[e->signal].msg].cycle_time_ms &&
+            !go_on(c,
+                   err(c, ECO_EINVAL,
                        "$.inputs.%s: message %s has no GenMsgCycleTime, so staleness cannot be "
                        "judged; give \"cycle_ms\"",
-                       in_defs[i].key, db->msgs[db->signals[e->signal].msg].name);
+                       eco_cfg_map_in_defs[i].key, db->msgs[db->signals[e->signal].msg].name),
+                   &first))
+            break;
     }
-    return ECO_OK;
+    return first;
 }
 
 /* The status counters are raw counts (they roll over like hardware counters). */
 static int check_counters(const ctx *c, const eco_can_mapping *map)
 {
     const eco_can_db *db = c->db;
+    int first = ECO_OK;
     for (int i = 0; i < ECO_CAN_ST_SOLVE_TIME_US; i++) {
         const eco_can_map_entry *e = &map->status[i];
         const eco_can_signal *s = e->signal >= 0 ? &db->signals[e->signal] : NULL;
-        if (s && (s->factor != 1.0 || s->offset != 0.0 || e->scale != 1.0 || s->value_type))
-            return err(c, ECO_EINVAL,
+        if (s && (s->factor != 1.0 || s->offset != 0.0 || e->scale != 1.0 || s->value_type) &&
+            !go_on(c,
+                   err(c, ECO_EINVAL,
                        "$.status.%s: counter signal %s must be a raw integer count "
                        "(factor 1, offset 0, scale 1)",
-                       status_key(i), s->name);
+                       status_key(i), s->name),
+                   &first))
+            break;
     }
-    return ECO_OK;
+    return first;
 }
 
 static int check(const ctx *c, eco_can_mapping *map)
 {
-    const eco_can_db *db = c->db;
-    int rc = check_inputs(c, map);
-    if (rc == ECO_OK)
-        rc = one_message(c, "$.outputs", out_key, ECO_CAN_OUT_COUNT, map->out, &map->setpoint_msg);
-    if (rc == ECO_OK)
-        rc =
-            one_message(c, "$.status", status_key, ECO_CAN_ST_COUNT, map->status, &map->status_msg);
-    if (rc == ECO_OK)
-        rc = check_counters(c, map);
-    if (rc == ECO_OK)
-        rc = check_engine(c, map);
-    if (rc != ECO_OK)
-        return rc;
-    const eco_can_message *m = &db->msgs[map->setpoint_msg];
-    if (m->e2e_counter != map->out[ECO_CAN_OUT_COUNTER].signal ||
-        m->e2e_crc != map->out[ECO_CAN_OUT_CRC].signal)
-        return err(
-            c, ECO_EINVAL,
-            "$.outputs.counter, $.outputs.crc: %s and %s are not the E2E counter and CRC that "
-            "the DBC declares for message %s",
-            db->signals[map->out[ECO_CAN_OUT_COUNTER].signal].name,
-            db->signals[map->out[ECO_CAN_OUT_CRC].signal].name, m->name);
-    return ECO_OK;
+    int first = ECO_OK;
+    /* the setpoint's E2E is checked with the "e2e" object, after these (mapping_e2e.c) */
+    if (!go_on(c, check_inputs(c, map), &first) ||
+        !go_on(
+            c,
+            one_message(c, "$.outputs", out_key, ECO_CAN_OUT_COUNT, map->out, &map->setpoint_msg),
+            &first) ||
+        !go_on(
+            c,
+            one_message(c, "$.status", status_key, ECO_CAN_ST_COUNT, map->status, &map->status_msg),
+            &first) ||
+        !go_on(c, check_counters(c, map), &first))
+        return first;
+    go_on(c, check_engine(c, map), &first);
+    return first;
 }
 
 static void unmapped(eco_can_map_entry *e, int n)
@@ -469,51 +412,62 @@ static void unmapped(eco_can_map_entry *e, int n)
 static int parse_sections(const ctx *c, const cJSON *in, const cJSON *out, const cJSON *st,
                           eco_can_mapping *map)
 {
-    field_def outs[ECO_CAN_OUT_COUNT], stats[ECO_CAN_ST_COUNT];
+    eco_cfg_map_field_def outs[ECO_CAN_OUT_COUNT], stats[ECO_CAN_ST_COUNT];
     for (int i = 0; i < ECO_CAN_OUT_COUNT; i++)
-        outs[i] = (field_def){out_key(i), out_units[i].d, out_units[i].required};
+        outs[i] = (eco_cfg_map_field_def){out_key(i), eco_cfg_map_out_units[i].d,
+                                          eco_cfg_map_out_units[i].required};
     for (int i = 0; i < ECO_CAN_ST_COUNT; i++)
-        stats[i] = (field_def){status_key(i), status_units[i].d, status_units[i].required};
-    int rc = parse_section(c, in, "$.inputs", in_defs, ECO_CAN_IN_COUNT, 1, map->in);
-    if (rc == ECO_OK)
-        rc = parse_section(c, out, "$.outputs", outs, ECO_CAN_OUT_COUNT, 0, map->out);
-    if (rc == ECO_OK && st)
-        rc = parse_section(c, st, "$.status", stats, ECO_CAN_ST_COUNT, 0, map->status);
-    return rc == ECO_OK ? check(c, map) : rc;
+        stats[i] = (eco_cfg_map_field_def){status_key(i), eco_cfg_map_status_units[i].d,
+                                           eco_cfg_map_status_units[i].required};
+    int first = ECO_OK;
+    if (go_on(c,
+              parse_section(c, in, "$.inputs", eco_cfg_map_in_defs, ECO_CAN_IN_COUNT, 1, map->in),
+              &first) &&
+        go_on(c, parse_section(c, out, "$.outputs", outs, ECO_CAN_OUT_COUNT, 0, map->out),
+              &first) &&
+        st)
+        go_on(c, parse_section(c, st, "$.status", stats, ECO_CAN_ST_COUNT, 0, map->status), &first);
+    /* the checks across fields only on fields that all parsed */
+    return first == ECO_OK ? check(c, map) : first;
 }
 
-/* The top level: "inputs", "outputs", optional "status", "engaged" and "comment". */
+/* The top level: "inputs", "outputs", optional "status", "e2e", "engaged" and "comment". */
 static int parse_root(const ctx *c, const cJSON *root, eco_can_mapping *map)
 {
-    const cJSON *k, *in = NULL, *out = NULL, *st = NULL;
-    int rc;
+    const cJSON *k, *in = NULL, *out = NULL, *st = NULL, *e2e = NULL, *eng = NULL;
+    int first = ECO_OK;
     if (!cJSON_IsObject(root))
         return err(c, ECO_EPARSE, "$: expected an object");
     cJSON_ArrayForEach(k, root)
     {
+        int rc = ECO_OK;
         if (!strcmp(k->string, "inputs") && !in)
             in = k;
         else if (!strcmp(k->string, "outputs") && !out)
             out = k;
         else if (!strcmp(k->string, "status") && !st)
             st = k;
-        else if (!strcmp(k->string, "engaged") && map->engaged.signal < 0) {
-            if ((rc = eco_cfg_mapping_engaged_parse(k, c->file, c->db, &map->engaged)))
-                return rc;
-        } else if (!strcmp(k->string, "comment") && !cJSON_IsString(k))
-            return err(c, ECO_EPARSE, "$.comment: expected a string");
+        else if (!strcmp(k->string, "e2e") && !e2e)
+            e2e = k;
+        else if (!strcmp(k->string, "engaged") && !eng)
+            rc = reported(c, eco_cfg_mapping_engaged_parse(eng = k, c->file, c->db, &map->engaged));
+        else if (!strcmp(k->string, "comment") && !cJSON_IsString(k))
+            rc = err(c, ECO_EPARSE, "$.comment: expected a string");
         else if (strcmp(k->string, "comment"))
-            return err(c, ECO_EPARSE, "$.%s: unknown or repeated key", k->string);
+            rc = err(c, ECO_EPARSE, "$.%s: unknown or repeated key", k->string);
+        if (!go_on(c, rc, &first))
+            return rc;
     }
     if (!in || !out)
         return err(c, ECO_EINVAL, "$.%s: missing (required)", in ? "outputs" : "inputs");
-    return parse_sections(c, in, out, st, map);
+    int rc = parse_sections(c, in, out, st, map);
+    if (rc == ECO_OK && first == ECO_OK)
+        rc = reported(c, eco_cfg_mapping_e2e(e2e, c->file, c->db, map));
+    return first != ECO_OK ? first : rc;
 }
 
-int eco_cfg_mapping_parse(const char *json, const char *name, const eco_can_db *db,
-                          eco_can_mapping *map)
+static int parse_text(const ctx *c, const char *json, eco_can_mapping *map)
 {
-    ctx c = {name ? name : "<mapping>", db};
     cJSON_Hooks hooks = {eco_malloc, eco_free};
 
     memset(map, 0, sizeof *map);
@@ -529,21 +483,50 @@ int eco_cfg_mapping_parse(const char *json, const char *name, const eco_can_db *
         int line = 1;
         for (p = json; at && p < at && *p; p++)
             line += *p == '\n';
-        eco_set_error("%s:%d: invalid JSON near '%.20s'", c.file, line, at ? at : "");
+        eco_set_error("%s:%d: invalid JSON near '%.20s'", c->file, line, at ? at : "");
+        if (c->report) {
+            fprintf(c->report, "error: %s\n", eco_last_error());
+            ++*c->n_errors;
+        }
         return ECO_EPARSE;
     }
-    int rc = parse_root(&c, root, map);
+    int rc = parse_root(c, root, map);
     cJSON_Delete(root);
+    return rc;
+}
+
+int eco_cfg_mapping_parse(const char *json, const char *name, const eco_can_db *db,
+                          eco_can_mapping *map)
+{
+    ctx c = {name ? name : "<mapping>", db, NULL, NULL};
+    return parse_text(&c, json, map);
+}
+
+static int load(const ctx *c, eco_can_mapping *map)
+{
+    char *buf;
+    int rc = eco_read_file(c->file, "mapping", &buf, NULL);
+    if (rc) {
+        if (c->report) {
+            fprintf(c->report, "error: %s\n", eco_last_error());
+            ++*c->n_errors;
+        }
+        return rc;
+    }
+    rc = parse_text(c, buf, map);
+    eco_free(buf);
     return rc;
 }
 
 int eco_cfg_mapping_load(const char *path, const eco_can_db *db, eco_can_mapping *map)
 {
-    char *buf;
-    int rc = eco_read_file(path, "mapping", &buf, NULL);
-    if (rc)
-        return rc;
-    rc = eco_cfg_mapping_parse(buf, path, db, map);
-    eco_free(buf);
-    return rc;
+    ctx c = {path, db, NULL, NULL};
+    return load(&c, map);
+}
+
+int eco_cfg_mapping_load_all(const char *path, const eco_can_db *db, eco_can_mapping *map,
+                             FILE *report, int *n_errors)
+{
+    ctx c = {path, db, report, n_errors};
+    return load(&c, map);
 }

@@ -10,10 +10,17 @@ double eco_model_road_load_n(const eco_vehicle *v, double speed_mps)
     return v->f0_n + v->f1_n_per_mps * speed_mps + v->f2_n_per_mps2 * speed_mps * speed_mps;
 }
 
+/* An engine speed made as a ratio times the wheel speed from a target speed (w / ww * ww)
+ * lands a few ulps either side of it; at the target max speed (a CVT's rated-power point)
+ * the side above read as over-speed, zero torque, in single steps at random. Within this
+ * relative margin a speed counts as the max speed itself. */
+#define OVERSPEED_REL 1e-9
+
 double eco_engine_max_torque_nm(const eco_engine *e, double speed_radps)
 {
-    if (speed_radps > e->max_speed_radps)
+    if (speed_radps > e->max_speed_radps * (1.0 + OVERSPEED_REL))
         return 0.0;
+    speed_radps = fmin(speed_radps, e->max_speed_radps);
     double t = eco_curve_eval(&e->full_load_nm, speed_radps);
     return speed_radps > 0.0 ? fmin(t, e->rated_power_w / speed_radps) : t;
 }

@@ -2,6 +2,7 @@
  * t_first + (k + 1) period; everything the output depends on comes from the log. */
 #include "ecodrive/rt.h"
 #include "replay_summary.h"
+#include "rt_internal.h"
 #include "ecodrive/units.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@ typedef struct {
     const eco_rt_replay_opts *o;
     char iface[ECO_CAN_IFNAME_MAX];
     int64_t t_first_ns, mono_start_ns;
+    long steps;
 } replay;
 
 /* --realtime: sleep until log time t (absolute CLOCK_MONOTONIC deadline, no drift);
@@ -29,6 +31,18 @@ static int64_t sleep_until(const replay *p, int64_t t_log_ns)
     return eco_clock_ns(CLOCK_MONOTONIC) - deadline;
 }
 
+/* The decoded inputs once a second of log time (--verbose, --check). */
+static void print_inputs(const replay *p, int64_t t_ns, unsigned faults)
+{
+    const eco_observation *o = eco_rt_last_observation(p->rt);
+    double v[ECO_CAN_IN_COUNT];
+#define ECO_OBS_BUS(member, NAME, key, unit, type, need) v[ECO_CAN_IN_##NAME] = o->member;
+#include "ecodrive/observation.def"
+    char prefix[48];
+    snprintf(prefix, sizeof prefix, "t=%.1f s inputs:", (double)(t_ns - p->t_first_ns) * 1e-9);
+    eco_rt_inputs_print(p->o->inputs, prefix, v, faults);
+}
+
 static int step(replay *p, int64_t t_ns)
 {
     if (p->o->realtime) {
@@ -38,7 +52,9 @@ static int step(replay *p, int64_t t_ns)
     }
     eco_can_log_entry e;
     memset(&e, 0, sizeof e);
-    eco_rt_step(p->rt, t_ns, &e.frame);
+    unsigned faults = eco_rt_step(p->rt, t_ns, &e.frame);
+    if (p->o->inputs && ++p->steps % ECO_RT_STATUS_PERIODS == 0)
+        print_inputs(p, t_ns, faults);
     if (p->o->summary)
         eco_rt_replay_summary_step(p->o->summary, p->rt, t_ns);
     e.t_us = t_ns / 1000;
@@ -53,7 +69,7 @@ static int step(replay *p, int64_t t_ns)
 int eco_rt_replay(eco_rt *rt, const char *log_path, FILE *out, const eco_rt_replay_opts *opts)
 {
     static const eco_rt_replay_opts none;
-    replay p = {rt, out, opts ? opts : &none, "", 0, 0};
+    replay p = {rt, out, opts ? opts : &none, "", 0, 0, 0};
     eco_can_log_reader r;
     int rc = eco_can_log_open(&r, log_path);
     if (rc != ECO_OK)

@@ -84,6 +84,11 @@ eco_controller *eco_rt_helper_take(eco_rt_helper *h);
 /* Loop thread: hand over the controller eco_rt_swap_controller replaced, to destroy. */
 void eco_rt_helper_retire(eco_rt_helper *h, eco_controller *old);
 
+/* One line of decoded inputs (SI) after prefix, and whether the period's setpoint is valid
+ * (faults 0): --verbose live (threads.c) and in --replay and --check (replay.c). */
+void eco_rt_inputs_print(FILE *f, const char *prefix, const double v[ECO_CAN_IN_COUNT],
+                         unsigned faults);
+
 /* Where the car is on a route file (route_track.c), for the core. */
 typedef struct {
     const eco_route *route;

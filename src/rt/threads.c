@@ -48,6 +48,15 @@ static void print_invalid(const eco_rt_log_rec *r)
     fprintf(stderr, "\n");
 }
 
+void eco_rt_inputs_print(FILE *f, const char *prefix, const double v[ECO_CAN_IN_COUNT],
+                         unsigned faults)
+{
+    fputs(prefix, f);
+    for (int i = 0; i < ECO_CAN_IN_COUNT; i++)
+        fprintf(f, " %s=%.4f", eco_can_in_field_name((eco_can_in_field)i), v[i]);
+    fprintf(f, "; setpoint %s\n", faults ? "invalid" : "valid");
+}
+
 static void print_event(const eco_rt_log_queue *q, const eco_rt_log_rec *r)
 {
     long long a = (long long)r->a, b = (long long)r->b;
@@ -74,10 +83,7 @@ static void print_event(const eco_rt_log_queue *q, const eco_rt_log_rec *r)
         fprintf(stderr, "ecodrived: %s: read error: %s\n", q->iface, strerror((int)r->a));
         break;
     case ECO_RT_EV_INPUTS:
-        fprintf(stderr, "ecodrived: inputs:");
-        for (int f = 0; f < ECO_CAN_IN_COUNT; f++)
-            fprintf(stderr, " %s=%.4f", eco_can_in_field_name((eco_can_in_field)f), r->v[f]);
-        fprintf(stderr, "; setpoint %s\n", r->a ? "invalid" : "valid");
+        eco_rt_inputs_print(stderr, "ecodrived: inputs:", r->v, (unsigned)r->a);
         break;
     case ECO_RT_EV_SWAPPED:
         fprintf(stderr, "ecodrived: new weights in use\n");

@@ -56,9 +56,9 @@ sed -i '1i #include "../control/mpc_internal.h"' "$f"
 expect_finding "another folder's private header" "src/rt/$(basename "$f"):1: rt includes ../control/mpc_internal.h, a private header"
 
 fresh
-sed -i '1i #include "paths.h"' "$tmp/src/src/ecodrived.c"
-sed -i '1i #include "ecodrive/sim.h"' "$tmp/src/src/ecodrived.c"
-expect_finding "daemon includes an unowned header" "src/ecodrived.c:1: includes ecodrive/sim.h, which no module owns"
+sed -i '1i #include "paths.h"' "$tmp/src/src/ecodrived/main.c"
+sed -i '1i #include "ecodrive/sim.h"' "$tmp/src/src/ecodrived/main.c"
+expect_finding "daemon includes an unowned header" "src/ecodrived/main.c:1: includes ecodrive/sim.h, which no module owns"
 
 fresh
 f=$(first_c src/config)

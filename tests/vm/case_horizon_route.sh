@@ -43,9 +43,9 @@ on_bus() {
     grep -E 'stopped|overrun' "$tmp/$name.daemon.err" | tail -2 | sed 's/^/  /'
 }
 
-# hz_status NAME: from the daemon's log, its EcoHorizonStatus frames (0x202): how many, how
-# many of them in state 1 (the horizon), 3 (rejected) and 4 (the route file), and the
-# received and rejected counters of the last.
+# hz_status NAME: from the daemon's log, its EcoStatus2 frames (0x202; EcoHorizonStatus
+# before): how many, how many of them in state 1 (the horizon), 3 (rejected) and 4 (the route
+# file), and the received and rejected counters of the last.
 hz_status() {
     local line d n=0 s1=0 s3=0 s4=0
     while IFS= read -r line; do
@@ -64,17 +64,17 @@ on_bus route --route "$tmp/r.csv" --time-price "$(field "$tmp/inproc.json" time_
 
 for r in horizon route; do # (the guest has no /dev/fd for a process substitution)
     grep -E ' 202#[0-9A-F]{10}' "$tmp/$r.log" >"$tmp/$r.status" ||
-        fail "$r: no EcoHorizonStatus in the daemon's log"
+        fail "$r: no EcoStatus2 in the daemon's log"
 done
 read -r n s1 s3 s4 got rej <<<"$(hz_status horizon)"
-echo "horizon: $n EcoHorizonStatus, $s1 in state 1 (the horizon), $s3 in 3 (rejected);" \
+echo "horizon: $n EcoStatus2, $s1 in state 1 (the horizon), $s3 in 3 (rejected);" \
     "$got horizon frames received (mod 65536), $rej rejected"
 # the first comes before the first POSITION, the last may follow the plant's end (stale)
-[ $((s1 + 2)) -ge "$n" ] || fail "horizon: $((n - s1)) of $n EcoHorizonStatus not in state 1"
+[ $((s1 + 2)) -ge "$n" ] || fail "horizon: $((n - s1)) of $n EcoStatus2 not in state 1"
 [ "$rej" = 0 ] && [ "$s3" = 0 ] || fail "horizon: $rej horizon frames rejected"
 [ "$got" -gt 0 ] || fail "horizon: no horizon frame received"
 read -r n s1 s3 s4 got rej <<<"$(hz_status route)"
-[ "$s4" = "$n" ] || fail "route: $((n - s4)) of $n EcoHorizonStatus not in state 4 (the route file)"
+[ "$s4" = "$n" ] || fail "route: $((n - s4)) of $n EcoStatus2 not in state 4 (the route file)"
 
 for r in inproc horizon route; do
     printf '%-8s fuel %s l/100km, %s s, %s km, %s driver steps\n' "$r" \
