@@ -574,8 +574,7 @@ Test(engaged, controller_stays_warm_while_not_engaged)
     cr_expect_eq(faults[10], (unsigned)ECO_RT_FAULT_NOT_ENGAGED, "the frame at 981 ms: off");
     cr_expect_eq(faults[11], 0u, "engaged: valid at once");
     cr_expect_eq(ctl.steps, 20, "every step, engaged or not (all inputs fresh from 100 ms)");
-    cr_expect_eq(ctl.resets, 2,
-                 "at create and before its first step, not at engaging");
+    cr_expect_eq(ctl.resets, 2, "at create and before its first step, not at engaging");
     eco_rt_free(rt);
     eco_vehicle_free(&veh);
 }
