@@ -9,6 +9,9 @@
 
 #define MERGE_M    0.5  /* a first stage shorter than this merges into the next */
 #define STOP_EPS_M 0.01 /* a grid point this near a stop's distance is the stop's */
+/* Off the plan by more than this: made again (ours: twice the speed grid's half step; the
+ * car in process follows its plan to well within it). */
+#define OFF_PLAN_MPS 0.1
 /* The cost to go is kept while the equivalence factor (which follows the SOC in steps of
  * 2 %) stays within this share of the one it was made at (ours: five steps; the block
  * renews it anyway). */
@@ -120,6 +123,16 @@ static double track(const eco_mpc_route_ws *ws, double x, double v0, double dt)
     return sqrt(v2);
 }
 
+/* The car is slower than a plan that slows down, by more than OFF_PLAN_MPS: a brake the plan
+ * does not command acted (on the bus the friction brake is the driver's, sim/cmd_bus.c).
+ * The plan is made again from where the car is: followed back, it would throttle up to a
+ * speed it then coasts or brakes away. */
+static int braked_off_plan(const eco_mpc_route_ws *ws, double x, double v0)
+{
+    double a, v = sqrt(plan_v2(ws, x, &a));
+    return a < 0.0 && v0 < v - OFF_PLAN_MPS;
+}
+
 static int fallback(eco_mpc_route_ws *ws, eco_setpoint *sp)
 {
     *sp = ws->last_safe;
@@ -137,9 +150,10 @@ int eco_mpc_route_step(eco_mpc_route_ws *ws, const eco_observation *obs, eco_set
     double v1 = 0.0;
     long full = ws->full_replans;
     if (!ws->dwelling) {
-        int need = !ws->follow && (!ws->have_plan || ws->was_dwelling || ws->replan_pending ||
-                                   x >= ws->pos_m[ws->plan_k0] - 1e-9 ||
-                                   fabs(ws->plan_stop_m - ws->stop_at_m) > 0.01);
+        int need = !ws->follow &&
+                   (!ws->have_plan || ws->was_dwelling || ws->replan_pending ||
+                    x >= ws->pos_m[ws->plan_k0] - 1e-9 ||
+                    fabs(ws->plan_stop_m - ws->stop_at_m) > 0.01 || braked_off_plan(ws, x, v0));
         if (need && replan(ws, x, v0))
             return fallback(ws, sp);
         v1 = track(ws, x, v0, dt);
