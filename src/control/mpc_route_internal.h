@@ -39,6 +39,9 @@ struct eco_mpc_route_ws {
     int hybrid;
     /* the distance grid: points (stage boundaries; every stop is one) */
     int n_pts, n_nodes;
+    int cap_pts;      /* points the block holds (n_pts, or a window's most) */
+    double v_max_mps; /* the fastest limit the rate table and the nodes cover */
+    int open_end;     /* a window: its last point is where the known road ends, not a stop */
     double dv_mps;
     double *pos_m;       /* [n_pts] */
     double *shift_mps2;  /* [n_pts]: stage k (pos k .. k+1): grade as acceleration */
