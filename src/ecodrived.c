@@ -60,7 +60,8 @@ static void usage(FILE *fp)
             "  --weights F|PRESET   MPC weights file or preset (models/weights/PRESET.json)\n"
             "  --controller C       mpc (default) or baseline\n"
             "  --route FILE         plan on this route (CSV as ecosim's), position by odometry\n"
-            "  --time-price P       with --route: g of fuel per s of trip time (default 0.3)\n"
+            "  --time-price P       the route MPC's (--route, the horizon on the bus): g of fuel\n"
+            "                       per s of trip time (default 0.3)\n"
             "  --log FILE           append every frame received and sent, candump -l format\n"
             "  --replay FILE.log    run over a candump log instead of a bus\n"
             "  --realtime           replay at the log's pace\n"
@@ -163,8 +164,8 @@ static int check_args(int argc, char **argv, const args *a)
         fprintf(stderr, "ecodrived: --route applies to --controller mpc only\n");
         return 2;
     }
-    if (a->time_price >= 0.0 && !a->route) {
-        fprintf(stderr, "ecodrived: --time-price goes with --route\n");
+    if (a->time_price >= 0.0 && strcmp(a->controller, "mpc")) {
+        fprintf(stderr, "ecodrived: --time-price applies to --controller mpc only\n");
         return 2;
     }
     if ((a->realtime || a->out) && !a->replay) {
@@ -478,6 +479,21 @@ static int make_core(const args *a, const files *f, daemon_state *d)
     eco_controller *ctl = a->route ? make_route_mpc(a, r, d, &cfg) : make_controller(a, r);
     if (!ctl)
         return 2;
+    /* the route MPC on a horizon from the bus: the same weights and time price */
+    eco_mpc_route_settings hz_set;
+    eco_mpc_weights hz_w;
+    eco_mpc_route_settings_default(&hz_set);
+    eco_mpc_weights_default(&hz_w);
+    if (a->time_price >= 0.0)
+        hz_set.time_price_per_s = a->time_price;
+    if (r->weights_path && eco_cfg_weights_load(r->weights_path, &hz_w) != ECO_OK) {
+        ctl->destroy(ctl);
+        fprintf(stderr, "ecodrived: --weights %s: %s\n", a->weights, eco_last_error());
+        return 2;
+    }
+    cfg.route_settings = &hz_set;
+    cfg.weights = &hz_w;
+    cfg.plan_horizon = !strcmp(a->controller, "mpc");
     if (eco_rt_create(&cfg, ctl, &d->rt) != ECO_OK) {
         ctl->destroy(ctl);
         fprintf(stderr, "ecodrived: %s\n", eco_last_error());

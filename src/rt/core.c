@@ -49,6 +49,7 @@ void eco_rt_config_default(eco_rt_config *c, const eco_can_db *db, const eco_can
     c->speedup = 1.0;
     c->solve_budget_ns = ECO_RT_PERIOD_NS / 2;
     c->soc_target = veh ? veh->battery.soc_init : 0.0;
+    c->plan_horizon = 1;
 }
 
 int64_t eco_rt_period_ns(const eco_rt_config *c)
@@ -131,7 +132,7 @@ int eco_rt_create(const eco_rt_config *cfg, eco_controller *ctl, eco_rt **out)
     if (rc != ECO_OK)
         goto fail;
     set_up_horizon(rt);
-    if (rt->have_hz && cfg->veh) {
+    if (rt->have_hz && cfg->veh && cfg->plan_horizon) {
         rc = eco_rt_hz_route_init(&rt->hzr, cfg->veh, cfg->dt_s, cfg->route_settings, cfg->weights);
         if (rc != ECO_OK)
             goto fail;
