@@ -192,7 +192,8 @@ typedef struct {
     int msgs[16], n_msgs;
     uint8_t ctr[16];
     int64_t t_ns;
-    long valid;
+    long valid, over_1ms, over_300us;
+    double solve_max_us;
 } core_loop;
 
 static void core_send(void *ctx, const eco_can_frame *f)
@@ -222,7 +223,12 @@ static int core_step(eco_controller *ctl, const eco_observation *obs, const eco_
     }
     eco_can_frame out;
     eco_can_setpoint rx;
-    if (eco_rt_step(c->rt, c->t_ns + 1, &out) == 0 &&
+    unsigned fl = eco_rt_step(c->rt, c->t_ns + 1, &out);
+    double us = eco_rt_stats_get(c->rt)->last_solve_us;
+    c->solve_max_us = us > c->solve_max_us ? us : c->solve_max_us;
+    c->over_1ms += us > 1000.0;
+    c->over_300us += us > 300.0;
+    if (fl == 0 &&
         eco_can_mapping_decode_setpoint(c->map, c->db, &out, &rx) == ECO_OK && rx.valid) {
         c->valid++;
         sp->cmd.throttle = rx.throttle;
@@ -305,6 +311,7 @@ static void core_loop_run(const eco_can_db *db, const eco_can_mapping *map, cons
     out->steps = res.run.n_series;
     out->valid = c.valid;
     out->hz_state = eco_rt_horizon_state(c.rt);
+    cr_log_info("mode %d: solve max %.0f us, %ld steps over 1 ms, %ld over 300 us, %ld windows", (int)mode, c.solve_max_us, c.over_1ms, c.over_300us, (long)0);
     eco_sim_route_result_free(&res);
     eco_rt_free(c.rt);
     c.driver->destroy(c.driver);

@@ -196,6 +196,7 @@ int eco_mpc_route_window_set(eco_mpc_route_ws *ws, const eco_route *route, int o
     ws->open_end = open_end != 0;
     eco_route_grid_fill(ws);
     ws->follow = 0;
+    ws->have_v = 0;
     eco_mpc_route_reset(ws);
     return ECO_OK;
 }
@@ -233,7 +234,7 @@ void eco_mpc_route_lo_scale_set(eco_mpc_route_ws *ws, double scale)
     ws->set.lo_scale = scale > 1.0 ? 1.0 : (scale > 0.0 ? scale : 0.0);
     eco_route_grid_fill(ws);
     ws->follow = 0;
-    ws->have_plan = 0;
+    ws->have_plan = ws->have_v = 0;
 }
 
 double eco_mpc_route_lo_scale(const eco_mpc_route_ws *ws)

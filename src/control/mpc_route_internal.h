@@ -54,8 +54,10 @@ struct eco_mpc_route_ws {
     double plan_x0, plan_v0, plan_stop_m;
     int plan_k0, plan_k1, have_plan, follow;
     int replan_pending; /* the table was collapsed in this step; the backward pass is next */
-    /* what the cost to go V holds: its end point, and the price and factor it was made at */
-    int vk1;
+    /* what the cost to go V holds: whether it holds one (a reset keeps it: it is the
+     * route's, not the car's), its first and end points, and the price and factor it was
+     * made at */
+    int have_v, vk0, vk1;
     double v_price, v_s_coll;
     /* where the car is */
     double x_m, stop_at_m;

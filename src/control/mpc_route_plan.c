@@ -98,6 +98,8 @@ int eco_route_plan(eco_mpc_route_ws *ws, double x0, double v0, int k0, int k1)
 {
     terminal(ws, k1);
     backward(ws, k0, k1);
+    ws->have_v = 1;
+    ws->vk0 = k0;
     ws->vk1 = k1;
     ws->v_price = ws->price_s;
     ws->v_s_coll = ws->rt.s_coll;

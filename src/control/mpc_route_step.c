@@ -54,8 +54,8 @@ static int replan(eco_mpc_route_ws *ws, double x, double v0)
      * was made at */
     double sc = eco_route_collapse_value(ws, ws->s_equiv);
     int s_ok = fabs(sc - ws->v_s_coll) <= S_REUSE_REL * fabs(ws->v_s_coll);
-    int geo = ws->have_plan && !ws->was_dwelling && ws->vk1 >= k_need && ws->vk1 <= ks &&
-              k0 <= ws->vk1 && fabs(ws->plan_stop_m - ws->stop_at_m) <= 0.01 &&
+    int geo = ws->have_v && k0 >= ws->vk0 && !ws->was_dwelling && ws->vk1 >= k_need &&
+              ws->vk1 <= ks && k0 <= ws->vk1 && fabs(ws->plan_stop_m - ws->stop_at_m) <= 0.01 &&
               ws->v_price == ws->price_s;
     int keep = geo && s_ok && !ws->replan_pending;
     ws->plan_stop_m = ws->stop_at_m;
