@@ -71,6 +71,8 @@ static size_t layout(eco_mpc_route_ws *ws, char *base)
     ws->stop = eco_mpc_carve(&c, np);
     ws->V = eco_mpc_carve(&c, np * (size_t)ws->n_nodes * sizeof(double));
     ws->pol = eco_mpc_carve(&c, np * (size_t)ws->n_nodes * sizeof(int16_t));
+    ws->V_b = eco_mpc_carve(&c, np * (size_t)ws->n_nodes * sizeof(double));
+    ws->pol_b = eco_mpc_carve(&c, np * (size_t)ws->n_nodes * sizeof(int16_t));
     ws->plan_v = eco_mpc_carve(&c, np * sizeof(double));
     return c.used;
 }
@@ -196,7 +198,7 @@ int eco_mpc_route_window_set(eco_mpc_route_ws *ws, const eco_route *route, int o
     ws->open_end = open_end != 0;
     eco_route_grid_fill(ws);
     ws->follow = 0;
-    ws->have_v = 0;
+    ws->have_v = ws->prep.on = 0;
     eco_mpc_route_reset(ws);
     return ECO_OK;
 }
@@ -234,7 +236,7 @@ void eco_mpc_route_lo_scale_set(eco_mpc_route_ws *ws, double scale)
     ws->set.lo_scale = scale > 1.0 ? 1.0 : (scale > 0.0 ? scale : 0.0);
     eco_route_grid_fill(ws);
     ws->follow = 0;
-    ws->have_plan = ws->have_v = 0;
+    ws->have_plan = ws->have_v = ws->prep.on = 0;
 }
 
 double eco_mpc_route_lo_scale(const eco_mpc_route_ws *ws)

@@ -28,6 +28,13 @@ typedef struct {
     size_t cell_b;   /* cells done; all: ready */
 } eco_route_rates;
 
+/* The next block's cost to go, made ahead a few stages a step in the second buffer (V_b,
+ * pol_b): from its end k1 down to lo, at the price and table factor it started at. */
+typedef struct {
+    int on, lo, k1, k; /* k: the next stage to do (done when k < lo) */
+    double price, s_coll;
+} eco_route_prep;
+
 struct eco_mpc_route_ws {
     eco_controller ctl; /* first: the controller hands out &ws->ctl */
     const eco_vehicle *veh;
@@ -58,6 +65,9 @@ struct eco_mpc_route_ws {
      * route's, not the car's), its first and end points, and the price and factor it was
      * made at */
     int have_v, vk0, vk1;
+    double *V_b;    /* [n_pts * n_nodes]: the next block's, being made */
+    int16_t *pol_b; /* [n_pts * n_nodes] */
+    eco_route_prep prep;
     double v_price, v_s_coll;
     /* where the car is */
     double x_m, stop_at_m;
@@ -116,6 +126,13 @@ int eco_route_plan(eco_mpc_route_ws *ws, double x0, double v0, int k0, int k1);
 /* The same from the cost to go already held for the horizon's end k1 (eco_route_plan made
  * it): the first stage from (x0, v0) and the plan forward only. */
 int eco_route_plan_from(eco_mpc_route_ws *ws, double x0, double v0, int k0, int k1);
+/* The next block's backward pass ahead, in the second buffer: start it (end k1, down to
+ * k_lo), do up to n_stages more of it (1 once whole), and take it (swap it in as the cost to
+ * go) when it is whole, ends at k1, reaches down to k0 and was made at the price and table
+ * in use: 1 if taken. */
+void eco_route_prepare_start(eco_mpc_route_ws *ws, int k_lo, int k1);
+int eco_route_prepare_some(eco_mpc_route_ws *ws, int n_stages);
+int eco_route_prepared_take(eco_mpc_route_ws *ws, int k0, int k1);
 /* First grid point strictly after x + eps. */
 int eco_route_point_after(const eco_mpc_route_ws *ws, double x_m, double eps_m);
 
