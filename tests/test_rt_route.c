@@ -7,6 +7,7 @@
 #include "ecodrive/units.h"
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,310 @@ Test(rt_route, the_core_plans_on_the_route_file)
     /* 20 steps at 10 m/s, the first from rest by the trapezoid: 0.5 + 19 x 1 m */
     cr_expect_float_eq(xa, 19.5, 1e-9);
     cr_expect(xa == xb && !memcmp(a, b, 8), "deterministic");
+    eco_vehicle_free(&veh);
+    eco_can_db_free(db);
+}
+
+/* ---- the daemon's core in the closed loop, in process ----------------------------------
+ * The route runner's plant with the core as its controller, as `ecosim bus --route` and
+ * `ecodrived` drive it over vcan (sim/cmd_bus.c): each step the plant's signals go in as the
+ * DBC's input frames (the pedals the baseline driver's, the set speed the IDM driver's), the
+ * map ECU's horizon frames beside them, the core steps, and its setpoint's throttle and regen
+ * are applied (the friction brake and the gear stay the driver's). */
+#include "bus_route.h"
+#include "ecodrive/control.h"
+#include "route_mpc.h"
+
+typedef struct {
+    eco_controller base;
+    eco_controller *driver;
+    const eco_can_db *db;
+    const eco_can_mapping *map;
+    eco_rt *rt;
+    int msgs[16], n_msgs;
+    uint8_t ctr[16];
+    int64_t t_ns;
+    long valid, over_1ms, over_300us;
+    double solve_max_us;
+} core_loop;
+
+static void core_send(void *ctx, const eco_can_frame *f)
+{
+    core_loop *c = ctx;
+    eco_rt_frame(c->rt, f, c->t_ns);
+}
+
+static int core_step(eco_controller *ctl, const eco_observation *obs, const eco_preview *pv,
+                     eco_setpoint *sp)
+{
+    core_loop *c = (core_loop *)ctl;
+    c->driver->step(c->driver, obs, pv, sp);
+    eco_observation o = *obs;
+    o.accel_pedal = sp->cmd.throttle;
+    o.brake_pedal = sp->cmd.brake;
+    o.set_speed_mps = pv->speed_ref_mps[0];
+    o.grade_rad = pv->grade_rad[0];
+    for (int i = 0; i < c->n_msgs; i++) {
+        eco_can_frame f = {c->db->msgs[c->msgs[i]].id, c->db->msgs[c->msgs[i]].dlc, {0}};
+#define ECO_OBS_BUS(member, NAME, key, unit, type, need)                                           \
+    eco_can_mapping_encode_input(c->map, c->db, ECO_CAN_IN_##NAME, o.member, &f);
+#include "ecodrive/observation.def"
+        if (c->db->msgs[c->msgs[i]].e2e_crc >= 0)
+            eco_can_e2e_protect(c->db, c->msgs[i], f.data, &c->ctr[i]);
+        eco_rt_frame(c->rt, &f, c->t_ns);
+    }
+    eco_can_frame out;
+    eco_can_setpoint rx;
+    unsigned fl = eco_rt_step(c->rt, c->t_ns + 1, &out);
+    double us = eco_rt_stats_get(c->rt)->last_solve_us;
+    c->solve_max_us = us > c->solve_max_us ? us : c->solve_max_us;
+    c->over_1ms += us > 1000.0;
+    c->over_300us += us > 300.0;
+    if (fl == 0 && eco_can_mapping_decode_setpoint(c->map, c->db, &out, &rx) == ECO_OK &&
+        rx.valid) {
+        c->valid++;
+        sp->cmd.throttle = rx.throttle;
+        sp->cmd.regen = rx.regen;
+        if (rx.throttle > 0.0)
+            sp->cmd.brake = 0.0;
+    }
+    c->t_ns += 100 * MS;
+    return ECO_OK;
+}
+
+static void core_reset(eco_controller *ctl)
+{
+    core_loop *c = (core_loop *)ctl;
+    c->driver->reset(c->driver);
+}
+
+typedef enum { LOOP_SET_SPEED, LOOP_HORIZON, LOOP_ROUTE_FILE } loop_mode;
+
+typedef struct {
+    double fuel_g, trip_s, distance_m;
+    long steps, valid;
+    int hz_state;
+} loop_result;
+
+/* Drive r in the loop with the core in mode at time price p (the route MPC's). */
+static void core_loop_run(const eco_can_db *db, const eco_can_mapping *map, const eco_vehicle *veh,
+                          const eco_route *r, loop_mode mode, double p, loop_result *out)
+{
+    static core_loop c;
+    memset(&c, 0, sizeof c);
+    c.db = db;
+    c.map = map;
+    c.base = (eco_controller){.name = "core",
+                              .step = core_step,
+                              .reset = core_reset,
+                              .destroy = core_reset,
+                              .veh = veh,
+                              .dt_s = 0.1,
+                              .preview_n = 1};
+    c.driver = eco_baseline_create(veh, 0.1);
+    c.n_msgs = eco_can_mapping_input_messages(map, db, c.msgs, 16);
+    eco_rt_config cfg;
+    eco_rt_config_default(&cfg, db, map, veh);
+    cfg.solve_budget_ns = 0;
+    eco_mpc_route_settings set;
+    eco_mpc_route_settings_default(&set);
+    set.time_price_per_s = p;
+    cfg.route_settings = &set;
+    eco_controller *ctl;
+    if (mode == LOOP_ROUTE_FILE) {
+        eco_mpc_route_ws *ws = eco_mpc_route_create(veh, r, 0.1, &set, NULL);
+        cr_assert(ws, "%s", eco_last_error());
+        cfg.route = r;
+        cfg.route_mpc = ws;
+        ctl = eco_mpc_route_controller(ws);
+    } else {
+        eco_mpc_settings ms;
+        eco_mpc_settings_default(&ms);
+        ctl = eco_mpc_create(veh, 0.1, &ms, NULL);
+    }
+    cr_assert_eq(eco_rt_create(&cfg, ctl, &c.rt), ECO_OK, "%s", eco_last_error());
+    static eco_sim_bus_route road;
+    eco_sim_route_planner planner;
+    cr_assert_eq(eco_sim_bus_route_planner(&planner, &road, db, r, core_send, &c), ECO_OK);
+    if (mode != LOOP_HORIZON) { /* no map ECU: the IDM driver alone */
+        static eco_sim_idm_driver idm;
+        eco_sim_route_planner_idm(&planner, &idm);
+    }
+    eco_sim_options opt;
+    eco_sim_options_default(&opt);
+    opt.engine_hot = 1;
+    opt.quiet = 1;
+    eco_sim_route_result res;
+    cr_assert_eq(eco_sim_route_run(veh, r, &c.base, &planner, &opt, &res), ECO_OK, "%s",
+                 eco_last_error());
+    out->fuel_g = res.run.total.fuel_g;
+    out->trip_s = res.trip_time_s;
+    out->distance_m = res.run.total.distance_m;
+    out->steps = res.run.n_series;
+    out->valid = c.valid;
+    out->hz_state = eco_rt_horizon_state(c.rt);
+    cr_log_info("mode %d: solve max %.0f us, %ld steps over 1 ms, %ld over 300 us, %ld windows",
+                (int)mode, c.solve_max_us, c.over_1ms, c.over_300us, (long)0);
+    eco_sim_route_result_free(&res);
+    eco_rt_free(c.rt);
+    c.driver->destroy(c.driver);
+}
+
+/* The routes `ecosim route --from-drive` makes from the first 300 s (tests/vm/
+ * case_horizon_route.sh) and 600 s of sim/drives/cmap_4116880_1_2007-04-23.csv. */
+static const eco_route_row R300[] = {{0.0, 80.0 / ECO_KMH_PER_MPS, 0.0, 0.0, 0},
+                                     {4017.634, 80.0 / ECO_KMH_PER_MPS, 0.0, 0.0, 0}};
+static const eco_route_row R600[] = {{0.0, 80.0 / ECO_KMH_PER_MPS, 0.0, 0.0, 0},
+                                     {4154.114, 80.0 / ECO_KMH_PER_MPS, 0.0, 54.0, 0},
+                                     {5374.080, 70.0 / ECO_KMH_PER_MPS, 0.0, 60.0, 0},
+                                     {6101.889, 70.0 / ECO_KMH_PER_MPS, 0.0, 0.0, 0}};
+
+static void loop_fixture(eco_can_db **db, eco_can_mapping *map, eco_vehicle *veh, eco_route *r,
+                         const eco_route_row *rows, int n)
+{
+    cr_assert_eq(eco_can_db_load(ECO_SOURCE_DIR "/models/ecodrive.dbc", db), ECO_OK);
+    cr_assert_eq(eco_cfg_mapping_load(ECO_SOURCE_DIR "/models/mappings/ecodrive.json", *db, map),
+                 ECO_OK);
+    cr_assert_eq(eco_cfg_vehicle_load(ECO_SOURCE_DIR "/models/vehicles/toyota_corolla_1p8_cvt.json",
+                                      ECO_SOURCE_DIR "/models/maps", veh),
+                 ECO_OK, "%s", eco_last_error());
+    cr_assert_eq(eco_route_init(r, "drive", rows, n), ECO_OK, "%s", eco_last_error());
+}
+
+/* The in-process route MPC at the baseline's trip time: the yardstick. */
+static void in_process(const eco_vehicle *veh, const eco_route *r, loop_result *out, double *price)
+{
+    eco_sim_options opt;
+    eco_sim_options_default(&opt);
+    opt.engine_hot = 1;
+    opt.quiet = 1;
+    eco_sim_route_result res;
+    cr_assert_eq(eco_sim_route_run_baseline(veh, r, &opt, &res), ECO_OK);
+    double target = res.trip_time_s;
+    eco_sim_route_result_free(&res);
+    eco_sim_route_match m;
+    cr_assert_eq(eco_sim_route_run_at_time(veh, r, "mpc", NULL, NULL, &opt, target, &res, &m),
+                 ECO_OK, "%s", eco_last_error());
+    out->fuel_g = res.run.total.fuel_g;
+    out->trip_s = res.trip_time_s;
+    out->distance_m = res.run.total.distance_m;
+    *price = m.time_price;
+    eco_sim_route_result_free(&res);
+}
+
+/* The route file and the horizon on the bus within 2 % of the in-process fuel and trip time
+ * (issue 10), the set speed measurably worse. */
+Test(rt_route, the_core_in_the_loop_burns_as_in_process)
+{
+    eco_can_db *db;
+    eco_can_mapping map;
+    eco_vehicle veh;
+    eco_route r;
+    loop_fixture(&db, &map, &veh, &r, R300, 2);
+    loop_result ip, rf, ss;
+    double price;
+    in_process(&veh, &r, &ip, &price);
+    core_loop_run(db, &map, &veh, &r, LOOP_ROUTE_FILE, price, &rf);
+    core_loop_run(db, &map, &veh, &r, LOOP_SET_SPEED, price, &ss);
+    loop_result hz;
+    core_loop_run(db, &map, &veh, &r, LOOP_HORIZON, price, &hz);
+    cr_log_info("in-process %.1f g %.1f s; route file %.1f g %.1f s (%ld/%ld valid); set speed "
+                "%.1f g %.1f s; horizon %.1f g %.1f s (%ld/%ld valid) state %d",
+                ip.fuel_g, ip.trip_s, rf.fuel_g, rf.trip_s, rf.valid, rf.steps, ss.fuel_g,
+                ss.trip_s, hz.fuel_g, hz.trip_s, hz.valid, hz.steps, hz.hz_state);
+    const loop_result *bus[2] = {&rf, &hz};
+    for (int i = 0; i < 2; i++) {
+        cr_expect_eq(bus[i]->valid, bus[i]->steps, "every setpoint valid");
+        cr_expect_leq(fabs(bus[i]->fuel_g / ip.fuel_g - 1.0), 0.02,
+                      "%s: fuel %.1f g, in process %.1f g", i ? "horizon" : "route file",
+                      bus[i]->fuel_g, ip.fuel_g);
+        cr_expect_leq(fabs(bus[i]->trip_s / ip.trip_s - 1.0), 0.02,
+                      "%s: trip %.1f s, in process %.1f s", i ? "horizon" : "route file",
+                      bus[i]->trip_s, ip.trip_s);
+    }
+    cr_expect_eq(hz.hz_state, ECO_HZ_STATE_VALID);
+    cr_expect_gt(ss.fuel_g, 1.02 * hz.fuel_g, "the set speed burns measurably more: %.1f g",
+                 ss.fuel_g);
+    eco_route_free(&r);
+    eco_vehicle_free(&veh);
+    eco_can_db_free(db);
+}
+
+/* The 600 s route's two stops with their dwells (54 and 60 s), on the horizon and the file. */
+Test(rt_route, the_core_in_the_loop_stands_at_the_stops)
+{
+    eco_can_db *db;
+    eco_can_mapping map;
+    eco_vehicle veh;
+    eco_route r;
+    loop_fixture(&db, &map, &veh, &r, R600, 4);
+    loop_result ip, rf, ss, hz;
+    double price;
+    in_process(&veh, &r, &ip, &price);
+    core_loop_run(db, &map, &veh, &r, LOOP_ROUTE_FILE, price, &rf);
+    core_loop_run(db, &map, &veh, &r, LOOP_SET_SPEED, price, &ss);
+    core_loop_run(db, &map, &veh, &r, LOOP_HORIZON, price, &hz);
+    cr_log_info(
+        "600: in-process %.1f g %.1f s; route file %.1f g %.1f s (%ld/%ld valid); set speed "
+        "%.1f g %.1f s; horizon %.1f g %.1f s (%ld/%ld valid) state %d",
+        ip.fuel_g, ip.trip_s, rf.fuel_g, rf.trip_s, rf.valid, rf.steps, ss.fuel_g, ss.trip_s,
+        hz.fuel_g, hz.trip_s, hz.valid, hz.steps, hz.hz_state);
+    eco_route_free(&r);
+    eco_vehicle_free(&veh);
+    eco_can_db_free(db);
+}
+
+/* The horizon stops (the map ECU falls silent at 5 s): the core previews the set speed again
+ * within 3 periods of the staleness timeout (3 POSITION cycles), with valid setpoints, and
+ * says so (EcoHorizonState 2); it comes back at 8 s: the route MPC plans on it again. */
+Test(rt_route, the_horizon_stops_and_comes_back)
+{
+    eco_can_db *db;
+    eco_can_mapping map;
+    eco_vehicle veh;
+    eco_route r;
+    loop_fixture(&db, &map, &veh, &r, R300, 2);
+    eco_mpc_settings ms;
+    eco_mpc_settings_default(&ms);
+    eco_controller *base = eco_mpc_create(&veh, 0.1, &ms, NULL);
+    eco_rt_config cfg;
+    eco_rt_config_default(&cfg, db, &map, &veh);
+    cfg.solve_budget_ns = 0;
+    eco_rt *rt;
+    cr_assert_eq(eco_rt_create(&cfg, base, &rt), ECO_OK, "%s", eco_last_error());
+    static eco_sim_hz_ecu ecu;
+    cr_assert_eq(eco_sim_hz_ecu_init(&ecu, db, &r, ECO_SIM_HZ_LOOKAHEAD_M), ECO_OK);
+    static const char *const msgs[] = {"EcoVehicleMotion", "EcoEngine", "EcoBattery"};
+    uint8_t ctr[3] = {0, 0, 0};
+    int64_t silent_at = -1, back_at = -1;
+    for (int64_t t = 100; t <= 12000; t += 100) {
+        for (int i = 0; i < 3; i++) {
+            eco_can_frame f = frame(db, msgs[i], &ctr[i]);
+            eco_rt_frame(rt, &f, t * MS);
+        }
+        int quiet = t > 5000 && t <= 8000;
+        eco_can_frame hf[ECO_SIM_HZ_FRAMES_MAX];
+        int n = eco_sim_hz_ecu_frames(&ecu, 10.0 * t * 1e-3, t * MS, hf);
+        for (int i = 0; !quiet && i < n; i++)
+            eco_rt_frame(rt, &hf[i], t * MS);
+        eco_can_frame sp;
+        cr_expect_eq(eco_rt_step(rt, t * MS + 1, &sp), 0, "valid at %lld ms", (long long)t);
+        int on_hz = eco_rt_controller(rt) != base;
+        if (t == 4000)
+            cr_expect(on_hz && eco_rt_horizon_state(rt) == ECO_HZ_STATE_VALID);
+        if (t > 5000 && !on_hz && silent_at < 0) {
+            silent_at = t;
+            cr_expect_eq(eco_rt_horizon_state(rt), ECO_HZ_STATE_STALE);
+        }
+        if (t > 8000 && on_hz && back_at < 0)
+            back_at = t;
+    }
+    cr_expect(silent_at > 0 && silent_at - 5000 <= 300 + 3 * 100,
+              "the set speed again %lld ms after the last POSITION", (long long)(silent_at - 5000));
+    cr_expect(back_at > 0 && back_at - 8000 <= 200, "the horizon again at %lld ms",
+              (long long)back_at);
+    eco_rt_free(rt);
+    eco_route_free(&r);
     eco_vehicle_free(&veh);
     eco_can_db_free(db);
 }

@@ -18,6 +18,9 @@
 #define ECO_HZ_SLOPE_MAX_PCT  30.0 /* the route model's +-0.3 rise/run (route.h) */
 #define ECO_HZ_STOP_UNKNOWN_S 1.0  /* dwell assumed when the map does not know it (ours) */
 #define ECO_HZ_STOP_MIN_S     0.1  /* a stop is a stand-still, however short (ours) */
+/* The path ends at the car: the rows' end this far on (they must increase), nearer than the
+ * route MPC's merge distance of stops (0.2 m: one point with the stand-still at the car). */
+#define ECO_HZ_END_AT_CAR_M 0.1
 
 /* HzMsgType values (ADASIS v2 message types). */
 enum {
@@ -127,9 +130,16 @@ eco_hz_state eco_hz_state_at(const eco_hz *h, int64_t now_ns);
 /* The road ahead of the car in the route model's form: row 0 at distance 0 (the car) with
  * the limit and grade there, a row at each change and at each stop ahead (stop_s > 0), and
  * the last row at the end of what is known (the end of the path if it is known; else
- * end_m, dwell 0). Distances are from the car. Returns the number of rows (>= 2), or 0
- * when no limit is known at the car or the rows do not fit cap. */
+ * end_m, dwell 0). Distances are from the car. A stop the car stands at (eco_hz_next_stop
+ * at or behind it) is row 0's stop_s, as a route's stand-still before setting off (the
+ * caller knows whether it has stood it out); when it is the path's end the rows are row 0
+ * and the end ECO_HZ_END_AT_CAR_M on with dwell 0. Returns the number of rows (>= 2,
+ * distances increasing), or 0 when no limit is known at the car or the rows do not fit
+ * cap. */
 int eco_hz_rows(const eco_hz *h, eco_route_row *rows, int cap);
+/* The end of the path is within what is known (the rows' last is it, not the look-ahead's
+ * edge). */
+int eco_hz_end_known(const eco_hz *h);
 
 /* The first stop ahead of the car (within the known horizon): its distance from the car
  * (negative, by up to 1 m, for a stop the car has just reached and stands at) and dwell;

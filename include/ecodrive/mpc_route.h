@@ -48,6 +48,21 @@ typedef struct eco_mpc_route_ws eco_mpc_route_ws;
 eco_mpc_route_ws *eco_mpc_route_create(const eco_vehicle *veh, const eco_route *route, double dt_s,
                                        const eco_mpc_route_settings *s, const eco_mpc_weights *w);
 void eco_mpc_route_free(eco_mpc_route_ws *ws);
+/* A moving window (the electronic horizon on the bus, docs/daemon.md section 9): a
+ * workspace for routes of up to max_pts grid points (eco_mpc_route_points) with limits up
+ * to v_max_mps, given one after another by eco_mpc_route_window_set. Allocates once. */
+eco_mpc_route_ws *eco_mpc_route_create_window(const eco_vehicle *veh, double v_max_mps, int max_pts,
+                                              double dt_s, const eco_mpc_route_settings *s,
+                                              const eco_mpc_weights *w);
+/* The grid points the MPC makes for a route with settings s. */
+int eco_mpc_route_points(const eco_route *route, const eco_mpc_route_settings *s);
+/* Plan on route from now on (it must outlive its use; real time: no allocation): its grid
+ * made, the plan and the stop left behind dropped (as a reset). open_end: the last row is
+ * where the known road ends (the horizon's look-ahead), not a stop: the plan arrives there
+ * at any speed in the band, its kinetic energy valued. ECO_OK, or ECO_ERANGE (nothing
+ * changed) when the route needs more points than the workspace holds or a limit above
+ * its v_max_mps. */
+int eco_mpc_route_window_set(eco_mpc_route_ws *ws, const eco_route *route, int open_end);
 /* The workspace as an eco_controller (its destroy frees the workspace). The preview it is
  * handed is not read: call eco_mpc_route_locate before each step. */
 eco_controller *eco_mpc_route_controller(eco_mpc_route_ws *ws);

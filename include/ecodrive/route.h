@@ -41,6 +41,11 @@ int eco_route_row_check(const eco_route_row *prev, const eco_route_row *row, cha
  * Returns ECO_OK; ECO_EINVAL (eco_last_error: "row K: reason") or ECO_ENOMEM. */
 int eco_route_init(eco_route *r, const char *name, const eco_route_row *rows, int n);
 void eco_route_free(eco_route *r);
+/* The same into the caller's arrays of cap rows (rows may be row_buf itself), allocating
+ * nothing (a moving window, made again each time: not for eco_route_free). ECO_OK,
+ * ECO_EINVAL as eco_route_init, or ECO_ERANGE when n > cap. */
+int eco_route_init_in(eco_route *r, const char *name, const eco_route_row *rows, int n,
+                      eco_route_row *row_buf, double *elevation_buf, int cap);
 
 /* Length of the route (the last row's distance), m. */
 double eco_route_length_m(const eco_route *r);

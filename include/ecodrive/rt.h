@@ -87,9 +87,17 @@ typedef struct {
      * NULL: none. */
     const eco_route *route;
     eco_mpc_route_ws *route_mpc;
+    /* With plan_horizon (the default) and veh set, the core makes a route MPC for a horizon
+     * on the bus (when the DBC has EcoHorizon), with these settings and weights (NULL: the
+     * defaults; copied at create). It plans whenever the horizon is valid, over a route
+     * file too. */
+    int plan_horizon;
+    const eco_mpc_route_settings *route_settings;
+    const eco_mpc_weights *weights;
 } eco_rt_config;
 
-/* Defaults: dt 0.1 s, speedup 1, budget half a period, SOC target from the vehicle. */
+/* Defaults: dt 0.1 s, speedup 1, budget half a period, SOC target from the vehicle, the
+ * horizon planned on. */
 void eco_rt_config_default(eco_rt_config *c, const eco_can_db *db, const eco_can_mapping *map,
                            const eco_vehicle *veh);
 

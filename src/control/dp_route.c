@@ -77,7 +77,8 @@ int eco_mpc_route_dp(eco_mpc_route_ws *ws, double price, int follow, eco_mpc_rou
     if (rc == ECO_OK && ws->hybrid)
         ws->s_nom = ws->s_equiv = in->s_equiv;
     ws->follow = follow && rc == ECO_OK;
-    if (ws->follow) { /* the plan from the start, whole */
+    ws->have_v = ws->prep.on = 0; /* V holds the whole route's programme now */
+    if (ws->follow) {             /* the plan from the start, whole */
         ws->plan_x0 = 0.0;
         ws->plan_v0 = 0.0;
         ws->plan_k0 = 1;

@@ -71,6 +71,8 @@ static size_t layout(eco_mpc_route_ws *ws, char *base)
     ws->stop = eco_mpc_carve(&c, np);
     ws->V = eco_mpc_carve(&c, np * (size_t)ws->n_nodes * sizeof(double));
     ws->pol = eco_mpc_carve(&c, np * (size_t)ws->n_nodes * sizeof(int16_t));
+    ws->V_b = eco_mpc_carve(&c, np * (size_t)ws->n_nodes * sizeof(double));
+    ws->pol_b = eco_mpc_carve(&c, np * (size_t)ws->n_nodes * sizeof(int16_t));
     ws->plan_v = eco_mpc_carve(&c, np * sizeof(double));
     return c.used;
 }
@@ -101,8 +103,11 @@ static double kinetic_cost_per_j(const eco_mpc_route_ws *ws)
 
 static const eco_control_kind ROUTE_MPC;
 
-eco_mpc_route_ws *eco_mpc_route_create(const eco_vehicle *veh, const eco_route *route, double dt_s,
-                                       const eco_mpc_route_settings *s, const eco_mpc_weights *w)
+/* The workspace for n_pts grid points and limits up to v_max_mps (route may be NULL: a
+ * window, eco_mpc_route_window_set gives it later). */
+static eco_mpc_route_ws *create_sized(const eco_vehicle *veh, const eco_route *route, int n_pts,
+                                      double v_max_mps, double dt_s,
+                                      const eco_mpc_route_settings *s, const eco_mpc_weights *w)
 {
     eco_mpc_route_settings sdef;
     eco_mpc_weights wdef;
@@ -120,9 +125,10 @@ eco_mpc_route_ws *eco_mpc_route_create(const eco_vehicle *veh, const eco_route *
     memset(&tmp, 0, sizeof tmp);
     tmp.set = *s;
     tmp.dv_mps = s->grid_kmh / ECO_KMH_PER_MPS;
-    tmp.n_nodes = (int)ceil(route->limit_max_mps / tmp.dv_mps) + 2;
-    tmp.n_pts = eco_route_grid_count(route, s);
-    eco_route_rates_count(veh, s, route->limit_max_mps + 2.0 * tmp.dv_mps, &tmp.rt);
+    tmp.n_nodes = (int)ceil(v_max_mps / tmp.dv_mps) + 2;
+    tmp.n_pts = tmp.cap_pts = n_pts;
+    tmp.v_max_mps = v_max_mps;
+    eco_route_rates_count(veh, s, v_max_mps + 2.0 * tmp.dv_mps, &tmp.rt);
     size_t bytes = layout(&tmp, NULL);
     char *mem = eco_malloc(bytes);
     if (!mem) {
@@ -147,10 +153,54 @@ eco_mpc_route_ws *eco_mpc_route_create(const eco_vehicle *veh, const eco_route *
     eco_route_rates_build(veh, w, veh->battery.soc_init, &ws->rt);
     eco_route_collapse_at(ws, ws->s_nom);
     ws->kin_cost_per_j = kinetic_cost_per_j(ws);
-    eco_route_grid_fill(ws);
+    if (route)
+        eco_route_grid_fill(ws);
     eco_control_init(&ws->ctl, &ROUTE_MPC, veh, dt_s, 1);
     eco_mpc_route_reset(ws);
     return ws;
+}
+
+eco_mpc_route_ws *eco_mpc_route_create(const eco_vehicle *veh, const eco_route *route, double dt_s,
+                                       const eco_mpc_route_settings *s, const eco_mpc_weights *w)
+{
+    eco_mpc_route_settings sdef;
+    if (!s) {
+        eco_mpc_route_settings_default(&sdef);
+        s = &sdef;
+    }
+    return create_sized(veh, route, eco_route_grid_count(route, s), route->limit_max_mps, dt_s, s,
+                        w);
+}
+
+eco_mpc_route_ws *eco_mpc_route_create_window(const eco_vehicle *veh, double v_max_mps, int max_pts,
+                                              double dt_s, const eco_mpc_route_settings *s,
+                                              const eco_mpc_weights *w)
+{
+    if (!(v_max_mps > 0.0) || max_pts < 2) {
+        eco_set_error("mpc route: a window needs a top speed > 0 and at least 2 points");
+        return NULL;
+    }
+    return create_sized(veh, NULL, max_pts, v_max_mps, dt_s, s, w);
+}
+
+int eco_mpc_route_points(const eco_route *route, const eco_mpc_route_settings *s)
+{
+    return eco_route_grid_count(route, s);
+}
+
+int eco_mpc_route_window_set(eco_mpc_route_ws *ws, const eco_route *route, int open_end)
+{
+    int n = eco_route_grid_count(route, &ws->set);
+    if (n > ws->cap_pts || route->limit_max_mps > ws->v_max_mps + 1e-9)
+        return ECO_ERANGE;
+    ws->route = route;
+    ws->n_pts = n;
+    ws->open_end = open_end != 0;
+    eco_route_grid_fill(ws);
+    ws->follow = 0;
+    ws->have_v = ws->prep.on = 0;
+    eco_mpc_route_reset(ws);
+    return ECO_OK;
 }
 
 void eco_mpc_route_free(eco_mpc_route_ws *ws)
@@ -186,7 +236,7 @@ void eco_mpc_route_lo_scale_set(eco_mpc_route_ws *ws, double scale)
     ws->set.lo_scale = scale > 1.0 ? 1.0 : (scale > 0.0 ? scale : 0.0);
     eco_route_grid_fill(ws);
     ws->follow = 0;
-    ws->have_plan = 0;
+    ws->have_plan = ws->have_v = ws->prep.on = 0;
 }
 
 double eco_mpc_route_lo_scale(const eco_mpc_route_ws *ws)

@@ -72,7 +72,7 @@ void eco_route_grid_fill(eco_mpc_route_ws *ws)
     for (int k = 0; k < n; k++) {
         double d = ws->pos_m[k];
         int row = eco_route_row_at(r, d);
-        ws->stop[k] = k == 0 || k == n - 1 ||
+        ws->stop[k] = k == 0 || (k == n - 1 && !ws->open_end) ||
                       (fabs(r->row[row].distance_m - d) < 1e-9 && r->row[row].stop_s > 0.0);
     }
     for (int k = 0; k + 1 < n; k++) {
@@ -90,8 +90,11 @@ void eco_route_grid_fill(eco_mpc_route_ws *ws)
             last_stop = d;
             continue;
         }
-        double lim = fmin(limit_over(r, ws->pos_m[k - 1], d), limit_over(r, d, ws->pos_m[k + 1]));
-        double hi = lim - margin, next_stop = d;
+        double lim = limit_over(r, ws->pos_m[k - 1], d);
+        if (k + 1 < n)
+            lim = fmin(lim, limit_over(r, d, ws->pos_m[k + 1]));
+        /* an open end (a window's) is no stop: nothing to brake for within it */
+        double hi = lim - margin, next_stop = ws->open_end ? INFINITY : d;
         for (int j = k + 1; j < n; j++)
             if (ws->stop[j]) {
                 next_stop = ws->pos_m[j];

@@ -28,6 +28,13 @@ typedef struct {
     size_t cell_b;   /* cells done; all: ready */
 } eco_route_rates;
 
+/* The next block's cost to go, made ahead a few stages a step in the second buffer (V_b,
+ * pol_b): from its end k1 down to lo, at the price and table factor it started at. */
+typedef struct {
+    int on, lo, k1, k; /* k: the next stage to do (done when k < lo) */
+    double price, s_coll;
+} eco_route_prep;
+
 struct eco_mpc_route_ws {
     eco_controller ctl; /* first: the controller hands out &ws->ctl */
     const eco_vehicle *veh;
@@ -39,6 +46,9 @@ struct eco_mpc_route_ws {
     int hybrid;
     /* the distance grid: points (stage boundaries; every stop is one) */
     int n_pts, n_nodes;
+    int cap_pts;      /* points the block holds (n_pts, or a window's most) */
+    double v_max_mps; /* the fastest limit the rate table and the nodes cover */
+    int open_end;     /* a window: its last point is where the known road ends, not a stop */
     double dv_mps;
     double *pos_m;       /* [n_pts] */
     double *shift_mps2;  /* [n_pts]: stage k (pos k .. k+1): grade as acceleration */
@@ -51,8 +61,13 @@ struct eco_mpc_route_ws {
     double plan_x0, plan_v0, plan_stop_m;
     int plan_k0, plan_k1, have_plan, follow;
     int replan_pending; /* the table was collapsed in this step; the backward pass is next */
-    /* what the cost to go V holds: its end point, and the price and factor it was made at */
-    int vk1;
+    /* what the cost to go V holds: whether it holds one (a reset keeps it: it is the
+     * route's, not the car's), its first and end points, and the price and factor it was
+     * made at */
+    int have_v, vk0, vk1;
+    double *V_b;    /* [n_pts * n_nodes]: the next block's, being made */
+    int16_t *pol_b; /* [n_pts * n_nodes] */
+    eco_route_prep prep;
     double v_price, v_s_coll;
     /* where the car is */
     double x_m, stop_at_m;
@@ -111,6 +126,13 @@ int eco_route_plan(eco_mpc_route_ws *ws, double x0, double v0, int k0, int k1);
 /* The same from the cost to go already held for the horizon's end k1 (eco_route_plan made
  * it): the first stage from (x0, v0) and the plan forward only. */
 int eco_route_plan_from(eco_mpc_route_ws *ws, double x0, double v0, int k0, int k1);
+/* The next block's backward pass ahead, in the second buffer: start it (end k1, down to
+ * k_lo), do up to n_stages more of it (1 once whole), and take it (swap it in as the cost to
+ * go) when it is whole, ends at k1, reaches down to k0 and was made at the price and table
+ * in use: 1 if taken. */
+void eco_route_prepare_start(eco_mpc_route_ws *ws, int k_lo, int k1);
+int eco_route_prepare_some(eco_mpc_route_ws *ws, int n_stages);
+int eco_route_prepared_take(eco_mpc_route_ws *ws, int k0, int k1);
 /* First grid point strictly after x + eps. */
 int eco_route_point_after(const eco_mpc_route_ws *ws, double x_m, double eps_m);
 

@@ -50,10 +50,11 @@ static void reach(const eco_mpc_route_ws *ws, double vi, double ds, int k, int *
     *j1 = b < ws->jhi[k] ? b : ws->jhi[k];
 }
 
-/* The cost to go at point k1: 0 at rest at a stop; else what the kinetic energy is worth. */
-static void terminal(eco_mpc_route_ws *ws, int k1)
+/* The cost to go at point k1 into V: 0 at rest at a stop; else what the kinetic energy is
+ * worth. */
+static void terminal(const eco_mpc_route_ws *ws, int k1, double *Vall)
 {
-    double *V = ws->V + (size_t)k1 * (size_t)ws->n_nodes;
+    double *V = Vall + (size_t)k1 * (size_t)ws->n_nodes;
     for (int j = 0; j < ws->n_nodes; j++) {
         double v = j * ws->dv_mps;
         if (ws->stop[k1])
@@ -65,39 +66,94 @@ static void terminal(eco_mpc_route_ws *ws, int k1)
     }
 }
 
-static void backward(eco_mpc_route_ws *ws, int k0, int k1)
+/* One stage of the backward pass: the cost to go at point k from k + 1's, into V and pol. */
+static void backward_stage(const eco_mpc_route_ws *ws, int k, double *Vall, int16_t *polall)
 {
     size_t nn = (size_t)ws->n_nodes;
-    for (int k = k1 - 1; k >= k0; k--) {
-        double *V = ws->V + (size_t)k * nn, *Vn = V + nn;
-        int16_t *pol = ws->pol + (size_t)k * nn;
-        double ds = ws->pos_m[k + 1] - ws->pos_m[k], shift = ws->shift_mps2[k];
-        for (int i = 0; i < ws->n_nodes; i++)
-            V[i] = INFINITY;
-        for (int i = ws->jlo[k]; i <= ws->jhi[k]; i++) {
-            double vi = i * ws->dv_mps, best = INFINITY, dt, bj;
-            int bj_node = -1, j0, j1;
-            reach(ws, vi, ds, k + 1, &j0, &j1);
-            for (int j = j0; j <= j1; j++) {
-                if (!isfinite(Vn[j]))
-                    continue;
-                double c =
-                    eco_route_stage_cost(ws, vi, j * ws->dv_mps, ds, shift, &dt, &bj) + Vn[j];
-                if (c < best) {
-                    best = c;
-                    bj_node = j;
-                }
+    double *V = Vall + (size_t)k * nn, *Vn = V + nn;
+    int16_t *pol = polall + (size_t)k * nn;
+    double ds = ws->pos_m[k + 1] - ws->pos_m[k], shift = ws->shift_mps2[k];
+    for (int i = 0; i < ws->n_nodes; i++)
+        V[i] = INFINITY;
+    for (int i = ws->jlo[k]; i <= ws->jhi[k]; i++) {
+        double vi = i * ws->dv_mps, best = INFINITY, dt, bj;
+        int bj_node = -1, j0, j1;
+        reach(ws, vi, ds, k + 1, &j0, &j1);
+        for (int j = j0; j <= j1; j++) {
+            if (!isfinite(Vn[j]))
+                continue;
+            double c = eco_route_stage_cost(ws, vi, j * ws->dv_mps, ds, shift, &dt, &bj) + Vn[j];
+            if (c < best) {
+                best = c;
+                bj_node = j;
             }
-            V[i] = best;
-            pol[i] = (int16_t)bj_node;
         }
+        V[i] = best;
+        pol[i] = (int16_t)bj_node;
     }
+}
+
+void eco_route_prepare_start(eco_mpc_route_ws *ws, int k_lo, int k1)
+{
+    eco_route_prep *p = &ws->prep;
+    p->on = 1;
+    p->lo = k_lo;
+    p->k1 = k1;
+    p->k = k1;
+    p->price = ws->price_s;
+    p->s_coll = ws->rt.s_coll;
+}
+
+int eco_route_prepare_some(eco_mpc_route_ws *ws, int n_stages)
+{
+    eco_route_prep *p = &ws->prep;
+    if (!p->on)
+        return 0;
+    if (p->price != ws->price_s || p->s_coll != ws->rt.s_coll) /* made at another price or */
+        eco_route_prepare_start(ws, p->lo, p->k1);             /* table: again from its end */
+    if (p->k == p->k1) {
+        terminal(ws, p->k1, ws->V_b);
+        p->k--;
+        n_stages--;
+    }
+    for (; n_stages > 0 && p->k >= p->lo; n_stages--, p->k--)
+        backward_stage(ws, p->k, ws->V_b, ws->pol_b);
+    return p->k < p->lo;
+}
+
+int eco_route_prepared_take(eco_mpc_route_ws *ws, int k0, int k1)
+{
+    eco_route_prep *p = &ws->prep;
+    if (!p->on || p->k >= p->lo || p->k1 != k1 || k0 < p->lo || p->price != ws->price_s ||
+        p->s_coll != ws->rt.s_coll)
+        return 0;
+    double *V = ws->V;
+    int16_t *pol = ws->pol;
+    ws->V = ws->V_b;
+    ws->pol = ws->pol_b;
+    ws->V_b = V;
+    ws->pol_b = pol;
+    ws->have_v = 1;
+    ws->vk0 = p->lo;
+    ws->vk1 = k1;
+    ws->v_price = p->price;
+    ws->v_s_coll = p->s_coll;
+    p->on = 0;
+    return 1;
+}
+
+static void backward(eco_mpc_route_ws *ws, int k0, int k1)
+{
+    for (int k = k1 - 1; k >= k0; k--)
+        backward_stage(ws, k, ws->V, ws->pol);
 }
 
 int eco_route_plan(eco_mpc_route_ws *ws, double x0, double v0, int k0, int k1)
 {
-    terminal(ws, k1);
+    terminal(ws, k1, ws->V);
     backward(ws, k0, k1);
+    ws->have_v = 1;
+    ws->vk0 = k0;
     ws->vk1 = k1;
     ws->v_price = ws->price_s;
     ws->v_s_coll = ws->rt.s_coll;

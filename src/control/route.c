@@ -36,9 +36,8 @@ int eco_route_row_check(const eco_route_row *prev, const eco_route_row *row, cha
     return ECO_OK;
 }
 
-int eco_route_init(eco_route *r, const char *name, const eco_route_row *rows, int n)
+static int check_rows(const eco_route_row *rows, int n)
 {
-    memset(r, 0, sizeof *r);
     if (n < 2) {
         eco_set_error("a route needs at least two rows (its start and its end), got %d", n);
         return ECO_EINVAL;
@@ -49,23 +48,53 @@ int eco_route_init(eco_route *r, const char *name, const eco_route_row *rows, in
             eco_set_error("row %d: %s", i + 1, why);
             return ECO_EINVAL;
         }
+    return ECO_OK;
+}
+
+/* The rows into r's arrays, and what follows from them. */
+static void fill(eco_route *r, const char *name, const eco_route_row *rows, int n)
+{
+    memmove(r->row, rows, sizeof *r->row * (size_t)n);
+    r->n = n;
+    snprintf(r->name, sizeof r->name, "%s", name ? name : "route");
+    r->elevation_m[0] = 0.0;
+    r->limit_max_mps = 0.0;
+    for (int i = 0; i < n; i++) {
+        if (i > 0)
+            r->elevation_m[i] =
+                r->elevation_m[i - 1] +
+                tan(r->row[i - 1].grade_rad) * (r->row[i].distance_m - r->row[i - 1].distance_m);
+        r->limit_max_mps = fmax(r->limit_max_mps, r->row[i].limit_mps);
+    }
+}
+
+int eco_route_init(eco_route *r, const char *name, const eco_route_row *rows, int n)
+{
+    memset(r, 0, sizeof *r);
+    if (check_rows(rows, n))
+        return ECO_EINVAL;
     r->row = eco_malloc(sizeof *r->row * (size_t)n);
     r->elevation_m = eco_malloc(sizeof(double) * (size_t)n);
     if (!r->row || !r->elevation_m) {
         eco_route_free(r);
         return ECO_ENOMEM;
     }
-    memcpy(r->row, rows, sizeof *r->row * (size_t)n);
-    r->n = n;
-    snprintf(r->name, sizeof r->name, "%s", name ? name : "route");
-    r->elevation_m[0] = 0.0;
-    for (int i = 0; i < n; i++) {
-        if (i > 0)
-            r->elevation_m[i] =
-                r->elevation_m[i - 1] +
-                tan(rows[i - 1].grade_rad) * (rows[i].distance_m - rows[i - 1].distance_m);
-        r->limit_max_mps = fmax(r->limit_max_mps, rows[i].limit_mps);
+    fill(r, name, rows, n);
+    return ECO_OK;
+}
+
+int eco_route_init_in(eco_route *r, const char *name, const eco_route_row *rows, int n,
+                      eco_route_row *row_buf, double *elevation_buf, int cap)
+{
+    if (n > cap) {
+        eco_set_error("a route of %d rows does not fit %d", n, cap);
+        return ECO_ERANGE;
     }
+    if (check_rows(rows, n))
+        return ECO_EINVAL;
+    r->row = row_buf;
+    r->elevation_m = elevation_buf;
+    fill(r, name, rows, n);
     return ECO_OK;
 }
 

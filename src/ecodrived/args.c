@@ -28,7 +28,8 @@ void ecodrived_usage(FILE *fp)
             "  --weights F|PRESET   MPC weights file or preset (models/weights/PRESET.json)\n"
             "  --controller C       mpc (default) or baseline\n"
             "  --route FILE         plan on this route (CSV as ecosim's), position by odometry\n"
-            "  --time-price P       with --route: g of fuel per s of trip time (default 0.3)\n"
+            "  --time-price P       the route MPC's (--route, the horizon on the bus): g of fuel\n"
+            "                       per s of trip time (default 0.3)\n"
             "  --log FILE           append every frame received and sent, candump -l format\n"
             "  --replay FILE.log    run over a candump log instead of a bus\n"
             "  --realtime           replay at the log's pace\n"
@@ -139,8 +140,8 @@ static int check_args(int argc, char **argv, const args *a)
         fprintf(stderr, "ecodrived: --route applies to --controller mpc only\n");
         return 2;
     }
-    if (a->time_price >= 0.0 && !a->route) {
-        fprintf(stderr, "ecodrived: --time-price goes with --route\n");
+    if (a->time_price >= 0.0 && strcmp(a->controller, "mpc")) {
+        fprintf(stderr, "ecodrived: --time-price applies to --controller mpc only\n");
         return 2;
     }
     if ((a->realtime || a->out) && !a->replay) {

@@ -290,6 +290,21 @@ static int make_core(const args *a, const files *f, daemon_state *d)
     eco_controller *ctl = a->route ? make_route_mpc(a, r, d, &cfg) : make_controller(a, r);
     if (!ctl)
         return 2;
+    /* the route MPC on a horizon from the bus: the same weights and time price */
+    static eco_mpc_route_settings hz_set;
+    static eco_mpc_weights hz_w;
+    eco_mpc_route_settings_default(&hz_set);
+    eco_mpc_weights_default(&hz_w);
+    if (a->time_price >= 0.0)
+        hz_set.time_price_per_s = a->time_price;
+    if (r->weights_path && eco_cfg_weights_load(r->weights_path, &hz_w) != ECO_OK) {
+        ctl->destroy(ctl);
+        fprintf(stderr, "ecodrived: --weights %s: %s\n", a->weights, eco_last_error());
+        return 2;
+    }
+    cfg.route_settings = &hz_set;
+    cfg.weights = &hz_w;
+    cfg.plan_horizon = !strcmp(a->controller, "mpc");
     if (eco_rt_create(&cfg, ctl, &d->rt) != ECO_OK) {
         ctl->destroy(ctl);
         fprintf(stderr, "ecodrived: %s\n", eco_last_error());

@@ -98,7 +98,11 @@ static void engine_limits(const eco_vehicle *v, double speed, int gear, eco_limi
     }
     double w_power = e->best_speed.y[e->best_speed.n - 1];
     double ratio = ww > 0.0 ? fmin(fmax(w_power / ww, r_lo), r_hi) : r_hi;
-    double we = fmax(ww * ratio, ECO_LAUNCH_IDLE_RATIO * e->idle_speed_radps);
+    /* Inside the ratio range the engine runs at rated speed: w_power itself, since
+     * ww * (w_power / ww) may round one ulp above the engine's top speed, where
+     * eco_engine_max_torque_nm is 0 (the limit then read as no traction at all). */
+    double we = ratio > r_lo && ratio < r_hi ? w_power : ww * ratio;
+    we = fmax(we, ECO_LAUNCH_IDLE_RATIO * e->idle_speed_radps);
     double t_net = eco_engine_max_torque_nm(e, we) - eco_aux_torque_nm(v, we);
     lim->traction_max_n = fmax(0.0, t_net * ratio * eta / v->wheel_radius_m);
     lim->traction_min_n = 0.0;

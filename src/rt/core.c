@@ -15,7 +15,8 @@ _Static_assert((int)ECO_CAN_IN_COUNT == (int)ECO_OBS_COUNT,
 
 struct eco_rt {
     eco_rt_config cfg;
-    eco_controller *ctl;
+    eco_controller *ctl;      /* the one stepped: base_ctl, or the route MPC on the horizon */
+    eco_controller *base_ctl; /* the one made for the core (set speed or route file) */
     eco_can_rx *rx;
     uint8_t *msg_required; /* per DBC message: 1 if it carries a required input */
     eco_observation obs;
@@ -28,9 +29,10 @@ struct eco_rt {
     int garbage_pending; /* a frame of a required message was rejected since the last step */
     double prev_speed_mps;
     int have_prev_speed;
-    /* the electronic horizon (horizon.h): kept and reported; the preview is still the set
-     * speed (issue 10, in progress) */
-    int have_hz, hz_state;
+    /* the electronic horizon (horizon.h): kept and reported, and planned on by the route
+     * MPC of hzr while it is valid */
+    int have_hz, hz_state, have_hzr;
+    eco_rt_hz_route hzr;
     eco_hz_signals hz_sig;
     int hz_status_sig[3]; /* EcoHorizonState, EcoHorizonReceived, EcoHorizonRejected or -1 */
     eco_hz hz;
@@ -49,6 +51,7 @@ void eco_rt_config_default(eco_rt_config *c, const eco_can_db *db, const eco_can
     c->speedup = 1.0;
     c->solve_budget_ns = ECO_RT_PERIOD_NS / 2;
     c->soc_target = veh ? veh->battery.soc_init : 0.0;
+    c->plan_horizon = 1;
 }
 
 int64_t eco_rt_period_ns(const eco_rt_config *c)
@@ -135,9 +138,15 @@ int eco_rt_create(const eco_rt_config *cfg, eco_controller *ctl, eco_rt **out)
     set_up_horizon(rt);
     if (eco_can_db_signal_find(cfg->db, "EcoReason", &rt->reason_sig) != ECO_OK)
         rt->reason_sig = -1;
+    if (rt->have_hz && cfg->veh && cfg->plan_horizon) {
+        rc = eco_rt_hz_route_init(&rt->hzr, cfg->veh, cfg->dt_s, cfg->route_settings, cfg->weights);
+        if (rc != ECO_OK)
+            goto fail;
+        rt->have_hzr = 1;
+    }
     if (cfg->route)
         eco_rt_route_track_init(&rt->trk, cfg->route);
-    rt->ctl = ctl;
+    rt->ctl = rt->base_ctl = ctl;
     rt->last_valid = 0;
     rt->st.first_fault_field = -1;
     ctl->reset(ctl);
@@ -154,8 +163,10 @@ void eco_rt_free(eco_rt *rt)
 {
     if (!rt)
         return;
-    if (rt->ctl)
-        rt->ctl->destroy(rt->ctl);
+    if (rt->base_ctl)
+        rt->base_ctl->destroy(rt->base_ctl);
+    if (rt->have_hzr)
+        eco_rt_hz_route_free(&rt->hzr);
     eco_can_rx_free(rt->rx);
     eco_free(rt->msg_required);
     eco_free(rt);
@@ -299,8 +310,8 @@ static void bus_setpoint(const eco_rt *rt, const eco_setpoint *sp, eco_can_setpo
     }
 }
 
-/* Route mode: where the car is on the route file, told to the route MPC (the horizon from
- * the bus is kept and counted, not yet planned on). Odometry only from a good speed. */
+/* Route mode: where the car is on the route file, told to the route MPC (tracked under a
+ * horizon on the bus too, so that it can take over). Odometry only from a good speed. */
 static void locate_on_route(eco_rt *rt, unsigned faults)
 {
     eco_rt_route_track *t = &rt->trk;
@@ -308,7 +319,31 @@ static void locate_on_route(eco_rt *rt, unsigned faults)
         eco_rt_route_track_step(t, rt->obs.speed_mps, rt->cfg.dt_s);
     eco_mpc_route_locate(rt->cfg.route_mpc, t->x_m, t->stop_at_m, t->dwelling || t->done);
     eco_mpc_route_soc_target_set(rt->cfg.route_mpc, rt->cfg.soc_target);
-    rt->hz_state = ECO_HZ_STATE_ROUTE;
+}
+
+/* The preview of this period, and the controller that plans on it: the horizon on the bus
+ * while it is valid (the route MPC on its window; the bus wins over a route file), else the
+ * route file, else the set speed. A controller taken over starts from a reset. */
+static void choose_preview(eco_rt *rt, unsigned faults)
+{
+    eco_controller *want = rt->base_ctl;
+    if (rt->cfg.route_mpc)
+        locate_on_route(rt, faults);
+    if (rt->hz_state == ECO_HZ_STATE_VALID) {
+        if (eco_rt_hz_route_step(&rt->hzr, &rt->hz, rt->obs.speed_mps, rt->cfg.dt_s,
+                                 rt->cfg.soc_target) == ECO_OK)
+            want = eco_mpc_route_controller(rt->hzr.ws);
+        else
+            rt->hz_state = ECO_HZ_STATE_NONE; /* rows the route model does not take */
+    } else if (rt->have_hzr) {
+        eco_rt_hz_route_drop(&rt->hzr);
+    }
+    if (rt->hz_state != ECO_HZ_STATE_VALID && rt->cfg.route_mpc)
+        rt->hz_state = ECO_HZ_STATE_ROUTE;
+    if (want != rt->ctl) {
+        want->reset(want);
+        rt->ctl = want;
+    }
 }
 
 double eco_rt_route_distance_m(const eco_rt *rt, int *dwelling)
@@ -362,9 +397,10 @@ unsigned eco_rt_step(eco_rt *rt, int64_t now_ns, eco_can_frame *out)
     if (rt->have_hz) {
         eco_hz_advance(&rt->hz, rt->obs.speed_mps, now_ns);
         rt->hz_state = (int)eco_hz_state_at(&rt->hz, now_ns);
+        if (!rt->have_hzr && rt->hz_state == ECO_HZ_STATE_VALID)
+            rt->hz_state = ECO_HZ_STATE_NONE; /* no vehicle to plan for: the set speed */
     }
-    if (rt->cfg.route_mpc)
-        locate_on_route(rt, faults);
+    choose_preview(rt, faults);
     faults |= engagement(rt, now_ns);
     if (!(faults & ~DRIVER_STATE))
         faults = run_controller(rt, faults, out);
@@ -457,9 +493,11 @@ void eco_rt_note_overruns(eco_rt *rt, unsigned n)
 
 eco_controller *eco_rt_swap_controller(eco_rt *rt, eco_controller *ctl)
 {
-    eco_controller *old = rt->ctl;
+    eco_controller *old = rt->base_ctl;
     ctl->reset(ctl);
-    rt->ctl = ctl;
+    if (rt->ctl == old)
+        rt->ctl = ctl;
+    rt->base_ctl = ctl;
     return old;
 }
 

@@ -254,6 +254,18 @@ eco_hz_state eco_hz_state_at(const eco_hz *h, int64_t now_ns)
     return at_car(h, &lim, &gr) ? ECO_HZ_STATE_VALID : ECO_HZ_STATE_NONE;
 }
 
+/* The first stop ahead of the car (or up to STOP_BEHIND_M behind it) within the known
+ * horizon: its entry, or -1. */
+static int next_stop(const eco_hz *h)
+{
+    for (int i = 0; i < h->n; i++) {
+        const eco_hz_entry *x = &h->e[i];
+        if (x->kind == ECO_HZ_STOP && x->d_m >= h->pos_m - STOP_BEHIND_M && x->d_m <= h->end_m)
+            return i;
+    }
+    return -1;
+}
+
 /* Add a row at distance d (from the car), merging with the last one at the same place. */
 static int put_row(eco_route_row *rows, int n, int cap, double d, double lim, double gr,
                    double stop_s)
@@ -272,11 +284,19 @@ static int put_row(eco_route_row *rows, int n, int cap, double d, double lim, do
 
 int eco_hz_rows(const eco_hz *h, eco_route_row *rows, int cap)
 {
-    double lim, gr;
+    double lim = 0.0, gr;
     if (!h->have_pos || cap < 2 || !at_car(h, &lim, &gr))
         return 0;
     int n = put_row(rows, 0, cap, 0.0, lim, gr, 0.0);
     double end = h->end_m - h->pos_m, end_s = 0.0;
+    /* A stop the car stands at (up to STOP_BEHIND_M behind it) is row 0's dwell, as a
+     * route's stand-still before setting off; the end of the path there ends the rows. */
+    int s = next_stop(h);
+    if (s >= 0 && h->e[s].d_m <= h->pos_m) {
+        rows[0].stop_s = h->e[s].value;
+        if (h->e[s].end)
+            return put_row(rows, n, cap, ECO_HZ_END_AT_CAR_M, lim, gr, 0.0);
+    }
     for (int i = 0; i < h->n && n > 0; i++) {
         const eco_hz_entry *x = &h->e[i];
         double d = x->d_m - h->pos_m;
@@ -298,15 +318,20 @@ int eco_hz_rows(const eco_hz *h, eco_route_row *rows, int cap)
     return n >= 2 ? n : 0;
 }
 
+int eco_hz_end_known(const eco_hz *h)
+{
+    for (int i = 0; i < h->n; i++)
+        if (h->e[i].kind == ECO_HZ_STOP && h->e[i].end && h->e[i].d_m <= h->end_m)
+            return 1;
+    return 0;
+}
+
 int eco_hz_next_stop(const eco_hz *h, double *ahead_m, double *stop_s)
 {
-    for (int i = 0; i < h->n; i++) {
-        const eco_hz_entry *x = &h->e[i];
-        if (x->kind != ECO_HZ_STOP || x->d_m < h->pos_m - STOP_BEHIND_M || x->d_m > h->end_m)
-            continue;
-        *ahead_m = x->d_m - h->pos_m;
-        *stop_s = x->value;
-        return 1;
-    }
-    return 0;
+    int i = next_stop(h);
+    if (i < 0)
+        return 0;
+    *ahead_m = h->e[i].d_m - h->pos_m;
+    *stop_s = h->e[i].value;
+    return 1;
 }

@@ -28,12 +28,9 @@ void eco_rt_route_track_init(eco_rt_route_track *t, const eco_route *route)
     }
 }
 
-void eco_rt_route_track_step(eco_rt_route_track *t, double speed_mps, double dt_s)
+/* Arrive, stand, leave, with the car at t->x_m at speed v. */
+static void stops(eco_rt_route_track *t, double v, double dt_s)
 {
-    double v = speed_mps > 0.0 ? speed_mps : 0.0;
-    if (!t->dwelling && !t->done)
-        t->x_m += 0.5 * (t->prev_speed_mps + v) * dt_s; /* trapezoid over the period */
-    t->prev_speed_mps = v;
     if (t->done)
         return;
     if (t->dwelling) {
@@ -55,4 +52,22 @@ void eco_rt_route_track_step(eco_rt_route_track *t, double speed_mps, double dt_
     t->dwell_left_s = t->stop_s;
     if (t->stop_s <= 0.0 && t->next_stop == t->route->n - 1)
         t->done = 1;
+}
+
+void eco_rt_route_track_step(eco_rt_route_track *t, double speed_mps, double dt_s)
+{
+    double v = speed_mps > 0.0 ? speed_mps : 0.0;
+    if (!t->dwelling && !t->done)
+        t->x_m += 0.5 * (t->prev_speed_mps + v) * dt_s; /* trapezoid over the period */
+    t->prev_speed_mps = v;
+    stops(t, v, dt_s);
+}
+
+void eco_rt_route_track_at(eco_rt_route_track *t, double x_m, double speed_mps, double dt_s)
+{
+    double v = speed_mps > 0.0 ? speed_mps : 0.0;
+    if (!t->dwelling && !t->done)
+        t->x_m = x_m;
+    t->prev_speed_mps = v;
+    stops(t, v, dt_s);
 }

@@ -5,6 +5,7 @@
 #ifndef ECODRIVE_RT_INTERNAL_H
 #define ECODRIVE_RT_INTERNAL_H
 
+#include "ecodrive/horizon.h"
 #include "ecodrive/rt.h"
 
 #include <pthread.h>
@@ -100,5 +101,37 @@ typedef struct {
 void eco_rt_route_track_init(eco_rt_route_track *t, const eco_route *route);
 /* One control period: integrate the observed speed over dt_s, then arrive, stand, leave. */
 void eco_rt_route_track_step(eco_rt_route_track *t, double speed_mps, double dt_s);
+/* The same with the car's place x_m given (the horizon's odometry; kept while it stands). */
+void eco_rt_route_track_at(eco_rt_route_track *t, double x_m, double speed_mps, double dt_s);
+
+/* The route MPC on the horizon from the bus (hz_route.c): a window of the road ahead in the
+ * route model's form, made again when the horizon says something new about it or the car
+ * has driven on REFRESH_M into the look-ahead; the car located on it as on a route file. */
+#define ECO_RT_HZ_ROWS (ECO_HZ_CAP + 2)
+typedef struct {
+    eco_route win; /* the window: distances from where it was made */
+    eco_route_row rows[ECO_RT_HZ_ROWS], fresh[ECO_RT_HZ_ROWS];
+    double elev[ECO_RT_HZ_ROWS];
+    eco_mpc_route_ws *ws;   /* the route MPC on the window (owned) */
+    eco_rt_route_track trk; /* arrive, stand, leave on the window */
+    double origin_m;        /* the horizon's distance of the window's 0 */
+    double served_m;        /* the horizon's distance of the last stop stood out */
+    int path, have_win, open_end;
+    long windows; /* made since the start */
+} eco_rt_hz_route;
+
+/* The route MPC for the look-ahead the horizon can hold (ECO_HZ_CAP attributes over half
+ * the offset cycle), for veh with settings s and weights w (NULL: defaults). Init time:
+ * allocates. ECO_OK or ECO_ENOMEM/ECO_EINVAL with eco_last_error. */
+int eco_rt_hz_route_init(eco_rt_hz_route *r, const eco_vehicle *veh, double dt_s,
+                         const eco_mpc_route_settings *s, const eco_mpc_weights *w);
+void eco_rt_hz_route_free(eco_rt_hz_route *r);
+/* The horizon is not valid: the window is made afresh when it is again. */
+void eco_rt_hz_route_drop(eco_rt_hz_route *r);
+/* One period on a valid horizon h, the car at speed_mps: the window (made again if need
+ * be), the car on it, the MPC located. ECO_OK, or ECO_ERANGE when the rows do not make a
+ * window (the caller previews the set speed). No allocation. */
+int eco_rt_hz_route_step(eco_rt_hz_route *r, const eco_hz *h, double speed_mps, double dt_s,
+                         double soc_target);
 
 #endif
