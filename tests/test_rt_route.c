@@ -195,6 +195,11 @@ typedef struct {
     int64_t t_ns;
     long valid, over_1ms, over_300us;
     double solve_max_us;
+    double set_speed_mps; /* the cruise's: the last positive reference, held at a stop when
+                             the core plans the stops (route file, horizon); with the set
+                             speed alone the driver cancels it at a stop and brakes */
+    int hold_set_speed;
+    int cruise_sig; /* CruiseActive, sent 1: the cruise is engaged all along */
 } core_loop;
 
 static void core_send(void *ctx, const eco_can_frame *f)
@@ -211,13 +216,18 @@ static int core_step(eco_controller *ctl, const eco_observation *obs, const eco_
     eco_observation o = *obs;
     o.accel_pedal = sp->cmd.throttle;
     o.brake_pedal = sp->cmd.brake;
-    o.set_speed_mps = pv->speed_ref_mps[0];
+    /* an ACC holds its set speed (and stays engaged) while it stops the car */
+    if (pv->speed_ref_mps[0] > 0.0 || !c->hold_set_speed)
+        c->set_speed_mps = pv->speed_ref_mps[0];
+    o.set_speed_mps = c->set_speed_mps;
     o.grade_rad = pv->grade_rad[0];
     for (int i = 0; i < c->n_msgs; i++) {
         eco_can_frame f = {c->db->msgs[c->msgs[i]].id, c->db->msgs[c->msgs[i]].dlc, {0}};
 #define ECO_OBS_BUS(member, NAME, key, unit, type, need)                                           \
     eco_can_mapping_encode_input(c->map, c->db, ECO_CAN_IN_##NAME, o.member, &f);
 #include "ecodrive/observation.def"
+        if (c->db->signals[c->cruise_sig].msg == c->msgs[i])
+            eco_can_signal_encode(&c->db->signals[c->cruise_sig], 1.0, f.data);
         if (c->db->msgs[c->msgs[i]].e2e_crc >= 0)
             eco_can_e2e_protect(c->db, c->msgs[i], f.data, &c->ctr[i]);
         eco_rt_frame(c->rt, &f, c->t_ns);
@@ -272,6 +282,8 @@ static void core_loop_run(const eco_can_db *db, const eco_can_mapping *map, cons
                               .preview_n = 1};
     c.driver = eco_baseline_create(veh, 0.1);
     c.n_msgs = eco_can_mapping_input_messages(map, db, c.msgs, 16);
+    cr_assert_eq(eco_can_db_signal_find(db, "CruiseActive", &c.cruise_sig), ECO_OK);
+    c.hold_set_speed = mode != LOOP_SET_SPEED;
     eco_rt_config cfg;
     eco_rt_config_default(&cfg, db, map, veh);
     cfg.solve_budget_ns = 0;
