@@ -202,16 +202,11 @@ void eco_sim_cycle_free(eco_sim_cycle *c)
     memset(c, 0, sizeof *c);
 }
 
-/* The interval [time_s[i], time_s[i + 1]) that holds t (clamped to the first and the last),
- * walked to from i, or from a guess if i < 0. The times rise strictly (the loader refuses a
- * step under ECO_SIM_CYCLE_MIN_STEP_S), so the walk ends on the same interval from any
- * start: a hint from a nearby time changes the cost, never the result. */
-static int locate_from(const eco_sim_cycle *c, double t, int i)
+static int locate(const eco_sim_cycle *c, double t)
 {
-    if (i < 0) { /* cycles are near-uniform in time: guess, then correct */
-        double span = c->time_s[c->n - 1] - c->time_s[0];
-        i = (int)((t - c->time_s[0]) / span * (c->n - 1));
-    }
+    /* Cycles are near-uniform in time: guess, then correct. */
+    double span = c->time_s[c->n - 1] - c->time_s[0];
+    int i = (int)((t - c->time_s[0]) / span * (c->n - 1));
     i = i < 0 ? 0 : (i > c->n - 2 ? c->n - 2 : i);
     while (i > 0 && c->time_s[i] > t)
         i--;
@@ -220,8 +215,7 @@ static int locate_from(const eco_sim_cycle *c, double t, int i)
     return i;
 }
 
-void eco_sim_cycle_sample_near(const eco_sim_cycle *c, double t, int *hint, double *v,
-                               double *grade, double *d)
+void eco_sim_cycle_sample(const eco_sim_cycle *c, double t, double *v, double *grade, double *d)
 {
     if (t <= c->time_s[0] || t >= c->time_s[c->n - 1]) {
         int i = t <= c->time_s[0] ? 0 : c->n - 1;
@@ -233,7 +227,7 @@ void eco_sim_cycle_sample_near(const eco_sim_cycle *c, double t, int *hint, doub
             *d = c->distance_m[i];
         return;
     }
-    int i = *hint = locate_from(c, t, *hint);
+    int i = locate(c, t);
     double h = c->time_s[i + 1] - c->time_s[i];
     double w = (t - c->time_s[i]) / h;
     double v0 = c->speed_mps[i], v1 = c->speed_mps[i + 1];
@@ -245,58 +239,47 @@ void eco_sim_cycle_sample_near(const eco_sim_cycle *c, double t, int *hint, doub
         *d = c->distance_m[i] + (v0 * w + 0.5 * (v1 - v0) * w * w) * h;
 }
 
-void eco_sim_cycle_sample(const eco_sim_cycle *c, double t, double *v, double *grade, double *d)
-{
-    int hint = -1;
-    eco_sim_cycle_sample_near(c, t, &hint, v, grade, d);
-}
-
 /* How far the stand-still test's window is drawn in from each end: the runner's clock adds
  * dt every step, so a sample meant for second T lands a fraction of a nanosecond either side
  * of it, and that fraction must not decide whether the window reaches the moving trace. */
 #define STILL_WINDOW_SLACK_S 1e-6
 
 /* Is the reference at rest (ECO_SIM_STILL_MPS or less) all over [t0, t1]? The trace is
- * piecewise linear, so its ends and the samples between them decide. *hint: as for
- * eco_sim_cycle_sample_near, left near t0. */
-static int still_over(const eco_sim_cycle *c, double t0, double t1, int *hint)
+ * piecewise linear, so its ends and the samples between them decide. */
+static int still_over(const eco_sim_cycle *c, double t0, double t1)
 {
     double v;
-    eco_sim_cycle_sample_near(c, t0, hint, &v, NULL, NULL);
+    eco_sim_cycle_sample(c, t0, &v, NULL, NULL);
     if (v > ECO_SIM_STILL_MPS)
         return 0;
-    int i0 = *hint = locate_from(c, t0, *hint), h1 = i0;
-    eco_sim_cycle_sample_near(c, t1, &h1, &v, NULL, NULL);
+    eco_sim_cycle_sample(c, t1, &v, NULL, NULL);
     if (v > ECO_SIM_STILL_MPS)
         return 0;
-    for (int i = i0; i < c->n && c->time_s[i] <= t1; i++)
+    for (int i = locate(c, t0); i < c->n && c->time_s[i] <= t1; i++)
         if (c->time_s[i] >= t0 && c->speed_mps[i] > ECO_SIM_STILL_MPS)
             return 0;
     return 1;
 }
 
-void eco_sim_cycle_band_near(const eco_sim_cycle *c, double t, double dv, double dt, int *hint,
-                             double *lo, double *hi)
+void eco_sim_cycle_band(const eco_sim_cycle *c, double t, double dv, double dt, double *lo,
+                        double *hi)
 {
     /* No creep: where the reference stands still over the whole window, so does the car.
      * Only the window's length at each end of a stop stays free (issue 9; docs/mpc.md,
      * "Stops in the band"). */
     double half = fmax(dt - STILL_WINDOW_SLACK_S, 0.0);
-    int h = *hint;
-    if (still_over(c, t - half, t + half, &h)) {
+    if (still_over(c, t - half, t + half)) {
         *lo = *hi = 0.0;
-        *hint = h;
         return;
     }
     double vmin, vmax, s;
-    eco_sim_cycle_sample_near(c, t - dt, &h, &vmin, NULL, NULL);
-    int i0 = *hint = locate_from(c, t - dt, h), h1 = i0;
+    eco_sim_cycle_sample(c, t - dt, &vmin, NULL, NULL);
     vmax = vmin;
-    eco_sim_cycle_sample_near(c, t + dt, &h1, &s, NULL, NULL);
+    eco_sim_cycle_sample(c, t + dt, &s, NULL, NULL);
     vmin = fmin(vmin, s);
     vmax = fmax(vmax, s);
     /* The samples inside the window are the piecewise-linear trace's extremes. */
-    for (int i = i0; i < c->n && c->time_s[i] <= t + dt; i++) {
+    for (int i = locate(c, t - dt); i < c->n && c->time_s[i] <= t + dt; i++) {
         if (c->time_s[i] < t - dt)
             continue;
         vmin = fmin(vmin, c->speed_mps[i]);
@@ -306,14 +289,15 @@ void eco_sim_cycle_band_near(const eco_sim_cycle *c, double t, double dv, double
     *hi = vmax + dv;
 }
 
-void eco_sim_cycle_band(const eco_sim_cycle *c, double t, double dv, double dt, double *lo,
-                        double *hi)
-{
-    int hint = -1;
-    eco_sim_cycle_band_near(c, t, dv, dt, &hint, lo, hi);
-}
-
 double eco_sim_cycle_duration_s(const eco_sim_cycle *c)
 {
     return c->time_s[c->n - 1] - c->time_s[0];
+}
+
+int eco_sim_cycle_starts_cold(const eco_sim_cycle *c)
+{
+    /* only the shipped traces, recognised by their standard phases, not a file so named */
+    int standard = c->n_phases > 1;
+    return c->ftp_bags ||
+           (standard && (!strncmp(c->name, "wltc_class", 10) || !strcmp(c->name, "nedc")));
 }

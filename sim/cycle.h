@@ -43,11 +43,6 @@ void eco_sim_cycle_free(eco_sim_cycle *c);
 /* Reference speed, grade and distance at time t (linear between samples). */
 void eco_sim_cycle_sample(const eco_sim_cycle *c, double t_s, double *speed_mps, double *grade_rad,
                           double *distance_m);
-/* The same, for a caller that samples times in order (the runner's preview): *hint (-1 at
- * first) keeps where the last sample was, so the next one starts its search there. Any
- * hint gives the same values as eco_sim_cycle_sample. */
-void eco_sim_cycle_sample_near(const eco_sim_cycle *c, double t_s, int *hint, double *speed_mps,
-                               double *grade_rad, double *distance_m);
 /* A reference speed at or below this stands still (the trace's zeros, and what a time a
  * fraction of a nanosecond off a stop's edge makes of them). */
 #define ECO_SIM_STILL_MPS 1e-9
@@ -59,9 +54,11 @@ void eco_sim_cycle_sample_near(const eco_sim_cycle *c, double t_s, int *hint, do
  * (MPC), the DP's trace and the tolerance check all take it from here. */
 void eco_sim_cycle_band(const eco_sim_cycle *c, double t_s, double dv_mps, double dt_s,
                         double *lo_mps, double *hi_mps);
-/* The same with a search hint, as eco_sim_cycle_sample_near (*hint: -1 at first). */
-void eco_sim_cycle_band_near(const eco_sim_cycle *c, double t_s, double dv_mps, double dt_s,
-                             int *hint, double *lo_mps, double *hi_mps);
 double eco_sim_cycle_duration_s(const eco_sim_cycle *c);
+/* The test procedure of a shipped cycle starts cold: FTP-75 (bag 1, 40 CFR 86.135: after a
+ * 12 to 36 h soak at 20 to 30 C), the WLTC (GTR 15's Type 1 test, after a soak at 23 C) and
+ * the NEDC (UNECE R83 Type I, after a soak at 20 to 30 C). Other cycles and files start
+ * hot. */
+int eco_sim_cycle_starts_cold(const eco_sim_cycle *c);
 
 #endif
