@@ -202,6 +202,7 @@ int eco_campaign_run_case(const eco_campaign *c, const eco_campaign_case *cs,
     eco_sim_options o = c->sim;
     o.keep_series = 1;             /* for jerk and acceleration */
     o.quiet = 1;                   /* the campaign reports its own progress */
+    o.untimed = 1;                 /* its lines leave out the solve times */
     o.engine_hot = !cyc->ftp_bags; /* as compare: FTP-75 runs its cold-start composite */
     eco_dp_solution *dp = NULL;
     eco_controller *ctl = create_controller(c, cs, &o, &dp);

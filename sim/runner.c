@@ -146,6 +146,32 @@ static void record(eco_sim_result *r, const eco_state *x, const eco_step_out *ou
     s->engine_on = x->engine_on;
 }
 
+/* The reference and the WLTP band at the step's end t1, for the totals, and the grade there
+ * for the next step. The preview's first entry was sampled at x.time_s + dt, which is how
+ * the model makes t1 (src/model/step.c): when the two are the same double, its reference,
+ * grade and (if the preview's band is the WLTP's) band are the same function of the same
+ * time, so they are taken from it rather than sampled again. Returns the time the grade
+ * belongs to (NAN if not taken). */
+static double reference_after(const eco_sim_cycle *c, const eco_sim_options *o,
+                              const eco_preview *pv, double t0, double t1, double *v_ref,
+                              double *lo, double *hi, double *grade)
+{
+    if (!(t1 == t0 + pv->dt_s)) {
+        eco_sim_cycle_sample(c, t1, v_ref, NULL, NULL);
+        eco_sim_cycle_band(c, t1, WLTP_TOL_KMH / ECO_KMH_PER_MPS, WLTP_TOL_S, lo, hi);
+        return NAN;
+    }
+    *v_ref = pv->speed_ref_mps[0];
+    *grade = pv->grade_rad[0];
+    if (o->band_kmh == WLTP_TOL_KMH && o->band_s == WLTP_TOL_S) {
+        *lo = pv->speed_lo_mps[0];
+        *hi = pv->speed_hi_mps[0];
+    } else {
+        eco_sim_cycle_band(c, t1, WLTP_TOL_KMH / ECO_KMH_PER_MPS, WLTP_TOL_S, lo, hi);
+    }
+    return t1;
+}
+
 static int alloc_result(eco_sim_result *r, int steps, int keep_series)
 {
     r->solve_us = eco_calloc((size_t)steps, sizeof(double));
@@ -182,22 +208,24 @@ int eco_sim_run(const eco_vehicle *veh, const eco_sim_cycle *c, eco_controller *
     int phase = 0, report_every = steps / 20 + 1;
     double t_start = now_us(), last_report = 0.0;
     int tty = isatty(STDERR_FILENO);
+    double grade = NAN, grade_t = NAN; /* the next step's grade, if already sampled at grade_t */
     for (int k = 0; k < steps; k++) {
-        double grade, v_ref, lo, hi;
-        eco_sim_cycle_sample(c, x.time_s, NULL, &grade, NULL);
+        double v_ref, lo, hi;
+        if (!(x.time_s == grade_t))
+            eco_sim_cycle_sample(c, x.time_s, NULL, &grade, NULL);
         eco_observation_from_plant(veh, &x, k ? &out : NULL, grade, &obs);
         fill_preview(c, o, &x, ctl, &pv);
         pv.soc_target = r->total.soc_start;
         eco_setpoint sp;
-        double t0 = now_us();
+        double t0 = o->untimed ? 0.0 : now_us();
         int crc = ctl->step(ctl, &obs, &pv, &sp);
-        r->solve_us[r->n_solve++] = now_us() - t0;
+        if (!o->untimed)
+            r->solve_us[r->n_solve++] = now_us() - t0;
         if (crc || !sp.valid) /* the car still drives on the safe setpoint it was given */
             r->invalid_setpoints++;
         if ((rc = eco_model_step(veh, &x, &sp.cmd, grade, o->dt_s, &next, &out)))
             return rc;
-        eco_sim_cycle_sample(c, next.time_s, &v_ref, NULL, NULL);
-        eco_sim_cycle_band(c, next.time_s, WLTP_TOL_KMH / ECO_KMH_PER_MPS, WLTP_TOL_S, &lo, &hi);
+        grade_t = reference_after(c, o, &pv, x.time_s, next.time_s, &v_ref, &lo, &hi, &grade);
         while (phase < r->n_phases - 1 && x.time_s >= r->phase_def[phase].t1_s - 1e-9) {
             phase++;
             r->phase[phase].soc_start = x.soc;

@@ -12,6 +12,8 @@ typedef struct {
     double band_s;   /* ... and +- s around the reference (0, 0: exact trace) */
     int keep_series; /* record the time series */
     int quiet;       /* no progress on stderr */
+    int untimed;     /* no solve times (no clock reads; solve_us stays empty): for callers
+                        that drop them, as a campaign does */
 } eco_sim_options;
 
 /* Sums over a stretch of the run. Energies are in joules. */
