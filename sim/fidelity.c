@@ -23,6 +23,23 @@ static eco_sim_fidelity_row ROWS[] = {
     {"tesla_model3_rwd_2022", "udds", "UDDS (CD)", 185.3, 8.0, 0, 0, 0},
 };
 
+double eco_sim_fidelity_value(const eco_vehicle *veh, const eco_sim_cycle *cyc, int *valid)
+{
+    eco_sim_options opt;
+    eco_sim_options_default(&opt);
+    opt.quiet = 1;
+    opt.engine_hot = !cyc->ftp_bags; /* HWFET follows a warm-up cycle; FTP bag 1 is cold */
+    eco_sim_result res;
+    eco_sim_summary sum;
+    double out = NAN;
+    if (eco_sim_run_named("baseline", NULL, veh, cyc, &opt, &res, &sum, 1) == 0) {
+        out = veh->powertrain == ECO_PT_BEV ? sum.mpge_us : sum.mpg_us;
+        *valid = sum.charge_balance.valid;
+    }
+    eco_sim_result_free(&res);
+    return out;
+}
+
 static int simulate(eco_sim_fidelity_row *row)
 {
     char rel[256], path[4096];
@@ -37,22 +54,11 @@ static int simulate(eco_sim_fidelity_row *row)
         eco_vehicle_free(&veh);
         return -1;
     }
-    eco_sim_options opt;
-    eco_sim_options_default(&opt);
-    opt.quiet = 1;
-    opt.engine_hot = !cyc.ftp_bags; /* HWFET follows a warm-up cycle; FTP bag 1 is cold */
-    eco_sim_result res;
-    eco_sim_summary sum;
-    int rc = eco_sim_run_named("baseline", NULL, &veh, &cyc, &opt, &res, &sum, 1);
-    if (rc == 0) {
-        row->sim_value = veh.powertrain == ECO_PT_BEV ? sum.mpge_us : sum.mpg_us;
-        row->error_pct = 100.0 * (row->sim_value / row->epa_value - 1.0);
-        row->valid = sum.charge_balance.valid;
-    }
-    eco_sim_result_free(&res);
+    row->sim_value = eco_sim_fidelity_value(&veh, &cyc, &row->valid);
+    row->error_pct = 100.0 * (row->sim_value / row->epa_value - 1.0);
     eco_sim_cycle_free(&cyc);
     eco_vehicle_free(&veh);
-    return rc ? -1 : 0;
+    return isfinite(row->sim_value) ? 0 : -1;
 }
 
 int eco_sim_fidelity(eco_sim_fidelity_row **rows)

@@ -2,6 +2,10 @@
 #ifndef ECOSIM_FIDELITY_H
 #define ECOSIM_FIDELITY_H
 
+#include "cycle.h"
+
+#include "ecodrive/model.h"
+
 #include <stdio.h>
 
 typedef struct {
@@ -20,5 +24,9 @@ typedef struct {
  * hybrids SOC-corrected). Returns the number of rows, or -1 on error (message printed). */
 int eco_sim_fidelity(eco_sim_fidelity_row **rows);
 void eco_sim_fidelity_print(FILE *fp, const eco_sim_fidelity_row *rows, int n);
+/* One fidelity run: the baseline on cyc (FTP-75 as the EPA cold composite, the rest hot);
+ * mpg, or MPGe wall to wheels for a BEV, and in *valid whether its charge balance lets it
+ * stand; NAN if the run failed (*valid then untouched). */
+double eco_sim_fidelity_value(const eco_vehicle *veh, const eco_sim_cycle *cyc, int *valid);
 
 #endif

@@ -3,8 +3,8 @@
  * results; the error per car and cycle, the MAPE per powertrain class, and the cars that
  * cannot be built with the reason. --jobs N runs N worker processes. */
 #include "fidelity_epa.h"
+#include "fidelity.h"
 
-#include "controllers.h"
 #include "ecodrive/datadir.h"
 #include "progress.h"
 #include "session.h"
@@ -42,24 +42,6 @@ static void bench_free(bench *b)
     eco_sim_cycle_free(&b->udds);
 }
 
-/* mpg, or MPGe for a BEV (wall to wheels); NAN if the run failed; *valid its charge balance */
-static double simulate(const eco_vehicle *v, const eco_sim_cycle *c, int *valid)
-{
-    eco_sim_options opt;
-    eco_sim_options_default(&opt);
-    opt.quiet = 1;
-    opt.engine_hot = !c->ftp_bags;
-    eco_sim_result res;
-    eco_sim_summary sum;
-    double out = NAN;
-    if (eco_sim_run_named("baseline", NULL, v, c, &opt, &res, &sum, 1) == 0) {
-        out = v->powertrain == ECO_PT_BEV ? sum.mpge_us : sum.mpg_us;
-        *valid = sum.charge_balance.valid;
-    }
-    eco_sim_result_free(&res);
-    return out;
-}
-
 static void run_car(const eco_cfg_epa_list *l, int i, const bench *b, eco_sim_epa_result *r)
 {
     const eco_cfg_epa_car *c;
@@ -82,9 +64,9 @@ static void run_car(const eco_cfg_epa_list *l, int i, const bench *b, eco_sim_ep
     r->built = 1;
     r->hw_valid = r->city_valid = 1;
     if (c->hw_line && isfinite(c->hw_epa))
-        r->hw_sim = simulate(&v, &b->hwfet, &r->hw_valid);
+        r->hw_sim = eco_sim_fidelity_value(&v, &b->hwfet, &r->hw_valid);
     if (c->city_line && isfinite(c->city_epa))
-        r->city_sim = simulate(&v, c->bev ? &b->udds : &b->ftp75, &r->city_valid);
+        r->city_sim = eco_sim_fidelity_value(&v, c->bev ? &b->udds : &b->ftp75, &r->city_valid);
     eco_vehicle_free(&v);
 }
 

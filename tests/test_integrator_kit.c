@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Debian's python3-canmatrix installs into the system interpreter's dist-packages, which
+ * another python3 first on PATH (a pyenv, a venv) does not see. */
 #define PY       "/usr/bin/python3"
 #define KIT      ECO_SOURCE_DIR "/tests/data/kit/"
 #define DAEMON   ECO_BIN_DIR "/ecodrived"

@@ -171,13 +171,8 @@ int eco_cfg_vehicle_from_epa_as(const char *csv_path, const char *model, double 
     /* a model with both electric and fuel tests, or a fuel car with charge-depleting tests,
      * is a plug-in */
     int plug_in = (s.has_elec && s.has_fuel) || s.has_cd_fuel;
-    if ((rc = eco_cfg_epa_classify(&rec, plug_in, powertrain, &k))) {
-        char what[512]; /* "line N: ..." becomes "FILE:N: ..." */
-        snprintf(what, sizeof what, "%s", eco_last_error());
-        if (!strncmp(what, "line ", 5))
-            eco_set_error("%s:%s", csv_path, what + 5);
+    if ((rc = eco_cfg_epa_classify(csv_path, &rec, plug_in, powertrain, &k)))
         goto done;
-    }
     describe(why, sizeof why, csv_path, &q, &s, &rec, displacement_l > 0.0, hp > 0.0);
     cJSON *root = eco_cfg_epa_build(&k, why, &oom);
     if (oom) {

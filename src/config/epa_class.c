@@ -75,8 +75,8 @@ static void decide(eco_cfg_epa_class *k, int plug_in)
     }
 }
 
-int eco_cfg_epa_classify(const eco_cfg_epa_rec *r, int plug_in, const char *override,
-                         eco_cfg_epa_class *k)
+int eco_cfg_epa_classify(const char *path, const eco_cfg_epa_rec *r, int plug_in,
+                         const char *override, eco_cfg_epa_class *k)
 {
     k->r = r;
     k->p_kw = r->hp * ECO_KW_PER_HP;
@@ -105,16 +105,16 @@ int eco_cfg_epa_classify(const eco_cfg_epa_rec *r, int plug_in, const char *over
         snprintf(k->why, sizeof k->why, "given: --powertrain %s", override);
     }
     if ((k->pt == ECO_CFG_EPA_BEV) != k->bev) {
-        eco_set_error("line %d: %s %s: --powertrain %s does not fit its test fuel \"%s\"", r->line,
-                      r->make, r->model_col, PT_NAMES[k->pt], r->fuel);
+        eco_set_error("%s:%d: %s %s: --powertrain %s does not fit its test fuel \"%s\"", path,
+                      r->line, r->make, r->model_col, PT_NAMES[k->pt], r->fuel);
         return ECO_EINVAL;
     }
     k->hev = k->pt == ECO_CFG_EPA_HEV_SPLIT;
     if (k->pt == ECO_CFG_EPA_HEV_P2 || k->pt == ECO_CFG_EPA_PHEV_P2 ||
         k->pt == ECO_CFG_EPA_PHEV_SPLIT) {
-        eco_set_error("line %d: %s %s is a %s (%s): not built, %s are not modelled yet "
+        eco_set_error("%s:%d: %s %s is a %s (%s): not built, %s are not modelled yet "
                       "(--powertrain hev-split builds it as a power split)",
-                      r->line, r->make, r->model_col, PT_NAMES[k->pt], k->why,
+                      path, r->line, r->make, r->model_col, PT_NAMES[k->pt], k->why,
                       k->pt == ECO_CFG_EPA_HEV_P2 ? "P2 hybrids" : "plug-in hybrids");
         return ECO_EINVAL;
     }

@@ -72,12 +72,12 @@ int eco_cfg_epa_check_rec(const char *path, eco_cfg_epa_rec *r, double displacem
 
 /* ---- epa_class.c: the powertrain class and what it picks ---- */
 
-/* The class of a record. plug_in: the model also has charge-depleting tests. override:
- * a --powertrain name, or NULL to decide by the rules of SCHEMA.md. ECO_EINVAL for an
- * unknown override or a powertrain the class defaults cannot build (P2, plug-in), with the
- * reason; k->pt says what it is either way. */
-int eco_cfg_epa_classify(const eco_cfg_epa_rec *r, int plug_in, const char *override,
-                         eco_cfg_epa_class *k);
+/* The class of a record of the file at path. plug_in: the model also has charge-depleting
+ * tests. override: a --powertrain name, or NULL to decide by the rules of SCHEMA.md.
+ * ECO_EINVAL for an unknown override or a powertrain the class defaults cannot build (P2,
+ * plug-in), with the reason ("PATH:LINE: ..."); k->pt says what it is either way. */
+int eco_cfg_epa_classify(const char *path, const eco_cfg_epa_rec *r, int plug_in,
+                         const char *override, eco_cfg_epa_class *k);
 const char *eco_cfg_epa_powertrain_name(eco_cfg_epa_powertrain pt);
 /* Why the powertrain is what it is, and why the engine map is the one chosen. */
 void eco_cfg_epa_powertrain_why(const eco_cfg_epa_class *k, char *s, size_t n);

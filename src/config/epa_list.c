@@ -166,13 +166,8 @@ int eco_cfg_epa_list_build(const eco_cfg_epa_list *l, int car, const char *power
     if ((rc = eco_cfg_epa_read_rec(path, row, &l->cols, &rec)) ||
         (rc = eco_cfg_epa_check_rec(path, &rec, 0.0, 0.0)))
         return rc;
-    if ((rc = eco_cfg_epa_classify(&rec, c->plug_in, powertrain, &k))) {
-        char what[512];
-        snprintf(what, sizeof what, "%s", eco_last_error());
-        if (!strncmp(what, "line ", 5))
-            eco_set_error("%s:%s", path, what + 5);
+    if ((rc = eco_cfg_epa_classify(path, &rec, c->plug_in, powertrain, &k)))
         return rc;
-    }
     const char *base = strrchr(path, '/');
     char why[384];
     snprintf(why, sizeof why, "%s line %d: %s %s, %s, %s (one test car of the list)",

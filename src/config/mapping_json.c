@@ -484,11 +484,7 @@ static int parse_text(const ctx *c, const char *json, eco_can_mapping *map)
         for (p = json; at && p < at && *p; p++)
             line += *p == '\n';
         eco_set_error("%s:%d: invalid JSON near '%.20s'", c->file, line, at ? at : "");
-        if (c->report) {
-            fprintf(c->report, "error: %s\n", eco_last_error());
-            ++*c->n_errors;
-        }
-        return ECO_EPARSE;
+        return reported(c, ECO_EPARSE);
     }
     int rc = parse_root(c, root, map);
     cJSON_Delete(root);
@@ -506,13 +502,8 @@ static int load(const ctx *c, eco_can_mapping *map)
 {
     char *buf;
     int rc = eco_read_file(c->file, "mapping", &buf, NULL);
-    if (rc) {
-        if (c->report) {
-            fprintf(c->report, "error: %s\n", eco_last_error());
-            ++*c->n_errors;
-        }
-        return rc;
-    }
+    if (rc)
+        return reported(c, rc);
     rc = parse_text(c, buf, map);
     eco_free(buf);
     return rc;
