@@ -110,11 +110,15 @@ Test(horizon, odometry_moves_the_car_between_positions)
     cr_expect_float_eq(r[2].limit_mps, 70.0 / ECO_KMH_PER_MPS, 1e-12);
     cr_expect_float_eq(r[3].distance_m, 1995.0, 1e-9, "the look-ahead: 100 + 2000 - 105");
     cr_expect_eq(r[3].stop_s, 0.0);
-    /* the next POSITION re-anchors: offset 108 at 0.6 s */
+    /* the next POSITION re-anchors: offset 108 at 0.6 s, where odometry (10 m/s on to 0.6 s)
+     * says 106 m; a whole-metre offset allows 107.5..108.5, so the car goes to 107.5 */
     cr_assert_eq(pos(1, 108, 2000, 600 * MS), ECO_OK);
-    cr_expect_float_eq(hz.pos_m, 108.0, 1e-9);
+    cr_expect_float_eq(hz.pos_m, 107.5, 1e-9);
     eco_hz_advance(&hz, 20.0, 700 * MS);
-    cr_expect_float_eq(hz.pos_m, 110.0, 1e-9);
+    cr_expect_float_eq(hz.pos_m, 109.5, 1e-9);
+    /* odometry that agrees with an offset stays: 20 m/s on to 0.75 s is 110.5 m, offset 110 */
+    cr_assert_eq(pos(1, 110, 2000, 750 * MS), ECO_OK);
+    cr_expect_float_eq(hz.pos_m, 110.5, 1e-9);
 }
 
 Test(horizon, odometry_is_in_vehicle_time)
@@ -135,10 +139,11 @@ Test(horizon, offsets_wrap)
     cr_assert_eq(eco_hz_rows(&hz, r, 4), 3);
     cr_expect_float_eq(r[1].distance_m, 141.0, 1e-9);
     cr_assert_eq(pos(2, 20, 1000, 100 * MS), ECO_OK, "forward across the wrap: 111 m on");
-    cr_expect_float_eq(hz.pos_m, 8211.0, 1e-9);
+    /* no odometry in between: the car goes to the nearest place offset 20 allows, 8211 - 0.5 */
+    cr_expect_float_eq(hz.pos_m, 8210.5, 1e-9);
     cr_assert_eq(eco_hz_rows(&hz, r, 4), 3);
-    cr_expect_float_eq(r[1].distance_m, 30.0, 1e-9);
-    cr_expect_float_eq(r[2].distance_m, 1000.0, 1e-9);
+    cr_expect_float_eq(r[1].distance_m, 30.5, 1e-9);
+    cr_expect_float_eq(r[2].distance_m, 1000.5, 1e-9);
     cr_expect_eq(eco_hz_state_at(&hz, 100 * MS), ECO_HZ_STATE_VALID);
 }
 

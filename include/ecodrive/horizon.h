@@ -15,6 +15,7 @@
 #define ECO_HZ_OFFSET_INVALID 8191 /* ... and 8191 invalid (ADASIS v2 Protocol 2.0.3.0) */
 #define ECO_HZ_CAP            256  /* attributes kept ahead of the car */
 #define ECO_HZ_BACK_TOL_M     2.0  /* a POSITION may go back this far (map matching; ours) */
+#define ECO_HZ_OFFSET_HALF_M  0.5  /* half the offsets' 1 m resolution (ADASIS v2) */
 #define ECO_HZ_SLOPE_MAX_PCT  30.0 /* the route model's +-0.3 rise/run (route.h) */
 #define ECO_HZ_STOP_UNKNOWN_S 1.0  /* dwell assumed when the map does not know it (ours) */
 #define ECO_HZ_STOP_MIN_S     0.1  /* a stop is a stand-still, however short (ours) */
@@ -83,13 +84,14 @@ typedef struct {
     int64_t timeout_ns; /* stale after this since the last POSITION; rejections hold as long */
     double time_scale;  /* vehicle seconds per second of the clock passed in (--speedup) */
     int have_pos, path;
-    int pos_offset;      /* raw offset of the last POSITION */
-    double anchor_m;     /* its unwrapped distance */
-    double pos_m;        /* the car's distance: the anchor moved on by odometry */
-    double end_m;        /* the attributes are known up to here */
-    int64_t t_pos_ns;    /* time of the last POSITION */
-    int64_t t_odo_ns;    /* time pos_m holds for */
-    int64_t t_reject_ns; /* time of the last rejection, INT64_MIN none */
+    int pos_offset;       /* raw offset of the last POSITION */
+    double anchor_m;      /* its unwrapped distance */
+    double pos_m;         /* the car's distance: the anchor moved on by odometry */
+    double end_m;         /* the attributes are known up to here */
+    int64_t t_pos_ns;     /* time of the last POSITION */
+    int64_t t_odo_ns;     /* time pos_m holds for */
+    double odo_speed_mps; /* the speed of the last advance, carried on to a POSITION */
+    int64_t t_reject_ns;  /* time of the last rejection, INT64_MIN none */
     int n;
     eco_hz_entry e[ECO_HZ_CAP]; /* ordered by distance */
     eco_hz_stats st;

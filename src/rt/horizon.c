@@ -85,15 +85,21 @@ static int position(eco_hz *h, const eco_hz_msg *m, int64_t t_ns)
         h->path = m->path;
         h->n = 0;
         h->pos_offset = m->offset;
-        h->anchor_m = (double)m->offset;
+        h->anchor_m = h->pos_m = (double)m->offset;
     } else {
         double d = unwrap(h, m->offset);
         if (d < h->anchor_m - ECO_HZ_BACK_TOL_M)
             return reject(h, &h->st.rej_backward, t_ns);
         h->pos_offset = m->offset;
         h->anchor_m = d;
+        if (t_ns > h->t_odo_ns)
+            h->pos_m += h->odo_speed_mps * (double)(t_ns - h->t_odo_ns) * 1e-9 * h->time_scale;
+        /* The offset is whole metres: it puts the car within half a metre of d. Odometry
+         * that agrees stays (else a car creeping off a stop or onto one is held at the last
+         * whole metre, and its plan with it); odometry that does not is moved to the
+         * nearest place the offset allows. */
+        h->pos_m = fmin(fmax(h->pos_m, d - ECO_HZ_OFFSET_HALF_M), d + ECO_HZ_OFFSET_HALF_M);
     }
-    h->pos_m = h->anchor_m;
     h->end_m = h->anchor_m + fmin(fmax(m->length_m, 0.0), (double)HALF_MOD);
     h->t_pos_ns = h->t_odo_ns = t_ns;
     return ECO_OK;
@@ -219,8 +225,10 @@ void eco_hz_advance(eco_hz *h, double speed_mps, int64_t t_ns)
 {
     if (!h->have_pos)
         return;
-    if (t_ns > h->t_odo_ns && isfinite(speed_mps) && speed_mps > 0.0)
+    int moving = isfinite(speed_mps) && speed_mps > 0.0;
+    if (t_ns > h->t_odo_ns && moving)
         h->pos_m += speed_mps * (double)(t_ns - h->t_odo_ns) * 1e-9 * h->time_scale;
+    h->odo_speed_mps = moving ? speed_mps : 0.0;
     if (t_ns > h->t_odo_ns)
         h->t_odo_ns = t_ns;
     drop_behind(h);
