@@ -72,7 +72,9 @@ static int same_road(const eco_rt_hz_route *r, const eco_route_row *f, int n, in
                      double shift)
 {
     const eco_route *w = &r->win;
-    int i = 1, j = eco_route_row_at(w, shift + SAME_M) + 1;
+    /* the fresh rows after row 0 are what lies beyond the car, so are the window's rows
+     * beyond shift (a row within SAME_M ahead is one of them: the car creeps onto a stop) */
+    int i = 1, j = eco_route_row_at(w, shift) + 1;
     int fi = open_end ? n - 1 : n, wj = r->open_end ? w->n - 1 : w->n;
     for (; i < fi && j < wj; i++, j++)
         if (!same_row(&f[i], &w->row[j], shift))
@@ -124,8 +126,9 @@ int eco_rt_hz_route_step(eco_rt_hz_route *r, const eco_hz *h, double speed_mps, 
     double vmax = V_MAX_KMH / ECO_KMH_PER_MPS;
     for (int i = 0; i < n; i++)
         r->fresh[i].limit_mps = fmin(r->fresh[i].limit_mps, vmax);
-    if (fabs(h->pos_m - r->served_m) <= SERVED_M)
-        r->fresh[0].stop_s = 0.0; /* stood out already */
+    for (int i = 0; i < n && r->fresh[i].distance_m <= SERVED_M; i++)
+        if (fabs(h->pos_m + r->fresh[i].distance_m - r->served_m) <= SERVED_M)
+            r->fresh[i].stop_s = 0.0; /* stood out already (the car may stand short of it) */
     int open_end = !eco_hz_end_known(h);
     double shift = h->pos_m - r->origin_m;
     int again = !r->have_win || h->path != r->path || (r->open_end && shift >= REFRESH_M) ||
