@@ -61,11 +61,24 @@ Test(rt_route, a_stop_reanchors_the_distance_and_is_left_after_its_dwell)
     cr_expect(t.dwelling, "5 s = 50 periods");
     eco_rt_route_track_step(&t, 0.0, 0.1);
     cr_expect(!t.dwelling && t.stop_at_m == 300.0, "off to the end");
-    /* odometry short of a stop: 3 m before it and still is not arrived */
-    t.x_m = 297.0;
+    /* a driver who pulls away before the dwell is over has left the stop */
+    eco_rt_route_track u;
+    eco_rt_route_track_init(&u, &route);
+    for (int k = 0; k < 101; k++)
+        eco_rt_route_track_step(&u, k < 100 ? 10.0 : 0.0, 0.1);
+    cr_expect(u.dwelling && u.x_m == 100.0);
+    eco_rt_route_track_step(&u, 1.0, 0.1); /* 0.1 s into a 5 s dwell: off at 1 m/s */
+    cr_expect(!u.dwelling && u.stop_at_m == 300.0, "left the stop before its dwell");
+    eco_rt_route_track_step(&u, 1.0, 0.1);
+    cr_expect_float_eq(u.x_m, 100.1, 1e-9, "and the odometry goes on from it");
+    /* odometry short of a stop: standing 12 m before it is not arrived (a queue), 7 m
+     * before it is (odometry that under-reads: within route_track.c's 10 m) */
+    t.x_m = 288.0;
     eco_rt_route_track_step(&t, 0.0, 0.1);
     cr_expect(!t.dwelling && !t.done);
-    t.x_m = 299.5;
+    t.x_m = 293.0;
+    eco_rt_route_track_step(&t, 0.5, 0.1); /* rolling 7 m short: not yet */
+    cr_expect(!t.dwelling && !t.done);
     eco_rt_route_track_step(&t, 0.0, 0.1);
     cr_expect(t.done && t.x_m == 300.0, "at rest at the end");
 }

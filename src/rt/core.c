@@ -37,6 +37,7 @@ struct eco_rt {
     int hz_status_sig[3]; /* EcoHorizonState, EcoHorizonReceived, EcoHorizonRejected or -1 */
     eco_hz hz;
     eco_rt_route_track trk; /* route mode */
+    int64_t odo_t_ns;       /* when trk last moved on by odometry; INT64_MIN not yet */
     int reason_sig;         /* EcoReason (EcoStatus2) or -1 */
 };
 
@@ -146,6 +147,7 @@ int eco_rt_create(const eco_rt_config *cfg, eco_controller *ctl, eco_rt **out)
     }
     if (cfg->route)
         eco_rt_route_track_init(&rt->trk, cfg->route);
+    rt->odo_t_ns = INT64_MIN;
     rt->ctl = rt->base_ctl = ctl;
     rt->last_valid = 0;
     rt->st.first_fault_field = -1;
@@ -310,13 +312,24 @@ static void bus_setpoint(const eco_rt *rt, const eco_setpoint *sp, eco_can_setpo
     }
 }
 
+#define ODO_MAX_PERIODS 10.0
+
 /* Route mode: where the car is on the route file, told to the route MPC (tracked under a
  * horizon on the bus too, so that it can take over). Odometry only from a good speed. */
-static void locate_on_route(eco_rt *rt, unsigned faults)
+static void locate_on_route(eco_rt *rt, unsigned faults, int64_t now_ns)
 {
     eco_rt_route_track *t = &rt->trk;
-    if (!(faults & (ECO_RT_FAULT_STALE | ECO_RT_FAULT_RANGE)))
-        eco_rt_route_track_step(t, rt->obs.speed_mps, rt->cfg.dt_s);
+    if (!(faults & (ECO_RT_FAULT_STALE | ECO_RT_FAULT_RANGE))) {
+        /* Over the vehicle time since the last odometry, not one period: a period the live
+         * loop missed (an overrun) would lose its distance, metres a time. At most
+         * ODO_MAX_PERIODS: a longer gap is a fault the fallback handles. */
+        double dt = rt->cfg.dt_s;
+        if (rt->odo_t_ns != INT64_MIN && now_ns > rt->odo_t_ns)
+            dt = fmin((double)(now_ns - rt->odo_t_ns) * 1e-9 * rt->cfg.speedup,
+                      ODO_MAX_PERIODS * rt->cfg.dt_s);
+        rt->odo_t_ns = now_ns;
+        eco_rt_route_track_step(t, rt->obs.speed_mps, dt);
+    }
     eco_mpc_route_locate(rt->cfg.route_mpc, t->x_m, t->stop_at_m, t->dwelling || t->done);
     eco_mpc_route_soc_target_set(rt->cfg.route_mpc, rt->cfg.soc_target);
 }
@@ -324,11 +337,11 @@ static void locate_on_route(eco_rt *rt, unsigned faults)
 /* The preview of this period, and the controller that plans on it: the horizon on the bus
  * while it is valid (the route MPC on its window; the bus wins over a route file), else the
  * route file, else the set speed. A controller taken over starts from a reset. */
-static void choose_preview(eco_rt *rt, unsigned faults)
+static void choose_preview(eco_rt *rt, unsigned faults, int64_t now_ns)
 {
     eco_controller *want = rt->base_ctl;
     if (rt->cfg.route_mpc)
-        locate_on_route(rt, faults);
+        locate_on_route(rt, faults, now_ns);
     if (rt->hz_state == ECO_HZ_STATE_VALID) {
         if (eco_rt_hz_route_step(&rt->hzr, &rt->hz, rt->obs.speed_mps, rt->cfg.dt_s,
                                  rt->cfg.soc_target) == ECO_OK)
@@ -400,7 +413,7 @@ unsigned eco_rt_step(eco_rt *rt, int64_t now_ns, eco_can_frame *out)
         if (!rt->have_hzr && rt->hz_state == ECO_HZ_STATE_VALID)
             rt->hz_state = ECO_HZ_STATE_NONE; /* no vehicle to plan for: the set speed */
     }
-    choose_preview(rt, faults);
+    choose_preview(rt, faults, now_ns);
     faults |= engagement(rt, now_ns);
     if (!(faults & ~DRIVER_STATE))
         faults = run_controller(rt, faults, out);

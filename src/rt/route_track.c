@@ -1,11 +1,21 @@
 /* Where the car is on a route file (ecodrived --route): the distance by integrating
  * VehicleSpeed from the start, re-anchored at each stop where the car stands still, and the
  * stop it drives to, stands at and leaves, as ecosim's route runner does (sim/route_runner.c:
- * arrived within a metre of the stop and below 0.36 km/h). */
+ * arrived within a metre of the stop and below 0.36 km/h). The daemon's distance is an
+ * estimate, so a car that stands still a little short of the stop has arrived too (on a
+ * route file; on the horizon the map ECU tells the car's place). */
 #include "rt_internal.h"
 
 #define ARRIVE_M    1.0
 #define ARRIVED_MPS 0.1
+/* A car this fast has left the stop it stood at, dwell or not (ours: well above the
+ * creep of a car held on its brake, 0.1 m/s, and below any pull-away) */
+#define LEFT_MPS 0.5
+/* A car standing this far short of a stop by its odometry stands at the stop (ours): a
+ * speed in 0.01 m/s steps, sampled once a period at times the bus makes late, drifts some
+ * metres over a few km. Without it a car that stopped 1.5 m short by odometry was planned to
+ * creep to the stop from rest, and the plan stood still (seen on vcan at --speedup 10). */
+#define STANDING_SHORT_M 10.0 /* for odometry alone: eco_rt_route_track_step */
 
 static void aim_at(eco_rt_route_track *t, int k)
 {
@@ -28,15 +38,16 @@ void eco_rt_route_track_init(eco_rt_route_track *t, const eco_route *route)
     }
 }
 
-/* Arrive, stand, leave, with the car at t->x_m at speed v. */
-static void stops(eco_rt_route_track *t, double v, double dt_s)
+/* Arrive (at most reach_m short of the stop), stand, leave, with the car at t->x_m at
+ * speed v. */
+static void stops(eco_rt_route_track *t, double v, double dt_s, double reach_m)
 {
     if (t->done)
         return;
     if (t->dwelling) {
         t->dwell_left_s -= dt_s;
-        if (t->dwell_left_s > 1e-9)
-            return;
+        if (t->dwell_left_s > 1e-9 && v <= LEFT_MPS)
+            return; /* else the dwell is over, or the driver has left the stop before it */
         t->dwelling = 0;
         if (t->next_stop == t->route->n - 1) {
             t->done = 1;
@@ -45,7 +56,7 @@ static void stops(eco_rt_route_track *t, double v, double dt_s)
         aim_at(t, eco_route_next_stop(t->route, t->stop_at_m, 0, NULL, NULL));
         return;
     }
-    if (t->stop_at_m - t->x_m > ARRIVE_M || v > ARRIVED_MPS)
+    if (t->stop_at_m - t->x_m > reach_m || v > ARRIVED_MPS)
         return;
     t->x_m = t->stop_at_m; /* re-anchored: the car stands at the stop */
     t->dwelling = 1;
@@ -60,7 +71,7 @@ void eco_rt_route_track_step(eco_rt_route_track *t, double speed_mps, double dt_
     if (!t->dwelling && !t->done)
         t->x_m += 0.5 * (t->prev_speed_mps + v) * dt_s; /* trapezoid over the period */
     t->prev_speed_mps = v;
-    stops(t, v, dt_s);
+    stops(t, v, dt_s, STANDING_SHORT_M);
 }
 
 void eco_rt_route_track_at(eco_rt_route_track *t, double x_m, double speed_mps, double dt_s)
@@ -69,5 +80,5 @@ void eco_rt_route_track_at(eco_rt_route_track *t, double x_m, double speed_mps, 
     if (!t->dwelling && !t->done)
         t->x_m = x_m;
     t->prev_speed_mps = v;
-    stops(t, v, dt_s);
+    stops(t, v, dt_s, ARRIVE_M); /* a place from the map, not odometry */
 }
