@@ -85,6 +85,35 @@ Test(check, finds_every_deliberate_error_in_one_run)
     cr_expect_null(strstr(out, "missing (required)"), "a field that failed is not also missing");
 }
 
+/* Two bad "e2e" entries (a message not in the DBC, an unknown algorithm) beside a good one:
+ * one run names both and counts 2; the mapping is otherwise the shipped one. */
+Test(check, names_every_bad_e2e_entry)
+{
+    char src[8192], text[8400];
+    FILE *f = fopen(ECO_SOURCE_DIR "/models/mappings/ecodrive.json", "r");
+    cr_assert_not_null(f);
+    size_t n = fread(src, 1, sizeof src - 1, f);
+    fclose(f);
+    src[n] = '\0';
+    char *end = strrchr(src, '}');
+    cr_assert_not_null(end);
+    *end = '\0';
+    snprintf(text, sizeof text,
+             "%s,\n \"e2e\": {\"NoSuchMessage\": {\"algorithm\": \"none\"},\n"
+             "  \"EcoEngine\": {\"algorithm\": \"rot13\"},\n"
+             "  \"EcoBattery\": {\"algorithm\": \"none\"}}}\n",
+             src);
+    write_file("bad_e2e.json", text);
+    char out[16384];
+    cr_assert_eq(daemon_run("--check --mapping bad_e2e.json", out, sizeof out), 2, "%s", out);
+    cr_expect_not_null(strstr(out, "bad_e2e.json: $.e2e.NoSuchMessage: no message NoSuchMessage"),
+                       "%s", out);
+    cr_expect_not_null(strstr(out, "bad_e2e.json: $.e2e.EcoEngine.algorithm: unknown algorithm "
+                                   "rot13"),
+                       "%s", out);
+    cr_expect_not_null(strstr(out, "--check: 2 errors"), "%s", out);
+}
+
 /* The shipped files check clean, and the table resolves each field to its message. */
 Test(check, prints_the_resolved_table)
 {
@@ -98,6 +127,13 @@ Test(check, prints_the_resolved_table)
     cr_expect_not_null(strstr(line, "0x100"), "%s", line);
     cr_expect_not_null(strstr(line, "20 ms"), "%s", line);
     cr_expect_not_null(strstr(line, "[0, 90] (DBC)"), "%s", line);
+    /* the engagement input: CruiseActive (bit 52 of 0x100) engaged at "Engaged", 1 */
+    row = strstr(out, "\nengaged ");
+    cr_assert_not_null(row, "no engaged row: %s", out);
+    sscanf(row + 1, "%399[^\n]", line);
+    cr_expect_not_null(strstr(line, "EcoVehicleMotion.CruiseActive"), "%s", line);
+    cr_expect_not_null(strstr(line, "0x100"), "%s", line);
+    cr_expect_not_null(strstr(line, "engaged at 1"), "%s", line);
     cr_expect_not_null(strstr(out, "--check: no error"), "%s", out);
 }
 

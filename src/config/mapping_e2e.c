@@ -205,26 +205,42 @@ static int resolve_setpoint(ctx *c, eco_can_mapping *map)
                i < map->n_e2e ? "its $.e2e entry" : "as the DBC declares them");
 }
 
+/* In all errors mode (report), the error just set as a line of the report; rc. */
+static int noted(FILE *report, int *n_errors, int rc)
+{
+    if (rc != ECO_OK && report) {
+        fprintf(report, "error: %s\n", eco_last_error());
+        ++*n_errors;
+    }
+    return rc;
+}
+
 int eco_cfg_mapping_e2e(const cJSON *e2e, const char *file, const eco_can_db *db,
-                        eco_can_mapping *map)
+                        eco_can_mapping *map, FILE *report, int *n_errors)
 {
     ctx c = {file, db, "$.e2e"};
     const cJSON *k;
-    int rc;
+    int rc, first = ECO_OK;
 
     if (e2e && !cJSON_IsObject(e2e))
-        return err(&c, ECO_EPARSE, ": expected an object keyed by message name");
+        return noted(report, n_errors,
+                     err(&c, ECO_EPARSE, ": expected an object keyed by message name"));
     cJSON_ArrayForEach(k, e2e)
     {
         snprintf(c.path, sizeof c.path, "$.e2e.%s", k->string);
         if (map->n_e2e == ECO_CAN_MAP_E2E_MAX)
-            return err(&c, ECO_EPARSE, ": more than %d messages", ECO_CAN_MAP_E2E_MAX);
-        if ((rc = parse_entry(&c, k, &map->e2e[map->n_e2e])) != ECO_OK)
-            return rc;
-        for (int i = 0; i < map->n_e2e; i++)
+            return noted(report, n_errors,
+                         err(&c, ECO_EPARSE, ": more than %d messages", ECO_CAN_MAP_E2E_MAX));
+        rc = parse_entry(&c, k, &map->e2e[map->n_e2e]);
+        for (int i = 0; rc == ECO_OK && i < map->n_e2e; i++)
             if (map->e2e[i].msg == map->e2e[map->n_e2e].msg)
-                return err(&c, ECO_EPARSE, ": given twice");
-        map->n_e2e++;
+                rc = err(&c, ECO_EPARSE, ": given twice");
+        if (rc == ECO_OK)
+            map->n_e2e++;
+        else if (noted(report, n_errors, rc) && first == ECO_OK)
+            first = rc;
+        if (first != ECO_OK && !report)
+            return first; /* else on to the next entry: every error in one run */
     }
-    return resolve_setpoint(&c, map);
+    return first != ECO_OK ? first : noted(report, n_errors, resolve_setpoint(&c, map));
 }

@@ -462,7 +462,7 @@ static int parse_root(const ctx *c, const cJSON *root, eco_can_mapping *map)
         return err(c, ECO_EINVAL, "$.%s: missing (required)", in ? "outputs" : "inputs");
     int rc = parse_sections(c, in, out, st, map);
     if (rc == ECO_OK && first == ECO_OK)
-        rc = reported(c, eco_cfg_mapping_e2e(e2e, c->file, c->db, map));
+        rc = eco_cfg_mapping_e2e(e2e, c->file, c->db, map, c->report, c->n_errors);
     return first != ECO_OK ? first : rc;
 }
 

@@ -111,6 +111,32 @@ static void print_entry(FILE *fp, const eco_can_db *db, const eco_can_mapping *m
     fprintf(fp, ROW_FMT, key, name, id, tm, conv, rng, prot);
 }
 
+/* The engagement input: its signal and the condition under which the driver has engaged. */
+static void print_engaged(FILE *fp, const eco_can_db *db, const eco_can_mapping *map)
+{
+    const eco_can_engaged *g = &map->engaged;
+    if (g->signal < 0) {
+        fprintf(fp, ROW_FMT, "engaged", "(not mapped: the set speed decides)", "-", "-", "-", "-",
+                "-");
+        return;
+    }
+    const eco_can_signal *s = &db->signals[g->signal];
+    const eco_can_message *m = &db->msgs[s->msg];
+    eco_can_map_entry e = {0};
+    e.cycle_ms = g->cycle_ms;
+    e.timeout_ms = g->timeout_ms;
+    char name[160], id[16], tm[32], cond[96], prot[128];
+    snprintf(name, sizeof name, "%s.%s", m->name, s->name);
+    message_id(m, id, sizeof id);
+    timing(m, &e, 1, tm, sizeof tm);
+    int k = snprintf(cond, sizeof cond, "%s",
+                     g->rule == ECO_CAN_ENGAGED_ABOVE ? "engaged above " : "engaged at ");
+    for (int i = 0; i < g->n_values && k < (int)sizeof cond; i++)
+        k += snprintf(cond + k, sizeof cond - (size_t)k, "%s%g", i ? ", " : "", g->value[i]);
+    e2e(db, map, s->msg, prot, sizeof prot);
+    fprintf(fp, ROW_FMT, "engaged", name, id, tm, cond, "-", prot);
+}
+
 void eco_cfg_mapping_print(FILE *fp, const eco_can_db *db, const eco_can_mapping *map)
 {
     fprintf(fp, ROW_FMT, "field", "signal", "id", "cycle", "conversion to SI", "valid range (SI)",
@@ -119,6 +145,7 @@ void eco_cfg_mapping_print(FILE *fp, const eco_can_db *db, const eco_can_mapping
     for (int i = 0; i < ECO_CAN_IN_COUNT; i++)
         print_entry(fp, db, map, eco_cfg_map_in_defs[i].key, &map->in[i], eco_cfg_map_in_defs[i].d,
                     1, eco_cfg_map_in_defs[i].required);
+    print_engaged(fp, db, map);
     fprintf(fp, "outputs\n");
     for (int i = 0; i < ECO_CAN_OUT_COUNT; i++)
         print_entry(fp, db, map, eco_can_out_field_name((eco_can_out_field)i), &map->out[i],
