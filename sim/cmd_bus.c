@@ -42,7 +42,8 @@
 typedef struct {
     int msg;
     int64_t period_ns;
-    int timer; /* its event loop timer */
+    int timer;              /* its event loop timer */
+    eco_can_e2e_config e2e; /* the mapping's "e2e" entry for it, else the DBC's */
     uint8_t counter;
     eco_can_frame frame;
 } bus_msg;
@@ -84,8 +85,7 @@ static void on_signal(int sig)
 
 static void send_msg(bus_ctl *b, bus_msg *m)
 {
-    if (b->db->msgs[m->msg].e2e_crc >= 0)
-        eco_can_e2e_protect(b->db, m->msg, m->frame.data, &m->counter);
+    eco_can_e2e_config_protect(&m->e2e, m->frame.data, m->frame.dlc, &m->counter);
     if (eco_can_sock_write(&b->sock, &m->frame) == ECO_OK)
         b->sent++;
     else
@@ -127,9 +127,13 @@ static int take_setpoint(bus_ctl *b, const eco_can_frame *f, eco_can_setpoint *s
     int msg = b->map->setpoint_msg;
     if (f->id != b->db->msgs[msg].id)
         return -1;
-    eco_can_e2e_result res;
-    if (eco_can_e2e_check(b->db, msg, f->data, 1, &b->sp_e2e, &res) != ECO_OK &&
-        res != ECO_CAN_E2E_JUMP) { /* a jump is a restarted daemon: resynchronised */
+    /* as the daemon protects it: the mapping's entry, else the DBC's own */
+    const eco_can_e2e_config *e2e = &b->map->setpoint_e2e;
+    eco_can_e2e_result res = ECO_CAN_E2E_OK;
+    int rc = e2e->cks.ready
+                 ? eco_can_e2e_config_check(e2e, f->data, b->db->msgs[msg].dlc, 1, &b->sp_e2e, &res)
+                 : eco_can_e2e_check(b->db, msg, f->data, 1, &b->sp_e2e, &res);
+    if (rc != ECO_OK && res != ECO_CAN_E2E_JUMP) { /* a jump: a restarted daemon, resynced */
         b->e2e_errors++;
         return -1;
     }
@@ -277,6 +281,16 @@ static int add_input_messages(bus_ctl *b, double speedup)
         m->period_ns = (int64_t)llround(cycle_ms(b, msgs[i]) * 1e6 / speedup);
         m->frame.id = dm->id;
         m->frame.dlc = dm->dlc;
+        /* as the daemon checks it: the mapping's entry, else the DBC's own */
+        int k = 0;
+        while (k < b->map->n_e2e && b->map->e2e[k].msg != m->msg)
+            k++;
+        if (k < b->map->n_e2e)
+            m->e2e = b->map->e2e[k].cfg;
+        else if (eco_can_e2e_config_from_db(b->db, m->msg, &m->e2e) != ECO_OK) {
+            fprintf(stderr, "ecosim bus: %s\n", eco_last_error());
+            return 2;
+        }
     }
     return 0;
 }
