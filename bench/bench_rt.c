@@ -4,8 +4,12 @@
  * whole period or more late: the step before ran past this deadline).
  *
  * usage: bench_rt [--minutes M] [--cpu N] [--sched-fifo P] [--mlockall] [--controller C]
- *                 [--label TEXT]
- * Run a load on the other core yourself (e.g. `stress -c 1` pinned with taskset). */
+ *                 [--horizon] [--label TEXT]
+ * --horizon adds a map ECU's EcoHorizon frames (sim/bus_horizon.c, 2 km look-ahead) for a
+ * road of changing limits and grades along the car's way: the daemon's route MPC then
+ * plans on the horizon (issue 10). The cruise is engaged all along. Run a load on the other core
+ * yourself (e.g. `stress -c 1` pinned with taskset). */
+#include "bus_horizon.h"
 #include "ecodrive/config.h"
 #include "ecodrive/mpc.h"
 #include "ecodrive/rt.h"
@@ -18,13 +22,48 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Inputs at their DBC cycle times for `minutes`: a car cruising between 30 and 90 km/h. */
+#define ROAD_STRETCH_M 2500.0
+#define LOG_T0_US      1700000000000000LL
+
+/* The road of --horizon: every ROAD_STRETCH_M a limit of 100 or 120 km/h (above the car's
+ * 90) and a grade of -2 to +2 %, to the end well past where the car gets to. */
+static int make_road(eco_route *road, double minutes)
+{
+    enum { ROWS_MAX = 64 };
+    eco_route_row rows[ROWS_MAX];
+    int n = (int)fmin(ROWS_MAX - 1, ceil(minutes * 60.0 * 25.0 / ROAD_STRETCH_M) + 2);
+    for (int i = 0; i < n; i++)
+        rows[i] = (eco_route_row){i * ROAD_STRETCH_M, (i % 2 ? 120.0 : 100.0) / 3.6,
+                                  0.02 * sin(i * 1.3), 0.0, 0};
+    rows[n] = (eco_route_row){n * ROAD_STRETCH_M, 100.0 / 3.6, 0.0, 0.0, 0};
+    return eco_route_init(road, "bench", rows, n + 1);
+}
+
+/* The map ECU's frames due at t_ms with the car at x_m. */
+static void horizon_frames(FILE *fp, eco_sim_hz_ecu *ecu, double x_m, long t_ms, long *frames)
+{
+    eco_can_frame hf[ECO_SIM_HZ_FRAMES_MAX];
+    int k = eco_sim_hz_ecu_frames(ecu, x_m, t_ms * 1000000LL, hf);
+    for (int i = 0; i < k; i++) {
+        eco_can_log_entry e;
+        memset(&e, 0, sizeof e);
+        e.t_us = LOG_T0_US + t_ms * 1000;
+        strcpy(e.iface, "vcan0");
+        e.frame = hf[i];
+        eco_can_log_write(fp, &e);
+        (*frames)++;
+    }
+}
+
+/* Inputs at their DBC cycle times for `minutes`: a car cruising between 30 and 90 km/h
+ * (on the map ECU's road with ecu). */
 static int write_log(const char *path, const eco_can_db *db, const eco_can_mapping *m,
-                     double minutes, long *frames)
+                     double minutes, eco_sim_hz_ecu *ecu, long *frames)
 {
     FILE *fp = fopen(path, "w");
     if (!fp)
         return -1;
+    double x_m = 0.0;
     int msgs[ECO_CAN_IN_COUNT];
     int n = eco_can_mapping_input_messages(m, db, msgs, ECO_CAN_IN_COUNT);
     uint8_t ctr[ECO_CAN_IN_COUNT] = {0};
@@ -32,13 +71,16 @@ static int write_log(const char *path, const eco_can_db *db, const eco_can_mappi
     *frames = 0;
     for (long t = 0; t < t_end_ms; t++) {
         double v = (60.0 + 30.0 * sin(t * 1e-3 * 0.05)) / 3.6;
+        x_m += v * 1e-3;
+        if (ecu)
+            horizon_frames(fp, ecu, x_m, t, frames);
         for (int i = 0; i < n; i++) {
             const eco_can_message *msg = &db->msgs[msgs[i]];
             if (msg->cycle_time_ms <= 0 || t % msg->cycle_time_ms != i)
                 continue;
             eco_can_log_entry e;
             memset(&e, 0, sizeof e);
-            e.t_us = 1700000000000000LL + t * 1000;
+            e.t_us = LOG_T0_US + t * 1000;
             strcpy(e.iface, "vcan0");
             e.frame.id = msg->id;
             e.frame.dlc = msg->dlc;
@@ -51,6 +93,9 @@ static int write_log(const char *path, const eco_can_db *db, const eco_can_mappi
             eco_can_mapping_encode_input(m, db, ECO_CAN_IN_BATTERY_SOC, 0.6, &e.frame);
             eco_can_mapping_encode_input(m, db, ECO_CAN_IN_BATTERY_VOLTAGE_V, 201.6, &e.frame);
             eco_can_mapping_encode_input(m, db, ECO_CAN_IN_BATTERY_CURRENT_A, 3.0, &e.frame);
+            /* the cruise engaged, where the mapping has the signal (before, the daemon
+             * stepped its controller unengaged: the same work, no valid setpoint) */
+            eco_can_mapping_encode_engaged(m, db, 1, &e.frame);
             if (msg->e2e_crc >= 0)
                 eco_can_e2e_protect(db, msgs[i], e.frame.data, &ctr[i]);
             eco_can_log_write(fp, &e);
@@ -68,28 +113,25 @@ static int cmp_i64(const void *a, const void *b)
 
 typedef struct {
     double minutes;
-    int cpu, prio, lock;
+    int cpu, prio, lock, horizon;
     const char *controller, *label;
 } bench_args;
 
 static int parse(int argc, char **argv, bench_args *a)
 {
-    static const struct option opts[] = {{"minutes", 1, 0, 'm'},
-                                         {"cpu", 1, 0, 'c'},
-                                         {"sched-fifo", 1, 0, 'f'},
-                                         {"mlockall", 0, 0, 'l'},
-                                         {"controller", 1, 0, 'k'},
-                                         {"label", 1, 0, 'L'},
-                                         {0, 0, 0, 0}};
-    *a = (bench_args){30.0, -1, 0, 0, "mpc", ""};
+    static const struct option opts[] = {{"minutes", 1, 0, 'm'},    {"cpu", 1, 0, 'c'},
+                                         {"sched-fifo", 1, 0, 'f'}, {"mlockall", 0, 0, 'l'},
+                                         {"controller", 1, 0, 'k'}, {"label", 1, 0, 'L'},
+                                         {"horizon", 0, 0, 'h'},    {0, 0, 0, 0}};
+    *a = (bench_args){30.0, -1, 0, 0, 0, "mpc", ""};
     int ch;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (ch == 'm')
             a->minutes = atof(optarg);
         else if (ch == 'c' || ch == 'f')
             *(ch == 'c' ? &a->cpu : &a->prio) = atoi(optarg);
-        else if (ch == 'l')
-            a->lock = 1;
+        else if (ch == 'l' || ch == 'h')
+            *(ch == 'l' ? &a->lock : &a->horizon) = 1;
         else if (ch == 'k' || ch == 'L')
             *(ch == 'k' ? &a->controller : &a->label) = optarg;
         else
@@ -121,13 +163,15 @@ static void report(const bench_args *a, const eco_rt *rt, long frames, int64_t *
         overruns += late[i] >= period;
     qsort(late, (size_t)n, sizeof *late, cmp_i64);
     printf("{\"bench\":\"rt_replay_realtime\",\"label\":\"%s\",\"controller\":\"%s\","
-           "\"minutes\":%.1f,\"frames\":%ld,\"steps\":%ld,\"valid_steps\":%llu,"
+           "\"preview\":\"%s\",\"minutes\":%.1f,\"frames\":%ld,\"steps\":%ld,"
+           "\"valid_steps\":%llu,"
            "\"jitter_us\":{\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f},\"overruns\":%ld,"
            "\"cpu\":%d,\"sched_fifo\":%d}\n",
-           a->label, a->controller, a->minutes, frames, n,
-           (unsigned long long)eco_rt_stats_get(rt)->valid_steps, n ? late[n / 2] * 1e-3 : 0.0,
-           n ? late[(long)(n * 0.99)] * 1e-3 : 0.0, n ? late[n - 1] * 1e-3 : 0.0, overruns, a->cpu,
-           a->prio);
+           a->label, a->controller,
+           eco_rt_horizon_state(rt) == ECO_HZ_STATE_VALID ? "horizon" : "set speed", a->minutes,
+           frames, n, (unsigned long long)eco_rt_stats_get(rt)->valid_steps,
+           n ? late[n / 2] * 1e-3 : 0.0, n ? late[(long)(n * 0.99)] * 1e-3 : 0.0,
+           n ? late[n - 1] * 1e-3 : 0.0, overruns, a->cpu, a->prio);
 }
 
 int main(int argc, char **argv)
@@ -143,7 +187,14 @@ int main(int argc, char **argv)
     snprintf(log, sizeof log, "%s/bench_rt_XXXXXX", P_tmpdir);
     close(mkstemp(log));
     long frames;
-    if (write_log(log, db, &map, a.minutes, &frames)) {
+    static eco_sim_hz_ecu ecu;
+    eco_route road = {0};
+    if (a.horizon && (make_road(&road, a.minutes) ||
+                      eco_sim_hz_ecu_init(&ecu, db, &road, ECO_SIM_HZ_LOOKAHEAD_M))) {
+        fprintf(stderr, "bench_rt: --horizon: %s\n", eco_last_error());
+        return 1;
+    }
+    if (write_log(log, db, &map, a.minutes, a.horizon ? &ecu : NULL, &frames)) {
         fprintf(stderr, "bench_rt: cannot write %s\n", log);
         return 1;
     }
@@ -171,6 +222,8 @@ int main(int argc, char **argv)
     report(&a, rt, frames, late, n);
     free(late);
     eco_rt_free(rt);
+    if (a.horizon)
+        eco_route_free(&road);
     eco_vehicle_free(&veh);
     eco_can_db_free(db);
     return 0;
