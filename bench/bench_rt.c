@@ -39,20 +39,25 @@ static int make_road(eco_route *road, double minutes)
     return eco_route_init(road, "bench", rows, n + 1);
 }
 
+/* One frame into the log at t_ms. */
+static void log_frame(FILE *fp, long t_ms, const eco_can_frame *f, long *frames)
+{
+    eco_can_log_entry e;
+    memset(&e, 0, sizeof e);
+    e.t_us = LOG_T0_US + t_ms * 1000;
+    strcpy(e.iface, "vcan0");
+    e.frame = *f;
+    eco_can_log_write(fp, &e);
+    (*frames)++;
+}
+
 /* The map ECU's frames due at t_ms with the car at x_m. */
 static void horizon_frames(FILE *fp, eco_sim_hz_ecu *ecu, double x_m, long t_ms, long *frames)
 {
     eco_can_frame hf[ECO_SIM_HZ_FRAMES_MAX];
     int k = eco_sim_hz_ecu_frames(ecu, x_m, t_ms * 1000000LL, hf);
-    for (int i = 0; i < k; i++) {
-        eco_can_log_entry e;
-        memset(&e, 0, sizeof e);
-        e.t_us = LOG_T0_US + t_ms * 1000;
-        strcpy(e.iface, "vcan0");
-        e.frame = hf[i];
-        eco_can_log_write(fp, &e);
-        (*frames)++;
-    }
+    for (int i = 0; i < k; i++)
+        log_frame(fp, t_ms, &hf[i], frames);
 }
 
 /* Inputs at their DBC cycle times for `minutes`: a car cruising between 30 and 90 km/h
@@ -78,28 +83,25 @@ static int write_log(const char *path, const eco_can_db *db, const eco_can_mappi
             const eco_can_message *msg = &db->msgs[msgs[i]];
             if (msg->cycle_time_ms <= 0 || t % msg->cycle_time_ms != i)
                 continue;
-            eco_can_log_entry e;
-            memset(&e, 0, sizeof e);
-            e.t_us = LOG_T0_US + t * 1000;
-            strcpy(e.iface, "vcan0");
-            e.frame.id = msg->id;
-            e.frame.dlc = msg->dlc;
-            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_VEHICLE_SPEED_MPS, v, &e.frame);
-            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_SET_SPEED_MPS, v + 0.5, &e.frame);
-            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_ENGINE_SPEED_RADPS, 180.0, &e.frame);
-            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_ENGINE_TORQUE_NM, 60.0, &e.frame);
-            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_ACCEL_PEDAL, 0.2, &e.frame);
-            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_GEAR, 1, &e.frame);
-            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_BATTERY_SOC, 0.6, &e.frame);
-            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_BATTERY_VOLTAGE_V, 201.6, &e.frame);
-            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_BATTERY_CURRENT_A, 3.0, &e.frame);
+            eco_can_frame f;
+            memset(&f, 0, sizeof f);
+            f.id = msg->id;
+            f.dlc = msg->dlc;
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_VEHICLE_SPEED_MPS, v, &f);
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_SET_SPEED_MPS, v + 0.5, &f);
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_ENGINE_SPEED_RADPS, 180.0, &f);
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_ENGINE_TORQUE_NM, 60.0, &f);
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_ACCEL_PEDAL, 0.2, &f);
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_GEAR, 1, &f);
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_BATTERY_SOC, 0.6, &f);
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_BATTERY_VOLTAGE_V, 201.6, &f);
+            eco_can_mapping_encode_input(m, db, ECO_CAN_IN_BATTERY_CURRENT_A, 3.0, &f);
             /* the cruise engaged, where the mapping has the signal (before, the daemon
              * stepped its controller unengaged: the same work, no valid setpoint) */
-            eco_can_mapping_encode_engaged(m, db, 1, &e.frame);
+            eco_can_mapping_encode_engaged(m, db, 1, &f);
             if (msg->e2e_crc >= 0)
-                eco_can_e2e_protect(db, msgs[i], e.frame.data, &ctr[i]);
-            eco_can_log_write(fp, &e);
-            (*frames)++;
+                eco_can_e2e_protect(db, msgs[i], f.data, &ctr[i]);
+            log_frame(fp, t, &f, frames);
         }
     }
     return fclose(fp) == 0 ? 0 : -1;

@@ -282,11 +282,9 @@ static int add_input_messages(bus_ctl *b, double speedup)
         m->frame.id = dm->id;
         m->frame.dlc = dm->dlc;
         /* as the daemon checks it: the mapping's entry, else the DBC's own */
-        int k = 0;
-        while (k < b->map->n_e2e && b->map->e2e[k].msg != m->msg)
-            k++;
-        if (k < b->map->n_e2e)
-            m->e2e = b->map->e2e[k].cfg;
+        const eco_can_e2e_config *own = eco_can_mapping_e2e_of(b->map, m->msg);
+        if (own)
+            m->e2e = *own;
         else if (eco_can_e2e_config_from_db(b->db, m->msg, &m->e2e) != ECO_OK) {
             fprintf(stderr, "ecosim bus: %s\n", eco_last_error());
             return 2;

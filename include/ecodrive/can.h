@@ -649,6 +649,10 @@ int eco_can_in_field_required(eco_can_in_field f);
  * and its "e2e" entries to a receive state. Returns ECO_OK/ECO_EINVAL. */
 int eco_can_mapping_apply(const eco_can_mapping *map, eco_can_rx *rx);
 
+/* The mapping's "e2e" entry for message msg, or NULL when it has none (the DBC's own E2E
+ * applies to it). */
+const eco_can_e2e_config *eco_can_mapping_e2e_of(const eco_can_mapping *map, int msg);
+
 /* One observation field in SI units at now_ns, and (age_ns not NULL) the time since its
  * last good frame, ns (INT64_MAX when it never came or is not mapped). Returns ECO_OK;
  * ECO_ESTALE; ECO_ERANGE (value outside the DBC range, *si still set); ECO_ENOENT if the

@@ -64,6 +64,14 @@ int eco_can_mapping_apply(const eco_can_mapping *map, eco_can_rx *rx)
     return apply_timing(rx, g->signal, g->cycle_ms, g->timeout_ms);
 }
 
+const eco_can_e2e_config *eco_can_mapping_e2e_of(const eco_can_mapping *map, int msg)
+{
+    for (int i = 0; i < map->n_e2e; i++)
+        if (map->e2e[i].msg == msg)
+            return &map->e2e[i].cfg;
+    return NULL;
+}
+
 /* Whether a DBC physical value meets the engagement condition. */
 static int engaged_by(const eco_can_engaged *g, const eco_can_signal *s, double v)
 {

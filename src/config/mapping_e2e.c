@@ -18,6 +18,15 @@ typedef struct {
     char path[160]; /* "$.e2e.MSG" */
 } ctx;
 
+int eco_cfg_map_reported(FILE *report, int *n_errors, int rc)
+{
+    if (rc != ECO_OK && report) {
+        fprintf(report, "error: %s\n", eco_last_error());
+        ++*n_errors;
+    }
+    return rc;
+}
+
 void eco_cfg_map_verror(const char *file, const char *path, const char *fmt, va_list ap)
 {
     char what[400];
@@ -181,16 +190,15 @@ static int resolve_setpoint(ctx *c, eco_can_mapping *map)
 {
     const eco_can_e2e_config *e = &map->setpoint_e2e;
     int cs = map->out[ECO_CAN_OUT_COUNTER].signal, crc = map->out[ECO_CAN_OUT_CRC].signal;
-    int i, rc = ECO_OK;
+    const eco_can_e2e_config *own = eco_can_mapping_e2e_of(map, map->setpoint_msg);
+    int rc = ECO_OK;
 
-    for (i = 0; i < map->n_e2e && map->e2e[i].msg != map->setpoint_msg; i++)
-        ;
-    if (i < map->n_e2e)
-        map->setpoint_e2e = map->e2e[i].cfg;
+    if (own)
+        map->setpoint_e2e = *own;
     else if ((rc = eco_can_e2e_config_from_db(c->db, map->setpoint_msg, &map->setpoint_e2e)))
         return rc;
     c->path[0] = 0;
-    if (i == map->n_e2e && e->cks.algorithm == ECO_CAN_CHECKSUM_NONE) /* nothing said: ask */
+    if (!own && e->cks.algorithm == ECO_CAN_CHECKSUM_NONE) /* nothing said: ask */
         return err(c, ECO_EINVAL,
                    "$.outputs: message %s has no E2E in the DBC; give it an $.e2e.%s entry "
                    "(\"algorithm\": \"none\" to send it unprotected)",
@@ -202,17 +210,7 @@ static int resolve_setpoint(ctx *c, eco_can_mapping *map)
                "message %s (%s)",
                cs >= 0 ? c->db->signals[cs].name : "-", crc >= 0 ? c->db->signals[crc].name : "-",
                c->db->msgs[map->setpoint_msg].name,
-               i < map->n_e2e ? "its $.e2e entry" : "as the DBC declares them");
-}
-
-/* In all errors mode (report), the error just set as a line of the report; rc. */
-static int noted(FILE *report, int *n_errors, int rc)
-{
-    if (rc != ECO_OK && report) {
-        fprintf(report, "error: %s\n", eco_last_error());
-        ++*n_errors;
-    }
-    return rc;
+               own ? "its $.e2e entry" : "as the DBC declares them");
 }
 
 int eco_cfg_mapping_e2e(const cJSON *e2e, const char *file, const eco_can_db *db,
@@ -223,24 +221,26 @@ int eco_cfg_mapping_e2e(const cJSON *e2e, const char *file, const eco_can_db *db
     int rc, first = ECO_OK;
 
     if (e2e && !cJSON_IsObject(e2e))
-        return noted(report, n_errors,
-                     err(&c, ECO_EPARSE, ": expected an object keyed by message name"));
+        return eco_cfg_map_reported(
+            report, n_errors, err(&c, ECO_EPARSE, ": expected an object keyed by message name"));
     cJSON_ArrayForEach(k, e2e)
     {
         snprintf(c.path, sizeof c.path, "$.e2e.%s", k->string);
         if (map->n_e2e == ECO_CAN_MAP_E2E_MAX)
-            return noted(report, n_errors,
-                         err(&c, ECO_EPARSE, ": more than %d messages", ECO_CAN_MAP_E2E_MAX));
+            return eco_cfg_map_reported(
+                report, n_errors,
+                err(&c, ECO_EPARSE, ": more than %d messages", ECO_CAN_MAP_E2E_MAX));
         rc = parse_entry(&c, k, &map->e2e[map->n_e2e]);
         for (int i = 0; rc == ECO_OK && i < map->n_e2e; i++)
             if (map->e2e[i].msg == map->e2e[map->n_e2e].msg)
                 rc = err(&c, ECO_EPARSE, ": given twice");
         if (rc == ECO_OK)
             map->n_e2e++;
-        else if (noted(report, n_errors, rc) && first == ECO_OK)
+        else if (eco_cfg_map_reported(report, n_errors, rc) && first == ECO_OK)
             first = rc;
         if (first != ECO_OK && !report)
             return first; /* else on to the next entry: every error in one run */
     }
-    return first != ECO_OK ? first : noted(report, n_errors, resolve_setpoint(&c, map));
+    return first != ECO_OK ? first
+                           : eco_cfg_map_reported(report, n_errors, resolve_setpoint(&c, map));
 }

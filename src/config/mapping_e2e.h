@@ -9,6 +9,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+/* In all errors mode (report not NULL: --check), the error just set (rc not ECO_OK) as a
+ * line "error: ..." of the report, counted in *n_errors; returns rc. */
+int eco_cfg_map_reported(FILE *report, int *n_errors, int rc);
+
 /* eco_set_error("FILE: PATHWHAT") with WHAT formatted from fmt (the mapping reader's errors). */
 void eco_cfg_map_verror(const char *file, const char *path, const char *fmt, va_list ap);
 

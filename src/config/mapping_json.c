@@ -28,11 +28,7 @@ static int err(const ctx *c, int rc, const char *fmt, ...) __attribute__((format
 /* In all errors mode, the error just set as a line of the report; rc. */
 static int reported(const ctx *c, int rc)
 {
-    if (rc != ECO_OK && c->report) {
-        fprintf(c->report, "error: %s\n", eco_last_error());
-        ++*c->n_errors;
-    }
-    return rc;
+    return eco_cfg_map_reported(c->report, c->n_errors, rc);
 }
 
 static int err(const ctx *c, int rc, const char *fmt, ...)

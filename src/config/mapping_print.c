@@ -67,10 +67,8 @@ static void range(const eco_can_signal *s, const eco_can_map_entry *e, char *out
 static void e2e(const eco_can_db *db, const eco_can_mapping *map, int msg, char *out, size_t n)
 {
     const eco_can_message *m = &db->msgs[msg];
-    for (int i = 0; i < map->n_e2e; i++) {
-        const eco_can_e2e_config *c = &map->e2e[i].cfg;
-        if (map->e2e[i].msg != msg)
-            continue;
+    const eco_can_e2e_config *c = eco_can_mapping_e2e_of(map, msg);
+    if (c) {
         snprintf(out, n, "%s/%s, %s (mapping)",
                  c->counter >= 0 ? db->signals[c->counter].name : "-",
                  c->checksum >= 0 ? db->signals[c->checksum].name : "-",
