@@ -3,14 +3,16 @@
  * plant's signals (DBC encoded, E2E protected), keeps sending them at their DBC cycle
  * times, and waits for the EcoSetpoint of ecodrived. A valid setpoint's throttle and regen
  * are applied, and so is a hybrid's engine on/off and power when it carries an engine
- * request (EcoEngineRequest 1 or 2); the rest of the command (friction brake, gear, and the
- * engine when there is no request) stays with the car's own driver and ECUs, played by the
- * baseline. With EcoValid = 0, or no setpoint in time for a third step running (the car
- * acts on the last valid one for two), the driver (the baseline) drives the step. The plant
- * steps when a setpoint arrives, so a step sees the setpoint computed from the signals of
- * the step before, as in-process. The driver's cruise control is on while the set speed is
- * above 0, outside a --disengage window; the mapping's engagement signal says so, and a car
- * does not act on a setpoint while its cruise is off. */
+ * request (EcoEngineRequest 1 or 2), and the friction brake of the EcoBrake frame sent just
+ * before the setpoint when the DBC has that message; the rest of the command (gear, the engine
+ * when there is no request, the brake without EcoBrake) stays with the car's own driver and
+ * ECUs, played by the baseline. With EcoValid = 0, or no setpoint in time for a third step running
+ * (the car acts on the last valid one for two), the driver (the baseline) drives the step. The
+ * plant steps when a setpoint arrives, so a step sees the setpoint computed from the signals of the
+ * step before, as in-process. The driver's cruise control is on while the set speed is above 0,
+ * outside a --disengage window; the mapping's engagement signal says so, and a car does not act on
+ * a setpoint while its cruise is off. */
+#include "bus_brake.h"
 #include "bus_route.h"
 #include "commands.h"
 #include "controllers.h"
@@ -72,7 +74,11 @@ typedef struct {
     long off_valid;        /* valid setpoints that came while the cruise was off (not applied) */
     eco_can_setpoint last; /* the last valid setpoint applied, while held_run < the hold */
     int have_last, held_run;
-    long held; /* of applied: steps on the last setpoint while the next was late */
+    long held;               /* of applied: steps on the last setpoint while the next was late */
+    eco_sim_bus_brake brake; /* EcoBrake, when the DBC has it */
+    double last_brake;       /* with the last valid setpoint: its brake, when it had one */
+    int last_has_brake;
+    long brake_steps; /* of applied: steps on the daemon's friction brake */
 } bus_ctl;
 
 static volatile sig_atomic_t bus_stop;
@@ -168,6 +174,8 @@ static void on_frames(eco_evloop *el, int fd, void *ctx)
     eco_can_frame f;
     int got = 1;
     while (eco_can_sock_read(&b->sock, &f, &got) == ECO_OK && got) {
+        if (eco_sim_bus_brake_take(&b->brake, b->db, &f))
+            continue;
         int r = take_setpoint(b, &f, b->rx);
         /* before the start, an invalid setpoint is the daemon without inputs yet; with the
          * cruise off it is the answer */
@@ -202,6 +210,8 @@ static int bus_step(eco_controller *c, const eco_observation *obs, const eco_pre
     publish(b, obs, pv, &drv.cmd);
     eco_can_setpoint rx;
     int r = wait_setpoint(b, &rx);
+    double brake = 0.0;
+    int has_brake = r != -1 && eco_sim_bus_brake_pair(&b->brake, &brake);
     b->cruise_steps += b->cruise;
     if (r == 1 && !b->cruise) { /* made from the frames before the driver switched off */
         b->off_valid++;
@@ -211,11 +221,15 @@ static int bus_step(eco_controller *c, const eco_observation *obs, const eco_pre
                b->held_run < SETPOINT_HOLD_STEPS && !bus_stop;
     if (held) { /* late: the car acts on the last one, as its receiver does until timeout */
         rx = b->last;
+        brake = b->last_brake;
+        has_brake = b->last_has_brake;
         b->held_run++;
         b->held++;
         r = 1;
     } else if (r == 1) {
         b->last = rx;
+        b->last_brake = brake;
+        b->last_has_brake = has_brake;
         b->held_run = 0;
     }
     b->have_last = r == 1;
@@ -224,8 +238,12 @@ static int bus_step(eco_controller *c, const eco_observation *obs, const eco_pre
         b->applied++;
         sp->cmd.throttle = rx.throttle;
         sp->cmd.regen = rx.regen;
-        if (rx.throttle > 0.0)
+        if (has_brake) { /* the controller's, as in process */
+            sp->cmd.brake = brake;
+            b->brake_steps++;
+        } else if (rx.throttle > 0.0) {
             sp->cmd.brake = 0.0; /* the driver's foot is off the brake while the car drives */
+        }
         if (rx.engine_request != ECO_CAN_ENGINE_NO_REQUEST) { /* else the car's strategy */
             sp->cmd.engine_on = rx.engine_request == ECO_CAN_ENGINE_ON;
             sp->cmd.engine_power_w = sp->cmd.engine_on ? rx.engine_power_w : 0.0;
@@ -301,8 +319,11 @@ static int open_bus(bus_ctl *b, const char *iface)
         fprintf(stderr, "ecosim bus: %s\n", eco_last_error());
         return 2;
     }
-    uint32_t id = b->db->msgs[b->map->setpoint_msg].id;
-    int rc = eco_can_sock_set_filter(&b->sock, &id, 1);
+    uint32_t ids[2] = {b->db->msgs[b->map->setpoint_msg].id, 0};
+    int n_ids = 1;
+    if (eco_sim_bus_brake_init(&b->brake, b->db))
+        ids[n_ids++] = b->db->msgs[b->brake.layout.msg].id;
+    int rc = eco_can_sock_set_filter(&b->sock, ids, n_ids);
     if (rc == ECO_OK)
         rc = eco_evloop_create(&b->el);
     if (rc == ECO_OK)
@@ -511,30 +532,17 @@ static int bus_run(const bus_args *a, bus_ctl *b, eco_vehicle *veh, eco_sim_cycl
                     "%ld on the last one while the next was late), %ld on EcoValid = 0, %ld "
                     "without a setpoint in time; %ld with the cruise on, %ld valid setpoints "
                     "not applied with it off; %ld frames sent, %ld send errors, %ld setpoint "
-                    "E2E errors\n",
+                    "E2E errors; %ld steps on the daemon's brake (EcoBrake: %ld frames, %ld "
+                    "E2E errors, %ld rejected)\n",
                     steps, b->applied, b->engine_requests, b->held, b->invalid, b->timeouts,
-                    b->cruise_steps, b->off_valid, b->sent, b->send_errors, b->e2e_errors);
+                    b->cruise_steps, b->off_valid, b->sent, b->send_errors, b->e2e_errors,
+                    b->brake_steps, b->brake.frames, b->brake.e2e_errors, b->brake.rejected);
         rc = steps < 0 ? 1 : bus_stop ? 1 : 0;
     }
     b->driver->destroy(b->driver);
     eco_evloop_free(b->el);
     eco_can_sock_close(&b->sock);
     return rc;
-}
-
-/* The route of --route, checked as ecosim run --route checks it (exit 2). */
-static int load_route(const char *path, const eco_vehicle *veh, eco_route *route)
-{
-    if (eco_cfg_route_load(path, route)) {
-        fprintf(stderr, "ecosim: %s\n", eco_last_error());
-        return 2;
-    }
-    if (eco_route_check_stops(route, veh)) {
-        fprintf(stderr, "ecosim: %s: %s\n", path, eco_last_error());
-        eco_route_free(route);
-        return 2;
-    }
-    return 0;
 }
 
 int eco_cmd_bus(int argc, char **argv)
@@ -560,7 +568,8 @@ int eco_cmd_bus(int argc, char **argv)
     eco_sim_cycle cyc;
     if ((rc = eco_sim_load_vehicle(a.c.vehicle, &veh)) == 0) {
         eco_route route;
-        rc = a.route ? load_route(a.route, &veh, &route) : eco_sim_load_cycle(a.c.cycle, &cyc);
+        rc = a.route ? eco_sim_load_route(a.route, &veh, 0, &route)
+                     : eco_sim_load_cycle(a.c.cycle, &cyc);
         if (rc == 0) {
             struct sigaction sa;
             memset(&sa, 0, sizeof sa);

@@ -112,6 +112,24 @@ int eco_sim_case_command(const eco_cli *cli, int argc, char **argv, void *args, 
     return rc;
 }
 
+int eco_sim_load_route(const char *path, const eco_vehicle *veh, int name_load_error,
+                       eco_route *route)
+{
+    if (eco_cfg_route_load(path, route)) {
+        if (name_load_error)
+            fprintf(stderr, "ecosim: %s: %s\n", path, eco_last_error());
+        else
+            fprintf(stderr, "ecosim: %s\n", eco_last_error());
+        return 2;
+    }
+    if (eco_route_check_stops(route, veh)) {
+        fprintf(stderr, "ecosim: %s: %s\n", path, eco_last_error());
+        eco_route_free(route);
+        return 2;
+    }
+    return 0;
+}
+
 int eco_sim_route_command(const eco_cli *cli, int argc, char **argv, void *args,
                           const eco_sim_route_case *r, eco_sim_route_body body)
 {
@@ -122,21 +140,10 @@ int eco_sim_route_command(const eco_cli *cli, int argc, char **argv, void *args,
     eco_route route;
     if ((rc = eco_sim_load_vehicle(r->vehicle, &veh)))
         return rc;
-    if (eco_cfg_route_load(r->route, &route)) {
-        if (r->name_load_error)
-            fprintf(stderr, "ecosim: %s: %s\n", r->route, eco_last_error());
-        else
-            fprintf(stderr, "ecosim: %s\n", eco_last_error());
-        eco_vehicle_free(&veh);
-        return 2;
-    }
-    if (eco_route_check_stops(&route, &veh)) {
-        fprintf(stderr, "ecosim: %s: %s\n", r->route, eco_last_error());
-        rc = 2;
-    } else {
+    if ((rc = eco_sim_load_route(r->route, &veh, r->name_load_error, &route)) == 0) {
         rc = body(args, &veh, &route);
+        eco_route_free(&route);
     }
-    eco_route_free(&route);
     eco_vehicle_free(&veh);
     return rc;
 }

@@ -67,6 +67,11 @@ typedef struct {
 } eco_sim_route_case;
 #define ECO_OPTS_ROUTE(T) ECO_CLI_TEXT("route", T, r.route), ECO_CLI_TEXT("vehicle", T, r.vehicle)
 
+/* Load the route at path and check its stops against veh; an error on stderr (`ecosim: MSG`,
+ * or `ecosim: PATH: MSG` with name_load_error) and 2, else 0 (free it with eco_route_free). */
+int eco_sim_load_route(const char *path, const eco_vehicle *veh, int name_load_error,
+                       eco_route *route);
+
 /* What a route command does with its vehicle and route: the exit status. */
 typedef int (*eco_sim_route_body)(void *args, eco_vehicle *veh, eco_route *route);
 

@@ -132,11 +132,20 @@ static replay_result replay(const char *log, const char *json, int mpc)
     eco_rt_replay_opts ro = {.summary = &r.sum};
     cr_assert_eq(eco_rt_replay(rt, log, out, &ro), ECO_OK, "%s", eco_last_error());
     fclose(out);
+    int brake_valid = -1; /* EcoBrake (0x203) comes just before its setpoint, valid with it */
     for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
         unsigned b[8];
         cr_assert_eq(sscanf(strchr(l, '#') + 1, "%2x%2x%2x%2x%2x%2x%2x%2x", &b[0], &b[1], &b[2],
                             &b[3], &b[4], &b[5], &b[6], &b[7]),
                      8, "%s", l);
+        if (strstr(l, " 203#")) { /* EcoBrakeValid: byte 2 bit 0 */
+            cr_assert_eq(brake_valid, -1, "two EcoBrake frames without a setpoint: %s", l);
+            brake_valid = (int)(b[2] & 1);
+            continue;
+        }
+        cr_assert(strstr(l, " 200#"), "%s", l);
+        cr_assert_eq(brake_valid, (int)(b[4] & 1), "EcoBrakeValid as EcoValid: %s", l);
+        brake_valid = -1;
         r.steps++;
         r.valid += b[4] & 1;
         int regen = (int)(b[2] | b[3] << 8) / 100;

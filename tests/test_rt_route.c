@@ -192,7 +192,7 @@ Test(rt_route, the_core_plans_on_the_route_file)
  * `ecodrived` drive it over vcan (sim/cmd_bus.c): each step the plant's signals go in as the
  * DBC's input frames (the pedals the baseline driver's, the set speed the IDM driver's), the
  * map ECU's horizon frames beside them, the core steps, and its setpoint's throttle and regen
- * are applied (the friction brake and the gear stay the driver's). */
+ * are applied, with the friction brake of its EcoBrake frame (the gear stays the driver's). */
 #include "bus_route.h"
 #include "ecodrive/control.h"
 #include "route_mpc.h"
@@ -213,6 +213,8 @@ typedef struct {
                              speed alone the driver cancels it at a stop and brakes */
     int hold_set_speed;
     int cruise_sig; /* CruiseActive, sent 1: the cruise is engaged all along */
+    eco_rt_brake_layout brake;
+    long brake_steps; /* steps on a friction brake from EcoBrake */
 } core_loop;
 
 static void core_send(void *ctx, const eco_can_frame *f)
@@ -245,9 +247,14 @@ static int core_step(eco_controller *ctl, const eco_observation *obs, const eco_
             eco_can_e2e_protect(c->db, c->msgs[i], f.data, &c->ctr[i]);
         eco_rt_frame(c->rt, &f, c->t_ns);
     }
-    eco_can_frame out;
+    eco_can_frame out, brake_frame;
     eco_can_setpoint rx;
     unsigned fl = eco_rt_step(c->rt, c->t_ns + 1, &out);
+    double brake = 0.0;
+    int brake_valid = 0;
+    cr_assert_eq(eco_rt_brake_frame(c->rt, &brake_frame), ECO_OK);
+    cr_assert_eq(eco_rt_brake_decode(&c->brake, c->db, &brake_frame, &brake, &brake_valid), ECO_OK);
+    cr_assert_eq(brake_valid, fl == 0, "EcoBrakeValid with the setpoint's validity");
     double us = eco_rt_stats_get(c->rt)->last_solve_us;
     c->solve_max_us = us > c->solve_max_us ? us : c->solve_max_us;
     c->over_1ms += us > 1000.0;
@@ -257,8 +264,8 @@ static int core_step(eco_controller *ctl, const eco_observation *obs, const eco_
         c->valid++;
         sp->cmd.throttle = rx.throttle;
         sp->cmd.regen = rx.regen;
-        if (rx.throttle > 0.0)
-            sp->cmd.brake = 0.0;
+        sp->cmd.brake = brake;
+        c->brake_steps += brake > 0.0;
     }
     c->t_ns += 100 * MS;
     return ECO_OK;
@@ -296,6 +303,7 @@ static void core_loop_run(const eco_can_db *db, const eco_can_mapping *map, cons
     c.driver = eco_baseline_create(veh, 0.1);
     c.n_msgs = eco_can_mapping_input_messages(map, db, c.msgs, 16);
     cr_assert_eq(eco_can_db_signal_find(db, "CruiseActive", &c.cruise_sig), ECO_OK);
+    cr_assert_eq(eco_rt_brake_layout_find(db, &c.brake), ECO_OK);
     c.hold_set_speed = mode != LOOP_SET_SPEED;
     eco_rt_config cfg;
     eco_rt_config_default(&cfg, db, map, veh);
@@ -337,8 +345,9 @@ static void core_loop_run(const eco_can_db *db, const eco_can_mapping *map, cons
     out->steps = res.run.n_series;
     out->valid = c.valid;
     out->hz_state = eco_rt_horizon_state(c.rt);
-    cr_log_info("mode %d: solve max %.0f us, %ld steps over 1 ms, %ld over 300 us, %ld windows",
-                (int)mode, c.solve_max_us, c.over_1ms, c.over_300us, (long)0);
+    cr_log_info("mode %d: solve max %.0f us, %ld steps over 1 ms, %ld over 300 us, %ld steps "
+                "on EcoBrake's brake",
+                (int)mode, c.solve_max_us, c.over_1ms, c.over_300us, c.brake_steps);
     eco_sim_route_result_free(&res);
     eco_rt_free(c.rt);
     c.driver->destroy(c.driver);
@@ -387,14 +396,16 @@ static void in_process(const eco_vehicle *veh, const eco_route *r, loop_result *
 }
 
 /* The route file and the horizon on the bus within 2 % of the in-process fuel and trip time
- * (issue 10), every setpoint valid, the horizon in use at the end. */
+ * (issue 10), every setpoint valid, the horizon in use at the end. Fuel is held to 1 %: with
+ * the controller's brake from EcoBrake the loop is within a few tenths of a percent, and with
+ * the driver's brake it was 1.3 to 1.6 % over. */
 static void expect_as_in_process(const loop_result *ip, const loop_result *rf,
                                  const loop_result *hz)
 {
     const loop_result *bus[2] = {rf, hz};
     for (int i = 0; i < 2; i++) {
         cr_expect_eq(bus[i]->valid, bus[i]->steps, "every setpoint valid");
-        cr_expect_leq(fabs(bus[i]->fuel_g / ip->fuel_g - 1.0), 0.02,
+        cr_expect_leq(fabs(bus[i]->fuel_g / ip->fuel_g - 1.0), 0.01,
                       "%s: fuel %.1f g, in process %.1f g", i ? "horizon" : "route file",
                       bus[i]->fuel_g, ip->fuel_g);
         cr_expect_leq(fabs(bus[i]->trip_s / ip->trip_s - 1.0), 0.02,

@@ -145,6 +145,12 @@ int eco_rt_status(eco_rt *rt, eco_can_frame *out);
  * (EcoReason, eco_rt_reason) when the DBC has it. ECO_OK, or ECO_ENOENT if the DBC lacks
  * EcoHorizonState. */
 int eco_rt_horizon_status(eco_rt *rt, eco_can_frame *out);
+/* The EcoBrake frame of the last step: the controller's friction brake with EcoBrakeValid 1 when
+ * the step's EcoSetpoint was valid, else 0 and no brake; the live loop and --replay send it just
+ * before that EcoSetpoint. ECO_OK; ECO_ENOENT if the DBC lacks EcoFrictionBrake (the brake stays
+ * the driver's); ECO_ERANGE if the brake did not fit (sent with EcoBrakeValid 0). Run time. */
+int eco_rt_brake_frame(eco_rt *rt, eco_can_frame *out);
+
 /* The horizon state of the last step (an eco_hz_state value, horizon.h), and the horizon. */
 int eco_rt_horizon_state(const eco_rt *rt);
 const eco_hz *eco_rt_horizon(const eco_rt *rt);
@@ -171,6 +177,31 @@ const eco_rt_config *eco_rt_config_get(const eco_rt *rt);
 
 /* Text for one fault bit ("stale input", ...); "" for 0. */
 const char *eco_rt_fault_name(unsigned fault_bit);
+
+/* ---------------------------------------------------------------------------------------
+ * The friction brake recommendation (EcoBrake), by its signal names in the DBC
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    int msg; /* DBC message index of EcoFrictionBrake and EcoBrakeValid; -1 none */
+    int brake_sig, valid_sig;
+} eco_rt_brake_layout;
+
+/* Find the message. ECO_OK, or ECO_ENOENT (out->msg -1) if the DBC lacks either signal or they
+ * are in different messages. Init time. */
+int eco_rt_brake_layout_find(const eco_can_db *db, eco_rt_brake_layout *out);
+
+/* The frame for brake (0..1 of the full brake force) and valid, E2E protected when the DBC
+ * declares it (*counter written and advanced). A brake outside 0..1 or NaN goes out as no
+ * recommendation (valid 0). ECO_OK, ECO_ERANGE (sent invalid), ECO_ENOENT (no layout). */
+int eco_rt_brake_encode(const eco_rt_brake_layout *l, const eco_can_db *db, double brake, int valid,
+                        uint8_t *counter, eco_can_frame *out);
+
+/* The receiving car's side (E2E is the caller's, with eco_can_e2e_check): *brake 0..1 and
+ * *valid. ECO_OK; ECO_ERANGE (outside the DBC range, values 0); ECO_EINVAL (another id, short,
+ * NaN). */
+int eco_rt_brake_decode(const eco_rt_brake_layout *l, const eco_can_db *db, const eco_can_frame *f,
+                        double *brake, int *valid);
 
 /* ---------------------------------------------------------------------------------------
  * Weights reload (SIGHUP): build a new controller off the real-time path.

@@ -226,6 +226,12 @@ static int load(const args *a, const files *f, daemon_state *d)
                 "ecodrived: note: %s has no horizon message (EcoHorizon): the MPC "
                 "previews the set speed\n",
                 f->dbc);
+    eco_rt_brake_layout brake;
+    if (eco_rt_brake_layout_find(d->db, &brake) != ECO_OK && !a->quiet)
+        fprintf(stderr,
+                "ecodrived: note: %s has no brake message (EcoBrake: EcoFrictionBrake, "
+                "EcoBrakeValid): the friction brake stays the driver's\n",
+                f->dbc);
     int rc = a->iface ? open_bus(a, d->db, &d->map, &d->sock) : 0;
     if (rc)
         return rc;

@@ -36,9 +36,12 @@ struct eco_rt {
     eco_hz_signals hz_sig;
     int hz_status_sig[3]; /* EcoHorizonState, EcoHorizonReceived, EcoHorizonRejected or -1 */
     eco_hz hz;
-    eco_rt_route_track trk; /* route mode */
-    int64_t odo_t_ns;       /* when trk last moved on by odometry; INT64_MIN not yet */
-    int reason_sig;         /* EcoReason (EcoStatus2) or -1 */
+    eco_rt_route_track trk;    /* route mode */
+    int64_t odo_t_ns;          /* when trk last moved on by odometry; INT64_MIN not yet */
+    int reason_sig;            /* EcoReason (EcoStatus2) or -1 */
+    eco_rt_brake_layout brake; /* EcoBrake, msg -1 when the DBC lacks it */
+    uint8_t brake_counter;
+    double brake_cmd; /* the last valid step's friction brake, 0..1 */
 };
 
 void eco_rt_config_default(eco_rt_config *c, const eco_can_db *db, const eco_can_mapping *map,
@@ -139,6 +142,7 @@ int eco_rt_create(const eco_rt_config *cfg, eco_controller *ctl, eco_rt **out)
     set_up_horizon(rt);
     if (eco_can_db_signal_find(cfg->db, "EcoReason", &rt->reason_sig) != ECO_OK)
         rt->reason_sig = -1;
+    eco_rt_brake_layout_find(cfg->db, &rt->brake);
     if (rt->have_hz && cfg->veh && cfg->plan_horizon) {
         rc = eco_rt_hz_route_init(&rt->hzr, cfg->veh, cfg->dt_s, cfg->route_settings, cfg->weights);
         if (rc != ECO_OK)
@@ -180,7 +184,9 @@ static int is_own_output(const eco_rt *rt, uint32_t id)
     const eco_can_db *db = rt->cfg.db;
     return (m->setpoint_msg >= 0 && db->msgs[m->setpoint_msg].id == id) ||
            (m->status_msg >= 0 && db->msgs[m->status_msg].id == id) ||
-           (rt->hz_status_sig[0] >= 0 && db->msgs[db->signals[rt->hz_status_sig[0]].msg].id == id);
+           (rt->hz_status_sig[0] >= 0 &&
+            db->msgs[db->signals[rt->hz_status_sig[0]].msg].id == id) ||
+           (rt->brake.msg >= 0 && db->msgs[rt->brake.msg].id == id);
 }
 
 int eco_rt_frame(eco_rt *rt, const eco_can_frame *f, int64_t t_ns)
@@ -391,9 +397,10 @@ static unsigned run_controller(eco_rt *rt, unsigned faults, eco_can_frame *out)
         uint8_t c = rt->counter;
         eco_can_setpoint bsp;
         bus_setpoint(rt, &sp, &bsp);
-        if (eco_can_mapping_encode_setpoint(rt->cfg.map, rt->cfg.db, &bsp, &c, out) == ECO_OK)
+        if (eco_can_mapping_encode_setpoint(rt->cfg.map, rt->cfg.db, &bsp, &c, out) == ECO_OK) {
             rt->counter = c;
-        else
+            rt->brake_cmd = sp.cmd.brake;
+        } else
             faults |= ECO_RT_FAULT_ENCODE;
     }
     if (faults & (ECO_RT_FAULT_SOLVER | ECO_RT_FAULT_OVERRUN))
@@ -479,6 +486,12 @@ int eco_rt_horizon_status(eco_rt *rt, eco_can_frame *out)
             eco_can_signal_encode(&db->signals[rt->hz_status_sig[i]], v[i], out->data) != ECO_OK)
             return ECO_ERANGE;
     return encode_reason(rt, out);
+}
+
+int eco_rt_brake_frame(eco_rt *rt, eco_can_frame *out)
+{
+    return eco_rt_brake_encode(&rt->brake, rt->cfg.db, rt->brake_cmd, rt->last_valid,
+                               &rt->brake_counter, out);
 }
 
 int eco_rt_horizon_state(const eco_rt *rt)

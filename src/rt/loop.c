@@ -122,6 +122,9 @@ static void on_period(eco_evloop *el, int timer, const eco_evloop_tick *t, void 
     drain(L);
     eco_can_frame sp;
     unsigned faults = eco_rt_step(L->rt, eco_clock_ns(CLOCK_MONOTONIC), &sp);
+    eco_can_frame brake; /* first: a car that acts on the setpoint has the brake beside it */
+    if (eco_rt_brake_frame(L->rt, &brake) != ECO_ENOENT)
+        send_frame(L, &brake);
     send_frame(L, &sp);
     if (++L->steps % ECO_RT_STATUS_PERIODS == 0) {
         eco_can_frame st;
@@ -177,6 +180,9 @@ int eco_rt_run_live(eco_rt *rt, eco_can_sock *sock, const eco_rt_live_opts *o)
     }
     eco_can_frame last;
     eco_rt_shutdown_frame(rt, &last);
+    eco_can_frame brake;
+    if (eco_rt_brake_frame(rt, &brake) != ECO_ENOENT)
+        send_frame(&L, &brake);
     send_frame(&L, &last);
     eco_rt_threads_stop(&q, &h);
     return rc;

@@ -59,7 +59,10 @@ static int step(replay *p, int64_t t_ns)
         eco_rt_replay_summary_step(p->o->summary, p->rt, t_ns);
     e.t_us = t_ns / 1000;
     snprintf(e.iface, sizeof e.iface, "%s", p->iface);
-    if (eco_can_log_write(p->out, &e) != ECO_OK) {
+    eco_can_log_entry brake = e; /* sent just before the setpoint, as the live loop does */
+    int have_brake = eco_rt_brake_frame(p->rt, &brake.frame) != ECO_ENOENT;
+    if ((have_brake && eco_can_log_write(p->out, &brake) != ECO_OK) ||
+        eco_can_log_write(p->out, &e) != ECO_OK) {
         eco_set_error("replay: cannot write the output: %s", strerror(errno));
         return ECO_EIO;
     }

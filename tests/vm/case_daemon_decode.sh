@@ -83,18 +83,32 @@ $(cat "$tmp/err")"
 echo "ok: decoded $want"
 
 # 2. The setpoints on the bus, by hand: throttle/regen 0.01 %, valid bit 32, counter
-#    bits 48..51 advancing by 1, CRC over data id 0x0A10 and bytes 0..6.
-n=0 nvalid=0 last_ctr=-1 first_valid=
+#    bits 48..51 advancing by 1, CRC over data id 0x0A10 and bytes 0..6. Just before each,
+#    its EcoBrake (0x203): brake bits 0..15 at 0.01 %, valid bit 16 as the setpoint's, its
+#    own counter, CRC over data id 0x0A11.
+n=0 nvalid=0 last_ctr=-1 first_valid= brake_valid= brake_ctr=-1 nbrake=0
 while read -r _ _ fr; do
     id=${fr%%#*} d=${fr#*#}
-    [ "$id" = 200 ] || continue
     b=()
+    if [ "$id" = 203 ]; then
+        [ -z "$brake_valid" ] || fail "two EcoBrake frames without an EcoSetpoint: $fr"
+        for i in 0 1 2 3 4 5 6 7; do b[i]=$((16#${d:2*i:2})); done
+        [ "$(crc8 0x11 0x0A "${b[@]:0:7}")" = "${b[7]}" ] || fail "bad CRC in EcoBrake $fr"
+        [ "$brake_ctr" -lt 0 ] || [ $((b[6] & 15)) = $(((brake_ctr + 1) % 16)) ] ||
+            fail "EcoBrake counter $brake_ctr -> $((b[6] & 15)) in $fr"
+        brake_ctr=$((b[6] & 15)) brake_valid=$((b[2] & 1)) nbrake=$((nbrake + 1))
+        [ $((b[0] | b[1] << 8)) -le 10000 ] || fail "brake out of 0..100 %: $fr"
+        continue
+    fi
+    [ "$id" = 200 ] || continue
     for i in 0 1 2 3 4 5 6 7; do b[i]=$((16#${d:2*i:2})); done
     thr=$((b[0] | b[1] << 8)) regen=$((b[2] | b[3] << 8)) valid=$((b[4] & 1)) ctr=$((b[6] & 15))
     crc=$(crc8 0x10 0x0A "${b[@]:0:7}")
     [ "$crc" = "${b[7]}" ] || fail "bad CRC in $fr: computed $crc"
     [ "$last_ctr" -lt 0 ] || [ "$ctr" = $(((last_ctr + 1) % 16)) ] || fail "counter $last_ctr -> $ctr in $fr"
     last_ctr=$ctr
+    [ "$brake_valid" = "$valid" ] || fail "EcoBrakeValid '$brake_valid' before the setpoint $fr"
+    brake_valid=
     n=$((n + 1))
     if [ "$valid" = 1 ]; then
         nvalid=$((nvalid + 1))
@@ -106,13 +120,14 @@ done <"$tmp/cap"
 [ "$n" -ge 20 ] || fail "only $n EcoSetpoint frames in $(cat "$tmp/cap" | wc -l) lines"
 [ "$nvalid" -ge 15 ] || fail "only $nvalid valid setpoints of $n"
 [ $((16#${lastd:8:2} & 1)) = 0 ] || fail "the last frame (SIGTERM) is not invalid: $lastd"
-echo "ok: $n EcoSetpoint frames, $nvalid valid, CRC and counter good on all, the last one (SIGTERM) invalid"
+echo "ok: $n EcoSetpoint frames, $nvalid valid, CRC and counter good on all, the last one (SIGTERM) invalid; $nbrake EcoBrake frames, one before each, valid with it"
 
 # 3. The expected setpoint: --replay of the same three frames gives the same payload.
 printf '(1.000000) vcan0 100#%s\n(1.000000) vcan0 101#%s\n(1.000000) vcan0 102#%s\n(1.200000) vcan0 7FF#00\n' \
     $m100 $m101 $m102 >"$tmp/in.log"
 "$bin/ecodrived" --replay "$tmp/in.log" --mapping "$tmp/map.json" >"$tmp/rep.log" || fail "replay failed"
-read -r _ _ rep <"$tmp/rep.log"
+rep=$(grep -m1 ' 200#' "$tmp/rep.log")
+rep=${rep##* }
 [ "${rep#200#}" != "$rep" ] || fail "replay wrote $rep"
 [ "${rep:4:12}" = "${first_valid:0:12}" ] || fail "live first setpoint $first_valid, replay $rep (bytes 0..5)"
 echo "ok: the live setpoint equals --replay's: ${first_valid:0:12}"
