@@ -272,6 +272,7 @@ void eco_rt_replay_summary_print(const eco_rt *rt, const eco_rt_replay_summary *
 
 typedef struct {
     int realtime;          /* pace frames and steps at the log's pace (clock_nanosleep) */
+    int logged_steps; /* step where the log's daemon did (its own brake or setpoint frames) */
     const char *out_iface; /* interface name in the output, NULL: the input's */
     int64_t *late_ns;      /* realtime: per step, wake-up lateness (caller's array), or NULL */
     long late_cap;         /* entries late_ns holds */
@@ -282,11 +283,14 @@ typedef struct {
 } eco_rt_replay_opts;
 
 /* Run the core over a candump log: step k happens at t_first + (k + 1) period of log time,
- * on the frames before it; each step's setpoint frame is written to out at the step's
- * time, in candump format. Frames with the ids of the core's own output messages are
+ * on the frames before it; with logged_steps instead at each frame of the core's brake or
+ * setpoint message the log holds (the first of a brake-setpoint pair), so that a daemon's
+ * --log replays with the inputs it stepped on. Each step's setpoint frame is written to out
+ * at the step's time, in candump format. Frames with the ids of the core's own output messages are
  * skipped. The output depends only on the log (the solve budget is not checked).
  * Returns ECO_OK; ECO_ENOENT/ECO_EIO/ECO_EPARSE for the log (eco_last_error() names it);
- * ECO_EINVAL "LOG: the log is empty" for a log without a frame. */
+ * ECO_EINVAL "LOG: the log is empty" for a log without a frame, or with logged_steps
+ * without a setpoint frame. */
 int eco_rt_replay(eco_rt *rt, const char *log_path, FILE *out, const eco_rt_replay_opts *opts);
 
 #endif

@@ -13,7 +13,8 @@ void ecodrived_usage(FILE *fp)
     fprintf(fp,
             "usage: ecodrived --iface IFACE [--vehicle FILE] [--dbc FILE] [--mapping FILE]\n"
             "                 [--weights FILE|PRESET] [--log FILE] [options]\n"
-            "       ecodrived --replay FILE.log [--realtime] [--out FILE.log] [options]\n"
+            "       ecodrived --replay FILE.log [--realtime] [--logged-steps] [--out FILE.log]\n"
+            "                 [options]\n"
             "       ecodrived --check [--dbc F] [--mapping F] [--vehicle F] [--replay FILE.log]\n"
             "\n"
             "Reads engine and battery signals from CAN, runs the eco controller at 10 Hz and\n"
@@ -33,6 +34,9 @@ void ecodrived_usage(FILE *fp)
             "  --log FILE           append every frame received and sent, candump -l format\n"
             "  --replay FILE.log    run over a candump log instead of a bus\n"
             "  --realtime           replay at the log's pace\n"
+            "  --logged-steps       replay: step where the logging daemon stepped (before each\n"
+            "                       EcoBrake/EcoSetpoint it sent), not every period from the\n"
+            "                       log's first frame: reproduces a --log of ecodrived\n"
             "  --out FILE.log       replay: setpoints to FILE (default: stdout)\n"
             "  --speedup N          divide every period and timeout by N (tests; default 1)\n"
             "  --sched-fifo PRIO    run SCHED_FIFO at PRIO (needs CAP_SYS_NICE)\n"
@@ -68,6 +72,7 @@ static const struct {
     {"route", OPT_TEXT, offsetof(args, route), 0, 0},
     {"time-price", OPT_NUMBER, offsetof(args, time_price), 0, 1000},
     {"realtime", OPT_FLAG, offsetof(args, realtime), 0, 0},
+    {"logged-steps", OPT_FLAG, offsetof(args, logged_steps), 0, 0},
     {"mlockall", OPT_FLAG, offsetof(args, mlock), 0, 0},
     {"restart-bus-off", OPT_FLAG, offsetof(args, restart_bus_off), 0, 0},
     {"quiet", OPT_FLAG, offsetof(args, quiet), 0, 0},
@@ -144,8 +149,8 @@ static int check_args(int argc, char **argv, const args *a)
         fprintf(stderr, "ecodrived: --time-price applies to --controller mpc only\n");
         return 2;
     }
-    if ((a->realtime || a->out) && !a->replay) {
-        fprintf(stderr, "ecodrived: --realtime and --out go with --replay\n");
+    if ((a->realtime || a->logged_steps || a->out) && !a->replay) {
+        fprintf(stderr, "ecodrived: --realtime, --logged-steps and --out go with --replay\n");
         return 2;
     }
     /* Output paths before any work (issue 14): a bad one is bad input, not a late failure. */

@@ -110,6 +110,7 @@ static int replay(const args *a, eco_rt *rt)
     }
     eco_rt_replay_summary summary = {0};
     eco_rt_replay_opts ro = {.realtime = a->realtime,
+                             .logged_steps = a->logged_steps,
                              .out_iface = a->iface,
                              .stop = &stop_flag,
                              .summary = &summary,

@@ -1,5 +1,6 @@
 /* Replay: the core over a candump log, on the log's own clock. Step k happens at
- * t_first + (k + 1) period; everything the output depends on comes from the log. */
+ * t_first + (k + 1) period, or (logged steps) where the daemon that wrote the log stepped;
+ * everything the output depends on comes from the log. */
 #include "ecodrive/rt.h"
 #include "replay_summary.h"
 #include "rt_internal.h"
@@ -15,8 +16,23 @@ typedef struct {
     const eco_rt_replay_opts *o;
     char iface[ECO_CAN_IFNAME_MAX];
     int64_t t_first_ns, mono_start_ns;
-    long steps;
+    long steps, setpoints_seen;
+    int brake_msg, setpoint_msg; /* the core's output messages, or -1 */
+    int after_brake;             /* the last frame was the core's brake message */
 } replay;
+
+/* Logged steps: the live loop sends its brake frame, then its setpoint, right after a step
+ * on the frames it had received, so a step goes before the first of the pair. */
+static int is_logged_step(replay *p, uint32_t id)
+{
+    const eco_can_db *db = eco_rt_config_get(p->rt)->db;
+    int sp = p->setpoint_msg >= 0 && db->msgs[p->setpoint_msg].id == id;
+    int brake = p->brake_msg >= 0 && db->msgs[p->brake_msg].id == id;
+    int after_brake = p->after_brake;
+    p->after_brake = brake;
+    p->setpoints_seen += sp;
+    return brake || (sp && !after_brake);
+}
 
 /* --realtime: sleep until log time t (absolute CLOCK_MONOTONIC deadline, no drift);
  * returns how late the wake-up was, ns. */
@@ -72,12 +88,16 @@ static int step(replay *p, int64_t t_ns)
 int eco_rt_replay(eco_rt *rt, const char *log_path, FILE *out, const eco_rt_replay_opts *opts)
 {
     static const eco_rt_replay_opts none;
-    replay p = {rt, out, opts ? opts : &none, "", 0, 0, 0};
+    const eco_rt_config *cfg = eco_rt_config_get(rt);
+    eco_rt_brake_layout brake;
+    replay p = {rt, out, opts ? opts : &none, "", 0, 0, 0, 0, -1, cfg->map->setpoint_msg, 0};
+    if (eco_rt_brake_layout_find(cfg->db, &brake) == ECO_OK)
+        p.brake_msg = brake.msg;
     eco_can_log_reader r;
     int rc = eco_can_log_open(&r, log_path);
     if (rc != ECO_OK)
         return rc;
-    const int64_t period = eco_rt_period_ns(eco_rt_config_get(rt));
+    const int64_t period = eco_rt_period_ns(cfg);
     int64_t next = 0, last_t = 0;
     int first = 1;
     eco_can_log_entry e;
@@ -97,10 +117,13 @@ int eco_rt_replay(eco_rt *rt, const char *log_path, FILE *out, const eco_rt_repl
         if (t < last_t)
             t = last_t; /* a log that steps back in time: keep the order of its lines */
         last_t = t;
-        while (t >= next) {
-            if ((rc = step(&p, next)) != ECO_OK)
+        if (p.o->logged_steps) {
+            if (is_logged_step(&p, e.frame.id) && (rc = step(&p, t)) != ECO_OK)
                 goto out;
-            next += period;
+        } else {
+            for (; t >= next; next += period)
+                if ((rc = step(&p, next)) != ECO_OK)
+                    goto out;
         }
         if (p.o->realtime)
             sleep_until(&p, t);
@@ -110,6 +133,14 @@ int eco_rt_replay(eco_rt *rt, const char *log_path, FILE *out, const eco_rt_repl
         rc = ECO_OK;
     if (rc == ECO_OK && first) {
         eco_set_error("%s: the log is empty (no frame)", log_path);
+        rc = ECO_EINVAL;
+    } else if (rc == ECO_OK && p.o->logged_steps && !p.setpoints_seen) {
+        const eco_can_db *db = cfg->db;
+        int sp = p.setpoint_msg;
+        eco_set_error("%s: logged steps: no %s frame (id 0x%X) in the log to step at (not a "
+                      "--log of ecodrived?)",
+                      log_path, sp >= 0 ? db->msgs[sp].name : "setpoint",
+                      sp >= 0 ? (unsigned)db->msgs[sp].id : 0u);
         rc = ECO_EINVAL;
     }
 out:

@@ -63,7 +63,7 @@ wltc3b_window() {
         IFS= read -r header
         echo "$header"
         while IFS=, read -r t rest; do
-            [ "${t%%.*}" -le "$1" ] && echo "$t,$rest"
+            if [ "${t%%.*}" -le "$1" ]; then echo "$t,$rest"; fi
         done
     } <"$(dirname "${BASH_SOURCE[0]}")/../../sim/cycles/wltc_class3b.csv" >"$2"
 }
