@@ -83,10 +83,7 @@ static int write_log(const char *path, const eco_can_db *db, const eco_can_mappi
             const eco_can_message *msg = &db->msgs[msgs[i]];
             if (msg->cycle_time_ms <= 0 || t % msg->cycle_time_ms != i)
                 continue;
-            eco_can_frame f;
-            memset(&f, 0, sizeof f);
-            f.id = msg->id;
-            f.dlc = msg->dlc;
+            eco_can_frame f = eco_can_message_frame(msg);
             eco_can_mapping_encode_input(m, db, ECO_CAN_IN_VEHICLE_SPEED_MPS, v, &f);
             eco_can_mapping_encode_input(m, db, ECO_CAN_IN_SET_SPEED_MPS, v + 0.5, &f);
             eco_can_mapping_encode_input(m, db, ECO_CAN_IN_ENGINE_SPEED_RADPS, 180.0, &f);

@@ -106,9 +106,7 @@ static void put(const eco_sim_hz_ecu *e, int sig, double v, eco_can_frame *f)
 static void encode(eco_sim_hz_ecu *e, const eco_hz_msg *m, double at_m, eco_can_frame *f)
 {
     const eco_can_message *dm = &e->db->msgs[e->sig.msg];
-    memset(f, 0, sizeof *f);
-    f->id = dm->id;
-    f->dlc = dm->dlc;
+    *f = eco_can_message_frame(dm);
     put(e, e->sig.type, m->type, f);
     put(e, e->counter_sig, e->cyclic++ % 4, f);
     put(e, e->sig.path, m->path, f);

@@ -297,8 +297,7 @@ static int add_input_messages(bus_ctl *b, double speedup)
         const eco_can_message *dm = &b->db->msgs[msgs[i]];
         m->msg = msgs[i];
         m->period_ns = (int64_t)llround(cycle_ms(b, msgs[i]) * 1e6 / speedup);
-        m->frame.id = dm->id;
-        m->frame.dlc = dm->dlc;
+        m->frame = eco_can_message_frame(dm);
         /* as the daemon checks it: the mapping's entry, else the DBC's own */
         const eco_can_e2e_config *own = eco_can_mapping_e2e_of(b->map, m->msg);
         if (own)
@@ -315,7 +314,8 @@ static int add_input_messages(bus_ctl *b, double speedup)
  * input message and one for the wait. */
 static int open_bus(bus_ctl *b, const char *iface)
 {
-    if (eco_can_sock_open(&b->sock, iface) != ECO_OK) {
+    if (eco_can_sock_open(&b->sock, iface) != ECO_OK ||
+        eco_can_sock_check_db(&b->sock, b->db) != ECO_OK) {
         fprintf(stderr, "ecosim bus: %s\n", eco_last_error());
         return 2;
     }

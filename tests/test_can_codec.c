@@ -44,10 +44,10 @@ static void assert_bytes(const uint8_t *got, const uint8_t *want, int n)
 
 /* Decode data to want, then encode want into a frame pre-filled with fill and expect
  * data back (with the fill in the bits the signal does not own). */
-static void roundtrip(const eco_can_signal *s, const uint8_t data[8], double want, double eps)
+static void roundtrip(const eco_can_signal *s, const uint8_t data[ECO_CAN_MAX_DLEN], double want, double eps)
 {
     double v;
-    uint8_t out[8];
+    uint8_t out[ECO_CAN_MAX_DLEN];
     cr_assert_eq(eco_can_signal_decode(s, data, &v), ECO_OK);
     cr_assert_float_eq(v, want, eps);
     memset(out, 0, sizeof out);
@@ -61,7 +61,7 @@ Test(can_codec, intel_unsigned_12_bits_across_bytes)
      * raw bits 3..0 (1100) -> 0.4..0.7: byte 0 = 1100 0000 = C0
      * raw bits 11..4 (1010 1011) -> 1.0..1.7: byte 1 = AB */
     eco_can_signal s = mk(4, 12, ECO_CAN_INTEL, 0, 1, 0, 0, 0);
-    const uint8_t f[8] = {0xC0, 0xAB};
+    const uint8_t f[ECO_CAN_MAX_DLEN] = {0xC0, 0xAB};
     cr_assert_eq(eco_can_signal_get_raw(&s, f), 0xABCu);
     roundtrip(&s, f, 2748.0, 0);
 }
@@ -72,7 +72,7 @@ Test(can_codec, intel_signed_factor_across_bytes)
      * 11 1111 1001. raw bits 0..2 (1,0,0) -> 1.5,1.6,1.7: byte 1 = 0010 0000 = 20;
      * raw bits 3..9 (all 1) -> 2.0..2.6: byte 2 = 0111 1111 = 7F */
     eco_can_signal s = mk(13, 10, ECO_CAN_INTEL, 1, 0.5, 0, -256, 255.5);
-    const uint8_t f[8] = {0x00, 0x20, 0x7F};
+    const uint8_t f[ECO_CAN_MAX_DLEN] = {0x00, 0x20, 0x7F};
     cr_assert_eq(eco_can_signal_get_raw(&s, f), 1017u);
     cr_assert_eq(eco_can_signal_raw_int(&s, 1017u), -7);
     roundtrip(&s, f, -3.5, 0);
@@ -85,8 +85,8 @@ Test(can_codec, intel_sign_extension_and_offset)
     eco_can_signal us = mk(0, 4, ECO_CAN_INTEL, 0, 1, 0, 0, 0);
     /* 8 bits at 8 with offset -40: raw 00 -> -40, raw FF -> 215 */
     eco_can_signal t = mk(8, 8, ECO_CAN_INTEL, 0, 1, -40, -40, 215);
-    const uint8_t f[8] = {0x0F, 0xFF};
-    const uint8_t z[8] = {0};
+    const uint8_t f[ECO_CAN_MAX_DLEN] = {0x0F, 0xFF};
+    const uint8_t z[ECO_CAN_MAX_DLEN] = {0};
     double v;
     cr_assert_eq(eco_can_signal_decode(&sg, f, &v), ECO_OK);
     cr_assert_float_eq(v, -1.0, 0);
@@ -106,8 +106,8 @@ Test(can_codec, motorola_signed_12_bits_mid_byte)
      * Other bits set to 1 (0.7, 0.6, 1.1, 1.0) to check they are left alone:
      * byte 0 = 11 111100 = FC, byte 1 = 110111 11 = DF */
     eco_can_signal s = mk(5, 12, ECO_CAN_MOTOROLA, 1, 0.5, 0, -1000, 1000);
-    const uint8_t f[8] = {0xFC, 0xDF, 0x00};
-    uint8_t out[8] = {0xC0, 0x03};
+    const uint8_t f[ECO_CAN_MAX_DLEN] = {0xFC, 0xDF, 0x00};
+    uint8_t out[ECO_CAN_MAX_DLEN] = {0xC0, 0x03};
     double v;
     cr_assert_eq(eco_can_signal_get_raw(&s, f), 0xF37u);
     cr_assert_eq(eco_can_signal_decode(&s, f, &v), ECO_OK);
@@ -121,7 +121,7 @@ Test(can_codec, motorola_16_bits_aligned)
     /* EngSpeed: start 31 (MSB at 3.7), 16 bits, factor 0.125 rpm.
      * 2000 rpm -> raw 16000 = 0x3E80: byte 3 = 3E (MSB), byte 4 = 80 */
     eco_can_signal s = mk(31, 16, ECO_CAN_MOTOROLA, 0, 0.125, 0, 0, 8031.875);
-    const uint8_t f[8] = {0, 0, 0, 0x3E, 0x80};
+    const uint8_t f[ECO_CAN_MAX_DLEN] = {0, 0, 0, 0x3E, 0x80};
     roundtrip(&s, f, 2000.0, 0);
 }
 
@@ -134,8 +134,8 @@ Test(can_codec, motorola_10_and_14_bits_sharing_a_byte)
      * byte 1 = 11 011011 = DB */
     eco_can_signal soc = mk(7, 10, ECO_CAN_MOTOROLA, 0, 0.1, 0, 0, 100);
     eco_can_signal volt = mk(13, 14, ECO_CAN_MOTOROLA, 0, 0.05, 0, 0, 800);
-    const uint8_t f[8] = {0xA3, 0xDB, 0x5D};
-    uint8_t out[8] = {0};
+    const uint8_t f[ECO_CAN_MAX_DLEN] = {0xA3, 0xDB, 0x5D};
+    uint8_t out[ECO_CAN_MAX_DLEN] = {0};
     double v;
     cr_assert_eq(eco_can_signal_decode(&soc, f, &v), ECO_OK);
     cr_assert_float_eq(v, 65.5, 1e-9);
@@ -153,8 +153,8 @@ Test(can_codec, motorola_20_bits_over_three_bytes_and_one_bit)
     eco_can_signal s = mk(11, 20, ECO_CAN_MOTOROLA, 0, 1, 0, 0, 0);
     /* one bit at 2.3: byte 2 |= 0000 1000 */
     eco_can_signal b = mk(19, 1, ECO_CAN_MOTOROLA, 0, 1, 0, 0, 1);
-    const uint8_t f[8] = {0, 0x0A, 0xBC, 0xDE};
-    uint8_t out[8] = {0};
+    const uint8_t f[ECO_CAN_MAX_DLEN] = {0, 0x0A, 0xBC, 0xDE};
+    uint8_t out[ECO_CAN_MAX_DLEN] = {0};
     cr_assert_eq(eco_can_signal_get_raw(&s, f), 0xABCDEu);
     roundtrip(&s, f, (double)0xABCDE, 0);
     cr_assert_eq(eco_can_signal_encode(&b, 1, out), ECO_OK);
@@ -166,9 +166,9 @@ Test(can_codec, sixty_four_bits_both_orders)
     /* raw 0x0123456789ABCDEF: Intel stores the LSB first, Motorola (start 7) the MSB */
     eco_can_signal in = mk(0, 64, ECO_CAN_INTEL, 0, 1, 0, 0, 0);
     eco_can_signal mo = mk(7, 64, ECO_CAN_MOTOROLA, 0, 1, 0, 0, 0);
-    const uint8_t fi[8] = {0xEF, 0xCD, 0xAB, 0x89, 0x67, 0x45, 0x23, 0x01};
-    const uint8_t fm[8] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF};
-    uint8_t out[8] = {0};
+    const uint8_t fi[ECO_CAN_MAX_DLEN] = {0xEF, 0xCD, 0xAB, 0x89, 0x67, 0x45, 0x23, 0x01};
+    const uint8_t fm[ECO_CAN_MAX_DLEN] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF};
+    uint8_t out[ECO_CAN_MAX_DLEN] = {0};
     cr_assert_eq(eco_can_signal_get_raw(&in, fi), 0x0123456789ABCDEFull);
     cr_assert_eq(eco_can_signal_get_raw(&mo, fm), 0x0123456789ABCDEFull);
     eco_can_signal_set_raw(&mo, 0x0123456789ABCDEFull, out);
@@ -181,10 +181,10 @@ Test(can_codec, float_signals)
      * IEEE double -2.25 = 0xC002000000000000, Motorola start 7: C0 02 00 ... */
     eco_can_signal f32 = mk(0, 32, ECO_CAN_INTEL, 0, 1, 0, 0, 0);
     eco_can_signal f64;
-    const uint8_t a[8] = {0x00, 0x00, 0xC0, 0x3F};
-    const uint8_t nan[8] = {0x00, 0x00, 0xC0, 0x7F};
-    const uint8_t d[8] = {0xC0, 0x02};
-    uint8_t out[8] = {0};
+    const uint8_t a[ECO_CAN_MAX_DLEN] = {0x00, 0x00, 0xC0, 0x3F};
+    const uint8_t nan[ECO_CAN_MAX_DLEN] = {0x00, 0x00, 0xC0, 0x7F};
+    const uint8_t d[ECO_CAN_MAX_DLEN] = {0xC0, 0x02};
+    uint8_t out[ECO_CAN_MAX_DLEN] = {0};
     double v;
 
     f32.value_type = ECO_CAN_VT_FLOAT32;
@@ -208,8 +208,8 @@ Test(can_codec, range_is_reported_never_clamped)
     eco_can_signal u8 = mk(0, 8, ECO_CAN_INTEL, 0, 1, 0, 0, 0);
     eco_can_signal s8 = mk(0, 8, ECO_CAN_INTEL, 1, 1, 0, 0, 0);
     eco_can_signal half = mk(0, 8, ECO_CAN_INTEL, 0, 0.5, 0, 0, 0);
-    const uint8_t f[8] = {0xFF, 0xC0}; /* raw 1023 -> 102.3 % */
-    uint8_t out[8] = {0x11, 0x22};
+    const uint8_t f[ECO_CAN_MAX_DLEN] = {0xFF, 0xC0}; /* raw 1023 -> 102.3 % */
+    uint8_t out[ECO_CAN_MAX_DLEN] = {0x11, 0x22};
     double v;
 
     cr_assert_eq(eco_can_signal_decode(&soc, f, &v), ECO_ERANGE);
@@ -256,7 +256,7 @@ Test(can_codec, layouts_that_do_not_fit)
  * and bench code. Motion: VehicleSpeed 20 m/s = raw 2000 = 07D0 -> D0 07; SetSpeed
  * 25 m/s = 2500 = 09C4 -> C4 09; RoadGrade -0.0349 rad = -349 = FEA3 -> A3 FE; counter 5
  * in 6.0..6.3; CRC in byte 7. */
-static const eco_can_frame motion = {0x100, 8, {0xD0, 0x07, 0xC4, 0x09, 0xA3, 0xFE, 0x05, 0x7C}};
+static const eco_can_frame motion = {0x100, 8, {0xD0, 0x07, 0xC4, 0x09, 0xA3, 0xFE, 0x05, 0x7C}, 0};
 
 Test(can_codec, default_dbc_frames)
 {
@@ -265,15 +265,15 @@ Test(can_codec, default_dbc_frames)
      * (offset -1) in 6.0..6.3, counter 3 in 6.4..6.7 -> 35; CRC 13.
      * Battery: BattSOC 65.5 % = 6550 = 1996 -> 96 19; BattVoltage 350.25 V = 35025 = 88D1
      * -> D1 88; BattCurrent -42.5 A = -850 = FCAE -> AE FC. */
-    const eco_can_frame engine = {0x101, 8, {0xE8, 0x28, 0x13, 0xFC, 0x64, 0x00, 0x35, 0x13}};
-    const eco_can_frame batt = {0x102, 8, {0x96, 0x19, 0xD1, 0x88, 0xAE, 0xFC}};
+    const eco_can_frame engine = {0x101, 8, {0xE8, 0x28, 0x13, 0xFC, 0x64, 0x00, 0x35, 0x13}, 0};
+    const eco_can_frame batt = {0x102, 8, {0x96, 0x19, 0xD1, 0x88, 0xAE, 0xFC}, 0};
     const double want_motion[] = {20.0, 25.0, -0.0349, 5, 0 /* CruiseActive */, 0x7C};
     const double want_engine[] = {209.44, -100.5, 40.0, 0.0, 4, 3, 0x13};
     const double want_batt[] = {65.5, 350.25, -42.5};
     eco_can_frame shorter = batt;
     eco_can_db *db;
     double v[8];
-    uint8_t st[8];
+    uint8_t st[ECO_CAN_MAX_DLEN];
     int mi, i;
 
     cr_assert_eq(eco_can_db_load(DBC_DEFAULT, &db), ECO_OK, "%s", eco_last_error());
@@ -305,14 +305,14 @@ Test(can_codec, motorola_dbc_frames)
      * BMS_Status: A3 DB 5D (HvSoc, HvVoltage as above), HvCurrent -42.5 A =
      *   (-42.5 + 1600) / 0.05 = 31150 = 79AE -> 79 AE. */
     const eco_can_frame eec1 = {
-        ECO_CAN_EFF_FLAG | 0x0CF004FEu, 8, {0xFC, 0xDF, 0x64, 0x3E, 0x80, 0xFF, 0xFF, 0xFF}};
-    const eco_can_frame gear = {0x3A0, 3, {0x81, 0xF3, 0x80}};
-    const eco_can_frame bms = {ECO_CAN_EFF_FLAG | 0x18FF10F3u, 8, {0xA3, 0xDB, 0x5D, 0x79, 0xAE}};
+        ECO_CAN_EFF_FLAG | 0x0CF004FEu, 8, {0xFC, 0xDF, 0x64, 0x3E, 0x80, 0xFF, 0xFF, 0xFF}, 0};
+    const eco_can_frame gear = {0x3A0, 3, {0x81, 0xF3, 0x80}, 0};
+    const eco_can_frame bms = {ECO_CAN_EFF_FLAG | 0x18FF10F3u, 8, {0xA3, 0xDB, 0x5D, 0x79, 0xAE}, 0};
     const double want_eec1[] = {-100.5, 40.0, 2000.0}, want_gear[] = {4.0, -2.0},
                  want_bms[] = {65.5, 350.25, -42.5};
     eco_can_db *db;
     double v[8];
-    uint8_t st[8];
+    uint8_t st[ECO_CAN_MAX_DLEN];
     int mi, i;
 
     cr_assert_eq(eco_can_db_load(DBC_MOTOROLA, &db), ECO_OK, "%s", eco_last_error());
@@ -337,7 +337,7 @@ Test(can_codec, multiplexed_signals)
                                " SG_ Mode M : 0|2@1+ (1,0) [0|3] \"\" X\n"
                                " SG_ A m0 : 8|8@1+ (1,0) [0|0] \"\" X\n"
                                " SG_ B m1 : 8|16@1+ (1,0) [0|0] \"\" X\n";
-    const eco_can_frame f0 = {5, 4, {0x00, 0x2A}}, f1 = {5, 4, {0x01, 0x34, 0x12}};
+    const eco_can_frame f0 = {5, 4, {0x00, 0x2A}, 0}, f1 = {5, 4, {0x01, 0x34, 0x12}, 0};
     eco_can_db *db;
     double v[3];
     uint8_t st[3];
@@ -355,7 +355,7 @@ Test(can_codec, multiplexed_signals)
 
 Test(can_codec, rx_staleness_rejects_and_no_allocation)
 {
-    const eco_can_frame batt = {0x102, 8, {0x96, 0x19, 0xD1, 0x88, 0xAE, 0xFC}};
+    const eco_can_frame batt = {0x102, 8, {0x96, 0x19, 0xD1, 0x88, 0xAE, 0xFC}, 0};
     eco_can_frame f;
     eco_can_db *db;
     eco_can_rx *rx;
@@ -423,7 +423,7 @@ Test(can_codec, rx_rejects_nan_float)
 {
     static const char text[] = "BO_ 9 F: 4 X\n SG_ Val : 0|32@1+ (1,0) [0|0] \"\" X\n"
                                "BA_ \"GenMsgCycleTime\" BO_ 9 10;\nSIG_VALTYPE_ 9 Val : 1;\n";
-    const eco_can_frame nan = {9, 4, {0x00, 0x00, 0xC0, 0x7F}}, ok = {9, 4, {0, 0, 0xC0, 0x3F}};
+    const eco_can_frame nan = {9, 4, {0x00, 0x00, 0xC0, 0x7F}, 0}, ok = {9, 4, {0, 0, 0xC0, 0x3F}, 0};
     eco_can_db *db;
     eco_can_rx *rx;
     double v;

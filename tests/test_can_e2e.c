@@ -74,7 +74,7 @@ Test(can_e2e, frame_crc_covers_data_id_then_payload_without_crc_byte)
     /* EcoVehicleMotion, data id 0x0A01, CRC in byte 7. The CRC runs over
      * 01 0A (data id, low byte first) D0 07 C4 09 A3 FE 05 (bytes 0..6) = 0x7C. */
     const uint8_t seq[] = {0x01, 0x0A, 0xD0, 0x07, 0xC4, 0x09, 0xA3, 0xFE, 0x05};
-    uint8_t data[8] = {0xD0, 0x07, 0xC4, 0x09, 0xA3, 0xFE, 0x05, 0x00};
+    uint8_t data[ECO_CAN_MAX_DLEN] = {0xD0, 0x07, 0xC4, 0x09, 0xA3, 0xFE, 0x05, 0x00};
     eco_can_db *db;
     int mi;
 
@@ -94,8 +94,8 @@ Test(can_e2e, motorola_frames_crc)
      * EcoCmd, data id 0x1234 by attribute: CRC over 34 12 5D C7 D8 00 00 00 00 = 0x6B. */
     const uint8_t s1[] = {0xFE, 0xF1, 0x48, 0x00, 0x5A, 0x00, 0x00, 0x00, 0x07};
     const uint8_t s2[] = {0x34, 0x12, 0x5D, 0xC7, 0xD8, 0x00, 0x00, 0x00, 0x00};
-    const uint8_t ccvs[8] = {0x48, 0x00, 0x5A, 0x00, 0x00, 0x00, 0x07, 0x1C};
-    const uint8_t cmd[8] = {0x5D, 0xC7, 0xD8, 0x00, 0x00, 0x00, 0x00, 0x6B};
+    const uint8_t ccvs[ECO_CAN_MAX_DLEN] = {0x48, 0x00, 0x5A, 0x00, 0x00, 0x00, 0x07, 0x1C};
+    const uint8_t cmd[ECO_CAN_MAX_DLEN] = {0x5D, 0xC7, 0xD8, 0x00, 0x00, 0x00, 0x00, 0x6B};
     eco_can_e2e_state st = {0, 0};
     eco_can_e2e_result res;
     eco_can_db *db;
@@ -117,9 +117,9 @@ Test(can_e2e, protect_setpoint_and_counter_wrap)
     /* EcoSetpoint: throttle 37.5 % = 3750 = 0EA6 -> A6 0E, regen 12.5 % = 1250 = 04E2 ->
      * E2 04, valid 1 -> byte 4 = 01, counter 0 in 6.0..6.3, CRC over
      * 10 0A A6 0E E2 04 01 00 00 = 0xE8 in byte 7. */
-    const uint8_t want[8] = {0xA6, 0x0E, 0xE2, 0x04, 0x01, 0x00, 0x00, 0xE8};
+    const uint8_t want[ECO_CAN_MAX_DLEN] = {0xA6, 0x0E, 0xE2, 0x04, 0x01, 0x00, 0x00, 0xE8};
     const uint8_t seq[] = {0x10, 0x0A, 0xA6, 0x0E, 0xE2, 0x04, 0x01, 0x00, 0x00};
-    uint8_t data[8] = {0xA6, 0x0E, 0xE2, 0x04, 0x01, 0x00, 0xF0, 0x00};
+    uint8_t data[ECO_CAN_MAX_DLEN] = {0xA6, 0x0E, 0xE2, 0x04, 0x01, 0x00, 0xF0, 0x00};
     eco_can_e2e_state st;
     eco_can_e2e_result res;
     eco_can_db *db;
@@ -151,7 +151,7 @@ Test(can_e2e, check_rejects_crc_repeat_and_jump)
     eco_can_db *db;
     eco_can_e2e_state st;
     eco_can_e2e_result res;
-    uint8_t f[8] = {0xD0, 0x07, 0xC4, 0x09, 0xA3, 0xFE, 0, 0};
+    uint8_t f[ECO_CAN_MAX_DLEN] = {0xD0, 0x07, 0xC4, 0x09, 0xA3, 0xFE, 0, 0};
     uint8_t counter = 4;
     int mi;
 
@@ -194,7 +194,7 @@ Test(can_e2e, rx_counts_e2e_rejects)
 {
     eco_can_db *db;
     eco_can_rx *rx;
-    eco_can_frame f = {0x100, 8, {0xD0, 0x07, 0xC4, 0x09, 0xA3, 0xFE, 0x05, 0x7C}};
+    eco_can_frame f = {0x100, 8, {0xD0, 0x07, 0xC4, 0x09, 0xA3, 0xFE, 0x05, 0x7C}, 0};
     int speed;
     double v;
 
@@ -231,7 +231,7 @@ Test(can_e2e, rx_setters_for_the_counter_step_and_timeouts)
     cr_expect_eq(eco_can_rx_set_e2e_max_delta(rx, 0), ECO_EINVAL);
     cr_expect_eq(eco_can_rx_set_e2e_max_delta(rx, 256), ECO_EINVAL);
     cr_assert_eq(eco_can_rx_set_e2e_max_delta(rx, 2), ECO_OK);
-    eco_can_frame f = {db->msgs[mi].id, 8, {0}};
+    eco_can_frame f = {db->msgs[mi].id, 8, {0}, 0};
     eco_can_e2e_protect(db, mi, f.data, &counter); /* counter 0 */
     cr_assert_eq(eco_can_rx_frame(rx, &f, 100), ECO_OK);
     counter = 2; /* one frame lost: a step of 2 */

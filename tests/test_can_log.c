@@ -34,20 +34,24 @@ Test(can_log, format_like_candump)
         eco_can_log_entry e;
         const char *line;
     } cases[] = {
-        {{1700000000000123, "vcan0", 0, {0x123, 4, {0xDE, 0xAD, 0xBE, 0xEF}}},
+        {{1700000000000123, "vcan0", 0, {0x123, 4, {0xDE, 0xAD, 0xBE, 0xEF}, 0}},
          "(1700000000.000123) vcan0 123#DEADBEEF\n"},
         {{1500000,
           "can0",
           0,
-          {ECO_CAN_EFF_FLAG | 0x18FEF1FE, 8, {0x48, 0, 0x5A, 0, 0, 0, 7, 0x1C}}},
+          {ECO_CAN_EFF_FLAG | 0x18FEF1FE, 8, {0x48, 0, 0x5A, 0, 0, 0, 7, 0x1C}, 0}},
          "(0000000001.500000) can0 18FEF1FE#48005A000000071C\n"},
-        {{0, "vcan0", 0, {0x7FF, 0, {0}}}, "(0000000000.000000) vcan0 7FF#\n"},
-        {{42, "vcan0", 0, {0x00A, 1, {0x0f}}}, "(0000000000.000042) vcan0 00A#0F\n"},
-        {{0, "vcan0", 0, {0x100 | ECO_CAN_RTR_FLAG, 0, {0}}}, "(0000000000.000000) vcan0 100#R\n"},
-        {{0, "vcan0", 0, {0x100 | ECO_CAN_RTR_FLAG, 3, {0}}}, "(0000000000.000000) vcan0 100#R3\n"},
-        {{0, "vcan0", 0, {ECO_CAN_ERR_FLAG | 0x4, 8, {0, 0x08, 0, 0, 0, 0, 0, 0}}},
+        {{0, "vcan0", 0, {0x7FF, 0, {0}, 0}}, "(0000000000.000000) vcan0 7FF#\n"},
+        {{42, "vcan0", 0, {0x00A, 1, {0x0f}, 0}}, "(0000000000.000042) vcan0 00A#0F\n"},
+        {{0, "vcan0", 0, {0x100 | ECO_CAN_RTR_FLAG, 0, {0}, 0}}, "(0000000000.000000) vcan0 100#R\n"},
+        {{0, "vcan0", 0, {0x100 | ECO_CAN_RTR_FLAG, 3, {0}, 0}}, "(0000000000.000000) vcan0 100#R3\n"},
+        {{0, "vcan0", 0, {ECO_CAN_ERR_FLAG | 0x4, 8, {0, 0x08, 0, 0, 0, 0, 0, 0}, 0}},
          "(0000000000.000000) vcan0 20000004#0008000000000000\n"},
-        {{0, "vcan0", 'T', {0x200, 1, {0x01}}}, "(0000000000.000000) vcan0 200#01 T\n"},
+        {{0, "vcan0", 'T', {0x200, 1, {0x01}, 0}}, "(0000000000.000000) vcan0 200#01 T\n"},
+        {{0, "vcan0", 0, {0x200, 3, {0xA1, 0, 0xFF}, ECO_CAN_FD | ECO_CAN_FD_BRS}},
+         "(0000000000.000000) vcan0 200##1A100FF\n"},
+        {{0, "vcan0", 0, {ECO_CAN_EFF_FLAG | 0x1ABCDEF0, 0, {0}, ECO_CAN_FD}},
+         "(0000000000.000000) vcan0 1ABCDEF0##0\n"},
     };
     size_t i;
     char buf[96];
@@ -96,7 +100,26 @@ Test(can_log, parse_what_canplayer_accepts)
     cr_assert_eq(eco_can_log_parse_line("\n", &e), ECO_ENOENT);
     cr_assert_eq(eco_can_log_parse_line(" (1.0) vcan0 123#00\n", &e), ECO_ENOENT,
                  "canplayer skips lines not starting with '('");
-    cr_assert_eq(eco_can_log_parse_line("(1.0) vcan0 123##1112233\n", &e), ECO_EINVAL);
+
+    /* CAN FD: "##", the flags digit (BRS 1, ESI 2), up to 64 bytes (lib.c parse_canframe) */
+    cr_assert_eq(eco_can_log_parse_line("(1.0) vcan0 123##1112233\n", &e), ECO_OK);
+    cr_assert_eq(e.frame.flags, ECO_CAN_FD | ECO_CAN_FD_BRS);
+    cr_assert_eq(e.frame.dlc, 3);
+    cr_assert_eq(e.frame.data[2], 0x33);
+    cr_assert_eq(eco_can_log_parse_line("(1.0) vcan0 18DB33F1##3.01.02.03.04.05.06.07.08.09", &e),
+                 ECO_OK);
+    cr_assert_eq(e.frame.id, ECO_CAN_EFF_FLAG | 0x18DB33F1u);
+    cr_assert_eq(e.frame.flags, ECO_CAN_FD | ECO_CAN_FD_BRS | ECO_CAN_FD_ESI);
+    cr_assert_eq(e.frame.dlc, 12, "9 bytes go out as the 12 of the next FD length");
+    cr_assert_eq(e.frame.data[8], 0x09);
+    cr_assert_eq(e.frame.data[9] | e.frame.data[10] | e.frame.data[11], 0, "padded with zeros");
+    char line[200] = "(1.0) vcan0 7FF##0";
+    for (int i = 0; i < 64; i++)
+        snprintf(line + strlen(line), sizeof line - strlen(line), "%02X", i);
+    cr_assert_eq(eco_can_log_parse_line(line, &e), ECO_OK);
+    cr_assert_eq(e.frame.dlc, 64);
+    cr_assert_eq(e.frame.data[63], 63);
+    cr_assert_eq(e.frame.flags, ECO_CAN_FD);
 }
 
 Test(can_log, parse_errors_say_what)
@@ -118,6 +141,14 @@ Test(can_log, parse_errors_say_what)
         {"(1.0) vcan0 123#0", "two digits"},
         {"(1.0) vcan0 123#0G", "hex"},
         {"(1.0) vcan0 123#001122334455667788", "more than 8"},
+        {"(1.0) vcan0 123##", "one hex digit of flags"},
+        {"(1.0) vcan0 123##4", "one hex digit of flags"},
+        {"(1.0) vcan0 123##X00", "one hex digit of flags"},
+        {"(1.0) vcan0 123##0"
+         "0001020304050607080910111213141516171819202122232425262728293031"
+         "3233343536373839404142434445464748495051525354555657585960616263"
+         "64",
+         "more than 64"},
     };
     eco_can_log_entry e;
     size_t i;
@@ -127,7 +158,7 @@ Test(can_log, parse_errors_say_what)
     }
 }
 
-Test(can_log, reader_skips_comments_counts_fd_and_names_lines)
+Test(can_log, reader_skips_comments_reads_fd_and_names_lines)
 {
     char path[256], want[300];
     eco_can_log_reader r;
@@ -144,10 +175,11 @@ Test(can_log, reader_skips_comments_counts_fd_and_names_lines)
     cr_assert_eq(e.frame.id, 0x100u);
     cr_assert_eq(e.frame.data[7], 0x7C);
     cr_assert_eq(r.line, 2);
+    cr_assert_eq(eco_can_log_next(&r, &e), ECO_OK);
+    cr_assert(e.frame.id == 0x123u && e.frame.dlc == 3 && e.frame.flags == ECO_CAN_FD);
     cr_assert_eq(eco_can_log_next(&r, &e), ECO_EPARSE);
     snprintf(want, sizeof want, "%s:5: ", path);
     cr_assert(strncmp(eco_last_error(), want, strlen(want)) == 0, "%s", eco_last_error());
-    cr_assert_eq(r.fd_lines, 1);
     cr_assert_eq(eco_can_log_next(&r, &e), ECO_OK, "the reader goes on after a bad line");
     cr_assert_eq(e.frame.id, 0x101u);
     cr_assert_eq(eco_can_log_next(&r, &e), ECO_ENOENT);
@@ -160,24 +192,28 @@ Test(can_log, reader_skips_comments_counts_fd_and_names_lines)
 
 Test(can_log, roundtrip_and_log2asc_accepts_it)
 {
-    eco_can_log_entry in[3], out;
+    eco_can_log_entry in[4], out;
     eco_can_log_reader r;
-    char path[256], cmd[400], line[256];
+    char path[256], cmd[400], line[1024];
     FILE *fp;
     int i, found = 0;
 
     in[0] = entry(1700000000000123, "vcan0", 0x123, 4, "DEADBEEF");
     in[1] = entry(1700000000010000, "vcan0", ECO_CAN_EFF_FLAG | 0x18FF0A80, 8, "5DC7D8000000006B");
     in[2] = entry(1700000000020000, "vcan0", 0x7FF, 0, NULL);
+    in[3] = entry(1700000000030000, "vcan0", 0x180, 64,
+                  "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
+                  "202122232425262728292A2B2C2D2E2F303132333435363738393A3B3C3D3E3F");
+    in[3].frame.flags = ECO_CAN_FD | ECO_CAN_FD_BRS;
     write_tmp(path, "can_log", "");
     fp = fopen(path, "w");
     cr_assert_not_null(fp);
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 4; i++)
         cr_assert_eq(eco_can_log_write(fp, &in[i]), ECO_OK);
     fclose(fp);
 
     cr_assert_eq(eco_can_log_open(&r, path), ECO_OK);
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < 4; i++) {
         cr_assert_eq(eco_can_log_next(&r, &out), ECO_OK);
         cr_assert_eq(memcmp(&out.frame, &in[i].frame, sizeof out.frame), 0, "frame %d", i);
         cr_assert_eq(out.t_us, in[i].t_us);
@@ -197,9 +233,12 @@ Test(can_log, roundtrip_and_log2asc_accepts_it)
         found += strstr(line, "123             Rx   d 4 DE AD BE EF") != NULL;
         found += strstr(line, "18FF0A80x       Rx   d 8 5D C7 D8 00 00 00 00 6B") != NULL;
         found += strstr(line, "7FF             Rx   d 0") != NULL;
+        /* an FD line: BRS 1, ESI 0, DLC f, 64 bytes */
+        found += strstr(line, "CANFD") && strstr(line, " 180 ") &&
+                 strstr(line, " 1 0 f 64 00 01 02 03") && strstr(line, " 3D 3E 3F ");
     }
     cr_assert_eq(pclose(fp), 0);
-    cr_assert_eq(found, 3, "log2asc did not convert all three frames");
+    cr_assert_eq(found, 4, "log2asc did not convert all four frames");
     unlink(path);
 }
 
@@ -226,5 +265,8 @@ Test(can_log, socket_errors_without_a_bus)
     cr_assert_eq(got, 0);
     f.id = 0x123;
     f.dlc = 9;
-    cr_assert_eq(eco_can_sock_write(&s, &f), ECO_EINVAL);
+    f.flags = 0;
+    cr_assert_eq(eco_can_sock_write(&s, &f), ECO_EINVAL, "9 bytes: not classic");
+    f.flags = ECO_CAN_FD;
+    cr_assert_eq(eco_can_sock_write(&s, &f), ECO_EINVAL, "9 bytes: not an FD length");
 }

@@ -55,7 +55,7 @@ Test(engagement, own_crc_matches_the_catalogue)
 static eco_can_frame motion(double speed_mps, double set_mps, int cruise, unsigned ctr)
 {
     unsigned v = (unsigned)(speed_mps * 100 + 0.5), s = (unsigned)(set_mps * 100 + 0.5);
-    eco_can_frame f = {0x100, 8, {v & 0xFF, v >> 8, s & 0xFF, s >> 8, 0, 0, 0, 0}};
+    eco_can_frame f = {0x100, 8, {v & 0xFF, v >> 8, s & 0xFF, s >> 8, 0, 0, 0, 0}, 0};
     f.data[6] = (uint8_t)((ctr & 15) | (cruise ? 0x10 : 0));
     f.data[7] = crc8(0x0A01, f.data);
     return f;
@@ -65,14 +65,14 @@ static eco_can_frame motion(double speed_mps, double set_mps, int cruise, unsign
  * 0; Gear 4 = raw 5 (offset -1) in 48-51, counter 52-55; CRC over id 0x0A02. */
 static eco_can_frame engine(unsigned ctr)
 {
-    eco_can_frame f = {0x101, 8, {0x4C, 0x1D, 0x38, 0xFF, 0, 0, 0, 0}};
+    eco_can_frame f = {0x101, 8, {0x4C, 0x1D, 0x38, 0xFF, 0, 0, 0, 0}, 0};
     f.data[6] = (uint8_t)(5 | (ctr & 15) << 4);
     f.data[7] = crc8(0x0A02, f.data);
     return f;
 }
 
 /* EcoBattery (0x102): SOC 60 % = 6000 = 0x1770, 201.6 V = 20160 = 0x4EC0, 0 A; no E2E. */
-static const eco_can_frame battery = {0x102, 8, {0x70, 0x17, 0xC0, 0x4E, 0, 0, 0, 0}};
+static const eco_can_frame battery = {0x102, 8, {0x70, 0x17, 0xC0, 0x4E, 0, 0, 0, 0}, 0};
 
 /* 3 s at the DBC's rates (20, 10, 100 ms), the car at 12.5 m/s (45 km/h), into a log. */
 static void write_log(const char *path, double set_mps, int cruise)

@@ -67,23 +67,23 @@ Test(horizon, frames_decode_bit_by_bit)
     cr_assert_eq(eco_can_db_load(DBC, &db), ECO_OK);
     cr_assert_eq(eco_hz_signals_find(db, &s), ECO_OK);
     /* POSITION, path 3, offset 1000, length 2000: 1 + 3<<5 + 1000<<11 + 2000<<24 */
-    eco_can_frame p = {0x180, 8, {0x61, 0x40, 0x1f, 0xd0, 0x07, 0, 0, 0}};
+    eco_can_frame p = {0x180, 8, {0x61, 0x40, 0x1f, 0xd0, 0x07, 0, 0, 0}, 0};
     eco_hz_msg m;
     cr_assert_eq(eco_hz_decode(db, &s, &p, &m), ECO_OK);
     cr_expect(m.type == 1 && m.path == 3 && m.offset == 1000 && m.length_m == 2000.0);
-    eco_can_frame seg = {0x180, 8, {0x62, 0x80, 0x25, 0x50, 0, 0, 0, 0}}; /* 80 km/h at 1200 */
+    eco_can_frame seg = {0x180, 8, {0x62, 0x80, 0x25, 0x50, 0, 0, 0, 0}, 0}; /* 80 km/h at 1200 */
     cr_assert_eq(eco_hz_decode(db, &s, &seg, &m), ECO_OK);
     cr_expect(m.type == 2 && m.offset == 1200 && m.limit_kmh == 80);
-    eco_can_frame sl = {0x180, 8, {0x64, 0xa0, 0x28, 0xd3, 0x0f, 0, 0, 0}}; /* -4.5 % at 1300 */
+    eco_can_frame sl = {0x180, 8, {0x64, 0xa0, 0x28, 0xd3, 0x0f, 0, 0, 0}, 0}; /* -4.5 % at 1300 */
     cr_assert_eq(eco_hz_decode(db, &s, &sl, &m), ECO_OK);
     cr_expect(m.type == 4 && m.offset == 1300 && fabs(m.slope_pct + 4.5) < 1e-9);
-    eco_can_frame st = {0x180, 8, {0x65, 0xe0, 0x2e, 0x02, 0x2c, 0x01, 0, 0}}; /* signal, 30 s */
+    eco_can_frame st = {0x180, 8, {0x65, 0xe0, 0x2e, 0x02, 0x2c, 0x01, 0, 0}, 0}; /* signal, 30 s */
     cr_assert_eq(eco_hz_decode(db, &s, &st, &m), ECO_OK);
     cr_expect(m.type == 5 && m.offset == 1500 && m.stop_kind == 2 && fabs(m.stop_s - 30.0) < 1e-9);
 
     cr_expect_eq(eco_hz_frame(&hz, db, &s, &p, 0), ECO_OK);
     cr_expect_eq(eco_hz_frame(&hz, db, &s, &seg, 0), ECO_OK);
-    eco_can_frame shorty = {0x180, 3, {0x61, 0x40, 0x1f}};
+    eco_can_frame shorty = {0x180, 3, {0x61, 0x40, 0x1f}, 0};
     cr_expect_eq(eco_hz_frame(&hz, db, &s, &shorty, 0), ECO_EINVAL);
     cr_expect(hz.st.received == 3 && hz.st.rej_short == 1 && hz.st.rejected == 1);
     eco_can_db_free(db);

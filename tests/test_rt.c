@@ -254,7 +254,7 @@ Test(rt, each_field_carries_its_age_and_goes_stale_alone)
 
 Test(rt, unknown_and_own_frames_are_ignored)
 {
-    eco_can_frame f = {0x7FF, 8, {1, 2, 3, 4, 5, 6, 7, 8}};
+    eco_can_frame f = {0x7FF, 8, {1, 2, 3, 4, 5, 6, 7, 8}, 0};
     cr_expect_eq(eco_rt_frame(fx.rt, &f, 0), ECO_ENOENT);
     f.id = 0x200; /* EcoSetpoint from ourselves, e.g. in a recorded log */
     cr_expect_eq(eco_rt_frame(fx.rt, &f, 0), ECO_ENOENT);
@@ -524,7 +524,7 @@ Test(rt_mpc, replay_is_bit_identical_and_sees_the_faults)
 
 static eco_can_frame hz_frame(int type, int offset, const char *sig, double v)
 {
-    eco_can_frame f = {0x180, 8, {0}};
+    eco_can_frame f = {0x180, 8, {0}, 0};
     put(&f, "HzMsgType", type);
     put(&f, "HzPathIndex", 1);
     put(&f, "HzOffset", offset);
@@ -564,7 +564,7 @@ Test(rt, horizon_state_follows_the_bus_and_setpoints_stay_valid)
     cr_expect_eq(eco_rt_horizon_state(fx.rt), ECO_HZ_STATE_VALID, "back");
     /* garbage: a limit of 0, then random bytes on the horizon id */
     eco_can_frame z = hz_frame(2, 20, "HzSpeedLimit", 0);
-    eco_can_frame junk = {0x180, 8, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
+    eco_can_frame junk = {0x180, 8, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, 0};
     eco_rt_frame(fx.rt, &z, 1510 * MS);
     eco_rt_frame(fx.rt, &junk, 1520 * MS);
     cr_expect_eq(hz_run(1500, 1600, 1), 0, "garbage on the horizon is not an input fault");

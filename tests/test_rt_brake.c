@@ -86,7 +86,7 @@ Test(rt_brake, a_brake_the_signal_cannot_carry_is_no_recommendation)
 
 Test(rt_brake, decode_refuses_another_id_a_short_frame_and_a_value_out_of_range)
 {
-    eco_can_frame f = {0x203, 8, {0x11, 0x27, 0x01}}; /* 10001 = 100.01 %: above [0|100] */
+    eco_can_frame f = {0x203, 8, {0x11, 0x27, 0x01}, 0}; /* 10001 = 100.01 %: above [0|100] */
     double brake;
     int valid;
     cr_expect_eq(eco_rt_brake_decode(&l, db, &f, &brake, &valid), ECO_ERANGE);

@@ -23,15 +23,26 @@
 #define ECO_CAN_ERR_FLAG   0x20000000u
 #define ECO_CAN_SFF_MASK   0x000007FFu
 #define ECO_CAN_EFF_MASK   0x1FFFFFFFu
-#define ECO_CAN_MAX_DLEN   8
-#define ECO_CAN_IFNAME_MAX 16 /* IFNAMSIZ, including the terminating NUL */
+#define ECO_CAN_MAX_DLEN     64 /* CAN FD (ISO 11898-1:2015); classic CAN carries 8 */
+#define ECO_CAN_CLASSIC_DLEN 8
+#define ECO_CAN_IFNAME_MAX   16 /* IFNAMSIZ, including the terminating NUL */
 
-/* A classic CAN frame. id = 11- or 29-bit identifier | ECO_CAN_*_FLAG. */
+/* eco_can_frame.flags. BRS and ESI have the values of Linux's CANFD_BRS and CANFD_ESI (and
+ * of the flags nibble of a candump "ID##F..." line), FD that of CANFD_FDF. */
+#define ECO_CAN_FD_BRS 0x01u /* bit rate switch: the data phase at the fast rate */
+#define ECO_CAN_FD_ESI 0x02u /* error state indicator of the sender */
+#define ECO_CAN_FD     0x04u /* a CAN FD frame (else classic) */
+
+/* A classic or CAN FD frame. id = 11- or 29-bit identifier | ECO_CAN_*_FLAG. */
 typedef struct {
     uint32_t id;
-    uint8_t dlc;                    /* payload length in bytes, 0..8 */
+    uint8_t dlc;                    /* payload length in bytes, 0..8, FD 0..64 */
     uint8_t data[ECO_CAN_MAX_DLEN]; /* bytes at and past dlc are zero */
+    uint8_t flags;                  /* ECO_CAN_FD, ECO_CAN_FD_BRS, ECO_CAN_FD_ESI; 0: classic */
 } eco_can_frame;
+
+/* The payload lengths a CAN FD frame can have: 0..8, 12, 16, 20, 24, 32, 48, 64. */
+int eco_can_fd_len_valid(unsigned len);
 
 /* ---------------------------------------------------------------------------------------
  * DBC database
@@ -84,8 +95,11 @@ typedef struct {
     int first_value;       /* VAL_ descriptions: eco_can_db.values[first_value ..] */
     int n_values;
     /* precomputed by eco_can_signal_init() */
-    uint8_t shift;     /* right shift of the 64-bit frame word (LE for Intel, BE for Motorola) */
-    uint8_t min_bytes; /* payload bytes the signal reaches into */
+    uint8_t byte_offset; /* the signal's 8-byte window: payload bytes byte_offset .. +7 (0 in
+                            a classic frame; an FD signal spans at most 8 bytes) */
+    uint8_t shift;       /* right shift of the window's 64-bit word (LE for Intel, BE for
+                            Motorola) */
+    uint8_t min_bytes;   /* payload bytes the signal reaches into */
     uint64_t mask;     /* (1 << length_bits) - 1 */
 } eco_can_signal;
 
@@ -106,6 +120,8 @@ typedef struct {
     const char *comment; /* CM_ BO_ text */
     uint32_t id;         /* identifier, | ECO_CAN_EFF_FLAG for a 29-bit id */
     uint8_t dlc;         /* declared payload length, bytes */
+    uint8_t fd;          /* a CAN FD message: DLC over 8, or BA_ "VFrameFormat" 14 or 15
+                            (StandardCAN_FD, ExtendedCAN_FD) */
     int line;            /* DBC line of its BO_, for messages */
     int first_signal;    /* eco_can_db.signals[first_signal .. + n_signals - 1] */
     int n_signals;
@@ -184,7 +200,7 @@ const char *eco_can_db_value_text(const eco_can_db *db, int sig, int64_t raw);
  * > 64, or a float type with the wrong length (message in eco_last_error()). Init time. */
 int eco_can_signal_init(eco_can_signal *s, unsigned dlc);
 
-/* The unsigned raw bits of a signal from an 8-byte payload (bytes past dlc must be zero). */
+/* The unsigned raw bits of a signal from a payload (bytes past dlc must be zero). */
 uint64_t eco_can_signal_get_raw(const eco_can_signal *s, const uint8_t data[ECO_CAN_MAX_DLEN]);
 
 /* The raw value as an integer: sign-extended when the signal is signed. */
@@ -211,6 +227,10 @@ typedef enum {
     ECO_CAN_SIG_NAN = 2,    /* float signal holds NaN/inf */
     ECO_CAN_SIG_ABSENT = 3, /* multiplexed signal not selected by this frame */
 } eco_can_sig_state;
+
+/* A zeroed frame of message m: its id, its DLC, ECO_CAN_FD for an FD message (with
+ * ECO_CAN_FD_BRS: the data phase at the fast rate, as FD buses run). */
+eco_can_frame eco_can_message_frame(const eco_can_message *m);
 
 /* Decode all signals of message msg from a payload. values[i] and states[i] are for
  * signal first_signal + i; both arrays hold the message's n_signals entries.
@@ -449,14 +469,16 @@ typedef struct {
     eco_can_frame frame;
 } eco_can_log_entry;
 
-/* Parse one log line (trailing newline allowed). Returns ECO_OK with *e filled;
- * ECO_ENOENT for a line that holds no frame (blank, or not starting with '(': canplayer
- * skips those as comments); ECO_EINVAL for a CAN FD "##" frame (not classic CAN);
- * ECO_EPARSE if malformed, eco_last_error() saying what is wrong. */
+/* Parse one log line (trailing newline allowed), classic or CAN FD ("ID##F<data>": flags
+ * ECO_CAN_FD and the digit F's BRS and ESI). Returns ECO_OK with *e filled; ECO_ENOENT for
+ * a line that holds no frame (blank, or not starting with '(': canplayer skips those as
+ * comments); ECO_EPARSE if malformed, eco_last_error() saying what is wrong. */
 int eco_can_log_parse_line(const char *line, eco_can_log_entry *e);
 
 /* Format one entry as a candump -l line, with '\n', into buf. Returns ECO_OK, or
- * ECO_EINVAL if size is too small (80 bytes always suffice) or the entry is invalid. */
+ * ECO_EINVAL if size is too small (ECO_CAN_LOG_LINE_MAX always suffices) or the entry is
+ * invalid. */
+#define ECO_CAN_LOG_LINE_MAX 200
 int eco_can_log_format(const eco_can_log_entry *e, char *buf, size_t size);
 
 /* Write one entry to fp. Returns ECO_OK, ECO_EINVAL, ECO_EIO. */
@@ -465,15 +487,14 @@ int eco_can_log_write(FILE *fp, const eco_can_log_entry *e);
 typedef struct {
     FILE *fp;
     char path[256];
-    long line;              /* number of the last line read */
-    unsigned long fd_lines; /* CAN FD lines skipped */
+    long line; /* number of the last line read */
     char buf[512];
 } eco_can_log_reader;
 
 /* Open a log for reading. Returns ECO_OK, or ECO_ENOENT/ECO_EIO naming the file. */
 int eco_can_log_open(eco_can_log_reader *r, const char *path);
 
-/* Next classic CAN frame; skips comment lines and counts skipped CAN FD lines. Returns
+/* Next frame, classic or FD; skips comment lines. Returns
  * ECO_OK; ECO_ENOENT at the end of the log; ECO_EPARSE with eco_last_error() =
  * "FILE:LINE: what is wrong"; ECO_EIO. */
 int eco_can_log_next(eco_can_log_reader *r, eco_can_log_entry *e);
@@ -491,9 +512,11 @@ typedef struct {
     char iface[ECO_CAN_IFNAME_MAX];
     int virtual_link; /* 1 once libsocketcan found no link data (vcan): no state to read */
     int last_errno;   /* errno of the last failed read/write */
+    int fd_link;      /* 1: the interface carries CAN FD (MTU 72: ip link set IFACE mtu 72) */
 } eco_can_sock;
 
-/* Open a non-blocking CAN_RAW socket bound to iface. Returns ECO_OK; ECO_ENOENT if the
+/* Open a non-blocking CAN_RAW socket bound to iface, with CAN FD frames enabled (classic
+ * frames still arrive as before; fd_link says whether FD frames can be sent). Returns ECO_OK; ECO_ENOENT if the
  * interface does not exist; ECO_EINVAL if it is not a CAN interface or the name is too
  * long; ECO_EIO if it is down, or the kernel has no AF_CAN, or socket/bind fail. Each
  * error sets eco_last_error() naming the interface and the cause. */
@@ -502,17 +525,24 @@ int eco_can_sock_open(eco_can_sock *s, const char *iface);
 /* Close (safe to call twice). */
 void eco_can_sock_close(eco_can_sock *s);
 
+/* A DBC with CAN FD messages needs an FD link (a classic controller cannot take part in an FD
+ * bus: it flags every FD frame as an error). ECO_OK, or ECO_EINVAL naming the interface and
+ * the first FD messages. Init time. */
+int eco_can_sock_check_db(const eco_can_sock *s, const eco_can_db *db);
+
 /* Receive only these ids (each with ECO_CAN_EFF_FLAG for 29-bit); n <= 64. n = 0 receives
  * nothing. Returns ECO_OK, ECO_EINVAL, ECO_EIO. Init time. */
 int eco_can_sock_set_filter(eco_can_sock *s, const uint32_t *ids, int n);
 
-/* Read one frame without blocking. Returns ECO_OK with *got = 1 and *f filled, or with
- * *got = 0 if none is pending; ECO_EIO on a socket error (errno in last_errno). CAN FD
- * frames are not enabled on the socket, so only classic frames arrive. */
+/* Read one frame, classic or FD, without blocking. Returns ECO_OK with *got = 1 and *f
+ * filled, or with *got = 0 if none is pending; ECO_EIO on a socket error (errno in
+ * last_errno). */
 int eco_can_sock_read(eco_can_sock *s, eco_can_frame *f, int *got);
 
-/* Send one frame without blocking. Returns ECO_OK; ECO_EIO if not sent (last_errno; ENOBUFS
- * or EAGAIN when the tx queue is full); ECO_EINVAL if dlc > 8. */
+/* Send one frame without blocking: an FD frame (flags ECO_CAN_FD) needs an FD link. Returns
+ * ECO_OK; ECO_EIO if not sent (last_errno; ENOBUFS or EAGAIN when the tx queue is full,
+ * EINVAL for an FD frame on a classic link); ECO_EINVAL if dlc > 8 (classic) or is not an FD
+ * length. */
 int eco_can_sock_write(eco_can_sock *s, const eco_can_frame *f);
 
 typedef enum {

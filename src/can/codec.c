@@ -1,6 +1,8 @@
-/* Signal pack/unpack for both DBC byte orders. The frame is viewed as one 64-bit word,
- * little-endian for Intel and big-endian for Motorola, so every signal is a shift and a
- * mask precomputed once by eco_can_signal_init(). */
+/* Signal pack/unpack for both DBC byte orders. A signal is read from a window of 8 payload
+ * bytes viewed as one 64-bit word, little-endian for Intel and big-endian for Motorola, so
+ * every signal is a load, a shift and a mask precomputed once by eco_can_signal_init(). A
+ * classic frame's window is the whole frame; in a CAN FD frame of up to 64 bytes each
+ * signal has its own, at a byte offset. */
 #include "ecodrive/can.h"
 
 #include "mux.h"
@@ -8,8 +10,14 @@
 #include <math.h>
 #include <string.h>
 
-/* Load the 8 payload bytes as a little-endian word (byte 0 = bits 0..7). */
-static inline uint64_t load_le(const uint8_t d[ECO_CAN_MAX_DLEN])
+int eco_can_fd_len_valid(unsigned len)
+{
+    return len <= 8 || len == 12 || len == 16 || len == 20 || len == 24 || len == 32 || len == 48 ||
+           len == 64;
+}
+
+/* Load 8 payload bytes as a little-endian word (d[0] = bits 0..7). */
+static inline uint64_t load_le(const uint8_t *d)
 {
     uint64_t w;
     memcpy(&w, d, sizeof w);
@@ -19,7 +27,7 @@ static inline uint64_t load_le(const uint8_t d[ECO_CAN_MAX_DLEN])
     return w;
 }
 
-static inline void store_le(uint8_t d[ECO_CAN_MAX_DLEN], uint64_t w)
+static inline void store_le(uint8_t *d, uint64_t w)
 {
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
     w = __builtin_bswap64(w);
@@ -32,6 +40,21 @@ static inline uint64_t word_for(const eco_can_signal *s, uint64_t le)
     return s->byte_order == ECO_CAN_INTEL ? le : __builtin_bswap64(le);
 }
 
+/* The 8-byte window of a signal in bytes first..last: the frame's first 8 bytes when it lies
+ * there (every classic signal), else from its first byte, kept inside the 64-byte payload. */
+static int window(eco_can_signal *s, unsigned first, unsigned last)
+{
+    if (last - first >= 8) {
+        eco_set_error("signal %s: spans bytes %u..%u, more than 8 (a 64-bit signal must start "
+                      "on a byte)",
+                      s->name, first, last);
+        return ECO_EINVAL;
+    }
+    unsigned off = last < 8 ? 0 : first;
+    s->byte_offset = (uint8_t)(off > ECO_CAN_MAX_DLEN - 8 ? ECO_CAN_MAX_DLEN - 8 : off);
+    return ECO_OK;
+}
+
 int eco_can_signal_init(eco_can_signal *s, unsigned dlc)
 {
     unsigned len = s->length_bits, start = s->start_bit;
@@ -41,7 +64,7 @@ int eco_can_signal_init(eco_can_signal *s, unsigned dlc)
         eco_set_error("signal %s: length %u bits is not 1..64", s->name, len);
         return ECO_EINVAL;
     }
-    if (dlc > ECO_CAN_MAX_DLEN || start >= 64) {
+    if (dlc > ECO_CAN_MAX_DLEN || start >= ECO_CAN_MAX_DLEN * 8) {
         eco_set_error("signal %s: start bit %u or DLC %u out of range", s->name, start, dlc);
         return ECO_EINVAL;
     }
@@ -52,24 +75,28 @@ int eco_can_signal_init(eco_can_signal *s, unsigned dlc)
     }
     if (s->byte_order == ECO_CAN_INTEL) {
         last_bit = start + len - 1; /* MSB, in LE numbering */
-        if (last_bit > 63 || last_bit >= dlc * 8) {
+        if (last_bit >= dlc * 8) {
             eco_set_error("signal %s: bits %u..%u (Intel) do not fit in %u bytes", s->name, start,
                           last_bit, dlc);
             return ECO_EINVAL;
         }
-        s->shift = (uint8_t)start;
+        if (window(s, start / 8, last_bit / 8) != ECO_OK)
+            return ECO_EINVAL;
+        s->shift = (uint8_t)(start - 8u * s->byte_offset);
         s->min_bytes = (uint8_t)(last_bit / 8 + 1);
     } else if (s->byte_order == ECO_CAN_MOTOROLA) {
         /* Sawtooth start bit -> index from the MSB of byte 0 in the big-endian word
          * (cantools/opendbc convention: start bit is the signal's MSB). */
         unsigned msb_be = (start / 8) * 8 + (7 - start % 8);
         lsb_be = msb_be + len - 1;
-        if (lsb_be > 63 || lsb_be >= dlc * 8) {
+        if (lsb_be >= dlc * 8) {
             eco_set_error("signal %s: start bit %u, %u bits (Motorola) do not fit in %u bytes",
                           s->name, start, len, dlc);
             return ECO_EINVAL;
         }
-        s->shift = (uint8_t)(63 - lsb_be);
+        if (window(s, start / 8, lsb_be / 8) != ECO_OK)
+            return ECO_EINVAL;
+        s->shift = (uint8_t)(63 - (lsb_be - 8u * s->byte_offset));
         s->min_bytes = (uint8_t)(lsb_be / 8 + 1);
     } else {
         eco_set_error("signal %s: byte order %u is not 0 or 1", s->name, s->byte_order);
@@ -85,7 +112,7 @@ int eco_can_signal_init(eco_can_signal *s, unsigned dlc)
 
 uint64_t eco_can_signal_get_raw(const eco_can_signal *s, const uint8_t data[ECO_CAN_MAX_DLEN])
 {
-    return (word_for(s, load_le(data)) >> s->shift) & s->mask;
+    return (word_for(s, load_le(data + s->byte_offset)) >> s->shift) & s->mask;
 }
 
 int64_t eco_can_signal_raw_int(const eco_can_signal *s, uint64_t raw)
@@ -97,9 +124,9 @@ int64_t eco_can_signal_raw_int(const eco_can_signal *s, uint64_t raw)
 
 void eco_can_signal_set_raw(const eco_can_signal *s, uint64_t raw, uint8_t data[ECO_CAN_MAX_DLEN])
 {
-    uint64_t w = word_for(s, load_le(data));
+    uint64_t w = word_for(s, load_le(data + s->byte_offset));
     w = (w & ~(s->mask << s->shift)) | ((raw & s->mask) << s->shift);
-    store_le(data, s->byte_order == ECO_CAN_INTEL ? w : __builtin_bswap64(w));
+    store_le(data + s->byte_offset, s->byte_order == ECO_CAN_INTEL ? w : __builtin_bswap64(w));
 }
 
 /* The raw bits of an IEEE float signal as a number, and back (SIG_VALTYPE_ 1 and 2). A union
@@ -193,27 +220,33 @@ int eco_can_signal_encode(const eco_can_signal *s, double value, uint8_t data[EC
     return ECO_OK;
 }
 
+eco_can_frame eco_can_message_frame(const eco_can_message *m)
+{
+    eco_can_frame f;
+    memset(&f, 0, sizeof f);
+    f.id = m->id;
+    f.dlc = m->dlc;
+    f.flags = m->fd ? ECO_CAN_FD | ECO_CAN_FD_BRS : 0;
+    return f;
+}
+
 int eco_can_message_decode(const eco_can_db *db, int msg, const eco_can_frame *f, double *values,
                            uint8_t *states)
 {
     const eco_can_message *m = &db->msgs[msg];
     const eco_can_signal *sig = &db->signals[m->first_signal];
-    uint64_t le, be, mux = 0;
+    uint64_t mux = 0;
     int i, finite;
 
     if (f->dlc < m->dlc)
         return ECO_EINVAL;
-    le = load_le(f->data);
-    be = __builtin_bswap64(le);
-    if (m->mux_signal >= 0) {
-        const eco_can_signal *ms = &db->signals[m->mux_signal];
-        mux = ((ms->byte_order == ECO_CAN_INTEL ? le : be) >> ms->shift) & ms->mask;
-    }
+    if (m->mux_signal >= 0)
+        mux = eco_can_signal_get_raw(&db->signals[m->mux_signal], f->data);
     for (i = 0; i < m->n_signals; i++) {
         const eco_can_signal *s = &sig[i];
-        uint64_t raw = ((s->byte_order == ECO_CAN_INTEL ? le : be) >> s->shift) & s->mask;
+        uint64_t raw = eco_can_signal_get_raw(s, f->data);
         if (s->mux_role == ECO_CAN_MUX_DEPENDENT &&
-            (m->mux_extended ? !eco_can_mux_present(db, s, le, be) : mux != s->mux_value)) {
+            (m->mux_extended ? !eco_can_mux_present(db, s, f->data) : mux != s->mux_value)) {
             states[i] = ECO_CAN_SIG_ABSENT;
             continue;
         }

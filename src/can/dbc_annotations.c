@@ -106,6 +106,19 @@ int eco_dbc_parse_ba(eco_dbc_parser *P)
         ECO_DBC_TRY(eco_dbc_get_int(P, 0, 65535, &v, "EcoE2EDataId"));
         if (msg >= 0)
             P->db->msgs[msg].e2e_data_id = (uint16_t)v;
+    } else if (kind == 'O' && eco_dbc_tok_eq(&name, "VFrameFormat")) {
+        /* Vector's enum: 0 StandardCAN, 1 ExtendedCAN, 14 StandardCAN_FD, 15 ExtendedCAN_FD */
+        ECO_DBC_TRY(eco_dbc_get_int(P, 0, 255, &v, "VFrameFormat"));
+        if (msg >= 0) {
+            eco_can_message *m = &P->db->msgs[msg];
+            m->fd = v == 14 || v == 15;
+            if (!m->fd && m->dlc > ECO_CAN_CLASSIC_DLEN)
+                return ECO_DBC_FAIL(P, line,
+                                    "VFrameFormat %lld on %s, a classic frame, but it has %u "
+                                    "bytes: over 8 is CAN FD (14 StandardCAN_FD, 15 "
+                                    "ExtendedCAN_FD)",
+                                    (long long)v, m->name, m->dlc);
+        }
     } else if (kind == 'O' &&
                (eco_dbc_tok_eq(&name, "EcoE2ECounter") || eco_dbc_tok_eq(&name, "EcoE2ECRC"))) {
         ECO_DBC_TRY(eco_dbc_get_tok(P, ECO_DBC_TOK_STR, &str, "a signal name string"));

@@ -32,8 +32,10 @@ int eco_dbc_parse_bo(eco_dbc_parser *P)
         return ECO_DBC_FAIL(P, line,
                             "message id %lld is neither an 11-bit id nor bit 31 + a 29-bit id",
                             (long long)id);
-    if (dlc > ECO_CAN_MAX_DLEN)
-        return ECO_DBC_FAIL(P, line, "DLC %lld: only classic CAN (0..8 bytes) is supported",
+    if (!eco_can_fd_len_valid((unsigned)dlc))
+        return ECO_DBC_FAIL(P, line,
+                            "DLC %lld: a message has 0..8 bytes, or with CAN FD 12, 16, 20, 24, "
+                            "32, 48 or 64",
                             (long long)dlc);
     if (P->db) {
         eco_can_message *m = &P->db->msgs[P->n_msgs];
@@ -42,6 +44,7 @@ int eco_dbc_parse_bo(eco_dbc_parser *P)
         m->comment = "";
         m->id = (uint32_t)id;
         m->dlc = (uint8_t)dlc;
+        m->fd = dlc > ECO_CAN_CLASSIC_DLEN;
         m->line = line;
         m->first_signal = P->n_signals;
         m->cycle_time_ms = -1; /* resolved after BA_DEF_DEF_ */

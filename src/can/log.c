@@ -2,9 +2,10 @@
  *   "(%010lu.%06lu) %*s %s%s\n"  timestamp, interface, frame, optional " R"/" T" (-x)
  * and the frame text from lib.c sprint_canframe: "%03X#" (standard) or "%08X#"
  * (extended, or error frame with CAN_ERR_FLAG), then "%02X" per data byte, or "R"/"R%d"
- * for a remote frame. Reading follows canplayer.c: lines not starting with '(' are
+ * for a remote frame; a CAN FD frame is "ID##" and one hex digit of its flags (BRS 1,
+ * ESI 2) before the data. Reading follows canplayer.c: lines not starting with '(' are
  * comments; frames as lib.c parse_canframe takes them (hex in either case, optional '.'
- * between bytes, "##" for CAN FD). */
+ * between bytes). */
 #include "ecodrive/can.h"
 
 #include <ctype.h>
@@ -71,27 +72,47 @@ static int parse_id(const char *cs, size_t len, uint32_t *out, const char **data
     return ECO_OK;
 }
 
-/* The data bytes from p to end: hex pairs, optionally '.'-separated. */
-static int parse_data(const char *p, const char *end, eco_can_frame *f)
+/* The data bytes from p to end: hex pairs, optionally '.'-separated; at most max. */
+static int parse_data(const char *p, const char *end, eco_can_frame *f, unsigned max)
 {
     while (p < end) {
         if (*p == '.' && p + 1 < end)
             p++;
-        if (*p == '_' && f->dlc == ECO_CAN_MAX_DLEN && p + 2 == end && hexval(p[1]) > 8)
+        if (*p == '_' && f->dlc == ECO_CAN_CLASSIC_DLEN && max == ECO_CAN_CLASSIC_DLEN &&
+            p + 2 == end && hexval(p[1]) > 8)
             break; /* "_<dlc>" raw DLC 9..F of an 8-byte classic frame */
         int hi = hexval(p[0]), lo = p + 1 < end ? hexval(p[1]) : -1;
         if (hi < 0 || lo < 0) {
             eco_set_error("bad data '%.*s' (hex bytes, two digits each)", (int)(end - p), p);
             return ECO_EPARSE;
         }
-        if (f->dlc == ECO_CAN_MAX_DLEN) {
-            eco_set_error("more than 8 data bytes in a classic CAN frame");
+        if (f->dlc == max) {
+            eco_set_error(max == ECO_CAN_CLASSIC_DLEN
+                              ? "more than 8 data bytes in a classic CAN frame (CAN FD is ID##)"
+                              : "more than 64 data bytes in a CAN FD frame");
             return ECO_EPARSE;
         }
         f->data[f->dlc++] = (uint8_t)(hi << 4 | lo);
         p += 2;
     }
     return ECO_OK;
+}
+
+/* "ID##F<data>": the flags digit, then the data. A length an FD frame cannot have is padded
+ * with zeros to the next one it can, as the kernel sends it. */
+static int parse_fd(const char *p, const char *end, eco_can_frame *f)
+{
+    int flags = p < end ? hexval(*p) : -1;
+    if (flags < 0 || (flags & ~(int)(ECO_CAN_FD_BRS | ECO_CAN_FD_ESI))) {
+        eco_set_error("CAN FD frame: '##' is followed by one hex digit of flags (0..3: BRS 1, "
+                      "ESI 2)");
+        return ECO_EPARSE;
+    }
+    f->flags = (uint8_t)(ECO_CAN_FD | (unsigned)flags);
+    int rc = parse_data(p + 1, end, f, ECO_CAN_MAX_DLEN);
+    while (rc == ECO_OK && !eco_can_fd_len_valid(f->dlc))
+        f->dlc++;
+    return rc;
 }
 
 /* The frame text "ID#DATA" up to the first blank. */
@@ -110,8 +131,8 @@ static int parse_frame(const char *cs, size_t len, eco_can_frame *f)
         return ECO_OK;
     }
     if (p < end && *p == '#')
-        return ECO_EINVAL; /* CAN FD "ID##<flags><data>" */
-    return parse_data(p, end, f);
+        return parse_fd(p + 1, end, f);
+    return parse_data(p, end, f, ECO_CAN_CLASSIC_DLEN);
 }
 
 int eco_can_log_parse_line(const char *line, eco_can_log_entry *e)
@@ -169,11 +190,12 @@ int eco_can_log_parse_line(const char *line, eco_can_log_entry *e)
 int eco_can_log_format(const eco_can_log_entry *e, char *buf, size_t size)
 {
     const eco_can_frame *f = &e->frame;
-    char frame[40];
-    int n, i;
+    char frame[16 + 2 * ECO_CAN_MAX_DLEN];
+    int n, i, fd = (f->flags & ECO_CAN_FD) != 0;
 
-    if (e->t_us < 0 || f->dlc > ECO_CAN_MAX_DLEN || !e->iface[0] ||
-        memchr(e->iface, '\0', ECO_CAN_IFNAME_MAX) == NULL)
+    if (e->t_us < 0 || f->dlc > (fd ? ECO_CAN_MAX_DLEN : ECO_CAN_CLASSIC_DLEN) || !e->iface[0] ||
+        memchr(e->iface, '\0', ECO_CAN_IFNAME_MAX) == NULL ||
+        (fd && (f->id & (ECO_CAN_RTR_FLAG | ECO_CAN_ERR_FLAG))))
         return ECO_EINVAL;
     if (f->id & ECO_CAN_ERR_FLAG)
         n = snprintf(frame, sizeof frame, "%08" PRIX32 "#",
@@ -182,6 +204,9 @@ int eco_can_log_format(const eco_can_log_entry *e, char *buf, size_t size)
         n = snprintf(frame, sizeof frame, "%08" PRIX32 "#", f->id & ECO_CAN_EFF_MASK);
     else
         n = snprintf(frame, sizeof frame, "%03" PRIX32 "#", f->id & ECO_CAN_SFF_MASK);
+    if (fd)
+        n += snprintf(frame + n, sizeof frame - (size_t)n, "#%X",
+                      f->flags & (ECO_CAN_FD_BRS | ECO_CAN_FD_ESI));
     if ((f->id & ECO_CAN_RTR_FLAG) && !(f->id & ECO_CAN_ERR_FLAG)) {
         if (f->dlc)
             snprintf(frame + n, sizeof frame - (size_t)n, "R%d", f->dlc);
@@ -201,7 +226,7 @@ int eco_can_log_format(const eco_can_log_entry *e, char *buf, size_t size)
 
 int eco_can_log_write(FILE *fp, const eco_can_log_entry *e)
 {
-    char buf[96];
+    char buf[ECO_CAN_LOG_LINE_MAX];
     int rc = eco_can_log_format(e, buf, sizeof buf);
     if (rc != ECO_OK)
         return rc;
@@ -235,9 +260,7 @@ int eco_can_log_next(eco_can_log_reader *r, eco_can_log_entry *e)
         rc = eco_can_log_parse_line(r->buf, e);
         if (rc == ECO_OK)
             return ECO_OK;
-        if (rc == ECO_EINVAL) {
-            r->fd_lines++;
-        } else if (rc == ECO_EPARSE) {
+        if (rc == ECO_EPARSE) {
             char why[400];
             snprintf(why, sizeof why, "%s", eco_last_error());
             eco_set_error("%s:%ld: %s", r->path, r->line, why);

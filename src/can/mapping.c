@@ -222,7 +222,7 @@ int eco_can_mapping_encode_setpoint(const eco_can_mapping *map, const eco_can_db
 {
     const eco_can_message *m = &db->msgs[map->setpoint_msg];
     const eco_can_map_entry *o = map->out;
-    eco_can_frame fr = {m->id, m->dlc, {0}};
+    eco_can_frame fr = eco_can_message_frame(m);
     int rc;
 
     if (!isfinite(sp->throttle) || !isfinite(sp->regen))
@@ -309,9 +309,7 @@ int eco_can_mapping_encode_status(const eco_can_mapping *map, const eco_can_db *
     if (map->status_msg < 0)
         return ECO_EINVAL;
     m = &db->msgs[map->status_msg];
-    memset(f, 0, sizeof *f);
-    f->id = m->id;
-    f->dlc = m->dlc;
+    *f = eco_can_message_frame(m);
     for (i = 0; i < 4; i++) {
         const eco_can_map_entry *e = &map->status[i];
         const eco_can_signal *s;

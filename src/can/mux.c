@@ -33,11 +33,11 @@ static int in_ranges(const eco_can_db *db, const eco_can_signal *s, uint64_t raw
     return 0;
 }
 
-int eco_can_mux_present(const eco_can_db *db, const eco_can_signal *s, uint64_t le, uint64_t be)
+int eco_can_mux_present(const eco_can_db *db, const eco_can_signal *s, const uint8_t *data)
 {
     while (s->mux_role == ECO_CAN_MUX_DEPENDENT) {
         const eco_can_signal *sw = &db->signals[s->mux_switch];
-        uint64_t raw = ((sw->byte_order == ECO_CAN_INTEL ? le : be) >> sw->shift) & sw->mask;
+        uint64_t raw = eco_can_signal_get_raw(sw, data);
         if (!in_ranges(db, s, raw))
             return 0;
         s = sw;

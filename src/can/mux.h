@@ -14,9 +14,8 @@
  * ECO_EPARSE with "NAME:LINE: what". */
 int eco_can_mux_resolve(eco_can_db *db, const char *name, eco_can_message *m);
 
-/* 1 if dependent signal s is present in the frame whose first 8 bytes are le (little-endian
- * load) and be (byte-swapped): every switch up its chain present and reading a value of the
- * signal below it. Allocation-free; the chain is acyclic (checked at load). */
-int eco_can_mux_present(const eco_can_db *db, const eco_can_signal *s, uint64_t le, uint64_t be);
+/* 1 if dependent signal s is present in the payload data: every switch up its chain present
+ * and reading a value of the signal below it. Allocation-free; the chain is acyclic (checked at load). */
+int eco_can_mux_present(const eco_can_db *db, const eco_can_signal *s, const uint8_t *data);
 
 #endif

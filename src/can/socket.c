@@ -19,11 +19,13 @@ _Static_assert(ECO_CAN_EFF_FLAG == CAN_EFF_FLAG, "EFF flag differs from linux/ca
 _Static_assert(ECO_CAN_RTR_FLAG == CAN_RTR_FLAG, "RTR flag differs from linux/can.h");
 _Static_assert(ECO_CAN_ERR_FLAG == CAN_ERR_FLAG, "ERR flag differs from linux/can.h");
 _Static_assert(ECO_CAN_IFNAME_MAX == IFNAMSIZ, "interface name size differs");
-_Static_assert(ECO_CAN_MAX_DLEN == CAN_MAX_DLEN, "classic CAN payload size differs");
+_Static_assert(ECO_CAN_MAX_DLEN == CANFD_MAX_DLEN, "CAN FD payload size differs");
+_Static_assert(ECO_CAN_CLASSIC_DLEN == CAN_MAX_DLEN, "classic CAN payload size differs");
+_Static_assert(ECO_CAN_FD_BRS == CANFD_BRS && ECO_CAN_FD_ESI == CANFD_ESI, "FD flags differ");
 
 /* Interface flags and hardware type through an AF_UNIX datagram socket: device ioctls
  * work on any socket family, so this works on kernels without AF_CAN too. */
-static int iface_info(const char *iface, short *flags, int *hwtype)
+static int iface_info(const char *iface, short *flags, int *hwtype, int *mtu)
 {
     struct ifreq ifr;
     int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
@@ -35,7 +37,10 @@ static int iface_info(const char *iface, short *flags, int *hwtype)
         *flags = ifr.ifr_flags;
         if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0) {
             *hwtype = ifr.ifr_hwaddr.sa_family;
-            rc = 0;
+            if (ioctl(fd, SIOCGIFMTU, &ifr) == 0) {
+                *mtu = ifr.ifr_mtu;
+                rc = 0;
+            }
         }
     }
     close(fd);
@@ -46,7 +51,7 @@ int eco_can_sock_open(eco_can_sock *s, const char *iface)
 {
     struct sockaddr_can addr;
     short flags = 0;
-    int hwtype = 0, e;
+    int hwtype = 0, mtu = 0, e, on = 1;
 
     memset(s, 0, sizeof *s);
     s->fd = -1;
@@ -63,7 +68,7 @@ int eco_can_sock_open(eco_can_sock *s, const char *iface)
                       iface, iface);
         return ECO_ENOENT;
     }
-    if (iface_info(iface, &flags, &hwtype) != 0) {
+    if (iface_info(iface, &flags, &hwtype, &mtu) != 0) {
         eco_set_error("CAN interface %s: cannot read its flags: %s", iface, strerror(errno));
         return ECO_EIO;
     }
@@ -87,6 +92,9 @@ int eco_can_sock_open(eco_can_sock *s, const char *iface)
             eco_set_error("CAN interface %s: socket: %s", iface, strerror(e));
         return ECO_EIO;
     }
+    /* FD frames on: reads take both sizes. A kernel without the option cannot carry FD. */
+    s->fd_link =
+        mtu == CANFD_MTU && setsockopt(s->fd, SOL_CAN_RAW, CAN_RAW_FD_FRAMES, &on, sizeof on) == 0;
     memset(&addr, 0, sizeof addr);
     addr.can_family = AF_CAN;
     addr.can_ifindex = s->ifindex;
@@ -97,6 +105,25 @@ int eco_can_sock_open(eco_can_sock *s, const char *iface)
         return e == ENODEV ? ECO_ENOENT : ECO_EIO;
     }
     return ECO_OK;
+}
+
+int eco_can_sock_check_db(const eco_can_sock *s, const eco_can_db *db)
+{
+    char names[200] = "";
+    int n = 0;
+    for (int i = 0; i < db->n_msgs; i++) {
+        if (!db->msgs[i].fd)
+            continue;
+        size_t len = strlen(names);
+        if (n++ < 3)
+            snprintf(names + len, sizeof names - len, "%s%s", n > 1 ? ", " : "", db->msgs[i].name);
+    }
+    if (!n || s->fd_link)
+        return ECO_OK;
+    eco_set_error("CAN interface %s is classic CAN, but the DBC has %d CAN FD message(s) (%s%s): "
+                  "an FD bus needs an FD controller (vcan: ip link set %s mtu 72)",
+                  s->iface, n, names, n > 3 ? ", ..." : "", s->iface);
+    return ECO_EINVAL;
 }
 
 void eco_can_sock_close(eco_can_sock *s)
@@ -129,9 +156,11 @@ int eco_can_sock_set_filter(eco_can_sock *s, const uint32_t *ids, int n)
     return ECO_OK;
 }
 
+/* struct can_frame is the first CAN_MTU bytes of struct canfd_frame (linux/can.h): one
+ * buffer reads both, the read's size says which it was. */
 int eco_can_sock_read(eco_can_sock *s, eco_can_frame *f, int *got)
 {
-    struct can_frame cf;
+    struct canfd_frame cf;
     ssize_t n;
 
     *got = 0;
@@ -142,12 +171,14 @@ int eco_can_sock_read(eco_can_sock *s, eco_can_frame *f, int *got)
         s->last_errno = errno;
         return ECO_EIO;
     }
-    if ((size_t)n != sizeof cf) { /* CAN FD frames are not enabled: cannot happen */
+    if (n != CAN_MTU && n != CANFD_MTU) {
         s->last_errno = EPROTO;
         return ECO_EIO;
     }
+    unsigned max = n == CANFD_MTU ? CANFD_MAX_DLEN : CAN_MAX_DLEN;
     f->id = cf.can_id;
-    f->dlc = cf.len > CAN_MAX_DLEN ? CAN_MAX_DLEN : cf.len;
+    f->dlc = cf.len > max ? (uint8_t)max : cf.len;
+    f->flags = n == CANFD_MTU ? (uint8_t)(ECO_CAN_FD | (cf.flags & (CANFD_BRS | CANFD_ESI))) : 0;
     memset(f->data, 0, sizeof f->data);
     memcpy(f->data, cf.data, f->dlc);
     *got = 1;
@@ -156,17 +187,21 @@ int eco_can_sock_read(eco_can_sock *s, eco_can_frame *f, int *got)
 
 int eco_can_sock_write(eco_can_sock *s, const eco_can_frame *f)
 {
-    struct can_frame cf;
+    struct canfd_frame cf;
     ssize_t n;
+    int fd = (f->flags & ECO_CAN_FD) != 0;
 
-    if (f->dlc > CAN_MAX_DLEN)
+    if (fd ? !eco_can_fd_len_valid(f->dlc) : f->dlc > CAN_MAX_DLEN)
         return ECO_EINVAL;
     memset(&cf, 0, sizeof cf);
     cf.can_id = f->id;
     cf.len = f->dlc;
+    if (fd)
+        cf.flags = f->flags & (CANFD_BRS | CANFD_ESI);
     memcpy(cf.data, f->data, f->dlc);
-    n = write(s->fd, &cf, sizeof cf);
-    if (n != (ssize_t)sizeof cf) {
+    size_t size = fd ? CANFD_MTU : CAN_MTU;
+    n = write(s->fd, &cf, size);
+    if (n != (ssize_t)size) {
         s->last_errno = n < 0 ? errno : EIO;
         return ECO_EIO;
     }

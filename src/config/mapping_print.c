@@ -9,12 +9,13 @@
 
 #define ROW_FMT "%-22s %-34s %-10s %-12s %-34s %-24s %s\n"
 
+/* The id as candump shows it, and " FD" for a CAN FD message. */
 static void message_id(const eco_can_message *m, char *s, size_t n)
 {
     if (m->id & ECO_CAN_EFF_FLAG)
-        snprintf(s, n, "0x%08" PRIX32 "x", m->id & ~ECO_CAN_EFF_FLAG);
+        snprintf(s, n, "0x%08" PRIX32 "x%s", m->id & ~ECO_CAN_EFF_FLAG, m->fd ? " FD" : "");
     else
-        snprintf(s, n, "0x%03" PRIX32, m->id);
+        snprintf(s, n, "0x%03" PRIX32 "%s", m->id, m->fd ? " FD" : "");
 }
 
 static void timing(const eco_can_message *m, const eco_can_map_entry *e, int is_input, char *s,

@@ -176,8 +176,9 @@ static int run(const args *a, eco_rt *rt, eco_can_sock *sock, reload_ctx *rctx)
 static int open_bus(const args *a, const eco_can_db *db, const eco_can_mapping *map,
                     eco_can_sock *sock)
 {
-    if (eco_can_sock_open(sock, a->iface) != ECO_OK) {
+    if (eco_can_sock_open(sock, a->iface) != ECO_OK || eco_can_sock_check_db(sock, db) != ECO_OK) {
         fprintf(stderr, "ecodrived: %s\n", eco_last_error());
+        eco_can_sock_close(sock);
         return 2;
     }
     int msgs[ECO_CAN_IN_COUNT];

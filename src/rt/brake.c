@@ -29,9 +29,7 @@ int eco_rt_brake_encode(const eco_rt_brake_layout *l, const eco_can_db *db, doub
     if (l->msg < 0)
         return ECO_ENOENT;
     const eco_can_message *m = &db->msgs[l->msg];
-    memset(out, 0, sizeof *out);
-    out->id = m->id;
-    out->dlc = m->dlc;
+    *out = eco_can_message_frame(m);
     /* a brake the signal cannot carry is no recommendation: the car's own brake decides */
     if (!(brake >= 0.0 && brake <= 1.0)) {
         brake = 0.0;

@@ -476,9 +476,7 @@ int eco_rt_horizon_status(eco_rt *rt, eco_can_frame *out)
     if (rt->hz_status_sig[0] < 0)
         return ECO_ENOENT;
     const eco_can_message *m = &db->msgs[db->signals[rt->hz_status_sig[0]].msg];
-    memset(out, 0, sizeof *out);
-    out->id = m->id;
-    out->dlc = m->dlc;
+    *out = eco_can_message_frame(m);
     const double v[3] = {(double)rt->hz_state, (double)(rt->hz.st.received % 65536u),
                          (double)(rt->hz.st.rejected % 65536u)};
     for (int i = 0; i < 3; i++)
