@@ -19,9 +19,18 @@ typedef struct {
     int rx_err, tx_err; /* an error event was pushed: once until the next success */
     unsigned last_faults;
     long invalid_run, steps;
-    int ran_over;           /* the last step ended after the next deadline */
-    int64_t ran_over_by_ns; /* by how much */
+    int ran_over;               /* the last step ended after the next deadline */
+    int64_t ran_over_by_ns;     /* by how much */
+    int64_t wall_minus_mono_ns; /* at start: the log's times are the core's, on the wall clock */
 } live;
+
+/* A frame into the log at the core's time t_ns (CLOCK_MONOTONIC) on the wall clock: a frame
+ * received at the time the core got it, a step's frames at the step's time, so that a replay
+ * (--logged-steps) sees the same ages of inputs as the live core did. */
+static void log_frame(live *L, uint8_t kind, const eco_can_frame *f, int64_t t_ns)
+{
+    eco_rt_log_push_frame(L->q, kind, f, (t_ns + L->wall_minus_mono_ns) / ECO_NS_PER_US);
+}
 
 /* Read every pending frame (at most DRAIN_MAX) into the core. */
 static void drain(live *L)
@@ -39,8 +48,9 @@ static void drain(live *L)
         if (!got)
             return;
         L->rx_err = 0;
-        eco_rt_frame(L->rt, &f, eco_clock_ns(CLOCK_MONOTONIC));
-        eco_rt_log_push(L->q, ECO_RT_REC_RX, 0, &f, 0, 0, NULL);
+        int64_t now = eco_clock_ns(CLOCK_MONOTONIC);
+        eco_rt_frame(L->rt, &f, now);
+        log_frame(L, ECO_RT_REC_RX, &f, now);
     }
 }
 
@@ -51,11 +61,12 @@ static void on_frames(eco_evloop *el, int fd, void *ctx)
     drain(ctx);
 }
 
-static void send_frame(live *L, const eco_can_frame *f)
+/* Send a frame of the step at t_ns. */
+static void send_frame(live *L, const eco_can_frame *f, int64_t t_ns)
 {
     if (eco_can_sock_write(L->sock, f) == ECO_OK) {
         L->tx_err = 0;
-        eco_rt_log_push(L->q, ECO_RT_REC_TX, 0, f, 0, 0, NULL);
+        log_frame(L, ECO_RT_REC_TX, f, t_ns);
         return;
     }
     if (!L->tx_err)
@@ -121,17 +132,18 @@ static void on_period(eco_evloop *el, int timer, const eco_evloop_tick *t, void 
     count_overruns(L, t);
     drain(L);
     eco_can_frame sp;
-    unsigned faults = eco_rt_step(L->rt, eco_clock_ns(CLOCK_MONOTONIC), &sp);
+    int64_t now = eco_clock_ns(CLOCK_MONOTONIC);
+    unsigned faults = eco_rt_step(L->rt, now, &sp);
     eco_can_frame brake; /* first: a car that acts on the setpoint has the brake beside it */
     if (eco_rt_brake_frame(L->rt, &brake) != ECO_ENOENT)
-        send_frame(L, &brake);
-    send_frame(L, &sp);
+        send_frame(L, &brake, now);
+    send_frame(L, &sp, now);
     if (++L->steps % ECO_RT_STATUS_PERIODS == 0) {
         eco_can_frame st;
         if (eco_rt_status(L->rt, &st) == ECO_OK)
-            send_frame(L, &st);
+            send_frame(L, &st, now);
         if (eco_rt_horizon_status(L->rt, &st) == ECO_OK)
-            send_frame(L, &st);
+            send_frame(L, &st, now);
         if (L->o->verbose)
             push_inputs(L, faults);
     }
@@ -171,7 +183,12 @@ int eco_rt_run_live(eco_rt *rt, eco_can_sock *sock, const eco_rt_live_opts *o)
     int rc = eco_rt_threads_start(&q, &h, sock, o, period);
     if (rc != ECO_OK)
         return rc;
-    live L = {.rt = rt, .sock = sock, .o = o, .q = &q, .h = &h};
+    live L = {.rt = rt,
+              .sock = sock,
+              .o = o,
+              .q = &q,
+              .h = &h,
+              .wall_minus_mono_ns = eco_clock_ns(CLOCK_REALTIME) - eco_clock_ns(CLOCK_MONOTONIC)};
     rc = run_loop(&L, period);
     if (L.ran_over) { /* the last step's overrun, which no later wake-up counts */
         eco_rt_note_overruns(rt, 1);
@@ -181,9 +198,10 @@ int eco_rt_run_live(eco_rt *rt, eco_can_sock *sock, const eco_rt_live_opts *o)
     eco_can_frame last;
     eco_rt_shutdown_frame(rt, &last);
     eco_can_frame brake;
+    int64_t now = eco_clock_ns(CLOCK_MONOTONIC);
     if (eco_rt_brake_frame(rt, &brake) != ECO_ENOENT)
-        send_frame(&L, &brake);
-    send_frame(&L, &last);
+        send_frame(&L, &brake, now);
+    send_frame(&L, &last, now);
     eco_rt_threads_stop(&q, &h);
     return rc;
 }

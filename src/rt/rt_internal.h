@@ -67,6 +67,10 @@ typedef struct {
 void eco_rt_log_push(eco_rt_log_queue *q, uint8_t kind, uint8_t event, const eco_can_frame *f,
                      int64_t a, int64_t b, const double *v);
 
+/* Queue a frame (kind RX/TX) stamped t_real_us (wall clock, us) instead of now. */
+void eco_rt_log_push_frame(eco_rt_log_queue *q, uint8_t kind, const eco_can_frame *f,
+                           int64_t t_real_us);
+
 /* Start both threads with every signal blocked in them (signals go to the loop thread).
  * Returns ECO_OK or ECO_EIO with eco_last_error(); on error nothing is left running. */
 int eco_rt_threads_start(eco_rt_log_queue *q, eco_rt_helper *h, const eco_can_sock *sock,

@@ -14,8 +14,8 @@
 
 #define WRITER_PERIOD_NS 20000000L /* the writer empties the ring 50 times a second */
 
-void eco_rt_log_push(eco_rt_log_queue *q, uint8_t kind, uint8_t event, const eco_can_frame *f,
-                     int64_t a, int64_t b, const double *v)
+static void push(eco_rt_log_queue *q, uint8_t kind, uint8_t event, const eco_can_frame *f,
+                 int64_t a, int64_t b, const double *v, int64_t t_real_us)
 {
     size_t h = atomic_load_explicit(&q->head, memory_order_relaxed);
     size_t t = atomic_load_explicit(&q->tail, memory_order_acquire);
@@ -26,7 +26,7 @@ void eco_rt_log_push(eco_rt_log_queue *q, uint8_t kind, uint8_t event, const eco
     eco_rt_log_rec *r = &q->ring[h % ECO_RT_LOG_RING_ENTRIES];
     r->kind = kind;
     r->event = event;
-    r->t_real_us = eco_clock_ns(CLOCK_REALTIME) / ECO_NS_PER_US; /* candump logs: wall time */
+    r->t_real_us = t_real_us;
     if (f)
         r->frame = *f;
     r->a = a;
@@ -34,6 +34,18 @@ void eco_rt_log_push(eco_rt_log_queue *q, uint8_t kind, uint8_t event, const eco
     if (v)
         memcpy(r->v, v, sizeof r->v);
     atomic_store_explicit(&q->head, h + 1, memory_order_release);
+}
+
+void eco_rt_log_push(eco_rt_log_queue *q, uint8_t kind, uint8_t event, const eco_can_frame *f,
+                     int64_t a, int64_t b, const double *v)
+{
+    push(q, kind, event, f, a, b, v, eco_clock_ns(CLOCK_REALTIME) / ECO_NS_PER_US);
+}
+
+void eco_rt_log_push_frame(eco_rt_log_queue *q, uint8_t kind, const eco_can_frame *f,
+                           int64_t t_real_us)
+{
+    push(q, kind, 0, f, 0, 0, NULL, t_real_us);
 }
 
 static void print_invalid(const eco_rt_log_rec *r)
