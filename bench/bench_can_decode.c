@@ -4,7 +4,10 @@
  * configured as a mapping's "e2e" entry would (issue 11's algorithms; the nibble ones on the
  * CRC byte's high nibble); "decode" is eco_can_message_decode alone. Each sample times
  * a batch of frames; prints one JSON line per case with the median and p99 over samples.
- * Usage: bench_can_decode [DBC] [SAMPLES] (default: the shipped models/ecodrive.dbc, 2000). */
+ * With FD_DBC (tests/data/ecodrive_fd.dbc), "rx_frame_fd" and "decode_fd": the same values
+ * in its frames (a 64-byte CAN FD EcoVehicleMotion), to set FD decoding beside classic.
+ * Usage: bench_can_decode [DBC] [SAMPLES] [FD_DBC] (default: the shipped models/ecodrive.dbc,
+ * 2000, none). */
 #include "ecodrive/can.h"
 #include "ecodrive/config.h"
 
@@ -135,7 +138,34 @@ static int time_algorithms(const eco_can_db *db, eco_can_rx *rx, eco_can_frame *
     return 0;
 }
 
-static void time_decode(const eco_can_db *db, const eco_can_frame *batch, double *ns, int samples)
+/* The batch in another DBC's layout: each frame decoded by db, its signals encoded by name
+ * into the frame of the same message of fd, E2E-protected as fd says. */
+static int build_fd(const eco_can_db *db, const eco_can_db *fd, const eco_can_frame *batch,
+                    eco_can_frame *out)
+{
+    uint8_t counter[3] = {0, 0, 0};
+    double v[16];
+    uint8_t st[16];
+    for (int i = 0; i < BATCH; i++) {
+        int k = i % 3, mi, fi, s;
+        if (eco_can_db_message_by_id(db, batch[i].id, &mi) != ECO_OK ||
+            eco_can_message_decode(db, mi, &batch[i], v, st) != ECO_OK ||
+            eco_can_db_message_find(fd, db->msgs[mi].name, &fi) != ECO_OK)
+            return -1;
+        out[i] = eco_can_message_frame(&fd->msgs[fi]);
+        for (int j = 0; j < db->msgs[mi].n_signals && j < 16; j++) {
+            const eco_can_signal *cs = &db->signals[db->msgs[mi].first_signal + j];
+            if (eco_can_db_signal_find(fd, cs->name, &s) == ECO_OK && s != fd->msgs[fi].e2e_crc)
+                eco_can_signal_encode(&fd->signals[s], v[j], out[i].data);
+        }
+        if (fd->msgs[fi].e2e_crc >= 0)
+            eco_can_e2e_protect(fd, fi, out[i].data, &counter[k]);
+    }
+    return 0;
+}
+
+static void time_decode(const eco_can_db *db, const eco_can_frame *batch, double *ns, int samples,
+                        const char *what)
 {
     static int idx[BATCH];
     double vals[16], sink = 0;
@@ -152,7 +182,7 @@ static void time_decode(const eco_can_db *db, const eco_can_frame *batch, double
         if (s >= 0)
             ns[s] = (now_ns() - t0) / BATCH;
     }
-    report("decode", ns, samples, eco_alloc_count() - a0);
+    report(what, ns, samples, eco_alloc_count() - a0);
     if (sink == 42.4242)
         puts(""); /* keep the decode loop from being optimised away */
 }
@@ -180,7 +210,23 @@ int main(int argc, char **argv)
     }
     if (time_rx_frame(rx, batch, ns, samples, "rx_frame"))
         return 1;
-    time_decode(db, batch, ns, samples);
+    time_decode(db, batch, ns, samples, "decode");
+    if (argc > 3) { /* before the algorithms: the batch is still the DBC's own */
+        eco_can_db *fd;
+        eco_can_rx *rx_fd;
+        eco_can_frame *fd_batch = calloc(BATCH, sizeof *fd_batch);
+        if (!fd_batch || eco_can_db_load(argv[3], &fd) != ECO_OK ||
+            eco_can_rx_create(fd, &rx_fd) != ECO_OK || build_fd(db, fd, batch, fd_batch)) {
+            fprintf(stderr, "bench_can_decode: %s: %s\n", argv[3], eco_last_error());
+            return 1;
+        }
+        if (time_rx_frame(rx_fd, fd_batch, ns, samples, "rx_frame_fd"))
+            return 1;
+        time_decode(fd, fd_batch, ns, samples, "decode_fd");
+        eco_can_rx_free(rx_fd);
+        eco_can_db_free(fd);
+        free(fd_batch);
+    }
     if (time_algorithms(db, rx, batch, ns, samples))
         return 1;
     eco_can_rx_free(rx);

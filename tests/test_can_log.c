@@ -144,6 +144,7 @@ Test(can_log, parse_errors_say_what)
         {"(1.0) vcan0 123##", "one hex digit of flags"},
         {"(1.0) vcan0 123##4", "one hex digit of flags"},
         {"(1.0) vcan0 123##X00", "one hex digit of flags"},
+        {"(1.0) vcan0 20000004##0", "error frame"},
         {"(1.0) vcan0 123##0"
          "0001020304050607080910111213141516171819202122232425262728293031"
          "3233343536373839404142434445464748495051525354555657585960616263"

@@ -130,8 +130,14 @@ static int parse_frame(const char *cs, size_t len, eco_can_frame *f)
             f->dlc = (uint8_t)(p[1] - '0');
         return ECO_OK;
     }
-    if (p < end && *p == '#')
+    if (p < end && *p == '#') {
+        if (f->id & ECO_CAN_ERR_FLAG) {
+            eco_set_error("an error frame (id %08X, the error flag) cannot be CAN FD ('##')",
+                          f->id);
+            return ECO_EPARSE;
+        }
         return parse_fd(p + 1, end, f);
+    }
     return parse_data(p, end, f, ECO_CAN_CLASSIC_DLEN);
 }
 

@@ -14,6 +14,7 @@ static void same_entry(const eco_can_log_entry *a, const eco_can_log_entry *b)
     ECO_FUZZ_ASSERT(a->dir == b->dir);
     ECO_FUZZ_ASSERT(a->frame.id == b->frame.id);
     ECO_FUZZ_ASSERT(a->frame.dlc == b->frame.dlc);
+    ECO_FUZZ_ASSERT(a->frame.flags == b->frame.flags);
     ECO_FUZZ_ASSERT(memcmp(a->frame.data, b->frame.data, sizeof a->frame.data) == 0);
 }
 
@@ -22,8 +23,10 @@ static void round_trip(const char *line)
     eco_can_log_entry e, back;
     if (eco_can_log_parse_line(line, &e) != ECO_OK)
         return;
-    ECO_FUZZ_ASSERT(e.frame.dlc <= ECO_CAN_MAX_DLEN);
-    char buf[96];
+    int fd = (e.frame.flags & ECO_CAN_FD) != 0;
+    ECO_FUZZ_ASSERT(e.frame.dlc <= (fd ? ECO_CAN_MAX_DLEN : ECO_CAN_CLASSIC_DLEN));
+    ECO_FUZZ_ASSERT(!fd || eco_can_fd_len_valid(e.frame.dlc));
+    char buf[ECO_CAN_LOG_LINE_MAX];
     ECO_FUZZ_ASSERT(eco_can_log_format(&e, buf, sizeof buf) == ECO_OK);
     ECO_FUZZ_ASSERT(eco_can_log_parse_line(buf, &back) == ECO_OK);
     same_entry(&e, &back);

@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t at = 0; at + RECORD <= size; at += RECORD) {
         const uint8_t *r = data + at;
         eco_can_frame f = {.id = db->msgs[sig.msg].id};
-        f.dlc = (uint8_t)((r[8] & 0x0F) % (ECO_CAN_MAX_DLEN + 1));
+        f.dlc = (uint8_t)((r[8] & 0x0F) % (ECO_CAN_CLASSIC_DLEN + 1));
         memcpy(f.data, r, f.dlc);
         if (r[8] & 0x10)
             f.data[0] = (uint8_t)((f.data[0] & ~7u) | (1u + r[0] % 6u));

@@ -19,20 +19,30 @@ _eco_fuzz_copy() {
     return 0
 }
 
-# can_rx records: id (4 bytes, little-endian), control (dlc | 0x10 known id | 0x20 E2E),
-# 8 data bytes, a time step in ms (2 bytes). One stream per database.
+# can_rx records: id (4 bytes, little-endian), control (dlc | 0x10 known id | 0x20 E2E |
+# 0x40 FD, the length FD_LEN[low nibble]), a time step in ms (2 bytes), the data (8 bytes, FD:
+# its length). One stream per database (byte 0: 0, 1; 0x10 the CAN FD one).
 _eco_fuzz_can_rx() {
     local dir=$1 db k
-    for db in 0 1; do
+    for db in 00 01; do
         {
-            printf "\\x0$((db))"
+            printf "\\x$db"
             for k in 0 1 2 3 4 5; do
-                printf "\\x0$k\\x00\\x00\\x00\\x38\\x10\\x27\\x20\\x4e\\x00\\x00\\x00\\x00\\x0a\\x00"
+                printf "\\x0$k\\x00\\x00\\x00\\x38\\x0a\\x00\\x10\\x27\\x20\\x4e\\x00\\x00\\x00\\x00"
             done
-            printf '\x00\x02\x00\x00\x08\x11\x22\x33\x44\x55\x66\x77\x88\x64\x00'
-            printf '\x01\x01\x00\x00\x14\x01\x02\x03\x04\x00\x00\x00\x00\xe8\x03'
+            printf '\x00\x02\x00\x00\x08\x64\x00\x11\x22\x33\x44\x55\x66\x77\x88'
+            printf '\x01\x01\x00\x00\x14\xe8\x03\x01\x02\x03\x04\x00\x00\x00\x00'
         } >"$dir/stream_db$db"
     done
+    { # the FD database: 64-byte EcoVehicleMotion (message 0) and 16-byte frames, E2E on
+        printf '\x10'
+        for k in 0 1 2 3; do
+            printf '\x00\x00\x00\x00\x7f\x14\x00'
+            head -c 64 /dev/zero
+            printf "\\x0$k\\x00\\x00\\x00\\x7a\\x0a\\x00"
+            head -c 16 /dev/zero
+        done
+    } >"$dir/stream_fd"
 }
 
 # checksum: one configuration per algorithm, fields placed (flags 3): an 8-byte message,
