@@ -2,7 +2,8 @@
 # case_can_fd.sh BIN_DIR: issue 11, CAN FD. tests/data/ecodrive_fd.dbc makes EcoVehicleMotion
 # a 64-byte FD frame (its signals in bytes 40..47, counter and CRC in bytes 62 and 63) and
 # EcoSetpoint a 16-byte FD frame. On a classic vcan0 both programs refuse that DBC (exit 2);
-# on vcan0 with MTU 72 `ecosim bus` and `ecodrived` run in closed loop over the first 120 s of
+# on vcan0 with MTU 72 three FD frames made by hand go in by cansend (taken, logged as sent);
+# then `ecosim bus` and `ecodrived` run in closed loop over the first 120 s of
 # WLTC 3b (the Corolla, --speedup 4): fuel within 1 % of the in-process MPC, every frame as
 # candump saw it FD, CRCs recomputed by hand over all their bytes; and the daemon's log, "##"
 # lines, replays bit-identically to what it sent.
@@ -55,6 +56,34 @@ echo "ok: a classic vcan0 refused by both: $(cat "$tmp/classic.err")"
 # 2. An FD link: the closed loop.
 ip link set vcan0 down && ip link set vcan0 mtu 72 && ip link set vcan0 up ||
     fail "cannot set vcan0's MTU to 72 (CAN FD)"
+# cansend's FD frames into the daemon: EcoVehicleMotion by hand, VehicleSpeed 12.34 m/s (1234 =
+# D2 04, bytes 40-41), SetSpeed 20.00 m/s Motorola (2000 = 07 D0, bytes 42-43), RoadGrade
+# -0.05 rad (-500 = 0C FE, bytes 45-46), CruiseActive (byte 62 bit 4) with counters 0..2 in
+# byte 62 and the CRC in byte 63; all three taken, none rejected, logged as sent.
+"$bin/ecodrived" --iface vcan0 --dbc "$dbc" --mapping "$map" --log "$tmp/cansend.log" \
+    2>"$tmp/cansend.err" &
+daemon=$!
+trap 'kill $daemon 2>/dev/null' EXIT
+for _ in $(seq 200); do [[ $(<"$tmp/cansend.err") == *running* ]] && break; sleep 0.05; done
+body=$(printf '00%.0s' {1..40})D20407D0000CFE$(printf '00%.0s' {1..15})
+for k in 0 1 2; do
+    # shellcheck disable=SC2046
+    crc=$(crc8 0x01 0x0A $(bytes "${body}1$k"))
+    frame=$(printf '100##1%s1%d%02X' "$body" "$k" "$crc")
+    cansend vcan0 "$frame" || fail "cansend $frame"
+    sent[k]=$frame
+    sleep 0.05
+done
+kill -TERM $daemon
+wait $daemon || fail "ecodrived exit status $?"
+trap - EXIT
+grep -q "frames 3 received, 0 rejected, 0 unknown" "$tmp/cansend.err" ||
+    fail "cansend's FD frames: $(grep stopped "$tmp/cansend.err")"
+for k in 0 1 2; do
+    grep -q " ${sent[k]}\$" "$tmp/cansend.log" || fail "${sent[k]} not in the daemon's log"
+done
+echo "ok: 3 FD frames from cansend taken (CRC and counter good), logged as sent: ${sent[0]:0:12}..."
+
 "$bin/ecosim" run --vehicle "$veh" --cycle "$tmp/cycle.csv" --controller mpc --band 0 --json \
     >"$tmp/inproc.json" || fail "ecosim run failed"
 candump -L vcan0 >"$tmp/capture.log" &
