@@ -19,18 +19,6 @@ map=$here/../../models/mappings/ecodrive.json
 veh=$here/../../models/vehicles/toyota_corolla_1p8_cvt.json
 speedup=4
 
-# CRC-8/SAE-J1850: poly 0x1D, init 0xFF, final XOR 0xFF (AUTOSAR E2E profile 1), in bash.
-crc8() {
-    local c=255 x i
-    for x in "$@"; do
-        c=$((c ^ x))
-        for i in 1 2 3 4 5 6 7 8; do
-            if ((c & 128)); then c=$((((c << 1) ^ 0x1D) & 255)); else c=$(((c << 1) & 255)); fi
-        done
-    done
-    echo $((c ^ 255))
-}
-[ "$(crc8 49 50 51 52 53 54 55 56 57)" = $((0x4B)) ] || fail "bash crc8 is wrong"
 
 # bytes HEX: the bytes of a hex string, as 0xNN words.
 bytes() {

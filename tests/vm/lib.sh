@@ -67,3 +67,18 @@ wltc3b_window() {
         done
     } <"$(dirname "${BASH_SOURCE[0]}")/../../sim/cycles/wltc_class3b.csv" >"$2"
 }
+
+# crc8 BYTE...: CRC-8/SAE-J1850 (poly 0x1D, init 0xFF, final XOR 0xFF; AUTOSAR E2E profile 1)
+# of the bytes, bit by bit, in bash: the cases' independent check of the daemon's CRCs.
+crc8() {
+    local c=255 x i
+    for x in "$@"; do
+        c=$((c ^ x))
+        for i in 1 2 3 4 5 6 7 8; do
+            if ((c & 128)); then c=$((((c << 1) ^ 0x1D) & 255)); else c=$(((c << 1) & 255)); fi
+        done
+    done
+    echo $((c ^ 255))
+}
+# The catalogue's check value (reveng CRC-8/SAE-J1850: check=0x4b over "123456789").
+[ "$(crc8 49 50 51 52 53 54 55 56 57)" = $((0x4B)) ] || fail "lib.sh: bash crc8 is wrong"
