@@ -28,7 +28,7 @@ static void put(const eco_can_db *db, int sig, double v, eco_can_frame *f)
  * come at the edge of the 2 km look-ahead, as a provider extends its horizon. */
 static void make(const eco_can_db *db, const eco_hz_signals *s, int i, eco_can_frame *f)
 {
-    *f = (eco_can_frame){db->msgs[s->msg].id, 8, {0}, 0};
+    *f = eco_can_message_frame(&db->msgs[s->msg]);
     int car = (i / 10) * 81, kind = i % 10;
     int type = kind == 0 ? 1 : (kind < 5 ? 2 : (kind < 9 ? 4 : 5));
     int ahead = 1900 + 10 * kind;

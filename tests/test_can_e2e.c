@@ -231,7 +231,7 @@ Test(can_e2e, rx_setters_for_the_counter_step_and_timeouts)
     cr_expect_eq(eco_can_rx_set_e2e_max_delta(rx, 0), ECO_EINVAL);
     cr_expect_eq(eco_can_rx_set_e2e_max_delta(rx, 256), ECO_EINVAL);
     cr_assert_eq(eco_can_rx_set_e2e_max_delta(rx, 2), ECO_OK);
-    eco_can_frame f = {db->msgs[mi].id, 8, {0}, 0};
+    eco_can_frame f = eco_can_message_frame(&db->msgs[mi]);
     eco_can_e2e_protect(db, mi, f.data, &counter); /* counter 0 */
     cr_assert_eq(eco_can_rx_frame(rx, &f, 100), ECO_OK);
     counter = 2; /* one frame lost: a step of 2 */

@@ -124,7 +124,7 @@ static eco_can_frame frame(const eco_can_db *db, const char *msg_name, uint8_t *
     static const double val[] = {10.0, 10.0, 150.0, 60.0, 1.0, 60.0, 201.6, 5.0, 1.0};
     int m;
     cr_assert_eq(eco_can_db_message_find(db, msg_name, &m), ECO_OK);
-    eco_can_frame f = {db->msgs[m].id, db->msgs[m].dlc, {0}, 0};
+    eco_can_frame f = eco_can_message_frame(&db->msgs[m]);
     for (int i = 0; i < 9; i++) {
         int s;
         if (eco_can_db_signal_find(db, sig[i], &s) == ECO_OK && db->signals[s].msg == m)
@@ -237,7 +237,7 @@ static int core_step(eco_controller *ctl, const eco_observation *obs, const eco_
     o.set_speed_mps = c->set_speed_mps;
     o.grade_rad = pv->grade_rad[0];
     for (int i = 0; i < c->n_msgs; i++) {
-        eco_can_frame f = {c->db->msgs[c->msgs[i]].id, c->db->msgs[c->msgs[i]].dlc, {0}, 0};
+        eco_can_frame f = eco_can_message_frame(&c->db->msgs[c->msgs[i]]);
 #define ECO_OBS_BUS(member, NAME, key, unit, type, need)                                           \
     eco_can_mapping_encode_input(c->map, c->db, ECO_CAN_IN_##NAME, o.member, &f);
 #include "ecodrive/observation.def"
