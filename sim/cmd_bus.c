@@ -475,8 +475,11 @@ static int drive_route(const bus_args *a, bus_ctl *b, const eco_vehicle *veh,
         eco_sim_summary sum;
         eco_sim_route_summarize(veh, route, "bus", &res, &sum);
         print_summary(&sum, a->c.json);
-        fprintf(stderr, "ecosim bus: route %.3f km, trip %.1f s, %d stops; %ld horizon frames\n",
-                res.route_m / 1000.0, res.trip_time_s, res.stops, b->horizon_sent);
+        fprintf(stderr,
+                "ecosim bus: route %.3f km, trip %.1f s, %d stops (%d standing short, by up to "
+                "%.1f m); %ld horizon frames\n",
+                res.route_m / 1000.0, res.trip_time_s, res.stops, res.stops_short,
+                res.stops_short_max_m, b->horizon_sent);
     }
     eco_sim_route_result_free(&res);
     return steps;

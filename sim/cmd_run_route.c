@@ -122,6 +122,8 @@ static void print(const route_run_args *a, const eco_sim_summary *sum,
             cJSON_AddNumberToObject(o, "route_km", res->route_m / 1000.0);
             cJSON_AddNumberToObject(o, "trip_time_s", res->trip_time_s);
             cJSON_AddNumberToObject(o, "stops", res->stops);
+            cJSON_AddNumberToObject(o, "stops_short", res->stops_short);
+            cJSON_AddNumberToObject(o, "stops_short_max_m", res->stops_short_max_m);
             cJSON_AddNumberToObject(o, "over_limit_s", res->over_limit_s);
             cJSON_AddNumberToObject(o, "over_limit_max_kmh", res->over_limit_max_kmh);
             cJSON_AddNumberToObject(o, "wait_added_s", m->wait_added_s);
@@ -136,10 +138,10 @@ static void print(const route_run_args *a, const eco_sim_summary *sum,
         return;
     }
     eco_sim_print_table(stdout, sum);
-    printf("route: %.3f km, trip %.1f s (%.0f s of it standing), %d stops, %.1f s over the "
-           "limit (by at most %.3f km/h)\n",
-           res->route_m / 1000.0, res->trip_time_s, res->dwell_s, res->stops, res->over_limit_s,
-           res->over_limit_max_kmh);
+    printf("route: %.3f km, trip %.1f s (%.0f s of it standing), %d stops (%d standing short, "
+           "by up to %.1f m), %.1f s over the limit (by at most %.3f km/h)\n",
+           res->route_m / 1000.0, res->trip_time_s, res->dwell_s, res->stops, res->stops_short,
+           res->stops_short_max_m, res->over_limit_s, res->over_limit_max_kmh);
 }
 
 static int route_run_body(void *args, eco_vehicle *veh, eco_route *route)

@@ -10,6 +10,10 @@
  * fifth, enough for the IDM's arrive_m and any controller that stops at the point. */
 #define ARRIVE_M    1.0
 #define ARRIVED_MPS 0.1
+/* A car standing short of a stop, within ECO_ROUTE_STAND_SHORT_M, has arrived once it has stood
+ * this long (ours): long enough that a car braking through 0.36 km/h on its way to the
+ * point is not taken as standing, short against the shortest dwells of a drive's stops. */
+#define STAND_SHORT_S 2.0
 /* The reference's braking on a route: the IDM's comfortable deceleration (Treiber et al.). */
 #define REF_DECEL_MPS2 1.67
 
@@ -96,8 +100,19 @@ static int advance(const eco_route *route, const eco_state *x, double dt, eco_si
         aim_at(route, eco_route_next_stop(route, st->stop_at_m, 0, NULL, NULL), st);
         return 0;
     }
-    if (st->stop_at_m - x->distance_m > ARRIVE_M || x->speed_mps > ARRIVED_MPS)
+    double short_m = st->stop_at_m - x->distance_m;
+    if (short_m > ECO_ROUTE_STAND_SHORT_M || x->speed_mps > ARRIVED_MPS) {
+        st->standing_s = 0.0;
         return 0;
+    }
+    if (short_m > ARRIVE_M) { /* standing short: the daemon's odometry (route.h) */
+        st->standing_s += dt;
+        if (st->standing_s < STAND_SHORT_S - 1e-9)
+            return 0;
+        r->stops_short++;
+        r->stops_short_max_m = fmax(r->stops_short_max_m, short_m);
+    }
+    st->standing_s = 0.0;
     r->stops++;
     st->dwelling = 1;
     st->dwell_left_s = st->stop_s;

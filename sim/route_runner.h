@@ -16,6 +16,7 @@ typedef struct {
     double stop_s;     /* and its dwell */
     int dwelling;      /* standing at it, dwell_left_s to go */
     double dwell_left_s;
+    double standing_s; /* still, short of it (not yet arrived), for this long */
     double soc_start;
 } eco_sim_route_status;
 
@@ -53,6 +54,8 @@ typedef struct {
     double *limit_kmh;  /* the limit there */
     double route_m, trip_time_s, dwell_s;
     int stops;                 /* made, the end included */
+    int stops_short;           /* of them, made standing short of the point (route.h) */
+    double stops_short_max_m;  /* by at most this */
     double over_limit_s;       /* above the limit */
     double over_limit_max_kmh; /* by at most this */
 } eco_sim_route_result;

@@ -26,7 +26,29 @@ static void setup(void)
     fclose(fp);
 }
 
-static void drive(eco_vehicle *veh, eco_route *r, eco_sim_route_result *res, eco_sim_summary *sum)
+/* The IDM driver aiming short_m short of every stop, as a daemon whose odometry runs ahead. */
+typedef struct {
+    eco_sim_route_planner idm;
+    double short_m;
+} short_planner;
+
+static void short_fill(eco_sim_route_planner *p, const eco_sim_route_status *st,
+                       const eco_observation *obs, double dt, int n, eco_preview *pv)
+{
+    short_planner *s = p->ctx;
+    eco_sim_route_status aimed = *st;
+    aimed.stop_at_m -= s->short_m;
+    s->idm.fill(&s->idm, &aimed, obs, dt, n, pv);
+}
+
+static void short_reset(eco_sim_route_planner *p)
+{
+    short_planner *s = p->ctx;
+    s->idm.reset(&s->idm);
+}
+
+/* The baseline on the route, its IDM driver stopping short_m short of each stop. */
+static int drive_short(eco_vehicle *veh, eco_route *r, double short_m, eco_sim_route_result *res)
 {
     cr_assert_eq(eco_cfg_vehicle_load(ECO_SOURCE_DIR "/models/vehicles/toyota_prius_2022.json",
                                       ECO_SOURCE_DIR "/models/maps", veh),
@@ -34,15 +56,22 @@ static void drive(eco_vehicle *veh, eco_route *r, eco_sim_route_result *res, eco
     cr_assert_eq(eco_cfg_route_load(route_path, r), ECO_OK, "%s", eco_last_error());
     eco_controller *ctl = eco_baseline_create(veh, 0.1);
     eco_sim_idm_driver idm;
-    eco_sim_route_planner planner;
-    eco_sim_route_planner_idm(&planner, &idm);
+    short_planner sp = {.short_m = short_m};
+    eco_sim_route_planner_idm(&sp.idm, &idm);
+    eco_sim_route_planner planner = {.name = "short", .fill = short_fill, .reset = short_reset,
+                                     .ctx = &sp};
     eco_sim_options opt;
     eco_sim_options_default(&opt);
     opt.engine_hot = 1;
     opt.quiet = 1;
-    cr_assert_eq(eco_sim_route_run(veh, r, ctl, &planner, &opt, res), ECO_OK, "%s",
-                 eco_last_error());
+    int rc = eco_sim_route_run(veh, r, ctl, &planner, &opt, res);
     ctl->destroy(ctl);
+    return rc;
+}
+
+static void drive(eco_vehicle *veh, eco_route *r, eco_sim_route_result *res, eco_sim_summary *sum)
+{
+    cr_assert_eq(drive_short(veh, r, 0.0, res), ECO_OK, "%s", eco_last_error());
     eco_sim_route_summarize(veh, r, "baseline", res, sum);
 }
 
@@ -101,6 +130,30 @@ Test(route_runner, stands_at_each_stop_and_never_creeps, .init = setup, .fini = 
             cr_assert_lt(res.run.series[i].speed_kmh, 0.5, "creeps at %.1f s",
                          res.run.series[i].time_s);
     cr_assert_float_eq(sum.quality.creep_s, 0.0, 1e-12);
+    done(&veh, &r, &res);
+}
+
+/* A car standing 6 m short of the stops has made them (after 2 s: ECO_ROUTE_STAND_SHORT_M),
+ * the dwell stood there; one standing 11 m short has not, and the trip never ends. */
+Test(route_runner, a_car_standing_short_has_arrived_within_reach, .init = setup,
+     .fini = drop_cycle)
+{
+    eco_vehicle veh;
+    eco_route r;
+    eco_sim_route_result res;
+    cr_assert_eq(drive_short(&veh, &r, 6.0, &res), ECO_OK, "%s", eco_last_error());
+    cr_expect_eq(res.stops, 3);
+    cr_expect_eq(res.stops_short, 2, "900 m and the end, the start stood as it is");
+    cr_expect_float_eq(res.stops_short_max_m, 6.0, 0.6, "%.2f m", res.stops_short_max_m);
+    cr_expect_float_eq(res.run.total.distance_m, 1594.0, 0.6);
+    const double at[] = {894.0, 1594.0}, dwell[] = {15.0, 3.0};
+    for (int k = 0; k < 2; k++)
+        cr_expect_geq(still_at(&res, at[k]), dwell[k] + 2.0 - 0.1 - 1e-9, "stood %g s at %g m",
+                      still_at(&res, at[k]), at[k]);
+    done(&veh, &r, &res);
+    memset(&res, 0, sizeof res);
+    cr_expect_eq(drive_short(&veh, &r, 11.0, &res), ECO_ESOLVER);
+    cr_expect(strstr(eco_last_error(), "did not rest at the end"), "%s", eco_last_error());
     done(&veh, &r, &res);
 }
 

@@ -214,7 +214,8 @@ typedef struct {
     int hold_set_speed;
     int cruise_sig; /* CruiseActive, sent 1: the cruise is engaged all along */
     eco_rt_brake_layout brake;
-    long brake_steps; /* steps on a friction brake from EcoBrake */
+    long brake_steps;   /* steps on a friction brake from EcoBrake */
+    double speed_scale; /* VehicleSpeed as sent over the true speed (a speedometer's error) */
 } core_loop;
 
 static void core_send(void *ctx, const eco_can_frame *f)
@@ -236,6 +237,7 @@ static int core_step(eco_controller *ctl, const eco_observation *obs, const eco_
         c->set_speed_mps = pv->speed_ref_mps[0];
     o.set_speed_mps = c->set_speed_mps;
     o.grade_rad = pv->grade_rad[0];
+    o.speed_mps *= c->speed_scale;
     for (int i = 0; i < c->n_msgs; i++) {
         eco_can_frame f = eco_can_message_frame(&c->db->msgs[c->msgs[i]]);
 #define ECO_OBS_BUS(member, NAME, key, unit, type, need)                                           \
@@ -283,14 +285,19 @@ typedef struct {
     double fuel_g, trip_s, distance_m;
     long steps, valid;
     int hz_state;
+    int stops, stops_short;
+    double stops_short_max_m;
 } loop_result;
 
-/* Drive r in the loop with the core in mode at time price p (the route MPC's). */
-static void core_loop_run(const eco_can_db *db, const eco_can_mapping *map, const eco_vehicle *veh,
-                          const eco_route *r, loop_mode mode, double p, loop_result *out)
+/* Drive r in the loop with the core in mode at time price p (the route MPC's), the car's
+ * VehicleSpeed speed_scale times its true speed. */
+static void core_loop_run_scaled(const eco_can_db *db, const eco_can_mapping *map,
+                                 const eco_vehicle *veh, const eco_route *r, loop_mode mode,
+                                 double p, double speed_scale, loop_result *out)
 {
     static core_loop c;
     memset(&c, 0, sizeof c);
+    c.speed_scale = speed_scale;
     c.db = db;
     c.map = map;
     c.base = (eco_controller){.name = "core",
@@ -343,6 +350,9 @@ static void core_loop_run(const eco_can_db *db, const eco_can_mapping *map, cons
     out->trip_s = res.trip_time_s;
     out->distance_m = res.run.total.distance_m;
     out->steps = res.run.n_series;
+    out->stops = res.stops;
+    out->stops_short = res.stops_short;
+    out->stops_short_max_m = res.stops_short_max_m;
     out->valid = c.valid;
     out->hz_state = eco_rt_horizon_state(c.rt);
     cr_log_info("mode %d: solve max %.0f us, %ld steps over 1 ms, %ld over 300 us, %ld steps "
@@ -351,6 +361,12 @@ static void core_loop_run(const eco_can_db *db, const eco_can_mapping *map, cons
     eco_sim_route_result_free(&res);
     eco_rt_free(c.rt);
     c.driver->destroy(c.driver);
+}
+
+static void core_loop_run(const eco_can_db *db, const eco_can_mapping *map, const eco_vehicle *veh,
+                          const eco_route *r, loop_mode mode, double p, loop_result *out)
+{
+    core_loop_run_scaled(db, map, veh, r, mode, p, 1.0, out);
 }
 
 /* The routes `ecosim route --from-drive` makes from the first 300 s (tests/vm/
@@ -466,6 +482,40 @@ Test(rt_route, the_core_in_the_loop_stands_at_the_stops)
     expect_as_in_process(&ip, &rf, &hz);
     cr_expect_gt(ss.fuel_g, 1.02 * hz.fuel_g, "the set speed burns measurably more: %.1f g",
                  ss.fuel_g);
+    eco_route_free(&r);
+    eco_vehicle_free(&veh);
+    eco_can_db_free(db);
+}
+
+/* A speedometer that reads 0.1 % fast: the route file's odometry runs ahead, and the daemon
+ * stands the car short of each stop (4.2 m short at the first, 4154 m out) and takes that
+ * for the stop; the shortfall adds up over the stops (5.4 m at the second, 6.1 m at the
+ * end), where it holds the car. The runner takes a car standing so near for arrived (before
+ * it, this trip never ended); the route is driven within issue 10's 2 % all the same. */
+Test(rt_route, a_fast_speedometer_stands_short_and_still_ends_the_route)
+{
+    eco_can_db *db;
+    eco_can_mapping map;
+    eco_vehicle veh;
+    eco_route r;
+    loop_fixture(&db, &map, &veh, &r, R600, 4);
+    loop_result ip, rf;
+    double price;
+    in_process(&veh, &r, &ip, &price);
+    core_loop_run_scaled(db, &map, &veh, &r, LOOP_ROUTE_FILE, price, 1.001, &rf);
+    cr_log_info("fast speedometer: in-process %.1f g %.1f s %.1f m; route file %.1f g %.1f s "
+                "%.1f m, %d stops, %d short by up to %.2f m",
+                ip.fuel_g, ip.trip_s, ip.distance_m, rf.fuel_g, rf.trip_s, rf.distance_m, rf.stops,
+                rf.stops_short, rf.stops_short_max_m);
+    double ahead_m = 0.001 * R600[3].distance_m; /* the odometry's lead at the end */
+    cr_expect_eq(rf.stops, 3);
+    cr_expect_eq(rf.stops_short, 3, "every stop made standing short");
+    cr_expect_leq(fabs(rf.stops_short_max_m - ahead_m), 1.0, "short by %.2f m, the lead %.2f m",
+                  rf.stops_short_max_m, ahead_m);
+    cr_expect_leq(fabs(R600[3].distance_m - rf.distance_m - ahead_m), 1.0, "at %.1f m",
+                  rf.distance_m);
+    cr_expect_leq(fabs(rf.fuel_g / ip.fuel_g - 1.0), 0.02);
+    cr_expect_leq(fabs(rf.trip_s / ip.trip_s - 1.0), 0.02);
     eco_route_free(&r);
     eco_vehicle_free(&veh);
     eco_can_db_free(db);

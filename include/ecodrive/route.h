@@ -12,6 +12,13 @@
 /* Largest grade a route may carry, as rise/run (issue 9's check: +-0.3). */
 #define ECO_ROUTE_GRADE_MAX 0.3
 
+/* A car standing still at most this far short of a stop has arrived at it, when its place
+ * comes from odometry alone (ours): the daemon's on a route file counts the speed up from the
+ * last stop, in 0.01 m/s steps sampled once a period at times the bus makes late, and it
+ * drifts metres over a few km (more with a speedometer's own error). The simulator's runner,
+ * judging where the car stands, accepts it too once the car has stood there a while. */
+#define ECO_ROUTE_STAND_SHORT_M 10.0
+
 /* One row: from distance_m onward (until the next row) the limit and the grade apply.
  * stop_s > 0: the car must stand still at distance_m for that long. The last row marks
  * the route's end, where the car comes to rest (its stop_s is the dwell there). */

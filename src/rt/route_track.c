@@ -6,16 +6,16 @@
  * route file; on the horizon the map ECU tells the car's place). */
 #include "rt_internal.h"
 
+#include "ecodrive/route.h"
+
 #define ARRIVE_M    1.0
 #define ARRIVED_MPS 0.1
 /* A car this fast has left the stop it stood at, dwell or not (ours: well above the
  * creep of a car held on its brake, 0.1 m/s, and below any pull-away) */
 #define LEFT_MPS 0.5
-/* A car standing this far short of a stop by its odometry stands at the stop (ours): a
- * speed in 0.01 m/s steps, sampled once a period at times the bus makes late, drifts some
- * metres over a few km. Without it a car that stopped 1.5 m short by odometry was planned to
- * creep to the stop from rest, and the plan stood still (seen on vcan at --speedup 10). */
-#define STANDING_SHORT_M 10.0 /* for odometry alone: eco_rt_route_track_step */
+/* A car standing ECO_ROUTE_STAND_SHORT_M short of a stop by its odometry stands at the stop:
+ * without it a car that stopped 1.5 m short by odometry was planned to creep to the stop from
+ * rest, and the plan stood still (seen on vcan at --speedup 10). */
 
 static void aim_at(eco_rt_route_track *t, int k)
 {
@@ -71,7 +71,7 @@ void eco_rt_route_track_step(eco_rt_route_track *t, double speed_mps, double dt_
     if (!t->dwelling && !t->done)
         t->x_m += 0.5 * (t->prev_speed_mps + v) * dt_s; /* trapezoid over the period */
     t->prev_speed_mps = v;
-    stops(t, v, dt_s, STANDING_SHORT_M);
+    stops(t, v, dt_s, ECO_ROUTE_STAND_SHORT_M); /* odometry alone */
 }
 
 void eco_rt_route_track_at(eco_rt_route_track *t, double x_m, double speed_mps, double dt_s)
