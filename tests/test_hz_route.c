@@ -1,8 +1,9 @@
 /* The route MPC's window on the bus horizon (src/rt/hz_route.c), stepped by hand: a car
- * creeping onto a stop keeps its window (the road it knows has not changed), and a stop it
- * stood out a little short of is not stood out again when the window is made anew. Both
- * were seen on vcan: a window made every period near a stop, and a second dwell of the
- * whole stand-still time after the first. */
+ * creeping onto a stop keeps its window (the road it knows has not changed), a stop it
+ * stood out a little short of is not stood out again when the window is made anew, and a
+ * dwell goes on, not from its start, when the horizon was lost for a moment. All were seen
+ * on vcan: a window made every period near a stop, a second dwell of the whole stand-still
+ * time after the first, and a dwell begun again after a stale horizon. */
 #include "../src/rt/rt_internal.h" /* private: the window */
 #include "ecodrive/config.h"
 #include "ecodrive/horizon.h"
@@ -106,4 +107,31 @@ Test(hz_route, a_stop_stood_out_short_is_not_stood_out_again)
     cr_expect_gt(hr.windows, made, "the new limit made a new window");
     cr_expect_gt(hr.trk.stop_at_m, 400.0, "the next stop is the path's end (%.1f m on)",
                  hr.trk.stop_at_m);
+}
+
+/* Standing at the signal 20 s of its 30, the horizon lost for 0.5 s (the core drops the
+ * window when it goes stale) and back: the car stands the 10 s it had left, not 30. A car
+ * that is no longer where it stood starts afresh. */
+Test(hz_route, a_dwell_goes_on_after_the_horizon_was_lost)
+{
+    map_ecu(STOP_M);
+    period(0.0);
+    cr_assert(hr.trk.dwelling, "standing at the signal");
+    for (int k = 0; k < 200; k++) {
+        map_ecu(STOP_M);
+        period(0.0);
+    }
+    cr_assert_float_eq(hr.trk.dwell_left_s, DWELL - 20.1, 1e-6, "%.2f s left", hr.trk.dwell_left_s);
+    eco_rt_hz_route_drop(&hr);
+    now += 500 * MS;
+    long made = hr.windows;
+    int k = 0;
+    for (; k < 400; k++) {
+        map_ecu(STOP_M);
+        period(0.0);
+        if (!hr.trk.dwelling)
+            break;
+    }
+    cr_expect_eq(hr.windows, made + 1, "a window made again when the horizon came back");
+    cr_expect_float_eq((k + 1) * DT_S, DWELL - 20.1, 0.15, "stood %.1f s more", (k + 1) * DT_S);
 }
