@@ -84,7 +84,9 @@ ip link del dev vcan2 2>/dev/null
 for i in 1 2; do
     ip link add dev vcan$i type vcan && ip link set up vcan$i || fail "cannot make vcan$i"
 done
-trap 'ip link del dev vcan1; ip link del dev vcan2' EXIT
+# VM_KEEP_DIR=D keeps the runs' files (routes, logs, summaries) in D/horizon_route.
+trap 'ip link del dev vcan1; ip link del dev vcan2
+    [ -z "${VM_KEEP_DIR:-}" ] || { rm -rf "$VM_KEEP_DIR/horizon_route"; cp -r "$tmp" "$VM_KEEP_DIR/horizon_route"; }' EXIT
 mapping=$here/../../models/mappings/ecodrive.json
 (on_bus horizon vcan0 "$tmp/slow.dbc" --time-price "$price") >"$tmp/horizon.out" 2>&1 &
 p_hz=$!
@@ -93,11 +95,16 @@ p_hz=$!
 p_rf=$!
 (on_bus setspeed vcan2 "$tmp/nohz.dbc") >"$tmp/setspeed.out" 2>&1 &
 p_ss=$!
+# At the case's timeout, which run had not ended (ecosim bus prints only at its end).
+trap 'for r in horizon routefile setspeed; do [ -s "$tmp/$r.json" ] ||
+    echo "$r: still driving at the timeout; its daemon last said: $(tail -n 1 "$tmp/$r.daemon.err")"
+    done; exit 124' TERM
 failed=
 for r in horizon:$p_hz routefile:$p_rf setspeed:$p_ss; do
     wait "${r#*:}" || failed="$failed ${r%%:*}"
     cat "$tmp/${r%%:*}.out"
 done
+trap - TERM
 [ -z "$failed" ] || fail "runs failed:$failed"
 grep -q 'no horizon message' "$tmp/setspeed.daemon.err" ||
     fail "setspeed: no start-up note of the DBC without the horizon"
