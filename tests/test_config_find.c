@@ -127,7 +127,9 @@ Test(config_find, shipped_files_by_name)
     cr_assert_eq(eco_cfg_dbc_find("example_motorola", dbc, sizeof dbc), ECO_OK);
     cr_expect(ends_with(dbc, "/models/example_motorola.dbc"), "%s", dbc);
     /* a file here of that name wins */
-    char dir[] = "/tmp/eco_find_XXXXXX", cwd[4096];
+    char dir[4096], cwd[4096];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/eco_find_XXXXXX", tmp && *tmp ? tmp : P_tmpdir);
     cr_assert_not_null(mkdtemp(dir));
     cr_assert_not_null(getcwd(cwd, sizeof cwd));
     cr_assert_eq(chdir(dir), 0);

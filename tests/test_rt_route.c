@@ -85,7 +85,9 @@ Test(rt_route, a_stop_reanchors_the_distance_and_is_left_after_its_dwell)
 
 Test(rt_route, a_bad_route_file_is_refused_with_its_line)
 {
-    char dir[] = "/tmp/ecort_XXXXXX", csv[256], cmd[1024], out[512] = "";
+    char dir[200], csv[256], cmd[1024], out[512] = "";
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/ecort_XXXXXX", tmp && *tmp ? tmp : P_tmpdir);
     cr_assert(mkdtemp(dir));
     snprintf(csv, sizeof csv, "%s/r.csv", dir);
     FILE *fp = fopen(csv, "w");
