@@ -6,10 +6,6 @@
 #include <math.h>
 #include <string.h>
 
-/* Arrived at a stop: within a metre of its point and still (0.36 km/h); ours, a car length's
- * fifth, enough for the IDM's arrive_m and any controller that stops at the point. */
-#define ARRIVE_M    1.0
-#define ARRIVED_MPS 0.1
 /* A car standing short of a stop, within ECO_ROUTE_STAND_SHORT_M, has arrived once it has stood
  * this long (ours): long enough that a car braking through 0.36 km/h on its way to the
  * point is not taken as standing, short against the shortest dwells of a drive's stops. */
@@ -101,11 +97,11 @@ static int advance(const eco_route *route, const eco_state *x, double dt, eco_si
         return 0;
     }
     double short_m = st->stop_at_m - x->distance_m;
-    if (short_m > ECO_ROUTE_STAND_SHORT_M || x->speed_mps > ARRIVED_MPS) {
+    if (short_m > ECO_ROUTE_STAND_SHORT_M || x->speed_mps > ECO_ROUTE_ARRIVED_MPS) {
         st->standing_s = 0.0;
         return 0;
     }
-    if (short_m > ARRIVE_M) { /* standing short: the daemon's odometry (route.h) */
+    if (short_m > ECO_ROUTE_ARRIVE_M) { /* standing short: the daemon's odometry (route.h) */
         st->standing_s += dt;
         if (st->standing_s < STAND_SHORT_S - 1e-9)
             return 0;
@@ -181,10 +177,10 @@ int eco_sim_route_run(const eco_vehicle *veh, const eco_route *route, eco_contro
         /* The reference stands still exactly while the car must: from its arrival at a
          * stop for the dwell. Otherwise it is the legal limit-following speed at the car's
          * place, no slower than arriving (docs/route.md). */
-        double ref =
-            st.dwelling || done
-                ? 0.0
-                : fmax(eco_route_envelope_mps(route, next.distance_m, REF_DECEL_MPS2), ARRIVED_MPS);
+        double ref = st.dwelling || done
+                         ? 0.0
+                         : fmax(eco_route_envelope_mps(route, next.distance_m, REF_DECEL_MPS2),
+                                ECO_ROUTE_ARRIVED_MPS);
         eco_sim_totals_add(&r->run.total, &x, &next, &out, ref, 0.0, limit, dt);
         r->distance_m[r->run.n_series] = next.distance_m;
         r->limit_kmh[r->run.n_series] = limit * ECO_KMH_PER_MPS;

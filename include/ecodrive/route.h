@@ -12,6 +12,12 @@
 /* Largest grade a route may carry, as rise/run (issue 9's check: +-0.3). */
 #define ECO_ROUTE_GRADE_MAX 0.3
 
+/* Arrived at a stop: within a metre of its point and still (0.36 km/h); ours, a car length's
+ * fifth, enough for the IDM's arrive_m and any controller that stops at the point. The
+ * simulator's runner and the daemon's route tracking judge arrival alike. */
+#define ECO_ROUTE_ARRIVE_M    1.0
+#define ECO_ROUTE_ARRIVED_MPS 0.1
+
 /* A car standing still at most this far short of a stop has arrived at it, when its place
  * comes from odometry alone (ours): the daemon's on a route file counts the speed up from the
  * last stop, in 0.01 m/s steps sampled once a period at times the bus makes late, and it

@@ -92,9 +92,9 @@ static int same_road(const eco_rt_hz_route *r, const eco_route_row *f, int n, in
 
 /* A new window from the fresh rows, the car at its 0. A car standing at a stop (at most
  * SERVED_M from it: it may have stopped short) stands on there for the dwell it had left,
- * also when the horizon was lost a while (a window dropped: frames late on a loaded bus):
- * before, the dwell began again whole, and the car stood 52 s too long (seen on vcan). The
- * periods without the horizon are not counted into the dwell: the window was not stepped. */
+ * also when the horizon was lost a while (a window dropped: frames late on a loaded bus),
+ * else the dwell began again whole (docs/daemon.md). The periods without the horizon are
+ * not counted into the dwell: the window was not stepped. */
 static int make_window(eco_rt_hz_route *r, const eco_hz *h, int n, int open_end)
 {
     int dwelling = r->windows > 0 && r->trk.dwelling && h->path == r->path &&

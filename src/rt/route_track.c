@@ -8,15 +8,9 @@
 
 #include "ecodrive/route.h"
 
-#define ARRIVE_M    1.0
-#define ARRIVED_MPS 0.1
 /* A car this fast has left the stop it stood at, dwell or not (ours: well above the
  * creep of a car held on its brake, 0.1 m/s, and below any pull-away) */
 #define LEFT_MPS 0.5
-/* A car standing ECO_ROUTE_STAND_SHORT_M short of a stop by its odometry stands at the stop:
- * without it a car that stopped 1.5 m short by odometry was planned to creep to the stop from
- * rest, and the plan stood still (seen on vcan at --speedup 10). */
-
 static void aim_at(eco_rt_route_track *t, int k)
 {
     t->next_stop = k;
@@ -56,7 +50,7 @@ static void stops(eco_rt_route_track *t, double v, double dt_s, double reach_m)
         aim_at(t, eco_route_next_stop(t->route, t->stop_at_m, 0, NULL, NULL));
         return;
     }
-    if (t->stop_at_m - t->x_m > reach_m || v > ARRIVED_MPS)
+    if (t->stop_at_m - t->x_m > reach_m || v > ECO_ROUTE_ARRIVED_MPS)
         return;
     t->x_m = t->stop_at_m; /* re-anchored: the car stands at the stop */
     t->dwelling = 1;
@@ -71,7 +65,10 @@ void eco_rt_route_track_step(eco_rt_route_track *t, double speed_mps, double dt_
     if (!t->dwelling && !t->done)
         t->x_m += 0.5 * (t->prev_speed_mps + v) * dt_s; /* trapezoid over the period */
     t->prev_speed_mps = v;
-    stops(t, v, dt_s, ECO_ROUTE_STAND_SHORT_M); /* odometry alone */
+    /* odometry alone: a car standing ECO_ROUTE_STAND_SHORT_M short of a stop stands at it;
+     * else one that stopped a little short by odometry was planned to creep to the stop from
+     * rest, and the plan stood still (docs/daemon.md) */
+    stops(t, v, dt_s, ECO_ROUTE_STAND_SHORT_M);
 }
 
 void eco_rt_route_track_at(eco_rt_route_track *t, double x_m, double speed_mps, double dt_s)
@@ -80,5 +77,5 @@ void eco_rt_route_track_at(eco_rt_route_track *t, double x_m, double speed_mps, 
     if (!t->dwelling && !t->done)
         t->x_m = x_m;
     t->prev_speed_mps = v;
-    stops(t, v, dt_s, ARRIVE_M); /* a place from the map, not odometry */
+    stops(t, v, dt_s, ECO_ROUTE_ARRIVE_M); /* a place from the map, not odometry */
 }
