@@ -86,5 +86,7 @@ eco_controller *eco_mpc_create(const eco_vehicle *veh, double dt_s, const eco_mp
                                const eco_mpc_weights *w);
 /* The workspace of a controller made by eco_mpc_create (NULL for another controller). */
 eco_mpc_ws *eco_mpc_controller_ws(eco_controller *c);
+/* The weights of an MPC, of cycles or of a route (NULL for another controller). */
+const eco_mpc_weights *eco_mpc_controller_weights(eco_controller *c);
 
 #endif

@@ -66,6 +66,10 @@ int eco_mpc_route_window_set(eco_mpc_route_ws *ws, const eco_route *route, int o
 /* The workspace as an eco_controller (its destroy frees the workspace). The preview it is
  * handed is not read: call eco_mpc_route_locate before each step. */
 eco_controller *eco_mpc_route_controller(eco_mpc_route_ws *ws);
+/* The workspace of a controller eco_mpc_route_controller handed out (NULL for another). */
+eco_mpc_route_ws *eco_mpc_route_controller_ws(eco_controller *c);
+/* The weights the workspace was made with. */
+const eco_mpc_weights *eco_mpc_route_weights(const eco_mpc_route_ws *ws);
 /* Where the car is: its distance on the route, the stop it drives to (distance, m) and
  * whether it stands there for its dwell. Call before each step. */
 void eco_mpc_route_locate(eco_mpc_route_ws *ws, double distance_m, double stop_at_m, int dwelling);

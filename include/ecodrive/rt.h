@@ -211,9 +211,28 @@ int eco_rt_brake_decode(const eco_rt_brake_layout *l, const eco_can_db *db, cons
  * eco_last_error-style text written to err). The old controller is kept on error. */
 typedef int (*eco_rt_reload_fn)(void *ctx, eco_controller **out, char *err, size_t err_size);
 
-/* Reload synchronously: on success swap the new controller in and destroy the old one;
- * on failure keep the old one. Returns ECO_OK or the reload function's error. Not for the
- * real-time step (the live loop runs reload_fn in a thread and swaps between steps). */
+/* What a reload puts in: the new controller and, when the core plans on a horizon, a
+ * route MPC made with that controller's weights for it. After eco_rt_swap_install it holds
+ * the ones replaced. */
+typedef struct {
+    eco_controller *ctl;
+    eco_mpc_route_ws *hz_ws;
+} eco_rt_swap;
+
+/* Off the real-time path (allocates): s->ctl given, make s->hz_ws if the core plans on a
+ * horizon and s->ctl is an MPC (else NULL). ECO_OK or ECO_ENOMEM with eco_last_error. */
+int eco_rt_swap_prepare(const eco_rt *rt, eco_rt_swap *s);
+/* Between two steps (no allocation): install both, each from a reset (a route file's MPC
+ * is located on the route from the next step; the horizon's window is made afresh), and
+ * leave the replaced ones in *s. */
+void eco_rt_swap_install(eco_rt *rt, eco_rt_swap *s);
+/* Destroy what *s holds (off the real-time path). */
+void eco_rt_swap_free(eco_rt_swap *s);
+
+/* Reload synchronously: on success swap the new controller (and the horizon's route MPC with
+ * its weights) in and destroy the old ones; on failure keep the old ones. Returns ECO_OK or
+ * the reload function's error. Not for the real-time step (the live loop runs reload_fn and
+ * eco_rt_swap_prepare in a thread and installs between steps). */
 int eco_rt_reload(eco_rt *rt, eco_rt_reload_fn fn, void *ctx, char *err, size_t err_size);
 
 /* ---------------------------------------------------------------------------------------
@@ -272,7 +291,7 @@ void eco_rt_replay_summary_print(const eco_rt *rt, const eco_rt_replay_summary *
 
 typedef struct {
     int realtime;          /* pace frames and steps at the log's pace (clock_nanosleep) */
-    int logged_steps; /* step where the log's daemon did (its own brake or setpoint frames) */
+    int logged_steps;      /* step where the log's daemon did (its own brake or setpoint frames) */
     const char *out_iface; /* interface name in the output, NULL: the input's */
     int64_t *late_ns;      /* realtime: per step, wake-up lateness (caller's array), or NULL */
     long late_cap;         /* entries late_ns holds */

@@ -9,7 +9,8 @@
 #include <sys/stat.h>
 
 static unsigned long alloc_count;
-static char last_error[512];
+/* per thread: the daemon's helper thread makes controllers (and fails) while the loop runs */
+static _Thread_local char last_error[512];
 
 /* Indexed by -status (STYLE.md §4, after osqp OSQP_ERROR_MESSAGE[]). */
 static const char *const status_text[] = {

@@ -2,6 +2,7 @@
  * fallback, and the MPC as a controller (the horizon programme is in mpc_horizon.c, the
  * workspace in mpc_ws.c). See include/ecodrive/mpc.h and docs/mpc.md. */
 #include "control_internal.h"
+#include "ecodrive/mpc_route.h"
 #include "mpc_internal.h"
 #include "table_cache.h"
 
@@ -343,4 +344,11 @@ eco_controller *eco_mpc_create_from(const eco_vehicle *veh, double dt_s, const e
 eco_mpc_ws *eco_mpc_controller_ws(eco_controller *c)
 {
     return c && c->step == ctl_step ? (eco_mpc_ws *)c : NULL;
+}
+
+const eco_mpc_weights *eco_mpc_controller_weights(eco_controller *c)
+{
+    eco_mpc_ws *ws = eco_mpc_controller_ws(c);
+    eco_mpc_route_ws *route = eco_mpc_route_controller_ws(c);
+    return ws ? &ws->w : route ? eco_mpc_route_weights(route) : NULL;
 }

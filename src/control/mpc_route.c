@@ -283,6 +283,16 @@ eco_controller *eco_mpc_route_controller(eco_mpc_route_ws *ws)
     return &ws->ctl;
 }
 
+eco_mpc_route_ws *eco_mpc_route_controller_ws(eco_controller *c)
+{
+    return c && c->step == ctl_step ? (eco_mpc_route_ws *)c : NULL;
+}
+
+const eco_mpc_weights *eco_mpc_route_weights(const eco_mpc_route_ws *ws)
+{
+    return &ws->w;
+}
+
 /* ---- the step ---------------------------------------------------------------------- */
 
 void eco_route_equivalence_update(eco_mpc_route_ws *ws, double soc)

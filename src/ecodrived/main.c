@@ -19,6 +19,8 @@ typedef struct { /* what a SIGHUP reload needs */
     const char *weights_path; /* resolved file, NULL: none given */
     double dt_s;
     eco_mpc_settings set;
+    const eco_route *route; /* --route: the route MPC is made again on it, with route_set */
+    eco_mpc_route_settings route_set;
 } reload_ctx;
 
 static volatile sig_atomic_t stop_flag, hup_flag;
@@ -48,7 +50,12 @@ static int reload_weights(void *p, eco_controller **out, char *err, size_t n)
         snprintf(err, n, "%s", eco_last_error());
         return rc;
     }
-    *out = eco_mpc_create(c->veh, c->dt_s, &c->set, &w);
+    if (c->route) {
+        eco_mpc_route_ws *ws = eco_mpc_route_create(c->veh, c->route, c->dt_s, &c->route_set, &w);
+        *out = ws ? eco_mpc_route_controller(ws) : NULL;
+    } else {
+        *out = eco_mpc_create(c->veh, c->dt_s, &c->set, &w);
+    }
     if (!*out) {
         snprintf(err, n, "%s", eco_last_error());
         return ECO_EINVAL;
@@ -147,7 +154,7 @@ static int run(const args *a, eco_rt *rt, eco_can_sock *sock, reload_ctx *rctx)
     memset(&lo, 0, sizeof lo);
     lo.log_path = a->log;
     lo.restart_bus_off = a->restart_bus_off;
-    lo.reload = strcmp(a->controller, "mpc") || a->route ? NULL : reload_weights;
+    lo.reload = strcmp(a->controller, "mpc") ? NULL : reload_weights;
     lo.reload_ctx = rctx;
     lo.quiet = a->quiet;
     lo.verbose = a->verbose;
@@ -264,11 +271,12 @@ static eco_controller *make_route_mpc(const args *a, reload_ctx *r, daemon_state
         fprintf(stderr, "ecodrived: --weights %s: %s\n", a->weights, eco_last_error());
         return NULL;
     }
-    eco_mpc_route_settings set;
-    eco_mpc_route_settings_default(&set);
+    eco_mpc_route_settings *set = &r->route_set;
+    eco_mpc_route_settings_default(set);
     if (a->time_price >= 0.0)
-        set.time_price_per_s = a->time_price;
-    eco_mpc_route_ws *ws = eco_mpc_route_create(r->veh, &d->route, r->dt_s, &set, &w);
+        set->time_price_per_s = a->time_price;
+    r->route = &d->route;
+    eco_mpc_route_ws *ws = eco_mpc_route_create(r->veh, &d->route, r->dt_s, set, &w);
     if (!ws) {
         fprintf(stderr, "ecodrived: cannot create the route MPC: %s\n", eco_last_error());
         return NULL;

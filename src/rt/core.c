@@ -13,37 +13,6 @@ _Static_assert((int)ECO_CAN_IN_COUNT == (int)ECO_OBS_COUNT,
 
 #define ENGINE_ON_MIN_RADPS 1.0 /* engine speed above which the engine counts as running */
 
-struct eco_rt {
-    eco_rt_config cfg;
-    eco_controller *ctl;      /* the one stepped: base_ctl, or the route MPC on the horizon */
-    eco_controller *base_ctl; /* the one made for the core (set speed or route file) */
-    eco_can_rx *rx;
-    uint8_t *msg_required; /* per DBC message: 1 if it carries a required input */
-    eco_observation obs;
-    eco_preview pv;
-    eco_rt_stats st;
-    int64_t period_ns;
-    uint8_t counter; /* E2E counter of the next EcoSetpoint */
-    int last_valid;
-    int ctl_warm;        /* the controller stepped without a fault on the last step */
-    int garbage_pending; /* a frame of a required message was rejected since the last step */
-    double prev_speed_mps;
-    int have_prev_speed;
-    /* the electronic horizon (horizon.h): kept and reported, and planned on by the route
-     * MPC of hzr while it is valid */
-    int have_hz, hz_state, have_hzr;
-    eco_rt_hz_route hzr;
-    eco_hz_signals hz_sig;
-    int hz_status_sig[3]; /* EcoHorizonState, EcoHorizonReceived, EcoHorizonRejected or -1 */
-    eco_hz hz;
-    eco_rt_route_track trk;    /* route mode */
-    int64_t odo_t_ns;          /* when trk last moved on by odometry; INT64_MIN not yet */
-    int reason_sig;            /* EcoReason (EcoStatus2) or -1 */
-    eco_rt_brake_layout brake; /* EcoBrake, msg -1 when the DBC lacks it */
-    uint8_t brake_counter;
-    double brake_cmd; /* the last valid step's friction brake, 0..1 */
-};
-
 void eco_rt_config_default(eco_rt_config *c, const eco_can_db *db, const eco_can_mapping *map,
                            const eco_vehicle *veh)
 {
@@ -513,27 +482,6 @@ int eco_rt_shutdown_frame(eco_rt *rt, eco_can_frame *out)
 void eco_rt_note_overruns(eco_rt *rt, unsigned n)
 {
     rt->st.overruns += n;
-}
-
-eco_controller *eco_rt_swap_controller(eco_rt *rt, eco_controller *ctl)
-{
-    eco_controller *old = rt->base_ctl;
-    ctl->reset(ctl);
-    if (rt->ctl == old)
-        rt->ctl = ctl;
-    rt->base_ctl = ctl;
-    return old;
-}
-
-int eco_rt_reload(eco_rt *rt, eco_rt_reload_fn fn, void *ctx, char *err, size_t err_size)
-{
-    eco_controller *ctl = NULL;
-    int rc = fn(ctx, &ctl, err, err_size);
-    if (rc != ECO_OK || !ctl)
-        return rc != ECO_OK ? rc : ECO_EINVAL;
-    eco_controller *old = eco_rt_swap_controller(rt, ctl);
-    old->destroy(old);
-    return ECO_OK;
 }
 
 const eco_rt_stats *eco_rt_stats_get(const eco_rt *rt)

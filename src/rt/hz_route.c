@@ -37,15 +37,28 @@ int eco_rt_hz_route_init(eco_rt_hz_route *r, const eco_vehicle *veh, double dt_s
                          const eco_mpc_route_settings *s, const eco_mpc_weights *w)
 {
     memset(r, 0, sizeof *r);
+    r->ws = eco_rt_hz_route_make_ws(veh, dt_s, s, w);
+    r->served_m = -INFINITY;
+    return r->ws ? ECO_OK : ECO_ENOMEM;
+}
+
+eco_mpc_route_ws *eco_rt_hz_route_make_ws(const eco_vehicle *veh, double dt_s,
+                                          const eco_mpc_route_settings *s, const eco_mpc_weights *w)
+{
     eco_mpc_route_settings def;
     if (!s) {
         eco_mpc_route_settings_default(&def);
         s = &def;
     }
-    r->ws =
-        eco_mpc_route_create_window(veh, V_MAX_KMH / ECO_KMH_PER_MPS, max_points(s), dt_s, s, w);
-    r->served_m = -INFINITY;
-    return r->ws ? ECO_OK : ECO_ENOMEM;
+    return eco_mpc_route_create_window(veh, V_MAX_KMH / ECO_KMH_PER_MPS, max_points(s), dt_s, s, w);
+}
+
+eco_mpc_route_ws *eco_rt_hz_route_swap_ws(eco_rt_hz_route *r, eco_mpc_route_ws *ws)
+{
+    eco_mpc_route_ws *old = r->ws;
+    r->ws = ws;
+    r->have_win = 0; /* the window's grid is the workspace's: made on the new one */
+    return old;
 }
 
 void eco_rt_hz_route_free(eco_rt_hz_route *r)

@@ -115,9 +115,10 @@ static void housekeeping(live *L, unsigned faults)
         *L->o->hup = 0;
         eco_rt_helper_request_reload(L->h);
     }
-    eco_controller *fresh = eco_rt_helper_take(L->h);
-    if (fresh) { /* after the step's frame is out; the helper destroys the old one */
-        eco_rt_helper_retire(L->h, eco_rt_swap_controller(L->rt, fresh));
+    eco_rt_swap *fresh = eco_rt_helper_take(L->h);
+    if (fresh) { /* after the step's frame is out; the helper destroys the old ones */
+        eco_rt_swap_install(L->rt, fresh);
+        eco_rt_helper_retire(L->h, fresh);
         eco_rt_log_push(L->q, ECO_RT_REC_EVENT, ECO_RT_EV_SWAPPED, NULL, 0, 0, NULL);
     }
 }
@@ -179,6 +180,7 @@ int eco_rt_run_live(eco_rt *rt, eco_can_sock *sock, const eco_rt_live_opts *o)
     static eco_rt_helper h;
     memset(&q, 0, sizeof q);
     memset(&h, 0, sizeof h);
+    h.rt = rt;
     const int64_t period = eco_rt_period_ns(eco_rt_config_get(rt));
     int rc = eco_rt_threads_start(&q, &h, sock, o, period);
     if (rc != ECO_OK)

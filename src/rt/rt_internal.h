@@ -1,7 +1,7 @@
-/* The live loop's two helper threads, shared by src/rt/loop.c (the loop thread) and
- * src/rt/threads.c. The loop thread only pushes into the writer's ring and reads and
- * swaps atomics of the helper; everything that blocks, prints, frees or talks netlink runs
- * in one of these threads. */
+/* The core's state (core.c, swap.c), and the live loop's two helper threads, shared by
+ * src/rt/loop.c (the loop thread) and src/rt/threads.c. The loop thread only pushes into the
+ * writer's ring and reads and swaps atomics of the helper; everything that blocks, prints, frees or
+ * talks netlink runs in one of these threads. */
 #ifndef ECODRIVE_RT_INTERNAL_H
 #define ECODRIVE_RT_INTERNAL_H
 
@@ -56,8 +56,9 @@ typedef struct {
     int64_t link_period_ns;
     sem_t wake;
     atomic_int quit, reload_wanted;
-    _Atomic(eco_controller *) pending; /* made by the helper, taken by the loop */
-    _Atomic(eco_controller *) retired; /* put by the loop, destroyed by the helper */
+    const eco_rt *rt;               /* the core reloaded (its configuration is read only) */
+    _Atomic(eco_rt_swap *) pending; /* made by the helper, taken by the loop */
+    _Atomic(eco_rt_swap *) retired; /* put by the loop (the replaced), destroyed by the helper */
     pthread_t thread;
     int running;
 } eco_rt_helper;
@@ -82,12 +83,12 @@ void eco_rt_threads_stop(eco_rt_log_queue *q, eco_rt_helper *h);
 /* Loop thread: ask for a reload (SIGHUP). */
 void eco_rt_helper_request_reload(eco_rt_helper *h);
 
-/* Loop thread, between steps: a newly built controller to install, or NULL. Only handed out
- * when the previous replaced one has been destroyed, so one slot is enough. */
-eco_controller *eco_rt_helper_take(eco_rt_helper *h);
+/* Loop thread, between steps: newly built controllers to install, or NULL. Only handed out
+ * when the previous replaced ones have been destroyed, so one slot is enough. */
+eco_rt_swap *eco_rt_helper_take(eco_rt_helper *h);
 
-/* Loop thread: hand over the controller eco_rt_swap_controller replaced, to destroy. */
-void eco_rt_helper_retire(eco_rt_helper *h, eco_controller *old);
+/* Loop thread: hand over what eco_rt_swap_install replaced, to destroy. */
+void eco_rt_helper_retire(eco_rt_helper *h, eco_rt_swap *old);
 
 /* One line of decoded inputs (SI) after prefix, and whether the period's setpoint is valid
  * (faults 0): --verbose live (threads.c) and in --replay and --check (replay.c). */
@@ -129,6 +130,13 @@ typedef struct {
  * allocates. ECO_OK or ECO_ENOMEM/ECO_EINVAL with eco_last_error. */
 int eco_rt_hz_route_init(eco_rt_hz_route *r, const eco_vehicle *veh, double dt_s,
                          const eco_mpc_route_settings *s, const eco_mpc_weights *w);
+/* That route MPC alone (allocates: not for the real-time step), NULL with eco_last_error. */
+eco_mpc_route_ws *eco_rt_hz_route_make_ws(const eco_vehicle *veh, double dt_s,
+                                          const eco_mpc_route_settings *s,
+                                          const eco_mpc_weights *w);
+/* Plan on ws from the next period (the window made on it afresh); returns the one replaced,
+ * for the caller to free off the real-time path. */
+eco_mpc_route_ws *eco_rt_hz_route_swap_ws(eco_rt_hz_route *r, eco_mpc_route_ws *ws);
 void eco_rt_hz_route_free(eco_rt_hz_route *r);
 /* The horizon is not valid: the window is made afresh when it is again. */
 void eco_rt_hz_route_drop(eco_rt_hz_route *r);
@@ -137,5 +145,37 @@ void eco_rt_hz_route_drop(eco_rt_hz_route *r);
  * window (the caller previews the set speed). No allocation. */
 int eco_rt_hz_route_step(eco_rt_hz_route *r, const eco_hz *h, double speed_mps, double dt_s,
                          double soc_target);
+
+/* The core (core.c; swap.c replaces its controllers). */
+struct eco_rt {
+    eco_rt_config cfg;
+    eco_controller *ctl;      /* the one stepped: base_ctl, or the route MPC on the horizon */
+    eco_controller *base_ctl; /* the one made for the core (set speed or route file) */
+    eco_can_rx *rx;
+    uint8_t *msg_required; /* per DBC message: 1 if it carries a required input */
+    eco_observation obs;
+    eco_preview pv;
+    eco_rt_stats st;
+    int64_t period_ns;
+    uint8_t counter; /* E2E counter of the next EcoSetpoint */
+    int last_valid;
+    int ctl_warm;        /* the controller stepped without a fault on the last step */
+    int garbage_pending; /* a frame of a required message was rejected since the last step */
+    double prev_speed_mps;
+    int have_prev_speed;
+    /* the electronic horizon (horizon.h): kept and reported, and planned on by the route
+     * MPC of hzr while it is valid */
+    int have_hz, hz_state, have_hzr;
+    eco_rt_hz_route hzr;
+    eco_hz_signals hz_sig;
+    int hz_status_sig[3]; /* EcoHorizonState, EcoHorizonReceived, EcoHorizonRejected or -1 */
+    eco_hz hz;
+    eco_rt_route_track trk;    /* route mode */
+    int64_t odo_t_ns;          /* when trk last moved on by odometry; INT64_MIN not yet */
+    int reason_sig;            /* EcoReason (EcoStatus2) or -1 */
+    eco_rt_brake_layout brake; /* EcoBrake, msg -1 when the DBC lacks it */
+    uint8_t brake_counter;
+    double brake_cmd; /* the last valid step's friction brake, 0..1 */
+};
 
 #endif

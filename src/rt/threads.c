@@ -141,18 +141,29 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+static void free_swap(eco_rt_swap *s)
+{
+    if (s)
+        eco_rt_swap_free(s);
+    eco_free(s);
+}
+
 static void reload(eco_rt_helper *h)
 {
     char err[512] = "";
-    eco_controller *ctl = NULL;
-    int rc = h->fn(h->ctx, &ctl, err, sizeof err);
-    if (rc != ECO_OK || !ctl) {
-        fprintf(stderr, "ecodrived: SIGHUP: weights not reloaded, the old ones stay: %s\n", err);
+    eco_rt_swap *s = eco_calloc(1, sizeof *s);
+    int rc = s ? h->fn(h->ctx, &s->ctl, err, sizeof err) : ECO_ENOMEM;
+    if (rc == ECO_OK && !s->ctl)
+        rc = ECO_EINVAL;
+    if (rc == ECO_OK && (rc = eco_rt_swap_prepare(h->rt, s)) != ECO_OK)
+        snprintf(err, sizeof err, "the horizon's route MPC: %s", eco_last_error());
+    if (rc != ECO_OK) {
+        fprintf(stderr, "ecodrived: SIGHUP: weights not reloaded, the old ones stay: %s\n",
+                s ? err : "out of memory");
+        free_swap(s);
         return;
     }
-    eco_controller *older = atomic_exchange(&h->pending, ctl);
-    if (older)
-        older->destroy(older); /* never installed: a newer reload won */
+    free_swap(atomic_exchange(&h->pending, s)); /* never installed: a newer reload won */
     fprintf(stderr, "ecodrived: SIGHUP: weights loaded, in use from the next period\n");
 }
 
@@ -173,9 +184,7 @@ static void check_link(eco_rt_helper *h, int *last_state)
 
 static void destroy_retired(eco_rt_helper *h)
 {
-    eco_controller *old = atomic_exchange(&h->retired, NULL);
-    if (old)
-        old->destroy(old);
+    free_swap(atomic_exchange(&h->retired, NULL));
 }
 
 static void *helper_main(void *arg)
@@ -196,9 +205,7 @@ static void *helper_main(void *arg)
         }
     }
     destroy_retired(h);
-    eco_controller *p = atomic_exchange(&h->pending, NULL);
-    if (p)
-        p->destroy(p);
+    free_swap(atomic_exchange(&h->pending, NULL));
     return NULL;
 }
 
@@ -210,14 +217,14 @@ void eco_rt_helper_request_reload(eco_rt_helper *h)
     sem_post(&h->wake);
 }
 
-eco_controller *eco_rt_helper_take(eco_rt_helper *h)
+eco_rt_swap *eco_rt_helper_take(eco_rt_helper *h)
 {
     if (atomic_load(&h->retired) || !atomic_load(&h->pending))
         return NULL;
     return atomic_exchange(&h->pending, NULL);
 }
 
-void eco_rt_helper_retire(eco_rt_helper *h, eco_controller *old)
+void eco_rt_helper_retire(eco_rt_helper *h, eco_rt_swap *old)
 {
     atomic_store(&h->retired, old);
     sem_post(&h->wake);
