@@ -6,6 +6,7 @@
 #include "ecodrive/units.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* SAE J2951 (JAN2014), "Drive Quality Evaluation for Chassis Dynamometer Testing", as the
@@ -30,6 +31,11 @@
 #define CREEP_MPS            (0.5 * ECO_MPS_PER_KMH)
 #define SWING_HYSTERESIS_MPS (0.5 * ECO_MPS_PER_KMH)
 #define REF_STILL_MPS        1e-9
+/* Acceleration: the speed gained over ACCEL_WINDOW_S (a 1 Hz record's resolution, so that
+ * a drive logged at 1 Hz and a run at 10 Hz are judged alike), counted where it is above
+ * ACCEL_MIN_MPS2 (speeding up, not cruising). */
+#define ACCEL_WINDOW_S 1.0
+#define ACCEL_MIN_MPS2 0.05
 
 /* One pass of the centred moving average; near the ends the window shrinks symmetrically,
  * so a straight line stays straight. */
@@ -189,6 +195,31 @@ static double creep_s(const eco_sim_dq_input *in)
     return creep;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The 95th percentile and the most of the 1 s accelerations of v above ACCEL_MIN_MPS2
+ * (tmp: n doubles of scratch). */
+static void launch_accel(const double *v, int n, double dt_s, double *tmp, double *p95, double *max)
+{
+    int w = (int)lround(ACCEL_WINDOW_S / dt_s), k = 0;
+    for (int i = 0; w > 0 && i + w < n; i++) {
+        double a = (v[i + w] - v[i]) / (w * dt_s);
+        if (a > ACCEL_MIN_MPS2)
+            tmp[k++] = a;
+    }
+    if (!k) {
+        *p95 = *max = NAN;
+        return;
+    }
+    qsort(tmp, (size_t)k, sizeof *tmp, cmp_double);
+    *p95 = tmp[(int)floor(0.95 * (k - 1))];
+    *max = tmp[k - 1];
+}
+
 int eco_sim_drive_quality_compute(const eco_sim_dq_input *in, eco_sim_drive_quality *q)
 {
     memset(q, 0, sizeof *q);
@@ -206,6 +237,9 @@ int eco_sim_drive_quality_compute(const eco_sim_dq_input *in, eco_sim_drive_qual
         mark_steady(in, steady);
         oscillation(in, steady, q);
         q->creep_s = creep_s(in);
+        launch_accel(in->speed_mps, in->n, in->dt_s, tmp, &q->accel_p95_mps2, &q->accel_max_mps2);
+        launch_accel(in->ref_mps, in->n, in->dt_s, tmp, &q->ref_accel_p95_mps2,
+                     &q->ref_accel_max_mps2);
         q->engine_starts_per_km =
             in->distance_m > 0.0 ? in->engine_starts / (in->distance_m / ECO_M_PER_KM) : NAN;
         rc = ECO_OK;
@@ -265,6 +299,10 @@ void eco_sim_drive_quality_json(cJSON *o, const eco_sim_drive_quality *q)
     eco_sim_json_add_number(d, "engine_starts_per_km", q->engine_starts_per_km);
     eco_sim_json_add_number(d, "oscillation_kmh", q->oscillation_kmh);
     eco_sim_json_add_number(d, "steady_s", q->steady_s);
+    eco_sim_json_add_number(d, "accel_p95_mps2", q->accel_p95_mps2);
+    eco_sim_json_add_number(d, "accel_max_mps2", q->accel_max_mps2);
+    eco_sim_json_add_number(d, "ref_accel_p95_mps2", q->ref_accel_p95_mps2);
+    eco_sim_json_add_number(d, "ref_accel_max_mps2", q->ref_accel_max_mps2);
 }
 
 void eco_sim_drive_quality_print(FILE *fp, const eco_sim_drive_quality *q)
@@ -276,7 +314,11 @@ void eco_sim_drive_quality_print(FILE *fp, const eco_sim_drive_quality *q)
     fprintf(fp,
             "drive quality (SAE J2951): ER %+.2f %%, DR %+.2f %%, EER %+.2f %%, ASCR %+.2f %%, "
             "IWR %+.2f %%, RMSSE %.2f km/h\n"
-            "  %.2f engine starts/km; %s; creep %.1f s\n",
+            "  %.2f engine starts/km; %s; creep %.1f s\n"
+            "  speeding up at %.2f m/s^2 (p95 over 1 s), %.2f at most",
             q->er_pct, q->dr_pct, q->eer_pct, q->ascr_pct, q->iwr_pct, q->rmsse_kmh,
-            q->engine_starts_per_km, osc, q->creep_s);
+            q->engine_starts_per_km, osc, q->creep_s, q->accel_p95_mps2, q->accel_max_mps2);
+    if (isfinite(q->ref_accel_p95_mps2))
+        fprintf(fp, " (the reference %.2f, %.2f)", q->ref_accel_p95_mps2, q->ref_accel_max_mps2);
+    fputc('\n', fp);
 }

@@ -22,6 +22,10 @@ typedef struct {
     double oscillation_kmh; /* pulse-and-glide amplitude at steady reference; NAN if none */
     double steady_s;        /* time at steady reference speed it was measured over */
     double creep_s;         /* above 0.5 km/h while the reference stood still (outside band) */
+    /* how hard it speeds up: the speed gained over each 1 s, where the car gains any,
+     * 95th percentile and most, m/s^2 (the driven trace and the reference's); NAN if it
+     * never does */
+    double accel_p95_mps2, accel_max_mps2, ref_accel_p95_mps2, ref_accel_max_mps2;
 } eco_sim_drive_quality;
 
 /* A driven and a reference speed trace at a fixed step, and what the metrics need of the
@@ -48,7 +52,8 @@ int eco_sim_drive_quality_kmh(const eco_vehicle *veh, const double *speed_kmh,
                               eco_sim_drive_quality *q);
 
 /* Add "drive_quality": {er_pct, dr_pct, eer_pct, ascr_pct, iwr_pct, rmsse_kmh,
- * engine_starts_per_km, oscillation_kmh, steady_s} to o (NAN as null). */
+ * engine_starts_per_km, oscillation_kmh, steady_s, accel_p95_mps2, accel_max_mps2,
+ * ref_accel_p95_mps2, ref_accel_max_mps2} to o (NAN as null). */
 void eco_sim_drive_quality_json(cJSON *o, const eco_sim_drive_quality *q);
 /* The same as one line of the text summary. */
 void eco_sim_drive_quality_print(FILE *fp, const eco_sim_drive_quality *q);

@@ -211,4 +211,7 @@ void eco_sim_route_summarize(const eco_vehicle *veh, const eco_route *route, con
     memset(&named, 0, sizeof named);
     snprintf(named.name, sizeof named.name, "%s", route->name);
     eco_sim_summarize(veh, &named, controller, &r->run, 0, sum);
+    /* the reference on a route is the legal envelope, which is at the limit the moment a
+     * stop's dwell ends: no driver's acceleration to compare with */
+    sum->quality.ref_accel_p95_mps2 = sum->quality.ref_accel_max_mps2 = NAN;
 }

@@ -155,6 +155,8 @@ static void drive_quality(const eco_vehicle *v, const eco_sim_result *r, eco_sim
         eco_sim_drive_quality *q = &s->quality;
         q->er_pct = q->dr_pct = q->eer_pct = q->ascr_pct = q->iwr_pct = q->rmsse_kmh = NAN;
         q->engine_starts_per_km = q->oscillation_kmh = q->steady_s = q->creep_s = NAN;
+        q->accel_p95_mps2 = q->accel_max_mps2 = NAN;
+        q->ref_accel_p95_mps2 = q->ref_accel_max_mps2 = NAN;
     }
 }
 

@@ -58,6 +58,30 @@ Test(drive_quality, scaled_ramp_by_hand)
     cr_assert_float_eq(q.rmsse_kmh, 0.01 * sqrt(3350.0) * 3.6, 1e-9);
 }
 
+/* Launch acceleration by hand: the reference speeds up at 1 m/s^2 for 10 s, the driven car
+ * at 2 m/s^2 for 5 s, then both hold 10 m/s. Over each 1 s (10 samples at 0.1 s) the
+ * reference gains 1 m/s in 91 windows (fully inside the ramp) and less in the 9 that end on
+ * the flat; the car 2 m/s in 41 and less in 9. The 95th percentile and the most are the
+ * ramp's own rates; a trace that never speeds up has none (NAN). */
+Test(drive_quality, launch_acceleration_by_hand)
+{
+    for (int i = 0; i <= 200; i++) {
+        vt[i] = fmin(0.1 * i, 10.0);
+        vd[i] = fmin(0.2 * i, 10.0);
+    }
+    eco_sim_dq_input in = input(201, 100.0, 1000.0);
+    eco_sim_drive_quality q;
+    cr_assert_eq(eco_sim_drive_quality_compute(&in, &q), ECO_OK);
+    cr_expect_float_eq(q.accel_p95_mps2, 2.0, 1e-9);
+    cr_expect_float_eq(q.accel_max_mps2, 2.0, 1e-9);
+    cr_expect_float_eq(q.ref_accel_p95_mps2, 1.0, 1e-9);
+    cr_expect_float_eq(q.ref_accel_max_mps2, 1.0, 1e-9);
+    for (int i = 0; i <= 200; i++)
+        vd[i] = 10.0 - 0.02 * i; /* slowing down only */
+    cr_assert_eq(eco_sim_drive_quality_compute(&in, &q), ECO_OK);
+    cr_expect(isnan(q.accel_p95_mps2) && isnan(q.accel_max_mps2));
+}
+
 /* 36 km/h against 39.6 km/h, f0 only: energy and distance both +10 %, so EER 0; no
  * acceleration in either, so ASCR and IWR are undefined; a steady offset is no oscillation. */
 Test(drive_quality, constant_offset)
