@@ -3,8 +3,10 @@
  * line: wake-up lateness of the 10 Hz steps (p50, p99, max, us) and overruns (steps woken a
  * whole period or more late: the step before ran past this deadline).
  *
- * usage: bench_rt [--minutes M] [--cpu N] [--sched-fifo P] [--mlockall] [--controller C]
- *                 [--horizon] [--label TEXT]
+ * usage: bench_rt [--minutes M] [--cpu N] [--sched-fifo P] [--mlockall] [--cpu-latency US]
+ *                 [--controller C] [--horizon] [--label TEXT]
+ * --cpu-latency holds the CPUs' PM QoS wake-up latency at US (ecodrived's option; 0: no
+ * halting, which on a virtual machine is most of the jitter: docs/daemon.md).
  * --horizon adds a map ECU's EcoHorizon frames (sim/bus_horizon.c, 2 km look-ahead) for a
  * road of changing limits and grades along the car's way: the daemon's route MPC then
  * plans on the horizon (issue 10). The cruise is engaged all along. Run a load on the other core
@@ -112,23 +114,25 @@ static int cmp_i64(const void *a, const void *b)
 
 typedef struct {
     double minutes;
-    int cpu, prio, lock, horizon;
+    int cpu, prio, lock, horizon, latency_us;
     const char *controller, *label;
 } bench_args;
 
 static int parse(int argc, char **argv, bench_args *a)
 {
-    static const struct option opts[] = {{"minutes", 1, 0, 'm'},    {"cpu", 1, 0, 'c'},
-                                         {"sched-fifo", 1, 0, 'f'}, {"mlockall", 0, 0, 'l'},
-                                         {"controller", 1, 0, 'k'}, {"label", 1, 0, 'L'},
-                                         {"horizon", 0, 0, 'h'},    {0, 0, 0, 0}};
-    *a = (bench_args){30.0, -1, 0, 0, 0, "mpc", ""};
+    static const struct option opts[] = {
+        {"minutes", 1, 0, 'm'},  {"cpu", 1, 0, 'c'},         {"sched-fifo", 1, 0, 'f'},
+        {"mlockall", 0, 0, 'l'}, {"controller", 1, 0, 'k'},  {"label", 1, 0, 'L'},
+        {"horizon", 0, 0, 'h'},  {"cpu-latency", 1, 0, 'q'}, {0, 0, 0, 0}};
+    *a = (bench_args){30.0, -1, 0, 0, 0, -1, "mpc", ""};
     int ch;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (ch == 'm')
             a->minutes = atof(optarg);
         else if (ch == 'c' || ch == 'f')
             *(ch == 'c' ? &a->cpu : &a->prio) = atoi(optarg);
+        else if (ch == 'q')
+            a->latency_us = atoi(optarg);
         else if (ch == 'l' || ch == 'h')
             *(ch == 'l' ? &a->lock : &a->horizon) = 1;
         else if (ch == 'k' || ch == 'L')
@@ -165,12 +169,12 @@ static void report(const bench_args *a, const eco_rt *rt, long frames, int64_t *
            "\"preview\":\"%s\",\"minutes\":%.1f,\"frames\":%ld,\"steps\":%ld,"
            "\"valid_steps\":%llu,"
            "\"jitter_us\":{\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f},\"overruns\":%ld,"
-           "\"cpu\":%d,\"sched_fifo\":%d}\n",
+           "\"cpu\":%d,\"sched_fifo\":%d,\"cpu_latency_us\":%d}\n",
            a->label, a->controller,
            eco_rt_horizon_state(rt) == ECO_HZ_STATE_VALID ? "horizon" : "set speed", a->minutes,
            frames, n, (unsigned long long)eco_rt_stats_get(rt)->valid_steps,
            n ? late[n / 2] * 1e-3 : 0.0, n ? late[(long)(n * 0.99)] * 1e-3 : 0.0,
-           n ? late[n - 1] * 1e-3 : 0.0, overruns, a->cpu, a->prio);
+           n ? late[n - 1] * 1e-3 : 0.0, overruns, a->cpu, a->prio, a->latency_us);
 }
 
 int main(int argc, char **argv)
@@ -203,7 +207,8 @@ int main(int argc, char **argv)
                                                       : eco_mpc_create(&veh, cfg.dt_s, NULL, NULL);
     eco_rt *rt;
     if (!ctl || eco_rt_create(&cfg, ctl, &rt) || (a.prio && eco_rt_sched_fifo(a.prio)) ||
-        (a.cpu >= 0 && eco_rt_pin_cpu(a.cpu)) || (a.lock && eco_rt_lock_memory())) {
+        (a.cpu >= 0 && eco_rt_pin_cpu(a.cpu)) || (a.lock && eco_rt_lock_memory()) ||
+        (a.latency_us >= 0 && eco_rt_hold_cpu_latency(a.latency_us) < 0)) {
         fprintf(stderr, "bench_rt: %s\n", eco_last_error());
         return 1;
     }

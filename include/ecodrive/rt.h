@@ -267,6 +267,10 @@ int eco_rt_run_live(eco_rt *rt, eco_can_sock *sock, const eco_rt_live_opts *opts
 int eco_rt_sched_fifo(int prio);
 int eco_rt_pin_cpu(int cpu);
 int eco_rt_lock_memory(void);
+/* Keep the CPUs out of idle states that take longer than us microseconds to leave (PM QoS,
+ * /dev/cpu_dma_latency; 0: poll, never halt) for as long as the returned descriptor stays
+ * open. -1 with eco_last_error() when it cannot (not root, no such device, us < 0). */
+int eco_rt_hold_cpu_latency(int us);
 
 /* ---------------------------------------------------------------------------------------
  * Replay

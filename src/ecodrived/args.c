@@ -42,6 +42,8 @@ void ecodrived_usage(FILE *fp)
             "  --sched-fifo PRIO    run SCHED_FIFO at PRIO (needs CAP_SYS_NICE)\n"
             "  --cpu N              pin to CPU N\n"
             "  --mlockall           lock all memory (mlockall)\n"
+            "  --cpu-latency US     keep the CPUs out of idle states slower than US us to leave\n"
+            "                       (PM QoS; 0: never halt, for the least wake-up jitter; root)\n"
             "  --restart-bus-off    restart the CAN controller after bus-off\n"
             "  --quiet              no event lines on stderr\n"
             "  --verbose            also print the decoded inputs (SI) once a second\n"
@@ -80,6 +82,7 @@ static const struct {
     {"check", OPT_FLAG, offsetof(args, check), 0, 0},
     {"sched-fifo", OPT_INT, offsetof(args, fifo_prio), 1, 99}, /* SCHED_FIFO's range */
     {"cpu", OPT_INT, offsetof(args, cpu), 0, 1023},
+    {"cpu-latency", OPT_INT, offsetof(args, cpu_latency_us), 0, 1000000},
     {"speedup", OPT_NUMBER, offsetof(args, speedup), 1, 100},
 };
 #define N_OPTIONS ((int)(sizeof OPTIONS / sizeof OPTIONS[0]))
@@ -176,6 +179,7 @@ int ecodrived_parse_args(int argc, char **argv, args *a)
     memset(a, 0, sizeof *a);
     a->controller = "mpc";
     a->cpu = -1;
+    a->cpu_latency_us = -1;
     a->speedup = 1.0;
     a->time_price = -1.0; /* the route MPC's default */
     int ch, rc;

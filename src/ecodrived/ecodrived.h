@@ -10,7 +10,8 @@ typedef struct {
     const char *iface, *vehicle, *dbc, *mapping, *weights, *log, *replay, *out, *controller;
     const char *route; /* --route FILE: the route MPC on a fixed route */
     int realtime, logged_steps, mlock, restart_bus_off, quiet, verbose, cpu, fifo_prio;
-    int check; /* --check: load and report everything, then (with --replay) replay */
+    int cpu_latency_us; /* --cpu-latency US, -1 not given */
+    int check;          /* --check: load and report everything, then (with --replay) replay */
     double speedup, time_price;
 } args;
 

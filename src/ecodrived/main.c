@@ -94,8 +94,10 @@ static void install_signals(void)
 
 static int rt_options(const args *a)
 {
+    /* the PM QoS request lasts while its descriptor is open: until the process exits */
     if ((a->fifo_prio && eco_rt_sched_fifo(a->fifo_prio)) ||
-        (a->cpu >= 0 && eco_rt_pin_cpu(a->cpu)) || (a->mlock && eco_rt_lock_memory())) {
+        (a->cpu >= 0 && eco_rt_pin_cpu(a->cpu)) || (a->mlock && eco_rt_lock_memory()) ||
+        (a->cpu_latency_us >= 0 && eco_rt_hold_cpu_latency(a->cpu_latency_us) < 0)) {
         fprintf(stderr, "ecodrived: %s\n", eco_last_error());
         return 1;
     }

@@ -1,8 +1,11 @@
-/* Process settings for the real-time loop: SCHED_FIFO, CPU affinity, locked memory. Each
- * failure names the flag, the cause and what grants the permission. */
+/* Process settings for the real-time loop: SCHED_FIFO, CPU affinity, locked memory, the
+ * CPUs' wake-up latency. Each failure names the flag, the cause and what grants the
+ * permission. */
 #include "ecodrive/rt.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -58,4 +61,31 @@ int eco_rt_lock_memory(void)
         return ECO_EIO;
     }
     return ECO_OK;
+}
+
+/* The kernel's PM QoS CPU latency request (Documentation/power/pm_qos_interface.rst): a
+ * process that holds /dev/cpu_dma_latency open with a value written keeps every CPU out of
+ * idle states slower to leave than that, as rt-tests' cyclictest does for its runs. On a
+ * virtual machine the halt state's exit goes through the hypervisor: the wake-up of a
+ * sleeping control loop is then late by the host's scheduling (docs/daemon.md). */
+int eco_rt_hold_cpu_latency(int us)
+{
+    if (us < 0) {
+        eco_set_error("--cpu-latency %d: must be >= 0 (microseconds)", us);
+        return -1;
+    }
+    int fd = open("/dev/cpu_dma_latency", O_WRONLY | O_CLOEXEC);
+    int32_t value = us;
+    if (fd < 0 || write(fd, &value, sizeof value) != (ssize_t)sizeof value) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        eco_set_error("--cpu-latency %d: /dev/cpu_dma_latency: %s%s", us, strerror(e),
+                      e == EACCES || e == EPERM
+                          ? " (root only, mode 0600; systemd: PrivateDevices=no and "
+                            "DeviceAllow=/dev/cpu_dma_latency w)"
+                          : "");
+        return -1;
+    }
+    return fd;
 }
