@@ -10,10 +10,7 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
-require_guest
-bin=${1:?BIN_DIR}
-tmp=$(mktemp -d)
-here=$(cd "$(dirname "$0")" && pwd)
+vm_case_begin "$@"
 dbc=$here/../data/ecodrive_fd.dbc
 map=$here/../../models/mappings/ecodrive.json
 veh=$here/../../models/vehicles/toyota_corolla_1p8_cvt.json

@@ -8,10 +8,7 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
-require_guest
-bin=${1:?BIN_DIR}
-tmp=$(mktemp -d)
-here=$(cd "$(dirname "$0")" && pwd)
+vm_case_begin "$@"
 
 # The same generator as case_fault_injection.sh (the "steps" scenario).
 sed -n "/^cat >\"\$tmp\/gen.pl\" <<'PERL'$/,/^PERL$/p" "$here/case_fault_injection.sh" | sed '1d;$d' >"$tmp/gen.pl"

@@ -15,10 +15,7 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
-require_guest
-bin=${1:?BIN_DIR}
-tmp=$(mktemp -d)
-here=$(cd "$(dirname "$0")" && pwd)
+vm_case_begin "$@"
 speedup=${ECO_BUS_SPEEDUP:-5}
 
 # The cycle window: rows with time_s <= 390 of the shipped CSV.

@@ -6,10 +6,7 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
-require_guest
-bin=${1:?BIN_DIR}
-tmp=$(mktemp -d)
-here=$(cd "$(dirname "$0")" && pwd)
+vm_case_begin "$@"
 models=$here/../../models
 
 expect() { # expect STATUS PATTERN CMD...: CMD exits with STATUS and its stderr matches PATTERN

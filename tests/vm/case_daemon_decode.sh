@@ -6,9 +6,7 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
-require_guest
-bin=${1:?BIN_DIR}
-tmp=$(mktemp -d)
+vm_case_begin "$@"
 
 
 # Frames worked out by hand from models/ecodrive.dbc (all Intel):

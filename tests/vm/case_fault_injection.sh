@@ -11,9 +11,7 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
-require_guest
-bin=${1:?BIN_DIR}
-tmp=$(mktemp -d)
+vm_case_begin "$@"
 
 # The input frames of models/ecodrive.dbc, E2E protected (CRC-8/SAE-J1850 over the data id
 # and bytes 0..6, AUTOSAR E2E profile 1), at their cycle times 20/10/100 ms. CruiseActive

@@ -8,10 +8,7 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
-require_guest
-bin=${1:?BIN_DIR}
-tmp=$(mktemp -d)
-here=$(cd "$(dirname "$0")" && pwd)
+vm_case_begin "$@"
 dbc=$here/../../models/example_motorola.dbc
 vehicle=$here/../../models/vehicles/toyota_corolla_1p8_cvt.json
 

@@ -15,6 +15,16 @@ require_guest() {
         fail "${0##*/} runs inside the UML guest: tests/vm/uml_run.sh ${0#./} [BIN_DIR]"
 }
 
+# vm_case_begin "$@": a case's opening. Inside the guest (require_guest), it sets $bin to
+# the build's bin folder (the case's first argument), $tmp to a new scratch folder and $here
+# to the case's own folder.
+vm_case_begin() {
+    require_guest
+    bin=${1:?BIN_DIR}
+    tmp=$(mktemp -d)
+    here=$(cd "$(dirname "$0")" && pwd)
+}
+
 # can_receivers IFACE: how many raw CAN sockets currently receive everything on IFACE
 # (candump with no filter, for instance), from the kernel's own receive list.
 can_receivers() {
