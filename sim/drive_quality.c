@@ -5,8 +5,8 @@
 #include "ecodrive/common.h"
 #include "ecodrive/units.h"
 
+#include <gsl/gsl_sort.h>
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* SAE J2951 (JAN2014), "Drive Quality Evaluation for Chassis Dynamometer Testing", as the
@@ -195,12 +195,6 @@ static double creep_s(const eco_sim_dq_input *in)
     return creep;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* The 95th percentile and the most of the 1 s accelerations of v above ACCEL_MIN_MPS2
  * (tmp: n doubles of scratch). */
 static void launch_accel(const double *v, int n, double dt_s, double *tmp, double *p95, double *max)
@@ -215,7 +209,7 @@ static void launch_accel(const double *v, int n, double dt_s, double *tmp, doubl
         *p95 = *max = NAN;
         return;
     }
-    qsort(tmp, (size_t)k, sizeof *tmp, cmp_double);
+    gsl_sort(tmp, 1, (size_t)k);
     *p95 = tmp[(int)floor(0.95 * (k - 1))];
     *max = tmp[k - 1];
 }

@@ -5,6 +5,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <gsl/gsl_sort.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,12 +36,6 @@ int eco_sim_plot_script(const char *dir, const char *name, const eco_sim_summary
 
 /* BSFC on a uniform speed x torque grid (for gnuplot's image style), NaN above full load,
  * and the full-load curve. */
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static int write_bsfc_map(const char *dir, const eco_vehicle *v, double *lo, double *hi)
 {
     static double seen[81 * 81];
@@ -76,7 +71,7 @@ static int write_bsfc_map(const char *dir, const eco_vehicle *v, double *lo, dou
     }
     /* The colour scale from the best BSFC to the map's 90th percentile: the high-BSFC
      * corner at low load saturates, the rest of the map keeps its shades. */
-    qsort(seen, (size_t)n_seen, sizeof seen[0], cmp_double);
+    gsl_sort(seen, 1, (size_t)n_seen);
     *lo = n_seen ? 10.0 * floor(seen[0] / 10.0) : 200.0;
     *hi = n_seen ? 10.0 * ceil(seen[n_seen * 9 / 10] / 10.0) : 400.0;
     int rc = fclose(fp);

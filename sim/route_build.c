@@ -3,6 +3,7 @@
 #include "ecodrive/common.h"
 #include "ecodrive/units.h"
 
+#include <gsl/gsl_sort.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,15 +18,9 @@ void eco_sim_route_rule_default(eco_sim_route_rule *rule)
     rule->limit_min_kmh = 30.0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 double eco_sim_route_rule_limit_mps(const eco_sim_route_rule *rule, double *v, int n)
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    gsl_sort(v, 1, (size_t)n);
     int rank = (int)ceil(rule->limit_quantile * n - 1e-9); /* nearest rank, 1-based */
     rank = rank < 1 ? 1 : (rank > n ? n : rank);
     double kmh = v[rank - 1] * ECO_KMH_PER_MPS;
