@@ -164,7 +164,8 @@ int eco_rt_shutdown_frame(eco_rt *rt, eco_can_frame *out);
 void eco_rt_note_overruns(eco_rt *rt, unsigned n);
 
 /* Install another controller between two steps and return the old one (the caller
- * destroys it outside the real-time step). Its state starts from a reset. */
+ * destroys it outside the real-time step). Its state starts from a reset; a route MPC
+ * replacing a route file's is located on the route from the next step. */
 eco_controller *eco_rt_swap_controller(eco_rt *rt, eco_controller *ctl);
 
 const eco_rt_stats *eco_rt_stats_get(const eco_rt *rt);

@@ -8,6 +8,9 @@
 
 eco_controller *eco_rt_swap_controller(eco_rt *rt, eco_controller *ctl)
 {
+    eco_mpc_route_ws *route = eco_mpc_route_controller_ws(ctl);
+    if (rt->cfg.route_mpc && route)
+        rt->cfg.route_mpc = route; /* the route file's MPC: located on the route from now */
     eco_controller *old = rt->base_ctl;
     ctl->reset(ctl);
     if (rt->ctl == old)
@@ -29,9 +32,6 @@ int eco_rt_swap_prepare(const eco_rt *rt, eco_rt_swap *s)
 
 void eco_rt_swap_install(eco_rt *rt, eco_rt_swap *s)
 {
-    eco_mpc_route_ws *route = eco_mpc_route_controller_ws(s->ctl);
-    if (rt->cfg.route_mpc && route)
-        rt->cfg.route_mpc = route; /* the route file's MPC: located on the route from now */
     eco_controller *on_hz = rt->have_hzr ? eco_mpc_route_controller(rt->hzr.ws) : NULL;
     s->ctl = eco_rt_swap_controller(rt, s->ctl);
     if (s->hz_ws) {
