@@ -34,9 +34,6 @@ typedef struct {
     double y[ECO_CURVE_MAX];
 } eco_curve;
 
-/* The interpolation object of a map: opaque, private to the model (src/model/curve.c). */
-struct eco_map_interp;
-
 /* A regular grid z(x, y) evaluated bilinearly. x varies fastest in z:
  * z[j * nx + i] is the value at (x[i], y[j]). */
 typedef struct {
@@ -44,7 +41,6 @@ typedef struct {
     double x[ECO_MAP_MAX];
     double y[ECO_MAP_MAX];
     double z[ECO_MAP_MAX * ECO_MAP_MAX];
-    struct eco_map_interp *interp; /* made by eco_map_init, NULL before and after eco_map_free */
 } eco_map;
 
 typedef struct {

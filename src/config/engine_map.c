@@ -259,7 +259,6 @@ int eco_cfg_engine_map_load(const char *maps_dir, const char *stem, eco_engine *
     snprintf(path, sizeof path, "%s/%s.limits.csv", maps_dir, stem);
     if ((rc = load_limits(path, &e->full_load_nm, &e->friction_nm, &disp)))
         return rc;
-    e->fuel_gps.interp = NULL;
     if (map_displacement_l)
         *map_displacement_l = disp;
     return ECO_OK;

@@ -127,7 +127,6 @@ static void key_make(const eco_vehicle *veh, const eco_mpc_transitions *tr, char
     memcpy(key, &g, sizeof g);
     eco_vehicle *v = (eco_vehicle *)(void *)(key + sizeof g);
     memcpy(v, veh, sizeof *veh);
-    v->engine.fuel_gps.interp = NULL;
 }
 
 /* The transitions (sized, no arrays) and the key of veh and s. ECO_OK, ECO_EINVAL (bad

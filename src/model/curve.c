@@ -1,14 +1,7 @@
-/* Piecewise-linear curves and bilinear maps (GSL interp2d). */
+/* Piecewise-linear curves and bilinear maps. */
 #include "ecodrive/model.h"
 
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_interp2d.h>
 #include <math.h>
-
-/* What eco_map.interp points to: the GSL object stays inside the model. */
-struct eco_map_interp {
-    gsl_interp2d *bilinear;
-};
 
 double eco_curve_eval(const eco_curve *c, double x)
 {
@@ -41,40 +34,50 @@ int eco_map_init(eco_map *m)
                       m->ny);
         return ECO_EINVAL;
     }
-    struct eco_map_interp *in = eco_malloc(sizeof *in);
-    gsl_interp2d *g = gsl_interp2d_alloc(gsl_interp2d_bilinear, (size_t)m->nx, (size_t)m->ny);
-    if (!in || !g) {
-        eco_free(in);
-        if (g)
-            gsl_interp2d_free(g);
-        return ECO_ENOMEM;
-    }
-    if (gsl_interp2d_init(g, m->x, m->y, m->z, (size_t)m->nx, (size_t)m->ny) != GSL_SUCCESS) {
-        gsl_interp2d_free(g);
-        eco_free(in);
-        eco_set_error("map axes must be strictly increasing");
-        return ECO_EINVAL;
-    }
-    in->bilinear = g;
-    m->interp = in;
+    for (int i = 1; i < m->nx; i++)
+        if (!(m->x[i] > m->x[i - 1]))
+            goto unordered;
+    for (int j = 1; j < m->ny; j++)
+        if (!(m->y[j] > m->y[j - 1]))
+            goto unordered;
     return ECO_OK;
+unordered:
+    eco_set_error("map axes must be strictly increasing");
+    return ECO_EINVAL;
 }
 
 void eco_map_free(eco_map *m)
 {
-    if (m->interp) {
-        gsl_interp2d_free(m->interp->bilinear);
-        eco_free(m->interp);
-    }
-    m->interp = NULL;
+    (void)m; /* a map owns no memory; kept so that every init has its free */
 }
 
+/* The interval [a[i], a[i+1]] of an axis that holds v (in range): the last i <= n - 2 with
+ * a[i] <= v, as GSL's gsl_interp_bsearch chooses it, found from an interpolated guess (the
+ * ALPHA maps are on even grids, where the guess is the interval). */
+static int axis_interval(const double *a, int n, double v)
+{
+    int i = (int)((v - a[0]) / (a[n - 1] - a[0]) * (n - 1));
+    i = i < 0 ? 0 : (i > n - 2 ? n - 2 : i);
+    while (i > 0 && a[i] > v)
+        i--;
+    while (i < n - 2 && a[i + 1] <= v)
+        i++;
+    return i;
+}
+
+/* Bilinear on the cell, in the same operations and order as GSL's gsl_interp2d_bilinear
+ * (tests/test_model.c compares the two bit for bit); done here rather than through
+ * gsl_interp2d_eval_e because the fuel map is the plant's hottest call, and GSL's path is a
+ * domain check, two bisections and an indirect call per evaluation. */
 double eco_map_eval(const eco_map *m, double x, double y)
 {
-    double xc = fmin(fmax(x, m->x[0]), m->x[m->nx - 1]);
-    double yc = fmin(fmax(y, m->y[0]), m->y[m->ny - 1]);
-    double z = 0.0;
-    /* NULL accelerators keep the evaluation pure (no mutable cache in const params). */
-    gsl_interp2d_eval_e(m->interp->bilinear, m->x, m->y, m->z, xc, yc, NULL, NULL, &z);
-    return z;
+    /* Clamped to the grid; NaN takes the first edge, as fmin(fmax(NaN, lo), hi) does. */
+    double xc = !(x >= m->x[0]) ? m->x[0] : (x > m->x[m->nx - 1] ? m->x[m->nx - 1] : x);
+    double yc = !(y >= m->y[0]) ? m->y[0] : (y > m->y[m->ny - 1] ? m->y[m->ny - 1] : y);
+    int i = axis_interval(m->x, m->nx, xc), j = axis_interval(m->y, m->ny, yc);
+    const double *z0 = &m->z[j * m->nx + i], *z1 = z0 + m->nx;
+    double t = (xc - m->x[i]) / (m->x[i + 1] - m->x[i]);
+    double u = (yc - m->y[j]) / (m->y[j + 1] - m->y[j]);
+    return (1.0 - t) * (1.0 - u) * z0[0] + t * (1.0 - u) * z0[1] + (1.0 - t) * u * z1[0] +
+           t * u * z1[1];
 }
