@@ -239,23 +239,41 @@ void eco_sim_cycle_sample(const eco_sim_cycle *c, double t, double *v, double *g
         *d = c->distance_m[i] + (v0 * w + 0.5 * (v1 - v0) * w * w) * h;
 }
 
+/* locate's answer for t, walked to from the segment i of a time close by: the band's samples
+ * lie within a few seconds of each other, so one search serves them all. */
+static int walk_to(const eco_sim_cycle *c, int i, double t)
+{
+    while (i > 0 && c->time_s[i] > t)
+        i--;
+    while (i < c->n - 2 && c->time_s[i + 1] <= t)
+        i++;
+    return i;
+}
+
+/* The speed eco_sim_cycle_sample gives at t, with *i walked to t's segment. */
+static double speed_near(const eco_sim_cycle *c, int *i, double t)
+{
+    if (t <= c->time_s[0])
+        return c->speed_mps[0];
+    if (t >= c->time_s[c->n - 1])
+        return c->speed_mps[c->n - 1];
+    int k = *i = walk_to(c, *i, t);
+    double w = (t - c->time_s[k]) / (c->time_s[k + 1] - c->time_s[k]);
+    return c->speed_mps[k] + w * (c->speed_mps[k + 1] - c->speed_mps[k]);
+}
+
 /* How far the stand-still test's window is drawn in from each end: the runner's clock adds
  * dt every step, so a sample meant for second T lands a fraction of a nanosecond either side
  * of it, and that fraction must not decide whether the window reaches the moving trace. */
 #define STILL_WINDOW_SLACK_S 1e-6
 
 /* Is the reference at rest (ECO_SIM_STILL_MPS or less) all over [t0, t1]? The trace is
- * piecewise linear, so its ends and the samples between them decide. */
-static int still_over(const eco_sim_cycle *c, double t0, double t1)
+ * piecewise linear, so its ends and the samples between them decide. i: a segment near t0. */
+static int still_over(const eco_sim_cycle *c, int i, double t0, double t1)
 {
-    double v;
-    eco_sim_cycle_sample(c, t0, &v, NULL, NULL);
-    if (v > ECO_SIM_STILL_MPS)
+    if (speed_near(c, &i, t0) > ECO_SIM_STILL_MPS || speed_near(c, &i, t1) > ECO_SIM_STILL_MPS)
         return 0;
-    eco_sim_cycle_sample(c, t1, &v, NULL, NULL);
-    if (v > ECO_SIM_STILL_MPS)
-        return 0;
-    for (int i = locate(c, t0); i < c->n && c->time_s[i] <= t1; i++)
+    for (i = walk_to(c, i, t0); i < c->n && c->time_s[i] <= t1; i++)
         if (c->time_s[i] >= t0 && c->speed_mps[i] > ECO_SIM_STILL_MPS)
             return 0;
     return 1;
@@ -267,25 +285,24 @@ void eco_sim_cycle_band(const eco_sim_cycle *c, double t, double dv, double dt, 
     /* No creep: where the reference stands still over the whole window, so does the car.
      * Only the window's length at each end of a stop stays free (issue 9; docs/mpc.md,
      * "Stops in the band"). */
-    double half = fmax(dt - STILL_WINDOW_SLACK_S, 0.0);
-    if (still_over(c, t - half, t + half)) {
+    double half = eco_fmax(dt - STILL_WINDOW_SLACK_S, 0.0);
+    int i = locate(c, t - dt);
+    if (still_over(c, i, t - half, t + half)) {
         *lo = *hi = 0.0;
         return;
     }
-    double vmin, vmax, s;
-    eco_sim_cycle_sample(c, t - dt, &vmin, NULL, NULL);
-    vmax = vmin;
-    eco_sim_cycle_sample(c, t + dt, &s, NULL, NULL);
-    vmin = fmin(vmin, s);
-    vmax = fmax(vmax, s);
+    double vmin = speed_near(c, &i, t - dt), vmax = vmin;
+    double s = speed_near(c, &i, t + dt);
+    vmin = eco_fmin(vmin, s);
+    vmax = eco_fmax(vmax, s);
     /* The samples inside the window are the piecewise-linear trace's extremes. */
-    for (int i = locate(c, t - dt); i < c->n && c->time_s[i] <= t + dt; i++) {
+    for (i = walk_to(c, i, t - dt); i < c->n && c->time_s[i] <= t + dt; i++) {
         if (c->time_s[i] < t - dt)
             continue;
-        vmin = fmin(vmin, c->speed_mps[i]);
-        vmax = fmax(vmax, c->speed_mps[i]);
+        vmin = eco_fmin(vmin, c->speed_mps[i]);
+        vmax = eco_fmax(vmax, c->speed_mps[i]);
     }
-    *lo = fmax(0.0, vmin - dv);
+    *lo = eco_fmax(0.0, vmin - dv);
     *hi = vmax + dv;
 }
 

@@ -5,7 +5,7 @@
 #include "ecodrive/common.h"
 #include "ecodrive/units.h"
 
-#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <string.h>
 
@@ -18,8 +18,9 @@
  * the samples. EER = 100 (1 - (DR/100 + 1) / (ER/100 + 1)). The type-approval bounds in
  * docs/route.md are JARI's (WLTP-18-06e, 2017). */
 #define J2951_HALF_WINDOW 2 /* 5-point average */
-#define J2951_STILL_MPS   0.03
-#define J2951_INERTIA     1.015
+_Static_assert(J2951_HALF_WINDOW == 2, "smooth_pass spells out the 5-point sum");
+#define J2951_STILL_MPS 0.03
+#define J2951_INERTIA   1.015
 
 /* Ours (docs/route.md): steady reference = within +-1 km/h over +-5 s and at least
  * 10 km/h, in stretches of at least 10 s; a swing counts from 0.5 km/h; creep = above
@@ -46,8 +47,11 @@ static void smooth_pass(const double *in, double *out, int n)
         h = i < h ? i : h;
         h = n - 1 - i < h ? n - 1 - i : h;
         double s = 0.0;
-        for (int k = -h; k <= h; k++)
-            s += in[i + k];
+        if (h == J2951_HALF_WINDOW) /* the whole window, in the same order as the loop */
+            s = (((s + in[i - 2]) + in[i - 1]) + in[i]) + in[i + 1] + in[i + 2];
+        else
+            for (int k = -h; k <= h; k++)
+                s += in[i + k];
         out[i] = s / (2 * h + 1);
     }
 }
@@ -76,8 +80,8 @@ static j2951_sums j2951_of(const eco_sim_dq_input *in, const double *v)
         double f_road = in->f0_n + in->f1_n_per_mps * v[i] + in->f2_n_per_mps2 * v[i] * v[i];
         double f_inertia = me * a;
         s.d_m += dd;
-        s.ce_j += fmax(f_road + f_inertia, 0.0) * dd;
-        s.iw_j += fmax(f_inertia, 0.0) * dd;
+        s.ce_j += eco_fmax(f_road + f_inertia, 0.0) * dd;
+        s.iw_j += eco_fmax(f_inertia, 0.0) * dd;
         s.asc_mps += fabs(a) * dt;
     }
     return s;
@@ -128,8 +132,8 @@ static void swings(const eco_sim_dq_input *in, int i, int j, double *sum, int *c
     for (int k = i; k < j; k++) {
         double e = in->speed_mps[k] - in->ref_mps[k];
         if (dir == 0) {
-            hi = fmax(hi, e);
-            lo = fmin(lo, e);
+            hi = eco_fmax(hi, e);
+            lo = eco_fmin(lo, e);
             if (e - lo >= SWING_HYSTERESIS_MPS || hi - e >= SWING_HYSTERESIS_MPS) {
                 dir = e - lo >= SWING_HYSTERESIS_MPS ? 1 : -1;
                 ext = e;
@@ -209,9 +213,8 @@ static void launch_accel(const double *v, int n, double dt_s, double *tmp, doubl
         *p95 = *max = NAN;
         return;
     }
-    gsl_sort(tmp, 1, (size_t)k);
-    *p95 = tmp[(int)floor(0.95 * (k - 1))];
-    *max = tmp[k - 1];
+    *max = gsl_stats_max(tmp, 1, (size_t)k);
+    *p95 = gsl_stats_select(tmp, 1, (size_t)k, (size_t)floor(0.95 * (k - 1)));
 }
 
 int eco_sim_drive_quality_compute(const eco_sim_dq_input *in, eco_sim_drive_quality *q)

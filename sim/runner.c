@@ -115,7 +115,7 @@ static void accumulate(eco_sim_totals *t, const eco_state *x0, const eco_state *
     t->soc_end = x1->soc;
     double dev = (x1->speed_mps - v_ref) * ECO_KMH_PER_MPS;
     t->sq_err_kmh2 += dev * dev * dt;
-    t->max_dev_kmh = fmax(t->max_dev_kmh, fabs(dev));
+    t->max_dev_kmh = eco_fmax(t->max_dev_kmh, fabs(dev));
     if (x1->speed_mps < lo - 1e-9 || x1->speed_mps > hi + 1e-9)
         t->outside_s += dt;
     add_energy(&t->energy, &out->energy);

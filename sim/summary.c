@@ -1,5 +1,6 @@
 #include "summary.h"
 
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,34 +92,6 @@ static void ftp_composite(const eco_vehicle *v, const eco_sim_result *r, double 
     per_km(v, &per, 1.0, f);
 }
 
-/* k-th smallest of v[0..n-1] (Hoare's selection), reordering v. O(n), unlike a sort. */
-static double select_kth(double *v, int n, int k)
-{
-    int lo = 0, hi = n - 1;
-    while (lo < hi) {
-        double pivot = v[(lo + hi) / 2];
-        int i = lo, j = hi;
-        while (i <= j) {
-            while (v[i] < pivot)
-                i++;
-            while (v[j] > pivot)
-                j--;
-            if (i <= j) {
-                double t = v[i];
-                v[i++] = v[j];
-                v[j--] = t;
-            }
-        }
-        if (k <= j)
-            hi = j;
-        else if (k >= i)
-            lo = i;
-        else
-            break;
-    }
-    return v[k];
-}
-
 static void solve_stats(const eco_sim_result *r, eco_sim_summary *s)
 {
     int n = r->n_solve;
@@ -128,9 +101,10 @@ static void solve_stats(const eco_sim_result *r, eco_sim_summary *s)
     if (!v)
         return;
     memcpy(v, r->solve_us, sizeof(double) * (size_t)n);
-    s->solve_us_p50 = select_kth(v, n, n / 2);
-    s->solve_us_p99 = select_kth(v, n, (int)(0.99 * (n - 1)));
-    s->solve_us_max = select_kth(v, n, n - 1);
+    size_t m = (size_t)n;
+    s->solve_us_max = gsl_stats_max(v, 1, m);
+    s->solve_us_p50 = gsl_stats_select(v, 1, m, m / 2);
+    s->solve_us_p99 = gsl_stats_select(v, 1, m, (size_t)(0.99 * (n - 1)));
     eco_free(v);
 }
 

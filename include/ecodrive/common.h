@@ -26,6 +26,19 @@ typedef enum {
 /* Text for a status code; never NULL. */
 const char *eco_strerror(int status);
 
+/* fmin and fmax with the results of C's (a NaN argument gives the other one; of two equal
+ * values the second, as glibc's x86-64 fmin and fmax return them), inline: in the plant's
+ * and the cycle's hot paths a library call costs more than the comparison it makes. */
+static inline double eco_fmin(double a, double b)
+{
+    return a < b || b != b ? a : b;
+}
+
+static inline double eco_fmax(double a, double b)
+{
+    return a > b || b != b ? a : b;
+}
+
 /* Every heap allocation in the library goes through these, so that a test can count
  * allocations made inside a real-time step (STYLE.md §3, after osqp OSQP_CUSTOM_MEMORY). */
 void *eco_malloc(size_t size);

@@ -113,7 +113,7 @@ static void hybrid_split(baseline *b, const eco_vehicle *v, const eco_state *x,
     double p_want = p_wheel / v->gearbox.final_drive_efficiency + v->aux_power_w + p_charge;
     cmd->engine_on = engine_decision(b, v, x, p_want, p_wheel);
     cmd->engine_power_w =
-        cmd->engine_on ? fmin(fmax(p_want, HEV_MIN_W), v->engine.rated_power_w) : 0.0;
+        cmd->engine_on ? eco_fmin(eco_fmax(p_want, HEV_MIN_W), v->engine.rated_power_w) : 0.0;
 }
 
 static int baseline_step(eco_controller *c, const eco_observation *obs, const eco_preview *pv,
@@ -128,19 +128,20 @@ static int baseline_step(eco_controller *c, const eco_observation *obs, const ec
     double v_next = pv->n > 0 ? pv->speed_ref_mps[0] : obs->speed_mps;
     double grade = pv->n > 0 ? pv->grade_rad[0] : obs->grade_rad;
     double err = v_next - obs->speed_mps;
-    b->integral_m = fmin(fmax(b->integral_m + err * dt, -INTEGRAL_MAX_MPS), INTEGRAL_MAX_MPS);
+    b->integral_m =
+        eco_fmin(eco_fmax(b->integral_m + err * dt, -INTEGRAL_MAX_MPS), INTEGRAL_MAX_MPS);
     /* Feedforward aims at the next reference speed; PI trims model error. */
-    double v_aim = fmax(0.0, v_next + KI_PER_S2 * b->integral_m * dt);
+    double v_aim = eco_fmax(0.0, v_next + KI_PER_S2 * b->integral_m * dt);
     double force = eco_control_force_for(v, obs->speed_mps, v_aim, dt, grade);
     if (v_next <= 0.0 && obs->speed_mps <= 0.05)
-        force = fmin(force, 0.0); /* hold at rest */
+        force = eco_fmin(force, 0.0); /* hold at rest */
     int gear = choose_gear(v, &x, force);
     eco_control_force_to_command(v, &x, gear, force, &sp->cmd);
     sp->cmd.engine_on = 1;
     if (v->powertrain == ECO_PT_HEV || v->powertrain == ECO_PT_PHEV) {
         eco_limits lim; /* ask the engine for no more than the car can use */
         eco_model_limits(v, &x, gear, &lim);
-        hybrid_split(b, v, &x, pv, fmin(force, lim.traction_max_n), &sp->cmd);
+        hybrid_split(b, v, &x, pv, eco_fmin(force, lim.traction_max_n), &sp->cmd);
     }
     sp->valid = 1;
     return ECO_OK;

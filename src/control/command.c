@@ -23,13 +23,13 @@ void eco_control_force_to_command(const eco_vehicle *veh, const eco_state *x, in
     cmd->throttle = cmd->regen = cmd->brake = 0.0;
     if (force_n >= lim.traction_min_n) {
         double span = lim.traction_max_n - lim.traction_min_n;
-        cmd->throttle = span > 0.0 ? fmin(1.0, (force_n - lim.traction_min_n) / span) : 0.0;
+        cmd->throttle = span > 0.0 ? eco_fmin(1.0, (force_n - lim.traction_min_n) / span) : 0.0;
         return;
     }
     double need = lim.traction_min_n - force_n; /* braking beyond the powertrain's drag */
-    double regen = fmin(need, lim.regen_max_n);
+    double regen = eco_fmin(need, lim.regen_max_n);
     cmd->regen = lim.regen_max_n > 0.0 ? regen / lim.regen_max_n : 0.0;
-    cmd->brake = fmin(1.0, (need - regen) / lim.brake_max_n);
+    cmd->brake = eco_fmin(1.0, (need - regen) / lim.brake_max_n);
 }
 
 /* The fields a plant state and an observation share, by name: what the car reports of the

@@ -21,7 +21,7 @@ double eco_engine_fuel_gps(const eco_engine *e, double speed_radps, double torqu
     double f0 = eco_map_eval(m, speed_radps, t0);
     /* Willans slope between the map's floor and the zero-fuel point at -friction. */
     double slope = f0 / (t0 + friction);
-    return fmax(0.0, f0 - slope * (t0 - torque_nm));
+    return eco_fmax(0.0, f0 - slope * (t0 - torque_nm));
 }
 
 double eco_engine_nox_gps(const eco_engine *e, double speed_radps, double torque_nm,
@@ -31,7 +31,7 @@ double eco_engine_nox_gps(const eco_engine *e, double speed_radps, double torque
     if (fuel_gps <= 0.0 || e->displacement_l <= 0.0)
         return 0.0;
     /* Four-stroke BMEP = 4 pi T / Vd. */
-    double bmep_pa = 4.0 * ECO_PI * fmax(torque_nm, 0.0) / (e->displacement_l * 1e-3);
+    double bmep_pa = 4.0 * ECO_PI * eco_fmax(torque_nm, 0.0) / (e->displacement_l * 1e-3);
     double ei_g_per_kg = eco_curve_eval(&e->nox_g_per_kg_fuel, bmep_pa);
     return fuel_gps * 1e-3 * ei_g_per_kg;
 }

@@ -20,9 +20,9 @@ double eco_engine_max_torque_nm(const eco_engine *e, double speed_radps)
 {
     if (speed_radps > e->max_speed_radps * (1.0 + OVERSPEED_REL))
         return 0.0;
-    speed_radps = fmin(speed_radps, e->max_speed_radps);
+    speed_radps = eco_fmin(speed_radps, e->max_speed_radps);
     double t = eco_curve_eval(&e->full_load_nm, speed_radps);
-    return speed_radps > 0.0 ? fmin(t, e->rated_power_w / speed_radps) : t;
+    return speed_radps > 0.0 ? eco_fmin(t, e->rated_power_w / speed_radps) : t;
 }
 
 double eco_regen_fade(const eco_vehicle *v, double speed_mps)
@@ -43,7 +43,7 @@ double eco_battery_discharge_limit_w(const eco_battery *b, double soc)
     if (soc <= b->soc_min)
         return 0.0;
     double ocv = eco_curve_eval(&b->ocv_v, soc), i = b->max_current_a;
-    return fmin(b->max_discharge_w, i * (ocv - b->r_internal_ohm * i));
+    return eco_fmin(b->max_discharge_w, i * (ocv - b->r_internal_ohm * i));
 }
 
 double eco_battery_charge_limit_w(const eco_battery *b, double soc)
@@ -51,7 +51,7 @@ double eco_battery_charge_limit_w(const eco_battery *b, double soc)
     if (soc >= b->soc_max)
         return 0.0;
     double ocv = eco_curve_eval(&b->ocv_v, soc), i = b->max_current_a;
-    return fmin(b->max_charge_w, i * (ocv + b->r_internal_ohm * i));
+    return eco_fmin(b->max_charge_w, i * (ocv + b->r_internal_ohm * i));
 }
 
 int eco_model_schedule_gear(const eco_vehicle *v, double speed_mps, int gear)
@@ -97,18 +97,18 @@ static void engine_limits(const eco_vehicle *v, double speed, int gear, eco_limi
         r_lo = r_hi = eco_drive_ratio(v, gear);
     }
     double w_power = e->best_speed.y[e->best_speed.n - 1];
-    double ratio = ww > 0.0 ? fmin(fmax(w_power / ww, r_lo), r_hi) : r_hi;
+    double ratio = ww > 0.0 ? eco_fmin(eco_fmax(w_power / ww, r_lo), r_hi) : r_hi;
     /* Inside the ratio range the engine runs at rated speed: w_power itself, since
      * ww * (w_power / ww) may round one ulp above the engine's top speed, where
      * eco_engine_max_torque_nm is 0 (the limit then read as no traction at all). */
     double we = ratio > r_lo && ratio < r_hi ? w_power : ww * ratio;
-    we = fmax(we, ECO_LAUNCH_IDLE_RATIO * e->idle_speed_radps);
+    we = eco_fmax(we, ECO_LAUNCH_IDLE_RATIO * e->idle_speed_radps);
     double t_net = eco_engine_max_torque_nm(e, we) - eco_aux_torque_nm(v, we);
-    lim->traction_max_n = fmax(0.0, t_net * ratio * eta / v->wheel_radius_m);
+    lim->traction_max_n = eco_fmax(0.0, t_net * ratio * eta / v->wheel_radius_m);
     lim->traction_min_n = 0.0;
     double w_couple = ww * r_lo; /* overrun: lowest engine speed the box allows */
     if (ww * r_hi >= e->idle_speed_radps) {
-        double wc = fmax(w_couple, e->idle_speed_radps);
+        double wc = eco_fmax(w_couple, e->idle_speed_radps);
         double rc = wc / ww;
         double drag = eco_curve_eval(&e->friction_nm, wc) + eco_aux_torque_nm(v, wc);
         lim->traction_min_n = -drag * rc / (eta * v->wheel_radius_m);
@@ -122,13 +122,13 @@ static double machine_wheel_force(const eco_vehicle *v, const eco_machine *m, do
     if (speed * k > m->max_speed_radps)
         return 0.0;
     double f_torque = m->max_torque_nm * k;
-    double p = fmin(power_w, m->max_power_w);
-    return speed > 0.0 ? fmin(f_torque, p / speed) : f_torque;
+    double p = eco_fmin(power_w, m->max_power_w);
+    return speed > 0.0 ? eco_fmin(f_torque, p / speed) : f_torque;
 }
 
 void eco_model_limits(const eco_vehicle *v, const eco_state *x, int gear, eco_limits *lim)
 {
-    double s = fmax(x->speed_mps, 0.0);
+    double s = eco_fmax(x->speed_mps, 0.0);
     double eta_fd = v->gearbox.final_drive_efficiency;
     if (gear < 1)
         gear = eco_model_schedule_gear(v, s, x->gear);
@@ -142,9 +142,9 @@ void eco_model_limits(const eco_vehicle *v, const eco_state *x, int gear, eco_li
     const eco_battery *b = &v->battery;
     double p_dis = eco_battery_discharge_limit_w(b, x->soc) - v->aux_power_w;
     double p_chg = eco_battery_charge_limit_w(b, x->soc) + v->aux_power_w;
-    double f_regen = machine_wheel_force(v, &v->motor, s, fmax(p_chg, 0.0)) / eta_fd;
+    double f_regen = machine_wheel_force(v, &v->motor, s, eco_fmax(p_chg, 0.0)) / eta_fd;
     lim->regen_max_n = f_regen * eco_regen_fade(v, s);
-    double f_elec = machine_wheel_force(v, &v->motor, s, fmax(p_dis, 0.0)) * eta_fd;
+    double f_elec = machine_wheel_force(v, &v->motor, s, eco_fmax(p_dis, 0.0)) * eta_fd;
     if (v->powertrain == ECO_PT_BEV) {
         lim->traction_max_n = f_elec;
         return;
@@ -155,11 +155,11 @@ void eco_model_limits(const eco_vehicle *v, const eco_state *x, int gear, eco_li
     double rho = v->gearbox.split_rho;
     double t_gen_cap = v->generator.max_torque_nm * (1.0 + rho) / rho;
     double t_eng =
-        fmin(eco_curve_eval(&e->full_load_nm, e->best_speed.y[e->best_speed.n - 1]), t_gen_cap);
+        eco_fmin(eco_curve_eval(&e->full_load_nm, e->best_speed.y[e->best_speed.n - 1]), t_gen_cap);
     double f_eng = t_eng / (1.0 + rho) * v->gearbox.final_drive * eta_fd / v->wheel_radius_m;
     double f_mg2 = machine_wheel_force(v, &v->motor, s, v->motor.max_power_w) * eta_fd;
     double f = f_mg2 + f_eng;
     if (s > 0.0)
-        f = fmin(f, (e->rated_power_w + fmax(p_dis, 0.0)) * eta_fd / s);
+        f = eco_fmin(f, (e->rated_power_w + eco_fmax(p_dis, 0.0)) * eta_fd / s);
     lim->traction_max_n = f;
 }

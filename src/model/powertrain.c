@@ -13,7 +13,7 @@ static double cvt_ratio_for_torque(const eco_vehicle *v, double ww, double f_n, 
 {
     const eco_engine *e = &v->engine;
     double eta = v->gearbox.efficiency * v->gearbox.final_drive_efficiency;
-    double w_top = fmin(r_hi * ww, e->max_speed_radps);
+    double w_top = eco_fmin(r_hi * ww, e->max_speed_radps);
     for (int i = 0; i <= 16; i++) {
         double r = ratio + (w_top / ww - ratio) * i / 16.0;
         double we = ww * r;
@@ -44,11 +44,12 @@ void eco_realize_engine(const eco_vehicle *v, const eco_state *x, const eco_comm
     }
     double ratio;
     if (g->type == ECO_TX_CVT) {
-        double p_need = fmax(f_n, 0.0) * speed / eta + v->aux_power_w / v->alternator_efficiency;
+        double p_need =
+            eco_fmax(f_n, 0.0) * speed / eta + v->aux_power_w / v->alternator_efficiency;
         double w_best = eco_curve_eval(&e->best_speed, p_need);
         double r_lo = g->cvt_ratio_min * g->final_drive, r_hi = g->cvt_ratio_max * g->final_drive;
-        double w_lo = f_n > 0.0 ? fmax(w_best, g->cvt_min_drive_radps) : e->idle_speed_radps;
-        ratio = ww > 0.0 ? fmin(fmax(w_lo / ww, r_lo), r_hi) : r_hi;
+        double w_lo = f_n > 0.0 ? eco_fmax(w_best, g->cvt_min_drive_radps) : e->idle_speed_radps;
+        ratio = ww > 0.0 ? eco_fmin(eco_fmax(w_lo / ww, r_lo), r_hi) : r_hi;
         if (f_n > 0.0 && ww > 0.0)
             ratio = cvt_ratio_for_torque(v, ww, f_n, ratio, r_hi);
     } else {
@@ -85,8 +86,8 @@ static double clamp_machine(const eco_machine *m, double w, double p_mech)
 {
     double p_max = m->max_power_w;
     if (w > 0.0)
-        p_max = fmin(p_max, m->max_torque_nm * w);
-    return fmin(fmax(p_mech, -p_max), p_max);
+        p_max = eco_fmin(p_max, m->max_torque_nm * w);
+    return eco_fmin(eco_fmax(p_mech, -p_max), p_max);
 }
 
 /* Largest mechanical power whose electrical power stays within [lo, hi]. The efficiency
@@ -128,7 +129,7 @@ void eco_realize_bev(const eco_vehicle *v, const eco_state *x, double speed, dou
     double pm = clamp_machine(m, wm, wheel_to_shaft_w(f_n, speed, eta_fd));
     double hi = eco_battery_discharge_limit_w(&v->battery, x->soc) - v->aux_power_w;
     double lo = -eco_battery_charge_limit_w(&v->battery, x->soc) - v->aux_power_w;
-    pm = fit_electric(m, pm, lo, fmax(hi, 0.0));
+    pm = fit_electric(m, pm, lo, eco_fmax(hi, 0.0));
     o->f_pt_n = speed > 0.0 ? shaft_to_wheel_n(pm, speed, eta_fd) : 0.0;
     o->motor_speed_radps = wm;
     o->motor_torque_nm = wm > 0.0 ? pm / wm : 0.0;

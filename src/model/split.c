@@ -9,7 +9,7 @@
 
 static double clamp(double x, double lo, double hi)
 {
-    return fmin(fmax(x, lo), hi);
+    return eco_fmin(eco_fmax(x, lo), hi);
 }
 
 /* Engine speed and torque for a requested output, or the unfuelled spin that keeps MG1
@@ -24,13 +24,13 @@ static void split_engine_point(const eco_vehicle *v, int on, double pe, double w
     o->engine_on = on;
     if (on) {
         double we = eco_curve_eval(&e->best_speed, pe);
-        we = clamp(we, fmax(we_lo, e->idle_speed_radps), fmin(we_hi, e->max_speed_radps));
+        we = clamp(we, eco_fmax(we_lo, e->idle_speed_radps), eco_fmin(we_hi, e->max_speed_radps));
         double te = we > 0.0 ? pe / we : 0.0;
-        te = fmin(te, eco_engine_max_torque_nm(e, we));
-        te = fmin(te, v->generator.max_torque_nm * (1.0 + rho) / rho);
+        te = eco_fmin(te, eco_engine_max_torque_nm(e, we));
+        te = eco_fmin(te, v->generator.max_torque_nm * (1.0 + rho) / rho);
         double wg = fabs(((1.0 + rho) * we - wr) / rho);
         if (wg > 0.0) /* MG1 reacts rho/(1+rho) of the engine torque at its own speed */
-            te = fmin(te, v->generator.max_power_w * (1.0 + rho) / (rho * wg));
+            te = eco_fmin(te, v->generator.max_power_w * (1.0 + rho) / (rho * wg));
         o->engine_speed_radps = we;
         o->engine_torque_nm = te;
         o->fuel_hot_gps = eco_engine_fuel_gps(e, we, te);
@@ -62,7 +62,7 @@ static void split_machines(const eco_vehicle *v, double wr, double t_ring, doubl
     const eco_machine *m = &v->motor;
     o->engine_torque_nm = te;
     split_generator(v, wr, o);
-    double p_max = fmin(m->max_power_w, m->max_torque_nm * m->gear_ratio * wr);
+    double p_max = eco_fmin(m->max_power_w, m->max_torque_nm * m->gear_ratio * wr);
     o->p_motor_mech_w = clamp((t_ring - te / (1.0 + v->gearbox.split_rho)) * wr, -p_max, p_max);
     split_electric(v, o);
 }
@@ -79,8 +79,8 @@ static void split_fit_motor(const eco_vehicle *v, double wr, double lo, double h
     double e_target = (over ? hi : lo) - o->p_gen_elec_w - v->aux_power_w;
     double eff = eco_curve_eval(&m->efficiency, fabs(e_target) / m->max_power_w);
     double mech = e_target > 0.0 ? e_target * eff : e_target / eff;
-    double p_max = fmin(m->max_power_w, m->max_torque_nm * m->gear_ratio * wr);
-    double p = over ? fmin(o->p_motor_mech_w, mech) : fmax(o->p_motor_mech_w, mech);
+    double p_max = eco_fmin(m->max_power_w, m->max_torque_nm * m->gear_ratio * wr);
+    double p = over ? eco_fmin(o->p_motor_mech_w, mech) : eco_fmax(o->p_motor_mech_w, mech);
     o->p_motor_mech_w = clamp(p, -p_max, p_max);
     split_electric(v, o);
 }

@@ -135,8 +135,8 @@ static void finish(const eco_vehicle *v, const eco_state *x, const eco_pt_ops *o
     book_energy(v, x, s, f_pt, f_brake, f_grade, out->fuel_g, o, dt, out);
     /* Warm-up counts the running engine's fuel: a start's fuel stays a plain addition. */
     if (e->warmup_fuel_energy_j > 0.0)
-        next->engine_warm = fmin(1.0, x->engine_warm + fuel_gps * dt * v->fuel.lhv_j_per_g /
-                                                           e->warmup_fuel_energy_j);
+        next->engine_warm = eco_fmin(1.0, x->engine_warm + fuel_gps * dt * v->fuel.lhv_j_per_g /
+                                                               e->warmup_fuel_energy_j);
     next->time_s = x->time_s + dt;
     next->speed_mps = s->v1;
     next->distance_m = x->distance_m + s->v_avg * dt;
@@ -151,9 +151,9 @@ int eco_model_step(const eco_vehicle *v, const eco_state *x, const eco_command *
         !isfinite(u->engine_power_w) || !isfinite(grade_rad) || !(dt_s > 0.0))
         return ECO_EINVAL;
     eco_command c = *u;
-    c.throttle = fmin(fmax(c.throttle, 0.0), 1.0);
-    c.regen = fmin(fmax(c.regen, 0.0), 1.0);
-    c.brake = fmin(fmax(c.brake, 0.0), 1.0);
+    c.throttle = eco_fmin(eco_fmax(c.throttle, 0.0), 1.0);
+    c.regen = eco_fmin(eco_fmax(c.regen, 0.0), 1.0);
+    c.brake = eco_fmin(eco_fmax(c.brake, 0.0), 1.0);
     int gear = pick_gear(v, x, &c);
     eco_limits lim;
     eco_model_limits(v, x, gear, &lim);
@@ -169,7 +169,7 @@ int eco_model_step(const eco_vehicle *v, const eco_state *x, const eco_command *
     if (fabs(o.f_pt_n - f_pt) > 1e-6) {
         out->limited = 1;
         if (o.f_pt_n > f_pt) /* regen cut back: the friction brakes blend in */
-            f_brake += fmin(o.f_pt_n - f_pt, f_regen);
+            f_brake += eco_fmin(o.f_pt_n - f_pt, f_regen);
         f_pt = o.f_pt_n;
         s = solve_motion(v, x->speed_mps, f_pt - f_brake, f_grade, dt_s);
         realize(v, x, &c, gear, s.v_avg, f_pt, &o);
