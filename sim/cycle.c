@@ -217,26 +217,8 @@ static int locate(const eco_sim_cycle *c, double t)
 
 void eco_sim_cycle_sample(const eco_sim_cycle *c, double t, double *v, double *grade, double *d)
 {
-    if (t <= c->time_s[0] || t >= c->time_s[c->n - 1]) {
-        int i = t <= c->time_s[0] ? 0 : c->n - 1;
-        if (v)
-            *v = c->speed_mps[i];
-        if (grade)
-            *grade = c->grade_rad[i];
-        if (d)
-            *d = c->distance_m[i];
-        return;
-    }
-    int i = locate(c, t);
-    double h = c->time_s[i + 1] - c->time_s[i];
-    double w = (t - c->time_s[i]) / h;
-    double v0 = c->speed_mps[i], v1 = c->speed_mps[i + 1];
-    if (v)
-        *v = v0 + w * (v1 - v0);
-    if (grade)
-        *grade = c->grade_rad[i] + w * (c->grade_rad[i + 1] - c->grade_rad[i]);
-    if (d) /* exact integral of the linear speed */
-        *d = c->distance_m[i] + (v0 * w + 0.5 * (v1 - v0) * w * w) * h;
+    int seg = -1;
+    eco_sim_cycle_sample_near(c, &seg, t, v, grade, d);
 }
 
 /* locate's answer for t, walked to from the segment i of a time close by: the band's samples
@@ -248,6 +230,31 @@ static int walk_to(const eco_sim_cycle *c, int i, double t)
     while (i < c->n - 2 && c->time_s[i + 1] <= t)
         i++;
     return i;
+}
+
+void eco_sim_cycle_sample_near(const eco_sim_cycle *c, int *seg, double t, double *v, double *grade,
+                               double *d)
+{
+    if (t <= c->time_s[0] || t >= c->time_s[c->n - 1]) {
+        int i = t <= c->time_s[0] ? 0 : c->n - 1;
+        if (v)
+            *v = c->speed_mps[i];
+        if (grade)
+            *grade = c->grade_rad[i];
+        if (d)
+            *d = c->distance_m[i];
+        return;
+    }
+    int i = *seg = walk_to(c, *seg < 0 ? locate(c, t) : *seg, t);
+    double h = c->time_s[i + 1] - c->time_s[i];
+    double w = (t - c->time_s[i]) / h;
+    double v0 = c->speed_mps[i], v1 = c->speed_mps[i + 1];
+    if (v)
+        *v = v0 + w * (v1 - v0);
+    if (grade)
+        *grade = c->grade_rad[i] + w * (c->grade_rad[i + 1] - c->grade_rad[i]);
+    if (d) /* exact integral of the linear speed */
+        *d = c->distance_m[i] + (v0 * w + 0.5 * (v1 - v0) * w * w) * h;
 }
 
 /* The speed eco_sim_cycle_sample gives at t, with *i walked to t's segment. */
@@ -282,11 +289,18 @@ static int still_over(const eco_sim_cycle *c, int i, double t0, double t1)
 void eco_sim_cycle_band(const eco_sim_cycle *c, double t, double dv, double dt, double *lo,
                         double *hi)
 {
+    int seg = -1;
+    eco_sim_cycle_band_near(c, &seg, t, dv, dt, lo, hi);
+}
+
+void eco_sim_cycle_band_near(const eco_sim_cycle *c, int *seg, double t, double dv, double dt,
+                             double *lo, double *hi)
+{
     /* No creep: where the reference stands still over the whole window, so does the car.
      * Only the window's length at each end of a stop stays free (issue 9; docs/mpc.md,
      * "Stops in the band"). */
     double half = eco_fmax(dt - STILL_WINDOW_SLACK_S, 0.0);
-    int i = locate(c, t - dt);
+    int i = *seg = walk_to(c, *seg < 0 ? locate(c, t - dt) : *seg, t - dt);
     if (still_over(c, i, t - half, t + half)) {
         *lo = *hi = 0.0;
         return;

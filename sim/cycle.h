@@ -54,6 +54,13 @@ void eco_sim_cycle_sample(const eco_sim_cycle *c, double t_s, double *speed_mps,
  * (MPC), the DP's trace and the tolerance check all take it from here. */
 void eco_sim_cycle_band(const eco_sim_cycle *c, double t_s, double dv_mps, double dt_s,
                         double *lo_mps, double *hi_mps);
+/* The same values as eco_sim_cycle_sample and eco_sim_cycle_band, for a run of nearby times
+ * (a preview): the segment is walked to from *seg (-1 to begin with: a search), and *seg
+ * is left near t for the next call. */
+void eco_sim_cycle_sample_near(const eco_sim_cycle *c, int *seg, double t_s, double *speed_mps,
+                               double *grade_rad, double *distance_m);
+void eco_sim_cycle_band_near(const eco_sim_cycle *c, int *seg, double t_s, double dv_mps,
+                             double dt_s, double *lo_mps, double *hi_mps);
 double eco_sim_cycle_duration_s(const eco_sim_cycle *c);
 /* The test procedure of a shipped cycle starts cold: FTP-75 (bag 1, 40 CFR 86.135: after a
  * 12 to 36 h soak at 20 to 30 C), the WLTC (GTR 15's Type 1 test, after a soak at 23 C) and

@@ -65,12 +65,13 @@ static void fill_preview(const eco_sim_cycle *c, const eco_sim_options *o, const
     pv->n = ctl->preview_n < 1
                 ? 1
                 : (ctl->preview_n > ECO_PREVIEW_MAX ? ECO_PREVIEW_MAX : ctl->preview_n);
+    int seg = -1, seg_band = -1; /* the points are dt apart: each walks from the last */
     for (int k = 0; k < pv->n; k++) {
         double t = x->time_s + (k + 1) * o->dt_s;
-        eco_sim_cycle_sample(c, t, &pv->speed_ref_mps[k], &pv->grade_rad[k], NULL);
+        eco_sim_cycle_sample_near(c, &seg, t, &pv->speed_ref_mps[k], &pv->grade_rad[k], NULL);
         if (o->band_kmh > 0.0 || o->band_s > 0.0)
-            eco_sim_cycle_band(c, t, o->band_kmh / ECO_KMH_PER_MPS, o->band_s, &pv->speed_lo_mps[k],
-                               &pv->speed_hi_mps[k]);
+            eco_sim_cycle_band_near(c, &seg_band, t, o->band_kmh / ECO_KMH_PER_MPS, o->band_s,
+                                    &pv->speed_lo_mps[k], &pv->speed_hi_mps[k]);
         else
             pv->speed_lo_mps[k] = pv->speed_hi_mps[k] = pv->speed_ref_mps[k];
     }
