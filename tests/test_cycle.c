@@ -95,6 +95,29 @@ Test(cycle, band_is_window_extremes_widened)
     eco_sim_cycle_free(&c);
 }
 
+/* The walked samples a preview takes are the searched ones, bit for bit: a preview's worth of
+ * points 0.1 s apart from every 0.7 s of FTP-75 (an uneven start), past both ends too. */
+Test(cycle, walked_samples_are_the_searched_ones)
+{
+    eco_sim_cycle c;
+    load_shipped("ftp75", &c);
+    int points = 0;
+    for (double t0 = -5.0; t0 < c.time_s[c.n - 1] + 5.0; t0 += 0.7) {
+        int seg = -1, seg_band = -1;
+        for (int k = 0; k < 120; k++) {
+            double t = t0 + (k + 1) * 0.1, want[5], got[5];
+            eco_sim_cycle_sample(&c, t, &want[0], &want[1], &want[2]);
+            eco_sim_cycle_band(&c, t, 2.0 / 3.6, 1.0, &want[3], &want[4]);
+            eco_sim_cycle_sample_near(&c, &seg, t, &got[0], &got[1], &got[2]);
+            eco_sim_cycle_band_near(&c, &seg_band, t, 2.0 / 3.6, 1.0, &got[3], &got[4]);
+            cr_assert(memcmp(want, got, 5 * sizeof(double)) == 0, "t = %.17g", t);
+            points++;
+        }
+    }
+    cr_assert_gt(points, 300000);
+    eco_sim_cycle_free(&c);
+}
+
 static int load_text(const char *text, eco_sim_cycle *c, char *path, size_t n)
 {
     snprintf(path, n, "%s/eco_cycle_XXXXXX", P_tmpdir);
