@@ -13,7 +13,7 @@
 
 /* Fuel the engine would burn to put back the battery energy used (J1711-style linear
  * correction): at the run's own mean engine efficiency and the efficiency of the machine that
- * recharges it: MG1 at half power in a hybrid, the alternator in a conventional car whose
+ * recharges it: MG1 at half power in a power split (the motor in a P2), the alternator in a conventional car whose
  * 12 V battery ran the accessories while stop/start had the engine off. */
 static double correction_g_per_j(const eco_vehicle *v, const eco_sim_totals *t)
 {
@@ -22,7 +22,9 @@ static double correction_g_per_j(const eco_vehicle *v, const eco_sim_totals *t)
         return 1.0 / (v->fuel.lhv_j_per_g * eta_engine * v->alternator_efficiency);
     if (v->powertrain != ECO_PT_HEV && v->powertrain != ECO_PT_PHEV)
         return 0.0;
-    double eta_gen = eco_curve_eval(&v->generator.efficiency, 0.5);
+    /* A P2 recharges through its one machine, the motor */
+    const eco_machine *m = eco_vehicle_is_p2(v) ? &v->motor : &v->generator;
+    double eta_gen = eco_curve_eval(&m->efficiency, 0.5);
     return 1.0 / (v->fuel.lhv_j_per_g * eta_engine * eta_gen);
 }
 

@@ -274,6 +274,42 @@ Test(config_vehicle, sections_the_powertrain_does_not_use_are_errors)
     assert_error_has("$.gearbox");
 }
 
+/* A hybrid on a stepped box is a parallel P2: the Golf's engine and box with the Prius's
+ * motor and battery load as one, with no generator (its one machine is the motor); a plug-in
+ * is not yet a P2. */
+static cJSON *golf_as_p2(void)
+{
+    cJSON *j = read_json(VEHICLES "/vw_golf_1p5tsi_2020.json"), *p = prius();
+    cJSON_ReplaceItemInObjectCaseSensitive(j, "powertrain", cJSON_CreateString("hev"));
+    cJSON_DeleteItemFromObjectCaseSensitive(j, "alternator_efficiency");
+    const char *keys[] = {"motor", "battery", "regen_fade_low_kmh", "regen_fade_high_kmh"};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+        cJSON_AddItemToObject(j, keys[k], cJSON_Duplicate(at(p, keys[k]), 1));
+    cJSON_Delete(p);
+    return j;
+}
+
+Test(config_vehicle, hybrid_on_a_stepped_box_is_a_p2)
+{
+    eco_vehicle v;
+    cr_assert_eq(load_tree_into(golf_as_p2(), MAPS, &v), ECO_OK, "%s", eco_last_error());
+    cr_assert_eq(v.powertrain, ECO_PT_HEV);
+    cr_assert_eq(v.gearbox.type, ECO_TX_STEPPED);
+    cr_assert(eco_vehicle_is_p2(&v));
+    eco_vehicle_free(&v);
+
+    cJSON *j = golf_as_p2(), *p = prius();
+    cJSON_AddItemToObject(j, "generator", cJSON_Duplicate(at(p, "generator"), 1));
+    cJSON_Delete(p);
+    cr_assert_eq(load_tree(j, MAPS), ECO_EINVAL);
+    assert_error_has("$.generator: not used by a parallel P2 hybrid");
+
+    j = golf_as_p2();
+    cJSON_ReplaceItemInObjectCaseSensitive(j, "powertrain", cJSON_CreateString("phev"));
+    cr_assert_eq(load_tree(j, MAPS), ECO_EINVAL);
+    assert_error_has("$.gearbox.type");
+}
+
 Test(config_vehicle, map_with_a_hole_is_named_with_file_and_line)
 {
     cJSON *j = prius();

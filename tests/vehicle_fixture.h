@@ -134,4 +134,15 @@ static inline void fix_hybrid(eco_vehicle *v)
     v->gearbox.final_drive = 3.3;
 }
 
+/* Parallel P2: the conventional fixture's engine and 5-speed box with a 40 kW motor on the
+ * box's input and the hybrid's battery; no generator. */
+static inline void fix_p2(eco_vehicle *v)
+{
+    fix_conventional(v);
+    strcpy(v->name, "fixture p2");
+    v->powertrain = ECO_PT_HEV;
+    fix_electric(v, 40.0, 6.5);
+    memset(&v->generator, 0, sizeof v->generator);
+}
+
 #endif

@@ -181,6 +181,9 @@ typedef struct {
 /* Build the maps' interpolation objects and derived curves (best-efficiency line). Call once after
  * filling the parameters; returns ECO_OK or ECO_EINVAL with eco_last_error() set. */
 int eco_vehicle_init(eco_vehicle *veh);
+/* A parallel P2 hybrid: a hybrid powertrain on a stepped gearbox (engine, disconnect clutch,
+ * motor on the gearbox input), rather than a power split. */
+int eco_vehicle_is_p2(const eco_vehicle *veh);
 /* Release what eco_vehicle_init made. */
 void eco_vehicle_free(eco_vehicle *veh);
 /* Check every parameter; on error eco_last_error() names the field. */

@@ -154,12 +154,12 @@ static int gearbox_fits(eco_cfg_json_ctx *c, const eco_vehicle *v, const char *p
 {
     int hybrid = v->powertrain == ECO_PT_HEV || v->powertrain == ECO_PT_PHEV;
     int tx = v->gearbox.type;
-    if (hybrid && tx != ECO_TX_SPLIT)
-        return eco_cfg_json_err(
-            c, ECO_EINVAL, "gearbox.type",
-            "a \"%s\" vehicle is modelled as a power split: must be \"split\", got "
-            "\"%s\"",
-            pt, eco_cfg_vehicle_tx_names[tx]);
+    if (hybrid && tx != ECO_TX_SPLIT && !(v->powertrain == ECO_PT_HEV && tx == ECO_TX_STEPPED))
+        return eco_cfg_json_err(c, ECO_EINVAL, "gearbox.type",
+                                "a \"%s\" vehicle is a power split (\"split\")%s, got \"%s\"", pt,
+                                v->powertrain == ECO_PT_HEV ? " or a parallel P2 (\"stepped\")"
+                                                            : "",
+                                eco_cfg_vehicle_tx_names[tx]);
     if (!hybrid && tx == ECO_TX_SPLIT)
         return eco_cfg_json_err(
             c, ECO_EINVAL, "gearbox.type",
@@ -220,10 +220,13 @@ static int parse_parts(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *v, c
                (rc = eco_cfg_forbid(c, root, "regen_fade_high_kmh", why))) {
         return rc;
     }
-    if (hybrid) {
+    if (hybrid && v->gearbox.type == ECO_TX_SPLIT) {
         if ((rc = eco_cfg_vehicle_machine_parse(c, root, "generator", &v->generator)))
             return rc;
-    } else if ((rc = eco_cfg_forbid(c, root, "generator", why))) {
+    } else if ((rc = eco_cfg_forbid(c, root, "generator",
+                                    hybrid ? "by a parallel P2 hybrid (its one machine is "
+                                             "\"motor\")"
+                                           : why))) {
         return rc;
     }
     return ECO_OK;

@@ -26,13 +26,17 @@
 #define HEV_LOW_SOC_ON    0.05     /* above soc_min: charge-only below this ... */
 #define HEV_LOW_SOC_OFF   0.10     /* ... until above this */
 #define GEAR_HYSTERESIS   0.03     /* a shift must save 3 % fuel */
+/* P2: how far past the power asked the engine may shift its load toward its best torque,
+ * as a multiple of the charging power the SOC error asks */
+#define P2_SHIFT_PER_CHARGE 2.0
 
 typedef struct {
     eco_controller base;
     double integral_m; /* integral of speed error, m */
     int engine_on;
-    int low_soc;          /* latched: charge-sustaining recovery in progress */
-    double switched_at_s; /* time of the last engine start or stop */
+    int low_soc;           /* latched: charge-sustaining recovery in progress */
+    double switched_at_s;  /* time of the last engine start or stop */
+    eco_curve best_torque; /* P2: the engine's most efficient torque over its speed */
 } baseline;
 
 /* Fuel-seeking gear: the gear that delivers the force with the least fuel, keeping the
@@ -55,8 +59,9 @@ static int choose_gear(const eco_vehicle *v, const eco_state *x, double force_n)
         double we = ww * ratio;
         if (we < 1.15 * e->idle_speed_radps || we > 0.95 * e->max_speed_radps)
             continue;
-        double te = force_n * v->wheel_radius_m / (ratio * eta) +
-                    v->aux_power_w / (v->alternator_efficiency * we);
+        double t_aux = /* a hybrid's accessories run from its battery */
+            v->powertrain == ECO_PT_CONV ? v->aux_power_w / (v->alternator_efficiency * we) : 0.0;
+        double te = force_n * v->wheel_radius_m / (ratio * eta) + t_aux;
         double t_max = eco_engine_max_torque_nm(e, we);
         if (t_max * ratio > most_force) {
             most_force = t_max * ratio;
@@ -100,8 +105,9 @@ static int engine_decision(baseline *b, const eco_vehicle *v, const eco_state *x
     return b->engine_on;
 }
 
-static void hybrid_split(baseline *b, const eco_vehicle *v, const eco_state *x,
-                         const eco_preview *pv, double force_n, eco_command *cmd)
+/* Engine on/off and power; returns the part of the power asked that is for charging. */
+static double hybrid_split(baseline *b, const eco_vehicle *v, const eco_state *x,
+                           const eco_preview *pv, double force_n, eco_command *cmd)
 {
     double p_wheel = force_n * x->speed_mps;
     /* Room for the regen the car's kinetic energy will bring: aim lower at speed. */
@@ -114,6 +120,46 @@ static void hybrid_split(baseline *b, const eco_vehicle *v, const eco_state *x,
     cmd->engine_on = engine_decision(b, v, x, p_want, p_wheel);
     cmd->engine_power_w =
         cmd->engine_on ? eco_fmin(eco_fmax(p_want, HEV_MIN_W), v->engine.rated_power_w) : 0.0;
+    return p_charge;
+}
+
+/* P2: the engine turns with the gearbox input, so its load, not its speed, is what the
+ * strategy has: below the SOC aim it shifts its load toward its most efficient torque at
+ * that speed, as far as the charge asked allows, and the motor puts the surplus into the
+ * battery; above the aim it gives the power asked, which the SOC error has lowered, and
+ * the motor adds the rest. */
+static void hybrid_p2(baseline *b, const eco_vehicle *v, const eco_state *x, const eco_preview *pv,
+                      double force_n, int gear, eco_command *cmd)
+{
+    double p_charge = hybrid_split(b, v, x, pv, force_n, cmd);
+    const eco_gearbox *g = &v->gearbox;
+    double w_in = x->speed_mps / v->wheel_radius_m * g->ratio[gear - 1] * g->final_drive;
+    if (!cmd->engine_on || w_in < v->engine.idle_speed_radps || p_charge <= 0.0)
+        return; /* no charging above the aim: the motor adds what the engine lacks */
+    double p_best = eco_curve_eval(&b->best_torque, w_in) * w_in;
+    double p = eco_fmin(p_best, cmd->engine_power_w + P2_SHIFT_PER_CHARGE * p_charge);
+    cmd->engine_power_w = eco_fmin(eco_fmax(cmd->engine_power_w, p), v->engine.rated_power_w);
+}
+
+/* The torque of the least brake-specific fuel at each speed from idle to the top, on a grid
+ * much finer than the maps'. */
+static void make_best_torque(const eco_engine *e, eco_curve *c)
+{
+    c->n = ECO_CURVE_MAX;
+    for (int i = 0; i < c->n; i++) {
+        double w = e->idle_speed_radps +
+                   (e->max_speed_radps - e->idle_speed_radps) * i / (double)(c->n - 1);
+        double t_max = eco_engine_max_torque_nm(e, w), best = 0.0, t_best = t_max;
+        for (int k = 1; k <= 200; k++) {
+            double t = t_max * k / 200.0, fuel = eco_engine_fuel_gps(e, w, t);
+            if (fuel > 0.0 && t * w / fuel > best) {
+                best = t * w / fuel;
+                t_best = t;
+            }
+        }
+        c->x[i] = w;
+        c->y[i] = t_best;
+    }
 }
 
 static int baseline_step(eco_controller *c, const eco_observation *obs, const eco_preview *pv,
@@ -141,7 +187,10 @@ static int baseline_step(eco_controller *c, const eco_observation *obs, const ec
     if (v->powertrain == ECO_PT_HEV || v->powertrain == ECO_PT_PHEV) {
         eco_limits lim; /* ask the engine for no more than the car can use */
         eco_model_limits(v, &x, gear, &lim);
-        hybrid_split(b, v, &x, pv, eco_fmin(force, lim.traction_max_n), &sp->cmd);
+        if (eco_vehicle_is_p2(v))
+            hybrid_p2(b, v, &x, pv, eco_fmin(force, lim.traction_max_n), gear, &sp->cmd);
+        else
+            hybrid_split(b, v, &x, pv, eco_fmin(force, lim.traction_max_n), &sp->cmd);
     }
     sp->valid = 1;
     return ECO_OK;
@@ -165,5 +214,7 @@ eco_controller *eco_baseline_create(const eco_vehicle *veh, double dt_s)
     if (!b)
         return NULL;
     eco_control_init(&b->base, &BASELINE, veh, dt_s, 1);
+    if (eco_vehicle_is_p2(veh))
+        make_best_torque(&veh->engine, &b->best_torque);
     return &b->base;
 }

@@ -79,3 +79,13 @@ void eco_control_free(eco_controller *c)
 {
     eco_free(c);
 }
+
+int eco_control_plans_for(const eco_vehicle *veh, const char *who)
+{
+    if (!eco_vehicle_is_p2(veh))
+        return ECO_OK;
+    eco_set_error("%s: %s is a parallel P2 hybrid, which only the baseline drives so far (its "
+                  "tables do not yet hold a gear and the engine's power together)",
+                  who, veh->name);
+    return ECO_EINVAL;
+}

@@ -21,5 +21,8 @@ void eco_control_init(eco_controller *c, const eco_control_kind *kind, const eco
 
 /* destroy for a controller that lives in one eco_malloc'd block starting with its record. */
 void eco_control_free(eco_controller *c);
+/* ECO_EINVAL with the reason if `who` (the MPC, the DP) cannot plan for this powertrain:
+ * a parallel P2 hybrid's gear and engine choices together are not in their tables yet. */
+int eco_control_plans_for(const eco_vehicle *veh, const char *who);
 
 #endif

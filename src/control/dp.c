@@ -1,4 +1,5 @@
 /* DP: settings, dispatch, and the exact-trace hybrid recursion on a SOC grid. */
+#include "control_internal.h"
 #include "dp_internal.h"
 #include "ecodrive/units.h"
 
@@ -88,7 +89,7 @@ int eco_dp_solve(const eco_vehicle *veh, const eco_dp_trace *tr, const eco_dp_se
 {
     *out = NULL;
     int rc = check_trace(tr, s);
-    if (rc)
+    if (rc || (rc = eco_control_plans_for(veh, "dp")))
         return rc;
     eco_dp_solution *sol = eco_calloc(1, sizeof *sol);
     if (!sol)

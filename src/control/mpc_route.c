@@ -119,7 +119,7 @@ static eco_mpc_route_ws *create_sized(const eco_vehicle *veh, const eco_route *r
         eco_mpc_weights_default(&wdef);
         w = &wdef;
     }
-    if (settings_check(s))
+    if (settings_check(s) || eco_control_plans_for(veh, "route mpc"))
         return NULL;
     eco_mpc_route_ws tmp;
     memset(&tmp, 0, sizeof tmp);

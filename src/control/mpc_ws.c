@@ -1,6 +1,7 @@
 /* The eco MPC's workspace: settings and the balanced weights, dims, the one-block layout,
  * and what the table fixes for the workspace's life (the kinetic-energy and distance
  * prices, the regen share, the levels each pair can use). See include/ecodrive/mpc.h. */
+#include "control_internal.h"
 #include "mpc_internal.h"
 #include "table_cache.h"
 
@@ -40,6 +41,8 @@ int eco_mpc_dims_make(const eco_vehicle *veh, double dt_s, const eco_mpc_setting
                       eco_mpc_dims *d)
 {
     memset(d, 0, sizeof *d);
+    if (eco_control_plans_for(veh, "mpc"))
+        return ECO_EINVAL;
     if (!(s->horizon_s >= 1.0 && s->horizon_s <= 60.0) || !(s->stage_s >= dt_s) || !(dt_s > 0.0) ||
         !(s->grid_kmh > 0.01) || s->n_engine_levels < 1 || s->n_alloc_levels < 1 ||
         s->max_iter < 1 || !(s->deadline_us > 0.0)) {

@@ -126,6 +126,42 @@ static double machine_wheel_force(const eco_vehicle *v, const eco_machine *m, do
     return speed > 0.0 ? eco_fmin(f_torque, p / speed) : f_torque;
 }
 
+/* Parallel P2: engine (clutch closed from idle speed of the gearbox input; below it, pulling
+ * away on a slipping clutch at the launch speed) and motor both on the gearbox input. The
+ * motor's share is held to the battery's power, as for the other electric drives. */
+static void p2_limits(const eco_vehicle *v, double s, int gear, double p_dis, double p_chg,
+                      eco_limits *lim)
+{
+    const eco_gearbox *g = &v->gearbox;
+    const eco_engine *e = &v->engine;
+    const eco_machine *m = &v->motor;
+    double ratio = eco_drive_ratio(v, gear), r_w = v->wheel_radius_m;
+    double eta = g->efficiency * g->final_drive_efficiency;
+    double w_in = s / r_w * ratio;
+    double we = w_in >= e->idle_speed_radps ? w_in : ECO_LAUNCH_IDLE_RATIO * e->idle_speed_radps;
+    double t_eng = eco_engine_max_torque_nm(e, we);
+    /* The battery's power reaches the shaft less the motor's losses, and it takes the
+     * shaft's regen less them again: its efficiency at that power. */
+    double p_d = eco_fmin(eco_fmax(p_dis, 0.0), m->max_power_w);
+    double eff_d = eco_curve_eval(&m->efficiency, p_d / m->max_power_w);
+    double t_m_drive = eco_p2_motor_torque_nm(m, w_in, p_d * eff_d);
+    double p_c = eco_fmin(eco_fmax(p_chg, 0.0), m->max_power_w);
+    double eff_c = eco_curve_eval(&m->efficiency, p_c / m->max_power_w);
+    double t_m_regen = eco_p2_motor_torque_nm(m, w_in, p_c / eff_c);
+    lim->traction_max_n = (t_eng + t_m_drive) * ratio * eta / r_w;
+    lim->regen_max_n = t_m_regen * ratio / (eta * r_w) * eco_regen_fade(v, s);
+}
+
+double eco_p2_motor_torque_nm(const eco_machine *m, double w_in, double power_w)
+{
+    double w_m = w_in * m->gear_ratio;
+    if (w_m > m->max_speed_radps)
+        return 0.0;
+    double t = m->max_torque_nm * m->gear_ratio; /* at the gearbox input */
+    double p = eco_fmin(power_w, m->max_power_w);
+    return w_in > 0.0 ? eco_fmin(t, p / w_in) : t;
+}
+
 void eco_model_limits(const eco_vehicle *v, const eco_state *x, int gear, eco_limits *lim)
 {
     double s = eco_fmax(x->speed_mps, 0.0);
@@ -147,6 +183,10 @@ void eco_model_limits(const eco_vehicle *v, const eco_state *x, int gear, eco_li
     double f_elec = machine_wheel_force(v, &v->motor, s, eco_fmax(p_dis, 0.0)) * eta_fd;
     if (v->powertrain == ECO_PT_BEV) {
         lim->traction_max_n = f_elec;
+        return;
+    }
+    if (v->gearbox.type == ECO_TX_STEPPED) {
+        p2_limits(v, s, gear, p_dis, p_chg, lim);
         return;
     }
     /* Power split: the engine's ring share plus MG2 at its own limits (fed by the battery

@@ -15,5 +15,8 @@ double eco_battery_charge_limit_w(const eco_battery *b, double soc);
 double eco_drive_ratio(const eco_vehicle *v, int gear);
 /* Engine torque that the alternator takes to feed the accessories (conventional only). */
 double eco_aux_torque_nm(const eco_vehicle *v, double engine_radps);
+/* A P2 motor's torque at the gearbox input turning at w_in, within its torque, speed and
+ * power limits and power_w (W, >= 0). */
+double eco_p2_motor_torque_nm(const eco_machine *m, double w_in, double power_w);
 
 #endif

@@ -138,3 +138,87 @@ void eco_realize_bev(const eco_vehicle *v, const eco_state *x, double speed, dou
     o->p_batt_w = o->p_motor_elec_w + v->aux_power_w;
     o->p_driveline_in_w = pm;
 }
+
+/* The P2 engine's operating point for a torque t_in asked at the gearbox input turning at
+ * w_in: with the clutch closed (from idle speed) the engine turns with the input and gives
+ * the torque its requested power asks; below idle speed, pulling away, the clutch slips
+ * with the engine at the launch speed and passes no more than is asked; otherwise the
+ * engine idles declutched. Sets the engine fields of o; returns the torque at the input. */
+static double p2_engine_point(const eco_vehicle *v, int on, double pe, double w_in, double t_in,
+                              eco_pt_ops *o)
+{
+    const eco_engine *e = &v->engine;
+    o->engine_on = on;
+    if (!on)
+        return 0.0;
+    double we = e->idle_speed_radps, te = 0.0, t_at_input = 0.0;
+    if (w_in >= e->idle_speed_radps) {
+        we = w_in;
+        te = eco_fmin(eco_fmax(pe / we, 0.0), eco_engine_max_torque_nm(e, we));
+        t_at_input = te;
+    } else if (t_in > 0.0) {
+        we = ECO_LAUNCH_IDLE_RATIO * e->idle_speed_radps;
+        te = eco_fmin(eco_fmin(eco_fmax(pe / we, 0.0), t_in), eco_engine_max_torque_nm(e, we));
+        t_at_input = te;
+    }
+    o->engine_speed_radps = we;
+    o->engine_torque_nm = te;
+    return t_at_input;
+}
+
+/* The P2 motor's torque at the input for the rest of t_in, within its limits and the
+ * battery's (lo, hi: W at the motor's terminals). */
+static double p2_motor_torque(const eco_vehicle *v, double w_in, double t_rest, double lo,
+                              double hi)
+{
+    const eco_machine *m = &v->motor;
+    double t_max = eco_p2_motor_torque_nm(m, w_in, m->max_power_w);
+    double t = eco_fmin(eco_fmax(t_rest, -t_max), t_max);
+    if (w_in <= 0.0)
+        return t; /* at rest: torque without power */
+    return fit_electric(m, t * w_in, lo, eco_fmax(hi, 0.0)) / w_in;
+}
+
+/* Parallel P2 hybrid: engine, disconnect clutch, motor on the input of a stepped box. The
+ * motor makes up what the engine's requested power does not give (a load-point shift:
+ * charging below the demand, boosting above it) and drives alone with the engine off.
+ * Where the battery cannot take the motor's share, the engine gives way (or takes over)
+ * within its full load; regen the battery cannot take is left to the friction brakes. */
+void eco_realize_p2(const eco_vehicle *v, const eco_state *x, const eco_command *u, int gear,
+                    double speed, double f_n, eco_pt_ops *o)
+{
+    const eco_gearbox *g = &v->gearbox;
+    const eco_machine *m = &v->motor;
+    double r_w = v->wheel_radius_m, ratio = eco_drive_ratio(v, gear);
+    double eta = g->efficiency * g->final_drive_efficiency;
+    double w_in = speed / r_w * ratio;
+    double t_in = f_n >= 0.0 ? f_n * r_w / (ratio * eta) : f_n * r_w * eta / ratio;
+    memset(o, 0, sizeof *o);
+    o->gear = gear;
+    int on = u->engine_on;
+    double pe = u->engine_power_w;
+    if (on < 0) { /* left to the plant: the engine alone where it can */
+        on = t_in > 0.0;
+        pe = t_in * w_in;
+    }
+    double hi = eco_battery_discharge_limit_w(&v->battery, x->soc) - v->aux_power_w;
+    double lo = -eco_battery_charge_limit_w(&v->battery, x->soc) - v->aux_power_w;
+    double t_e = p2_engine_point(v, on, pe, w_in, t_in, o);
+    double t_m = p2_motor_torque(v, w_in, t_in - t_e, lo, hi);
+    double gap = t_in - t_e - t_m; /* what the battery or the motor left undone */
+    if (fabs(gap) > 1e-9 && o->engine_on && o->engine_speed_radps == w_in) {
+        p2_engine_point(v, on, (t_e + gap) * w_in, w_in, t_in, o);
+        t_e = o->engine_torque_nm;
+        t_m = p2_motor_torque(v, w_in, t_in - t_e, lo, hi);
+    }
+    double t_tot = t_e + t_m;
+    o->f_pt_n = t_tot >= 0.0 ? t_tot * ratio * eta / r_w : t_tot * ratio / (eta * r_w);
+    o->fuel_hot_gps =
+        on ? eco_engine_fuel_gps(&v->engine, o->engine_speed_radps, o->engine_torque_nm) : 0.0;
+    o->motor_speed_radps = w_in * m->gear_ratio;
+    o->motor_torque_nm = t_m / m->gear_ratio;
+    o->p_motor_mech_w = t_m * w_in;
+    o->p_motor_elec_w = eco_machine_electric_w(m, o->p_motor_mech_w);
+    o->p_batt_w = o->p_motor_elec_w + v->aux_power_w;
+    o->p_driveline_in_w = o->engine_torque_nm * o->engine_speed_radps + o->p_motor_mech_w;
+}

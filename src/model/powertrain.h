@@ -19,6 +19,8 @@ void eco_realize_engine(const eco_vehicle *v, const eco_state *x, const eco_comm
                         double speed, double f_n, eco_pt_ops *o);
 void eco_realize_bev(const eco_vehicle *v, const eco_state *x, double speed, double f_n,
                      eco_pt_ops *o);
+void eco_realize_p2(const eco_vehicle *v, const eco_state *x, const eco_command *u, int gear,
+                    double speed, double f_n, eco_pt_ops *o);
 void eco_realize_split(const eco_vehicle *v, const eco_state *x, const eco_command *u, double speed,
                        double f_n, eco_pt_ops *o);
 

@@ -49,6 +49,8 @@ static void realize(const eco_vehicle *v, const eco_state *x, const eco_command 
         eco_realize_engine(v, x, u, gear, speed, f_pt, o);
     else if (v->powertrain == ECO_PT_BEV)
         eco_realize_bev(v, x, speed, f_pt, o);
+    else if (v->gearbox.type == ECO_TX_STEPPED)
+        eco_realize_p2(v, x, u, gear, speed, f_pt, o);
     else
         eco_realize_split(v, x, u, speed, f_pt, o);
 }

@@ -192,11 +192,19 @@ static int check_gearbox(const eco_vehicle *v)
         eco_set_error("gearbox.type: a power split needs a hybrid powertrain");
         return ECO_EINVAL;
     }
-    if ((v->powertrain == ECO_PT_HEV || v->powertrain == ECO_PT_PHEV) && g->type != ECO_TX_SPLIT) {
-        eco_set_error("gearbox.type: hybrids are modelled as a power split (type \"split\")");
+    if ((v->powertrain == ECO_PT_HEV || v->powertrain == ECO_PT_PHEV) && g->type != ECO_TX_SPLIT &&
+        !(v->powertrain == ECO_PT_HEV && g->type == ECO_TX_STEPPED)) {
+        eco_set_error("gearbox.type: a hybrid is a power split (type \"split\") or, charge "
+                      "sustaining, a parallel P2 on a stepped box (\"stepped\")");
         return ECO_EINVAL;
     }
     return ECO_OK;
+}
+
+int eco_vehicle_is_p2(const eco_vehicle *v)
+{
+    return (v->powertrain == ECO_PT_HEV || v->powertrain == ECO_PT_PHEV) &&
+           v->gearbox.type == ECO_TX_STEPPED;
 }
 
 int eco_vehicle_validate(const eco_vehicle *v)
