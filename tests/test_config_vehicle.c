@@ -87,6 +87,7 @@ static const struct {
     {"tesla_model3_rwd_2022.json", ECO_PT_BEV, ECO_TX_SINGLE},
     {"vw_golf_1p5tsi_2020.json", ECO_PT_CONV, ECO_TX_STEPPED},
     {"renault_zoe_ze50.json", ECO_PT_BEV, ECO_TX_SINGLE},
+    {"hyundai_sonata_hybrid_2022.json", ECO_PT_HEV, ECO_TX_STEPPED},
 };
 
 Test(config_vehicle, every_shipped_vehicle_loads)

@@ -28,6 +28,9 @@ static scenario SCENARIOS[] = {
     {"tesla_model3_rwd_2022", "udds"},
     {"renault_zoe_ze50", "wltc_class3b"},
     {"renault_zoe_ze50", "us06"},
+    {"hyundai_sonata_hybrid_2022", "wltc_class3b"},
+    {"hyundai_sonata_hybrid_2022", "ftp75"},
+    {"hyundai_sonata_hybrid_2022", "us06"},
 };
 
 static void load(const scenario *s, eco_vehicle *v, eco_sim_cycle *c)
