@@ -29,6 +29,7 @@
 /* P2: how far past the power asked the engine may shift its load toward its best torque,
  * as a multiple of the charging power the SOC error asks */
 #define P2_SHIFT_PER_CHARGE 2.0
+#define P2_GEAR_HOLD_S      2.0 /* least time in a gear, as HEV_MIN_HOLD_S for the engine */
 
 typedef struct {
     eco_controller base;
@@ -37,6 +38,7 @@ typedef struct {
     int low_soc;           /* latched: charge-sustaining recovery in progress */
     double switched_at_s;  /* time of the last engine start or stop */
     eco_curve best_torque; /* P2: the engine's most efficient torque over its speed */
+    double shifted_at_s;   /* P2: time of the last gear change */
 } baseline;
 
 /* Fuel-seeking gear: the gear that delivers the force with the least fuel, keeping the
@@ -141,6 +143,25 @@ static void hybrid_p2(baseline *b, const eco_vehicle *v, const eco_state *x, con
     cmd->engine_power_w = eco_fmin(eco_fmax(cmd->engine_power_w, p), v->engine.rated_power_w);
 }
 
+/* P2: a new gear is taken only once the last has been held P2_GEAR_HOLD_S, unless the
+ * engine would leave its speed range in it: the engine's stops and starts change what the
+ * least-fuel gear is, and would otherwise saw the box between two. */
+static int p2_gear_held(baseline *b, const eco_vehicle *v, const eco_state *x, int gear)
+{
+    const eco_gearbox *g = &v->gearbox;
+    const eco_engine *e = &v->engine;
+    int cur = x->gear;
+    if (gear == cur || cur < 1 || cur > g->n_gears)
+        return gear;
+    double we = x->speed_mps / v->wheel_radius_m * g->ratio[cur - 1] * g->final_drive;
+    int cur_fits = we <= 0.95 * e->max_speed_radps &&
+                   (we >= 1.15 * e->idle_speed_radps || x->speed_mps < g->launch_speed_mps);
+    if (cur_fits && x->time_s - b->shifted_at_s < P2_GEAR_HOLD_S)
+        return cur;
+    b->shifted_at_s = x->time_s;
+    return gear;
+}
+
 /* The torque of the least brake-specific fuel at each speed from idle to the top, on a grid
  * much finer than the maps'. */
 static void make_best_torque(const eco_engine *e, eco_curve *c)
@@ -182,6 +203,8 @@ static int baseline_step(eco_controller *c, const eco_observation *obs, const ec
     if (v_next <= 0.0 && obs->speed_mps <= 0.05)
         force = eco_fmin(force, 0.0); /* hold at rest */
     int gear = choose_gear(v, &x, force);
+    if (eco_vehicle_is_p2(v))
+        gear = p2_gear_held(b, v, &x, gear);
     eco_control_force_to_command(v, &x, gear, force, &sp->cmd);
     sp->cmd.engine_on = 1;
     if (v->powertrain == ECO_PT_HEV || v->powertrain == ECO_PT_PHEV) {
@@ -203,6 +226,7 @@ static void baseline_reset(eco_controller *c)
     b->engine_on = 0;
     b->low_soc = 0;
     b->switched_at_s = -HEV_MIN_HOLD_S;
+    b->shifted_at_s = -P2_GEAR_HOLD_S;
 }
 
 static const eco_control_kind BASELINE = {"baseline", baseline_step, baseline_reset,
