@@ -23,7 +23,8 @@
 #define HEV_BATT_POWER_FRACTION  0.29
 #define HEV_BATT_P_PER_E_H       25.0 /* power cells: max power / energy, per hour */
 #define HEV_CELLS                56
-#define HEV_AUX_W                800.0
+#define HEV_AUX_W                700.0
+#define HEV_WARMUP_FUEL_MJ       25.0
 #define BEV_TOP_MPH              110.0 /* motor max speed = N/V at this speed */
 #define BEV_SPEED_RATIO          3.0
 #define BEV_ENERGY_KWH           60.0
@@ -348,7 +349,7 @@ static void build_calibration(jb *b, cJSON *root, const eco_cfg_epa_class *k)
         k->bev   ? 300.0
         : k->hev ? HEV_AUX_W
                  : 400.0,
-        k->hev ? "class default: fitted to the MY2022 training list, inside FASTSim's 500 W "
+        k->hev ? "class default: the shipped Prius's calibrated 700 W, inside FASTSim's 500 W "
                  "(Yaris Hybrid) to 1050 W (Prius) (SCHEMA.md)"
                : "class default (SCHEMA.md)");
     if (!k->bev && !k->hev) {
@@ -363,8 +364,10 @@ static void build_calibration(jb *b, cJSON *root, const eco_cfg_epa_class *k)
         "class default (SCHEMA.md)");
     if (!k->bev) {
         num(b, cal, "cold_fuel_extra", COLD_FUEL_EXTRA, NULL);
-        num(b, cal, "warmup_fuel_energy_mj", WARMUP_FUEL_MJ,
-            "class default: ~11 % more fuel in FTP bag 1 (SCHEMA.md)");
+        num(b, cal, "warmup_fuel_energy_mj", k->hev ? HEV_WARMUP_FUEL_MJ : WARMUP_FUEL_MJ,
+            k->hev ? "class default: a hybrid's engine runs in bursts and cools between them, "
+                     "so it takes longer to warm (fitted to the MY2022 training list, SCHEMA.md)"
+                   : "class default: ~11 % more fuel in FTP bag 1 (SCHEMA.md)");
     } else {
         num(b, cal, "charger_efficiency", 0.88, "class default: Level-2 AC, wall to cells");
     }
