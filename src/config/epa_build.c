@@ -24,7 +24,7 @@
 #define HEV_BATT_P_PER_E_H       25.0 /* power cells: max power / energy, per hour */
 #define HEV_CELLS                56
 #define HEV_AUX_W                700.0
-#define HEV_WARMUP_FUEL_MJ       25.0
+#define HEV_WARMUP_MJ_PER_L      8.0   /* warm-up fuel energy per litre of displacement */
 #define BEV_TOP_MPH              110.0 /* motor max speed = N/V at this speed */
 #define BEV_SPEED_RATIO          3.0
 #define BEV_ENERGY_KWH           60.0
@@ -364,9 +364,11 @@ static void build_calibration(jb *b, cJSON *root, const eco_cfg_epa_class *k)
         "class default (SCHEMA.md)");
     if (!k->bev) {
         num(b, cal, "cold_fuel_extra", COLD_FUEL_EXTRA, NULL);
-        num(b, cal, "warmup_fuel_energy_mj", k->hev ? HEV_WARMUP_FUEL_MJ : WARMUP_FUEL_MJ,
-            k->hev ? "class default: a hybrid's engine runs in bursts and cools between them, "
-                     "so it takes longer to warm (fitted to the MY2022 training list, SCHEMA.md)"
+        num(b, cal, "warmup_fuel_energy_mj",
+            k->hev ? HEV_WARMUP_MJ_PER_L * k->r->disp_l : WARMUP_FUEL_MJ,
+            k->hev ? "class default: 8 MJ per litre; a hybrid's engine runs in bursts and cools "
+                     "between them, so it takes longer to warm (fitted to the MY2022 training "
+                     "list, SCHEMA.md)"
                    : "class default: ~11 % more fuel in FTP bag 1 (SCHEMA.md)");
     } else {
         num(b, cal, "charger_efficiency", 0.88, "class default: Level-2 AC, wall to cells");
