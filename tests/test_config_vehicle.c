@@ -190,6 +190,26 @@ Test(config_vehicle, engine_start_fuel_is_optional_and_never_negative)
     assert_error_has("prius.json: $.engine.start_fuel_g: must be >= 0, got -0.1");
 }
 
+/* schedule_below_kmh (used by the from-EPA stepped boxes) is optional, a speed in [0, 400],
+ * and a stepped box's key only. */
+Test(config_vehicle, schedule_below_is_a_stepped_box_speed)
+{
+    cJSON *j = read_json(VEHICLES "/vw_golf_1p5tsi_2020.json");
+    cJSON_AddNumberToObject(at(j, "gearbox"), "schedule_below_kmh", 45.0);
+    eco_vehicle v;
+    cr_assert_eq(load_tree_into(j, MAPS, &v), ECO_OK, "%s", eco_last_error());
+    cr_assert_float_eq(v.gearbox.schedule_below_mps, 12.5, 1e-12);
+    eco_vehicle_free(&v);
+    j = read_json(VEHICLES "/vw_golf_1p5tsi_2020.json");
+    cJSON_AddNumberToObject(at(j, "gearbox"), "schedule_below_kmh", -1.0);
+    cr_assert_eq(load_tree(j, MAPS), ECO_EINVAL);
+    assert_error_has("$.gearbox.schedule_below_kmh: must be in [0, 400], got -1");
+    j = read_json(VEHICLES "/toyota_corolla_1p8_cvt.json");
+    cJSON_AddNumberToObject(at(j, "gearbox"), "schedule_below_kmh", 45.0);
+    cr_assert_eq(load_tree(j, MAPS), ECO_EINVAL);
+    assert_error_has("schedule_below_kmh");
+}
+
 Test(config_vehicle, reversed_soc_limits_are_named)
 {
     cJSON *j = prius();

@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <math.h>
 #include <string.h>
 
 #define SAMPLE ECO_SOURCE_DIR "/tests/data/epa_hybrids_sample.csv"
@@ -74,4 +75,43 @@ Test(epa_class, the_override_decides_within_the_test_fuel)
     cJSON_Delete(v);
     cr_expect_not_null(strstr(refused("RAV4", "bev"), "does not fit its test fuel"));
     cr_expect_not_null(strstr(refused("RAV4", "diesel"), "use conv, hev-split"));
+}
+
+#define CHECKS ECO_SOURCE_DIR "/tests/data/epa_data_checks_sample.csv"
+
+static double gb_num(const cJSON *gb, const char *key)
+{
+    const cJSON *x = cJSON_GetObjectItem(gb, key);
+    cr_assert(cJSON_IsNumber(x), "%s", key);
+    return x->valuedouble;
+}
+
+/* A stepped box keeps to a shift map: a manual at every speed (the test drives it to its
+ * shift points), an automatic in town; and each upshift speed turns the engine at the same
+ * speed in the next gear, whatever the ratios. */
+Test(epa_class, a_stepped_box_gets_a_shift_map)
+{
+    cJSON *v;
+    const char *models[] = {"COOPER S HARDTOP 4 DOOR", "F-150"};
+    for (int m = 0; m < 2; m++) {
+        cr_assert_eq(eco_cfg_vehicle_from_epa(CHECKS, models[m], 0.0, 0.0, &v), ECO_OK, "%s",
+                     eco_last_error());
+        const cJSON *gb = cJSON_GetObjectItem(v, "gearbox");
+        double below = gb_num(gb, "schedule_below_kmh");
+        if (m == 0)
+            cr_expect_gt(below, 200.0, "manual: at every speed of the tests");
+        else
+            cr_expect(below > 0.0 && below < 60.0, "automatic: in town, got %g", below);
+        const cJSON *up = cJSON_GetObjectItem(gb, "upshift_kmh");
+        const cJSON *ratios = cJSON_GetObjectItem(gb, "ratios");
+        double axle = gb_num(gb, "final_drive"), r = gb_num(v, "wheel_radius_m"), first = 0.0;
+        for (int i = 0; i < cJSON_GetArraySize(up); i++) {
+            double w = cJSON_GetArrayItem(up, i)->valuedouble / 3.6 / r *
+                       cJSON_GetArrayItem(ratios, i + 1)->valuedouble * axle * 60.0 / (2.0 * M_PI);
+            if (i == 0)
+                first = w;
+            cr_expect_float_eq(w, first, 1e-3 * first, "gear %d", i + 1);
+        }
+        cJSON_Delete(v);
+    }
 }

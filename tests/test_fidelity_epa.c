@@ -74,3 +74,48 @@ Test(fidelity_epa, a_missing_list_is_bad_input)
     cr_expect_eq(run(ECOSIM " fidelity --epa " SAMPLE " --jobs 0 2>&1", out, sizeof out), 2, "%s",
                  out);
 }
+
+#define CHECKS ECO_SOURCE_DIR "/tests/data/epa_data_checks_sample.csv"
+
+static const cJSON *test_of(const cJSON *c, const char *name)
+{
+    const cJSON *t;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItem(c, "tests"))
+    {
+        if (!strcmp(cJSON_GetObjectItem(t, "test")->valuestring, name))
+            return t;
+    }
+    return NULL;
+}
+
+static const char *reason(const cJSON *c)
+{
+    cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(c, "built")));
+    return cJSON_GetObjectItem(c, "reason")->valuestring;
+}
+
+/* What the list's rows are, from the rows themselves (tests/data/README.md): a flex-fuel car
+ * is compared on its gasoline tests (F-150: 33.3 and 23.4 mpg, not the E85 25.2 and 17.2);
+ * an E85-only car and a BEV whose two results cannot both be right are not built, with the
+ * reason; 9999.9999999 is no result; "ES 300h" is a Lexus hybrid. */
+Test(fidelity_epa, data_problems_are_reported_not_fitted)
+{
+    static char text[1 << 16];
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "%s fidelity --epa %s --json --jobs 1", ECOSIM, CHECKS);
+    cr_assert_eq(run(cmd, text, sizeof text), 0, "%s", text);
+    cJSON *o = cJSON_Parse(text);
+    cr_assert_not_null(o, "%s", text);
+    const cJSON *f150 = car(o, "F-150", 0);
+    cr_expect_float_eq(num(test_of(f150, "hwfe"), "epa"), 33.3, 1e-9);
+    cr_expect_float_eq(num(test_of(f150, "ftp"), "epa"), 23.4, 1e-9);
+    cr_expect_not_null(strstr(reason(car(o, "TRANSIT CONNECT WAGON LWB", 0)), "E85"));
+    const char *eqs = reason(car(o, "EQS 450+", 0));
+    cr_expect_not_null(strstr(eqs, "results inconsistent"), "%s", eqs);
+    const cJSON *gt = car(o, "GT", 0);
+    cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(gt, "built")));
+    cr_expect_null(test_of(gt, "hwfe"), "9999.9999999 is not a result");
+    cr_expect_null(test_of(gt, "ftp"));
+    cr_expect_str_eq(cJSON_GetObjectItem(car(o, "ES 300h", 0), "powertrain")->valuestring, "hev");
+    cJSON_Delete(o);
+}

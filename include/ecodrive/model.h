@@ -102,7 +102,11 @@ typedef struct {
     double final_drive;
     double final_drive_efficiency;
     double launch_speed_mps; /* below it a stepped box slips its clutch */
-    double split_rho;        /* power split: sun/ring teeth */
+    /* Below it the baseline keeps to the shift schedule rather than seek the least-fuel
+     * gear (an automatic's converter open, a manual driven to the test's shift points);
+     * 0: only below launch_speed_mps. */
+    double schedule_below_mps;
+    double split_rho; /* power split: sun/ring teeth */
 } eco_gearbox;
 
 typedef struct {

@@ -74,7 +74,9 @@ static void note_match(epa_scan *s, const eco_cfg_epa_row *row, const eco_cfg_ep
     if (s->count == 1)
         s->first = *row;
     const char *proc = eco_cfg_epa_cell(row, c->proc);
-    if (!s->hw.n && (eco_cfg_epa_contains(proc, "HWFE") || eco_cfg_epa_contains(proc, "Highway"))) {
+    /* a flex-fuel car is built from a gasoline row: there is no ethanol fuel model */
+    if (!s->hw.n && !eco_cfg_epa_is_ethanol(eco_cfg_epa_cell(row, c->fuel)) &&
+        (eco_cfg_epa_contains(proc, "HWFE") || eco_cfg_epa_contains(proc, "Highway"))) {
         s->hw = *row;
         s->hw_index = s->count;
     }

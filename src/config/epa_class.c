@@ -46,13 +46,30 @@ static int name_word(const char *model, const char *word)
     return 0;
 }
 
+/* Lexus marks its hybrids with an h after the three-digit model number ("ES 300h", "RX 450h",
+ * the plug-in "NX 450h+"); the list's records of them do not say HYBRID. */
+static int lexus_hybrid_name(const char *model)
+{
+    for (const char *p = model; *p; p++) {
+        if (p > model && isalnum((unsigned char)p[-1]))
+            continue;
+        int d = 0;
+        while (isdigit((unsigned char)p[d]))
+            d++;
+        if (d == 3 && p[d] == 'h' && !isalnum((unsigned char)p[d + 1]))
+            return 1;
+    }
+    return 0;
+}
+
 static void decide(eco_cfg_epa_class *k, int plug_in)
 {
     const eco_cfg_epa_rec *r = k->r;
     const char *m = r->model_col;
     int named_phev = name_word(m, "PHEV") || name_word(m, "PLUG-IN") || name_word(m, "PRIME") ||
                      name_word(m, "ENERGI");
-    int named_hev = name_word(m, "HYBRID") || name_word(m, "HEV") || name_word(m, "FHEV");
+    int named_hev = name_word(m, "HYBRID") || name_word(m, "HEV") || name_word(m, "FHEV") ||
+                    lexus_hybrid_name(m);
     int split = split_by_transmission(k);
     if (k->bev) {
         k->pt = ECO_CFG_EPA_BEV;

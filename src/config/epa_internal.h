@@ -57,6 +57,8 @@ typedef struct {
 
 /* Case-insensitive substring test. */
 int eco_cfg_epa_contains(const char *hay, const char *needle);
+/* Whether a test fuel is an ethanol blend (E85) that the class defaults do not cover. */
+int eco_cfg_epa_is_ethanol(const char *fuel);
 /* Field col of a row, "" when the row is shorter or col is -1. */
 const char *eco_cfg_epa_cell(const eco_cfg_epa_row *r, int col);
 /* Cut a CSV line into row cells; ECO_EPARSE "FILE:LINE: malformed CSV (...)". */

@@ -9,6 +9,12 @@
 
 #define BEV_MPGE_MIN   60.0
 #define KWH_PER_GAL_EQ 33.705
+#define FE_PLACEHOLDER 9999.0 /* the list's stand-in for a result it does not give */
+/* A BEV's raw highway MPGe over its city MPGe: aero makes the highway dearer per mile and
+ * braking the city, by tens of percent at most. Outside this range the two figures cannot
+ * both be right (SCHEMA.md, "A whole list"). */
+#define BEV_HW_CITY_MIN 0.70
+#define BEV_HW_CITY_MAX 1.30
 
 struct eco_cfg_epa_list {
     eco_csv csv; /* holds the text the rows point into */
@@ -37,7 +43,17 @@ static void note_test(const eco_cfg_epa_list *l, const eco_cfg_epa_row *r, eco_c
     const char *proc = eco_cfg_epa_cell(r, l->cols.proc);
     const char *fuel = eco_cfg_epa_cell(r, l->cols.fuel);
     double fe = NAN;
-    if (eco_csv_number(eco_cfg_epa_cell(r, l->cols.fe), &fe) != ECO_CSV_NUM_OK || !(fe > 0.0))
+    /* A flex-fuel car's E85 tests are not comparable with a gasoline model (about a third
+     * less energy per gallon) and the model has no ethanol fuel: its gasoline tests are
+     * used; a car with only E85 tests is refused by eco_cfg_epa_check_rec. */
+    if (eco_cfg_epa_is_ethanol(fuel))
+        return;
+    if (!c->hw_line && !c->city_line)
+        c->line = r->line; /* the first usable row until a highway one is found */
+    /* The McLaren rows give 9999.9999999 for every test, with a CO2 figure beside it: a
+     * result not reported, not a measurement. */
+    if (eco_csv_number(eco_cfg_epa_cell(r, l->cols.fe), &fe) != ECO_CSV_NUM_OK || !(fe > 0.0) ||
+        fe >= FE_PLACEHOLDER)
         fe = NAN;
     int elec = eco_cfg_epa_contains(fuel, "Electricity");
     /* The list gives some BEVs' results in kWh/100 mi though FE_UNIT says MPG (the Ioniq 5's
@@ -163,6 +179,14 @@ int eco_cfg_epa_list_build(const eco_cfg_epa_list *l, int car, const char *power
     eco_cfg_epa_rec rec;
     eco_cfg_epa_class k;
     int rc;
+    double q = c->hw_epa / c->city_epa;
+    if (c->bev && isfinite(q) && (q < BEV_HW_CITY_MIN || q > BEV_HW_CITY_MAX)) {
+        eco_set_error("%s:%d: %s %s: results inconsistent: highway %.1f MPGe (line %d) against "
+                      "city %.1f MPGe (line %d), a ratio of %.2f outside [%.2f, %.2f]; not built",
+                      path, c->line, c->make, c->model, c->hw_epa, c->hw_line, c->city_epa,
+                      c->city_line, q, BEV_HW_CITY_MIN, BEV_HW_CITY_MAX);
+        return ECO_EINVAL;
+    }
     if ((rc = eco_cfg_epa_read_rec(path, row, &l->cols, &rec)) ||
         (rc = eco_cfg_epa_check_rec(path, &rec, 0.0, 0.0)))
         return rc;

@@ -45,6 +45,11 @@ int eco_cfg_epa_contains(const char *hay, const char *needle)
     return strcasestr(hay, needle) != NULL;
 }
 
+int eco_cfg_epa_is_ethanol(const char *fuel)
+{
+    return eco_cfg_epa_contains(fuel, "E85") || eco_cfg_epa_contains(fuel, "Ethanol");
+}
+
 const char *eco_cfg_epa_cell(const eco_cfg_epa_row *r, int col)
 {
     return col >= 0 && col < r->n ? r->cells[col] : "";
@@ -163,6 +168,12 @@ int eco_cfg_epa_check_rec(const char *path, eco_cfg_epa_rec *r, double displacem
         !eco_cfg_epa_contains(r->fuel, "Premium")) {
         eco_set_error("%s:%d: test fuel \"%s\": no class defaults for it (gasoline, diesel or "
                       "electricity)",
+                      path, r->line, r->fuel);
+        return ECO_EINVAL;
+    }
+    if (eco_cfg_epa_is_ethanol(r->fuel)) {
+        eco_set_error("%s:%d: test fuel \"%s\": no class defaults for it (there is no ethanol "
+                      "fuel model; of a flex-fuel car only the gasoline tests are used)",
                       path, r->line, r->fuel);
         return ECO_EINVAL;
     }

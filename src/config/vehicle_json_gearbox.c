@@ -43,7 +43,8 @@ static int parse_shifts(eco_cfg_json_ctx *c, const cJSON *g, eco_gearbox *gb)
 
 static int parse_stepped(eco_cfg_json_ctx *c, const cJSON *g, eco_gearbox *gb)
 {
-    double launch = 0;
+    double launch = 0, sched = 0;
+    int has_sched = 0;
     int rc = eco_cfg_num_array(c, g, "ratios", 1, ECO_GEARS_MAX, gb->ratio, &gb->n_gears);
     if (rc)
         return rc;
@@ -54,9 +55,13 @@ static int parse_stepped(eco_cfg_json_ctx *c, const cJSON *g, eco_gearbox *gb)
     if ((rc = parse_shifts(c, g, gb)) ||
         (rc = eco_cfg_req_num(c, g, "launch_speed_kmh", &launch)) ||
         (rc = eco_cfg_want(c, "launch_speed_kmh", launch, launch >= 0.0 && launch < 50.0,
-                           "in [0, 50)")))
+                           "in [0, 50)")) ||
+        (rc = eco_cfg_opt_num(c, g, "schedule_below_kmh", &sched, &has_sched)) ||
+        (rc = eco_cfg_want(c, "schedule_below_kmh", sched, sched >= 0.0 && sched <= 400.0,
+                           "in [0, 400]")))
         return rc;
     gb->launch_speed_mps = launch * ECO_MPS_PER_KMH;
+    gb->schedule_below_mps = sched * ECO_MPS_PER_KMH;
     return ECO_OK;
 }
 
@@ -104,9 +109,10 @@ static int parse_split(eco_cfg_json_ctx *c, const cJSON *g, eco_gearbox *gb)
 int eco_cfg_vehicle_gearbox_parse(eco_cfg_json_ctx *c, const cJSON *root, eco_vehicle *v)
 {
     static const char keys[] = "type final_drive ratios upshift_kmh downshift_kmh launch_speed_kmh "
-                               "ratio_min ratio_max sun_teeth ring_teeth rho min_drive_rpm";
+                               "schedule_below_kmh ratio_min ratio_max sun_teeth ring_teeth rho "
+                               "min_drive_rpm";
     static const char *const per_type[4] = {
-        "ratios upshift_kmh downshift_kmh launch_speed_kmh", /* indexed by eco_transmission */
+        "ratios upshift_kmh downshift_kmh launch_speed_kmh schedule_below_kmh", /* by type */
         "ratio_min ratio_max min_drive_rpm",
         "",
         "sun_teeth ring_teeth rho",
