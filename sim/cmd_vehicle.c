@@ -21,7 +21,7 @@ static void vehicle_usage(FILE *fp)
             "transmission. What the record lacks comes from documented class defaults.\n"
             "The powertrain follows from the record (test fuel, charge-depleting tests,\n"
             "the model name, the maker's hybrid architecture: models/vehicles/SCHEMA.md);\n"
-            "--powertrain overrides it. P2 and plug-in hybrids are recognised but not yet\n"
+            "--powertrain overrides it. Plug-in hybrids are recognised but not yet\n"
             "built.\n");
 }
 

@@ -15,7 +15,7 @@ static int class_of(const char *powertrain)
     return !strcmp(powertrain, "hev") ? 1 : !strcmp(powertrain, "bev") ? 2 : 0;
 }
 
-static const char *const CLASS_NAME[CLASSES] = {"conventional", "hybrid (split)", "BEV"};
+static const char *const CLASS_NAME[CLASSES] = {"conventional", "hybrid", "BEV"};
 
 typedef struct {
     int cars, results, over;

@@ -41,14 +41,28 @@ Test(epa_class, a_named_hybrid_on_a_cvt_is_a_power_split)
     cJSON_Delete(v);
 }
 
+/* A P2 is built as one: an "hev" on the record's stepped box, its one machine the motor on
+ * the gearbox input, no generator. */
 Test(epa_class, a_hybrid_on_a_stepped_box_is_a_p2)
 {
-    const char *msg = refused("F150 HYBRID", NULL);
-    cr_expect_not_null(strstr(msg, "epa_hybrids_sample.csv:2: Ford F150 HYBRID is a hev-p2"), "%s",
-                       msg);
-    cr_expect_not_null(strstr(msg, "Semi-Automatic"), "%s", msg);
-    msg = refused("SONATA HYBRID", NULL);
-    cr_expect_not_null(strstr(msg, "hev-p2"), "%s", msg);
+    const char *names[] = {"F150 HYBRID", "SONATA HYBRID"};
+    for (int i = 0; i < 2; i++) {
+        cJSON *v;
+        cr_expect_str_eq(built(names[i], NULL, &v), "hev");
+        const char *why = cJSON_GetObjectItem(v, "powertrain_source")->valuestring;
+        cr_expect_not_null(strstr(why, "-> p2"), "%s: %s", names[i], why);
+        const cJSON *gb = cJSON_GetObjectItem(v, "gearbox");
+        cr_expect_str_eq(cJSON_GetObjectItem(gb, "type")->valuestring, "stepped");
+        cr_expect_null(cJSON_GetObjectItem(v, "generator"));
+        const cJSON *m = cJSON_GetObjectItem(v, "motor");
+        cr_expect_float_eq(cJSON_GetObjectItem(m, "gear_ratio")->valuedouble, 1.0, 1e-12);
+        cJSON_Delete(v);
+    }
+    cJSON *v;
+    built("F150 HYBRID", NULL, &v);
+    const char *why = cJSON_GetObjectItem(v, "powertrain_source")->valuestring;
+    cr_expect_not_null(strstr(why, "Semi-Automatic"), "%s", why);
+    cJSON_Delete(v);
 }
 
 Test(epa_class, charge_depleting_tests_make_a_plug_in)

@@ -8,23 +8,28 @@
 #include <stdio.h>
 
 /* ---- class defaults (each one is explained in SCHEMA.md, "from-EPA class defaults") ---- */
-#define ROTATING_MASS_FRACTION   0.03
-#define FINAL_DRIVE_EFF          0.98
-#define COLD_FUEL_EXTRA          0.3
-#define WARMUP_FUEL_MJ           10.0
-#define CVT_SPREAD               6.3
-#define HEV_BMEP_PA              10.0e5        /* Atkinson-cycle peak BMEP, caps engine torque */
-#define SPLIT_RHO                (30.0 / 78.0) /* Toyota THS power-split planetary */
-#define HEV_MG2_POWER_FRACTION   0.74
-#define HEV_MG1_POWER_FRACTION   0.32
-#define HEV_MACHINE_RPM          17000.0
-#define HEV_MG2_SPEED_RATIO      5.5 /* max speed / base speed */
-#define HEV_TOP_SPEED_KMH        180.0
-#define HEV_BATT_POWER_FRACTION  0.29
-#define HEV_BATT_P_PER_E_H       25.0 /* power cells: max power / energy, per hour */
-#define HEV_CELLS                56
-#define HEV_AUX_W                700.0
-#define HEV_WARMUP_MJ_PER_L      8.0   /* warm-up fuel energy per litre of displacement */
+#define ROTATING_MASS_FRACTION  0.03
+#define FINAL_DRIVE_EFF         0.98
+#define COLD_FUEL_EXTRA         0.3
+#define WARMUP_FUEL_MJ          10.0
+#define CVT_SPREAD              6.3
+#define HEV_BMEP_PA             10.0e5        /* Atkinson-cycle peak BMEP, caps engine torque */
+#define SPLIT_RHO               (30.0 / 78.0) /* Toyota THS power-split planetary */
+#define HEV_MG2_POWER_FRACTION  0.74
+#define HEV_MG1_POWER_FRACTION  0.32
+#define HEV_MACHINE_RPM         17000.0
+#define HEV_MG2_SPEED_RATIO     5.5 /* max speed / base speed */
+#define HEV_TOP_SPEED_KMH       180.0
+#define HEV_BATT_POWER_FRACTION 0.29
+#define HEV_BATT_P_PER_E_H      25.0 /* power cells: max power / energy, per hour */
+#define HEV_CELLS               56
+#define HEV_AUX_W               700.0
+#define HEV_WARMUP_MJ_PER_L     8.0 /* warm-up fuel energy per litre of displacement */
+/* P2 motor: the Hyundai Sonata Hybrid's 38 kW beside its 112 kW engine, and its 205 Nm,
+ * whose base speed is 38 kW / 205 Nm = 1770 rpm (models/vehicles/hyundai_sonata_hybrid_2022.json
+ * has the sources) */
+#define P2_MOTOR_POWER_FRACTION  0.34
+#define P2_MOTOR_BASE_RPM        1770.0
 #define BEV_TOP_MPH              110.0 /* motor max speed = N/V at this speed */
 #define BEV_SPEED_RATIO          3.0
 #define BEV_ENERGY_KWH           60.0
@@ -171,7 +176,7 @@ static void build_head(jb *b, cJSON *root, const eco_cfg_epa_class *k, const cha
     str(b, root, "name", s);
     str(b, root, "description",
         "Made by ecosim vehicle --from-epa: the record's data plus class defaults, untuned.");
-    str(b, root, "powertrain", k->bev ? "bev" : k->hev ? "hev" : "conventional");
+    str(b, root, "powertrain", k->bev ? "bev" : k->hev || k->p2 ? "hev" : "conventional");
     eco_cfg_epa_powertrain_why(k, s, sizeof s);
     str(b, root, "powertrain_source", s);
     cJSON *src = obj(b, root, "sources");
@@ -267,6 +272,11 @@ static void build_gearbox(jb *b, cJSON *root, const eco_cfg_epa_class *k)
     }
 }
 
+static double engine_top_rpm(const eco_cfg_epa_class *k)
+{
+    return k->hev ? 5200.0 : k->diesel ? 4500.0 : k->turbo ? 6000.0 : 6200.0;
+}
+
 static void build_engine(jb *b, cJSON *root, const eco_cfg_epa_class *k)
 {
     const eco_cfg_epa_rec *r = k->r;
@@ -284,13 +294,8 @@ static void build_engine(jb *b, cJSON *root, const eco_cfg_epa_class *k)
         num(b, e, "max_torque_nm", HEV_BMEP_PA * disp * 1e-3 / (4.0 * ECO_PI),
             "class default: Atkinson-cycle peak BMEP 10 bar, T = BMEP Vd / (4 pi)");
     num(b, e, "idle_speed_rpm", eco_cfg_epa_idle_rpm(k), "class default");
-    num(b, e, "max_speed_rpm",
-        k->hev      ? 5200.0
-        : k->diesel ? 4500.0
-        : k->turbo  ? 6000.0
-                    : 6200.0,
-        "class default");
-    b->oom |= !cJSON_AddBoolToObject(e, "start_stop", k->hev);
+    num(b, e, "max_speed_rpm", engine_top_rpm(k), "class default");
+    b->oom |= !cJSON_AddBoolToObject(e, "start_stop", k->hev || k->p2);
     if (k->diesel)
         curve(b, e, "nox", "bmep_bar", nox_di_bar, "g_per_kg_fuel", nox_di_gkg, N_OF(nox_di_bar),
               "class default: diesel with EGR (SCHEMA.md, NOx)");
@@ -303,14 +308,31 @@ static void build_engine(jb *b, cJSON *root, const eco_cfg_epa_class *k)
                                                   : "gasoline_tier2");
     snprintf(s, sizeof s, "record: test fuel \"%s\"", r->fuel);
     str(b, root, "fuel_source", s);
-    if (!k->hev)
+    if (!k->hev && !k->p2)
         num(b, root, "alternator_efficiency", 0.65, "class default: claw-pole alternator");
+}
+
+/* A P2's motor on the gearbox input, and a hybrid's battery. */
+static void build_p2_electric(jb *b, cJSON *root, const eco_cfg_epa_class *k)
+{
+    double p = P2_MOTOR_POWER_FRACTION * k->p_kw;
+    double rpm = engine_top_rpm(k);
+    add_machine(b, root, "motor", p,
+                p * ECO_W_PER_KW / (P2_MOTOR_BASE_RPM * ECO_RAD_PER_REV / ECO_S_PER_MIN), rpm, 1.0,
+                "class default (SCHEMA.md): P2 motor = 0.34 engine power, base speed 1770 rpm "
+                "(the Sonata Hybrid's 38 kW, 205 Nm), on the gearbox input up to the engine's "
+                "top speed");
+    double pb = HEV_BATT_POWER_FRACTION * k->p_kw;
+    add_battery(b, root, pb, pb / HEV_BATT_P_PER_E_H, pb, HEV_CELLS, 0.4, 0.8, 0.6,
+                "class default: power 0.29 engine power, energy = power / 25 h^-1");
 }
 
 static void build_electric(jb *b, cJSON *root, const eco_cfg_epa_class *k)
 {
     const eco_cfg_epa_rec *r = k->r;
-    if (k->hev) {
+    if (k->p2) {
+        build_p2_electric(b, root, k);
+    } else if (k->hev) {
         double t_e = HEV_BMEP_PA * r->disp_l * 1e-3 / (4.0 * ECO_PI);
         double rho = SPLIT_RHO, w_max = HEV_MACHINE_RPM * ECO_RAD_PER_REV / ECO_S_PER_MIN;
         double p2 = HEV_MG2_POWER_FRACTION * k->p_kw, p1 = HEV_MG1_POWER_FRACTION * k->p_kw;
@@ -345,11 +367,12 @@ static void build_calibration(jb *b, cJSON *root, const eco_cfg_epa_class *k)
     cJSON *cal = obj(b, root, "calibration");
     num(b, cal, "rotating_mass_kg", ROTATING_MASS_FRACTION * k->r->etw_kg,
         "class default: 3 % of test mass (WLTP default for rotating inertia)");
+    int hybrid = k->hev || k->p2;
     num(b, cal, "aux_power_w",
         k->bev   ? 300.0
-        : k->hev ? HEV_AUX_W
+        : hybrid ? HEV_AUX_W
                  : 400.0,
-        k->hev ? "class default: the shipped Prius's calibrated 700 W, inside FASTSim's 500 W "
+        hybrid ? "class default: the shipped Prius's calibrated 700 W, inside FASTSim's 500 W "
                  "(Yaris Hybrid) to 1050 W (Prius) (SCHEMA.md)"
                : "class default (SCHEMA.md)");
     if (!k->bev && !k->hev) {
@@ -365,8 +388,8 @@ static void build_calibration(jb *b, cJSON *root, const eco_cfg_epa_class *k)
     if (!k->bev) {
         num(b, cal, "cold_fuel_extra", COLD_FUEL_EXTRA, NULL);
         num(b, cal, "warmup_fuel_energy_mj",
-            k->hev ? HEV_WARMUP_MJ_PER_L * k->r->disp_l : WARMUP_FUEL_MJ,
-            k->hev ? "class default: 8 MJ per litre; a hybrid's engine runs in bursts and cools "
+            hybrid ? HEV_WARMUP_MJ_PER_L * k->r->disp_l : WARMUP_FUEL_MJ,
+            hybrid ? "class default: 8 MJ per litre; a hybrid's engine runs in bursts and cools "
                      "between them, so it takes longer to warm (fitted to the MY2022 training "
                      "list, SCHEMA.md)"
                    : "class default: ~11 % more fuel in FTP bag 1 (SCHEMA.md)");
@@ -385,7 +408,7 @@ cJSON *eco_cfg_epa_build(const eco_cfg_epa_class *k, const char *why_row, int *o
         build_gearbox(&b, root, k);
         if (!k->bev)
             build_engine(&b, root, k);
-        if (k->bev || k->hev)
+        if (k->bev || k->hev || k->p2)
             build_electric(&b, root, k);
         build_calibration(&b, root, k);
     }

@@ -127,12 +127,11 @@ int eco_cfg_epa_classify(const char *path, const eco_cfg_epa_rec *r, int plug_in
         return ECO_EINVAL;
     }
     k->hev = k->pt == ECO_CFG_EPA_HEV_SPLIT;
-    if (k->pt == ECO_CFG_EPA_HEV_P2 || k->pt == ECO_CFG_EPA_PHEV_P2 ||
-        k->pt == ECO_CFG_EPA_PHEV_SPLIT) {
-        eco_set_error("%s:%d: %s %s is a %s (%s): not built, %s are not modelled yet "
-                      "(--powertrain hev-split builds it as a power split)",
-                      path, r->line, r->make, r->model_col, PT_NAMES[k->pt], k->why,
-                      k->pt == ECO_CFG_EPA_HEV_P2 ? "P2 hybrids" : "plug-in hybrids");
+    k->p2 = k->pt == ECO_CFG_EPA_HEV_P2;
+    if (k->pt == ECO_CFG_EPA_PHEV_P2 || k->pt == ECO_CFG_EPA_PHEV_SPLIT) {
+        eco_set_error("%s:%d: %s %s is a %s (%s): not built, plug-in hybrids are not modelled "
+                      "yet (--powertrain hev-split or hev-p2 builds it charge-sustaining)",
+                      path, r->line, r->make, r->model_col, PT_NAMES[k->pt], k->why);
         return ECO_EINVAL;
     }
     return ECO_OK;

@@ -47,8 +47,8 @@ typedef enum {
 typedef struct {
     const eco_cfg_epa_rec *r;
     double p_kw, w_per_kg, rw;
-    double overall_top; /* engine or motor speed / wheel speed in top gear */
-    int bev, hev, cvt, diesel, turbo;
+    double overall_top;                   /* engine or motor speed / wheel speed in top gear */
+    int bev, hev, p2, cvt, diesel, turbo; /* hev: a power split; p2: a parallel P2 hybrid */
     eco_cfg_epa_powertrain pt;
     char why[200]; /* the rule that decided pt */
 } eco_cfg_epa_class;
@@ -76,7 +76,7 @@ int eco_cfg_epa_check_rec(const char *path, eco_cfg_epa_rec *r, double displacem
 
 /* The class of a record of the file at path. plug_in: the model also has charge-depleting
  * tests. override: a --powertrain name, or NULL to decide by the rules of SCHEMA.md.
- * ECO_EINVAL for an unknown override or a powertrain the class defaults cannot build (P2,
+ * ECO_EINVAL for an unknown override or a powertrain the class defaults cannot build (a
  * plug-in), with the reason ("PATH:LINE: ..."); k->pt says what it is either way. */
 int eco_cfg_epa_classify(const char *path, const eco_cfg_epa_rec *r, int plug_in,
                          const char *override, eco_cfg_epa_class *k);

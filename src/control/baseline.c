@@ -49,7 +49,7 @@ static int choose_gear(const eco_vehicle *v, const eco_state *x, double force_n)
     if (g->type != ECO_TX_STEPPED)
         return 1;
     int sched = eco_model_schedule_gear(v, x->speed_mps, x->gear);
-    if (force_n <= 0.0 || x->speed_mps < fmax(g->launch_speed_mps, g->schedule_below_mps))
+    if (force_n <= 0.0 || x->speed_mps < eco_fmax(g->launch_speed_mps, g->schedule_below_mps))
         return sched;
     const eco_engine *e = &v->engine;
     double ww = x->speed_mps / v->wheel_radius_m;
