@@ -13,7 +13,9 @@
 /* EPA raw results (RND_ADJ_FE) of the MY2022 Test Car List records in
  * models/vehicles/epa_testcars_calibration.csv: Prius lines 11 (HWFE 71.2) and 12 (FTP 78.0);
  * Corolla CVT with target A 29.139 lbf, lines 6 (HWFE 56.1) and 7 (FTP 39.3); Model 3 RWD
- * lines 2 (UDDS 185.3 MPGe) and 3 (Highway 170.1 MPGe), charge-depleting, wall to wheels. */
+ * lines 2 (UDDS 185.3 MPGe) and 3 (Highway 170.1 MPGe), charge-depleting, wall to wheels.
+ * The Sonata Hybrid's in models/vehicles/epa_testcars_sonata_hybrid.csv: the means of its two
+ * HWFE tests, lines 3 and 5 (74.0, 72.2), and of its two FTPs, lines 2 and 4 (64.0, 64.5). */
 static eco_sim_fidelity_row ROWS[] = {
     {"toyota_prius_2022", "hwfet", "HWFE", 71.2, 5.0, 0, 0, 0},
     {"toyota_prius_2022", "ftp75", "FTP (cold, weighted)", 78.0, 8.0, 0, 0, 0},
@@ -21,6 +23,8 @@ static eco_sim_fidelity_row ROWS[] = {
     {"toyota_corolla_1p8_cvt", "ftp75", "FTP (cold, weighted)", 39.3, 8.0, 0, 0, 0},
     {"tesla_model3_rwd_2022", "hwfet", "Highway (CD)", 170.1, 5.0, 0, 0, 0},
     {"tesla_model3_rwd_2022", "udds", "UDDS (CD)", 185.3, 8.0, 0, 0, 0},
+    {"hyundai_sonata_hybrid_2022", "hwfet", "HWFE (mean of 2)", 73.1, 5.0, 0, 0, 0},
+    {"hyundai_sonata_hybrid_2022", "ftp75", "FTP (cold, weighted; mean of 2)", 64.25, 8.0, 0, 0, 0},
 };
 
 double eco_sim_fidelity_value(const eco_vehicle *veh, const eco_sim_cycle *cyc, int *valid)

@@ -14,7 +14,7 @@ Test(fidelity, epa_cars_within_tolerance)
     setenv("ECODRIVE_DATA_DIR", ECO_BIN_DIR "/../share/ecodrive", 1);
     eco_sim_fidelity_row *rows;
     int n = eco_sim_fidelity(&rows);
-    cr_assert_eq(n, 6);
+    cr_assert_eq(n, 8);
     for (int i = 0; i < n; i++)
         cr_expect(fabs(rows[i].error_pct) <= rows[i].tolerance_pct,
                   "%s on %s: %.1f vs EPA %.1f (%+.1f %%, limit %.0f %%)", rows[i].vehicle,
