@@ -278,6 +278,11 @@ static double speed_near(const eco_sim_cycle *c, int *i, double t)
  * piecewise linear, so its ends and the samples between them decide. i: a segment near t0. */
 static int still_over(const eco_sim_cycle *c, int i, double t0, double t1)
 {
+    /* Both ends of t0's segment well above rest: so is the speed between them, and the
+     * interpolation need not be made (the common case on the move). */
+    i = walk_to(c, i, t0);
+    if (c->speed_mps[i] > 2.0 * ECO_SIM_STILL_MPS && c->speed_mps[i + 1] > 2.0 * ECO_SIM_STILL_MPS)
+        return 0;
     if (speed_near(c, &i, t0) > ECO_SIM_STILL_MPS || speed_near(c, &i, t1) > ECO_SIM_STILL_MPS)
         return 0;
     for (i = walk_to(c, i, t0); i < c->n && c->time_s[i] <= t1; i++)

@@ -8,6 +8,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define ECO_HAVE_AVX2_PATH 1
+#endif
 
 void eco_mpc_slot_view(eco_mpc_ws *ws, int k)
 {
@@ -162,6 +166,44 @@ static inline double least_pair_sum(const float *pc, const double *at, const dou
     return best;
 }
 
+#ifdef ECO_HAVE_AVX2_PATH
+/* least_pair_sum four lanes at a time, for a CPU that has AVX2 (chosen at run time, so the
+ * build stays for every x86-64): the same sums, and the least of them is the same value
+ * whatever the order it is taken in. */
+__attribute__((target("avx2"))) static double
+least_pair_sum_avx2(const float *pc, const double *at, const double *wk, int n, double best)
+{
+    int q = 0;
+    __m256d vb = _mm256_set1_pd(best);
+    for (; q + 3 < n; q += 4) {
+        __m256d p = _mm256_cvtps_pd(_mm_loadu_ps(pc + q));
+        __m256d c =
+            _mm256_add_pd(p, _mm256_add_pd(_mm256_loadu_pd(at + q), _mm256_loadu_pd(wk + q)));
+        vb = _mm256_min_pd(c, vb);
+    }
+    double lane[4];
+    _mm256_storeu_pd(lane, vb);
+    for (int k = 0; k < 4; k++)
+        best = lane[k] < best ? lane[k] : best;
+    for (; q < n; q++) {
+        double c = pc[q] + (at[q] + wk[q]);
+        if (c < best)
+            best = c;
+    }
+    return best;
+}
+#endif
+
+static inline double least_pair_sum_best(const float *pc, const double *at, const double *wk, int n,
+                                         double best)
+{
+#ifdef ECO_HAVE_AVX2_PATH
+    if (__builtin_cpu_supports("avx2"))
+        return least_pair_sum_avx2(pc, at, wk, n, best);
+#endif
+    return least_pair_sum(pc, at, wk, n, best);
+}
+
 /* First q with the least pc[q] + (at[q] + wk[q]) below `best`, or -1. */
 static int first_least_pair_sum(const float *pc, const double *at, const double *wk, int n,
                                 double best)
@@ -177,19 +219,19 @@ static int first_least_pair_sum(const float *pc, const double *at, const double 
     return bq;
 }
 
-/* What depends on the next node only, once per stage i: W[e][k - kl] is node k's
- * cost-to-go at stage i + 1 after engine state e, its tracking, and its half of the
- * distance price. */
+/* What depends on the next node only, once per stage i: W[e][i * n_band_max + k - kl] is
+ * node k's cost-to-go at stage i + 1 after engine state e, its tracking, and its half of
+ * the distance price. */
 static void stage_next_terms(eco_mpc_ws *ws, int i, double half)
 {
     const eco_mpc_table *t = &ws->tab;
     int kl = ws->jlo[i + 1], kh = ws->jhi[i + 1];
-    size_t row = (size_t)(i + 1) * ws->dims.n_band_max;
+    size_t nb = (size_t)ws->dims.n_band_max, row = (size_t)(i + 1) * nb, own = (size_t)i * nb;
     for (int k = kl; k <= kh; k++) {
         double e = (k * t->dv_mps - ws->vref[i + 1]) * ECO_KMH_PER_MPS;
         double rest = ws->w.tracking_per_kmh2s * e * e * t->stage_s - half * k;
         for (int g = 0; g < ws->n_eng; g++)
-            ws->W[g][k - kl] = ws->V[g][row + (k - kl)] + rest;
+            ws->W[g][own + (k - kl)] = ws->V[g][row + (k - kl)] + rest;
     }
 }
 
@@ -215,9 +257,10 @@ static int stage_reach(eco_mpc_ws *ws, int i, int j, int *klo, int *o0, int *n)
 static double stage_least(eco_mpc_ws *ws, int i, int j, int e, int klo, int o0, int n, int *q)
 {
     const float *pc = ws->pair_cost[e] + (size_t)j * (size_t)ws->n_off + (size_t)o0;
-    const double *at = ws->acc_term + o0, *wk = ws->W[e] + (klo - ws->jlo[i + 1]);
+    const double *at = ws->acc_term + o0;
+    const double *wk = ws->W[e] + (size_t)i * ws->dims.n_band_max + (klo - ws->jlo[i + 1]);
     if (!q)
-        return least_pair_sum(pc, at, wk, n, BIG);
+        return least_pair_sum_best(pc, at, wk, n, BIG);
     *q = first_least_pair_sum(pc, at, wk, n, BIG);
     return *q < 0 ? BIG : pc[*q] + (at[*q] + wk[*q]);
 }
@@ -336,7 +379,7 @@ static int first_stage(eco_mpc_ws *ws, double v0, double a_prev, int engine_on, 
 
 /* Forward along the optimal path from (v0's lower node, soc0) through first-stage node k1
  * with engine state e1: the SOC it predicts at the horizon's end. */
-static double forward_soc(eco_mpc_ws *ws, double v0, int k1, int e1, double half, double soc0)
+static double forward_soc(eco_mpc_ws *ws, double v0, int k1, int e1, double soc0)
 {
     const eco_battery *b = &ws->veh->battery;
     int i0 = (int)floor(v0 / ws->tab.dv_mps);
@@ -347,8 +390,7 @@ static double forward_soc(eco_mpc_ws *ws, double v0, int k1, int e1, double half
     for (int i = 1; i < ws->dims.n_stages && j >= 0; i++) {
         int klo = 0, o0, n, q[2] = {-1, -1};
         double c[2] = {BIG, BIG};
-        if (stage_reach(ws, i, j, &klo, &o0, &n)) {
-            stage_next_terms(ws, i, half);
+        if (stage_reach(ws, i, j, &klo, &o0, &n)) { /* W of stage i: the backward pass's */
             for (int e = 0; e < ws->n_eng; e++)
                 c[e] = stage_least(ws, i, j, e, klo, o0, n, &q[e]);
         }
@@ -376,6 +418,6 @@ int eco_mpc_horizon_dp(eco_mpc_ws *ws, double v0, double a_prev, int engine_on, 
     int k1 = first_stage(ws, v0, a_prev, engine_on, price, &e1);
     ws->plan_engine = ws->hybrid ? e1 : -1;
     if (k1 >= 0 && soc_end)
-        *soc_end = forward_soc(ws, v0, k1, e1, half, soc0);
+        *soc_end = forward_soc(ws, v0, k1, e1, soc0);
     return k1;
 }

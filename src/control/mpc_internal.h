@@ -40,7 +40,8 @@ struct eco_mpc_ws {
     int plan_engine;       /* the horizon's engine state for its first stage; -1: none */
     double *V[2];          /* [(n_stages + 1) * n_band_max]: cost-to-go by node and the
                               engine state of the stage before */
-    double *W[2];          /* [n_band_max]: next-stage terms of the present stage */
+    double *W[2];          /* [(n_stages + 1) * n_band_max]: next-stage terms by stage, made
+                            * by the backward pass and read again by the forward one */
     double *acc_term;      /* [n_off]: acceleration cost of each offset */
     float *pair_cost[2];   /* [n_nodes * n_off]: min over levels at the present s */
     float *pair_batt[2];   /* battery energy of that level */

@@ -87,7 +87,7 @@ static size_t ws_layout(const eco_mpc_dims *d, char *mem, eco_mpc_ws *ws, void *
     ws->jhi = eco_mpc_carve(&c, ns * sizeof(int));
     for (int e = 0; e < 2; e++) {
         ws->V[e] = eco_mpc_carve(&c, ns * nb * sizeof(double));
-        ws->W[e] = eco_mpc_carve(&c, nb * sizeof(double));
+        ws->W[e] = eco_mpc_carve(&c, ns * nb * sizeof(double));
     }
     ws->acc_term = eco_mpc_carve(&c, (size_t)d->n_offsets * sizeof(double));
     ws->pair_levels = eco_mpc_carve(&c, pairs * sizeof(uint64_t));
