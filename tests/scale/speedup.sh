@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # speedup.sh BIN_DIR [REPEATS]: the sharding figures of docs/campaign.md ("Figures"), not a
-# test. Runs a baseline campaign (480 cases) and an MPC campaign (8 cases) as 1 shard and as
+# test. Runs a baseline campaign (480 cases) and an MPC campaign (32 cases) as 1 shard and as
 # 2 shards under GNU parallel -j 2 (each shard --jobs 1), REPEATS times (default 3), and
 # prints one JSON object per campaign and shard count: the median wall seconds of the
 # parallel command, the median of the shards' summed CPU seconds (user + system, from
@@ -27,7 +27,7 @@ cat >"$work/baseline.json" <<JSON
 JSON
 cat >"$work/mpc.json" <<JSON
 {"vehicles": ["toyota_prius_2022"], "cycles": ["wltc_class1"], "controllers": ["mpc"],
- "weights": {"sample": {"method": "sobol", "n": 8,
+ "weights": {"sample": {"method": "sobol", "n": 32,
    "ranges": {"nox_per_mg": [0.0005, 0.05], "jerk_per_mps3_2s": [0.0005, 0.05]}}}}
 JSON
 mkdir "$work/cache"
