@@ -13,8 +13,9 @@
 
 /* Fuel the engine would burn to put back the battery energy used (J1711-style linear
  * correction): at the run's own mean engine efficiency and the efficiency of the machine that
- * recharges it: MG1 at half power in a power split (the motor in a P2), the alternator in a conventional car whose
- * 12 V battery ran the accessories while stop/start had the engine off. */
+ * recharges it: MG1 at half power in a power split (the motor in a P2), the alternator in a
+ * conventional car whose 12 V battery ran the accessories while stop/start had the engine
+ * off. */
 static double correction_g_per_j(const eco_vehicle *v, const eco_sim_totals *t)
 {
     double eta_engine = t->engine_fuel_j > 0.0 ? t->engine_work_j / t->engine_fuel_j : 0.3;
