@@ -4,7 +4,9 @@
  * vehicle_fixture.h). */
 #include "controllers.h"
 #include "ecodrive/control.h"
+#include "ecodrive/dp.h"
 #include "ecodrive/mpc.h"
+#include "ecodrive/mpc_route.h"
 #include "vehicle_fixture.h"
 
 #include <criterion/criterion.h>
@@ -198,8 +200,8 @@ Test(p2, empty_battery_launches_on_the_clutch_and_full_one_brakes)
     eco_vehicle_free(&v);
 }
 
-/* The MPC and the DP do not yet plan for a P2: they refuse it by name, rather than plan
- * for a power split it is not. */
+/* The MPC, the DP and the route MPC do not yet plan for a P2: they refuse it by name,
+ * rather than plan for a power split it is not. */
 Test(p2, mpc_and_dp_refuse_it_by_name)
 {
     eco_vehicle v;
@@ -208,7 +210,27 @@ Test(p2, mpc_and_dp_refuse_it_by_name)
     eco_mpc_settings_default(&s);
     eco_controller *c = eco_mpc_create(&v, 0.1, &s, NULL);
     cr_assert_null(c);
-    cr_assert(strstr(eco_last_error(), "P2") != NULL, "%s", eco_last_error());
+    cr_assert(strstr(eco_last_error(), "mpc:") && strstr(eco_last_error(), "P2"), "%s",
+              eco_last_error());
+    /* the DP, on a valid ten-step trace at 10 m/s */
+    double ref[11], lo[11], hi[11], grade[11] = {0};
+    for (int k = 0; k <= 10; k++) {
+        ref[k] = 10.0;
+        lo[k] = 9.0;
+        hi[k] = 11.0;
+    }
+    eco_dp_trace tr = {10, 1.0, 0.0, ref, lo, hi, grade, 100.0, 0.6};
+    eco_dp_settings ds;
+    eco_dp_settings_default(&ds);
+    eco_dp_solution *sol = NULL;
+    cr_assert_eq(eco_dp_solve(&v, &tr, &ds, &sol), ECO_EINVAL);
+    cr_assert_null(sol);
+    cr_assert(strstr(eco_last_error(), "dp:") && strstr(eco_last_error(), "P2"), "%s",
+              eco_last_error());
+    /* the route MPC, as the daemon's horizon makes it */
+    cr_assert_null(eco_mpc_route_create_window(&v, 30.0, 64, 0.1, NULL, NULL));
+    cr_assert(strstr(eco_last_error(), "route mpc:") && strstr(eco_last_error(), "P2"), "%s",
+              eco_last_error());
     eco_vehicle_free(&v);
 }
 
