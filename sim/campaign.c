@@ -104,9 +104,29 @@ static int count_cases(const eco_campaign *c, long *n)
     return *n >= 1 && *n <= 10 * (long)ECO_CAMPAIGN_POINTS_MAX ? 0 : -1;
 }
 
+int eco_campaign_unplanned(const eco_campaign *c, int *vehicle, int *controller)
+{
+    for (int v = 0; v < c->n_vehicles; v++)
+        for (int k = 0; k < c->n_controllers; k++)
+            if (c->controller[k] != ECO_CAMPAIGN_BASELINE && eco_vehicle_is_p2(&c->vehicles[v])) {
+                *vehicle = v;
+                *controller = k;
+                return 1;
+            }
+    return 0;
+}
+
 int eco_campaign_finish(eco_campaign *c)
 {
     long n;
+    int pv, pk;
+    if (eco_campaign_unplanned(c, &pv, &pk)) { /* before any case starts and fails */
+        fprintf(stderr,
+                "ecosim: %s is a parallel P2 hybrid, which only the baseline drives so far: not "
+                "with the controller '%s'\n",
+                c->vehicles[pv].name, CONTROLLER_NAMES[c->controller[pk]]);
+        return 2;
+    }
     if (count_cases(c, &n)) {
         fprintf(stderr, "ecosim: a campaign of %ld cases (1 to %ld)\n", n,
                 10 * (long)ECO_CAMPAIGN_POINTS_MAX);

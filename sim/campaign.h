@@ -79,8 +79,11 @@ int eco_campaign_parse_shard(const char *cmd, const char *arg, eco_campaign_shar
  * message naming the file and the JSON path ($.vehicles[1]) and returns 2 (c left empty). */
 int eco_campaign_load(const char *path, eco_campaign *c);
 
+/* Whether a vehicle and controller pair of c cannot be planned yet (a parallel P2 hybrid
+ * with the MPC or the DP): 1 and the pair's indices, else 0. */
+int eco_campaign_unplanned(const eco_campaign *c, int *vehicle, int *controller);
 /* Build the case list and the hash once vehicles, cycles, controllers and points are set.
- * Returns 0, or 2 after a message (no case, too many). */
+ * Returns 0, or 2 after a message (no case, too many, a pair eco_campaign_unplanned). */
 int eco_campaign_finish(eco_campaign *c);
 void eco_campaign_free(eco_campaign *c);
 

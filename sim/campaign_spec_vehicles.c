@@ -188,6 +188,22 @@ static int load_file(const eco_campaign_spec *s, const char *entry, const char *
     return 0;
 }
 
+/* The MPC and the DP do not plan for a parallel P2 hybrid yet: such a pair is refused here,
+ * with the vehicle's path, before any run. */
+static int planners_take(const eco_campaign_spec *s, const eco_campaign *c)
+{
+    int v, k;
+    if (!eco_campaign_unplanned(c, &v, &k))
+        return 0;
+    char path[64];
+    eco_campaign_spec_format(path, sizeof path, "$.vehicles[%d]", v);
+    eco_campaign_spec_error(s, path,
+                            "%s is a parallel P2 hybrid, which only the baseline drives so far: "
+                            "not with the controller '%s'",
+                            c->vehicles[v].name, eco_campaign_controller_name(c->controller[k]));
+    return 2;
+}
+
 int eco_campaign_spec_vehicles(const eco_campaign_spec *s, const cJSON *a, eco_campaign *c)
 {
     if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) < 1) {
@@ -218,5 +234,5 @@ int eco_campaign_spec_vehicles(const eco_campaign_spec *s, const cJSON *a, eco_c
             return rc;
         c->n_vehicles++;
     }
-    return 0;
+    return planners_take(s, c);
 }

@@ -186,6 +186,10 @@ Test(campaign, bad_input_is_refused_at_start_with_the_json_path)
                    "\"cycles\": [\"short.csv\"]}",
                    "$.vehicles[0]: ");
     expect_refused("{" CASE ",", "bad.json:1:");
+    /* a P2 with a planner that cannot take it yet: refused for the pair, not case by case */
+    expect_refused("{\"vehicles\": [\"toyota_prius_2022\", \"hyundai_sonata_hybrid_2022\"], "
+                   "\"cycles\": [\"short.csv\"], \"controllers\": [\"baseline\", \"dp\"]}",
+                   "$.vehicles[1]: Hyundai Sonata Hybrid 2022");
 }
 
 Test(campaign, a_shard_out_of_range_exits_2)

@@ -131,6 +131,21 @@ Test(sweep, negative_or_malformed_values_exit_2)
     }
 }
 
+/* A P2 hybrid, which the MPC does not plan for yet, is refused before any point runs, and
+ * no output file is left behind. */
+Test(sweep, a_p2_hybrid_is_refused_at_start)
+{
+    char cmd[2048], out[4096], jsonl[640];
+    snprintf(jsonl, sizeof jsonl, "%s.p2.jsonl", cycle_path);
+    snprintf(cmd, sizeof cmd,
+             ECOSIM " sweep --vehicle " ECO_SOURCE_DIR "/models/vehicles/hyundai_sonata_hybrid_2022"
+                    ".json --cycle %s --vary nox_per_mg=0,0.01 --quiet --out %s 2>&1 >/dev/null",
+             cycle_path, jsonl);
+    cr_assert_eq(run(cmd, out, sizeof out), 2, "%s", out);
+    cr_assert(strstr(out, "parallel P2 hybrid") != NULL, "%s", out);
+    cr_assert(access(jsonl, F_OK) != 0, "no %s", jsonl);
+}
+
 /* The setter and the loader share one key table: the same key sets the same field. */
 Test(sweep, weights_set_matches_the_json_loader)
 {
