@@ -260,13 +260,9 @@ void eco_sim_cycle_sample_near(const eco_sim_cycle *c, int *seg, double t, doubl
 /* The speed eco_sim_cycle_sample gives at t, with *i walked to t's segment. */
 static double speed_near(const eco_sim_cycle *c, int *i, double t)
 {
-    if (t <= c->time_s[0])
-        return c->speed_mps[0];
-    if (t >= c->time_s[c->n - 1])
-        return c->speed_mps[c->n - 1];
-    int k = *i = walk_to(c, *i, t);
-    double w = (t - c->time_s[k]) / (c->time_s[k + 1] - c->time_s[k]);
-    return c->speed_mps[k] + w * (c->speed_mps[k + 1] - c->speed_mps[k]);
+    double v;
+    eco_sim_cycle_sample_near(c, i, t, &v, NULL, NULL);
+    return v;
 }
 
 /* How far the stand-still test's window is drawn in from each end: the runner's clock adds
