@@ -178,15 +178,15 @@ void eco_model_limits(const eco_vehicle *v, const eco_state *x, int gear, eco_li
     const eco_battery *b = &v->battery;
     double p_dis = eco_battery_discharge_limit_w(b, x->soc) - v->aux_power_w;
     double p_chg = eco_battery_charge_limit_w(b, x->soc) + v->aux_power_w;
+    if (eco_vehicle_is_p2(v)) { /* its motor is on the gearbox input: its own forces */
+        p2_limits(v, s, gear, p_dis, p_chg, lim);
+        return;
+    }
     double f_regen = machine_wheel_force(v, &v->motor, s, eco_fmax(p_chg, 0.0)) / eta_fd;
     lim->regen_max_n = f_regen * eco_regen_fade(v, s);
     double f_elec = machine_wheel_force(v, &v->motor, s, eco_fmax(p_dis, 0.0)) * eta_fd;
     if (v->powertrain == ECO_PT_BEV) {
         lim->traction_max_n = f_elec;
-        return;
-    }
-    if (v->gearbox.type == ECO_TX_STEPPED) {
-        p2_limits(v, s, gear, p_dis, p_chg, lim);
         return;
     }
     /* Power split: the engine's ring share plus MG2 at its own limits (fed by the battery
