@@ -125,6 +125,13 @@ static double hybrid_split(baseline *b, const eco_vehicle *v, const eco_state *x
     return p_charge;
 }
 
+/* The speed of a stepped box's input shaft (the P2's engine and motor) in a gear. */
+static double input_radps(const eco_vehicle *v, const eco_state *x, int gear)
+{
+    const eco_gearbox *g = &v->gearbox;
+    return x->speed_mps / v->wheel_radius_m * g->ratio[gear - 1] * g->final_drive;
+}
+
 /* P2: the engine turns with the gearbox input, so its load, not its speed, is what the
  * strategy has: below the SOC aim it shifts its load toward its most efficient torque at
  * that speed, as far as the charge asked allows, and the motor puts the surplus into the
@@ -134,8 +141,7 @@ static void hybrid_p2(baseline *b, const eco_vehicle *v, const eco_state *x, con
                       double force_n, int gear, eco_command *cmd)
 {
     double p_charge = hybrid_split(b, v, x, pv, force_n, cmd);
-    const eco_gearbox *g = &v->gearbox;
-    double w_in = x->speed_mps / v->wheel_radius_m * g->ratio[gear - 1] * g->final_drive;
+    double w_in = input_radps(v, x, gear);
     if (!cmd->engine_on || w_in < v->engine.idle_speed_radps || p_charge <= 0.0)
         return; /* no charging above the aim: the motor adds what the engine lacks */
     double p_best = eco_curve_eval(&b->best_torque, w_in) * w_in;
@@ -153,7 +159,7 @@ static int p2_gear_held(baseline *b, const eco_vehicle *v, const eco_state *x, i
     int cur = x->gear;
     if (gear == cur || cur < 1 || cur > g->n_gears)
         return gear;
-    double we = x->speed_mps / v->wheel_radius_m * g->ratio[cur - 1] * g->final_drive;
+    double we = input_radps(v, x, cur);
     int cur_fits = we <= 0.95 * e->max_speed_radps &&
                    (we >= 1.15 * e->idle_speed_radps || x->speed_mps < g->launch_speed_mps);
     if (cur_fits && x->time_s - b->shifted_at_s < P2_GEAR_HOLD_S)
