@@ -282,6 +282,27 @@ int eco_sim_drive_quality_kmh(const eco_vehicle *veh, const double *speed_kmh,
     return rc;
 }
 
+void eco_sim_gear_shifts(const int *gear, size_t stride, int n, double dt_s, int *shifts,
+                         int *hunts)
+{
+    *shifts = *hunts = 0;
+    int last_dir = 0;
+    double last_at = -INFINITY;
+    for (int i = 1; i < n; i++) {
+        int g0 = *(const int *)((const char *)gear + stride * (size_t)(i - 1));
+        int g1 = *(const int *)((const char *)gear + stride * (size_t)i);
+        if (g1 == g0)
+            continue;
+        int dir = g1 > g0 ? 1 : -1;
+        double at = i * dt_s;
+        ++*shifts;
+        if (dir == -last_dir && at - last_at < ECO_SIM_GEAR_HUNT_S - 1e-9)
+            ++*hunts;
+        last_dir = dir;
+        last_at = at;
+    }
+}
+
 void eco_sim_drive_quality_json(cJSON *o, const eco_sim_drive_quality *q)
 {
     cJSON *d = cJSON_AddObjectToObject(o, "drive_quality");
@@ -300,6 +321,8 @@ void eco_sim_drive_quality_json(cJSON *o, const eco_sim_drive_quality *q)
     eco_sim_json_add_number(d, "accel_max_mps2", q->accel_max_mps2);
     eco_sim_json_add_number(d, "ref_accel_p95_mps2", q->ref_accel_p95_mps2);
     eco_sim_json_add_number(d, "ref_accel_max_mps2", q->ref_accel_max_mps2);
+    eco_sim_json_add_number(d, "gear_shifts_per_km", q->gear_shifts_per_km);
+    eco_sim_json_add_number(d, "gear_hunts", q->gear_hunts);
 }
 
 void eco_sim_drive_quality_print(FILE *fp, const eco_sim_drive_quality *q)
@@ -317,5 +340,8 @@ void eco_sim_drive_quality_print(FILE *fp, const eco_sim_drive_quality *q)
             q->engine_starts_per_km, osc, q->creep_s, q->accel_p95_mps2, q->accel_max_mps2);
     if (isfinite(q->ref_accel_p95_mps2))
         fprintf(fp, " (the reference %.2f, %.2f)", q->ref_accel_p95_mps2, q->ref_accel_max_mps2);
+    if (isfinite(q->gear_shifts_per_km))
+        fprintf(fp, "\n  %.2f gear shifts/km, %.0f undone within %.0f s (hunting)",
+                q->gear_shifts_per_km, q->gear_hunts, ECO_SIM_GEAR_HUNT_S);
     fputc('\n', fp);
 }

@@ -26,7 +26,20 @@ typedef struct {
      * 95th percentile and most, m/s^2 (the driven trace and the reference's); NAN if it
      * never does */
     double accel_p95_mps2, accel_max_mps2, ref_accel_p95_mps2, ref_accel_max_mps2;
+    /* a stepped box's gear changes per km driven, and its hunts: shifts that undo the shift
+     * before within ECO_SIM_GEAR_HUNT_S (NAN for a car without a stepped box) */
+    double gear_shifts_per_km, gear_hunts;
 } eco_sim_drive_quality;
+
+/* A shift back within this long of the last is a hunt: longer than a gear change takes and
+ * than the controllers' least time in a gear, short enough that no change of the road or
+ * the trace asked for it. */
+#define ECO_SIM_GEAR_HUNT_S 3.0
+
+/* Gear changes of a gear series at a fixed step (gear[i] at stride bytes) and those of them
+ * that reverse the one before within ECO_SIM_GEAR_HUNT_S. */
+void eco_sim_gear_shifts(const int *gear, size_t stride_bytes, int n, double dt_s, int *shifts,
+                         int *hunts);
 
 /* A driven and a reference speed trace at a fixed step, and what the metrics need of the
  * car: its coast-down road load and test mass (J2951 uses the dynamometer's). */
@@ -53,7 +66,8 @@ int eco_sim_drive_quality_kmh(const eco_vehicle *veh, const double *speed_kmh,
 
 /* Add "drive_quality": {er_pct, dr_pct, eer_pct, ascr_pct, iwr_pct, rmsse_kmh,
  * engine_starts_per_km, oscillation_kmh, steady_s, accel_p95_mps2, accel_max_mps2,
- * ref_accel_p95_mps2, ref_accel_max_mps2} to o (NAN as null). */
+ * ref_accel_p95_mps2, ref_accel_max_mps2, gear_shifts_per_km, gear_hunts} to o (NAN as
+ * null). */
 void eco_sim_drive_quality_json(cJSON *o, const eco_sim_drive_quality *q);
 /* The same as one line of the text summary. */
 void eco_sim_drive_quality_print(FILE *fp, const eco_sim_drive_quality *q);

@@ -1,4 +1,5 @@
 #include "summary.h"
+#include "ecodrive/units.h"
 
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -134,6 +135,14 @@ static void drive_quality(const eco_vehicle *v, const eco_sim_result *r, eco_sim
         q->engine_starts_per_km = q->oscillation_kmh = q->steady_s = q->creep_s = NAN;
         q->accel_p95_mps2 = q->accel_max_mps2 = NAN;
         q->ref_accel_p95_mps2 = q->ref_accel_max_mps2 = NAN;
+    }
+    s->quality.gear_shifts_per_km = s->quality.gear_hunts = NAN;
+    if (n >= 2 && v->gearbox.type == ECO_TX_STEPPED && v->gearbox.n_gears > 1 &&
+        r->total.distance_m > 0.0) {
+        int shifts, hunts;
+        eco_sim_gear_shifts(&r->series[0].gear, sizeof r->series[0], n, dt, &shifts, &hunts);
+        s->quality.gear_shifts_per_km = shifts / (r->total.distance_m / ECO_M_PER_KM);
+        s->quality.gear_hunts = hunts;
     }
 }
 

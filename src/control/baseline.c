@@ -29,7 +29,7 @@
 /* P2: how far past the power asked the engine may shift its load toward its best torque,
  * as a multiple of the charging power the SOC error asks */
 #define P2_SHIFT_PER_CHARGE 2.0
-#define P2_GEAR_HOLD_S      2.0 /* least time in a gear, as HEV_MIN_HOLD_S for the engine */
+#define GEAR_HOLD_S         2.0 /* least time in a gear, as HEV_MIN_HOLD_S for the engine */
 
 typedef struct {
     eco_controller base;
@@ -38,23 +38,33 @@ typedef struct {
     int low_soc;           /* latched: charge-sustaining recovery in progress */
     double switched_at_s;  /* time of the last engine start or stop */
     eco_curve best_torque; /* P2: the engine's most efficient torque over its speed */
-    double shifted_at_s;   /* P2: time of the last gear change */
+    double shifted_at_s;   /* stepped box: time of the last gear change */
 } baseline;
 
 /* Fuel-seeking gear: the gear that delivers the force with the least fuel, keeping the
- * engine above 1.15 x idle; the present gear wins ties within GEAR_HYSTERESIS. */
-static int choose_gear(const eco_vehicle *v, const eco_state *x, double force_n)
+ * engine above 1.15 x idle; the present gear wins ties within GEAR_HYSTERESIS. *present_can
+ * says whether the present gear could give the force (1 where the force is not weighed). */
+static int choose_gear(const eco_vehicle *v, const eco_state *x, double force_n, int *present_can)
 {
     const eco_gearbox *g = &v->gearbox;
+    *present_can = 1;
     if (g->type != ECO_TX_STEPPED)
         return 1;
     int sched = eco_model_schedule_gear(v, x->speed_mps, x->gear);
-    if (force_n <= 0.0 || x->speed_mps < eco_fmax(g->launch_speed_mps, g->schedule_below_mps))
+    if (x->speed_mps < eco_fmax(g->launch_speed_mps, g->schedule_below_mps))
         return sched;
     const eco_engine *e = &v->engine;
     double ww = x->speed_mps / v->wheel_radius_m;
+    if (force_n <= 0.0) { /* lifting off: no shift while the present gear keeps its range */
+        double we = x->gear >= 1 && x->gear <= g->n_gears
+                        ? ww * g->ratio[x->gear - 1] * g->final_drive
+                        : 0.0;
+        return we >= 1.15 * e->idle_speed_radps && we <= 0.95 * e->max_speed_radps ? x->gear
+                                                                                   : sched;
+    }
     double eta = g->efficiency * g->final_drive_efficiency;
     int best = 0, strongest = 0;
+    *present_can = 0;
     double best_fuel = INFINITY, cur_fuel = INFINITY, most_force = 0.0;
     for (int k = 1; k <= g->n_gears; k++) {
         double ratio = g->ratio[k - 1] * g->final_drive;
@@ -72,8 +82,10 @@ static int choose_gear(const eco_vehicle *v, const eco_state *x, double force_n)
         if (te > 0.98 * t_max)
             continue;
         double f = eco_engine_fuel_gps(e, we, te);
-        if (k == x->gear)
+        if (k == x->gear) {
             cur_fuel = f;
+            *present_can = 1;
+        }
         if (f < best_fuel) {
             best_fuel = f;
             best = k;
@@ -149,10 +161,13 @@ static void hybrid_p2(baseline *b, const eco_vehicle *v, const eco_state *x, con
     cmd->engine_power_w = eco_fmin(eco_fmax(cmd->engine_power_w, p), v->engine.rated_power_w);
 }
 
-/* P2: a new gear is taken only once the last has been held P2_GEAR_HOLD_S, unless the
- * engine would leave its speed range in it: the engine's stops and starts change what the
- * least-fuel gear is, and would otherwise saw the box between two. */
-static int p2_gear_held(baseline *b, const eco_vehicle *v, const eco_state *x, int gear)
+/* A new gear is taken only once the last has been held GEAR_HOLD_S, unless the engine
+ * would leave its speed range in it or (a conventional car, whose engine alone drives) it
+ * cannot give the force: a P2's engine stops and starts, and a conventional car's force as
+ * the trace wavers, change what the least-fuel gear is, and would otherwise saw the box
+ * between two. */
+static int gear_held(baseline *b, const eco_vehicle *v, const eco_state *x, int gear,
+                     int present_can)
 {
     const eco_gearbox *g = &v->gearbox;
     const eco_engine *e = &v->engine;
@@ -162,7 +177,9 @@ static int p2_gear_held(baseline *b, const eco_vehicle *v, const eco_state *x, i
     double we = input_radps(v, x, cur);
     int cur_fits = we <= 0.95 * e->max_speed_radps &&
                    (we >= 1.15 * e->idle_speed_radps || x->speed_mps < g->launch_speed_mps);
-    if (cur_fits && x->time_s - b->shifted_at_s < P2_GEAR_HOLD_S)
+    if (!eco_vehicle_is_p2(v))
+        cur_fits = cur_fits && present_can;
+    if (cur_fits && x->time_s >= b->shifted_at_s && x->time_s - b->shifted_at_s < GEAR_HOLD_S)
         return cur;
     b->shifted_at_s = x->time_s;
     return gear;
@@ -208,9 +225,10 @@ static int baseline_step(eco_controller *c, const eco_observation *obs, const ec
     double force = eco_control_force_for(v, obs->speed_mps, v_aim, dt, grade);
     if (v_next <= 0.0 && obs->speed_mps <= 0.05)
         force = eco_fmin(force, 0.0); /* hold at rest */
-    int gear = choose_gear(v, &x, force);
-    if (eco_vehicle_is_p2(v))
-        gear = p2_gear_held(b, v, &x, gear);
+    int present_can;
+    int gear = choose_gear(v, &x, force, &present_can);
+    if (v->gearbox.type == ECO_TX_STEPPED)
+        gear = gear_held(b, v, &x, gear, present_can);
     eco_control_force_to_command(v, &x, gear, force, &sp->cmd);
     sp->cmd.engine_on = 1;
     if (v->powertrain == ECO_PT_HEV || v->powertrain == ECO_PT_PHEV) {
@@ -232,7 +250,7 @@ static void baseline_reset(eco_controller *c)
     b->engine_on = 0;
     b->low_soc = 0;
     b->switched_at_s = -HEV_MIN_HOLD_S;
-    b->shifted_at_s = -P2_GEAR_HOLD_S;
+    b->shifted_at_s = -GEAR_HOLD_S;
 }
 
 static const eco_control_kind BASELINE = {"baseline", baseline_step, baseline_reset,

@@ -8,6 +8,7 @@
 typedef struct {
     eco_controller base;
     const eco_dp_solution *sol;
+    double gear_shifted_at_s; /* stepped box: when the replay last chose a new gear */
 } dp_ctl;
 
 /* Cost-to-go of step k at this SOC, with the engine on or not before it. */
@@ -78,7 +79,7 @@ static double plan_speed(const eco_dp_solution *sol, double t)
 static int dp_step(eco_controller *c, const eco_observation *obs, const eco_preview *pv,
                    eco_setpoint *sp)
 {
-    const dp_ctl *d = (const dp_ctl *)c;
+    dp_ctl *d = (dp_ctl *)c;
     const eco_dp_solution *sol = d->sol;
     const eco_vehicle *v = c->veh;
     eco_state x;
@@ -99,8 +100,11 @@ static int dp_step(eco_controller *c, const eco_observation *obs, const eco_prev
             eng.engine = sol->plan_engine[i < 0 ? 0 : (i >= sol->n_stages ? sol->n_stages - 1 : i)];
         }
         eco_mpc_alloc_context ctx = {v, &sol->set.weights, s, sol->set.n_engine_levels, eng};
-        eco_mpc_alloc_request req = {&x, v1, pv->dt_s, pv->grade_rad[0]};
+        eco_mpc_alloc_request req = {&x, v1, pv->dt_s, pv->grade_rad[0],
+                                     eco_gear_hold_keep(d->gear_shifted_at_s, obs->time_s)};
         eco_mpc_allocate(&ctx, &req, &sp->cmd, &cost);
+        if (sp->cmd.gear != x.gear)
+            d->gear_shifted_at_s = obs->time_s;
     }
     sp->valid = 1;
     return ECO_OK;
@@ -108,7 +112,7 @@ static int dp_step(eco_controller *c, const eco_observation *obs, const eco_prev
 
 static void dp_reset(eco_controller *c)
 {
-    (void)c;
+    ((dp_ctl *)c)->gear_shifted_at_s = -INFINITY;
 }
 
 static const eco_control_kind DP = {"dp", dp_step, dp_reset, eco_control_free};
@@ -126,6 +130,7 @@ eco_controller *eco_dp_controller_create(const eco_vehicle *veh, const eco_dp_so
         return NULL;
     }
     d->sol = sol;
+    d->gear_shifted_at_s = -INFINITY;
     eco_control_init(&d->base, &DP, veh, dt_s, 1);
     return &d->base;
 }

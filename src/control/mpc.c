@@ -250,9 +250,12 @@ static void allocate(eco_mpc_ws *ws, const eco_observation *obs, const eco_previ
     if (hold && obs->time_s < ws->engine_hold_until)
         eng.engine = ws->engine_hold;
     eco_mpc_alloc_context ctx = {ws->veh, &ws->w, s, ws->set.n_alloc_levels, eng};
-    eco_mpc_alloc_request req = {&x, v1, pv->dt_s, pv->grade_rad[0]};
+    eco_mpc_alloc_request req = {&x, v1, pv->dt_s, pv->grade_rad[0],
+                                 eco_gear_hold_keep(ws->gear_shifted_at_s, obs->time_s)};
     double cost;
     eco_mpc_allocate(&ctx, &req, cmd, &cost);
+    if (cmd->gear != x.gear)
+        ws->gear_shifted_at_s = obs->time_s;
     if (hold && obs->time_s >= ws->engine_hold_until && cmd->engine_on != (obs->engine_on != 0)) {
         ws->engine_hold = cmd->engine_on; /* what was done, not what was planned */
         ws->engine_hold_until = obs->time_s + ws->set.stage_s - 1e-6;

@@ -37,20 +37,21 @@ struct eco_mpc_ws {
     double start_cost; /* a planned engine start, cost units */
     int engine_hold;   /* the engine state switched to last, held until engine_hold_until */
     double engine_hold_until;
-    int plan_engine;       /* the horizon's engine state for its first stage; -1: none */
-    double *V[2];          /* [(n_stages + 1) * n_band_max]: cost-to-go by node and the
-                              engine state of the stage before */
-    double *W[2];          /* [(n_stages + 1) * n_band_max]: next-stage terms by stage, made
-                            * by the backward pass and read again by the forward one */
-    double *acc_term;      /* [n_off]: acceleration cost of each offset */
-    float *pair_cost[2];   /* [n_nodes * n_off]: min over levels at the present s */
-    float *pair_batt[2];   /* battery energy of that level */
-    uint64_t *pair_levels; /* [n_nodes * n_off]: levels that can be least for some s
-                              (hybrids: engine off, and the on-levels least among on) */
-    uint32_t *row_stamp;   /* [n_nodes]: row i holds offsets row_lo..row_hi at this stamp */
-    int *row_lo, *row_hi;  /* [n_nodes] */
-    uint32_t stamp;        /* of the present slot; 0: none */
-    double s_cached;       /* equivalence factor the cached pair costs hold, on a S_QUANTUM grid */
+    double gear_shifted_at_s; /* stepped box: when the present step last chose a new gear */
+    int plan_engine;          /* the horizon's engine state for its first stage; -1: none */
+    double *V[2];             /* [(n_stages + 1) * n_band_max]: cost-to-go by node and the
+                                 engine state of the stage before */
+    double *W[2];             /* [(n_stages + 1) * n_band_max]: next-stage terms by stage, made
+                               * by the backward pass and read again by the forward one */
+    double *acc_term;         /* [n_off]: acceleration cost of each offset */
+    float *pair_cost[2];      /* [n_nodes * n_off]: min over levels at the present s */
+    float *pair_batt[2];      /* battery energy of that level */
+    uint64_t *pair_levels;    /* [n_nodes * n_off]: levels that can be least for some s
+                                 (hybrids: engine off, and the on-levels least among on) */
+    uint32_t *row_stamp;      /* [n_nodes]: row i holds offsets row_lo..row_hi at this stamp */
+    int *row_lo, *row_hi;     /* [n_nodes] */
+    uint32_t stamp;           /* of the present slot; 0: none */
+    double s_cached; /* equivalence factor the cached pair costs hold, on a S_QUANTUM grid */
     /* Two cache slots, one per equivalence factor: the relaxed co-state mostly steps back
      * to the grid point it left, and then finds its pair costs still there. The pointers
      * above view the present slot. */

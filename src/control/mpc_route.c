@@ -253,6 +253,7 @@ void eco_mpc_route_reset(eco_mpc_route_ws *ws)
     ws->left_stop_m = 0.0;
     ws->replans = ws->full_replans = 0;
     ws->s_equiv = ws->s_nom;
+    ws->gear_shifted_at_s = -INFINITY;
     memset(&ws->last_safe, 0, sizeof ws->last_safe);
 }
 

@@ -75,6 +75,7 @@ struct eco_mpc_route_ws {
     int dwelling, was_dwelling;
     long replans, full_replans; /* all, and those with the backward pass */
     eco_setpoint last_safe;
+    double gear_shifted_at_s; /* stepped box: when the present step last chose a new gear */
 };
 
 /* ---- mpc_route_table.c -------------------------------------------------------------- */

@@ -215,10 +215,13 @@ int eco_mpc_route_step(eco_mpc_route_ws *ws, const eco_observation *obs, eco_set
     eco_state st;
     eco_state_from_observation(obs, &st);
     eco_mpc_alloc_context ctx = {ws->veh, &ws->w, ws->s_equiv, ws->set.n_engine_levels, {-1, 0, 0}};
-    eco_mpc_alloc_request req = {&st, v1, dt, obs->grade_rad};
+    eco_mpc_alloc_request req = {&st, v1, dt, obs->grade_rad,
+                                 eco_gear_hold_keep(ws->gear_shifted_at_s, obs->time_s)};
     double cost;
     memset(sp, 0, sizeof *sp);
     eco_mpc_allocate(&ctx, &req, &sp->cmd, &cost);
+    if (sp->cmd.gear != st.gear)
+        ws->gear_shifted_at_s = obs->time_s;
     sp->valid = 1;
     ws->last_safe = *sp;
     return ECO_OK;

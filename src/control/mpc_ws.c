@@ -356,6 +356,7 @@ void eco_mpc_reset(eco_mpc_ws *ws)
     ws->last_safe.cmd.engine_on = -1;
     ws->plan_engine = -1;
     ws->engine_hold_until = -INFINITY;
+    ws->gear_shifted_at_s = -INFINITY;
     ws->last_safe.cmd.brake = 0.2; /* never used unless no step ever succeeded */
 }
 

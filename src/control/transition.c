@@ -5,6 +5,7 @@
 
 #include <gsl/gsl_multifit.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define FEASIBLE_TOL_MPS  1e-6
@@ -194,6 +195,7 @@ typedef struct {
     const eco_mpc_weights *w;
     double v1, dt, grade, force, s, lhv;
     eco_mpc_engine_terms eng;
+    int keep_gear;
 } alloc_ctx;
 
 /* Cost of a command, or INFINITY if it misses v1; *miss gets the speed error. */
@@ -308,34 +310,64 @@ static int alloc_hybrid(alloc_ctx *a, int n_levels, eco_command *cmd, double *co
     return rc;
 }
 
+/* Of the gears that make the step at no more than `within` cost, the one nearest to the
+ * present gear (of two as near, the cheaper), or 0 if none: a gear that cannot go on is left
+ * for the next that can, as a driver shifts down through the box, and of gears that cost
+ * alike (all of them nothing on overrun) the one fewest steps away wins. */
+static int nearest_gear(const double *cost_by_gear, int n_gears, int present, double within)
+{
+    int near = 0;
+    for (int k = 1; k <= n_gears; k++) {
+        if (!isfinite(cost_by_gear[k]) || !(cost_by_gear[k] <= within))
+            continue;
+        int d = abs(k - present), dn = abs(near - present);
+        if (!near || d < dn || (d == dn && cost_by_gear[k] < cost_by_gear[near]))
+            near = k;
+    }
+    return near;
+}
+
+/* A stepped box: the cheapest gear, but the present one while a shift saves less than 1 %
+ * or the gear is within its hold time (a->keep_gear) and can make the step; when the
+ * present gear must be left, the nearest that will do. */
 static int alloc_stepped(const alloc_ctx *a, eco_command *cmd, double *cost)
 {
     const eco_vehicle *v = a->v;
-    double cur = INFINITY;
-    alloc_pick pk = {INFINITY, INFINITY, 0.0, a->x->gear};
+    double by_gear[ECO_GEARS_MAX + 1];
+    int present = a->x->gear, n = v->gearbox.n_gears;
+    alloc_pick pk = {INFINITY, INFINITY, 0.0, present};
     eco_command u;
-    for (int k = 1; k <= v->gearbox.n_gears; k++) {
+    for (int k = 1; k <= n; k++) {
         eco_control_force_to_command(v, a->x, k, a->force, &u);
         u.engine_on = 1;
-        double miss, c = try_cmd(a, &u, &miss);
-        if (k == a->x->gear)
-            cur = c;
-        pick(&pk, k, c, miss);
+        double miss;
+        by_gear[k] = try_cmd(a, &u, &miss);
+        pick(&pk, k, by_gear[k], miss);
     }
-    int rc = ECO_OK, gear = (int)pk.best;
-    double best = pk.cost;
-    /* Hold the gear unless a shift saves 1 %: no hunting between near-equal gears. */
-    if (isfinite(cur) && cur <= best * 1.01 + 1e-9) {
-        gear = a->x->gear;
-        best = cur;
+    /* Only gears that keep the engine clear of idle to the step's end (by the baseline's
+     * margin, 1.15 x idle) are chosen while any can make the step: at idle the clutch
+     * slips and the idling engine pushes, which the cost of the step does not see. */
+    double clear[ECO_GEARS_MAX + 1], least = INFINITY;
+    double ww = fmin(a->x->speed_mps, a->v1) / v->wheel_radius_m * v->gearbox.final_drive;
+    for (int k = 1; k <= n; k++) {
+        int clear_of_idle = ww * v->gearbox.ratio[k - 1] >= 1.15 * v->engine.idle_speed_radps;
+        clear[k] = clear_of_idle ? by_gear[k] : INFINITY;
+        least = fmin(least, clear[k]);
     }
+    const double *c = isfinite(least) ? clear : by_gear;
+    double cheapest = isfinite(least) ? least : pk.cost;
+    int held = a->keep_gear && present >= 1 && present <= n;
+    double within = held && isfinite(c[present]) ? c[present]
+                    : held                       ? INFINITY
+                                                 : cheapest * 1.01 + 1e-9;
+    int rc = ECO_OK, gear = isfinite(cheapest) ? nearest_gear(c, n, present, within) : 0;
     if (!gear) {
         gear = (int)pk.closest;
         rc = ECO_ERANGE;
     }
     eco_control_force_to_command(v, a->x, gear, a->force, cmd);
     cmd->engine_on = 1;
-    *cost = best;
+    *cost = rc == ECO_OK ? by_gear[gear] : pk.cost;
     return rc;
 }
 
@@ -356,7 +388,8 @@ int eco_mpc_allocate(const eco_mpc_alloc_context *ctx, const eco_mpc_alloc_reque
                    .grade = grade,
                    .s = ctx->s_equiv,
                    .lhv = lhv,
-                   .eng = ctx->eng};
+                   .eng = ctx->eng,
+                   .keep_gear = req->keep_gear};
     a.force = eco_control_force_for(v, x->speed_mps, v1, dt, grade);
     if (v1 <= 0.0)
         a.force = fmin(a.force, 0.0); /* road load does the stopping; never throttle to stop */

@@ -166,11 +166,25 @@ typedef struct {
                           be needed later, against being on (cost units) */
 } eco_mpc_engine_terms;
 
-/* What the allocation is asked: from state x to v1_mps in dt_s on grade_rad. */
+/* What the allocation is asked: from state x to v1_mps in dt_s on grade_rad; keep_gear: a
+ * stepped box stays in x's gear while that gear can make the step (eco_gear_hold_keep). */
 typedef struct {
     const eco_state *x;
     double v1_mps, dt_s, grade_rad;
+    int keep_gear;
 } eco_mpc_alloc_request;
+
+/* A stepped box's least time in a gear once it has shifted, unless the gear cannot do what
+ * is asked: a least-cost choice made afresh every step otherwise saws between two gears of
+ * near-equal cost as the force asked wavers (a shift a few tenths of a second after the
+ * last, the way back). The baseline holds its gears as long. */
+#define ECO_GEAR_HOLD_S 2.0
+
+/* Whether a gear taken at shifted_at_s is still held at now_s (not if time went back). */
+static inline int eco_gear_hold_keep(double shifted_at_s, double now_s)
+{
+    return now_s >= shifted_at_s && now_s - shifted_at_s < ECO_GEAR_HOLD_S;
+}
 
 /* What it weighs the choices with. */
 typedef struct {
