@@ -40,6 +40,19 @@ eco_controller *eco_sim_mpc_create(const eco_vehicle *veh, double dt_s, const ec
     return eco_mpc_create_cached(eco_sim_mpc_cache(), veh, dt_s, &ms, w);
 }
 
+/* A planner asked for a car it cannot plan for is bad input, known before anything runs. */
+static int planner_refuses(const eco_vehicle *veh, const char *who)
+{
+    if (!eco_vehicle_is_p2(veh))
+        return 0;
+    fprintf(stderr,
+            "ecosim: %s is a parallel P2 hybrid, which only the baseline drives so far: the %s "
+            "cannot plan for it (its tables do not yet hold a gear and the engine's power "
+            "together)\n",
+            veh->name, who);
+    return 2;
+}
+
 int eco_sim_run_named(const char *name, const char *weights, const eco_vehicle *veh,
                       const eco_sim_cycle *cyc, const eco_sim_options *opt, eco_sim_result *res,
                       eco_sim_summary *sum, int ftp_weighting)
@@ -55,6 +68,8 @@ int eco_sim_run_named(const char *name, const char *weights, const eco_vehicle *
     eco_mpc_weights w;
     if ((rc = eco_sim_weights_resolve(weights, &w)))
         return rc;
+    if (!strcmp(name, "mpc") && planner_refuses(veh, "mpc"))
+        return 2;
     if (!strcmp(name, "baseline")) {
         ctl = eco_baseline_create(veh, opt->dt_s);
     } else if (!strcmp(name, "mpc")) {
@@ -90,6 +105,8 @@ int eco_sim_run_named(const char *name, const char *weights, const eco_vehicle *
 int eco_sim_dp_solve(const eco_vehicle *veh, const eco_sim_cycle *cyc, const eco_sim_options *opt,
                      const eco_dp_settings *ds, eco_dp_solution **out)
 {
+    if (planner_refuses(veh, "dp"))
+        return 2;
     int n = (int)floor(eco_sim_cycle_duration_s(cyc) / opt->dt_s + 1e-9);
     size_t bytes = sizeof(double) * (size_t)(n + 1);
     double *ref = eco_malloc(bytes), *lo = eco_malloc(bytes), *hi = eco_malloc(bytes);

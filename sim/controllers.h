@@ -14,7 +14,7 @@
 int eco_sim_weights_resolve(const char *arg, eco_mpc_weights *w);
 
 /* The DP problem of a cycle as the runner would drive it (dt, band), solved. Prints a clear
- * message and returns non-zero on error. */
+ * message and returns non-zero on error (2 for a car the DP cannot plan for). */
 int eco_sim_dp_solve(const eco_vehicle *veh, const eco_sim_cycle *cyc, const eco_sim_options *opt,
                      const eco_dp_settings *ds, eco_dp_solution **out);
 
@@ -23,8 +23,8 @@ int eco_sim_dp_solve(const eco_vehicle *veh, const eco_sim_cycle *cyc, const eco
 eco_controller *eco_sim_mpc_create(const eco_vehicle *veh, double dt_s, const eco_mpc_weights *w);
 
 /* Run controller `name` (baseline, mpc, dp) with weights (preset or file; NULL: default)
- * and summarise. Prints a clear message and returns 2 for an unknown name or bad weights,
- * 1 for a failed run. */
+ * and summarise. Prints a clear message and returns 2 for an unknown name, bad weights or a
+ * planner for a car it cannot plan for (a P2 hybrid), 1 for a failed run. */
 int eco_sim_run_named(const char *name, const char *weights, const eco_vehicle *veh,
                       const eco_sim_cycle *cyc, const eco_sim_options *opt, eco_sim_result *res,
                       eco_sim_summary *sum, int ftp_weighting);

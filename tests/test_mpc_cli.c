@@ -92,6 +92,30 @@ Test(mpc_cli, bad_weights_and_controller_are_named)
     }
 }
 
+/* A planner asked for a car it cannot plan for yet (a P2 hybrid) is refused at start, exit 2,
+ * by every command that would run one; the baseline drives it. */
+Test(mpc_cli, planners_refuse_a_p2_with_exit_2)
+{
+    char cmd[1024], out[4096];
+    const char *asks[] = {"run --controller mpc", "run --controller dp", "compare", "dp"};
+    for (size_t i = 0; i < sizeof asks / sizeof asks[0]; i++) {
+        snprintf(cmd, sizeof cmd,
+                 ECOSIM " %s --vehicle " ECO_SOURCE_DIR
+                        "/models/vehicles/hyundai_sonata_hybrid_2022.json --cycle %s --quiet "
+                        "2>&1 >/dev/null",
+                 asks[i], cycle_path);
+        cr_assert_eq(run(cmd, out, sizeof out), 2, "%s: %s", asks[i], out);
+        cr_assert(strstr(out, "is a parallel P2 hybrid, which only the baseline drives") != NULL,
+                  "%s: %s", asks[i], out);
+    }
+    snprintf(cmd, sizeof cmd,
+             ECOSIM " run --vehicle " ECO_SOURCE_DIR
+                    "/models/vehicles/hyundai_sonata_hybrid_2022.json --cycle %s --quiet "
+                    ">/dev/null 2>&1",
+             cycle_path);
+    cr_assert_eq(run(cmd, out, sizeof out), 0);
+}
+
 /* The band defaults to the WLTP tolerance (issue 3); --band 0 is the exact trace, where the
  * MPC follows the reference as closely as the baseline (UN GTR 15: +-2 km/h, +-1 s). */
 Test(mpc_cli, band_defaults_to_the_wltp_tolerance)
